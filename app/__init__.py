@@ -1,0 +1,3 @@
+"""Vertrouwd: encrypted register and quarterly reporting for Defence confidants."""
+
+__version__ = "0.1.0"

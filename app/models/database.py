@@ -1,0 +1,109 @@
+"""All SQLCipher connection policy lives here.
+
+The data key is handed to SQLCipher as a raw 256-bit hex key (`x'…'`), built only from bytes
+we generated — never from the passphrase, never by interpolating user text into SQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.pool import QueuePool
+
+from app.errors import NotSQLCipher, RegisterDamaged
+
+dbapi = sqlcipher3.dbapi2
+DatabaseError = dbapi.DatabaseError
+
+
+def _key_pragma(key: bytes) -> str:
+    if len(key) != 32:
+        raise ValueError("data key must be 32 bytes")
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def apply_policy(conn: Any, key: bytes) -> None:
+    """Key first, then check we really run SQLCipher 4, then the safety pragmas."""
+    conn.execute(_key_pragma(key))
+    row = conn.execute("PRAGMA cipher_version").fetchone()
+    if not row or not str(row[0]).startswith("4."):
+        raise NotSQLCipher()
+    # The first real read proves the key and the header; a wrong key or a damaged first
+    # page fails here with "file is not a database".
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA secure_delete = ON")
+    conn.execute("PRAGMA temp_store = MEMORY")
+
+
+def connect(path: Path, key: bytes) -> Any:
+    conn = dbapi.connect(str(path), check_same_thread=False, isolation_level=None)
+    try:
+        apply_policy(conn, key)
+    except NotSQLCipher:
+        conn.close()
+        raise
+    except DatabaseError as exc:
+        conn.close()
+        raise RegisterDamaged() from exc
+    return conn
+
+
+def cipher_version(conn: Any) -> str:
+    row = conn.execute("PRAGMA cipher_version").fetchone()
+    return str(row[0]) if row else ""
+
+
+def make_engine(path: Path, key: bytes) -> Engine:
+    """An SQLAlchemy engine whose every connection is keyed and follows the policy."""
+
+    def creator() -> Any:
+        return connect(path, key)
+
+    engine = create_engine(
+        "sqlite://",
+        module=dbapi,
+        creator=creator,
+        poolclass=QueuePool,
+        pool_size=2,
+        max_overflow=2,
+    )
+    _use_explicit_transactions(engine)
+    return engine
+
+
+def _use_explicit_transactions(engine: Engine) -> None:
+    # Python's sqlite driver manages BEGIN itself in odd ways; let SQLAlchemy issue BEGIN so a
+    # transaction is exactly what the service wrote (SQLAlchemy docs, "Serializable isolation").
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def integrity_problems(conn: Any) -> list[str]:
+    """Run SQLite's and SQLCipher's checks; return the problems found (empty when clean)."""
+    problems: list[str] = []
+    try:
+        rows = conn.execute("PRAGMA integrity_check").fetchall()
+        problems += [str(r[0]) for r in rows if str(r[0]) != "ok"]
+        rows = conn.execute("PRAGMA cipher_integrity_check").fetchall()
+        problems += [str(r[0]) for r in rows]
+        rows = conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems += [f"foreign key: {tuple(r)}" for r in rows]
+    except DatabaseError as exc:
+        problems.append(str(exc))
+    return problems
+
+
+def run_in_connection(path: Path, key: bytes, fn: Callable[[Any], Any]) -> Any:
+    conn = connect(path, key)
+    try:
+        return fn(conn)
+    finally:
+        conn.close()

@@ -1,0 +1,163 @@
+"""Typed SQLAlchemy models of the register.
+
+No table holds a name, personnel number, unit, e-mail or phone number of anyone helped.
+Durations are integer minutes. Dates are calendar dates (no time of day).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Profile(Base):
+    """The one profile of this register: who it belongs to, pseudonymously."""
+
+    __tablename__ = "profile"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    roles: Mapped[str] = mapped_column(String(64))  # comma list of: vp, coordinator, central
+    component: Mapped[str] = mapped_column(String(16))  # component code; "DEF" for central
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # e.g. CLAS-7KQ2M
+    signing_private_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519, raw 32 bytes
+    signing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sealing_private_key: Mapped[bytes] = mapped_column(LargeBinary)  # X25519, raw 32 bytes
+    sealing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    codelist_version: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    @property
+    def role_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class Case(Base):
+    __tablename__ = "case_"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opened_on: Mapped[dt.date] = mapped_column(Date, index=True)  # date of first contact
+    status: Mapped[str] = mapped_column(String(8), default="open", index=True)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date, index=True)
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    memo: Mapped[str | None] = mapped_column(Text)  # local only, never exported
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+    topics: Mapped[list[CaseTopic]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+    grounds: Mapped[list[CaseGround]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="case", cascade="all, delete-orphan", lazy="selectin"
+    )
+    contacts: Mapped[list[ContactMoment]] = relationship(
+        back_populates="case",
+        cascade="all, delete-orphan",
+        order_by="ContactMoment.on",
+        lazy="select",
+    )
+
+    __table_args__ = (
+        CheckConstraint("status IN ('open', 'closed')", name="case_status"),
+        CheckConstraint(
+            "(status = 'open' AND closed_on IS NULL) OR (status = 'closed' AND closed_on IS NOT NULL)",
+            name="case_closed_on",
+        ),
+    )
+
+    @property
+    def topic_codes(self) -> list[str]:
+        return sorted(t.topic for t in self.topics)
+
+
+class CaseTopic(Base):
+    __tablename__ = "case_topic"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(48), primary_key=True)
+    case: Mapped[Case] = relationship(back_populates="topics")
+    __table_args__ = (Index("ix_case_topic_topic", "topic"),)
+
+
+class CaseGround(Base):
+    """Optional discrimination ground(s) of a case with the topic 'discriminatie'."""
+
+    __tablename__ = "case_ground"
+    case_id: Mapped[int] = mapped_column(
+        ForeignKey("case_.id", ondelete="CASCADE"), primary_key=True
+    )
+    ground: Mapped[str] = mapped_column(String(48), primary_key=True)
+    case: Mapped[Case] = relationship(back_populates="grounds")
+
+
+class Referral(Base):
+    __tablename__ = "referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"), index=True)
+    target: Mapped[str] = mapped_column(String(48))
+    referred_on: Mapped[dt.date] = mapped_column(Date, index=True)
+    case: Mapped[Case] = relationship(back_populates="referrals")
+
+
+class ContactMoment(Base):
+    __tablename__ = "contact_moment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"), index=True)
+    on: Mapped[dt.date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    mode: Mapped[str] = mapped_column(String(32))
+    case: Mapped[Case] = relationship(back_populates="contacts")
+    __table_args__ = (
+        CheckConstraint("minutes BETWEEN 1 AND 1440", name="contact_minutes"),
+        Index("ix_contact_case_on", "case_id", "on"),
+    )
+
+
+class Activity(Base):
+    """The confidant's hours outside cases."""
+
+    __tablename__ = "activity"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    on: Mapped[dt.date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    __table_args__ = (CheckConstraint("minutes BETWEEN 1 AND 1440", name="activity_minutes"),)
+
+
+class KeyValue(Base):
+    """Small encrypted state: drafts of half-filled forms, last used mode, and the like."""
+
+    __tablename__ = "key_value"
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+
+
+class AuditEntry(Base):
+    """What was done to the register (counts, never content)."""
+
+    __tablename__ = "audit_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(48))
+    detail: Mapped[str] = mapped_column(String(255), default="")

@@ -1,0 +1,150 @@
+"""Schema versions: `PRAGMA user_version` and an ordered list of steps.
+
+Each step is frozen SQL: once released it never changes, so a register saved by any older
+version upgrades the same way. Each step and its version bump commit in one transaction.
+A test checks that applying every step gives exactly the schema of the current models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from app.errors import RegisterFromNewerVersion
+
+V1_SCHEMA = """
+CREATE TABLE activity (
+	id INTEGER NOT NULL, 
+	"on" DATE NOT NULL, 
+	minutes INTEGER NOT NULL, 
+	kind VARCHAR(32) NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT activity_minutes CHECK (minutes BETWEEN 1 AND 1440)
+);
+CREATE INDEX ix_activity_on ON activity ("on");
+CREATE TABLE audit_entry (
+	id INTEGER NOT NULL, 
+	at DATETIME NOT NULL, 
+	action VARCHAR(48) NOT NULL, 
+	detail VARCHAR(255) NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE TABLE case_ (
+	id INTEGER NOT NULL, 
+	opened_on DATE NOT NULL, 
+	status VARCHAR(8) NOT NULL, 
+	closed_on DATE, 
+	outcome VARCHAR(32), 
+	memo TEXT, 
+	created_at DATETIME NOT NULL, 
+	updated_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT case_status CHECK (status IN ('open', 'closed')), 
+	CONSTRAINT case_closed_on CHECK ((status = 'open' AND closed_on IS NULL) OR (status = 'closed' AND closed_on IS NOT NULL))
+);
+CREATE INDEX ix_case__closed_on ON case_ (closed_on);
+CREATE INDEX ix_case__opened_on ON case_ (opened_on);
+CREATE INDEX ix_case__status ON case_ (status);
+CREATE TABLE key_value (
+	"key" VARCHAR(64) NOT NULL, 
+	value TEXT NOT NULL, 
+	PRIMARY KEY ("key")
+);
+CREATE TABLE profile (
+	id INTEGER NOT NULL, 
+	roles VARCHAR(64) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	code VARCHAR(32) NOT NULL, 
+	signing_private_key BLOB NOT NULL, 
+	signing_public_key BLOB NOT NULL, 
+	sealing_private_key BLOB NOT NULL, 
+	sealing_public_key BLOB NOT NULL, 
+	codelist_version VARCHAR(16) NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (code)
+);
+CREATE TABLE case_ground (
+	case_id INTEGER NOT NULL, 
+	ground VARCHAR(48) NOT NULL, 
+	PRIMARY KEY (case_id, ground), 
+	FOREIGN KEY(case_id) REFERENCES case_ (id) ON DELETE CASCADE
+);
+CREATE TABLE case_topic (
+	case_id INTEGER NOT NULL, 
+	topic VARCHAR(48) NOT NULL, 
+	PRIMARY KEY (case_id, topic), 
+	FOREIGN KEY(case_id) REFERENCES case_ (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_case_topic_topic ON case_topic (topic);
+CREATE TABLE contact_moment (
+	id INTEGER NOT NULL, 
+	case_id INTEGER NOT NULL, 
+	"on" DATE NOT NULL, 
+	minutes INTEGER NOT NULL, 
+	mode VARCHAR(32) NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT contact_minutes CHECK (minutes BETWEEN 1 AND 1440), 
+	FOREIGN KEY(case_id) REFERENCES case_ (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_contact_case_on ON contact_moment (case_id, "on");
+CREATE INDEX ix_contact_moment_case_id ON contact_moment (case_id);
+CREATE INDEX ix_contact_moment_on ON contact_moment ("on");
+CREATE TABLE referral (
+	id INTEGER NOT NULL, 
+	case_id INTEGER NOT NULL, 
+	target VARCHAR(48) NOT NULL, 
+	referred_on DATE NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(case_id) REFERENCES case_ (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_referral_case_id ON referral (case_id);
+CREATE INDEX ix_referral_referred_on ON referral (referred_on);
+"""
+
+
+def _run_script(conn: Any, script: str) -> None:
+    for statement in script.split(";\n"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _step_1(conn: Any) -> None:
+    _run_script(conn, V1_SCHEMA)
+
+
+# Step n brings the schema from version n-1 to n. Append; never edit a released step.
+STEPS: list[Callable[[Any], None]] = [_step_1]
+LATEST_VERSION = len(STEPS)
+
+
+def schema_version(conn: Any) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def check_not_newer(conn: Any) -> int:
+    found = schema_version(conn)
+    if found > LATEST_VERSION:
+        raise RegisterFromNewerVersion(found=found, supported=LATEST_VERSION)
+    return found
+
+
+def needs_migration(conn: Any) -> bool:
+    return check_not_newer(conn) < LATEST_VERSION
+
+
+def migrate(conn: Any) -> list[int]:
+    """Apply the missing steps on a raw (autocommit) connection; return the versions reached."""
+    current = check_not_newer(conn)
+    reached: list[int] = []
+    for version in range(current + 1, LATEST_VERSION + 1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            STEPS[version - 1](conn)
+            conn.execute(f"PRAGMA user_version = {int(version)}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        reached.append(version)
+    return reached
