@@ -27,12 +27,12 @@ $(STAMP): requirements.lock pyproject.toml
 translations: $(MO)
 
 translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po $(STAMP)
-	$(BIN)/pybabel compile -q -d translations -D messages -l $* --use-fuzzy
+	$(BIN)/pybabel compile -d translations -D messages -l $* --use-fuzzy
 
 # Developer aid: refresh messages.pot and merge it into both catalogues.
 extract: setup
-	$(BIN)/pybabel extract -q -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output -o translations/messages.pot app
-	$(BIN)/pybabel update -q -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output -o translations/messages.pot app
+	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) build dist $(MO)

@@ -123,3 +123,11 @@ class StorageError(AppError):
         "The register could not be written ({detail}). The last change was not saved; "
         "everything saved before is intact."
     )
+
+
+class FieldError(ValidationError):
+    """A validation error tied to one input field (the UI highlights it)."""
+
+    def __init__(self, field: str, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.field = field

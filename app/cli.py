@@ -1,0 +1,292 @@
+"""The command line: the same services as the GUI, no Qt.
+
+Exit codes: 0 success, 2 a user error (one clear line, no traceback), 1 an unexpected error
+(details go to the log file, never a passphrase or case text).
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import logging
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from app import __version__, paths
+from app.errors import AppError, ValidationError
+from app.i18n import N_, _, set_language
+from app.logging_setup import setup_logging
+from app.services import backup as backup_service
+from app.services import vault
+from app.settings import Settings
+
+log = logging.getLogger("vertrouwd.cli")
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_USER = 0, 1, 2
+
+
+@dataclass
+class Context:
+    args: argparse.Namespace
+    settings: Settings
+    out: TextIO
+    err: TextIO
+
+    @property
+    def register_dir(self) -> Path:
+        if self.args.register:
+            return Path(self.args.register)
+        if self.settings.register_dir:
+            return Path(self.settings.register_dir)
+        return paths.default_register_dir()
+
+    @property
+    def backup_dir(self) -> Path:
+        if getattr(self.args, "out", None) and self.args.command == "backup":
+            return Path(self.args.out)
+        if self.settings.backup_dir:
+            return Path(self.settings.backup_dir)
+        return paths.default_backup_dir()
+
+    def say(self, text: str) -> None:
+        print(text, file=self.out)
+
+    # Passphrases: from a file or an interactive prompt, never from an argument.
+    def passphrase(self, prompt: str | None = None) -> str:
+        if self.args.passphrase_file:
+            return _read_secret_file(Path(self.args.passphrase_file))
+        return getpass.getpass((prompt or _("Passphrase")) + ": ")
+
+    def new_passphrase(self) -> str:
+        source = getattr(self.args, "new_passphrase_file", None)
+        if source:
+            return _read_secret_file(Path(source))
+        first = getpass.getpass(_("New passphrase") + ": ")
+        second = getpass.getpass(_("Repeat the new passphrase") + ": ")
+        if first != second:
+            raise ValidationError(N_("The two passphrases are not the same."))
+        return first
+
+    def unlock(self) -> vault.Register:
+        return vault.unlock(self.register_dir, self.passphrase())
+
+
+def _read_secret_file(path: Path) -> str:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ValidationError(N_("The passphrase file {path} cannot be read."), path=str(path)) from exc
+    return text[:-1] if text.endswith("\n") else text
+
+
+Handler = Callable[[Context], int]
+_HANDLERS: dict[str, Handler] = {}
+
+
+def command(name: str) -> Callable[[Handler], Handler]:
+    def decorate(fn: Handler) -> Handler:
+        _HANDLERS[name] = fn
+        return fn
+
+    return decorate
+
+
+# --- foundation commands ------------------------------------------------------------------
+@command("init")
+def cmd_init(ctx: Context) -> int:
+    folder = ctx.register_dir
+    if vault.register_exists(folder):
+        raise AppError(N_("A register already exists at {path}."), path=str(folder))
+    if ctx.args.passphrase_file:
+        passphrase = ctx.passphrase()
+    else:
+        passphrase = getpass.getpass(_("Passphrase") + ": ")
+        if getpass.getpass(_("Repeat the passphrase") + ": ") != passphrase:
+            raise ValidationError(N_("The two passphrases are not the same."))
+    roles = tuple(ctx.args.role or ["vp"])
+    register, code = vault.create_register(
+        folder, passphrase, roles=roles, component=ctx.args.component,
+        with_recovery=ctx.args.recovery,
+    )
+    try:
+        profile = register.profile()
+        assert profile is not None
+        ctx.say(_("Register created at {path}. Your pseudonymous code is {code}.").format(
+            path=folder, code=profile.code))
+        if code:
+            ctx.say(_("Recovery code (print it, seal it, keep it apart from the laptop; "
+                      "it is shown only once): {code}").format(code=code))
+    finally:
+        register.close()
+    return EXIT_OK
+
+
+@command("unlock-check")
+def cmd_unlock_check(ctx: Context) -> int:
+    register = ctx.unlock()
+    try:
+        profile = register.profile()
+        ctx.say(_("The register opens with this passphrase ({code}).").format(
+            code=profile.code if profile else "?"))
+    finally:
+        register.close()
+    return EXIT_OK
+
+
+@command("passphrase")
+def cmd_passphrase(ctx: Context) -> int:
+    old = ctx.passphrase(_("Current passphrase"))
+    new = ctx.new_passphrase()
+    vault.change_passphrase(ctx.register_dir, old, new)
+    ctx.say(_("The passphrase was changed."))
+    return EXIT_OK
+
+
+@command("recovery-code")
+def cmd_recovery_code(ctx: Context) -> int:
+    register = ctx.unlock()
+    try:
+        code = vault.create_recovery_code(register)
+    finally:
+        register.close()
+    ctx.say(_("New recovery code (any earlier code no longer works): {code}").format(code=code))
+    return EXIT_OK
+
+
+@command("verify")
+def cmd_verify(ctx: Context) -> int:
+    register = ctx.unlock()
+    try:
+        problems = vault.verify(register)
+    finally:
+        register.close()
+    if problems:
+        ctx.say(_("The register has {n} problem(s). Restore it from a backup.").format(
+            n=len(problems)))
+        return EXIT_USER
+    ctx.say(_("The register is intact and encrypted with SQLCipher 4."))
+    return EXIT_OK
+
+
+@command("backup")
+def cmd_backup(ctx: Context) -> int:
+    register = ctx.unlock()
+    try:
+        path = backup_service.create_backup(
+            register, ctx.backup_dir, ctx.args.generations or ctx.settings.backup_generations
+        )
+    finally:
+        register.close()
+    ctx.say(_("Encrypted backup written and verified: {path}").format(path=path))
+    return EXIT_OK
+
+
+@command("restore")
+def cmd_restore(ctx: Context) -> int:
+    aside = backup_service.restore(ctx.register_dir, Path(ctx.args.backup), ctx.passphrase())
+    ctx.say(_("The register was restored from the backup."))
+    if aside:
+        ctx.say(_("The previous register was kept at {path}.").format(path=aside))
+    return EXIT_OK
+
+
+@command("import-csv")
+def cmd_import_csv(ctx: Context) -> int:
+    from app.services.csv_import import import_csv
+
+    register = ctx.unlock()
+    try:
+        result = import_csv(register, Path(ctx.args.file))
+    finally:
+        register.close()
+    ctx.say(_("Imported {cases} cases, {contacts} contact moments and {activities} "
+              "activities.").format(cases=result.cases, contacts=result.contacts,
+                                   activities=result.activities))
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vertrouwd",
+        description=_("Vertrouwd: encrypted register and quarterly reports for confidants. "
+                      "Without a command the program window opens."),
+    )
+    parser.add_argument("--version", action="version", version=f"Vertrouwd {__version__}")
+    parser.add_argument("--register", metavar="PATH", help=_("register folder"))
+    parser.add_argument("--passphrase-file", metavar="FILE",
+                        help=_("read the passphrase from this file instead of a prompt"))
+    parser.add_argument("--lang", choices=["nl", "en"], help=_("language"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("init", help=_("create a new register"))
+    p.add_argument("--component", required=True, help=_("defence component, e.g. CLAS"))
+    p.add_argument("--role", action="append", choices=vault.ROLES, help=_("role (repeatable)"))
+    p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
+    sub.add_parser("unlock-check", help=_("check that the passphrase opens the register"))
+    p = sub.add_parser("passphrase", help=_("change the passphrase"))
+    p.add_argument("action", choices=["change"])
+    p.add_argument("--new-passphrase-file", metavar="FILE")
+    sub.add_parser("recovery-code", help=_("create a new recovery code"))
+    sub.add_parser("verify", help=_("check integrity and encryption"))
+    p = sub.add_parser("backup", help=_("write a verified encrypted backup"))
+    p.add_argument("--out", metavar="DIR", help=_("backup folder"))
+    p.add_argument("--generations", type=int, help=_("backups to keep"))
+    p = sub.add_parser("restore", help=_("restore the register from a backup folder"))
+    p.add_argument("backup", metavar="BACKUP_DIR")
+    p = sub.add_parser("import-csv", help=_("import registrations from a CSV file"))
+    p.add_argument("file", metavar="FILE")
+    for extend in _PARSER_EXTENSIONS:
+        extend(sub)
+    return parser
+
+
+# Other modules add their commands here (keeps this file from growing without bound).
+_PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
+
+
+def main(argv: list[str] | None = None, out: TextIO | None = None,
+         err: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    err = err or sys.stderr
+    settings = Settings.load(paths.settings_file())
+    set_language(settings.language)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 < len(argv):
+            set_language(argv[i + 1])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.lang:
+        set_language(args.lang)
+    if not args.command:
+        parser.print_help(out)
+        return EXIT_USER
+    try:
+        setup_logging(paths.log_dir())
+    except OSError:
+        pass
+    ctx = Context(args=args, settings=settings, out=out, err=err)
+    try:
+        code = _HANDLERS[args.command](ctx)
+        log.info("command %s finished with %s", args.command, code)
+        return code
+    except AppError as exc:
+        log.info("command %s refused: %s", args.command, type(exc).__name__)
+        print(exc.message, file=err)
+        return EXIT_USER
+    except KeyboardInterrupt:
+        print(_("Cancelled. Nothing was changed."), file=err)
+        return EXIT_USER
+    except Exception:
+        log.exception("unexpected error in command %s", args.command)
+        print(_("An unexpected error occurred; details are in the log file {path}.").format(
+            path=paths.log_dir() / "vertrouwd.log"), file=err)
+        return EXIT_UNEXPECTED
+
+
+def command_names() -> frozenset[str]:
+    return frozenset(_HANDLERS)

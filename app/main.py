@@ -1,0 +1,25 @@
+"""Entry point: without a command the GUI starts; with one, the command line runs."""
+
+from __future__ import annotations
+
+import sys
+
+GUI_OPTIONS = {"--demo", "--portable"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    from app import cli
+
+    wants_gui = not any(a in cli.command_names() for a in argv) and not any(
+        a in ("-h", "--help", "--version") for a in argv
+    )
+    if wants_gui:
+        from app.ui.application import run_gui
+
+        return run_gui(argv)
+    return cli.main(argv)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

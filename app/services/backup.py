@@ -1,0 +1,207 @@
+"""Encrypted backups: `VACUUM INTO` a keyed file, verify it, then publish and rotate.
+
+A backup is a folder `vertrouwd-backup-<UTC time>` holding a copy of the key file and the
+database, both encrypted exactly as the register itself (same data key, same passphrase at the
+time of the backup). Restore verifies everything before it replaces anything and keeps the
+current register aside.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.atomic import _fsync_dir
+from app.errors import BackupError, BackupInvalid, DiskFull, WrongPassphrase
+from app.models import database, migrations
+from app.models.keyfile import KeyFile
+from app.services import vault
+
+PREFIX = "vertrouwd-backup-"
+TMP_SUFFIX = ".partial"
+DEFAULT_GENERATIONS = 10
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    path: Path
+    created_at: dt.datetime
+    register_id: str
+    size_bytes: int
+
+
+def _stamp(now: dt.datetime | None = None) -> str:
+    now = now or dt.datetime.now(dt.UTC)
+    return now.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def _fsync_file(path: Path) -> None:
+    with open(path, "rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def _write_backup(
+    source_db: Path, key_file: KeyFile, data_key: bytes, dest_dir: Path, label: str = ""
+) -> Path:
+    dest_dir = Path(dest_dir)
+    dest_dir.mkdir(parents=True, exist_ok=True)
+    clean_partial(dest_dir)
+    final = dest_dir / f"{PREFIX}{_stamp()}{label}"
+    tmp = final.with_name(final.name + TMP_SUFFIX)
+    tmp.mkdir(mode=0o700)
+    try:
+        target = tmp / vault.DB_NAME
+        conn = database.connect(source_db, data_key)
+        try:
+            # VACUUM INTO writes a consistent, compact copy encrypted with the same key.
+            conn.execute("VACUUM INTO ?", (str(target),))
+            expected = vault.content_digest_of_connection(conn)
+        finally:
+            conn.close()
+        key_file.save(tmp / vault.KEY_NAME)
+        _fsync_file(target)
+        problems, digest = _check_database(target, data_key)
+        if problems or digest != expected:
+            raise BackupError()
+        os.replace(tmp, final)
+        _fsync_dir(dest_dir)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+            raise DiskFull() from exc
+        raise BackupError() from exc
+    except database.DatabaseError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if "full" in str(exc).lower():
+            raise DiskFull() from exc
+        raise BackupError() from exc
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return final
+
+
+def _check_database(path: Path, data_key: bytes) -> tuple[list[str], str]:
+    conn = database.connect(path, data_key)
+    try:
+        migrations.check_not_newer(conn)
+        problems = database.integrity_problems(conn)
+        return problems, vault.content_digest_of_connection(conn)
+    finally:
+        conn.close()
+
+
+def create_backup(
+    register: vault.Register, dest_dir: Path, generations: int = DEFAULT_GENERATIONS
+) -> Path:
+    register.checkpoint()
+    path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir)
+    rotate(dest_dir, generations)
+    return path
+
+
+def backup_before_migration(folder: Path, key_file: KeyFile, data_key: bytes) -> Path:
+    return _write_backup(
+        vault.db_path(folder), key_file, data_key, Path(folder) / "pre-migration", "-premigration"
+    )
+
+
+def clean_partial(dest_dir: Path) -> None:
+    for entry in Path(dest_dir).glob(PREFIX + "*" + TMP_SUFFIX):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def list_backups(dest_dir: Path) -> list[BackupInfo]:
+    """Newest first. Only complete backups (a key file and a database) are listed."""
+    result: list[BackupInfo] = []
+    if not Path(dest_dir).is_dir():
+        return result
+    for entry in Path(dest_dir).iterdir():
+        if not entry.name.startswith(PREFIX) or entry.name.endswith(TMP_SUFFIX):
+            continue
+        db, key = entry / vault.DB_NAME, entry / vault.KEY_NAME
+        if not (db.is_file() and key.is_file()):
+            continue
+        stamp = entry.name[len(PREFIX):].split("-")[0]
+        try:
+            created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
+            register_id = KeyFile.load(key).register_id
+        except (ValueError, OSError, BackupInvalid, Exception):
+            continue
+        result.append(BackupInfo(entry, created, register_id, db.stat().st_size))
+    result.sort(key=lambda b: b.created_at, reverse=True)
+    return result
+
+
+def rotate(dest_dir: Path, generations: int) -> list[Path]:
+    """Keep the newest `generations` backups; return the removed folders."""
+    generations = max(1, int(generations))
+    removed = []
+    for info in list_backups(dest_dir)[generations:]:
+        shutil.rmtree(info.path, ignore_errors=True)
+        removed.append(info.path)
+    return removed
+
+
+def verify_backup(backup_dir: Path, passphrase: str) -> tuple[KeyFile, bytes]:
+    """Unwrap the backup's key with the passphrase and check the database fully."""
+    try:
+        key_file = KeyFile.load(Path(backup_dir) / vault.KEY_NAME)
+    except (OSError, Exception) as exc:
+        if isinstance(exc, WrongPassphrase):
+            raise
+        raise BackupInvalid() from exc
+    data_key = key_file.unwrap(passphrase)  # WrongPassphrase propagates: its own message
+    try:
+        problems, _digest = _check_database(Path(backup_dir) / vault.DB_NAME, data_key)
+    except Exception as exc:
+        raise BackupInvalid() from exc
+    if problems:
+        raise BackupInvalid()
+    return key_file, data_key
+
+
+def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
+    """Replace the register in `folder` by the backup. The register must be closed.
+
+    Returns where the previous register was kept aside (None if there was none).
+    """
+    folder = Path(folder)
+    key_file, _key = verify_backup(backup_dir, passphrase)
+    current_id = None
+    with contextlib.suppress(Exception):
+        current_id = KeyFile.load(vault.key_path(folder)).register_id
+    if current_id is not None and current_id != key_file.register_id:
+        raise BackupInvalid()
+
+    folder.mkdir(parents=True, exist_ok=True)
+    aside: Path | None = None
+    if vault.register_exists(folder):
+        aside = folder.parent / f"{folder.name}.before-restore-{_stamp()}"
+        aside.mkdir(mode=0o700)
+        for name in os.listdir(folder):
+            if name.startswith(vault.DB_NAME) or name == vault.KEY_NAME:
+                os.replace(folder / name, aside / name)
+    try:
+        for name in (vault.DB_NAME, vault.KEY_NAME):
+            tmp = folder / (name + ".restoring")
+            shutil.copyfile(Path(backup_dir) / name, tmp)
+            _fsync_file(tmp)
+            os.replace(tmp, folder / name)
+        _fsync_dir(folder)
+    except BaseException:
+        # Put the previous register back exactly as it was.
+        for name in (vault.DB_NAME, vault.KEY_NAME):
+            with contextlib.suppress(OSError):
+                (folder / (name + ".restoring")).unlink()
+        if aside is not None:
+            for name in os.listdir(aside):
+                os.replace(aside / name, folder / name)
+            aside.rmdir()
+        raise
+    return aside

@@ -1,0 +1,313 @@
+"""Use cases of the confidant's register: cases, contact moments, activities.
+
+Every method validates first and raises a FieldError naming the field, then writes in one
+transaction. Methods return plain values; `Change` tells views what to refresh.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select
+
+from app.errors import FieldError, NotFound
+from app.i18n import N_
+from app.models import codelists
+from app.models.entities import (
+    Activity,
+    AuditEntry,
+    Case,
+    CaseGround,
+    CaseTopic,
+    ContactMoment,
+    KeyValue,
+    Referral,
+)
+from app.services.vault import Register
+
+EARLIEST_DATE = dt.date(2000, 1, 1)
+MAX_MINUTES = 1440
+MEMO_MAX = 2000
+
+
+@dataclass(frozen=True)
+class Change:
+    """What a use case changed: 'cases', 'contacts', 'activities' (for view refresh)."""
+
+    kinds: frozenset[str]
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class ReferralInput:
+    target: str
+    on: dt.date
+
+
+class RegisterService:
+    def __init__(self, register: Register, today: Callable[[], dt.date] = dt.date.today) -> None:
+        self.register = register
+        self.today = today
+        self.lists = codelists.load()
+
+    # --- validation -------------------------------------------------------------------------
+    def _date(self, field: str, value: object) -> dt.date:
+        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
+            raise FieldError(field, N_("Enter a valid date."))
+        if value > self.today():
+            raise FieldError(field, N_("The date cannot be in the future."))
+        if value < EARLIEST_DATE:
+            raise FieldError(field, N_("The date cannot be before 1 January 2000."))
+        return value
+
+    @staticmethod
+    def _minutes(field: str, value: object) -> int:
+        if not isinstance(value, int) or isinstance(value, bool):
+            raise FieldError(field, N_("Enter the duration in whole minutes."))
+        if not 1 <= value <= MAX_MINUTES:
+            raise FieldError(field, N_("The duration must be between 1 and 1440 minutes."))
+        return value
+
+    def _code(self, field: str, value: str, items: tuple[codelists.Code, ...]) -> str:
+        if value not in codelists.CodeLists.codes(items):
+            raise FieldError(field, N_("Choose a value from the list."))
+        return value
+
+    def _topics(self, topics: Iterable[str]) -> list[str]:
+        chosen = sorted(set(topics))
+        if not chosen:
+            raise FieldError("topics", N_("Choose at least one topic."))
+        for t in chosen:
+            self._code("topics", t, self.lists.topics)
+        return chosen
+
+    def _grounds(self, grounds: Iterable[str], topics: Sequence[str]) -> list[str]:
+        chosen = sorted(set(grounds))
+        if chosen and "discriminatie" not in topics:
+            raise FieldError(
+                "grounds", N_("Grounds of discrimination only apply to the topic discrimination.")
+            )
+        for g in chosen:
+            self._code("grounds", g, self.lists.discrimination_grounds)
+        return chosen
+
+    @staticmethod
+    def _memo(memo: str | None) -> str | None:
+        if memo is None:
+            return None
+        memo = memo.strip()
+        if len(memo) > MEMO_MAX:
+            raise FieldError("memo", N_("The memo can hold at most 2000 characters."))
+        return memo or None
+
+    def _get_case(self, session: object, case_id: int) -> Case:
+        case = session.get(Case, case_id)  # type: ignore[attr-defined]
+        if case is None:
+            raise NotFound()
+        return case  # type: ignore[no-any-return]
+
+    # --- cases ----------------------------------------------------------------------------
+    def open_case(
+        self,
+        *,
+        on: dt.date,
+        minutes: int,
+        mode: str,
+        topics: Iterable[str],
+        grounds: Iterable[str] = (),
+        memo: str | None = None,
+    ) -> Change:
+        """A new case starts with its first contact moment."""
+        on = self._date("on", on)
+        minutes = self._minutes("minutes", minutes)
+        mode = self._code("mode", mode, self.lists.contact_modes)
+        topic_list = self._topics(topics)
+        ground_list = self._grounds(grounds, topic_list)
+        memo = self._memo(memo)
+        with self.register.session() as s:
+            case = Case(opened_on=on, status="open", memo=memo)
+            case.topics = [CaseTopic(topic=t) for t in topic_list]
+            case.grounds = [CaseGround(ground=g) for g in ground_list]
+            s.add(case)
+            s.flush()
+            s.add(ContactMoment(case_id=case.id, on=on, minutes=minutes, mode=mode))
+            self._remember_mode(s, mode)
+            case_id = case.id
+        return Change(frozenset({"cases", "contacts"}), case_id)
+
+    def update_case(
+        self,
+        case_id: int,
+        *,
+        topics: Iterable[str],
+        grounds: Iterable[str] = (),
+        memo: str | None = None,
+    ) -> Change:
+        topic_list = self._topics(topics)
+        ground_list = self._grounds(grounds, topic_list)
+        memo = self._memo(memo)
+        with self.register.session() as s:
+            case = self._get_case(s, case_id)
+            case.topics = [CaseTopic(topic=t) for t in topic_list]
+            case.grounds = [CaseGround(ground=g) for g in ground_list]
+            case.memo = memo
+        return Change(frozenset({"cases"}), case_id)
+
+    def close_case(
+        self,
+        case_id: int,
+        *,
+        on: dt.date,
+        outcome: str,
+        referrals: Sequence[ReferralInput] = (),
+    ) -> Change:
+        on = self._date("closed_on", on)
+        outcome = self._code("outcome", outcome, self.lists.outcomes)
+        for r in referrals:
+            self._code("referrals", r.target, self.lists.referral_targets)
+            self._date("referrals", r.on)
+        with self.register.session() as s:
+            case = self._get_case(s, case_id)
+            last_contact = s.scalar(
+                select(func.max(ContactMoment.on)).where(ContactMoment.case_id == case_id)
+            )
+            if on < case.opened_on or (last_contact is not None and on < last_contact):
+                raise FieldError(
+                    "closed_on", N_("A case cannot be closed before its last contact moment.")
+                )
+            for r in referrals:
+                if r.on < case.opened_on or r.on > on:
+                    raise FieldError(
+                        "referrals",
+                        N_("A referral date must lie between the first contact and the closing."),
+                    )
+            case.status = "closed"
+            case.closed_on = on
+            case.outcome = outcome
+            case.referrals = [Referral(target=r.target, referred_on=r.on) for r in referrals]
+        return Change(frozenset({"cases"}), case_id)
+
+    def reopen_case(self, case_id: int) -> Change:
+        with self.register.session() as s:
+            case = self._get_case(s, case_id)
+            case.status, case.closed_on, case.outcome = "open", None, None
+            case.referrals = []
+        return Change(frozenset({"cases"}), case_id)
+
+    def delete_case(self, case_id: int) -> Change:
+        with self.register.session() as s:
+            s.delete(self._get_case(s, case_id))
+        self._after_delete()
+        return Change(frozenset({"cases", "contacts"}), case_id)
+
+    # --- contact moments ------------------------------------------------------------------
+    def add_contact(self, case_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
+        on = self._date("on", on)
+        minutes = self._minutes("minutes", minutes)
+        mode = self._code("mode", mode, self.lists.contact_modes)
+        with self.register.session() as s:
+            case = self._get_case(s, case_id)
+            if on < case.opened_on:
+                raise FieldError("on", N_("A contact moment cannot be before the case was opened."))
+            if case.status == "closed":
+                raise FieldError("case", N_("This case is closed. Reopen it first."))
+            contact = ContactMoment(case_id=case_id, on=on, minutes=minutes, mode=mode)
+            s.add(contact)
+            self._remember_mode(s, mode)
+            s.flush()
+            contact_id = contact.id
+        return Change(frozenset({"contacts", "cases"}), contact_id)
+
+    def update_contact(self, contact_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
+        on = self._date("on", on)
+        minutes = self._minutes("minutes", minutes)
+        mode = self._code("mode", mode, self.lists.contact_modes)
+        with self.register.session() as s:
+            contact = s.get(ContactMoment, contact_id)
+            if contact is None:
+                raise NotFound()
+            contact.on, contact.minutes, contact.mode = on, minutes, mode
+            s.flush()
+            self._resync_opened_on(s, contact.case_id)
+        return Change(frozenset({"contacts", "cases"}), contact_id)
+
+    def delete_contact(self, contact_id: int) -> Change:
+        with self.register.session() as s:
+            contact = s.get(ContactMoment, contact_id)
+            if contact is None:
+                raise NotFound()
+            count = s.scalar(
+                select(func.count()).where(ContactMoment.case_id == contact.case_id)
+            )
+            if count == 1:
+                raise FieldError(
+                    "contact", N_("This is the only contact moment of the case; delete the case.")
+                )
+            case_id = contact.case_id
+            s.delete(contact)
+            s.flush()
+            self._resync_opened_on(s, case_id)
+        self._after_delete()
+        return Change(frozenset({"contacts", "cases"}), contact_id)
+
+    def _resync_opened_on(self, session: object, case_id: int) -> None:
+        """A case is opened on its earliest contact moment."""
+        s = session
+        first = s.scalar(  # type: ignore[attr-defined]
+            select(func.min(ContactMoment.on)).where(ContactMoment.case_id == case_id)
+        )
+        case = self._get_case(s, case_id)
+        if first is not None:
+            if case.closed_on is not None and first > case.closed_on:
+                raise FieldError(
+                    "on", N_("A contact moment cannot be after the case was closed.")
+                )
+            case.opened_on = first
+
+    # --- activities -----------------------------------------------------------------------
+    def add_activity(self, *, on: dt.date, minutes: int, kind: str) -> Change:
+        on = self._date("on", on)
+        minutes = self._minutes("minutes", minutes)
+        kind = self._code("kind", kind, self.lists.activity_kinds)
+        with self.register.session() as s:
+            activity = Activity(on=on, minutes=minutes, kind=kind)
+            s.add(activity)
+            s.flush()
+            activity_id = activity.id
+        return Change(frozenset({"activities"}), activity_id)
+
+    def update_activity(self, activity_id: int, *, on: dt.date, minutes: int, kind: str) -> Change:
+        on = self._date("on", on)
+        minutes = self._minutes("minutes", minutes)
+        kind = self._code("kind", kind, self.lists.activity_kinds)
+        with self.register.session() as s:
+            activity = s.get(Activity, activity_id)
+            if activity is None:
+                raise NotFound()
+            activity.on, activity.minutes, activity.kind = on, minutes, kind
+        return Change(frozenset({"activities"}), activity_id)
+
+    def delete_activity(self, activity_id: int) -> Change:
+        with self.register.session() as s:
+            s.execute(delete(Activity).where(Activity.id == activity_id))
+        return Change(frozenset({"activities"}), activity_id)
+
+    # --- small state ----------------------------------------------------------------------
+    def last_mode(self) -> str:
+        with self.register.session() as s:
+            kv = s.get(KeyValue, "last_mode")
+            return kv.value if kv else "persoonlijk"
+
+    @staticmethod
+    def _remember_mode(session: object, mode: str) -> None:
+        session.merge(KeyValue(key="last_mode", value=mode))  # type: ignore[attr-defined]
+
+    def audit(self, action: str, detail: str = "") -> None:
+        with self.register.session() as s:
+            s.add(AuditEntry(action=action, detail=detail))
+
+    def _after_delete(self) -> None:
+        # secure_delete overwrites freed pages; a checkpoint moves them out of the WAL too.
+        self.register.checkpoint()

@@ -1,0 +1,304 @@
+"""The encrypted register on disk: create, unlock, change passphrase, recovery code.
+
+A register is one folder holding `register.db` (SQLCipher 4) and `register.key` (the data key
+wrapped under the passphrase, see app.models.keyfile). Unlocking never writes to any file
+until both the key file and the database have been checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.atomic import clean_stray_temp_files
+from app.errors import (
+    KeyFileDamaged,
+    KeyFileMissing,
+    RegisterDamaged,
+    RegisterExists,
+    ValidationError,
+)
+from app.i18n import N_
+from app.models import codelists, database, migrations
+from app.models.entities import Profile
+from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.services import passphrase_policy
+
+DB_NAME = "register.db"
+KEY_NAME = "register.key"
+ROLES = ("vp", "coordinator", "central")
+
+
+def db_path(folder: Path) -> Path:
+    return Path(folder) / DB_NAME
+
+
+def key_path(folder: Path) -> Path:
+    return Path(folder) / KEY_NAME
+
+
+def register_exists(folder: Path) -> bool:
+    return key_path(folder).exists() or db_path(folder).exists()
+
+
+@dataclass
+class Register:
+    """An unlocked register. Holds the data key in memory until `close()`."""
+
+    folder: Path
+    key_file: KeyFile
+    _data_key: bytes = field(repr=False)
+    engine: Engine = field(repr=False)
+    must_set_passphrase: bool = False
+
+    def __post_init__(self) -> None:
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def db_path(self) -> Path:
+        return db_path(self.folder)
+
+    @property
+    def data_key(self) -> bytes:
+        return self._data_key
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Session]:
+        """A unit of work: commits on success, rolls back on any error."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def raw_connection(self) -> Any:
+        return database.connect(self.db_path, self._data_key)
+
+    def profile(self) -> Profile | None:
+        with self.session() as s:
+            return s.scalars(select(Profile)).first()
+
+    def checkpoint(self) -> None:
+        # Outside any transaction: the raw pooled connection runs in autocommit mode.
+        conn = self.engine.raw_connection()
+        try:
+            conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+        finally:
+            conn.close()
+
+    def close(self) -> None:
+        """Checkpoint, dispose the engine, forget the key."""
+        with contextlib.suppress(Exception):
+            self.checkpoint()
+        self.engine.dispose()
+        self._data_key = b""
+
+
+def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
+    path = db_path(folder)
+    if not path.exists():
+        raise RegisterDamaged()
+    conn = database.connect(path, data_key)  # RegisterDamaged if the header fails
+    try:
+        migrations.check_not_newer(conn)  # refuses before anything is written
+        problems = conn.execute("PRAGMA quick_check").fetchall()
+        if [tuple(r) for r in problems] != [("ok",)]:
+            raise RegisterDamaged()
+        if migrations.needs_migration(conn):
+            if migrations.schema_version(conn) > 0:
+                from app.services import backup  # late import: backup needs Register
+
+                backup.backup_before_migration(folder, key_file, data_key)
+            migrations.migrate(conn)
+    except database.DatabaseError as exc:
+        raise RegisterDamaged() from exc
+    finally:
+        conn.close()
+    clean_stray_temp_files(Path(folder))  # left by a writer that was killed
+    return Register(folder=Path(folder), key_file=key_file, _data_key=data_key,
+                    engine=database.make_engine(path, data_key))
+
+
+def _load_key_file(folder: Path) -> KeyFile:
+    try:
+        return KeyFile.load(key_path(folder))
+    except FileNotFoundError as exc:
+        if db_path(folder).exists():
+            raise KeyFileDamaged() from exc
+        raise KeyFileMissing(path=str(folder)) from exc
+
+
+def unlock(folder: Path, passphrase: str) -> Register:
+    folder = Path(folder)
+    key_file = _load_key_file(folder)
+    data_key = key_file.unwrap(passphrase)
+    return _open_database(folder, key_file, data_key)
+
+
+def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
+    """Opens the register with the recovery code; the caller must then set a new passphrase."""
+    folder = Path(folder)
+    key_file = _load_key_file(folder)
+    data_key = key_file.unwrap_recovery(recovery_code)
+    register = _open_database(folder, key_file, data_key)
+    register.must_set_passphrase = True
+    return register
+
+
+def check_passphrase(folder: Path, passphrase: str) -> None:
+    """Unlock, check, close: used by `vertrouwd unlock-check`."""
+    unlock(folder, passphrase).close()
+
+
+def change_passphrase(
+    folder: Path, old: str, new: str, params: KdfParams | None = None
+) -> None:
+    """Rewrap the data key under a new passphrase; only the key file changes, atomically."""
+    passphrase_policy.check(new)
+    key_file = _load_key_file(Path(folder))
+    data_key = key_file.unwrap(old)
+    key_file.with_passphrase(new, data_key, params).save(key_path(folder))
+
+
+def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None) -> None:
+    """After unlocking with the recovery code (or from settings while unlocked)."""
+    passphrase_policy.check(new)
+    updated = register.key_file.with_passphrase(new, register.data_key, params)
+    updated.save(key_path(register.folder))
+    register.key_file = updated
+    register.must_set_passphrase = False
+
+
+def create_recovery_code(register: Register, params: KdfParams | None = None) -> str:
+    """A new recovery code (replacing any earlier one). Show it once; it is not stored."""
+    code = new_recovery_code()
+    updated = register.key_file.with_recovery(code, register.data_key, params)
+    updated.save(key_path(register.folder))
+    register.key_file = updated
+    return code
+
+
+def new_vp_code(component: str) -> str:
+    return f"{component}-" + "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(5))
+
+
+def _raw_private(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+
+
+def _raw_public(key: Ed25519PrivateKey | X25519PrivateKey) -> bytes:
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def create_register(
+    folder: Path,
+    passphrase: str,
+    *,
+    roles: tuple[str, ...] = ("vp",),
+    component: str,
+    params: KdfParams | None = None,
+    with_recovery: bool = False,
+) -> tuple[Register, str | None]:
+    """Create a new register. Returns it unlocked, with the recovery code if one was asked."""
+    folder = Path(folder)
+    if register_exists(folder):
+        raise RegisterExists(path=str(folder))
+    passphrase_policy.check(passphrase)
+    lists = codelists.load()
+    valid_components = codelists.CodeLists.codes(lists.components) | {"DEF"}
+    if component not in valid_components:
+        raise ValidationError(N_("Choose a defence component."))
+    if not roles or any(r not in ROLES for r in roles):
+        raise ValidationError(N_("Choose a role."))
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(OSError):
+        os.chmod(folder, 0o700)
+    clean_stray_temp_files(folder)
+    data_key = secrets.token_bytes(32)
+    key_file = KeyFile.create(passphrase, data_key, params)
+
+    # Build the database under a temporary name, then publish key file and database.
+    tmp_db = folder / (DB_NAME + ".creating")
+    for leftover in folder.glob(DB_NAME + ".creating*"):
+        leftover.unlink()
+    conn = database.connect(tmp_db, data_key)
+    try:
+        migrations.migrate(conn)
+        signing = Ed25519PrivateKey.generate()
+        sealing = X25519PrivateKey.generate()
+        conn.execute(
+            "INSERT INTO profile (id, roles, component, code, signing_private_key, "
+            "signing_public_key, sealing_private_key, sealing_public_key, codelist_version, "
+            "created_at) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, datetime('now'))",
+            (
+                ",".join(roles),
+                component,
+                new_vp_code(component),
+                _raw_private(signing),
+                _raw_public(signing),
+                _raw_private(sealing),
+                _raw_public(sealing),
+                lists.version,
+            ),
+        )
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
+    key_file.save(key_path(folder))
+    os.replace(tmp_db, db_path(folder))
+    with contextlib.suppress(OSError):
+        os.chmod(db_path(folder), 0o600)
+    register = _open_database(folder, key_file, data_key)
+    code = create_recovery_code(register, params) if with_recovery else None
+    return register, code
+
+
+def verify(register: Register) -> list[str]:
+    """Integrity, cipher and foreign-key checks; returns problems (empty when clean)."""
+    conn = register.raw_connection()
+    try:
+        problems = database.integrity_problems(conn)
+        version = database.cipher_version(conn)
+        if not version.startswith("4."):
+            problems.append(f"cipher_version {version!r}")
+        return problems
+    finally:
+        conn.close()
+
+
+def content_digest(register: Register) -> str:
+    """SHA-256 over every row of every table, in a stable order: 'same content' made testable."""
+    conn = register.raw_connection()
+    try:
+        return content_digest_of_connection(conn)
+    finally:
+        conn.close()
+
+
+def content_digest_of_connection(conn: Any) -> str:
+    digest = hashlib.sha256()
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    for table in tables:
+        digest.update(table.encode())
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
+            digest.update(repr(tuple(row)).encode())
+    digest.update(str(migrations.schema_version(conn)).encode())
+    return digest.hexdigest()

@@ -1,0 +1,47 @@
+"""User settings (not secret): language, auto-lock, backups. A small JSON file, written
+atomically. Nothing about cases is ever stored here."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, fields
+from pathlib import Path
+
+from app.atomic import atomic_write_text
+
+
+@dataclass
+class Settings:
+    language: str = "nl"
+    autolock_minutes: int = 5
+    backup_dir: str = ""  # empty: the default backup folder
+    backup_generations: int = 10
+    backup_on_close: bool = True
+    register_dir: str = ""  # empty: the default register folder
+    disclosure_k: int = 5
+
+    @staticmethod
+    def load(path: Path) -> Settings:
+        try:
+            raw = json.loads(Path(path).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return Settings()
+        if not isinstance(raw, dict):
+            return Settings()
+        known = {f.name: f.type for f in fields(Settings)}
+        values = {}
+        defaults = Settings()
+        for name, value in raw.items():
+            if name in known and type(value) is type(getattr(defaults, name)):
+                values[name] = value
+        settings = Settings(**values)
+        settings.autolock_minutes = min(max(settings.autolock_minutes, 1), 240)
+        settings.backup_generations = min(max(settings.backup_generations, 1), 100)
+        settings.disclosure_k = max(settings.disclosure_k, 3)
+        if settings.language not in ("nl", "en"):
+            settings.language = "nl"
+        return settings
+
+    def save(self, path: Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(Path(path), json.dumps(asdict(self), indent=1, sort_keys=True))

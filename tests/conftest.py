@@ -1,0 +1,62 @@
+"""Shared fixtures: real SQLCipher registers in tmp_path, a cheap key-derivation profile.
+
+One template register is built per session and copied per test, so each test gets a fresh,
+real encrypted register in milliseconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from app.i18n import set_language  # noqa: E402
+from app.services import vault  # noqa: E402
+
+PASSPHRASE = "een zin als wachtwoord is goed"
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("VERTROUWD_HOME", str(home))
+    set_language("nl")
+    return home
+
+
+@pytest.fixture(scope="session")
+def template_register(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("template") / "register"
+    register, _code = vault.create_register(
+        folder, PASSPHRASE, roles=("vp",), component="CLAS", with_recovery=False
+    )
+    register.close()
+    return folder
+
+
+@pytest.fixture
+def register_dir(template_register: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "register"
+    shutil.copytree(template_register, folder)
+    return folder
+
+
+@pytest.fixture
+def register(register_dir: Path):  # type: ignore[no-untyped-def]
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    yield reg
+    reg.close()
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` with its bytes: compare before/after to prove nothing changed."""
+    return {
+        str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()
+    }

@@ -1,0 +1,89 @@
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.errors import BackupInvalid
+from app.services import backup, vault
+from app.services.register import RegisterService
+from tests.conftest import PASSPHRASE, snapshot
+
+
+def _fill(register: vault.Register) -> None:
+    service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
+    for i in range(20):
+        service.open_case(on=dt.date(2026, 3, 1 + i), minutes=45, mode="telefoon",
+                          topics=["pesten"], memo=f"memo {i}")
+    service.add_activity(on=dt.date(2026, 4, 2), minutes=90, kind="voorlichting")
+
+
+def test_backup_then_restore_gives_identical_content(register: vault.Register,
+                                                     register_dir: Path, tmp_path: Path) -> None:
+    _fill(register)
+    digest = vault.content_digest(register)
+    made = backup.create_backup(register, tmp_path / "backups")
+    assert not (made / vault.DB_NAME).read_bytes().startswith(b"SQLite format 3")
+    RegisterService(register).delete_case(1)
+    assert vault.content_digest(register) != digest
+    register.close()
+
+    aside = backup.restore(register_dir, made, PASSPHRASE)
+    assert aside is not None and (aside / vault.DB_NAME).exists()
+    restored = vault.unlock(register_dir, PASSPHRASE)
+    try:
+        assert vault.content_digest(restored) == digest
+    finally:
+        restored.close()
+
+
+def test_damaged_backup_is_refused_and_register_untouched(register: vault.Register,
+                                                          register_dir: Path,
+                                                          tmp_path: Path) -> None:
+    _fill(register)
+    made = backup.create_backup(register, tmp_path / "backups")
+    register.close()
+    db = made / vault.DB_NAME
+    data = bytearray(db.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    db.write_bytes(bytes(data))
+    before = snapshot(register_dir)
+    with pytest.raises(BackupInvalid):
+        backup.restore(register_dir, made, PASSPHRASE)
+    assert snapshot(register_dir) == before
+    assert [p.name for p in register_dir.parent.iterdir() if "before-restore" in p.name] == []
+
+
+def test_backup_of_another_register_is_refused(register_dir: Path, tmp_path: Path) -> None:
+    other_dir = tmp_path / "other"
+    other, _ = vault.create_register(other_dir, PASSPHRASE, component="KMar")
+    made = backup.create_backup(other, tmp_path / "backups")
+    other.close()
+    before = snapshot(register_dir)
+    with pytest.raises(BackupInvalid):
+        backup.restore(register_dir, made, PASSPHRASE)
+    assert snapshot(register_dir) == before
+
+
+def test_rotation_keeps_the_newest_generations(register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    made = [backup.create_backup(register, dest, generations=3) for _ in range(5)]
+    kept = [b.path for b in backup.list_backups(dest)]
+    assert kept == list(reversed(made[-3:]))
+
+
+def test_restore_drill_after_losing_the_register(register: vault.Register, register_dir: Path,
+                                                 tmp_path: Path) -> None:
+    _fill(register)
+    digest = vault.content_digest(register)
+    made = backup.create_backup(register, tmp_path / "backups")
+    register.close()
+    shutil.rmtree(register_dir)
+    assert backup.restore(register_dir, made, PASSPHRASE) is None
+    restored = vault.unlock(register_dir, PASSPHRASE)
+    try:
+        assert vault.content_digest(restored) == digest
+    finally:
+        restored.close()
