@@ -53,6 +53,7 @@ def main(pair_files: list[str]) -> int:
             catalog = Catalog(locale=lang, project="Vertrouwd")
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.fuzzy = False
         for message in catalog:
             if not message.id:
                 continue
