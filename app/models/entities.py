@@ -161,3 +161,37 @@ class AuditEntry(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(48))
     detail: Mapped[str] = mapped_column(String(255), default="")
+
+
+class Recipient(Base):
+    """The enrolment card of whom this register reports to (the coordinator, or central)."""
+
+    __tablename__ = "recipient"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32))
+    component: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))
+    signing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sealing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class ExportRecord(Base):
+    """One quarterly file this register wrote (and whether a receipt came back)."""
+
+    __tablename__ = "export_record"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quarter: Mapped[str] = mapped_column(String(7), index=True)
+    level: Mapped[str] = mapped_column(String(12), default="vp")
+    submission_id: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    supersedes: Mapped[str | None] = mapped_column(String(36))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    file_name: Mapped[str] = mapped_column(String(255))
+    sealed: Mapped[bool] = mapped_column(default=False)
+    nil_return: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    receipt_by: Mapped[str | None] = mapped_column(String(32))

@@ -103,6 +103,41 @@ CREATE INDEX ix_referral_referred_on ON referral (referred_on);
 """
 
 
+V2_EXPORTS = """
+CREATE TABLE recipient (
+	id INTEGER NOT NULL, 
+	code VARCHAR(32) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	role VARCHAR(16) NOT NULL, 
+	signing_public_key BLOB NOT NULL, 
+	sealing_public_key BLOB NOT NULL, 
+	fingerprint VARCHAR(64) NOT NULL, 
+	imported_at DATETIME NOT NULL, 
+	active BOOLEAN NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (fingerprint)
+);
+CREATE TABLE export_record (
+	id INTEGER NOT NULL, 
+	quarter VARCHAR(7) NOT NULL, 
+	level VARCHAR(12) NOT NULL, 
+	submission_id VARCHAR(36) NOT NULL, 
+	revision INTEGER NOT NULL, 
+	supersedes VARCHAR(36), 
+	sha256 VARCHAR(64) NOT NULL, 
+	file_name VARCHAR(255) NOT NULL, 
+	sealed BOOLEAN NOT NULL, 
+	nil_return BOOLEAN NOT NULL, 
+	created_at DATETIME NOT NULL, 
+	received_at DATETIME, 
+	receipt_by VARCHAR(32), 
+	PRIMARY KEY (id), 
+	UNIQUE (sha256)
+);
+CREATE INDEX ix_export_record_quarter ON export_record (quarter);
+"""
+
+
 def _run_script(conn: Any, script: str) -> None:
     for statement in script.split(";\n"):
         if statement.strip():
@@ -113,8 +148,13 @@ def _step_1(conn: Any) -> None:
     _run_script(conn, V1_SCHEMA)
 
 
+def _step_2(conn: Any) -> None:
+    """Recipient cards and the history of exported quarterly files."""
+    _run_script(conn, V2_EXPORTS)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
-STEPS: list[Callable[[Any], None]] = [_step_1]
+STEPS: list[Callable[[Any], None]] = [_step_1, _step_2]
 LATEST_VERSION = len(STEPS)
 
 
