@@ -273,9 +273,33 @@ class ForeignComponent(InvalidImportFile):
 
 
 class LevelRuleViolation(InvalidImportFile):
+    """One class, one sentence per rule: pass one of the LEVEL_RULE_* ids as the message."""
+
     default_message = N_(
-        "The file does not keep the rules for its level ({level}): {rule}. Nothing was imported."
+        "The file does not keep the rules for its level ({level}). Nothing was imported."
     )
+
+
+LEVEL_RULE_VP_HAS_SOURCES = N_(
+    "A file at VP level cannot contain sources, merged files or a reporting overview. "
+    "Nothing was imported."
+)
+LEVEL_RULE_MERGED_LACKS_SOURCES = N_(
+    "A merged file must list its sources, the files merged into it and a reporting overview. "
+    "Nothing was imported."
+)
+LEVEL_RULE_BAD_SOURCE = N_(
+    "A merged file lists a source that is not a VP report of the same quarter, or lists a "
+    "report twice. Nothing was imported."
+)
+LEVEL_RULE_BAD_INPUT = N_(
+    "A merged file names a merged-in file of another quarter or of a level that cannot be "
+    "merged into it. Nothing was imported."
+)
+LEVEL_RULE_BAD_REPORTING = N_(
+    "The reporting overview of the merged file (expected, received, nil and missing senders) "
+    "does not agree with its sources. Nothing was imported."
+)
 
 
 class InconsistentMeasures(InvalidImportFile):
