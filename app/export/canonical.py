@@ -30,7 +30,7 @@ MAX_DEPTH = 20
 MAX_INTEGER = 2**53 - 1  # the largest integer every JSON reader represents exactly
 _MAX_INTEGER_DIGITS = len(str(MAX_INTEGER)) + 1  # checked before int() to bound the work
 
-_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(r"[^\[\]{}]+")
 # The canonical writer never escapes non-ASCII; an escaped surrogate can only be a lone half
 # that no UTF-8 encoder accepts, so it is refused up front.
@@ -39,6 +39,11 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 def canonical_bytes(value: Any) -> bytes:
     _refuse_floats(value)
+    return canonical_bytes_of_parsed(value)
+
+
+def canonical_bytes_of_parsed(value: Any) -> bytes:
+    """For values from ``parse_strict``, which never holds a float: skips the float check."""
     text = json.dumps(
         value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
     )

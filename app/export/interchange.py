@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,9 +40,10 @@ from app.errors import (
     UnknownCode,
     UnknownCodelistVersion,
     UnknownComponent,
+    WrongType,
 )
 from app.export import crypto, schema
-from app.export.canonical import canonical_bytes, parse_strict
+from app.export.canonical import canonical_bytes, canonical_bytes_of_parsed, parse_strict
 from app.export.measures import (
     DEFINITIONS,
     MAP_MEASURES,
@@ -51,7 +53,7 @@ from app.export.measures import (
     merge_measures,
     sum_quarters,
 )
-from app.export.signed import check_format, open_envelope, sign_envelope
+from app.export.signed import check_format, open_envelope, require_exact_keys, sign_envelope
 from app.models import codelists
 
 __all__ = [
@@ -78,6 +80,11 @@ PAYLOAD_FORMAT = "vertrouwd-quarterly"
 FORMAT_VERSION = 1
 CENTRAL_COMPONENT = "DEFENSIE"  # the sender component of a defence-level file
 FIRST_YEAR = 2000
+_SEALED_KEYS = frozenset(
+    {"format", "format_version", "recipient_fingerprint", "ephemeral_public_key", "nonce",
+     "ciphertext"}
+)
+_HEX64 = re.compile(r"[0-9a-f]{64}")
 
 Level = Literal["vp", "component", "defence"]
 _MERGEABLE_INTO: dict[str, frozenset[str]] = {
@@ -305,8 +312,13 @@ def read_file(
 
 def _unseal(document: dict[str, Any], data: bytes, recipient_private_key: bytes | None) -> bytes:
     check_format(document, crypto.SEALED_FORMAT, FORMAT_VERSION)
-    schema.validate(schema.SEALED, document)
+    require_exact_keys(document, _SEALED_KEYS)
+    for key in sorted(_SEALED_KEYS - {"format_version"}):
+        if not isinstance(document[key], str):
+            raise WrongType(field=key)
     recipient = document["recipient_fingerprint"]
+    if not _HEX64.fullmatch(recipient):
+        raise InvalidValue(field="recipient_fingerprint")
     if recipient_private_key is None:
         raise SealedNoKey(fingerprint=recipient)
     own = crypto.fingerprint_hex(crypto.sealing_public_key(recipient_private_key))
@@ -317,7 +329,7 @@ def _unseal(document: dict[str, Any], data: bytes, recipient_private_key: bytes 
     ciphertext = crypto.b64decode_canonical(document["ciphertext"])
     if ephemeral is None or nonce is None or ciphertext is None:
         raise SealedDamaged()
-    if canonical_bytes(document) != data:
+    if canonical_bytes_of_parsed(document) != data:
         raise NotCanonical()
     plaintext = crypto.unseal(
         recipient_private_key, crypto.Sealed(recipient, ephemeral, nonce, ciphertext)
