@@ -260,8 +260,8 @@ class UnknownCode(InvalidImportFile):
 
 class UnknownComponent(InvalidImportFile):
     default_message = N_(
-        "The file names \"{component}\" as defence component, which is not a known component. "
-        "Nothing was imported."
+        "The file names \"{component}\" as its component, which is not a known defence "
+        "component. Nothing was imported."
     )
 
 
@@ -351,8 +351,8 @@ class UnexpectedSigner(InvalidImportFile):
 
 class SealedNoKey(InvalidImportFile):
     default_message = N_(
-        "The file is encrypted for a recipient (key {fingerprint}), and no key was given to "
-        "open it. Nothing was imported."
+        "The file is encrypted for a recipient (key {fingerprint}), but no key to open it is "
+        "available here. Nothing was imported."
     )
 
 
