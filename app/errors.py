@@ -375,3 +375,11 @@ class NotCanonical(InvalidImportFile):
         "The file's layout differs from what Vertrouwd writes, so it was changed after it was "
         "written. Nothing was imported."
     )
+
+
+class SignerNotEnrolled(InvalidImportFile):
+    default_message = N_(
+        "The file was signed with key {fingerprint}, which is not on the roster. Check this "
+        "fingerprint with the sender in person or by phone, enrol their card, and import the "
+        "file again. Nothing was imported."
+    )

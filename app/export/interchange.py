@@ -37,6 +37,7 @@ from app.errors import (
     SealedForOtherRecipient,
     SealedNoKey,
     SignerMismatch,
+    SignerNotEnrolled,
     UnknownCode,
     UnknownCodelistVersion,
     UnknownComponent,
@@ -70,6 +71,7 @@ __all__ = [
     "merge_measures",
     "quarter_interval",
     "read_file",
+    "require_enrolled",
     "seal_file",
     "sum_quarters",
     "write_file",
@@ -308,6 +310,12 @@ def read_file(
         received_sha256=received_sha256,
         sealed=sealed,
     )
+
+
+def require_enrolled(verified: VerifiedFile, roster_public_keys: Iterable[bytes]) -> None:
+    """Refuse a verified file whose signer is not on the roster, naming the fingerprint."""
+    if verified.signer_public_key not in set(roster_public_keys):
+        raise SignerNotEnrolled(fingerprint=crypto.fingerprint_groups(verified.signer_public_key))
 
 
 def _unseal(document: dict[str, Any], data: bytes, recipient_private_key: bytes | None) -> bytes:

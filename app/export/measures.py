@@ -38,7 +38,9 @@ DEFINITIONS: Mapping[str, str] = MappingProxyType(
         ),
         "contacts_first": "Number of first contact moments in the quarter.",
         "contacts_followup": "Number of follow-up contact moments in the quarter.",
-        "minutes_contacts": "Sum of the durations of the contact moments in the quarter, in minutes.",
+        "minutes_contacts": (
+            "Sum of the durations of the contact moments in the quarter, in minutes."
+        ),
         "minutes_activities": (
             "Per activity kind, minutes spent in the quarter on activities outside cases."
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -29,7 +30,7 @@ CARD = "vertrouwd-card-v1"
 RECEIPT = "vertrouwd-receipt-v1"
 
 
-def schema_path(name: str) -> Any:
+def schema_path(name: str) -> Path:
     return resources_dir() / "schema" / f"{name}.schema.json"
 
 
@@ -76,6 +77,4 @@ def refusal_for(error: SchemaError, prefix: str = "") -> InvalidImportFile:
         return NegativeNumber(field=field)
     if kind in ("minimum", "maximum"):
         return CountOutOfRange(field=field)
-    if kind == "propertyNames":
-        return InvalidValue(field=field)
     return InvalidValue(field=field)

@@ -18,7 +18,8 @@ from app.export.canonical import MAX_FILE_BYTES, canonical_bytes, parse_strict
 
 
 def test_canonical_form_is_sorted_compact_utf8() -> None:
-    assert canonical_bytes({"b": 1, "a": ["é", None, True]}) == '{"a":["é",null,true],"b":1}'.encode()
+    expected = '{"a":["é",null,true],"b":1}'.encode()
+    assert canonical_bytes({"b": 1, "a": ["é", None, True]}) == expected
 
 
 def test_canonical_form_refuses_floats() -> None:

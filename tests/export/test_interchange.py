@@ -266,3 +266,13 @@ def test_nil_return(vp_key: crypto.KeyPair) -> None:
 def test_keys_never_appear_in_repr(vp_key: crypto.KeyPair) -> None:
     assert crypto.b64encode(vp_key.private_key) not in repr(vp_key)
     assert vp_key.private_key.hex() not in repr(vp_key)
+
+
+def test_signer_not_on_roster_is_refused_with_readable_fingerprint(
+    vp_key: crypto.KeyPair, other_key: crypto.KeyPair, valid_file: bytes
+) -> None:
+    verified = interchange.read_file(valid_file)
+    interchange.require_enrolled(verified, [other_key.public_key, vp_key.public_key])
+    with pytest.raises(errors.SignerNotEnrolled) as caught:
+        interchange.require_enrolled(verified, [other_key.public_key])
+    assert crypto.fingerprint_groups(vp_key.public_key) in caught.value.message
