@@ -131,3 +131,262 @@ class FieldError(ValidationError):
     def __init__(self, field: str, message: str, **params: object) -> None:
         super().__init__(message, **params)
         self.field = field
+
+# --- Interchange files (quarterly summaries, enrolment cards, receipts) -----------------------
+# Every refusal of an incoming file is an InvalidImportFile, each kind with its own sentence.
+# Each sentence ends by saying nothing was imported: a refusal never changes the register.
+
+
+class InvalidImportFile(AppError):
+    default_message = N_("This file cannot be read as a Vertrouwd file. Nothing was imported.")
+
+
+class EmptyFile(InvalidImportFile):
+    default_message = N_("The file is empty. Nothing was imported.")
+
+
+class FileTooLarge(InvalidImportFile):
+    default_message = N_(
+        "The file is larger than {limit} bytes; real Vertrouwd files are a few kilobytes. "
+        "Nothing was imported."
+    )
+
+
+class NotUtf8(InvalidImportFile):
+    default_message = N_(
+        "The file is not valid UTF-8 text, so it is not a Vertrouwd file or it is damaged. "
+        "Nothing was imported."
+    )
+
+
+class MalformedJson(InvalidImportFile):
+    default_message = N_(
+        "The file is damaged or incomplete: it is not well-formed JSON. Nothing was imported."
+    )
+
+
+class DuplicateKey(InvalidImportFile):
+    default_message = N_(
+        "The file names the field \"{key}\" twice, which a genuine file never does. "
+        "Nothing was imported."
+    )
+
+
+class NonFiniteNumber(InvalidImportFile):
+    default_message = N_(
+        "The file contains NaN or Infinity instead of a number. Nothing was imported."
+    )
+
+
+class FractionalNumber(InvalidImportFile):
+    default_message = N_(
+        "The file contains a number with a fraction or exponent ({value}); all numbers in a "
+        "Vertrouwd file are whole numbers. Nothing was imported."
+    )
+
+
+class NumberTooLarge(InvalidImportFile):
+    default_message = N_(
+        "The file contains a number that is far too large to be a real count. "
+        "Nothing was imported."
+    )
+
+
+class NestingTooDeep(InvalidImportFile):
+    default_message = N_(
+        "The file is nested more deeply than any Vertrouwd file. Nothing was imported."
+    )
+
+
+class UnknownFormat(InvalidImportFile):
+    default_message = N_(
+        "This is not a file of the expected kind (expected \"{expected}\"). Nothing was imported."
+    )
+
+
+class UnsupportedFormatVersion(InvalidImportFile):
+    default_message = N_(
+        "The file has format version {found}; this program reads version {supported}. "
+        "Install the newer version of Vertrouwd. Nothing was imported."
+    )
+
+
+class UnknownField(InvalidImportFile):
+    default_message = N_(
+        "The file contains a field this program does not know ({field}). Nothing was imported."
+    )
+
+
+class MissingField(InvalidImportFile):
+    default_message = N_("The file lacks the required field {field}. Nothing was imported.")
+
+
+class WrongType(InvalidImportFile):
+    default_message = N_(
+        "The field {field} in the file has the wrong kind of value. Nothing was imported."
+    )
+
+
+class NegativeNumber(InvalidImportFile):
+    default_message = N_(
+        "The field {field} holds a negative number; counts and minutes cannot be negative. "
+        "Nothing was imported."
+    )
+
+
+class CountOutOfRange(InvalidImportFile):
+    default_message = N_(
+        "The field {field} holds a number outside the possible range. Nothing was imported."
+    )
+
+
+class InvalidValue(InvalidImportFile):
+    default_message = N_("The field {field} holds a value that is not allowed. Nothing was imported.")
+
+
+class InvalidPeriod(InvalidImportFile):
+    default_message = N_(
+        "The reporting period in the file ({period}) is not a valid quarter between 2000 and "
+        "next year. Nothing was imported."
+    )
+
+
+class UnknownCodelistVersion(InvalidImportFile):
+    default_message = N_(
+        "The file uses version {version} of the topic list, which this program does not know. "
+        "Install the newer version of Vertrouwd. Nothing was imported."
+    )
+
+
+class UnknownCode(InvalidImportFile):
+    default_message = N_(
+        "The file counts the code \"{code}\" under {field}, which is not in topic list version "
+        "{version}. Nothing was imported."
+    )
+
+
+class UnknownComponent(InvalidImportFile):
+    default_message = N_(
+        "The file names \"{component}\" as its component, which is not a known defence "
+        "component. Nothing was imported."
+    )
+
+
+class ForeignComponent(InvalidImportFile):
+    default_message = N_(
+        "The file contains a report from component {found}, but it belongs to component "
+        "{expected}. Nothing was imported."
+    )
+
+
+class LevelRuleViolation(InvalidImportFile):
+    """One class, one sentence per rule: pass one of the LEVEL_RULE_* ids as the message."""
+
+    default_message = N_(
+        "The file does not keep the rules for its level ({level}). Nothing was imported."
+    )
+
+
+LEVEL_RULE_VP_HAS_SOURCES = N_(
+    "A file at VP level cannot contain sources, merged files or a reporting overview. "
+    "Nothing was imported."
+)
+LEVEL_RULE_MERGED_LACKS_SOURCES = N_(
+    "A merged file must list its sources, the files merged into it and a reporting overview. "
+    "Nothing was imported."
+)
+LEVEL_RULE_BAD_SOURCE = N_(
+    "A merged file lists a source that is not a VP report of the same quarter, or lists a "
+    "report twice. Nothing was imported."
+)
+LEVEL_RULE_BAD_INPUT = N_(
+    "A merged file names a merged-in file of another quarter or of a level that cannot be "
+    "merged into it. Nothing was imported."
+)
+LEVEL_RULE_BAD_REPORTING = N_(
+    "The reporting overview of the merged file (expected, received, nil and missing senders) "
+    "does not agree with its sources. Nothing was imported."
+)
+
+
+class InconsistentMeasures(InvalidImportFile):
+    default_message = N_(
+        "The figures in the file contradict each other ({measure}). Nothing was imported."
+    )
+
+
+class NilReturnNotEmpty(InvalidImportFile):
+    default_message = N_(
+        "The file is marked as a nil return but contains figures other than zero, or it is "
+        "not marked as a nil return while all figures are zero. Nothing was imported."
+    )
+
+
+class RevisionInconsistent(InvalidImportFile):
+    default_message = N_(
+        "The file's revision number and the submission it replaces do not match: revision 1 "
+        "replaces nothing, a later revision must name the one it replaces. Nothing was imported."
+    )
+
+
+class SignatureMissing(InvalidImportFile):
+    default_message = N_(
+        "The file is not signed, so its origin cannot be checked. Nothing was imported."
+    )
+
+
+class SignatureInvalid(InvalidImportFile):
+    default_message = N_(
+        "The signature of the file does not match its content: the file was altered or damaged "
+        "after it was signed (key fingerprint {fingerprint}). Nothing was imported."
+    )
+
+
+class SignerMismatch(InvalidImportFile):
+    default_message = N_(
+        "The file was signed with key {fingerprint}, which is not the key of the sender it "
+        "names. Nothing was imported."
+    )
+
+
+class UnexpectedSigner(InvalidImportFile):
+    default_message = N_(
+        "The file was signed with key {fingerprint}, not with the key expected here "
+        "({expected}). Nothing was imported."
+    )
+
+
+class SealedNoKey(InvalidImportFile):
+    default_message = N_(
+        "The file is encrypted for a recipient (key {fingerprint}), but no key to open it is "
+        "available here. Nothing was imported."
+    )
+
+
+class SealedForOtherRecipient(InvalidImportFile):
+    default_message = N_(
+        "The file is encrypted for another recipient (key {fingerprint}), not for this "
+        "register. Nothing was imported."
+    )
+
+
+class SealedDamaged(InvalidImportFile):
+    default_message = N_(
+        "The encrypted file is damaged or was altered, so it cannot be opened. "
+        "Nothing was imported."
+    )
+
+
+class NotCanonical(InvalidImportFile):
+    default_message = N_(
+        "The file's layout differs from what Vertrouwd writes, so it was changed after it was "
+        "written. Nothing was imported."
+    )
+
+
+class SignerNotEnrolled(InvalidImportFile):
+    default_message = N_(
+        "The file was signed with key {fingerprint}, which is not on the roster. Check this "
+        "fingerprint with the sender in person or by phone, enrol their card, and import the "
+        "file again. Nothing was imported."
+    )

@@ -1,0 +1,163 @@
+"""The measures of a quarterly summary, and how they add up over senders and over quarters.
+
+Per-code maps never hold zeros: a code that is absent counts zero. That keeps equality
+meaningful and makes ``Measures()`` the identity of ``merge_measures``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+SCALAR_MEASURES = (
+    "cases_new",
+    "cases_closed",
+    "cases_open_end",
+    "contacts_first",
+    "contacts_followup",
+    "minutes_contacts",
+)
+MAP_MEASURES = (
+    "minutes_activities",
+    "topics",
+    "discrimination_grounds",
+    "modes",
+    "outcomes",
+    "referrals",
+)
+
+DEFINITIONS: Mapping[str, str] = MappingProxyType(
+    {
+        "cases_new": "Number of cases whose first contact falls in the quarter.",
+        "cases_closed": "Number of cases closed in the quarter.",
+        "cases_open_end": (
+            "Number of cases open at the end of the quarter; a stock, so the value for a year "
+            "is that of its last quarter."
+        ),
+        "contacts_first": "Number of first contact moments in the quarter.",
+        "contacts_followup": "Number of follow-up contact moments in the quarter.",
+        "minutes_contacts": (
+            "Sum of the durations of the contact moments in the quarter, in minutes."
+        ),
+        "minutes_activities": (
+            "Per activity kind, minutes spent in the quarter on activities outside cases."
+        ),
+        "topics": (
+            "Per topic code, the number of new cases (see cases_new) carrying that topic; a case "
+            "can carry several topics, so the sum over topics may exceed cases_new. Topics are "
+            "not cases."
+        ),
+        "discrimination_grounds": (
+            "Per discrimination ground, the number of new cases carrying that ground."
+        ),
+        "modes": "Per contact mode, the number of contact moments in the quarter.",
+        "outcomes": "Per outcome, the number of cases closed in the quarter with that outcome.",
+        "referrals": "Per referral target, the number of referrals made in the quarter.",
+    }
+)
+
+
+def _without_zeros(counts: Mapping[str, int]) -> Mapping[str, int]:
+    return MappingProxyType({k: v for k, v in sorted(counts.items()) if v != 0})
+
+
+@dataclass(frozen=True)
+class Measures:
+    cases_new: int = 0
+    cases_closed: int = 0
+    cases_open_end: int = 0
+    contacts_first: int = 0
+    contacts_followup: int = 0
+    minutes_contacts: int = 0
+    minutes_activities: Mapping[str, int] = field(default_factory=dict)
+    topics: Mapping[str, int] = field(default_factory=dict)
+    discrimination_grounds: Mapping[str, int] = field(default_factory=dict)
+    modes: Mapping[str, int] = field(default_factory=dict)
+    outcomes: Mapping[str, int] = field(default_factory=dict)
+    referrals: Mapping[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in MAP_MEASURES:
+            object.__setattr__(self, name, _without_zeros(getattr(self, name)))
+
+    def __hash__(self) -> int:
+        scalars = tuple(getattr(self, name) for name in SCALAR_MEASURES)
+        maps = tuple(tuple(sorted(getattr(self, name).items())) for name in MAP_MEASURES)
+        return hash(scalars + maps)
+
+    def is_zero(self) -> bool:
+        return self == Measures()
+
+    def to_dict_sparse(self) -> dict[str, Any]:
+        result: dict[str, Any] = {name: getattr(self, name) for name in SCALAR_MEASURES}
+        result.update({name: dict(getattr(self, name)) for name in MAP_MEASURES})
+        return result
+
+    def to_payload(self, codes: Mapping[str, Iterable[str]]) -> dict[str, Any]:
+        """Every code of the list written out, zeros included; ``codes`` maps measure to codes."""
+        result: dict[str, Any] = {name: getattr(self, name) for name in SCALAR_MEASURES}
+        for name in MAP_MEASURES:
+            counts = getattr(self, name)
+            result[name] = {code: counts.get(code, 0) for code in codes[name]}
+        return result
+
+    @staticmethod
+    def from_payload(measures: Mapping[str, Any]) -> Measures:
+        return Measures(
+            **{name: int(measures[name]) for name in SCALAR_MEASURES},
+            **{name: dict(measures[name]) for name in MAP_MEASURES},
+        )
+
+
+def _sum_maps(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
+    return {k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)}
+
+
+def merge_measures(a: Measures, b: Measures) -> Measures:
+    """Sum over senders; every measure, the stock ``cases_open_end`` included, is additive."""
+    return Measures(
+        **{name: getattr(a, name) + getattr(b, name) for name in SCALAR_MEASURES},
+        **{name: _sum_maps(getattr(a, name), getattr(b, name)) for name in MAP_MEASURES},
+    )
+
+
+def merge_all(items: Iterable[Measures]) -> Measures:
+    total = Measures()
+    for item in items:
+        total = merge_measures(total, item)
+    return total
+
+
+def sum_quarters(quarters: Sequence[Measures]) -> Measures:
+    """The year from its quarters, in order: flows are summed, ``cases_open_end`` is the last's."""
+    if not quarters:
+        return Measures()
+    total = merge_all(quarters)
+    return Measures(
+        **{**total.to_dict_sparse(), "cases_open_end": quarters[-1].cases_open_end}
+    )
+
+
+def inconsistencies(m: Measures) -> list[str]:
+    """Names of measures that break a bound every honest register keeps (empty when sound).
+
+    Each bound survives merging, so it holds at every level:
+    - a topic count cannot exceed ``cases_new`` (each counts new cases carrying the topic);
+    - a discrimination-ground count cannot exceed the new cases with topic ``discriminatie``;
+    - an outcome count cannot exceed ``cases_closed``;
+    - a contact-mode count cannot exceed the contact moments.
+    """
+    problems: list[str] = []
+    problems += [f"topics.{c}" for c, n in m.topics.items() if n > m.cases_new]
+    discrimination = m.topics.get("discriminatie", 0)
+    problems += [
+        f"discrimination_grounds.{c}"
+        for c, n in m.discrimination_grounds.items()
+        if n > discrimination
+    ]
+    problems += [f"outcomes.{c}" for c, n in m.outcomes.items() if n > m.cases_closed]
+    contacts = m.contacts_first + m.contacts_followup
+    problems += [f"modes.{c}" for c, n in m.modes.items() if n > contacts]
+    return problems

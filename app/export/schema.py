@@ -1,0 +1,80 @@
+"""The shipped JSON Schemas, and their violations turned into one precise refusal each."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError as SchemaError
+from jsonschema.exceptions import best_match
+
+from app.errors import (
+    CountOutOfRange,
+    InvalidImportFile,
+    InvalidPeriod,
+    InvalidValue,
+    MissingField,
+    NegativeNumber,
+    UnknownField,
+    WrongType,
+)
+from app.paths import resources_dir
+
+QUARTERLY = "vertrouwd-quarterly-v1"
+SIGNED_FILE = "vertrouwd-signed-file-v1"
+SEALED = "vertrouwd-sealed-v1"
+CARD = "vertrouwd-card-v1"
+RECEIPT = "vertrouwd-receipt-v1"
+
+
+def schema_path(name: str) -> Path:
+    return resources_dir() / "schema" / f"{name}.schema.json"
+
+
+@cache
+def load_schema(name: str) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(schema_path(name).read_text(encoding="utf-8"))
+    return schema
+
+
+@cache
+def _validator(name: str) -> Draft202012Validator:
+    return Draft202012Validator(load_schema(name))
+
+
+def validate(name: str, instance: Any, prefix: str = "") -> None:
+    """Raise the refusal for the most relevant violation of schema ``name``, if any."""
+    error = best_match(_validator(name).iter_errors(instance))
+    if error is not None:
+        raise refusal_for(error, prefix)
+
+
+def _dotted(prefix: str, path: Any) -> str:
+    parts = [prefix] if prefix else []
+    parts += [str(p) for p in path]
+    return ".".join(parts) or "(top level)"
+
+
+def refusal_for(error: SchemaError, prefix: str = "") -> InvalidImportFile:
+    path = list(error.absolute_path)
+    field = _dotted(prefix, path)
+    kind = error.validator
+    if kind == "additionalProperties" and error.validator_value is False:
+        known = set(error.schema.get("properties", {}))
+        extra = sorted(k for k in error.instance if k not in known)
+        return UnknownField(field=_dotted(prefix, [*path, extra[0][:64]]))
+    if kind == "required":
+        missing = sorted(k for k in error.validator_value if k not in error.instance)
+        return MissingField(field=_dotted(prefix, [*path, missing[0]]))
+    if path and path[0] == "period" and prefix in ("", "payload"):
+        return InvalidPeriod(period=str(error.instance)[:32])
+    if kind == "type":
+        return WrongType(field=field)
+    if kind == "minimum" and isinstance(error.instance, int) and error.instance < 0:
+        return NegativeNumber(field=field)
+    if kind in ("minimum", "maximum"):
+        return CountOutOfRange(field=field)
+    return InvalidValue(field=field)
