@@ -36,7 +36,7 @@ class Profile(Base):
     __tablename__ = "profile"
     id: Mapped[int] = mapped_column(primary_key=True)
     roles: Mapped[str] = mapped_column(String(64))  # comma list of: vp, coordinator, central
-    component: Mapped[str] = mapped_column(String(16))  # component code; "DEF" for central
+    component: Mapped[str] = mapped_column(String(16))  # component code; DEFENSIE for central
     code: Mapped[str] = mapped_column(String(32), unique=True)  # e.g. CLAS-7KQ2M
     signing_private_key: Mapped[bytes] = mapped_column(LargeBinary)  # Ed25519, raw 32 bytes
     signing_public_key: Mapped[bytes] = mapped_column(LargeBinary)

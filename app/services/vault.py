@@ -34,6 +34,7 @@ from app.i18n import N_
 from app.models import codelists, database, migrations
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.export.interchange import CENTRAL_COMPONENT
 from app.services import passphrase_policy
 
 DB_NAME = "register.db"
@@ -216,7 +217,7 @@ def create_register(
         raise RegisterExists(path=str(folder))
     passphrase_policy.check(passphrase)
     lists = codelists.load()
-    valid_components = codelists.CodeLists.codes(lists.components) | {"DEF"}
+    valid_components = codelists.CodeLists.codes(lists.components) | {CENTRAL_COMPONENT}
     if component not in valid_components:
         raise ValidationError(N_("Choose a defence component."))
     if not roles or any(r not in ROLES for r in roles):
