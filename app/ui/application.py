@@ -11,8 +11,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, Qt, QTranslator, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShortcut
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app import paths
@@ -29,7 +28,6 @@ from app.ui.wizard import FirstRunWizard
 
 log = logging.getLogger(__name__)
 
-LOCK_SHORTCUT = "Ctrl+L"
 DEMO_PASSPHRASE = "demo register vol verzonnen gevallen"
 
 
@@ -90,10 +88,10 @@ class AppController(QObject):
         self.main_window: MainWindow | None = None
         self.unlock_dialog: UnlockDialog | None = None
         self.wizard: FirstRunWizard | None = None
-        self._shortcut: QShortcut | None = None
         self.idle = IdleWatcher(idle_ms or IdleWatcher.minutes_to_ms(settings.autolock_minutes),
                                 self)
         self.idle.idle.connect(self.lock)
+        self.idle.lock_key.connect(self.lock)  # Ctrl+L anywhere
         app.installEventFilter(self.idle)
         app.aboutToQuit.connect(self.shutdown)
 
@@ -168,14 +166,6 @@ class AppController(QObject):
             window = self.window_factory(self.signals, self.settings)
             window.lock_requested.connect(self.lock)
             window.settings_requested.connect(self.open_settings)
-            # Ctrl+L, unless the window's own "Lock" action already carries it (ambiguity
-            # would disable both).
-            own = any(a.shortcut() == QKeySequence(LOCK_SHORTCUT)
-                      for a in window.findChildren(QAction))
-            if not own:
-                self._shortcut = QShortcut(QKeySequence(LOCK_SHORTCUT), window)
-                self._shortcut.setContext(Qt.ShortcutContext.ApplicationShortcut)
-                self._shortcut.activated.connect(self.lock)
             self.main_window = window
         return self.main_window
 
@@ -228,6 +218,17 @@ class AppController(QObject):
                 register.close()
             self.register = None
         self.idle.stop()
+
+    def dispose(self) -> None:
+        """Detach from the application (tests create several controllers in one process)."""
+        self.shutdown()
+        self.app.removeEventFilter(self.idle)
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.app.aboutToQuit.disconnect(self.shutdown)
+        for widget in (self.main_window, self.unlock_dialog, self.wizard):
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
 
     # -- settings ----------------------------------------------------------------------------
 

@@ -7,12 +7,15 @@ import json
 from typing import Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import delete, select
 
 from app.models.entities import KeyValue
 from app.services import vault
 
 DRAFT_KEY = "draft"
+LOCK_SHORTCUT = QKeySequence("Ctrl+L")
 
 ACTIVITY_EVENTS = frozenset({
     QEvent.Type.KeyPress,
@@ -35,6 +38,7 @@ class IdleWatcher(QObject):
     once the interval passes without one."""
 
     idle = Signal()
+    lock_key = Signal()  # Ctrl+L anywhere in the application
 
     def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +71,15 @@ class IdleWatcher(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in ACTIVITY_EVENTS and self._timer.isActive():
             self._timer.start()
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and QKeySequence(event.keyCombination()) == LOCK_SHORTCUT
+                and isinstance(watched, QWidget)
+                and watched is (QApplication.focusWidget() or watched.window())):
+            # The filter sees a key press once per receiver on its way up; acting at its first
+            # receiver only keeps one press = one lock. If a window action owns the shortcut,
+            # Qt consumes the press before it gets here, so there is no double lock either.
+            self.lock_key.emit()
+            return True
         return False
 
 

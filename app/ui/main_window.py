@@ -9,6 +9,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFormLayout,
+    QLabel,
     QLineEdit,
     QListWidget,
     QMainWindow,
@@ -37,8 +38,9 @@ class MainWindow(QMainWindow):
         self.cases.setObjectName("case_list")
         self.quick_memo = QLineEdit()
         self.quick_memo.setObjectName("quick_memo")
+        self.memo_label = QLabel()
         self._form = QFormLayout()
-        self._form.addRow("", self.quick_memo)
+        self._form.addRow(self.memo_label, self.quick_memo)
         self.content = QWidget()
         layout = QVBoxLayout(self.content)
         layout.addLayout(self._form)
@@ -63,9 +65,7 @@ class MainWindow(QMainWindow):
         self.lock_action.setText(_("Lock"))
         self.settings_action.setText(_("Settings…"))
         self.quit_action.setText(_("Quit"))
-        label = self._form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget()
-        if label is not None:
-            label.setText(_("Memo"))  # type: ignore[attr-defined]
+        self.memo_label.setText(_("Memo"))
 
     def attach(self, register: vault.Register) -> None:
         self.register = register

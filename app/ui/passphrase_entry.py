@@ -36,10 +36,10 @@ class PassphraseEntry(QWidget):
         self.feedback.setObjectName("passphrase_feedback")
         self.feedback.setWordWrap(True)
 
+        self._labels = (QLabel(), QLabel(), QLabel())
         self._form = QFormLayout()
-        self._form.addRow("", self.first)
-        self._form.addRow("", self.second)
-        self._form.addRow("", self.strength)
+        for label, field in zip(self._labels, (self.first, self.second, self.strength), strict=True):
+            self._form.addRow(label, field)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.hint)
@@ -52,10 +52,9 @@ class PassphraseEntry(QWidget):
     def retranslate_ui(self) -> None:
         self.hint.setText(_("A sentence is a good passphrase: at least 12 characters, easy for "
                             "you to remember, hard for others to guess."))
-        for row, text in enumerate((_("Passphrase"), _("Repeat passphrase"), _("Strength"))):
-            label = self._form.itemAt(row, QFormLayout.ItemRole.LabelRole).widget()
-            if isinstance(label, QLabel):
-                label.setText(text)
+        for label, text in zip(self._labels, (_("Passphrase"), _("Repeat passphrase"),
+                                              _("Strength")), strict=True):
+            label.setText(text)
         self._update()
 
     def passphrase(self) -> str:

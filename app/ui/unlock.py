@@ -115,8 +115,9 @@ class UnlockDialog(QDialog):
         self.recovery_button.setFlat(True)
         self.quit_button = QPushButton()
 
+        self.passphrase_label = QLabel()
         self._form = QFormLayout()
-        self._form.addRow("", self.passphrase)
+        self._form.addRow(self.passphrase_label, self.passphrase)
         buttons = QHBoxLayout()
         buttons.addWidget(self.recovery_button)
         buttons.addStretch()
@@ -141,9 +142,7 @@ class UnlockDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Unlock register") + self.title_suffix)
         self.intro.setText(_("Type your passphrase to open the register."))
-        label = self._form.itemAt(0, QFormLayout.ItemRole.LabelRole).widget()
-        if isinstance(label, QLabel):
-            label.setText(_("Passphrase"))
+        self.passphrase_label.setText(_("Passphrase"))
         self.caps_hint.setText(_("Caps Lock seems to be on."))
         self.unlock_button.setText(_("Unlock"))
         self.restore_button.setText(_("Restore from backup…"))

@@ -74,6 +74,9 @@ class PassphrasePage(QWizardPage):
     def isComplete(self) -> bool:  # noqa: N802 (Qt override)
         return self.entry.is_acceptable()
 
+    def validatePage(self) -> bool:  # noqa: N802
+        return self.entry.is_acceptable()
+
 
 class ProfilePage(QWizardPage):
     """Role(s) and defence component; creating the register happens when leaving this page."""
