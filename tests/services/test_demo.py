@@ -30,7 +30,7 @@ def test_demo_register_has_realistic_scale_and_no_future(tmp_path: Path) -> None
             assert latest is not None and dt.date.fromisoformat(latest) <= TODAY, table
         # Every case has a first contact on its opening day; closed cases have outcomes.
         assert conn.execute("SELECT count(*) FROM case_ c WHERE NOT EXISTS (SELECT 1 FROM "
-                            "contact_moment m WHERE m.case_id = c.id AND m."on" = c.opened_on)"
+                            "contact_moment m WHERE m.case_id = c.id AND m.[on] = c.opened_on)"
                             ).fetchone()[0] == 0
         assert conn.execute("SELECT count(*) FROM case_ WHERE status='closed' AND "
                             "(outcome IS NULL OR closed_on < opened_on)").fetchone()[0] == 0
