@@ -1,12 +1,330 @@
-"""Placeholder until the workspace lands (issue 3)."""
+"""The GUI: options, QApplication, translations, and the controller that owns the lifecycle
+(first run → wizard; otherwise unlock → main window; idle → lock; quit → backup and lock)."""
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtWidgets import QApplication, QDialog, QLabel
+
+from app import paths
+from app.errors import AppError
+from app.i18n import _, set_language
+from app.services import backup, vault
+from app.settings import Settings
+from app.ui.lock import IdleWatcher, lock_register, resume_register
+from app.ui.main_window import MainWindow
+from app.ui.settings_dialog import SettingsDialog
+from app.ui.signals import AppSignals
+from app.ui.unlock import UnlockDialog
+from app.ui.wizard import FirstRunWizard
+
+log = logging.getLogger(__name__)
+
+DEMO_PASSPHRASE = "demo register vol verzonnen gevallen"
+
+
+class QtTranslations:
+    """Keeps Qt's own strings (dialog buttons, context menus) and QLocale in step with gettext."""
+
+    def __init__(self, app: QApplication) -> None:
+        self._app = app
+        self._translator: QTranslator | None = None
+
+    def apply(self, lang: str) -> None:
+        set_language(lang)
+        QLocale.setDefault(QLocale(QLocale.Language.Dutch if lang == "nl"
+                                   else QLocale.Language.English,
+                                   QLocale.Country.Netherlands if lang == "nl"
+                                   else QLocale.Country.UnitedKingdom))
+        if self._translator is not None:
+            self._app.removeTranslator(self._translator)
+            self._translator = None
+        if lang != "en":
+            translator = QTranslator(self._app)
+            folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            if translator.load(f"qtbase_{lang}", folder):
+                self._app.installTranslator(translator)
+                self._translator = translator
+
+
+class AppController(QObject):
+    """Owns the register while it is unlocked; nothing else keeps a reference to it."""
+
+    locked = Signal()
+    unlocked = Signal()
+
+    def __init__(
+        self,
+        app: QApplication,
+        settings: Settings,
+        settings_path: Path,
+        register_dir: Path,
+        signals: AppSignals,
+        *,
+        translations: QtTranslations | None = None,
+        window_factory: Callable[[AppSignals, Settings], MainWindow] = MainWindow,
+        idle_ms: int | None = None,
+        demo_passphrase: str | None = None,
+    ) -> None:
+        super().__init__(app)
+        self.app = app
+        self.settings = settings
+        self.settings_path = Path(settings_path)
+        self.register_dir = Path(register_dir)
+        self.signals = signals
+        self.translations = translations or QtTranslations(app)
+        self.window_factory = window_factory
+        self.demo_passphrase = demo_passphrase
+        self._fixed_idle_ms = idle_ms
+        self.register: vault.Register | None = None
+        self.main_window: MainWindow | None = None
+        self.unlock_dialog: UnlockDialog | None = None
+        self.wizard: FirstRunWizard | None = None
+        self.idle = IdleWatcher(idle_ms or IdleWatcher.minutes_to_ms(settings.autolock_minutes),
+                                self)
+        self.idle.idle.connect(self.lock)
+        self.idle.lock_key.connect(self.lock)  # Ctrl+L anywhere
+        app.installEventFilter(self.idle)
+        app.aboutToQuit.connect(self.shutdown)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+
+    def backup_dir(self) -> Path:
+        return Path(self.settings.backup_dir) if self.settings.backup_dir \
+            else paths.default_backup_dir()
+
+    def start(self, register: vault.Register | None = None) -> None:
+        if register is not None:
+            self.open_register(register)
+        elif not vault.register_exists(self.register_dir):
+            self.show_wizard()
+        else:
+            self.show_unlock()
+
+    def show_wizard(self) -> None:
+        self.wizard = FirstRunWizard()
+        self.wizard.accepted.connect(self._wizard_finished)
+        self.wizard.rejected.connect(self._wizard_cancelled)
+        self.wizard.show()
+
+    def _wizard_finished(self) -> None:
+        wizard = self.wizard
+        if wizard is None or wizard.register is None:
+            return
+        self.register_dir = wizard.register_folder()
+        if self.register_dir != paths.default_register_dir():
+            self.settings.register_dir = str(self.register_dir)
+        self._save_settings()
+        self.wizard = None
+        wizard.deleteLater()
+        self.open_register(wizard.register)
+
+    def _wizard_cancelled(self) -> None:
+        wizard = self.wizard
+        if wizard is not None and wizard.register is not None:
+            self._wizard_finished()  # created but closed on the recovery page: still open it
+        else:
+            self.app.quit()
+
+    def show_unlock(self) -> None:
+        suffix = " — DEMO" if self.demo_passphrase else ""
+        dialog = UnlockDialog(self.register_dir, self.backup_dir(), title_suffix=suffix)
+        if self.demo_passphrase:
+            dialog.intro.setText(_("Demo register. The passphrase is: {passphrase}").format(
+                passphrase=self.demo_passphrase))
+        dialog.unlocked.connect(self.open_register)
+        dialog.rejected.connect(self.app.quit)
+        self.unlock_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+
+    def open_register(self, register: vault.Register) -> None:
+        self.register = register
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.rejected.disconnect(self.app.quit)
+            self.unlock_dialog.deleteLater()
+            self.unlock_dialog = None
+        window = self._ensure_main_window()
+        window.attach(register)
+        resume_register(window, register)
+        self._mark_demo()
+        window.show()
+        self.idle.start()
+        self.unlocked.emit()
+
+    def _ensure_main_window(self) -> MainWindow:
+        if self.main_window is None:
+            window = self.window_factory(self.signals, self.settings)
+            window.lock_requested.connect(self.lock)
+            window.settings_requested.connect(self.open_settings)
+            self.main_window = window
+        return self.main_window
+
+    def _mark_demo(self) -> None:
+        window = self.main_window
+        if window is None or not self.demo_passphrase:
+            return
+        title = window.windowTitle()
+        if "DEMO" not in title:
+            window.setWindowTitle(f"{title} — DEMO")
+        marker = window.findChild(QLabel, "demo_marker")
+        if marker is None:
+            marker = QLabel()
+            marker.setObjectName("demo_marker")
+            marker.setStyleSheet("background: #b00020; color: white; padding: 2px 8px;")
+            window.statusBar().addPermanentWidget(marker)
+        marker.setText(_("DEMO — invented data. Passphrase: {passphrase}").format(
+            passphrase=self.demo_passphrase))
+
+    @property
+    def is_locked(self) -> bool:
+        return self.register is None
+
+    def lock(self) -> None:
+        """Store the draft encrypted, clear and hide everything, forget the key."""
+        if self.register is None or self.main_window is None:
+            return
+        self.idle.stop()
+        register, self.register = self.register, None
+        lock_register(self.main_window, register)
+        self.show_unlock()  # first, so hiding the rest does not count as "last window closed"
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self.unlock_dialog and widget.isVisible():
+                widget.hide()
+        self.locked.emit()
+
+    def shutdown(self) -> None:
+        """On quit: backup (when set), then lock. Never raises: quitting must not be blocked."""
+        register = self.register
+        if register is not None:
+            if self.settings.backup_on_close and not self.demo_passphrase:
+                try:
+                    backup.create_backup(register, self.backup_dir(),
+                                         self.settings.backup_generations)
+                except AppError as exc:
+                    log.warning("backup on close failed: %s", exc.msgid)
+            if self.main_window is not None:
+                lock_register(self.main_window, register)
+            else:
+                register.close()
+            self.register = None
+        self.idle.stop()
+
+    def dispose(self) -> None:
+        """Detach from the application (tests create several controllers in one process)."""
+        self.shutdown()
+        self.app.removeEventFilter(self.idle)
+        with contextlib.suppress(RuntimeError, TypeError):
+            self.app.aboutToQuit.disconnect(self.shutdown)
+        for widget in (self.main_window, self.unlock_dialog, self.wizard):
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        dialog = SettingsDialog(self.settings, self.register, paths.default_backup_dir(),
+                                self.main_window)
+        dialog.restore_requested.connect(self.restore_from_backup)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.apply_settings(dialog.result_settings())
+
+    def apply_settings(self, new: Settings) -> None:
+        language_changed = new.language != self.settings.language
+        for name, value in vars(new).items():
+            setattr(self.settings, name, value)  # same object the main window holds
+        self._save_settings()
+        if self._fixed_idle_ms is None:
+            self.idle.set_interval_ms(IdleWatcher.minutes_to_ms(self.settings.autolock_minutes))
+        if language_changed:
+            self.switch_language(self.settings.language)
+
+    def switch_language(self, lang: str) -> None:
+        self.translations.apply(lang)
+        if self.main_window is not None:
+            self.main_window.retranslate_ui()
+            self._mark_demo()
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.retranslate_ui()
+        self.signals.language_changed.emit(lang)
+
+    def restore_from_backup(self) -> None:
+        self.lock()
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.open_restore()
+
+    def _save_settings(self) -> None:
+        try:
+            self.settings.save(self.settings_path)
+        except OSError:
+            log.warning("settings could not be saved")
+
+
+def parse_gui_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="vertrouwd", add_help=False)
+    parser.add_argument("--register", metavar="PATH")
+    parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--portable", action="store_true")
+    parser.add_argument("--lang", choices=["nl", "en"])
+    options, _rest = parser.parse_known_args(argv)
+    return options
+
 
 def run_gui(argv: list[str]) -> int:
-    from PySide6.QtWidgets import QApplication, QLabel
+    options = parse_gui_args(argv)
+    app = QApplication.instance() or QApplication(["vertrouwd"])
+    assert isinstance(app, QApplication)
+    app.setApplicationName(paths.APP_NAME)
+    app.setOrganizationName(paths.APP_AUTHOR)
+    app.setApplicationDisplayName(paths.APP_NAME)
+    settings_path = paths.settings_file()
+    settings = Settings.load(settings_path)
+    if options.lang:
+        settings.language = options.lang
+    translations = QtTranslations(app)
+    translations.apply(settings.language)
+    signals = AppSignals()
 
-    app = QApplication(argv)
-    label = QLabel("Vertrouwd")
-    label.show()
-    return app.exec()
+    demo_dir: Path | None = None
+    register: vault.Register | None = None
+    if options.demo:
+        from app.services.demo import build_demo_register
+
+        demo_dir = Path(tempfile.mkdtemp(prefix="vertrouwd-demo-")) / "register"
+        build_demo_register(demo_dir, DEMO_PASSPHRASE)
+        register = vault.unlock(demo_dir, DEMO_PASSPHRASE)
+        register_dir = demo_dir
+        settings_path = demo_dir.parent / "settings.json"  # the user's settings stay untouched
+    elif options.register:
+        register_dir = Path(options.register)
+    elif options.portable:
+        register_dir = paths.portable_data_dir() / "register"
+    else:
+        register_dir = Path(settings.register_dir) if settings.register_dir \
+            else paths.default_register_dir()
+
+    controller = AppController(
+        app, settings, settings_path, register_dir, signals, translations=translations,
+        demo_passphrase=DEMO_PASSPHRASE if options.demo else None,
+    )
+    controller.start(register)
+    try:
+        return app.exec()
+    finally:
+        controller.shutdown()
+        if demo_dir is not None:
+            with contextlib.suppress(OSError):
+                shutil.rmtree(demo_dir.parent)
+
+
+__all__ = ["AppController", "AppSignals", "QtTranslations", "run_gui"]

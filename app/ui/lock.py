@@ -1,0 +1,121 @@
+"""Locking: an application-wide idle watcher and the steps that put the register away
+(draft stored encrypted, widgets cleared, engine disposed) and bring it back."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Protocol
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QWidget
+from sqlalchemy import delete, select
+
+from app.models.entities import KeyValue
+from app.services import vault
+
+DRAFT_KEY = "draft"
+LOCK_SHORTCUT = QKeySequence("Ctrl+L")
+
+ACTIVITY_EVENTS = frozenset({
+    QEvent.Type.KeyPress,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.MouseButtonDblClick,
+    QEvent.Type.MouseMove,
+    QEvent.Type.Wheel,
+    QEvent.Type.TouchBegin,
+})
+
+
+class LockableWindow(Protocol):
+    def take_draft(self) -> dict[str, Any] | None: ...
+    def clear_for_lock(self) -> None: ...
+    def restore_draft(self, draft: dict[str, Any]) -> None: ...
+
+
+class IdleWatcher(QObject):
+    """Install on the QApplication: any key or mouse event restarts the timer; `idle` fires
+    once the interval passes without one."""
+
+    idle = Signal()
+    lock_key = Signal()  # Ctrl+L anywhere in the application
+
+    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(interval_ms)
+        self._timer.timeout.connect(self.idle)
+
+    @staticmethod
+    def minutes_to_ms(minutes: int) -> int:
+        return max(1, int(minutes)) * 60_000
+
+    def interval_ms(self) -> int:
+        return self._timer.interval()
+
+    def set_interval_ms(self, interval_ms: int) -> None:
+        self._timer.setInterval(interval_ms)
+        if self._timer.isActive():
+            self._timer.start()
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+    def is_running(self) -> bool:
+        return self._timer.isActive()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in ACTIVITY_EVENTS and self._timer.isActive():
+            self._timer.start()
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and QKeySequence(event.keyCombination()) == LOCK_SHORTCUT
+                and isinstance(watched, QWidget)
+                and watched is (QApplication.focusWidget() or watched.window())):
+            # The filter sees a key press once per receiver on its way up; acting at its first
+            # receiver only keeps one press = one lock. If a window action owns the shortcut,
+            # Qt consumes the press before it gets here, so there is no double lock either.
+            self.lock_key.emit()
+            return True
+        return False
+
+
+def store_draft(register: vault.Register, draft: dict[str, Any] | None) -> None:
+    """Keep a half-filled form inside the encrypted register (replacing any earlier one)."""
+    with register.session() as s:
+        s.execute(delete(KeyValue).where(KeyValue.key == DRAFT_KEY))
+        if draft:
+            s.add(KeyValue(key=DRAFT_KEY, value=json.dumps(draft, ensure_ascii=False)))
+
+
+def take_stored_draft(register: vault.Register) -> dict[str, Any] | None:
+    """Read and delete the stored draft."""
+    with register.session() as s:
+        row = s.scalars(select(KeyValue).where(KeyValue.key == DRAFT_KEY)).first()
+        if row is None:
+            return None
+        value = row.value
+        s.delete(row)
+    try:
+        draft = json.loads(value)
+    except ValueError:
+        return None
+    return draft if isinstance(draft, dict) else None
+
+
+def lock_register(window: LockableWindow, register: vault.Register) -> None:
+    """Draft stored encrypted, widgets emptied, engine disposed and key forgotten."""
+    try:
+        store_draft(register, window.take_draft())
+    finally:
+        window.clear_for_lock()
+        register.close()
+
+
+def resume_register(window: LockableWindow, register: vault.Register) -> None:
+    draft = take_stored_draft(register)
+    if draft:
+        window.restore_draft(draft)

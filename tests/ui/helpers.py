@@ -1,0 +1,45 @@
+"""Small helpers for GUI tests: real data in a real register, and what is visible on screen."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QListWidget
+
+from app.models.entities import Case, CaseTopic, ContactMoment
+from app.services import vault
+
+
+def add_case(register: vault.Register, memo: str, n: int = 1) -> None:
+    with register.session() as s:
+        for i in range(n):
+            day = dt.date(2026, 1, 1) + dt.timedelta(days=i)
+            case = Case(opened_on=day, status="open", memo=memo)
+            case.topics.append(CaseTopic(topic="pesten"))
+            s.add(case)
+            s.flush()
+            s.add(ContactMoment(case_id=case.id, on=day, minutes=45,
+                                mode="telefoon"))
+
+
+def visible_texts() -> list[str]:
+    """Every text a user could read in a visible widget right now."""
+    texts: list[str] = []
+    for widget in QApplication.allWidgets():
+        if not widget.isVisible():
+            continue
+        if isinstance(widget, (QLabel, QLineEdit)):
+            texts.append(widget.text())
+        elif isinstance(widget, QAbstractButton):
+            texts.append(widget.text())
+        elif isinstance(widget, QListWidget):
+            texts.extend(widget.item(i).text() for i in range(widget.count()))
+        texts.append(widget.windowTitle())
+    return texts
+
+
+def passphrase_file(tmp: Path, passphrase: str) -> Path:
+    path = tmp / "pass.txt"
+    path.write_text(passphrase, encoding="utf-8")
+    return path

@@ -1,0 +1,141 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.i18n import set_language
+from app.services import backup, vault
+from app.ui.unlock import NewPassphraseDialog, UnlockDialog
+from tests.conftest import PASSPHRASE, snapshot
+from tests.ui.helpers import add_case
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot, register_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    d = UnlockDialog(register_dir, tmp_path / "backups")
+    qtbot.addWidget(d)
+    d.show()
+    yield d
+    if d.register is not None:
+        d.register.close()
+
+
+def test_wrong_passphrase_shows_dutch_message_and_changes_no_file(
+    qtbot, dialog: UnlockDialog, register_dir: Path
+) -> None:
+    before = snapshot(register_dir)
+    qtbot.keyClicks(dialog.passphrase, "dit is niet de goede zin")
+    qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    assert dialog.message.isVisible()
+    assert "wachtwoordzin" in dialog.message.text() and "klopt niet" in dialog.message.text()
+    assert not dialog.restore_button.isVisible()
+    assert dialog.passphrase.text() == ""
+    assert dialog.register is None
+    assert snapshot(register_dir) == before
+
+
+def test_right_passphrase_unlocks_and_emits(qtbot, dialog: UnlockDialog) -> None:
+    dialog.passphrase.setText(PASSPHRASE)
+    with qtbot.waitSignal(dialog.unlocked, timeout=5000) as blocker:
+        dialog.unlock_button.click()
+    register = blocker.args[0]
+    assert isinstance(register, vault.Register) and register.data_key
+    assert dialog.passphrase.text() == ""
+
+
+def _damage(register_dir: Path) -> None:
+    db = vault.db_path(register_dir)
+    data = bytearray(db.read_bytes())
+    offset = 2 * 4096 + 200  # inside page 3
+    data[offset] ^= 0xFF
+    db.write_bytes(bytes(data))
+
+
+def test_damaged_register_offers_restore_and_restore_works(
+    qtbot, register_dir: Path, tmp_path: Path
+) -> None:
+    register = vault.unlock(register_dir, PASSPHRASE)
+    add_case(register, "een memo", n=40)
+    backups = tmp_path / "backups"
+    backup.create_backup(register, backups)
+    register.close()
+    _damage(register_dir)
+
+    dialog = UnlockDialog(register_dir, backups)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.unlock_button.click()
+    assert dialog.register is None
+    assert "beschadigd" in dialog.message.text()
+    assert dialog.restore_button.isVisible()
+
+    from app.ui.unlock import BackupPickerDialog
+
+    picker = BackupPickerDialog(register_dir, backups, dialog)
+    qtbot.addWidget(picker)
+    assert picker.list.count() == 1
+    picker.passphrase.setText("niet de zin van toen, helaas")
+    assert not picker.restore()
+    assert "wachtwoordzin" in picker.message.text()
+    picker.passphrase.setText(PASSPHRASE)
+    assert picker.restore()
+    dialog.passphrase.setText(PASSPHRASE)
+    assert dialog.try_unlock()
+    assert vault.verify(dialog.register) == []
+
+
+def test_register_from_newer_version_has_its_own_message(
+    qtbot, dialog: UnlockDialog, register: vault.Register
+) -> None:
+    conn = register.raw_connection()
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    register.close()
+    dialog.passphrase.setText(PASSPHRASE)
+    dialog.unlock_button.click()
+    assert "nieuwere versie" in dialog.message.text()
+    assert not dialog.restore_button.isVisible()
+
+
+def test_caps_lock_hint_from_key_events(qtbot, dialog: UnlockDialog) -> None:
+    qtbot.keyClick(dialog.passphrase, "A")  # upper case without Shift
+    assert dialog.caps_hint.isVisible()
+    qtbot.keyClick(dialog.passphrase, "a")
+    assert not dialog.caps_hint.isVisible()
+    qtbot.keyClick(dialog.passphrase, "a", Qt.KeyboardModifier.ShiftModifier)
+    assert dialog.caps_hint.isVisible()
+
+
+def test_language_switch_changes_labels(qtbot, dialog: UnlockDialog) -> None:
+    assert dialog.unlock_button.text() == "Ontgrendelen"
+    dutch = dialog.intro.text()
+    set_language("en")
+    dialog.retranslate_ui()
+    assert dialog.unlock_button.text() == "Unlock"
+    assert dialog.intro.text() != dutch
+    assert dialog.recovery_button.text() == "Use recovery code"
+
+
+def test_new_passphrase_after_recovery(qtbot, register_dir: Path) -> None:
+    register = vault.unlock(register_dir, PASSPHRASE)
+    code = vault.create_recovery_code(register)
+    register.close()
+    recovered = vault.unlock_with_recovery(register_dir, code)
+    dialog = NewPassphraseDialog(recovered, mandatory=True)
+    qtbot.addWidget(dialog)
+    dialog.entry.first.setText("welkomwelkom")
+    dialog.entry.second.setText("welkomwelkom")
+    assert not dialog.ok_button.isEnabled()
+    new = "de kat slaapt op de warme vensterbank"
+    dialog.entry.first.setText(new)
+    dialog.entry.second.setText(new)
+    assert dialog.ok_button.isEnabled()
+    assert dialog.apply()
+    assert not recovered.must_set_passphrase
+    recovered.close()
+    vault.unlock(register_dir, new).close()

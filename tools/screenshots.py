@@ -1,0 +1,86 @@
+"""Render each shell screen offscreen and save PNGs to docs/screenshots/.
+
+    VERTROUWD_INSECURE_TEST_KDF=1 QT_QPA_PLATFORM=offscreen python tools/screenshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("VERTROUWD_INSECURE_TEST_KDF", "1")
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from app.errors import RegisterDamaged  # noqa: E402
+from app.services import backup, vault  # noqa: E402
+from app.services.demo import build_demo_register  # noqa: E402
+from app.settings import Settings  # noqa: E402
+from app.ui.application import QtTranslations  # noqa: E402
+from app.ui.main_window import MainWindow  # noqa: E402
+from app.ui.settings_dialog import SettingsDialog  # noqa: E402
+from app.ui.signals import AppSignals  # noqa: E402
+from app.ui.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
+from app.ui.wizard import FirstRunWizard  # noqa: E402
+
+OUT = ROOT / "docs" / "screenshots"
+PASS = "een zin als wachtwoord is goed"
+
+
+def save(widget: QWidget, name: str) -> None:
+    widget.show()
+    QApplication.processEvents()
+    widget.grab().save(str(OUT / f"{name}.png"))
+    widget.hide()
+
+
+def main() -> None:
+    app = QApplication([])
+    QtTranslations(app).apply(os.environ.get("LANG_UI", "nl"))
+    OUT.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp())
+
+    wizard = FirstRunWizard(tmp / "reg", tmp / "usb" / "register")
+    save(wizard, "wizard-1-location")
+    wizard.next()
+    wizard.passphrase.entry.first.setText("welkomwelkom")
+    wizard.passphrase.entry.second.setText("welkomwelkom")
+    save(wizard, "wizard-2-passphrase-refused")
+    wizard.passphrase.entry.first.setText(PASS)
+    wizard.passphrase.entry.second.setText(PASS)
+    save(wizard, "wizard-2-passphrase-ok")
+    wizard.next()
+    wizard.profile.component.setCurrentIndex(2)
+    save(wizard, "wizard-3-role")
+    wizard.next()
+    wizard.recovery.create_button.click()
+    save(wizard, "wizard-4-recovery")
+    wizard.next()
+    save(wizard, "wizard-5-done")
+    wizard.register.close()
+
+    build_demo_register(tmp / "demo", PASS)
+    register = vault.unlock(tmp / "demo", PASS)
+    backup.create_backup(register, tmp / "backups")
+    unlock = UnlockDialog(tmp / "demo", tmp / "backups")
+    unlock.passphrase.setText("verkeerde zin")
+    unlock.try_unlock()
+    save(unlock, "unlock-wrong-passphrase")
+    unlock.show_message(RegisterDamaged().message, offer_restore=True)
+    save(unlock, "unlock-damaged")
+    save(BackupPickerDialog(tmp / "demo", tmp / "backups"), "restore-picker")
+    save(NewPassphraseDialog(register, mandatory=True), "new-passphrase")
+    save(SettingsDialog(Settings(), register, tmp / "backups"), "settings")
+    window = MainWindow(AppSignals(), Settings())
+    window.attach(register)
+    save(window, "main-window-stand-in")
+    register.close()
+
+
+if __name__ == "__main__":
+    main()
