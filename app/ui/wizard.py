@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.export.interchange import CENTRAL_COMPONENT
 from app import paths
 from app.errors import AppError
 from app.i18n import _, current_language
@@ -119,7 +120,7 @@ class ProfilePage(QWizardPage):
                      if box.isChecked())
 
     def component_code(self) -> str:
-        return "DEF" if self.central.isChecked() else str(self.component.currentData() or "")
+        return CENTRAL_COMPONENT if self.central.isChecked() else str(self.component.currentData() or "")
 
     def _roles_changed(self) -> None:
         central = self.central.isChecked()

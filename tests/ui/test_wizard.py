@@ -79,7 +79,7 @@ def test_central_role_uses_component_def(wizard: FirstRunWizard) -> None:
     assert not wizard.profile.component.isEnabled()
     wizard.next()
     profile = wizard.register.profile()
-    assert profile is not None and profile.component == "DEF" and profile.roles == "central"
+    assert profile is not None and profile.component == "DEFENSIE" and profile.roles == "central"
 
 
 @pytest.mark.parametrize(
