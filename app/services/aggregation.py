@@ -12,7 +12,7 @@ Definitions (stated in every exported file):
 - modes: per contact mode, number of contact moments in the quarter
 - outcomes: per outcome, number of cases closed in the quarter
 - referrals: per target, number of referrals made in the quarter
-Every code of the code list is present, with 0 where nothing happened.
+The file writes every code of the list, with 0 where nothing happened.
 """
 
 from __future__ import annotations
@@ -20,16 +20,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from app.models import codelists
+from app.export.measures import MAP_MEASURES, SCALAR_MEASURES, Measures
 from app.services.periods import Quarter
 from app.services.vault import Register
 
-SCALARS = (
-    "cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup",
-    "minutes_contacts",
-)
-MAPS = ("minutes_activities", "topics", "discrimination_grounds", "modes", "outcomes", "referrals")
-FLOW_SCALARS = tuple(s for s in SCALARS if s != "cases_open_end")
 
 _SQL_SCALARS = """
 SELECT
@@ -61,34 +55,16 @@ _SQL_MAPS = {
 }
 
 
-def _code_lists(lists: codelists.CodeLists) -> dict[str, tuple[codelists.Code, ...]]:
-    return {
-        "minutes_activities": lists.activity_kinds,
-        "topics": lists.topics,
-        "discrimination_grounds": lists.discrimination_grounds,
-        "modes": lists.contact_modes,
-        "outcomes": lists.outcomes,
-        "referrals": lists.referral_targets,
-    }
-
-
-def empty_measures(lists: codelists.CodeLists | None = None) -> dict[str, Any]:
-    lists = lists or codelists.load()
-    measures: dict[str, Any] = {name: 0 for name in SCALARS}
-    for name, items in _code_lists(lists).items():
-        measures[name] = {item.code: 0 for item in items}
-    return measures
-
-
-def quarter_measures(register: Register, quarter: Quarter) -> dict[str, Any]:
-    """All measures for one quarter, in the exact shape of the file's `measures` object."""
+def quarter_measures(register: Register, quarter: Quarter) -> Measures:
+    """All measures for one quarter."""
     return measures_between(register, quarter.start, quarter.end)
 
 
-def measures_between(register: Register, start: dt.date, end: dt.date) -> dict[str, Any]:
+def measures_between(register: Register, start: dt.date, end: dt.date) -> Measures:
     """The same measures over any span of days (a year, to check additivity)."""
     params = {"s": start.isoformat(), "e": end.isoformat()}
-    measures = empty_measures()
+    measures: dict[str, Any] = {name: 0 for name in SCALAR_MEASURES}
+    measures.update({name: {} for name in MAP_MEASURES})
     conn = register.engine.raw_connection()
     try:
         cur = conn.cursor()
@@ -103,29 +79,4 @@ def measures_between(register: Register, start: dt.date, end: dt.date) -> dict[s
                 measures[name][code] = measures[name].get(code, 0) + int(value)
     finally:
         conn.close()
-    return measures
-
-
-def is_nil(measures: dict[str, Any]) -> bool:
-    """Nothing happened in the quarter: no cases, contacts or activities (open stock may be >0)."""
-    flows = [measures[n] for n in FLOW_SCALARS]
-    flows += [v for n in MAPS for v in measures[n].values()]
-    return not any(flows)
-
-
-def add(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
-    """Elementwise sum (over senders, all measures; cases_open_end too)."""
-    out: dict[str, Any] = {n: a[n] + b[n] for n in SCALARS}
-    for n in MAPS:
-        keys = set(a[n]) | set(b[n])
-        out[n] = {k: a[n].get(k, 0) + b[n].get(k, 0) for k in sorted(keys)}
-    return out
-
-
-def year_measures(quarters: list[dict[str, Any]]) -> dict[str, Any]:
-    """Flows summed over the quarters; cases_open_end is the last quarter's stock."""
-    total = quarters[0]
-    for q in quarters[1:]:
-        total = add(total, q)
-    total["cases_open_end"] = quarters[-1]["cases_open_end"]
-    return total
+    return Measures.from_payload(measures)
