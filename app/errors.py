@@ -123,3 +123,9 @@ class StorageError(AppError):
         "The register could not be written ({detail}). The last change was not saved; "
         "everything saved before is intact."
     )
+
+
+class DisclosureParameterError(ValidationError, ValueError):
+    """A report table or disclosure rule that cannot be used (for example k below 3)."""
+
+    default_message = N_("The disclosure rule or report table is not valid.")

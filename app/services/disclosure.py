@@ -1,0 +1,406 @@
+"""Disclosure control for reports that leave the confidant network.
+
+A report table is a set of non-negative integer cells plus additive equations
+("this total = the sum of those parts"). `protect` hides counts from 1 to k−1 (primary
+suppression) and then hides further cells (secondary suppression) until no hidden count can
+be worked out from the published numbers and the equations.
+
+Guarantee: for every hidden cell, its value can move by at least k over the non-negative real
+solutions of the equations with all published cells fixed. `protect` proves this for each
+hidden cell with a *certificate*: a vector d of −1/0/+1 over the hidden cells with A·d = 0, so
+that x + t·d solves every equation; non-negativity allows t in [−(smallest +1 cell),
++(smallest −1 cell)], which moves every cell of d over that whole width. Certificates are
+checked again against the final suppression pattern before the result is returned.
+
+Secondary cells are chosen per hidden cell by a small branch-and-bound search for the
+cheapest certificate: reuse hidden cells first, then hide as few extra cells as possible,
+parts before totals, small values before large ones. No randomness; ties follow table order.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final
+
+from babel.numbers import format_decimal
+
+from app.errors import DisclosureParameterError
+from app.i18n import N_, _, current_language
+
+DEFAULT_K: Final = 5
+MINIMUM_K: Final = 3
+SECONDARY_MARK: Final = "×"
+
+Key = str | tuple[str, ...]
+
+_INFINITE: Final = 1 << 62
+_SEARCH_BUDGET: Final = 20_000  # search nodes per certificate before falling back
+
+
+class Status(enum.StrEnum):
+    PUBLISHED = "published"
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+
+STATUS_LABELS: Final[Mapping[Status, str]] = {
+    Status.PUBLISHED: N_("published"),
+    Status.PRIMARY: N_("hidden: small count"),
+    Status.SECONDARY: N_("hidden: protects another hidden count"),
+}
+
+
+# --- tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Equation:
+    """`total` equals the sum of `parts`."""
+
+    total: Key
+    parts: tuple[Key, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Table:
+    """Non-negative integer cells in report order, and the equations that tie them."""
+
+    values: Mapping[Key, int]
+    equations: tuple[Equation, ...] = ()
+
+    def __post_init__(self) -> None:
+        for key, value in self.values.items():
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise DisclosureParameterError(
+                    N_("Cell {key} holds {value}; only whole numbers of 0 or more can be shown."),
+                    key=key,
+                    value=value,
+                )
+        for eq in self.equations:
+            keys = (eq.total, *eq.parts)
+            if len(set(keys)) != len(keys) or any(key not in self.values for key in keys):
+                raise DisclosureParameterError(
+                    N_("The sum for {key} refers to unknown or repeated cells."), key=eq.total
+                )
+            if self.values[eq.total] != sum(self.values[p] for p in eq.parts):
+                raise DisclosureParameterError(
+                    N_("The total {key} is not the sum of its parts."), key=eq.total
+                )
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """One classification of a report as a tree: a total and its parts (which may be groups)."""
+
+    label: str
+    parts: tuple[Dimension, ...] = ()
+
+    @classmethod
+    def flat(cls, total: str, labels: Iterable[str]) -> Dimension:
+        return cls(total, tuple(cls(label) for label in labels))
+
+    @classmethod
+    def grouped(cls, total: str, groups: Mapping[str, Sequence[str]]) -> Dimension:
+        return cls(total, tuple(cls.flat(group, topics) for group, topics in groups.items()))
+
+    def nodes(self) -> list[str]:
+        """Labels in report order: each group's parts, then the group; the total last."""
+        return [label for part in self.parts for label in part.nodes()] + [self.label]
+
+    def leaves(self) -> list[str]:
+        if not self.parts:
+            return [self.label]
+        return [leaf for part in self.parts for leaf in part.leaves()]
+
+    def sums(self) -> Iterator[tuple[str, list[str]]]:
+        """Each (total, parts) pair of the tree."""
+        if self.parts:
+            yield self.label, [part.label for part in self.parts]
+            for part in self.parts:
+                yield from part.sums()
+
+    def _leaves_under(self) -> dict[str, list[str]]:
+        out = {self.label: self.leaves()}
+        for part in self.parts:
+            out.update(part._leaves_under())
+        return out
+
+    def _check_unique(self) -> None:
+        labels = self.nodes()
+        if len(set(labels)) != len(labels):
+            raise DisclosureParameterError(
+                N_("The labels of {label} are not unique."), label=self.label
+            )
+
+
+def one_way(dim: Dimension, values: Mapping[str, int]) -> Table:
+    """Cells for every label of `dim` (keys are labels); `values` gives the leaves, 0 if absent."""
+    dim._check_unique()
+    under = dim._leaves_under()
+    cells = {label: sum(values.get(leaf, 0) for leaf in under[label]) for label in dim.nodes()}
+    equations = tuple(Equation(total, tuple(parts)) for total, parts in dim.sums())
+    return Table(cells, equations)
+
+
+def cross(rows: Dimension, cols: Dimension, values: Mapping[tuple[str, str], int]) -> Table:
+    """Cells (row, col) for every pair of labels, with all sums along both dimensions."""
+    rows._check_unique()
+    cols._check_unique()
+    row_under, col_under = rows._leaves_under(), cols._leaves_under()
+    cells: dict[Key, int] = {
+        (r, c): sum(values.get((lr, lc), 0) for lr in row_under[r] for lc in col_under[c])
+        for r in rows.nodes()
+        for c in cols.nodes()
+    }
+    equations = [
+        Equation((total, c), tuple((p, c) for p in parts))
+        for total, parts in rows.sums()
+        for c in cols.nodes()
+    ] + [
+        Equation((r, total), tuple((r, p) for p in parts))
+        for r in rows.nodes()
+        for total, parts in cols.sums()
+    ]
+    return Table(cells, tuple(equations))
+
+
+def two_way(
+    rows: Sequence[str],
+    cols: Sequence[str],
+    values: Mapping[tuple[str, str], int],
+    *,
+    total_row: str = "Total",
+    total_col: str = "Total",
+) -> Table:
+    """A rows × cols table with a total column, a total row and the grand total."""
+    return cross(Dimension.flat(total_row, rows), Dimension.flat(total_col, cols), values)
+
+
+def hierarchy(
+    groups: Mapping[str, Sequence[str]], values: Mapping[str, int], *, total: str = "Total"
+) -> Table:
+    """Topics within groups: topic cells, a total per group and the overall total."""
+    return one_way(Dimension.grouped(total, groups), values)
+
+
+# --- protection -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProtectedCell:
+    key: Key
+    status: Status
+    value: int | None  # None when hidden: the true count never leaves `protect`
+    k: int
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    k: int
+    cells: Mapping[Key, ProtectedCell]  # report order
+
+    def __getitem__(self, key: Key) -> ProtectedCell:
+        return self.cells[key]
+
+    def hidden(self) -> list[Key]:
+        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
+
+
+def check_k(k: int) -> int:
+    if isinstance(k, bool) or not isinstance(k, int) or k < MINIMUM_K:
+        raise DisclosureParameterError(
+            N_("The minimum cell frequency must be at least {minimum}; {k} was given."),
+            minimum=MINIMUM_K,
+            k=k,
+        )
+    return k
+
+
+def protect(table: Table, k: int = DEFAULT_K) -> ProtectedTable:
+    check_k(k)
+    keys = list(table.values)
+    hidden = _Suppressor(table, k).run()
+    cells: dict[Key, ProtectedCell] = {}
+    for i, key in enumerate(keys):
+        value = table.values[key]
+        if i not in hidden:
+            cells[key] = ProtectedCell(key, Status.PUBLISHED, value, k)
+        elif value < k:
+            cells[key] = ProtectedCell(key, Status.PRIMARY, None, k)
+        else:
+            cells[key] = ProtectedCell(key, Status.SECONDARY, None, k)
+    return ProtectedTable(k, cells)
+
+
+class _Suppressor:
+    """Cells are numbered in table order; equations are lists of (cell, coefficient)."""
+
+    def __init__(self, table: Table, k: int) -> None:
+        self.k = k
+        index = {key: i for i, key in enumerate(table.values)}
+        self.vals = list(table.values.values())
+        self.eqs: list[list[tuple[int, int]]] = [
+            [(index[eq.total], -1)] + [(index[p], 1) for p in eq.parts] for eq in table.equations
+        ]
+        self.cell_eqs: list[list[tuple[int, int]]] = [[] for _ in self.vals]
+        for e, terms in enumerate(self.eqs):
+            for cell, coef in terms:
+                self.cell_eqs[cell].append((e, coef))
+        self.is_total = [False] * len(self.vals)
+        for eq in table.equations:
+            self.is_total[index[eq.total]] = True
+        self.hidden = {i for i, v in enumerate(self.vals) if 0 < v < k}
+        self.certificates: list[dict[int, int]] = []
+
+    def run(self) -> set[int]:
+        up = [0] * len(self.vals)
+        down = [0] * len(self.vals)
+        for i in sorted(self.hidden, key=lambda i: (self.vals[i], i)):
+            if up[i] + down[i] >= self.k:
+                continue
+            direction = self._cheapest_certificate(i)
+            if direction is None:
+                return self._hide_all_nonzero()
+            self.hidden.update(direction)
+            self.certificates.append(direction)
+            self._record(direction, up, down)
+        if not self._verified():
+            return self._hide_all_nonzero()
+        return self.hidden
+
+    def _widths(self, direction: Mapping[int, int]) -> tuple[int, int]:
+        """How far t can fall and rise in x + t·d before a cell turns negative."""
+        fall = min((self.vals[c] for c, s in direction.items() if s > 0), default=_INFINITE)
+        rise = min((self.vals[c] for c, s in direction.items() if s < 0), default=_INFINITE)
+        return fall, rise
+
+    def _record(self, direction: Mapping[int, int], up: list[int], down: list[int]) -> None:
+        fall, rise = self._widths(direction)
+        for c, s in direction.items():
+            cell_up, cell_down = (rise, fall) if s > 0 else (fall, rise)
+            up[c] = max(up[c], cell_up)
+            down[c] = max(down[c], cell_down)
+
+    def _verified(self) -> bool:
+        """Re-check every certificate against the final pattern: in the kernel, on hidden
+        cells only, and together wide enough for every hidden cell."""
+        up = [0] * len(self.vals)
+        down = [0] * len(self.vals)
+        for direction in self.certificates:
+            if not set(direction) <= self.hidden:
+                return False
+            for terms in self.eqs:
+                if sum(coef * direction.get(cell, 0) for cell, coef in terms):
+                    return False
+            self._record(direction, up, down)
+        return all(up[i] + down[i] >= self.k for i in self.hidden)
+
+    def _hide_all_nonzero(self) -> set[int]:
+        # Safe in every case: with only zeros published, x + t·x solves all equations for
+        # every t ≥ −1, so each hidden cell ranges from 0 upwards without limit.
+        self.hidden = {i for i, v in enumerate(self.vals) if v > 0}
+        return self.hidden
+
+    def _cheapest_certificate(self, start: int) -> dict[int, int] | None:
+        """Branch and bound over ±1 vectors in the kernel of the equations that contain
+        `start`, have width ≥ k, and hide the fewest extra cells (then fewest totals, then
+        the smallest sum of values)."""
+        k, vals, hidden = self.k, self.vals, self.hidden
+        direction: dict[int, int] = {start: 1}
+        residual: dict[int, int] = {}
+        best: dict[int, int] | None = None
+        best_cost = (_INFINITE, 0, 0)
+        budget = _SEARCH_BUDGET
+
+        def assign(cell: int, sign: int) -> None:
+            direction[cell] = sign
+            for e, coef in self.cell_eqs[cell]:
+                r = residual.get(e, 0) + coef * sign
+                if r:
+                    residual[e] = r
+                else:
+                    del residual[e]
+
+        def unassign(cell: int) -> None:
+            sign = direction.pop(cell)
+            for e, coef in self.cell_eqs[cell]:
+                r = residual.get(e, 0) - coef * sign
+                if r:
+                    residual[e] = r
+                else:
+                    del residual[e]
+
+        def candidates(e: int, fall: int, rise: int) -> list[tuple[int, int, int, int]]:
+            """(cell, sign, fall, rise) for cells that reduce the residual of e."""
+            step = -1 if residual[e] > 0 else 1
+            out = []
+            for cell, coef in self.eqs[e]:
+                if cell in direction or vals[cell] == 0:
+                    continue
+                sign = step * coef
+                f, r = (min(fall, vals[cell]), rise) if sign > 0 else (fall, min(rise, vals[cell]))
+                if f + r >= k:
+                    out.append((cell, sign, f, r))
+            out.sort(key=lambda t: (t[0] not in hidden, self.is_total[t[0]], vals[t[0]], t[0]))
+            return out
+
+        def search(fall: int, rise: int, cost: tuple[int, int, int]) -> None:
+            nonlocal best, best_cost, budget
+            budget -= 1
+            if budget < 0 or cost >= best_cost:
+                return
+            if not residual:
+                best, best_cost = dict(direction), cost
+                return
+            options = min(
+                (candidates(e, fall, rise) for e in sorted(residual)), key=len, default=[]
+            )
+            for cell, sign, f, r in options:
+                new = cell not in hidden
+                step_cost = (
+                    (cost[0] + 1, cost[1] + self.is_total[cell], cost[2] + vals[cell])
+                    if new
+                    else cost
+                )
+                assign(cell, sign)
+                search(f, r, step_cost)
+                unassign(cell)
+                if budget < 0 or best_cost[0] == 0:
+                    return
+
+        assign(start, 1)
+        search(vals[start], _INFINITE, (0, 0, 0))
+        return best
+
+
+# --- display ----------------------------------------------------------------------------
+
+
+def display(cell: ProtectedCell, lang: str | None = None) -> str:
+    """The text of a cell in a report: the number, "< k" or the secondary mark."""
+    locale = lang or current_language()
+    if cell.status is Status.PUBLISHED:
+        assert cell.value is not None
+        return format_decimal(cell.value, format="#,##0", locale=locale)
+    if cell.status is Status.PRIMARY:
+        return "< " + format_decimal(cell.k, format="#,##0", locale=locale)
+    return SECONDARY_MARK
+
+
+def whole_hours(minutes: int) -> int:
+    """Minutes as whole hours for publication, halves rounded up (90 min → 2 h)."""
+    if minutes < 0:
+        raise DisclosureParameterError(N_("A duration cannot be negative."))
+    return (minutes + 30) // 60
+
+
+def rule_text(k: int = DEFAULT_K) -> str:
+    """The sentence a report prints to state the rule and its parameters."""
+    check_k(k)
+    return _(
+        "Counts from 1 to {kminus} are shown as “< {k}”; further counts are hidden "
+        "(shown as “{mark}”) so that hidden counts cannot be worked out from totals. "
+        "Hours are rounded to whole hours."
+    ).format(kminus=k - 1, k=k, mark=SECONDARY_MARK)
