@@ -36,7 +36,8 @@ SECONDARY_MARK: Final = "×"
 Key = str | tuple[str, ...]
 
 _INFINITE: Final = 1 << 62
-_SEARCH_BUDGET: Final = 20_000  # search nodes per certificate before falling back
+_SEARCH_BUDGET: Final = 5_000  # search nodes per pass before giving up on that pass
+_MAX_EXTRA_CELLS: Final = 12  # beyond this, hide every non-zero cell instead
 
 
 class Status(enum.StrEnum):
@@ -304,75 +305,124 @@ class _Suppressor:
         return self.hidden
 
     def _cheapest_certificate(self, start: int) -> dict[int, int] | None:
-        """Branch and bound over ±1 vectors in the kernel of the equations that contain
-        `start`, have width ≥ k, and hide the fewest extra cells (then fewest totals, then
-        the smallest sum of values)."""
-        k, vals, hidden = self.k, self.vals, self.hidden
-        direction: dict[int, int] = {start: 1}
-        residual: dict[int, int] = {}
-        best: dict[int, int] | None = None
-        best_cost = (_INFINITE, 0, 0)
-        budget = _SEARCH_BUDGET
+        """The cheapest ±1 vector in the kernel of the equations that contains `start` and
+        has width ≥ k: fewest extra hidden cells, then fewest totals, then the smallest sum of
+        values. Iterative deepening on the number of extra cells keeps the search small."""
+        order = _PreferenceOrder(self)
+        for extra in range(_MAX_EXTRA_CELLS + 1):
+            found = _CertificateSearch(self, order, start, extra).run()
+            if found is not None:
+                return found
+        return None
 
-        def assign(cell: int, sign: int) -> None:
-            direction[cell] = sign
-            for e, coef in self.cell_eqs[cell]:
-                r = residual.get(e, 0) + coef * sign
-                if r:
-                    residual[e] = r
-                else:
-                    del residual[e]
 
-        def unassign(cell: int) -> None:
-            sign = direction.pop(cell)
-            for e, coef in self.cell_eqs[cell]:
-                r = residual.get(e, 0) - coef * sign
-                if r:
-                    residual[e] = r
-                else:
-                    del residual[e]
+class _PreferenceOrder:
+    """Per equation, its non-zero cells in the order the search tries them: hidden cells
+    first, then parts before totals, small values first, then table order."""
 
-        def candidates(e: int, fall: int, rise: int) -> list[tuple[int, int, int, int]]:
-            """(cell, sign, fall, rise) for cells that reduce the residual of e."""
-            step = -1 if residual[e] > 0 else 1
-            out = []
-            for cell, coef in self.eqs[e]:
-                if cell in direction or vals[cell] == 0:
-                    continue
-                sign = step * coef
-                f, r = (min(fall, vals[cell]), rise) if sign > 0 else (fall, min(rise, vals[cell]))
-                if f + r >= k:
-                    out.append((cell, sign, f, r))
-            out.sort(key=lambda t: (t[0] not in hidden, self.is_total[t[0]], vals[t[0]], t[0]))
-            return out
+    def __init__(self, owner: _Suppressor) -> None:
+        self.owner = owner
+        self.cache: dict[int, list[tuple[int, int]]] = {}
 
-        def search(fall: int, rise: int, cost: tuple[int, int, int]) -> None:
-            nonlocal best, best_cost, budget
-            budget -= 1
-            if budget < 0 or cost >= best_cost:
-                return
-            if not residual:
-                best, best_cost = dict(direction), cost
-                return
-            options = min(
-                (candidates(e, fall, rise) for e in sorted(residual)), key=len, default=[]
+    def __getitem__(self, e: int) -> list[tuple[int, int]]:
+        found = self.cache.get(e)
+        if found is None:
+            hidden, vals, is_total = self.owner.hidden, self.owner.vals, self.owner.is_total
+            found = sorted(
+                ((c, coef) for c, coef in self.owner.eqs[e] if vals[c] > 0),
+                key=lambda t: (t[0] not in hidden, is_total[t[0]], vals[t[0]], t[0]),
             )
-            for cell, sign, f, r in options:
-                new = cell not in hidden
-                step_cost = (
-                    (cost[0] + 1, cost[1] + self.is_total[cell], cost[2] + vals[cell])
-                    if new
-                    else cost
-                )
-                assign(cell, sign)
-                search(f, r, step_cost)
-                unassign(cell)
-                if budget < 0 or best_cost[0] == 0:
-                    return
+            self.cache[e] = found
+        return found
 
-        assign(start, 1)
-        search(vals[start], _INFINITE, (0, 0, 0))
-        return best
+
+class _CertificateSearch:
+    """Branch and bound for one certificate with at most `extra` newly hidden cells."""
+
+    def __init__(
+        self, owner: _Suppressor, order: _PreferenceOrder, start: int, extra: int
+    ) -> None:
+        self.owner = owner
+        self.start = start
+        self.extra = extra
+        self.direction: dict[int, int] = {}
+        self.residual: dict[int, int] = {}
+        self.best: dict[int, int] | None = None
+        self.best_cost = (extra + 1, 0, 0)
+        self.budget = _SEARCH_BUDGET
+        self.order = order
+
+    def run(self) -> dict[int, int] | None:
+        self._assign(self.start, 1)
+        self._search(self.owner.vals[self.start], _INFINITE, (0, 0, 0))
+        return self.best
+
+    def _assign(self, cell: int, sign: int) -> None:
+        self.direction[cell] = sign
+        residual = self.residual
+        for e, coef in self.owner.cell_eqs[cell]:
+            r = residual.get(e, 0) + coef * sign
+            if r:
+                residual[e] = r
+            else:
+                del residual[e]
+
+    def _unassign(self, cell: int) -> None:
+        sign = self.direction.pop(cell)
+        residual = self.residual
+        for e, coef in self.owner.cell_eqs[cell]:
+            r = residual.get(e, 0) - coef * sign
+            if r:
+                residual[e] = r
+            else:
+                del residual[e]
+
+    def _candidates(
+        self, e: int, fall: int, rise: int, may_add: bool
+    ) -> list[tuple[int, int, int, int]]:
+        """(cell, sign, fall, rise) for the cells that bring the residual of e towards 0."""
+        k, vals, hidden, direction = self.owner.k, self.owner.vals, self.owner.hidden, self.direction
+        step = -1 if self.residual[e] > 0 else 1
+        out = []
+        for cell, coef in self.order[e]:
+            if cell in direction:
+                continue
+            if not may_add and cell not in hidden:
+                break  # the order puts hidden cells first
+            sign = step * coef
+            value = vals[cell]
+            f, r = (min(fall, value), rise) if sign > 0 else (fall, min(rise, value))
+            if f + r >= k:
+                out.append((cell, sign, f, r))
+        return out
+
+    def _search(self, fall: int, rise: int, cost: tuple[int, int, int]) -> None:
+        self.budget -= 1
+        if self.budget < 0 or cost >= self.best_cost:
+            return
+        if not self.residual:
+            self.best, self.best_cost = dict(self.direction), cost
+            return
+        may_add = cost[0] < self.extra
+        options: list[tuple[int, int, int, int]] | None = None
+        for e in sorted(self.residual):
+            found = self._candidates(e, fall, rise, may_add)
+            if options is None or len(found) < len(options):
+                options = found
+                if not found:
+                    return
+        assert options is not None
+        hidden, vals, is_total = self.owner.hidden, self.owner.vals, self.owner.is_total
+        for cell, sign, f, r in options:
+            if cell in hidden:
+                step_cost = cost
+            else:
+                step_cost = (cost[0] + 1, cost[1] + is_total[cell], cost[2] + vals[cell])
+            self._assign(cell, sign)
+            self._search(f, r, step_cost)
+            self._unassign(cell)
+            if self.budget < 0:
+                return
 
 
 # --- display ----------------------------------------------------------------------------
