@@ -231,3 +231,18 @@ def test_no_hidden_count_can_be_worked_out_in_10000_random_reports(
     with capsys.disabled():
         print("\n" + summary)
     assert result.disclosed == []
+
+
+def test_dutch_translations_keep_placeholders_and_cover_the_rule() -> None:
+    import re
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "translations" / "disclosure-nl.txt"
+    pairs = [line.split(" ||| ") for line in path.read_text(encoding="utf-8").splitlines()]
+    assert all(len(pair) == 2 for pair in pairs)
+    for english, dutch in pairs:
+        assert set(re.findall(r"{\w+}", english)) == set(re.findall(r"{\w+}", dutch)), english
+    set_language("en")
+    assert rule_text(5).replace("4", "{kminus}").replace("5", "{k}").replace("×", "{mark}") in (
+        dict(pairs)
+    )
