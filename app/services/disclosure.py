@@ -38,6 +38,11 @@ Key = str | tuple[str, ...]
 _INFINITE: Final = 1 << 62
 _SEARCH_BUDGET: Final = 5_000  # search nodes per pass before giving up on that pass
 _MAX_EXTRA_CELLS: Final = 12  # beyond this, hide every non-zero cell instead
+_MAX_EXTRA_CELLS_MARKED: Final = 4  # how hard to try to keep marked cells unpinned
+
+# How far t may fall and rise in x + t·d: keeping cells ≥ 0, and keeping them within what
+# their marks say ("< k" means 1..k−1; a secondary cell is at least k).
+_Room = tuple[int, int, int, int]
 
 
 class Status(enum.StrEnum):
@@ -254,12 +259,18 @@ class _Suppressor:
             self.is_total[index[eq.total]] = True
         self.hidden = {i for i, v in enumerate(self.vals) if 0 < v < k}
         self.certificates: list[dict[int, int]] = []
+        # What a reader learns from the marks: a "< k" cell lies in 1..k−1, a secondary cell
+        # (never 0, never small) is at least k. Slack of each cell within those bounds:
+        self.slack_down = [v - 1 if v < k else v - k for v in self.vals]
+        self.slack_up = [k - 1 - v if v < k else _INFINITE for v in self.vals]
 
     def run(self) -> set[int]:
         up = [0] * len(self.vals)
         down = [0] * len(self.vals)
+        marked_up = [0] * len(self.vals)
+        marked_down = [0] * len(self.vals)
         for i in sorted(self.hidden, key=lambda i: (self.vals[i], i)):
-            if up[i] + down[i] >= self.k:
+            if up[i] + down[i] >= self.k and marked_up[i] + marked_down[i] >= 1:
                 continue
             direction = self._cheapest_certificate(i)
             if direction is None:
@@ -267,6 +278,7 @@ class _Suppressor:
             self.hidden.update(direction)
             self.certificates.append(direction)
             self._record(direction, up, down)
+            self._record_marked(direction, marked_up, marked_down)
         if not self._verified():
             return self._hide_all_nonzero()
         return self.hidden
@@ -279,6 +291,20 @@ class _Suppressor:
 
     def _record(self, direction: Mapping[int, int], up: list[int], down: list[int]) -> None:
         fall, rise = self._widths(direction)
+        for c, s in direction.items():
+            cell_up, cell_down = (rise, fall) if s > 0 else (fall, rise)
+            up[c] = max(up[c], cell_up)
+            down[c] = max(down[c], cell_down)
+
+    def _record_marked(
+        self, direction: Mapping[int, int], up: list[int], down: list[int]
+    ) -> None:
+        fall = min(
+            self.slack_down[c] if s > 0 else self.slack_up[c] for c, s in direction.items()
+        )
+        rise = min(
+            self.slack_up[c] if s > 0 else self.slack_down[c] for c, s in direction.items()
+        )
         for c, s in direction.items():
             cell_up, cell_down = (rise, fall) if s > 0 else (fall, rise)
             up[c] = max(up[c], cell_up)
@@ -309,10 +335,13 @@ class _Suppressor:
         has width ≥ k: fewest extra hidden cells, then fewest totals, then the smallest sum of
         values. Iterative deepening on the number of extra cells keeps the search small."""
         order = _PreferenceOrder(self)
-        for extra in range(_MAX_EXTRA_CELLS + 1):
-            found = _CertificateSearch(self, order, start, extra).run()
-            if found is not None:
-                return found
+        # First try to also keep the cell from being pinned down within its mark ("< k" and
+        # "secondary, so at least k"); if that costs too much, settle for width k alone.
+        for marked, most in ((True, _MAX_EXTRA_CELLS_MARKED), (False, _MAX_EXTRA_CELLS)):
+            for extra in range(most + 1):
+                found = _CertificateSearch(self, order, start, extra, marked).run()
+                if found is not None:
+                    return found
         return None
 
 
@@ -340,7 +369,12 @@ class _CertificateSearch:
     """Branch and bound for one certificate with at most `extra` newly hidden cells."""
 
     def __init__(
-        self, owner: _Suppressor, order: _PreferenceOrder, start: int, extra: int
+        self,
+        owner: _Suppressor,
+        order: _PreferenceOrder,
+        start: int,
+        extra: int,
+        marked: bool,
     ) -> None:
         self.owner = owner
         self.start = start
@@ -351,10 +385,12 @@ class _CertificateSearch:
         self.best_cost = (extra + 1, 0, 0)
         self.budget = _SEARCH_BUDGET
         self.order = order
+        self.marked = marked
 
     def run(self) -> dict[int, int] | None:
         self._assign(self.start, 1)
-        self._search(self.owner.vals[self.start], _INFINITE, (0, 0, 0))
+        o, i = self.owner, self.start
+        self._search((o.vals[i], _INFINITE, o.slack_down[i], o.slack_up[i]), (0, 0, 0))
         return self.best
 
     def _assign(self, cell: int, sign: int) -> None:
@@ -377,11 +413,12 @@ class _CertificateSearch:
             else:
                 del residual[e]
 
-    def _candidates(
-        self, e: int, fall: int, rise: int, may_add: bool
-    ) -> list[tuple[int, int, int, int]]:
-        """(cell, sign, fall, rise) for the cells that bring the residual of e towards 0."""
-        k, vals, hidden, direction = self.owner.k, self.owner.vals, self.owner.hidden, self.direction
+    def _candidates(self, e: int, room: _Room, may_add: bool) -> list[tuple[int, int, _Room]]:
+        """(cell, sign, room) for the cells that bring the residual of e towards 0 and leave
+        enough room: width ≥ k, and (when `marked`) not pinned down within the marks."""
+        o, direction = self.owner, self.direction
+        k, vals, hidden, slack_down, slack_up = o.k, o.vals, o.hidden, o.slack_down, o.slack_up
+        fall, rise, mfall, mrise = room
         step = -1 if self.residual[e] > 0 else 1
         out = []
         for cell, coef in self.order[e]:
@@ -391,12 +428,25 @@ class _CertificateSearch:
                 break  # the order puts hidden cells first
             sign = step * coef
             value = vals[cell]
-            f, r = (min(fall, value), rise) if sign > 0 else (fall, min(rise, value))
-            if f + r >= k:
-                out.append((cell, sign, f, r))
+            if sign > 0:
+                new = (
+                    min(fall, value),
+                    rise,
+                    min(mfall, slack_down[cell]),
+                    min(mrise, slack_up[cell]),
+                )
+            else:
+                new = (
+                    fall,
+                    min(rise, value),
+                    min(mfall, slack_up[cell]),
+                    min(mrise, slack_down[cell]),
+                )
+            if new[0] + new[1] >= k and (not self.marked or new[2] + new[3] >= 1):
+                out.append((cell, sign, new))
         return out
 
-    def _search(self, fall: int, rise: int, cost: tuple[int, int, int]) -> None:
+    def _search(self, room: _Room, cost: tuple[int, int, int]) -> None:
         self.budget -= 1
         if self.budget < 0 or cost >= self.best_cost:
             return
@@ -404,22 +454,22 @@ class _CertificateSearch:
             self.best, self.best_cost = dict(self.direction), cost
             return
         may_add = cost[0] < self.extra
-        options: list[tuple[int, int, int, int]] | None = None
+        options: list[tuple[int, int, _Room]] | None = None
         for e in sorted(self.residual):
-            found = self._candidates(e, fall, rise, may_add)
+            found = self._candidates(e, room, may_add)
             if options is None or len(found) < len(options):
                 options = found
                 if not found:
                     return
         assert options is not None
         hidden, vals, is_total = self.owner.hidden, self.owner.vals, self.owner.is_total
-        for cell, sign, f, r in options:
+        for cell, sign, new_room in options:
             if cell in hidden:
                 step_cost = cost
             else:
                 step_cost = (cost[0] + 1, cost[1] + is_total[cell], cost[2] + vals[cell])
             self._assign(cell, sign)
-            self._search(f, r, step_cost)
+            self._search(new_room, step_cost)
             self._unassign(cell)
             if self.budget < 0:
                 return

@@ -32,7 +32,9 @@ class AuditResult:
     cells_solved_exactly: int
 
 
-def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
+def audit(pairs: list[tuple[Table, ProtectedTable]], *, marks: bool = False) -> AuditResult:
+    """With `marks`, the reader also uses what the marks say ("< k": 1..k−1; secondary: at
+    least k), and a "< k" cell counts as disclosed when it is pinned to a single value."""
     # One block per table with hidden cells; variables are that table's hidden cells.
     blocks = []
     for number, (table, protected) in enumerate(pairs):
@@ -42,12 +44,18 @@ def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
 
     rows, cols, data, rhs = [], [], [], []
     upper: list[float] = []
+    lower: list[float] = []
+    need: list[float] = []
     var_start, row_end = [], []
     for _number, table, k, keys in blocks:
         offset = len(upper)
         var_start.append(offset)
         position = {key: offset + i for i, key in enumerate(keys)}
-        upper.extend(table.values[key] + k for key in keys)
+        for key in keys:
+            small = table.values[key] < k
+            upper.append(k - 1 if marks and small else table.values[key] + k)
+            lower.append((1 if small else k) if marks else 0)
+            need.append(1 if marks and small else 0 if marks else k)
         for eq in table.equations:
             terms = [(eq.total, -1)] + [(p, 1) for p in eq.parts]
             if not any(key in position for key, _ in terms):
@@ -67,6 +75,8 @@ def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
     matrix = csr_matrix((data, (rows, cols)), shape=(len(rhs), n_vars))
     b_all = np.array(rhs, dtype=float)
     ub_all = np.array(upper, dtype=float)
+    lb_all = np.array(lower, dtype=float)
+    need_all = np.array(need, dtype=float)
     var_end = var_start[1:] + [n_vars]
     row_start = [0] + row_end[:-1]
 
@@ -84,7 +94,7 @@ def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
         c = np.zeros(len(var_idx))
         for v, weight in objective.items():
             c[where[v]] = weight
-        bounds = np.column_stack([np.zeros(len(var_idx)), ub_all[var_idx]])
+        bounds = np.column_stack([lb_all[var_idx], ub_all[var_idx]])
         a_eq = matrix[row_idx][:, var_idx] if len(row_idx) else None
         result = linprog(
             c,
@@ -99,11 +109,10 @@ def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
         return result.x, where
 
     def unproven(i: int) -> list[int]:
-        k = blocks[i][2]
         return [
             v
             for v in range(var_start[i], var_end[i])
-            if v not in exact and seen_high[v] - seen_low[v] < k - TOLERANCE
+            if v not in exact and seen_high[v] - seen_low[v] < need_all[v] - TOLERANCE
         ]
 
     everyone = list(range(len(blocks)))
@@ -132,6 +141,6 @@ def audit(pairs: list[tuple[Table, ProtectedTable]]) -> AuditResult:
         for r, key in enumerate(keys):
             v = var_start[i] + r
             width = exact.get(v, seen_high[v] - seen_low[v])
-            if width < k - TOLERANCE:
+            if width < need_all[v] - TOLERANCE:
                 disclosed.append((number, key, float(width)))
     return AuditResult(len(pairs), n_vars, disclosed, lp_count, len(exact))

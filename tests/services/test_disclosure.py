@@ -246,3 +246,25 @@ def test_dutch_translations_keep_placeholders_and_cover_the_rule() -> None:
     assert rule_text(5).replace("4", "{kminus}").replace("5", "{k}").replace("×", "{mark}") in (
         dict(pairs)
     )
+
+
+def test_marks_do_not_pin_down_a_small_count() -> None:
+    # Hiding Q2 = 5 as partner would give width 6 over all non-negative values, but a reader
+    # who knows "< 5" means 1..4 and a secondary cell is at least 5 finds Q1 = 6 − 5 = 1.
+    table = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 1, "Q2": 5, "Q3": 0, "Q4": 0})
+    protected = protect(table)
+    assert_safe(table, protected)
+    assert audit([(table, protected)], marks=True).disclosed == []
+    assert protected["Year"].status is Status.SECONDARY
+
+
+def test_marks_rarely_pin_down_small_counts_in_random_reports() -> None:
+    # Best effort, not a guarantee: protect first tries certificates that keep each "< k"
+    # cell movable within 1..k−1, then settles for width k alone.
+    rng = random.Random(11)
+    pairs = [(table, protect(table)) for table in (random_table(rng) for _ in range(500))]
+    result = audit(pairs, marks=True)
+    primaries = sum(
+        cell.status is Status.PRIMARY for _, p in pairs for cell in p.cells.values()
+    )
+    assert len(result.disclosed) <= primaries // 200
