@@ -15,6 +15,10 @@ checked again against the final suppression pattern before the result is returne
 Secondary cells are chosen per hidden cell by a small branch-and-bound search for the
 cheapest certificate: reuse hidden cells first, then hide as few extra cells as possible,
 parts before totals, small values before large ones. No randomness; ties follow table order.
+
+Best effort beyond that guarantee: a reader also knows that "< k" means 1..k−1 and that a
+secondary cell is at least k. The search first looks for certificates that keep each small
+count movable within those bounds too, and only then settles for width k alone.
 """
 
 from __future__ import annotations
