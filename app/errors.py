@@ -390,3 +390,8 @@ class SignerNotEnrolled(InvalidImportFile):
         "fingerprint with the sender in person or by phone, enrol their card, and import the "
         "file again. Nothing was imported."
     )
+
+class DisclosureParameterError(ValidationError, ValueError):
+    """A report table or disclosure rule that cannot be used (for example k below 3)."""
+
+    default_message = N_("The disclosure rule or report table is not valid.")

@@ -1,0 +1,49 @@
+"""Random report tables shaped like Vertrouwd's reports, with the small counts of DOMAIN.md."""
+
+from __future__ import annotations
+
+import random
+
+from app.services.disclosure import Dimension, Table, cross, hierarchy, one_way, two_way
+
+COMPONENTS = ["BS", "CZSK", "CLAS", "CLSK", "KMar", "DOSCO", "COMMIT"]
+QUARTERS = ["Q1", "Q2", "Q3", "Q4"]
+
+
+def small_count(rng: random.Random) -> int:
+    """Many zeros, many 1–4, some moderate counts, a few large ones."""
+    roll = rng.random()
+    if roll < 0.35:
+        return 0
+    if roll < 0.70:
+        return rng.randint(1, 4)
+    if roll < 0.93:
+        return rng.randint(5, 20)
+    return rng.randint(21, 150)
+
+
+def random_table(rng: random.Random) -> Table:
+    shape = rng.randrange(5)
+    if shape == 0:  # two-way with margins, up to 12 × 5
+        rows = [f"r{i}" for i in range(rng.randint(1, 12))]
+        cols = [f"c{j}" for j in range(rng.randint(1, 5))]
+        values = {(r, c): small_count(rng) for r in rows for c in cols}
+        return two_way(rows, cols, values)
+    if shape == 1:  # topics within groups, group totals, overall total
+        groups = {
+            f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 6))]
+            for g in range(rng.randint(1, 5))
+        }
+        return hierarchy(groups, {t: small_count(rng) for ts in groups.values() for t in ts})
+    if shape == 2:  # quarters against the year
+        return one_way(Dimension.flat("Year", QUARTERS), {q: small_count(rng) for q in QUARTERS})
+    if shape == 3:  # components and Defence × quarters and year
+        values = {(c, q): small_count(rng) for c in COMPONENTS for q in QUARTERS}
+        return two_way(COMPONENTS, QUARTERS, values, total_row="Defensie", total_col="Year")
+    # topic groups × quarters: a hierarchy crossed with quarters and year
+    groups = {
+        f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 4))] for g in range(rng.randint(1, 3))
+    }
+    topics = [t for ts in groups.values() for t in ts]
+    values = {(t, q): small_count(rng) for t in topics for q in QUARTERS}
+    return cross(Dimension.grouped("Total", groups), Dimension.flat("Year", QUARTERS), values)
