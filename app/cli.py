@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 a user error (one clear line, no traceback), 1 an unexp
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import getpass
 import logging
 import sys
@@ -286,6 +287,93 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
         print(_("An unexpected error occurred; details are in the log file {path}.").format(
             path=paths.log_dir() / "vertrouwd.log"), file=err)
         return EXIT_UNEXPECTED
+
+
+# --- quarterly export, cards, receipts (issue 4) --------------------------------------------
+@command("export")
+def cmd_export(ctx: Context) -> int:
+    from app.services import exporting
+    from app.services.periods import Quarter
+
+    register = ctx.unlock()
+    try:
+        today = dt.date.today()
+        quarter = Quarter.parse(ctx.args.quarter) if ctx.args.quarter else exporting.default_quarter(today)
+        view = exporting.preview(register, quarter, today)
+        for msgid, params in view.warnings:
+            print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)
+        result = exporting.export_quarter(register, quarter, Path(ctx.args.out), today=today)
+        if ctx.args.pdf:
+            from app.export.pdf_vp import write_vp_quarter_pdf
+
+            write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+    finally:
+        register.close()
+    ctx.say(_("Quarter {quarter}, revision {revision}{nil}: {path}").format(
+        quarter=quarter, revision=result.revision, path=result.path,
+        nil=_(" (nil return)") if view.nil_return else ""))
+    ctx.say(_("File fingerprint: {fp}").format(fp=result.fingerprint))
+    return EXIT_OK
+
+
+@command("card")
+def cmd_card(ctx: Context) -> int:
+    from app.services import exporting
+
+    register = ctx.unlock()
+    try:
+        path = exporting.write_own_card(register, Path(ctx.args.out))
+        groups = exporting.own_fingerprint_groups(register)
+    finally:
+        register.close()
+    ctx.say(_("Enrolment card written: {path}").format(path=path))
+    ctx.say(_("Fingerprint (compare it by phone): {fp}").format(fp=groups))
+    return EXIT_OK
+
+
+@command("card-import")
+def cmd_card_import(ctx: Context) -> int:
+    from app.services import exporting
+
+    register = ctx.unlock()
+    try:
+        card = exporting.import_recipient_card(register, Path(ctx.args.file))
+    finally:
+        register.close()
+    ctx.say(_("Card of {code} ({component}) imported. Check this fingerprint with them: "
+              "{fp}").format(code=card.code, component=card.component, fp=card.fingerprint_groups))
+    return EXIT_OK
+
+
+@command("receipt-import")
+def cmd_receipt_import(ctx: Context) -> int:
+    from app.services import exporting
+
+    register = ctx.unlock()
+    try:
+        row = exporting.import_receipt(register, Path(ctx.args.file))
+    finally:
+        register.close()
+    ctx.say(_("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
+        quarter=row.quarter, revision=row.revision))
+    return EXIT_OK
+
+
+def _add_export_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("export", help=_("write the signed quarterly summary"))
+    p.add_argument("--quarter", metavar="YYYY-Qn",
+                   help=_("quarter, e.g. 2026-Q3 (default: the last completed quarter)"))
+    p.add_argument("--out", metavar="DIR", required=True, help=_("folder or removable drive"))
+    p.add_argument("--pdf", metavar="FILE", help=_("also write the PDF overview of the quarter"))
+    p = sub.add_parser("card", help=_("write this register's enrolment card"))
+    p.add_argument("--out", metavar="FILE", required=True)
+    p = sub.add_parser("card-import", help=_("import the card of your coordinator"))
+    p.add_argument("file", metavar="FILE")
+    p = sub.add_parser("receipt-import", help=_("import a receipt from your coordinator"))
+    p.add_argument("file", metavar="FILE")
+
+
+_PARSER_EXTENSIONS.append(_add_export_parsers)
 
 
 def command_names() -> frozenset[str]:

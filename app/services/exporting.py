@@ -1,0 +1,318 @@
+"""The confidant's quarterly export: preview, write a signed (and sealed) file, history,
+enrolment cards and receipts.
+
+What the coordinator receives is exactly `ExportPreview.measures` plus the header; the preview
+screen shows it before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import __version__
+from app.atomic import atomic_write_bytes
+from app.errors import AppError, DiskFull
+from app.export import cards, crypto, interchange, receipts
+from app.export.measures import Measures
+from app.i18n import N_
+from app.models.entities import Case, CaseTopic, ExportRecord, Profile, Recipient
+from app.services import aggregation
+from app.services.periods import Quarter, last_completed_quarter
+from app.services.vault import Register
+
+WARN_NOT_OVER = N_("This quarter is not over yet; contacts after today are not in the file.")
+WARN_UNSEALED = N_(
+    "No coordinator card has been imported, so the file will be signed but not sealed: "
+    "anyone who finds the stick can read the counts. Import the coordinator's card first."
+)
+WARN_NO_TOPICS = N_("{n} open case(s) have no topic; they are counted without topic.")
+WARN_ALREADY = N_(
+    "This quarter was exported before (revision {revision}); this file will be revision "
+    "{next} and replaces it at the coordinator."
+)
+
+
+class ProfileMissing(AppError):
+    default_message = N_("This register has no profile; create it with the first-run wizard.")
+
+
+class CardError(AppError):
+    default_message = N_("This card cannot be used here.")
+
+
+class ReceiptUnknown(AppError):
+    default_message = N_(
+        "This receipt is for a file this register did not export (quarter {quarter}). "
+        "Nothing was changed."
+    )
+
+
+@dataclass(frozen=True)
+class ExportPreview:
+    quarter: Quarter
+    measures: Measures
+    nil_return: bool
+    revision: int
+    supersedes: str | None
+    sender_code: str
+    component: str
+    recipient: str | None  # code of the card the file will be sealed to
+    warnings: tuple[tuple[str, dict[str, object]], ...]  # (msgid, params): translate to show
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    sha256: str
+    fingerprint: str  # of the file content, short, for the history and the PDF
+    revision: int
+    submission_id: str
+    sealed: bool
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    quarter: str
+    revision: int
+    created_at: dt.datetime
+    sha256: str
+    file_name: str
+    sealed: bool
+    nil_return: bool
+    received_at: dt.datetime | None
+
+
+def _profile(register: Register) -> Profile:
+    profile = register.profile()
+    if profile is None:
+        raise ProfileMissing()
+    return profile
+
+
+def _recipient(register: Register) -> Recipient | None:
+    with register.session() as s:
+        return s.scalars(
+            select(Recipient).where(Recipient.active.is_(True)).order_by(Recipient.id.desc())
+        ).first()
+
+
+def _last_export(register: Register, quarter: Quarter, level: str) -> ExportRecord | None:
+    with register.session() as s:
+        return s.scalars(
+            select(ExportRecord)
+            .where(ExportRecord.quarter == str(quarter), ExportRecord.level == level)
+            .order_by(ExportRecord.revision.desc())
+        ).first()
+
+
+def default_quarter(today: dt.date) -> Quarter:
+    return last_completed_quarter(today)
+
+
+def preview(register: Register, quarter: Quarter, today: dt.date | None = None) -> ExportPreview:
+    today = today or dt.date.today()
+    profile = _profile(register)
+    measures = aggregation.quarter_measures(register, quarter)
+    recipient = _recipient(register)
+    last = _last_export(register, quarter, "vp")
+    warnings: list[tuple[str, dict[str, object]]] = []
+    if today <= quarter.end:
+        warnings.append((WARN_NOT_OVER, {}))
+    if recipient is None:
+        warnings.append((WARN_UNSEALED, {}))
+    with register.session() as s:
+        no_topic = s.scalar(
+            select(func.count()).select_from(Case).where(
+                Case.status == "open", ~Case.id.in_(select(CaseTopic.case_id))
+            )
+        ) or 0
+    if no_topic:
+        warnings.append((WARN_NO_TOPICS, {"n": no_topic}))
+    if last is not None:
+        warnings.append((WARN_ALREADY, {"revision": last.revision, "next": last.revision + 1}))
+    return ExportPreview(
+        quarter=quarter,
+        measures=measures,
+        nil_return=measures.is_zero(),
+        revision=1 if last is None else last.revision + 1,
+        supersedes=None if last is None else last.submission_id,
+        sender_code=profile.code,
+        component=profile.component,
+        recipient=recipient.code if recipient else None,
+        warnings=tuple(warnings),
+    )
+
+
+def file_name(code: str, quarter: Quarter | str, revision: int, level: str = "vp") -> str:
+    safe = re.sub(r"[^A-Za-z0-9-]", "", code)
+    kind = "" if level == "vp" else f"-{level}"
+    return f"Vertrouwd-{quarter}-{safe}{kind}-r{revision}.json"
+
+
+def short_fingerprint(sha256: str) -> str:
+    """The first 80 bits of the file hash as four groups, to read aloud or compare on paper."""
+    return " ".join(sha256[i : i + 5].upper() for i in range(0, 20, 5))
+
+
+def export_quarter(
+    register: Register,
+    quarter: Quarter,
+    out_dir: Path,
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> ExportResult:
+    """Write the quarter's file (revision n+1 if exported before) and record it."""
+    today = today or dt.date.today()
+    now = now or dt.datetime.now(dt.UTC)
+    view = preview(register, quarter, today)
+    profile = _profile(register)
+    recipient = _recipient(register)
+    submission_id = str(uuid.uuid4())
+    payload = interchange.build_payload(
+        measures=view.measures,
+        submission_id=submission_id,
+        revision=view.revision,
+        supersedes=view.supersedes,
+        created_at=now,
+        app_version=__version__,
+        level="vp",
+        sender=interchange.Sender(
+            code=profile.code,
+            component=profile.component,
+            fingerprint=crypto.fingerprint_hex(profile.signing_public_key),
+        ),
+        quarter=str(quarter),
+        codelist_version=profile.codelist_version,
+    )
+    signed = interchange.write_file(payload, profile.signing_private_key, None, today=today)
+    data = signed
+    if recipient is not None:
+        data = interchange.seal_file(signed, recipient.sealing_public_key)
+    verified = interchange.read_file(signed, today=today)  # what the coordinator will check
+    name = file_name(profile.code, quarter, view.revision)
+    path = Path(out_dir) / name
+    try:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, data, mode=0o644)
+    except OSError as exc:
+        raise DiskFull() from exc
+    with register.session() as s:
+        s.add(ExportRecord(
+            quarter=str(quarter), level="vp", submission_id=submission_id,
+            revision=view.revision, supersedes=view.supersedes, sha256=verified.sha256,
+            file_name=name, sealed=recipient is not None, nil_return=view.nil_return,
+            created_at=now.replace(tzinfo=None),
+        ))
+    return ExportResult(path, verified.sha256, short_fingerprint(verified.sha256),
+                        view.revision, submission_id, recipient is not None)
+
+
+def history(register: Register) -> list[HistoryRow]:
+    with register.session() as s:
+        rows = s.scalars(
+            select(ExportRecord).order_by(ExportRecord.quarter.desc(), ExportRecord.revision.desc())
+        ).all()
+        return [HistoryRow(r.quarter, r.revision, r.created_at, r.sha256, r.file_name, r.sealed,
+                           r.nil_return, r.received_at) for r in rows]
+
+
+# --- cards ---------------------------------------------------------------------------------
+def _card_role(profile: Profile) -> cards.Role:
+    roles = profile.role_list
+    if "central" in roles:
+        return "central"
+    if "coordinator" in roles:
+        return "coordinator"
+    return "vp"
+
+
+def write_own_card(register: Register, out: Path, now: dt.datetime | None = None) -> Path:
+    profile = _profile(register)
+    data = cards.write_card(
+        code=profile.code, component=profile.component, role=_card_role(profile),
+        signing_private_key=profile.signing_private_key,
+        sealing_public_key=profile.sealing_public_key,
+        created_at=now or dt.datetime.now(dt.UTC),
+    )
+    out = Path(out)
+    if out.is_dir():
+        out = out / f"Vertrouwd-kaart-{profile.code}.json"
+    atomic_write_bytes(out, data, mode=0o644)
+    return out
+
+
+def own_fingerprint_groups(register: Register) -> str:
+    return crypto.fingerprint_groups(_profile(register).signing_public_key)
+
+
+def import_recipient_card(register: Register, path: Path) -> cards.Card:
+    """The card of whom this register reports to: a coordinator (for a VP) or central."""
+    card = cards.read_card(Path(path).read_bytes())
+    profile = _profile(register)
+    if card.fingerprint == crypto.fingerprint_hex(profile.signing_public_key):
+        raise CardError(N_("This is this register's own card. Import your coordinator's card."))
+    if card.role == "vp":
+        raise CardError(N_("This is a confidant's card; files are sent to a coordinator."))
+    if card.role == "coordinator" and card.component != profile.component:
+        raise CardError(
+            N_("This coordinator belongs to {other}, this register to {own}. Nothing was changed."),
+            other=card.component, own=profile.component,
+        )
+    with register.session() as s:
+        for old in s.scalars(select(Recipient)):
+            old.active = False
+        existing = s.scalars(select(Recipient).where(Recipient.fingerprint == card.fingerprint)).first()
+        if existing is not None:
+            existing.active = True
+        else:
+            s.add(Recipient(
+                code=card.code, component=card.component, role=card.role,
+                signing_public_key=card.signing_public_key,
+                sealing_public_key=card.sealing_public_key,
+                fingerprint=card.fingerprint, active=True,
+            ))
+    return card
+
+
+def recipient_card(register: Register) -> Recipient | None:
+    return _recipient(register)
+
+
+# --- receipts ------------------------------------------------------------------------------
+def import_receipt(register: Register, path: Path) -> HistoryRow:
+    data = Path(path).read_bytes()
+    with register.session() as s:
+        keys = [r.signing_public_key for r in s.scalars(select(Recipient))]
+    if not keys:
+        raise CardError(N_("Import your coordinator's card before importing a receipt."))
+    last_error: Exception | None = None
+    for key in keys:
+        try:
+            receipt = receipts.read_receipt(data, key)
+            break
+        except AppError as exc:
+            last_error = exc
+    else:
+        assert last_error is not None
+        raise last_error
+    with register.session() as s:
+        record = s.scalars(
+            select(ExportRecord).where(
+                ExportRecord.submission_id == receipt.submission_id,
+                ExportRecord.revision == receipt.revision,
+                ExportRecord.sha256 == receipt.sha256,
+            )
+        ).first()
+        if record is None:
+            raise ReceiptUnknown(quarter=receipt.period)
+        record.received_at = dt.datetime.strptime(receipt.received_at, "%Y-%m-%dT%H:%M:%SZ")
+        record.receipt_by = receipt.receiver_code
+        return HistoryRow(record.quarter, record.revision, record.created_at, record.sha256,
+                          record.file_name, record.sealed, record.nil_return, record.received_at)
