@@ -52,7 +52,7 @@ class BarChart(QWidget):
             painter.end()
             return
         top = rect.top() + metrics_h * 2 + 4
-        bottom = rect.bottom() - metrics_h - 4
+        bottom = rect.bottom() - metrics_h * 2 - 4
         height = max(bottom - top, 1)
         n = len(self.values)
         slot = rect.width() / n
@@ -67,9 +67,9 @@ class BarChart(QWidget):
             painter.drawText(QRectF(x - slot * 0.2, bottom - h - metrics_h - 1, bar_w + slot * 0.4, metrics_h),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
                              self.value_texts[i])
-            painter.drawText(QRectF(rect.left() + i * slot, bottom + 2, slot, metrics_h),
+            painter.drawText(QRectF(rect.left() + i * slot, bottom + 2, slot, metrics_h * 2),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                             self.labels[i])
+                             self.labels[i])  # may hold a line break: "Q1\n2026"
         painter.setPen(palette.mid().color())
         painter.drawLine(rect.left(), bottom, rect.right(), bottom)
         painter.end()

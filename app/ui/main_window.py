@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError, FieldError
-from app.i18n import _, current_language
+from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
 from app.services import queries, vault
 from app.services.register import RegisterService
@@ -190,6 +190,12 @@ class MainWindow(QMainWindow):
         self.cases_model = CaseTableModel(self)
         self.cases_view = _table(self.cases_model)
         self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.cases_view.setWordWrap(False)
+        self.cases_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        widths = {"opened_on": 92, "status": 82, "topics": 190, "contacts": 70, "minutes": 100,
+                  "last_contact": 100, "closed_on": 92, "outcome": 200}
+        for column, (key, _msgid) in enumerate(self.cases_model.columns):
+            self.cases_view.setColumnWidth(column, widths[key])
         self.cases_count = QLabel()
         self.detail = CaseDetail()
         self.quick_entry = QuickEntry(today)
@@ -212,7 +218,7 @@ class MainWindow(QMainWindow):
         middle.setStretchFactor(0, 0)
         middle.setStretchFactor(1, 3)
         middle.setStretchFactor(2, 2)
-        middle.setSizes([330, 560, 390])
+        middle.setSizes([340, 660, 400])
         self.tabs = QTabWidget()
         self.tabs.addTab(middle, "")
         self.tabs.addTab(self.activities, "")
@@ -362,7 +368,9 @@ class MainWindow(QMainWindow):
         if self.register is None:
             self.cases_count.clear()
             return
-        self.cases_count.setText(_("{count} cases").format(count=self.cases_model.total))
+        total = self.cases_model.total
+        self.cases_count.setText(
+            ngettext("{count} case", "{count} cases", total).format(count=format_number(total)))
 
     # --- refresh ---------------------------------------------------------------------------
     def _emit_change(self, change: object) -> None:

@@ -14,9 +14,10 @@ from app.ui.chart import BarChart
 from app.ui.formatting import topic_labels
 
 
-def short_quarter(quarter: str) -> str:
+def short_quarter(quarter: str, with_year: bool) -> str:
+    """'Q3', with the year on a second line where a year starts (and for the first bar)."""
     year, q = quarter.split("-")
-    return f"{q} '{year[2:]}"
+    return f"{q}\n{year}" if with_year else q
 
 
 class QuarterPanel(QGroupBox):
@@ -79,7 +80,8 @@ class QuarterPanel(QGroupBox):
         self.values["hours"].setText(format_minutes(cur.minutes))
         self.values["top"].setText(
             "; ".join(f"{topic_labels([t])} ({format_number(n)})" for t, n in s.top_topics) or "–")
-        labels = [short_quarter(f.quarter) for f in s.history]
+        labels = [short_quarter(f.quarter, i == 0 or f.quarter.endswith("Q1"))
+                  for i, f in enumerate(s.history)]
         self.cases_chart.set_data(_("New cases per quarter"), labels,
                                   [f.new_cases for f in s.history])
         hours = [f.minutes / 60 for f in s.history]

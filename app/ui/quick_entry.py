@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -65,6 +66,8 @@ class QuickEntry(QGroupBox):
         self.minutes_edit.setMaxLength(4)
         self.mode_combo = QComboBox()
         self.case_combo = QComboBox()
+        self.case_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.case_combo.setMinimumContentsLength(18)
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
         self.topic_list.setMinimumHeight(150)
@@ -84,7 +87,7 @@ class QuickEntry(QGroupBox):
                        ("on", "minutes", "mode", "case", "topics", "grounds", "memo", "form")}
 
         self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.labels: dict[str, QLabel] = {}
 
         def add_row(key: str, widget: QWidget) -> None:
@@ -128,6 +131,7 @@ class QuickEntry(QGroupBox):
         mcol.setSpacing(2)
         mcol.addWidget(self.memo_edit)
         mcol.addWidget(self.memo_warning)
+        memo_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         add_row("memo", memo_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -288,7 +292,11 @@ class QuickEntry(QGroupBox):
             if item.data(CODE_ROLE) is None:
                 item.setHidden(bool(needle))
             else:
-                item.setHidden(bool(needle) and needle not in item.text().lower())
+                # match the label in either language, so "pest" and "bully" both find bullying
+                code = item.data(CODE_ROLE)
+                topic = next(t for t in self.lists.topics if t.code == code)
+                haystack = f"{topic.nl} {topic.en}".lower()
+                item.setHidden(bool(needle) and needle not in haystack)
 
     def _check_memo(self) -> None:
         warnings = check_memo(self.memo_edit.toPlainText())

@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
 from sqlalchemy import select
 
+from app.i18n import _
 from app.models.entities import Case, ContactMoment
 from app.ui.models import ROW_ROLE
 from tests.ui.conftest import known_cases
@@ -85,7 +86,7 @@ def test_field_error_appears_next_to_the_field_and_nothing_is_saved(qtbot, windo
     qe.focus_first()
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # no topic chosen
     assert qe.errors["topics"].isVisible()
-    assert qe.errors["topics"].text() == "Kies ten minste één onderwerp." or qe.errors["topics"].text()
+    assert qe.errors["topics"].text() == _("Choose at least one topic.")
     qe.minutes_edit.setText("2000")
     qtbot.keyClick(qe.minutes_edit, Qt.Key.Key_Return)
     assert qe.errors["minutes"].isVisible()
