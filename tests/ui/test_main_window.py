@@ -222,3 +222,53 @@ def test_case_actions_close_reopen_delete(qtbot, window, service, register, monk
     with register.session() as s:
         assert s.get(Case, ids["a"]) is None
     assert window.cases_model.rowCount() == 2
+
+
+def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+    qe = window.quick_entry
+    qe._set_checked(qe.topic_list, ["thuisfront"])
+    qtbot.keyClicks(qe.memo_edit, "eerste regel")
+    qtbot.keyClick(qe.memo_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(qe.memo_edit, "tweede")
+    with register.session() as s:
+        assert s.scalars(select(Case)).first() is None
+    qtbot.keyClick(qe.memo_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    with register.session() as s:
+        assert s.scalars(select(Case.memo)).one() == "eerste regel\ntweede"
+
+
+def test_language_switch_retranslates(qtbot, window, service) -> None:  # type: ignore[no-untyped-def]
+    from app.i18n import set_language
+
+    known_cases(service)
+    window.signals.data_changed.emit(None)
+    assert window.tabs.tabText(0) == "Casussen"
+    set_language("en")
+    window.signals.language_changed.emit("en")
+    assert window.tabs.tabText(0) == "Cases"
+    assert window.cases_model.headerData(0, Qt.Orientation.Horizontal) == "Opened"
+    assert window.quick_entry.case_combo.itemText(0) == "New case"
+    assert window.cases_count.text() == "3 cases"
+
+
+def test_close_case_dialog_keeps_bad_input_and_saves_good_input(qtbot, window, service, register) -> None:  # type: ignore[no-untyped-def]
+    from app.ui.case_dialogs import CloseCaseDialog
+
+    ids = known_cases(service)
+    calls = []
+
+    def submit(values):  # type: ignore[no-untyped-def]
+        calls.append(service.close_case(ids["a"], **values))
+
+    dialog = CloseCaseDialog(submit, dt.date(2026, 11, 23), window)
+    qtbot.addWidget(dialog)
+    dialog.closed_on.setText("01-09-2026")  # before the last contact moment
+    dialog.accept()
+    assert dialog.errors["closed_on"].text() and not calls
+    dialog.closed_on.setText("10-11-2026")
+    dialog.add_referral("mid", "09-11-2026")
+    dialog.accept()
+    assert calls
+    with register.session() as s:
+        case = s.get(Case, ids["a"])
+        assert case.status == "closed" and [r.target for r in case.referrals] == ["mid"]
