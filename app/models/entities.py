@@ -123,14 +123,16 @@ class Referral(Base):
 class ContactMoment(Base):
     __tablename__ = "contact_moment"
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"), index=True)
-    on: Mapped[dt.date] = mapped_column(Date, index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_.id", ondelete="CASCADE"))
+    on: Mapped[dt.date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     mode: Mapped[str] = mapped_column(String(32))
     case: Mapped[Case] = relationship(back_populates="contacts")
     __table_args__ = (
         CheckConstraint("minutes BETWEEN 1 AND 1440", name="contact_minutes"),
-        Index("ix_contact_case_on", "case_id", "on"),
+        # Covering indexes (migration step 2): per-case totals and period sums read only these.
+        Index("ix_contact_case_totals", "case_id", "on", "minutes"),
+        Index("ix_contact_on_totals", "on", "case_id", "minutes"),
     )
 
 

@@ -1,95 +1,467 @@
-"""Minimal stand-in for the main window (issue 3 contract). Replaced at merge time by the
-real register workspace; only the contract's methods and signals matter here."""
+"""The confidant's main window: filter bar, cases, case detail, quick entry, activities and
+the quarter panel. Views refresh on `AppSignals.data_changed`; none reaches into another."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QItemSelection, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
-    QListWidget,
     QMainWindow,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTabWidget,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from app.i18n import _
-from app.models.entities import Case
-from app.services import vault
+from app.errors import AppError, FieldError
+from app.i18n import _, current_language, format_number, ngettext
+from app.models import codelists
+from app.services import queries, vault
+from app.services.register import RegisterService
 from app.settings import Settings
+from app.ui.activities import ActivitiesTab
+from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
+from app.ui.formatting import label, short_date, topic_labels
+from app.ui.models import CaseTableModel, ContactTableModel, selected_row
+from app.ui.quarter_panel import QuarterPanel
+from app.ui.quick_entry import QuickEntry
 from app.ui.signals import AppSignals
+
+
+def _table(model: Any) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSortingEnabled(True)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().hide()
+    view.horizontalHeader().setStretchLastSection(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    return view
+
+
+class CaseDetail(QGroupBox):
+    """The selected case: facts, memo, contact moments and what can be done with it."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.detail: queries.CaseDetail | None = None
+        self.fields = {k: QLabel() for k in ("topics", "status", "outcome", "referrals", "memo")}
+        self.captions = {k: QLabel() for k in self.fields}
+        form = QFormLayout()
+        for key, lab in self.fields.items():
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            form.addRow(self.captions[key], lab)
+        self.contacts_model = ContactTableModel(self)
+        self.contacts = _table(self.contacts_model)
+        self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.buttons = {k: QPushButton() for k in (
+            "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
+        case_row = QHBoxLayout()
+        for key in ("add_contact", "close", "reopen", "edit", "delete"):
+            case_row.addWidget(self.buttons[key])
+        case_row.addStretch(1)
+        contact_row = QHBoxLayout()
+        contact_row.addStretch(1)
+        contact_row.addWidget(self.buttons["edit_contact"])
+        contact_row.addWidget(self.buttons["delete_contact"])
+        self.error = QLabel()
+        self.error.setStyleSheet("color: #b00020;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addLayout(case_row)
+        layout.addWidget(self.error)
+        layout.addWidget(self.contacts, 1)
+        layout.addLayout(contact_row)
+        self.retranslate_ui()
+        self.show_case(None, None)
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(_("Case") if self.detail is None else
+                      _("Case opened {date}").format(date=short_date(self.detail.opened_on)))
+        for key, text in {"topics": _("Topics"), "status": _("Status"), "outcome": _("Outcome"),
+                          "referrals": _("Referrals"), "memo": _("Memo")}.items():
+            self.captions[key].setText(text)
+        for key, text in {"add_contact": _("Add contact moment"), "close": _("Close case…"),
+                          "reopen": _("Reopen"), "edit": _("Edit…"), "delete": _("Delete case…"),
+                          "edit_contact": _("Edit contact moment…"),
+                          "delete_contact": _("Delete contact moment…")}.items():
+            self.buttons[key].setText(text)
+        self.contacts_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
+        self._fill()
+
+    def show_case(self, register: vault.Register | None, case_id: int | None) -> None:
+        self.error.hide()
+        self.detail = queries.case_detail(register, case_id) if register and case_id else None
+        self.contacts_model.set_case(register if self.detail else None,
+                                     case_id if self.detail else None)
+        self._fill()
+        self.setTitle(_("Case") if self.detail is None else
+                      _("Case opened {date}").format(date=short_date(self.detail.opened_on)))
+
+    def _fill(self) -> None:
+        d = self.detail
+        lists = codelists.load()
+        for button in self.buttons.values():
+            button.setEnabled(d is not None)
+        if d is None:
+            for lab in self.fields.values():
+                lab.clear()
+            return
+        topics = topic_labels(d.topics)
+        if d.grounds:
+            grounds = ", ".join(lists.label(lists.discrimination_grounds, g, current_language())
+                                for g in d.grounds)
+            topics += " (" + grounds + ")"
+        self.fields["topics"].setText(topics)
+        self.fields["status"].setText(
+            _("open") if d.status == "open" else
+            _("closed on {date}").format(date=short_date(d.closed_on)))
+        self.fields["outcome"].setText(label(lists.outcomes, d.outcome) or "–")
+        self.fields["referrals"].setText(
+            "; ".join(f"{label(lists.referral_targets, t)} ({short_date(on)})"
+                      for t, on in d.referrals) or "–")
+        self.fields["memo"].setText(d.memo or "–")
+        self.buttons["close"].setEnabled(d.status == "open")
+        self.buttons["add_contact"].setEnabled(d.status == "open")
+        self.buttons["reopen"].setEnabled(d.status == "closed")
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
 
 
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     settings_requested = Signal()
 
-    def __init__(self, signals: AppSignals, settings: Settings, parent: QWidget | None = None) -> None:
+    def __init__(self, signals: AppSignals, settings: Settings, parent: QWidget | None = None,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.signals = signals
         self.settings = settings
+        self.today = today
         self.register: vault.Register | None = None
-        self.cases = QListWidget()
-        self.cases.setObjectName("case_list")
-        self.quick_memo = QLineEdit()
-        self.quick_memo.setObjectName("quick_memo")
-        self.memo_label = QLabel()
-        self._form = QFormLayout()
-        self._form.addRow(self.memo_label, self.quick_memo)
-        self.content = QWidget()
-        layout = QVBoxLayout(self.content)
-        layout.addLayout(self._form)
-        layout.addWidget(self.cases)
-        self.setCentralWidget(self.content)
+        self.service: RegisterService | None = None
+        self.setObjectName("main_window")
+        self.resize(1280, 800)
+
+        # filter bar
+        self.filter_bar = QToolBar()
+        self.filter_bar.setMovable(False)
+        self.addToolBar(self.filter_bar)
+        self.period_combo = QComboBox()
+        self.topic_combo = QComboBox()
+        self.status_combo = QComboBox()
+        self.search_edit = QLineEdit()
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(200)
+        self.filter_captions = [QLabel(), QLabel(), QLabel()]
+        for caption, combo in zip(self.filter_captions,
+                                  (self.period_combo, self.topic_combo, self.status_combo), strict=True):
+            caption.setContentsMargins(8, 0, 4, 0)
+            self.filter_bar.addWidget(caption)
+            self.filter_bar.addWidget(combo)
+        spacer = QWidget()
+        spacer.setFixedWidth(12)
+        self.filter_bar.addWidget(spacer)
+        self.filter_bar.addWidget(self.search_edit)
+
+        # cases + detail
+        self.cases_model = CaseTableModel(self)
+        self.cases_view = _table(self.cases_model)
+        self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.cases_view.setWordWrap(False)
+        self.cases_view.setTextElideMode(Qt.TextElideMode.ElideRight)
+        widths = {"opened_on": 92, "status": 82, "topics": 190, "contacts": 70, "minutes": 100,
+                  "last_contact": 100, "closed_on": 92, "outcome": 200}
+        for column, (key, _msgid) in enumerate(self.cases_model.columns):
+            self.cases_view.setColumnWidth(column, widths[key])
+        self.cases_count = QLabel()
+        self.detail = CaseDetail()
+        self.quick_entry = QuickEntry(today)
+        self.quarter_panel = QuarterPanel(today)
+        self.activities = ActivitiesTab(today)
+
+        cases_page = QWidget()
+        cases_col = QVBoxLayout(cases_page)
+        cases_col.addWidget(self.cases_view, 1)
+        cases_col.addWidget(self.cases_count)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.detail)
+        right.addWidget(self.quarter_panel)
+        right.setStretchFactor(0, 3)
+        right.setStretchFactor(1, 2)
+        middle = QSplitter(Qt.Orientation.Horizontal)
+        middle.addWidget(self.quick_entry)
+        middle.addWidget(cases_page)
+        middle.addWidget(right)
+        middle.setStretchFactor(0, 0)
+        middle.setStretchFactor(1, 3)
+        middle.setStretchFactor(2, 2)
+        middle.setSizes([340, 660, 400])
+        self.tabs = QTabWidget()
+        self.tabs.addTab(middle, "")
+        self.tabs.addTab(self.activities, "")
+        self.setCentralWidget(self.tabs)
+
+        # menu
         self.file_menu = self.menuBar().addMenu("")
+        self.new_action = QAction(self)
+        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
+        self.new_action.triggered.connect(self.focus_quick_entry)
         self.lock_action = QAction(self)
+        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
         self.lock_action.triggered.connect(self.lock_requested)
         self.settings_action = QAction(self)
         self.settings_action.triggered.connect(self.settings_requested)
-        self.quit_action = QAction(self)
-        self.quit_action.triggered.connect(self.close)
-        for action in (self.lock_action, self.settings_action, self.quit_action):
+        self.search_action = QAction(self)
+        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
+        self.search_action.triggered.connect(lambda: self.search_edit.setFocus())
+        for action in (self.new_action, self.search_action, self.settings_action, self.lock_action):
             self.file_menu.addAction(action)
-        signals.data_changed.connect(lambda _change: self._reload())
-        self.resize(900, 600)
+            self.addAction(action)
+
+        # wiring
+        self.period_combo.currentIndexChanged.connect(self.apply_filter)
+        self.topic_combo.currentIndexChanged.connect(self.apply_filter)
+        self.status_combo.currentIndexChanged.connect(self.apply_filter)
+        self.search_edit.textChanged.connect(self.apply_filter)
+        self.cases_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.cases_model.modelReset.connect(self._after_case_reset)
+        self.quick_entry.saved.connect(self._emit_change)
+        self.activities.changed.connect(self._emit_change)
+        self.signals.data_changed.connect(self.refresh)
+        self.signals.language_changed.connect(lambda _lang: self.retranslate_ui())
+        b = self.detail.buttons
+        b["add_contact"].clicked.connect(self._add_contact_to_selected)
+        b["close"].clicked.connect(self._close_case)
+        b["reopen"].clicked.connect(self._reopen_case)
+        b["edit"].clicked.connect(self._edit_case)
+        b["delete"].clicked.connect(self._delete_case)
+        b["edit_contact"].clicked.connect(self._edit_contact)
+        b["delete_contact"].clicked.connect(self._delete_contact)
+        self._fill_filters()
         self.retranslate_ui()
 
-    def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Vertrouwd"))
-        self.file_menu.setTitle(_("&File"))
-        self.lock_action.setText(_("Lock"))
-        self.settings_action.setText(_("Settings…"))
-        self.quit_action.setText(_("Quit"))
-        self.memo_label.setText(_("Memo"))
-
+    # --- contract ------------------------------------------------------------------------
     def attach(self, register: vault.Register) -> None:
         self.register = register
-        self.content.show()
-        self._reload()
-
-    def _reload(self) -> None:
-        self.cases.clear()
-        if self.register is None:
-            return
-        with self.register.session() as s:
-            for case in s.scalars(select(Case).order_by(Case.opened_on.desc()).limit(500)):
-                text = f"{case.opened_on.isoformat()}  {', '.join(case.topic_codes)}"
-                self.cases.addItem(text + (f"  — {case.memo}" if case.memo else ""))
+        self.service = RegisterService(register, today=self.today)
+        self._fill_filters()
+        self.cases_model.register = register
+        self.apply_filter()
+        self.quick_entry.attach(self.service)
+        self.activities.attach(self.service)
+        self.quarter_panel.set_register(register)
+        self.focus_quick_entry()
 
     def clear_for_lock(self) -> None:
-        self.cases.clear()
-        self.quick_memo.clear()
-        self.content.hide()
         self.register = None
+        self.service = None
+        self.cases_model.clear()
+        self.detail.show_case(None, None)
+        self.quick_entry.clear_for_lock()
+        self.activities.clear_for_lock()
+        self.quarter_panel.clear()
+        self.search_edit.blockSignals(True)
+        self.search_edit.clear()
+        self.search_edit.blockSignals(False)
+        self.cases_count.clear()
+        self._fill_filters()
 
     def take_draft(self) -> dict[str, Any] | None:
-        text = self.quick_memo.text()
-        return {"memo": text} if text else None
+        return self.quick_entry.take_draft()
 
     def restore_draft(self, draft: dict[str, Any]) -> None:
-        self.quick_memo.setText(str(draft.get("memo", "")))
+        self.quick_entry.restore_draft(draft)
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Vertrouwd — register"))
+        self.file_menu.setTitle(_("&Register"))
+        self.new_action.setText(_("New contact moment"))
+        self.search_action.setText(_("Search memo"))
+        self.settings_action.setText(_("Settings…"))
+        self.lock_action.setText(_("Lock"))
+        self.filter_bar.setWindowTitle(_("Filter"))
+        for caption, text in zip(self.filter_captions, (_("Period"), _("Topic"), _("Status")),
+                                 strict=True):
+            caption.setText(text)
+        self.search_edit.setPlaceholderText(_("Search in memos (Ctrl+F)"))
+        self.tabs.setTabText(0, _("Cases"))
+        self.tabs.setTabText(1, _("Activities"))
+        self._fill_filters()
+        self.cases_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
+                                                self.cases_model.columnCount() - 1)
+        self.quick_entry.retranslate_ui()
+        self.detail.retranslate_ui()
+        self.activities.retranslate_ui()
+        self.quarter_panel.retranslate_ui()
+        self._update_count()
+
+    # --- filters -------------------------------------------------------------------------
+    def _periods(self) -> list[tuple[str, str | None]]:
+        periods: list[tuple[str, str | None]] = [(_("All periods"), None)]
+        quarter = queries.quarter_of(self.today())
+        for _i in range(8):
+            periods.append((quarter, quarter))
+            quarter = queries.previous_quarter(quarter)
+        year = self.today().year
+        periods += [(str(y), str(y)) for y in range(year, year - 5, -1)]
+        return periods
+
+    def _fill_filters(self) -> None:
+        lang = current_language()
+        lists = codelists.load()
+        keep = (self.period_combo.currentData(), self.topic_combo.currentData(),
+                self.status_combo.currentData())
+        combos = (self.period_combo, self.topic_combo, self.status_combo)
+        for combo in combos:
+            combo.blockSignals(True)
+            combo.clear()
+        for text, value in self._periods():
+            self.period_combo.addItem(text, value)
+        self.topic_combo.addItem(_("All topics"), None)
+        for group in lists.topic_groups:
+            for topic in group.topics:
+                self.topic_combo.addItem(topic.label(lang), topic.code)
+        self.status_combo.addItem(_("Open and closed"), None)
+        self.status_combo.addItem(_("open"), "open")
+        self.status_combo.addItem(_("closed"), "closed")
+        for combo, value in zip(combos, keep, strict=True):
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+
+    def current_filter(self) -> queries.CaseFilter:
+        return queries.CaseFilter(
+            period=self.period_combo.currentData(),
+            topic=self.topic_combo.currentData(),
+            status=self.status_combo.currentData(),
+            memo_search=self.search_edit.text(),
+        )
+
+    def apply_filter(self, *_args: Any) -> None:
+        if self.register is None:
+            return
+        self.cases_model.set_filter(self.current_filter())
+
+    def _update_count(self) -> None:
+        if self.register is None:
+            self.cases_count.clear()
+            return
+        total = self.cases_model.total
+        self.cases_count.setText(
+            ngettext("{count} case", "{count} cases", total).format(count=format_number(total)))
+
+    # --- refresh ---------------------------------------------------------------------------
+    def _emit_change(self, change: object) -> None:
+        self.signals.data_changed.emit(change)
+
+    def refresh(self, change: object = None) -> None:
+        if self.register is None:
+            return
+        kinds = getattr(change, "kinds", frozenset({"cases", "contacts", "activities"}))
+        if kinds & {"cases", "contacts"}:
+            self.cases_model.reload()
+            self.quick_entry.reload_cases()
+        if "activities" in kinds:
+            self.activities.refresh()
+        self.quarter_panel.refresh()
+
+    def _after_case_reset(self) -> None:
+        self._update_count()
+        self.detail.show_case(self.register, self._selected_case_id)
+
+    _selected_case_id: int | None = None
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        row = selected_row(self.cases_view)
+        self._selected_case_id = row.id if row is not None else None
+        self.detail.show_case(self.register, self._selected_case_id)
+
+    def focus_quick_entry(self) -> None:
+        self.tabs.setCurrentIndex(0)
+        self.quick_entry.focus_first()
+
+    # --- case actions ------------------------------------------------------------------------
+    def _run(self, action: Callable[[], object]) -> bool:
+        try:
+            change = action()
+        except (FieldError, AppError) as exc:
+            self.detail.show_error(exc.message)
+            return False
+        self._emit_change(change)
+        return True
+
+    def _add_contact_to_selected(self) -> None:
+        d = self.detail.detail
+        if d is None:
+            return
+        self.quick_entry.reload_cases()
+        self.quick_entry.case_combo.setCurrentIndex(max(self.quick_entry.case_combo.findData(d.id), 0))
+        self.quick_entry.minutes_edit.setFocus()
+        self.quick_entry.minutes_edit.selectAll()
+
+    def _close_case(self) -> None:
+        d, service = self.detail.detail, self.service
+        if d is None or service is None:
+            return
+        dialog = CloseCaseDialog(lambda v: self._emit_change(service.close_case(d.id, **v)),
+                                 self.today(), self)
+        dialog.exec()
+
+    def _reopen_case(self) -> None:
+        d, service = self.detail.detail, self.service
+        if d is not None and service is not None:
+            self._run(lambda: service.reopen_case(d.id))
+
+    def _edit_case(self) -> None:
+        d, service = self.detail.detail, self.service
+        if d is None or service is None:
+            return
+        EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self).exec()
+
+    def _delete_case(self) -> None:
+        d, service = self.detail.detail, self.service
+        if d is None or service is None:
+            return
+        if confirm(self, _("Delete case"),
+                   _("Delete this case with all its contact moments? This cannot be undone.")):
+            self._selected_case_id = None
+            self._run(lambda: service.delete_case(d.id))
+
+    def _edit_contact(self) -> None:
+        row, service = selected_row(self.detail.contacts), self.service
+        if row is None or service is None:
+            return
+        ContactDialog(_("Edit contact moment"),
+                      lambda v: self._emit_change(service.update_contact(row.id, **v)),
+                      self.today(), row.on, row.minutes, row.mode,
+                      codelists.load().contact_modes, "mode", _("Mode"), self).exec()
+
+    def _delete_contact(self) -> None:
+        row, service = selected_row(self.detail.contacts), self.service
+        if row is None or service is None:
+            return
+        if confirm(self, _("Delete contact moment"),
+                   _("Delete this contact moment? This cannot be undone.")):
+            self._run(lambda: service.delete_contact(row.id))

@@ -48,15 +48,16 @@ def test_idle_lock_hides_case_data_disposes_engine_and_keeps_draft(
     _unlock(controller)
     window = controller.main_window
     assert window is not None and window.isVisible()
+    window.cases_view.selectRow(0)  # the memo shows in the detail pane of the selected case
     assert any(SECRET_MEMO in t for t in visible_texts())  # the data really was on screen
-    window.quick_memo.setText(DRAFT_TEXT)
+    window.quick_entry.memo_edit.setPlainText(DRAFT_TEXT)
     register = controller.register
 
     qtbot.waitUntil(lambda: controller.is_locked, timeout=5000)
 
     assert not any(SECRET_MEMO in t for t in visible_texts())
     assert not any(DRAFT_TEXT in t for t in visible_texts())
-    assert window.cases.count() == 0 and not window.isVisible()
+    assert window.cases_model.rowCount() == 0 and not window.isVisible()
     assert register.data_key == b""
     assert controller.unlock_dialog is not None and controller.unlock_dialog.isVisible()
     # The draft is not written anywhere in plain text.
@@ -65,7 +66,7 @@ def test_idle_lock_hides_case_data_disposes_engine_and_keeps_draft(
 
     _unlock(controller)
     assert window.isVisible()
-    assert window.quick_memo.text() == DRAFT_TEXT
+    assert window.quick_entry.memo_edit.toPlainText() == DRAFT_TEXT
     assert take_stored_draft(controller.register) is None  # deleted after restoring
 
 
@@ -74,7 +75,7 @@ def test_activity_postpones_the_lock(qtbot, controller: AppController) -> None:
     window = controller.main_window
     for _ in range(6):
         qtbot.wait(150)
-        qtbot.keyClick(window.quick_memo, "x")
+        qtbot.keyClick(window.quick_entry.memo_edit, "x")
     assert not controller.is_locked
     qtbot.waitUntil(lambda: controller.is_locked, timeout=5000)
 
@@ -86,7 +87,7 @@ def test_lock_action_and_shortcut(qtbot, controller: AppController) -> None:
     _unlock(controller)
     window = controller.main_window
     window.activateWindow()
-    qtbot.keyClick(window.quick_memo, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.quick_entry.memo_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert controller.is_locked
 
 

@@ -1,0 +1,443 @@
+"""One keyboard-first form for a new contact moment: a new case, or a follow-up of an open one.
+
+Tab moves between fields, Enter saves from any field (Ctrl+Enter in the memo), Space ticks
+the current topic, typing in the topic filter narrows the list. After saving the form resets
+and the focus returns to the first field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError, FieldError
+from app.i18n import _, current_language
+from app.models import codelists
+from app.services import queries
+from app.services.memo_guard import check_memo
+from app.services.register import RegisterService
+from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
+
+CODE_ROLE = Qt.ItemDataRole.UserRole + 10
+DEFAULT_MINUTES = 60
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def error_label() -> QLabel:
+    lab = QLabel()
+    lab.setObjectName("field_error")
+    lab.setStyleSheet("color: #b00020;")
+    lab.setWordWrap(True)
+    lab.hide()
+    return lab
+
+
+class QuickEntry(QGroupBox):
+    saved = Signal(object)  # the Change of the service call
+
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.service: RegisterService | None = None
+        self.lists = codelists.load()
+        self._last_mode = "persoonlijk"
+
+        self.date_edit = QLineEdit()
+        self.minutes_edit = QLineEdit()
+        self.minutes_edit.setMaxLength(4)
+        self.mode_combo = QComboBox()
+        self.case_combo = QComboBox()
+        self.case_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.case_combo.setMinimumContentsLength(18)
+        self.topic_filter = QLineEdit()
+        self.topic_list = QListWidget()
+        self.topic_list.setMinimumHeight(150)
+        self.grounds_list = QListWidget()
+        self.grounds_list.setMaximumHeight(110)
+        self.memo_edit = QPlainTextEdit()
+        self.memo_edit.setTabChangesFocus(True)
+        self.memo_edit.setFixedHeight(60)
+        self.memo_warning = QLabel()
+        self.memo_warning.setObjectName("memo_warning")
+        self.memo_warning.setWordWrap(True)
+        self.memo_warning.setStyleSheet("color: #8a5a00;")
+        self.memo_warning.hide()
+        self.save_button = QPushButton()
+        self.status_label = QLabel()
+        self.errors = {f: error_label() for f in
+                       ("on", "minutes", "mode", "case", "topics", "grounds", "memo", "form")}
+
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.labels: dict[str, QLabel] = {}
+
+        def add_row(key: str, widget: QWidget) -> None:
+            lab = QLabel()
+            lab.setBuddy(widget)
+            self.labels[key] = lab
+            box = QWidget()
+            col = QVBoxLayout(box)
+            col.setContentsMargins(0, 0, 0, 0)
+            col.setSpacing(2)
+            col.addWidget(widget)
+            col.addWidget(self.errors[key])
+            self.form.addRow(lab, box)
+
+        when = QWidget()
+        row = QHBoxLayout(when)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.date_edit, 2)
+        self.minutes_label = QLabel()
+        self.minutes_label.setBuddy(self.minutes_edit)
+        row.addWidget(self.minutes_label)
+        row.addWidget(self.minutes_edit, 1)
+        self.labels["on"] = QLabel()
+        self.labels["on"].setBuddy(self.date_edit)
+        self.form.addRow(self.labels["on"], when)
+        self.form.addRow("", self.errors["on"])
+        self.form.addRow("", self.errors["minutes"])
+        add_row("mode", self.mode_combo)
+        add_row("case", self.case_combo)
+        self.topics_box = QWidget()
+        tcol = QVBoxLayout(self.topics_box)
+        tcol.setContentsMargins(0, 0, 0, 0)
+        tcol.setSpacing(2)
+        tcol.addWidget(self.topic_filter)
+        tcol.addWidget(self.topic_list)
+        add_row("topics", self.topics_box)
+        add_row("grounds", self.grounds_list)
+        memo_box = QWidget()
+        mcol = QVBoxLayout(memo_box)
+        mcol.setContentsMargins(0, 0, 0, 0)
+        mcol.setSpacing(2)
+        mcol.addWidget(self.memo_edit)
+        mcol.addWidget(self.memo_warning)
+        memo_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        add_row("memo", memo_box)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.status_label, 1)
+        buttons.addWidget(self.save_button)
+        outer = QVBoxLayout(self)
+        outer.addLayout(self.form)
+        outer.addWidget(self.errors["form"])
+        outer.addLayout(buttons)
+
+        self.setTabOrder(self.date_edit, self.minutes_edit)
+        self.setTabOrder(self.minutes_edit, self.mode_combo)
+        self.setTabOrder(self.mode_combo, self.case_combo)
+        self.setTabOrder(self.case_combo, self.topic_filter)
+        self.setTabOrder(self.topic_filter, self.topic_list)
+        self.setTabOrder(self.topic_list, self.grounds_list)
+        self.setTabOrder(self.grounds_list, self.memo_edit)
+        self.setTabOrder(self.memo_edit, self.save_button)
+
+        for w in (self.date_edit, self.minutes_edit, self.mode_combo, self.case_combo,
+                  self.topic_filter, self.topic_list, self.grounds_list, self.memo_edit):
+            w.installEventFilter(self)
+        self.save_button.clicked.connect(self.save)
+        self.case_combo.currentIndexChanged.connect(self._case_changed)
+        self.topic_filter.textChanged.connect(self._filter_topics)
+        self.topic_list.itemChanged.connect(self._topics_changed)
+        self.memo_edit.textChanged.connect(self._check_memo)
+
+        self._fill_lists()
+        self.retranslate_ui()
+        self.reset()
+
+    # --- wiring ----------------------------------------------------------------------------
+    def attach(self, service: RegisterService) -> None:
+        self.service = service
+        self._last_mode = service.last_mode()
+        self.reload_cases()
+        self.reset()
+
+    def detach(self) -> None:
+        self.service = None
+        self.case_combo.blockSignals(True)
+        self.case_combo.clear()
+        self.case_combo.addItem(_("New case"), None)
+        self.case_combo.blockSignals(False)
+        self.reset()
+
+    def reload_cases(self) -> None:
+        current = self.case_combo.currentData()
+        self.case_combo.blockSignals(True)
+        self.case_combo.clear()
+        self.case_combo.addItem(_("New case"), None)
+        if self.service is not None:
+            for case in queries.open_cases(self.service.register):
+                text = _("Opened {date}: {topics}").format(
+                    date=short_date(case.opened_on), topics=topic_labels(case.topics))
+                self.case_combo.addItem(text, case.id)
+        found = self.case_combo.findData(current)
+        self.case_combo.setCurrentIndex(max(found, 0))
+        self.case_combo.blockSignals(False)
+        self._case_changed()
+
+    def _fill_lists(self) -> None:
+        lang = current_language()
+        checked = set(self.checked_topics())
+        grounds = set(self.checked_grounds())
+        self.topic_list.blockSignals(True)
+        self.topic_list.clear()
+        for group in self.lists.topic_groups:
+            header = QListWidgetItem(group.label(lang).upper())
+            header.setFlags(Qt.ItemFlag.NoItemFlags)
+            header.setData(CODE_ROLE, None)
+            font = header.font()
+            font.setBold(True)
+            header.setFont(font)
+            self.topic_list.addItem(header)
+            for topic in group.topics:
+                item = QListWidgetItem("   " + topic.label(lang))
+                item.setData(CODE_ROLE, topic.code)
+                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                              | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if topic.code in checked
+                                   else Qt.CheckState.Unchecked)
+                self.topic_list.addItem(item)
+        self.topic_list.blockSignals(False)
+        self.grounds_list.clear()
+        for ground in self.lists.discrimination_grounds:
+            item = QListWidgetItem(ground.label(lang))
+            item.setData(CODE_ROLE, ground.code)
+            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                          | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if ground.code in grounds
+                               else Qt.CheckState.Unchecked)
+            self.grounds_list.addItem(item)
+        current_mode = self.mode_combo.currentData() or self._last_mode
+        self.mode_combo.clear()
+        for mode in self.lists.contact_modes:
+            self.mode_combo.addItem(mode.label(lang), mode.code)
+        self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(current_mode), 0))
+        self._filter_topics(self.topic_filter.text())
+        self._topics_changed()
+
+    def retranslate_ui(self) -> None:
+        self.setTitle(_("New contact moment"))
+        self.labels["on"].setText(_("&Date"))
+        self.minutes_label.setText(_("&Minutes"))
+        self.labels["mode"].setText(_("M&ode"))
+        self.labels["case"].setText(_("&Case"))
+        self.labels["topics"].setText(_("&Topics"))
+        self.labels["grounds"].setText(_("&Grounds"))
+        self.labels["memo"].setText(_("M&emo"))
+        self.date_edit.setPlaceholderText(_("dd-mm-yyyy"))
+        self.topic_filter.setPlaceholderText(_("Type to filter topics; Down, then Space to tick"))
+        self.memo_edit.setPlaceholderText(
+            _("Optional, for yourself only. No names, numbers or other identifying details."))
+        self.save_button.setText(_("Save (Enter)"))
+        if self.case_combo.count():
+            self.case_combo.setItemText(0, _("New case"))
+        self._fill_lists()
+        self._check_memo()
+
+    # --- state -----------------------------------------------------------------------------
+    def checked_topics(self) -> list[str]:
+        return [self.topic_list.item(i).data(CODE_ROLE) for i in range(self.topic_list.count())
+                if self.topic_list.item(i).data(CODE_ROLE)
+                and self.topic_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def checked_grounds(self) -> list[str]:
+        return [self.grounds_list.item(i).data(CODE_ROLE) for i in range(self.grounds_list.count())
+                if self.grounds_list.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _set_checked(self, widget: QListWidget, codes: list[str]) -> None:
+        for i in range(widget.count()):
+            item = widget.item(i)
+            if item.data(CODE_ROLE):
+                item.setCheckState(Qt.CheckState.Checked if item.data(CODE_ROLE) in codes
+                                   else Qt.CheckState.Unchecked)
+
+    def is_new_case(self) -> bool:
+        return self.case_combo.currentData() is None
+
+    def _case_changed(self, *_args: Any) -> None:
+        new = self.is_new_case()
+        for key in ("topics", "memo"):
+            self.labels[key].setVisible(new)
+        self.topics_box.setVisible(new)
+        self.memo_edit.parentWidget().setVisible(new)
+        self._topics_changed()
+
+    def _topics_changed(self, *_args: Any) -> None:
+        show = self.is_new_case() and "discriminatie" in self.checked_topics()
+        self.labels["grounds"].setVisible(show)
+        self.grounds_list.parentWidget().setVisible(show)
+
+    def _filter_topics(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.topic_list.count()):
+            item = self.topic_list.item(i)
+            if item.data(CODE_ROLE) is None:
+                item.setHidden(bool(needle))
+            else:
+                # match the label in either language, so "pest" and "bully" both find bullying
+                code = item.data(CODE_ROLE)
+                topic = next(t for t in self.lists.topics if t.code == code)
+                haystack = f"{topic.nl} {topic.en}".lower()
+                item.setHidden(bool(needle) and needle not in haystack)
+
+    def _check_memo(self) -> None:
+        warnings = check_memo(self.memo_edit.toPlainText())
+        if warnings:
+            text = " ".join(_(w.message) for w in warnings)
+            self.memo_warning.setText(
+                text + " " + _("Keep the memo free of anything that identifies a person."))
+            self.memo_warning.show()
+        else:
+            self.memo_warning.clear()
+            self.memo_warning.hide()
+
+    def reset(self) -> None:
+        self.date_edit.setText(short_date(self.today()))
+        self.minutes_edit.setText(str(DEFAULT_MINUTES))
+        self.mode_combo.setCurrentIndex(max(self.mode_combo.findData(self._last_mode), 0))
+        self.case_combo.setCurrentIndex(0)
+        self.topic_filter.clear()
+        self._set_checked(self.topic_list, [])
+        self._set_checked(self.grounds_list, [])
+        self.memo_edit.clear()
+        self._clear_errors()
+        self._case_changed()
+
+    def clear_for_lock(self) -> None:
+        self.detach()
+        self.status_label.clear()
+
+    def focus_first(self) -> None:
+        self.date_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.date_edit.selectAll()
+
+    def _clear_errors(self) -> None:
+        for lab in self.errors.values():
+            lab.clear()
+            lab.hide()
+
+    def show_error(self, field: str, message: str) -> None:
+        lab = self.errors.get(field, self.errors["form"])
+        lab.setText(message)
+        lab.show()
+        focus = {"on": self.date_edit, "minutes": self.minutes_edit, "mode": self.mode_combo,
+                 "case": self.case_combo, "topics": self.topic_filter,
+                 "grounds": self.grounds_list, "memo": self.memo_edit}.get(field)
+        if focus is not None:
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    # --- drafts ----------------------------------------------------------------------------
+    def take_draft(self) -> dict[str, Any] | None:
+        draft = {
+            "on": self.date_edit.text(),
+            "minutes": self.minutes_edit.text(),
+            "mode": self.mode_combo.currentData(),
+            "case_id": self.case_combo.currentData(),
+            "topics": self.checked_topics(),
+            "grounds": self.checked_grounds(),
+            "memo": self.memo_edit.toPlainText(),
+            "topic_filter": self.topic_filter.text(),
+        }
+        untouched = (draft["on"] == short_date(self.today())
+                     and draft["minutes"] == str(DEFAULT_MINUTES) and draft["case_id"] is None
+                     and not draft["topics"] and not draft["grounds"]
+                     and not draft["memo"].strip() and not draft["topic_filter"])
+        return None if untouched else draft
+
+    def restore_draft(self, draft: dict[str, Any]) -> None:
+        self.date_edit.setText(str(draft.get("on", "")))
+        self.minutes_edit.setText(str(draft.get("minutes", "")))
+        mode = self.mode_combo.findData(draft.get("mode"))
+        if mode >= 0:
+            self.mode_combo.setCurrentIndex(mode)
+        case = self.case_combo.findData(draft.get("case_id"))
+        self.case_combo.setCurrentIndex(max(case, 0))
+        self._set_checked(self.topic_list, list(draft.get("topics", [])))
+        self._set_checked(self.grounds_list, list(draft.get("grounds", [])))
+        self.memo_edit.setPlainText(str(draft.get("memo", "")))
+        self.topic_filter.setText(str(draft.get("topic_filter", "")))
+        self._case_changed()
+
+    # --- saving ----------------------------------------------------------------------------
+    def save(self) -> bool:
+        self._clear_errors()
+        if self.service is None:
+            return False
+        try:
+            on = parse_date(self.date_edit.text(), "on", self.today())
+            minutes = parse_minutes(self.minutes_edit.text(), "minutes")
+            mode = self.mode_combo.currentData() or ""
+            case_id = self.case_combo.currentData()
+            if case_id is None:
+                change = self.service.open_case(
+                    on=on, minutes=minutes, mode=mode, topics=self.checked_topics(),
+                    grounds=self.checked_grounds() if "discriminatie" in self.checked_topics() else (),
+                    memo=self.memo_edit.toPlainText())
+                self.status_label.setText(_("New case saved."))
+            else:
+                change = self.service.add_contact(case_id, on=on, minutes=minutes, mode=mode)
+                self.status_label.setText(_("Contact moment saved."))
+        except FieldError as exc:
+            self.show_error(exc.field, exc.message)
+            return False
+        except AppError as exc:
+            self.show_error("form", exc.message)
+            return False
+        self._last_mode = mode
+        self.reset()
+        self.saved.emit(change)
+        self.focus_first()
+        return True
+
+    # --- keyboard --------------------------------------------------------------------------
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress:
+            return False
+        assert isinstance(event, QKeyEvent)
+        key = event.key()
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        if key in ENTER_KEYS:
+            if watched is self.memo_edit and not ctrl:
+                return False
+            if isinstance(watched, QComboBox) and watched.view().isVisible():
+                return False
+            self.save()
+            return True
+        if watched is self.topic_filter and key == Qt.Key.Key_Down:
+            self._focus_first_visible_topic()
+            return True
+        if watched in (self.topic_list, self.grounds_list) and key == Qt.Key.Key_Space:
+            widget = watched
+            item = widget.currentItem()  # type: ignore[attr-defined]
+            if item is not None and item.data(CODE_ROLE):
+                item.setCheckState(Qt.CheckState.Unchecked
+                                   if item.checkState() == Qt.CheckState.Checked
+                                   else Qt.CheckState.Checked)
+            return True
+        return False
+
+    def _focus_first_visible_topic(self) -> None:
+        for i in range(self.topic_list.count()):
+            item = self.topic_list.item(i)
+            if not item.isHidden() and item.data(CODE_ROLE):
+                self.topic_list.setCurrentItem(item)
+                break
+        self.topic_list.setFocus(Qt.FocusReason.TabFocusReason)

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from app.services.register import RegisterService
+from app.settings import Settings
+from app.ui.main_window import MainWindow
+from app.ui.signals import AppSignals
+from tests.conftest import TODAY
+
+
+@pytest.fixture
+def service(register):  # type: ignore[no-untyped-def]
+    return RegisterService(register, today=lambda: TODAY)
+
+
+@pytest.fixture
+def window(qtbot, register):  # type: ignore[no-untyped-def]
+    w = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.attach(register)
+    return w
+
+
+def known_cases(service: RegisterService) -> dict[str, int]:
+    """Three cases with known dates, topics and memos."""
+    a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon",
+                          topics=["pesten"], memo="ruzie over rooster").id
+    service.add_contact(a, on=dt.date(2026, 10, 5), minutes=90, mode="persoonlijk")
+    b = service.open_case(on=dt.date(2026, 10, 12), minutes=60, mode="video",
+                          topics=["intimidatie", "discriminatie"], grounds=["leeftijd"],
+                          memo="Werkdruk op de afdeling").id
+    c = service.open_case(on=dt.date(2025, 3, 3), minutes=45, mode="persoonlijk",
+                          topics=["arbeidsconflict"]).id
+    service.close_case(c, on=dt.date(2025, 4, 1), outcome="handvatten")
+    assert a and b and c
+    return {"a": a, "b": b, "c": c}
