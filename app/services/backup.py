@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import os
 import shutil
 from dataclasses import dataclass
@@ -70,14 +69,9 @@ def _write_backup(
             raise BackupError()
         os.replace(tmp, final)
         _fsync_dir(dest_dir)
-    except OSError as exc:
+    except (OSError, database.DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            raise DiskFull() from exc
-        raise BackupError() from exc
-    except database.DatabaseError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if "full" in str(exc).lower():
+        if isinstance(database.storage_error(exc), DiskFull):
             raise DiskFull() from exc
         raise BackupError() from exc
     except BaseException:
