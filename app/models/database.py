@@ -53,7 +53,8 @@ def connect(path: Path, key: bytes) -> Any:
         raise
     except DatabaseError as exc:
         conn.close()
-        raise RegisterDamaged() from exc
+        # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
+        raise (storage_error(exc) or RegisterDamaged()) from exc
     return conn
 
 

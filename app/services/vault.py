@@ -137,7 +137,7 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register
                 backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
-        raise RegisterDamaged() from exc
+        raise (database.storage_error(exc) or RegisterDamaged()) from exc
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed
