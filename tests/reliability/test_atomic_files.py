@@ -212,6 +212,40 @@ def test_killed_writers_leave_old_or_new_never_partial(
 
     kill_points["backup"] = _drill(make_backup_in_child, check_backup)
 
+    # 4. A restore over an existing register (the register was changed after the backup).
+    newest = backup.list_backups(dest)[0].path
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    h.run_transaction(reg, h.new_service(reg), __import__("random").Random(1), lambda _l: None)
+    live_digest = vault.content_digest(reg)
+    reg.close()
+    live = {p.name: p.read_bytes() for p in register_dir.iterdir() if p.is_file()}
+    unusable: list[str] = []
+
+    def restore() -> Callable[[], None]:
+        shutil.rmtree(register_dir)
+        register_dir.mkdir()
+        for name, data in live.items():
+            (register_dir / name).write_bytes(data)
+        for aside in register_dir.parent.glob(register_dir.name + ".before-restore-*"):
+            shutil.rmtree(aside)
+        return lambda: backup.restore(register_dir, newest, PASSPHRASE) and None
+
+    def check_restore(done: bool) -> None:
+        nonlocal partial_files
+        try:
+            reg = vault.unlock(register_dir, PASSPHRASE)
+            digest = vault.content_digest(reg)
+            reg.close()
+            assert digest in (live_digest, expected_digest)
+            assert not done or digest == expected_digest
+        except Exception as exc:  # noqa: BLE001
+            partial_files += 1
+            asides = sorted(p.name for a in register_dir.parent.glob(register_dir.name + ".before-restore-*") for p in a.iterdir())
+            unusable.append(f"{type(exc).__name__}: folder {sorted(p.name for p in register_dir.iterdir())}, aside {asides}")
+
+    kill_points["restore"] = _drill(restore, check_restore)
+    reasons += unusable
+
     strays = kill_points.pop("strays", 0)
     total = sum(kill_points.values())
     h.summary(capsys, f"atomic: {total} kill points, {partial_files} partial files "
