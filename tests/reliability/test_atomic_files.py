@@ -1,4 +1,4 @@
-"""Atomic files: the key file (passphrase change), the settings file and backups are written by
+"""Atomic files: the key file (passphrase change), the settings file, backups and a restore are written by
 temp file + fsync + rename. A forked writer is killed (os._exit, no clean-up) before each of its
 file-system steps — and half-way through each write — and the target must hold the old or the
 new content, never a mix; stray temp files are removed on the next start.
