@@ -41,13 +41,16 @@ def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
     atomic_write_bytes(path, text.encode("utf-8"), mode)
 
 
-def clean_stray_temp_files(folder: Path) -> int:
-    """Remove temp files left by a writer that was killed; returns how many."""
+def clean_stray_temp_files(folder: Path, name: str | None = None) -> int:
+    """Remove temp files left by a writer that was killed; returns how many.
+
+    With `name`, only the temp files of that one target (for folders shared with others)."""
     removed = 0
     if not Path(folder).is_dir():
         return 0
+    prefix = f".{name}." if name else "."
     for entry in Path(folder).iterdir():
-        if entry.name.startswith(".") and entry.name.endswith(TEMP_SUFFIX):
+        if entry.name.startswith(prefix) and entry.name.endswith(TEMP_SUFFIX):
             with contextlib.suppress(OSError):
                 entry.unlink()
                 removed += 1

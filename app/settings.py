@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
-from app.atomic import atomic_write_text
+from app.atomic import atomic_write_text, clean_stray_temp_files
 
 
 @dataclass
@@ -22,6 +22,8 @@ class Settings:
 
     @staticmethod
     def load(path: Path) -> Settings:
+        # A save killed half-way leaves its temp file; the settings file itself is intact.
+        clean_stray_temp_files(Path(path).parent, Path(path).name)
         try:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
         except (OSError, ValueError):

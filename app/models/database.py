@@ -6,15 +6,17 @@ we generated — never from the passphrase, never by interpolating user text int
 
 from __future__ import annotations
 
+import errno
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import sqlcipher3
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from app.errors import NotSQLCipher, RegisterDamaged
+from app.errors import AppError, DiskFull, NotSQLCipher, RegisterDamaged, StorageError
 
 dbapi = sqlcipher3.dbapi2
 DatabaseError = dbapi.DatabaseError
@@ -51,7 +53,8 @@ def connect(path: Path, key: bytes) -> Any:
         raise
     except DatabaseError as exc:
         conn.close()
-        raise RegisterDamaged() from exc
+        # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
+        raise (storage_error(exc) or RegisterDamaged()) from exc
     return conn
 
 
@@ -107,3 +110,38 @@ def run_in_connection(path: Path, key: bytes, fn: Callable[[Any], Any]) -> Any:
         return fn(conn)
     finally:
         conn.close()
+
+
+# SQLite's result texts (sqlite3ErrStr) are fixed English strings; sqlcipher3 exposes no error
+# code, so the text is what we can classify on.
+_FULL_TEXTS = ("database or disk is full", "disk i/o error")
+_STORAGE_TEXTS = {
+    "attempt to write a readonly database": "SQLITE_READONLY",
+    "unable to open database file": "SQLITE_CANTOPEN",
+}
+_FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def storage_error(exc: BaseException) -> AppError | None:
+    """The user-facing error for a failed write to disk (full, too large, I/O, read-only).
+
+    Returns None when `exc` is not a storage failure (a constraint, damage, a bug), so the
+    caller re-raises it unchanged. A disk I/O error while writing is reported as "disk full or
+    could not be written": the transaction was rolled back either way.
+    """
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
+    if isinstance(exc, OSError):
+        if exc.errno in _FULL_ERRNOS:
+            return DiskFull()
+        if exc.errno in (errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM):
+            return StorageError(detail=errno.errorcode.get(exc.errno or 0, "OSError"))
+        return None
+    if isinstance(exc, DatabaseError):
+        text = str(exc).lower()
+        if any(t in text for t in _FULL_TEXTS):
+            return DiskFull()
+        for t, code in _STORAGE_TEXTS.items():
+            if t in text:
+                return StorageError(detail=code)
+    return None

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import os
 import shutil
 from dataclasses import dataclass
@@ -70,14 +69,9 @@ def _write_backup(
             raise BackupError()
         os.replace(tmp, final)
         _fsync_dir(dest_dir)
-    except OSError as exc:
+    except (OSError, database.DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
-            raise DiskFull() from exc
-        raise BackupError() from exc
-    except database.DatabaseError as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if "full" in str(exc).lower():
+        if isinstance(database.storage_error(exc), DiskFull):
             raise DiskFull() from exc
         raise BackupError() from exc
     except BaseException:
@@ -166,6 +160,34 @@ def verify_backup(backup_dir: Path, passphrase: str) -> tuple[KeyFile, bytes]:
     return key_file, data_key
 
 
+RESTORING = ".restoring"
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+        _fsync_file(dst)
+
+
+def _fold_in_wal(folder: Path, data_key: bytes) -> None:
+    """A write-ahead log must never outlive the database it belongs to: checkpoint it into
+    the current database (or, if that is damaged, move it aside) before anything is replaced."""
+    wal = folder / (vault.DB_NAME + "-wal")
+    if not wal.exists():
+        return
+    try:
+        database.run_in_connection(
+            vault.db_path(folder), data_key,
+            lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+    except Exception:  # noqa: BLE001 - a damaged register is a reason to restore
+        pass
+    if wal.exists():
+        aside = folder / (vault.DB_NAME + f"-wal.unusable-{_stamp()}")
+        os.replace(wal, aside)
+
+
 def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
     """Replace the register in `folder` by the backup. The register must be closed.
 
@@ -180,28 +202,33 @@ def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
         raise BackupInvalid()
 
     folder.mkdir(parents=True, exist_ok=True)
-    aside: Path | None = None
-    if vault.register_exists(folder):
-        aside = folder.parent / f"{folder.name}.before-restore-{_stamp()}"
-        aside.mkdir(mode=0o700)
-        for name in os.listdir(folder):
-            if name.startswith(vault.DB_NAME) or name == vault.KEY_NAME:
-                os.replace(folder / name, aside / name)
+    staged = [folder / (name + RESTORING) for name in (vault.DB_NAME, vault.KEY_NAME)]
     try:
-        for name in (vault.DB_NAME, vault.KEY_NAME):
-            tmp = folder / (name + ".restoring")
+        # 1. Stage the backup beside the live files; until step 3 the live register is whole,
+        #    so a restore killed at any moment leaves a register that opens.
+        for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
             shutil.copyfile(Path(backup_dir) / name, tmp)
             _fsync_file(tmp)
+        # 2. Keep the previous register aside (links: the live files stay in place).
+        aside: Path | None = None
+        if vault.register_exists(folder):
+            _fold_in_wal(folder, _key)
+            aside = folder.parent / f"{folder.name}.before-restore-{_stamp()}"
+            aside.mkdir(mode=0o700)
+            for name in os.listdir(folder):
+                if name in (vault.DB_NAME, vault.KEY_NAME):
+                    _link_or_copy(folder / name, aside / name)
+                elif name.startswith(vault.DB_NAME) and not name.endswith(RESTORING):
+                    os.replace(folder / name, aside / name)  # a -shm left without its WAL
+            _fsync_dir(aside)
+        # 3. Publish. Each rename is atomic; both files carry the same register id and data
+        #    key, so a kill between the two still leaves a register that opens.
+        for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
             os.replace(tmp, folder / name)
         _fsync_dir(folder)
     except BaseException:
-        # Put the previous register back exactly as it was.
-        for name in (vault.DB_NAME, vault.KEY_NAME):
+        for tmp in staged:
             with contextlib.suppress(OSError):
-                (folder / (name + ".restoring")).unlink()
-        if aside is not None:
-            for name in os.listdir(aside):
-                os.replace(aside / name, folder / name)
-            aside.rmdir()
+                tmp.unlink()
         raise
     return aside

@@ -6,13 +6,14 @@ transaction. Methods return plain values; `Change` tells views what to refresh.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 
-from app.errors import FieldError, NotFound
+from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
 from app.models import codelists
 from app.models.entities import (
@@ -310,4 +311,7 @@ class RegisterService:
 
     def _after_delete(self) -> None:
         # secure_delete overwrites freed pages; a checkpoint moves them out of the WAL too.
-        self.register.checkpoint()
+        # The delete is already committed: a checkpoint that fails (disk full) must not report
+        # it as lost. The next checkpoint (or closing the register) retries.
+        with contextlib.suppress(DiskFull, StorageError):
+            self.register.checkpoint()

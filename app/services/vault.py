@@ -20,6 +20,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.atomic import clean_stray_temp_files
@@ -77,9 +78,19 @@ class Register:
 
     @contextlib.contextmanager
     def session(self) -> Iterator[Session]:
-        """A unit of work: commits on success, rolls back on any error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A unit of work: commits on success, rolls back on any error.
+
+        A write that fails for lack of space or an I/O error surfaces as DiskFull or
+        StorageError (an AppError with a sentence), never as a raw driver error.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
+            mapped = database.storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def raw_connection(self) -> Any:
         return database.connect(self.db_path, self._data_key)
@@ -90,11 +101,17 @@ class Register:
 
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
-        conn = self.engine.raw_connection()
         try:
-            conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
-        finally:
-            conn.close()
+            conn = self.engine.raw_connection()
+            try:
+                conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+            finally:
+                conn.close()
+        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
+            mapped = database.storage_error(exc)
+            if mapped is None:
+                raise
+            raise mapped from exc
 
     def close(self) -> None:
         """Checkpoint, dispose the engine, forget the key."""
@@ -121,7 +138,7 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register
                 backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
-        raise RegisterDamaged() from exc
+        raise (database.storage_error(exc) or RegisterDamaged()) from exc
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed

@@ -1,0 +1,271 @@
+"""Shared machinery of the reliability suite: forked writer children, a transaction workload
+whose every commit is self-describing, and the checks a reopened register must pass.
+
+Each workload transaction (one `Register.session()`) does 1..6 RegisterService use cases, bumps
+the counter `txn` in the KeyValue table and writes a marker row `m:<n>` listing the cases and
+activities it created or deleted. Before committing it reports `P <n> <digest>` (the content
+digest as seen inside the transaction) and after the commit returned `C <n>`. A reopened register
+must hold exactly the state of some reported transaction: no lost commit, nothing half-applied.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import select
+import signal
+import time
+import traceback
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select as sql_select
+
+from app.models.entities import Activity, Case, ContactMoment, KeyValue
+from app.services import vault
+from app.services.register import RegisterService
+from tests.conftest import PASSPHRASE, TODAY
+
+SEED = int(os.environ.get("VERTROUWD_RELIABILITY_SEED", "20261123"))
+
+
+def scaled(n: int) -> int:
+    """`n` times VERTROUWD_RELIABILITY_ITERATIONS (a factor, default 1) for long runs."""
+    factor = float(os.environ.get("VERTROUWD_RELIABILITY_ITERATIONS", "1") or 1)
+    return max(1, int(n * factor))
+
+
+def summary(capsys: pytest.CaptureFixture[str], line: str) -> None:
+    with capsys.disabled():
+        print(f"\n{line}", flush=True)
+
+
+# --- forked children ----------------------------------------------------------------------
+@dataclass
+class Child:
+    pid: int
+    fd: int
+    buf: bytearray = field(default_factory=bytearray)
+    status: int | None = None
+
+    def pump(self, timeout: float) -> bool:
+        """Read what the child wrote; False once it closed its end (exited)."""
+        ready, _, _ = select.select([self.fd], [], [], max(timeout, 0))
+        if not ready:
+            return True
+        chunk = os.read(self.fd, 65536)
+        if not chunk:
+            return False
+        self.buf += chunk
+        return True
+
+    def run_for(self, seconds: float) -> bool:
+        """Let the child run `seconds`; True if it was still running at the end."""
+        deadline = time.monotonic() + seconds
+        while (left := deadline - time.monotonic()) > 0:
+            if not self.pump(left):
+                return False
+        return True
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(self.pid, signal.SIGKILL)
+        self.finish()
+
+    def finish(self, timeout: float = 60.0) -> list[str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.pump(deadline - time.monotonic()):
+            pass
+        if self.status is None:
+            _, self.status = os.waitpid(self.pid, 0)
+            os.close(self.fd)
+        return self.lines
+
+    @property
+    def lines(self) -> list[str]:
+        return bytes(self.buf).decode("utf-8", "replace").splitlines()
+
+
+def fork(fn: Callable[..., None], *args: Any) -> Child:
+    """Run fn(emit, *args) in a forked child; emit(line) goes unbuffered to the parent.
+
+    The parent must hold no open database connection while forking.
+    """
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child: never return into pytest
+        code = 0
+        try:
+            os.close(r)
+
+            def emit(line: str) -> None:
+                os.write(w, (line + "\n").encode("utf-8"))
+
+            fn(emit, *args)
+        except BaseException:
+            code = 70
+            with contextlib.suppress(BaseException):
+                os.write(w, ("ERROR " + traceback.format_exc().replace("\n", " | ") + "\n").encode())
+        finally:
+            os._exit(code)
+    os.close(w)
+    return Child(pid, r)
+
+
+# --- the workload --------------------------------------------------------------------------
+class _OneTransaction:
+    """Lets RegisterService use cases run inside one enclosing transaction (a batch)."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    @contextlib.contextmanager
+    def session(self) -> Iterator[Any]:
+        yield self._session
+
+    def checkpoint(self) -> None:  # not inside a transaction; the workload does it after commits
+        pass
+
+
+def current_counter(session: Any) -> int:
+    kv = session.get(KeyValue, "txn")
+    return int(kv.value) if kv else 0
+
+
+def _rand_date(rng: random.Random, after: dt.date) -> dt.date:
+    span = (TODAY - after).days
+    return after + dt.timedelta(days=rng.randint(0, max(span, 0)))
+
+
+def _one_use_case(rng: random.Random, svc: RegisterService, s: Any, ops: list[list[Any]]) -> None:
+    case_ids = list(s.scalars(sql_select(Case.id)))
+    open_ids = list(s.scalars(sql_select(Case.id).where(Case.status == "open")))
+    activity_ids = list(s.scalars(sql_select(Activity.id)))
+    lists = svc.lists
+    topics = [t.code for t in lists.topics]
+    modes = [m.code for m in lists.contact_modes]
+    kinds = [k.code for k in lists.activity_kinds]
+    r = rng.random()
+    if r < 0.25 or not case_ids:
+        change = svc.open_case(
+            on=_rand_date(rng, dt.date(2026, 1, 1)), minutes=rng.randint(5, 120),
+            mode=rng.choice(modes), topics=rng.sample(topics, rng.randint(1, 3)),
+            memo=rng.choice([None, "kort", "x" * rng.randint(1, 1500)]),
+        )
+        ops.append(["+", "case", change.id])
+    elif r < 0.40 and open_ids:
+        case = s.get(Case, rng.choice(open_ids))
+        svc.add_contact(case.id, on=_rand_date(rng, case.opened_on), minutes=rng.randint(5, 90),
+                        mode=rng.choice(modes))
+    elif r < 0.50 and open_ids:
+        case = s.get(Case, rng.choice(open_ids))
+        last = s.scalar(sql_select(ContactMoment.on).where(ContactMoment.case_id == case.id)
+                        .order_by(ContactMoment.on.desc()).limit(1))
+        svc.close_case(case.id, on=_rand_date(rng, last or case.opened_on),
+                       outcome=rng.choice([o.code for o in lists.outcomes]))
+    elif r < 0.58:
+        svc.update_case(rng.choice(case_ids), topics=rng.sample(topics, rng.randint(1, 2)),
+                        memo=rng.choice([None, "bijgewerkt"]))
+    elif r < 0.70:
+        cid = rng.choice(case_ids)
+        svc.delete_case(cid)
+        ops.append(["-", "case", cid])
+    elif r < 0.88 or not activity_ids:
+        change = svc.add_activity(on=_rand_date(rng, dt.date(2026, 1, 1)),
+                                  minutes=rng.randint(5, 480), kind=rng.choice(kinds))
+        ops.append(["+", "activity", change.id])
+    else:
+        aid = rng.choice(activity_ids)
+        svc.delete_activity(aid)
+        ops.append(["-", "activity", aid])
+
+
+def run_transaction(register: vault.Register, svc: RegisterService, rng: random.Random,
+                    emit: Callable[[str], None]) -> int:
+    """One workload transaction; returns its number. Raises what the session raised."""
+    n = 0
+    with register.session() as s:
+        n = current_counter(s) + 1
+        svc.register = _OneTransaction(s)  # type: ignore[assignment]
+        ops: list[list[Any]] = []
+        count = rng.randint(2, 6) if rng.random() < 0.3 else 1
+        for _ in range(count):
+            _one_use_case(rng, svc, s, ops)
+        s.merge(KeyValue(key="txn", value=str(n)))
+        s.add(KeyValue(key=f"m:{n}", value=json.dumps(ops)))
+        s.flush()
+        raw = s.connection().connection.driver_connection
+        emit(f"P {n} {vault.content_digest_of_connection(raw)}")
+    emit(f"C {n}")
+    return n
+
+
+def new_service(register: vault.Register) -> RegisterService:
+    return RegisterService(register, today=lambda: TODAY)
+
+
+# --- checks on a reopened register ------------------------------------------------------------
+@dataclass
+class Reopened:
+    problems: list[str]
+    counter: int
+    digest: str
+    marker_problems: list[str]
+
+
+def reopen_and_check(folder: Path) -> Reopened:
+    """Unlock (quick_check), run integrity/cipher/foreign-key checks, replay the markers."""
+    try:
+        reg = vault.unlock(folder, PASSPHRASE)
+    except Exception as exc:  # noqa: BLE001 - any failure to open is corruption here
+        return Reopened([f"unlock: {exc!r}"], -1, "", [])
+    try:
+        problems = vault.verify(reg)
+        digest = vault.content_digest(reg)
+        with reg.session() as s:
+            counter = current_counter(s)
+            markers = {k: v for k, v in s.execute(sql_select(KeyValue.key, KeyValue.value))
+                       if k.startswith("m:")}
+            live = {"case": set(s.scalars(sql_select(Case.id))),
+                    "activity": set(s.scalars(sql_select(Activity.id)))}
+    finally:
+        reg.close()
+    marker_problems = []
+    expected: dict[str, set[int]] = {"case": set(), "activity": set()}
+    for n in range(1, counter + 1):
+        raw = markers.pop(f"m:{n}", None)
+        if raw is None:
+            marker_problems.append(f"marker m:{n} missing")
+            continue
+        for sign, table, row_id in json.loads(raw):
+            (expected[table].add if sign == "+" else expected[table].discard)(row_id)
+    if markers:
+        marker_problems.append(f"markers beyond the counter {counter}: {sorted(markers)[:5]}")
+    for table in expected:
+        if expected[table] != live[table]:
+            marker_problems.append(
+                f"{table}: rows without marker {sorted(live[table] - expected[table])[:5]}, "
+                f"marked rows missing {sorted(expected[table] - live[table])[:5]}")
+    return Reopened(problems, counter, digest, marker_problems)
+
+
+def parse(lines: list[str]) -> tuple[dict[int, str], list[int], list[str]]:
+    prepared: dict[int, str] = {}
+    committed: list[int] = []
+    other: list[str] = []
+    for line in lines:
+        tag, _, rest = line.partition(" ")
+        if tag == "P":
+            n, digest = rest.split()
+            prepared[int(n)] = digest
+        elif tag == "C":
+            committed.append(int(rest))
+        else:
+            other.append(line)
+    return prepared, committed, other
