@@ -189,9 +189,11 @@ class KeyFile:
         nonce = _unb64(slot["nonce"], 12)
         wrapped = _unb64(slot["wrapped_key"], DATA_KEY_BYTES + 16)
         try:
-            key = AESGCM(_derive(secret, salt, params)).decrypt(
-                nonce, wrapped, _aad(self.register_id, slot_name, kdf)
-            )
+            derived = _derive(secret, salt, params)
+        except MemoryError as exc:
+            raise KeyFileDamaged() from exc
+        try:
+            key = AESGCM(derived).decrypt(nonce, wrapped, _aad(self.register_id, slot_name, kdf))
         except InvalidTag as exc:
             raise wrong() from exc
         return key
@@ -254,9 +256,10 @@ def _slot_well_formed(slot: Any) -> bool:
     return (
         kdf.get("name") == "argon2id"
         and all(isinstance(kdf.get(k), int) and not isinstance(kdf.get(k), bool) for k in ints)
-        and 1 <= kdf["parallelism"] <= 64
-        and 1 <= kdf["time_cost"] <= 100
-        and 8 <= kdf["memory_kib"] <= 4 * 1024 * 1024
+        # Upper bounds stop a tampered file from making unlock hang or exhaust memory.
+        and 1 <= kdf["parallelism"] <= 16
+        and 1 <= kdf["time_cost"] <= 12
+        and 8 <= kdf["memory_kib"] <= 1024 * 1024
         and all(isinstance(slot.get(k), str) for k in ("nonce", "wrapped_key"))
         and isinstance(kdf.get("salt"), str)
     )

@@ -243,3 +243,23 @@ def test_key_file_round_trip_and_checksum() -> None:
     damaged = kf.to_bytes().replace(b'"version": 1', b'"version": 2')
     with pytest.raises(KeyFileDamaged):
         KeyFile.from_bytes(damaged)
+
+
+def test_key_file_demanding_absurd_kdf_cost_is_refused_fast(register_dir: Path) -> None:
+    import hashlib
+    import time
+
+    from app.models.keyfile import _canonical
+
+    key = vault.key_path(register_dir)
+    raw = json.loads(key.read_bytes())
+    raw["slots"]["passphrase"]["kdf"].update(memory_kib=4 * 1024 * 1024, time_cost=100)
+    raw.pop("checksum")
+    raw["checksum"] = hashlib.sha256(_canonical(raw)).hexdigest()
+    key.write_text(json.dumps(raw))
+    before = snapshot(register_dir)
+    started = time.perf_counter()
+    with pytest.raises(KeyFileDamaged):
+        vault.unlock(register_dir, PASSPHRASE)
+    assert time.perf_counter() - started < 1.0
+    assert snapshot(register_dir) == before
