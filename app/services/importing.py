@@ -533,7 +533,7 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
         stamps = dict(s.execute(
             select(Submission.id, Submission.imported_at)
             .where(Submission.id.in_(set(ids.values()) | existing_ids))
-        ).tuples().all())
+        ).all())
     written: list[Path] = []
     for item in wanted:
         v = item.verified
