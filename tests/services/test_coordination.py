@@ -235,3 +235,30 @@ def test_year_table_takes_open_cases_from_q4(coordinator: Register, tmp_path: Pa
     year = merging.year_table(coordinator, 2026)
     assert year.measures.cases_new == 3 and year.measures.cases_open_end == 0  # no Q4 yet
     assert not year.mixed_codelists
+
+
+def test_cli_roster_import_completeness_forward(coordinator_dir: Path, tmp_path: Path) -> None:
+    import io
+
+    from app import cli
+    from tests.conftest import PASSPHRASE
+
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE)
+    base = ["--register", str(coordinator_dir), "--passphrase-file", str(secret)]
+    a = new_sender("CLAS-AAAAA")
+    card = write(tmp_path, "card.json", a.card())
+    out = io.StringIO()
+    assert cli.main(base + ["roster-add", str(card)], out=out) == 0
+    good = write(tmp_path / "in", "a.json", vp_file(a, M1))
+    write(tmp_path / "in", "bad.json", b"")
+    out = io.StringIO()
+    assert cli.main(base + ["import", str(tmp_path / "in"), "--dry-run"], out=out) == 2
+    assert "refused" in out.getvalue() and "new" in out.getvalue()
+    assert cli.main(base + ["import", str(good), "--receipts", str(tmp_path / "r")], out=out) == 0
+    out = io.StringIO()
+    assert cli.main(base + ["completeness", "--quarter", QUARTER], out=out) == 0
+    assert "CLAS-AAAAA" in out.getvalue()
+    assert cli.main(base + ["forward", "--quarter", QUARTER, "--out", str(tmp_path / "o")],
+                    out=out) == 0
+    assert list((tmp_path / "o").iterdir())
