@@ -399,40 +399,40 @@ class SubmissionConflict(InvalidImportFile):
     default_message = N_(
         "A different file with the same submission number and revision {revision} was "
         "already imported ({sender}, {quarter}). Two files cannot both be that revision, so "
-        "this one was refused. Ask the sender for a new revision."
+        "this one was refused. Ask the sender for a new revision. Nothing was imported."
     )
 
 
 class LevelNotAccepted(InvalidImportFile):
     default_message = N_(
         "A file at level {level} cannot be imported here; this register accepts files at "
-        "level {accepted}. Nothing was imported from this file."
+        "level {accepted}. Nothing was imported."
     )
 
 
 class SenderCodeMismatch(InvalidImportFile):
     default_message = N_(
         "The file names sender {code}, but its key {fingerprint} is enrolled as {enrolled}. "
-        "Nothing was imported from this file."
+        "Nothing was imported."
     )
 
 
 class SenderNotCoordinator(InvalidImportFile):
     default_message = N_(
         "Merged files are accepted only from enrolled coordinators; {code} is enrolled with "
-        "the role {role}. Nothing was imported from this file."
+        "the role {role}. Nothing was imported."
     )
 
 
 class SenderDeactivated(InvalidImportFile):
     default_message = N_(
         "The sender {code} was taken off the roster on {date}, before the quarter {quarter} "
-        "began. Nothing was imported from this file."
+        "began. Nothing was imported."
     )
 
 
 class FileUnreadable(InvalidImportFile):
-    default_message = N_("The file cannot be read from the disk. Nothing was imported from it.")
+    default_message = N_("The file cannot be read from the disk. Nothing was imported.")
 
 
 class NotCoordination(AppError):
