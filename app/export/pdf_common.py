@@ -333,7 +333,7 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
             self.drawRightString(width - MARGIN, height - MARGIN + 6 * mm,
                                  f"Vertrouwd {__version__}")
             self.drawString(MARGIN, MARGIN - 9 * mm, _("Generated on {when}").format(
-                when=format_datetime(meta.generated_at, "medium")))
+                when=format_datetime(meta.generated_at, "short")))
             self.drawRightString(width - MARGIN, MARGIN - 9 * mm,
                                  _("Page {page} of {total}").format(page=page, total=total))
             self.restoreState()
