@@ -115,6 +115,8 @@ def styles() -> Mapping[str, ParagraphStyle]:
                                      alignment=TA_RIGHT),
         "cell_right_bold": ParagraphStyle("cell_right_bold", parent=base, fontName=FONT_BOLD,
                                           fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
+        "fingerprint": ParagraphStyle("fingerprint", parent=base, fontName=FONT_BOLD,
+                                      fontSize=11, leading=15, spaceBefore=1 * mm),
         "banner": ParagraphStyle("banner", parent=base, fontName=FONT_BOLD, fontSize=10,
                                  leading=13, borderColor=BAR_FILL_CURRENT, borderWidth=0.8,
                                  borderPadding=3 * mm, spaceBefore=3 * mm, spaceAfter=4 * mm,

@@ -95,17 +95,16 @@ def collect_vp_quarter_facts(register: Register, quarter: Quarter,
                           series[-1][1], series, status)
 
 
-def _export_status(status: ExportStatus | None) -> Flowable:
+def _export_status(status: ExportStatus | None) -> list[Flowable]:
     if status is None:
-        return para(_("Not exported yet."), "body")
+        return [para(_("Not exported yet."), "body")]
     sealed_text = (_("signed and sealed to the coordinator") if status.sealed
                    else _("signed, not sealed"))
-    return markup(
-        "{exported} <b>{fingerprint}</b>", "body",
-        exported=_("Exported as revision {revision} ({sealed}); file fingerprint:").format(
-            revision=status.revision, sealed=sealed_text),
-        fingerprint=status.fingerprint,
-    )
+    return [
+        para(_("Exported as revision {revision} ({sealed}); file fingerprint:").format(
+            revision=status.revision, sealed=sealed_text), "body"),
+        para(status.fingerprint, "fingerprint"),
+    ]
 
 
 def _code_rows(items: Sequence[Code], counts: Mapping[str, int], lang: str,
@@ -214,7 +213,7 @@ def render_vp_quarter_pdf(facts: VpQuarterFacts, *, lang: str | None = None,
                    period=_("{start} to {end}").format(start=format_date(quarter.start, "long"),
                                                        end=format_date(quarter.end, "long"))),
             Spacer(1, 1.5 * mm),
-            _export_status(facts.export),
+            *_export_status(facts.export),
         ]
         if measures.is_zero():
             story.append(para(_("Nil return: no cases, contacts or activities in this quarter. "
