@@ -49,6 +49,12 @@ def _groups_font() -> QFont:
     return font
 
 
+def two_lines(groups: str) -> str:
+    """Eight groups of five digits as two lines of four, easier to read aloud."""
+    parts = groups.split()
+    return " ".join(parts[:4]) + "\n" + " ".join(parts[4:]) if len(parts) > 4 else groups
+
+
 def _component(code: str) -> str:
     lists = codelists.load()
     return f"{lists.label(lists.components, code, current_language())} ({code})"
@@ -63,7 +69,7 @@ def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
                   "fingerprint aloud. Does it match these groups exactly?").format(
         code=card.code, role=_(ROLE_LABELS.get(card.role, card.role)),
         component=_component(card.component)))
-    box.setInformativeText(card.fingerprint_groups)
+    box.setInformativeText(two_lines(card.fingerprint_groups))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Yes, compared: keep the card"))
@@ -149,7 +155,7 @@ class CardsDialog(QDialog):
         self.code_label.setText(profile.code)
         self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
         self.component_label.setText(_component(profile.component))
-        self.groups_label.setText(exporting.own_fingerprint_groups(self.register))
+        self.groups_label.setText(two_lines(exporting.own_fingerprint_groups(self.register)))
         recipient = exporting.recipient_card(self.register)
         if recipient is None:
             self.recipient_label.setText(_("No coordinator card imported yet: files are signed "
@@ -161,7 +167,8 @@ class CardsDialog(QDialog):
             self.recipient_label.setText(_("{code} ({role}, {component}), fingerprint:").format(
                 code=recipient.code, role=_(ROLE_LABELS.get(recipient.role, recipient.role)),
                 component=_component(recipient.component)))
-            self.recipient_groups.setText(crypto.fingerprint_groups(recipient.signing_public_key))
+            self.recipient_groups.setText(
+                two_lines(crypto.fingerprint_groups(recipient.signing_public_key)))
 
     # --- own card ----------------------------------------------------------------------------
     def choose_card_file(self) -> None:

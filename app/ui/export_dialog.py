@@ -215,6 +215,7 @@ def _table(model: QAbstractTableModel) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setStretchLastSection(True)
     view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 
 
@@ -465,6 +466,7 @@ class ExportDialog(QDialog):
     def refresh_history(self) -> None:
         try:
             self.history_model.set_rows(exporting.history(self.register))
+            self.history_view.resizeColumnsToContents()
         except AppError as exc:
             self._show_error(exc)
 
