@@ -63,7 +63,7 @@ def project_metadata(root: Path = ROOT) -> tuple[str, str]:
 # Babel carries the locale data of every language (~30 MB); the program speaks two.
 LANGUAGES = ("nl", "en")
 BABEL_LOCALE_DATA = "babel/locale-data/"
-QT_TRANSLATIONS = "PySide6/Qt/translations/"  # Qt's own strings: Dutch only (English built in)
+QT_TRANSLATIONS = "PySide6/Qt/translations/"  # Qt's own strings: Dutch (English is built in)
 QT_PLUGINS = "PySide6/Qt/plugins/"
 QT_LIB = "PySide6/Qt/lib/"
 # Embedded-device and remote-display back-ends, input-device drivers and image formats the
@@ -92,7 +92,7 @@ def keep_in_bundle(dest: str) -> bool:
         return stem == "root" or any(stem == lang or stem.startswith(lang + "_")
                                      for lang in LANGUAGES)
     if dest.startswith(QT_TRANSLATIONS):
-        return name.endswith("_nl.qm")
+        return name == "qtbase_nl.qm"  # the catalogue app.ui.application loads
     if dest.startswith(QT_PLUGINS):
         folder = dest[len(QT_PLUGINS):].split("/", 1)[0]
         return folder not in UNUSED_QT_PLUGIN_DIRS and _stem(name) not in UNUSED_QT_PLUGINS
