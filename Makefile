@@ -38,7 +38,10 @@ extract: setup
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 
 # The one-folder bundle dist/vertrouwd/ (see build.spec); about a minute on two cores.
+# PyInstaller needs objdump on Linux (package binutils); say so before it starts.
 dist: setup translations
+	@[ "$$(uname)" != Linux ] || command -v objdump >/dev/null || \
+		{ echo "make dist needs objdump: install binutils (apt-get install binutils)"; exit 1; }
 	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build.spec
 
 # Runs the built program from another folder, in portable mode (VertrouwdData/ next to it,
