@@ -10,11 +10,12 @@ MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messag
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
 
-# After the tests, build the bundle and run its self-test: CI proves the shipped program works.
+# Build the bundle and run its self-test (CI proves the shipped program works), then every
+# test; pytest's summary is the last line.
 test: setup translations
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 	$(MAKE) dist
 	$(MAKE) selftest-bundle
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
 
 test-fast: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not reliability and not slow"
