@@ -169,8 +169,19 @@ def _step_3(conn: Any) -> None:
     _run_script(conn, V3_INDEXES)
 
 
+# Step 4: retention. A closed case whose quarters were all exported and received can be
+# reduced to what those files already hold: its memo goes, the flag records that it happened.
+V4_RETENTION = """
+ALTER TABLE case_ ADD COLUMN reduced BOOLEAN NOT NULL DEFAULT 0
+"""
+
+
+def _step_4(conn: Any) -> None:
+    _run_script(conn, V4_RETENTION)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
-STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3]
+STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_4]
 LATEST_VERSION = len(STEPS)
 
 
