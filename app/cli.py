@@ -400,6 +400,58 @@ def _add_self_test_parser(sub: argparse._SubParsersAction) -> None:  # type: ign
 _PARSER_EXTENSIONS.append(_add_self_test_parser)
 
 
+# --- retention (issue 7) ----------------------------------------------------------------------
+@command("retention")
+def cmd_retention(ctx: Context) -> int:
+    from app.services import retention
+
+    months = ctx.args.months if ctx.args.months is not None else ctx.settings.retention_months
+    retention.check_months(months)
+    if months == 0:
+        ctx.say(_("Retention is off (0 months); nothing is reduced. Set a period with --months "
+                  "or in the settings."))
+        return EXIT_OK
+    register = ctx.unlock()
+    try:
+        today = dt.date.today()
+        plan = retention.plan_retention(register, today, months)
+        ctx.say(_("{n} closed case(s) older than {months} months, with every quarter exported "
+                  "and received, can be reduced (memo removed; the counts stay).").format(
+                      n=plan.count, months=months))
+        if plan.waiting:
+            ctx.say(_("{n} older case(s) wait for a quarter to be exported or received.").format(
+                n=plan.waiting))
+        if not ctx.args.apply or plan.count == 0:
+            if plan.count:
+                ctx.say(_("Dry run: nothing was changed. Add --apply to reduce them."))
+            return EXIT_OK
+        if not ctx.args.yes:
+            answer = input(_("Reduce {n} case(s)? This cannot be undone. Type yes to "
+                             "confirm: ").format(n=plan.count))
+            if answer.strip().casefold() not in {"yes", "y", _("yes").casefold()}:
+                ctx.say(_("Cancelled. Nothing was changed."))
+                return EXIT_USER
+        done = retention.apply_retention(register, plan)
+    finally:
+        register.close()
+    log.info("retention reduced %d cases", done)
+    ctx.say(_("{n} case(s) reduced.").format(n=done))
+    return EXIT_OK
+
+
+def _add_retention_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("retention",
+                       help=_("reduce old closed cases whose quarters were received (dry run "
+                              "unless --apply)"))
+    p.add_argument("--months", type=int, metavar="N",
+                   help=_("months after closing (default: the setting; 0 = off)"))
+    p.add_argument("--apply", action="store_true", help=_("reduce them (asks to confirm)"))
+    p.add_argument("--yes", action="store_true", help=_("do not ask to confirm"))
+
+
+_PARSER_EXTENSIONS.append(_add_retention_parser)
+
+
 def command_names() -> frozenset[str]:
     return frozenset(_HANDLERS)
 

@@ -10,6 +10,9 @@ from pathlib import Path
 from app.atomic import atomic_write_text, clean_stray_temp_files
 
 
+MAX_RETENTION_MONTHS = 600
+
+
 @dataclass
 class Settings:
     language: str = "nl"
@@ -19,6 +22,10 @@ class Settings:
     backup_on_close: bool = True
     register_dir: str = ""  # empty: the default register folder
     disclosure_k: int = 5
+    # Months after closing before a fully reported case is reduced (its memo removed); 0 = off.
+    # Off by default: reducing is irreversible and the retention period is an organisational
+    # decision, not the program's. See app/services/retention.py.
+    retention_months: int = 0
 
     @staticmethod
     def load(path: Path) -> Settings:
@@ -40,6 +47,7 @@ class Settings:
         settings.autolock_minutes = min(max(settings.autolock_minutes, 1), 240)
         settings.backup_generations = min(max(settings.backup_generations, 1), 100)
         settings.disclosure_k = max(settings.disclosure_k, 3)
+        settings.retention_months = min(max(settings.retention_months, 0), MAX_RETENTION_MONTHS)
         if settings.language not in ("nl", "en"):
             settings.language = "nl"
         return settings

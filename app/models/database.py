@@ -76,6 +76,9 @@ def make_engine(path: Path, key: bytes) -> Engine:
         poolclass=QueuePool,
         pool_size=2,
         max_overflow=2,
+        # An error's text must never carry what was being written (a memo): it may reach the
+        # log file. SQLAlchemy otherwise appends the bound parameters to its exceptions.
+        hide_parameters=True,
     )
     _use_explicit_transactions(engine)
     return engine

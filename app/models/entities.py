@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -61,6 +62,9 @@ class Case(Base):
     memo: Mapped[str | None] = mapped_column(Text)  # local only, never exported
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+    # Set by retention (migration step 4): the memo was removed because every quarter the
+    # case counts in was exported and received; the counted facts stay for re-exports.
+    reduced: Mapped[bool] = mapped_column(default=False, server_default=text("0"))
 
     topics: Mapped[list[CaseTopic]] = relationship(
         back_populates="case", cascade="all, delete-orphan", lazy="selectin"

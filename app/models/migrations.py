@@ -232,8 +232,21 @@ def _step_coordination(conn: Any) -> None:
     _run_script(conn, V4_COORDINATION)
 
 
+
+
+# Step 5: retention. A closed case whose quarters were all exported and received can be
+# reduced to what those files already hold: its memo goes, the flag records that it happened.
+V5_RETENTION = """
+ALTER TABLE case_ ADD COLUMN reduced BOOLEAN NOT NULL DEFAULT 0
+"""
+
+
+def _step_5(conn: Any) -> None:
+    _run_script(conn, V5_RETENTION)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
-STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination]
+STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination, _step_5]
 LATEST_VERSION = len(STEPS)
 
 

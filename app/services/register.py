@@ -153,7 +153,11 @@ class RegisterService:
             case = self._get_case(s, case_id)
             case.topics = [CaseTopic(topic=t) for t in topic_list]
             case.grounds = [CaseGround(ground=g) for g in ground_list]
+            memo_replaced = case.memo is not None and case.memo != memo
             case.memo = memo
+        if memo_replaced:
+            # A removed or rewritten memo is deleted text: keep it out of the WAL as well.
+            self._after_delete()
         return Change(frozenset({"cases"}), case_id)
 
     def close_case(

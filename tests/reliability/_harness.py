@@ -269,3 +269,69 @@ def parse(lines: list[str]) -> tuple[dict[int, str], list[int], list[str]]:
         else:
             other.append(line)
     return prepared, committed, other
+
+
+# --- a plaintext twin of a register (to look for deleted text in the raw files) -------------------
+# The register's pages are encrypted, so a byte search of register.db can never find deleted
+# text, whether or not it was overwritten. A twin opened with an EMPTY key (SQLCipher then
+# behaves as plain SQLite) with the same connection policy (secure_delete, WAL, ...) and the
+# same services shows what the pages and the WAL hold after a delete and the app's checkpoint.
+# Encryption is page-by-page and changes no page layout, so what is zeroed in the twin is
+# zeroed in the plaintext of the real register.
+POLICY_PRAGMAS = ("foreign_keys", "journal_mode", "synchronous", "secure_delete", "temp_store")
+_TWIN_SETTINGS = ("foreign_keys = ON", "journal_mode = WAL", "synchronous = FULL",
+                  "secure_delete = ON", "temp_store = MEMORY")
+
+
+def policy_of(conn: Any) -> dict[str, Any]:
+    return {p: conn.execute(f"PRAGMA {p}").fetchone()[0] for p in POLICY_PRAGMAS}
+
+
+def plaintext_twin(folder: Path) -> vault.Register:
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import QueuePool
+
+    from app.models import database, migrations
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / vault.DB_NAME
+
+    def connect() -> Any:
+        conn = database.dbapi.connect(str(path), check_same_thread=False, isolation_level=None)
+        # No PRAGMA key at all: an unkeyed SQLCipher database is a plain SQLite file.
+        for setting in _TWIN_SETTINGS:
+            conn.execute(f"PRAGMA {setting}")
+        return conn
+
+    conn = connect()
+    migrations.migrate(conn)
+    conn.close()
+    engine = create_engine("sqlite://", module=database.dbapi, creator=connect,
+                           poolclass=QueuePool, pool_size=2, max_overflow=2)
+    database._use_explicit_transactions(engine)
+    return vault.Register(folder=folder, key_file=None, _data_key=b"", engine=engine)  # type: ignore[arg-type]
+
+
+def assert_twin_policy_is_the_registers(register: vault.Register, twin: vault.Register) -> None:
+    real, plain = register.raw_connection(), twin.engine.raw_connection()
+    try:
+        assert policy_of(real) == policy_of(plain.driver_connection), "twin drifted from policy"
+        assert policy_of(real)["secure_delete"] == 1
+    finally:
+        real.close()
+        plain.close()
+
+
+def encodings(text: str) -> list[bytes]:
+    return [text.encode("utf-8"), text.encode("utf-16-le"), text.encode("utf-16-be")]
+
+
+def hits_in_files(files: list[Path], needles: dict[str, list[bytes]]) -> list[str]:
+    """'file: needle' for every needle (any of its encodings) found in any file."""
+    found = []
+    for f in files:
+        data = f.read_bytes()
+        for name, forms in needles.items():
+            if any(form and form in data for form in forms):
+                found.append(f"{f}: {name}")
+    return found
