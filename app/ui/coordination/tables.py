@@ -230,7 +230,7 @@ class TablesPanel(QWidget):
         self.note = internal_note()
         right = QWidget()
         right_col = QVBoxLayout(right)
-        right_col.setContentsMargins(0, 0, 0, 0)
+        right_col.setContentsMargins(8, 0, 0, 0)
         right_col.addWidget(self.chart, 1)
         right_col.addWidget(self.sources)
         right_col.addStretch(1)
@@ -239,6 +239,7 @@ class TablesPanel(QWidget):
         split.addWidget(right)
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
+        split.setSizes([760, 300])
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -375,8 +376,9 @@ class TablesPanel(QWidget):
 
     def _resize(self) -> None:
         self.view.resizeColumnToContents(0)
+        self.view.setColumnWidth(0, min(self.view.columnWidth(0), 280))
         for c in range(1, self.model.columnCount()):
-            self.view.setColumnWidth(c, 96)
+            self.view.setColumnWidth(c, 88)
 
     def _report_clicked(self) -> None:
         data = self.period_combo.currentData()
