@@ -1,5 +1,7 @@
-"""The confidant's main window: filter bar, cases, case detail, quick entry, activities and
-the quarter panel. Views refresh on `AppSignals.data_changed`; none reaches into another."""
+"""The main window: the confidant's register workspace (filter bar, cases, case detail, quick
+entry, activities, quarter panel) and/or the coordination workspace, chosen by the profile's
+roles on attach (a coordinator is often a VP as well: then both, as top-level tabs).
+Views refresh on `AppSignals.data_changed`; none reaches into another."""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QPushButton,
     QSplitter,
     QTableView,
@@ -36,6 +39,7 @@ from app.services.register import RegisterService
 from app.settings import Settings
 from app.ui.activities import ActivitiesTab
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
+from app.ui.coordination.workspace import CoordinationWorkspace, workspaces_for
 from app.ui.formatting import label, short_date, topic_labels
 from app.ui.models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
@@ -222,7 +226,17 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.addTab(middle, "")
         self.tabs.addTab(self.activities, "")
-        self.setCentralWidget(self.tabs)
+
+        # workspaces: the VP register and coordination, shown by the profile's roles
+        self.has_vp, self.has_coordination = True, False
+        self.coordination: CoordinationWorkspace | None = None  # built for a coordinator only
+        self.coordination_menu: QMenu | None = None
+        self.workspaces = QTabWidget()
+        self.workspaces.setObjectName("workspaces")
+        self.workspaces.setDocumentMode(True)
+        self.workspaces.addTab(self.tabs, "")
+        self.workspaces.currentChanged.connect(self._workspace_changed)
+        self.setCentralWidget(self.workspaces)
 
         # menu
         self.file_menu = self.menuBar().addMenu("")
@@ -249,6 +263,7 @@ class MainWindow(QMainWindow):
         for action in (self.export_action, self.cards_action):
             self.quarter_menu.addAction(action)
             self.addAction(action)
+        self._show_workspaces()
 
         # wiring
         self.period_combo.currentIndexChanged.connect(self.apply_filter)
@@ -274,7 +289,16 @@ class MainWindow(QMainWindow):
 
     # --- contract ------------------------------------------------------------------------
     def attach(self, register: vault.Register) -> None:
+        profile = register.profile()
+        self.has_vp, self.has_coordination = workspaces_for(
+            profile.role_list if profile is not None else ("vp",))
+        if self.has_coordination:
+            self._ensure_coordination().attach(register)
+        self._show_workspaces()
         self.register = register
+        if not self.has_vp:
+            self.retranslate_ui()
+            return
         self.service = RegisterService(register, today=self.today)
         self._fill_filters()
         self.cases_model.register = register
@@ -297,6 +321,8 @@ class MainWindow(QMainWindow):
         self.search_edit.blockSignals(False)
         self.cases_count.clear()
         self._fill_filters()
+        if self.coordination is not None:
+            self.coordination.clear_for_lock()
 
     def take_draft(self) -> dict[str, Any] | None:
         return self.quick_entry.take_draft()
@@ -319,11 +345,50 @@ class MainWindow(QMainWindow):
 
         CardsDialog(self.register, self.signals, self.settings, self).exec()
 
+    def _ensure_coordination(self) -> CoordinationWorkspace:
+        if self.coordination is None:
+            self.coordination = CoordinationWorkspace(self.signals, self.settings,
+                                                      today=self.today)
+            self.workspaces.addTab(self.coordination, "")
+            self.coordination_menu = self.menuBar().addMenu("")
+            for action in self.coordination.actions_in_menu():
+                self.coordination_menu.addAction(action)
+            self.retranslate_ui()
+        return self.coordination
+
+    def _show_workspaces(self) -> None:
+        both = self.has_vp and self.has_coordination
+        self.workspaces.setTabVisible(0, self.has_vp)
+        if self.coordination is not None:
+            self.workspaces.setTabVisible(1, self.has_coordination)
+        if self.coordination_menu is not None:
+            self.coordination_menu.menuAction().setVisible(self.has_coordination)
+        self.workspaces.tabBar().setVisible(both)
+        self.workspaces.setCurrentIndex(0 if self.has_vp else 1)
+        for action in (self.new_action, self.search_action, self.export_action, self.cards_action):
+            action.setEnabled(self.has_vp)
+        self.quarter_menu.menuAction().setVisible(self.has_vp)
+        self._workspace_changed(self.workspaces.currentIndex())
+
+    def _workspace_changed(self, index: int) -> None:
+        self.filter_bar.setVisible(self.has_vp and index == 0)
+
+    def show_coordination(self) -> None:
+        if self.has_coordination and self.coordination is not None:
+            self.workspaces.setCurrentWidget(self.coordination)
+
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Vertrouwd — register"))
+        self.setWindowTitle(_("Vertrouwd — register") if self.has_vp and not self.has_coordination
+                            else _("Vertrouwd — coordination") if not self.has_vp
+                            else _("Vertrouwd — register and coordination"))
         self.quarter_menu.setTitle(_("&Quarter"))
         self.export_action.setText(_("Quarterly export…"))
         self.cards_action.setText(_("Enrolment cards…"))
+        self.workspaces.setTabText(0, _("My register"))
+        if self.coordination is not None and self.coordination_menu is not None:
+            self.workspaces.setTabText(1, _("Coordination"))
+            self.coordination_menu.setTitle(_("&Coordination"))
+            self.coordination.retranslate_ui()
         self.file_menu.setTitle(_("&Register"))
         self.new_action.setText(_("New contact moment"))
         self.search_action.setText(_("Search memo"))
@@ -404,7 +469,7 @@ class MainWindow(QMainWindow):
         self.signals.data_changed.emit(change)
 
     def refresh(self, change: object = None) -> None:
-        if self.register is None:
+        if self.register is None or self.service is None:
             return
         kinds = getattr(change, "kinds", frozenset({"cases", "contacts", "activities"}))
         if kinds & {"cases", "contacts"}:

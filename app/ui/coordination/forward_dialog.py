@@ -1,0 +1,185 @@
+"""Forward a quarter: the merged summary and who reported, a warning when the recipient's card
+is missing (the file would be signed but not sealed), then the file and its fingerprint."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.i18n import _
+from app.services import exporting, forwarding, merging
+from app.services import roster as roster_service
+from app.services.forwarding import ForwardResult
+from app.services.periods import Quarter, last_completed_quarter
+from app.services.vault import Register
+from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
+from app.ui.coordination.tables import measures_summary
+
+
+class ForwardDialog(QDialog):
+    forwarded = Signal(object)  # ForwardResult
+
+    def __init__(self, register: Register, today: Callable[[], dt.date],
+                 out_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("forward_dialog")
+        self.register: Register | None = register
+        self.today = today
+        self.result: ForwardResult | None = None
+        self.resize(620, 560)
+        profile = roster_service.coordination_profile(register)
+        self.central = roster_service.is_central(profile)
+
+        self.quarter_combo = QComboBox()
+        for q in recent_quarters(today()):
+            self.quarter_combo.addItem(str(q), str(q))
+        self.quarter_combo.setCurrentIndex(
+            max(self.quarter_combo.findData(str(last_completed_quarter(today()))), 0))
+        top = QFormLayout()
+        top.addRow(_("Quarter"), self.quarter_combo)
+
+        self.summary_box = QGroupBox(_("Merged summary"))
+        self.summary_form = QFormLayout(self.summary_box)
+        self.reporting_box = QGroupBox(_("Who reported"))
+        self.reporting_form = QFormLayout(self.reporting_box)
+        self.warning = QLabel()
+        self.warning.setObjectName("forward_warning")
+        self.warning.setWordWrap(True)
+        self.warning.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
+
+        self.out_edit = QLineEdit(str(out_dir) if out_dir else "")
+        choose = QPushButton(_("Choose…"))
+        choose.clicked.connect(self._pick_folder)
+        out_row = QHBoxLayout()
+        out_row.addWidget(QLabel(_("Write to folder")))
+        out_row.addWidget(self.out_edit, 1)
+        out_row.addWidget(choose)
+
+        self.outcome = QLabel()
+        self.outcome.setObjectName("forward_outcome")
+        self.outcome.setWordWrap(True)
+        self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.write_button = QPushButton(_("Write file"))
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.reject)
+        self.write_button.clicked.connect(self.write)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.write_button)
+        buttons.addWidget(close)
+        note = internal_note()
+        note.setText(internal_note_text())
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary_box)
+        layout.addWidget(self.reporting_box)
+        layout.addWidget(self.warning)
+        layout.addLayout(out_row)
+        layout.addWidget(self.outcome)
+        layout.addWidget(note)
+        layout.addLayout(buttons)
+        self.setWindowTitle(_("Forward to the central level") if not self.central
+                            else _("Forward the Defence summary"))
+        self.quarter_combo.currentIndexChanged.connect(lambda _i: self.show_quarter())
+        self.show_quarter()
+
+    def quarter(self) -> str:
+        return str(self.quarter_combo.currentData())
+
+    def select_quarter(self, quarter: str) -> None:
+        self.quarter_combo.setCurrentIndex(max(self.quarter_combo.findData(quarter), 0))
+
+    @staticmethod
+    def _fill(form: QFormLayout, pairs: list[tuple[str, str]]) -> None:
+        while form.rowCount():
+            form.removeRow(0)
+        for caption, value in pairs:
+            shown = QLabel(value)
+            shown.setAlignment(Qt.AlignmentFlag.AlignRight)
+            form.addRow(caption, shown)
+
+    def show_quarter(self) -> None:
+        if self.register is None:
+            return
+        q = self.quarter()
+        table = merging.quarter_table(self.register, q)
+        counts = merging.completeness(self.register, [q]).counts[q]
+        self._fill(self.summary_form, measures_summary(table.measures))
+        self._fill(self.reporting_form, [
+            (_("Expected"), str(counts.expected)),
+            (_("Received"), str(counts.received)),
+            (_("Nil returns"), str(counts.nil)),
+            (_("Missing"), str(counts.missing)),
+            (_("Files counted"), str(len(table.counted))),
+        ])
+        warnings = []
+        if exporting.recipient_card(self.register) is None:
+            warnings.append(_("The central card is not known: the file will be signed but not "
+                              "encrypted. Import the central card first (Coordination → Central "
+                              "card…) so that a lost stick reveals nothing."))
+        if table.mixed_codelists:
+            warnings.append(_("The files of this quarter use different versions of the topic "
+                              "list ({versions}); the quarter cannot be forwarded as one file.")
+                            .format(versions=", ".join(table.codelist_versions)))
+        if counts.missing:
+            warnings.append(_("{count} expected files are missing; you can forward now and "
+                              "send a new revision later.").format(count=counts.missing))
+        if not table.counted:
+            warnings.append(_("No files have been imported for this quarter."))
+        self.warning.setText("\n\n".join(warnings))
+        self.warning.setVisible(bool(warnings))
+        self.write_button.setEnabled(bool(table.counted) and not table.mixed_codelists)
+        self.outcome.clear()
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Write to folder"))
+        if folder:
+            self.out_edit.setText(folder)
+
+    def write(self) -> ForwardResult | None:
+        if self.register is None:
+            return None
+        folder = self.out_edit.text().strip()
+        if not folder:
+            self.outcome.setText(_("Choose a folder to write the file to."))
+            return None
+        try:
+            result = forwarding.forward(self.register, self.quarter(), Path(folder))
+        except AppError as exc:
+            self.outcome.setText(exc.message)
+            return None
+        self.result = result
+        lines = [_("Written: {name} (revision {revision}).").format(
+                     name=result.path.name, revision=result.revision),
+                 _("Fingerprint: {fingerprint}").format(
+                     fingerprint=exporting.short_fingerprint(result.sha256))]
+        lines.append(_("Sealed to {code}.").format(code=result.recipient_code) if result.sealed
+                     else _("Signed but not encrypted: no central card is known."))
+        self.outcome.setText("\n".join(lines))
+        self.forwarded.emit(result)
+        return result
+
+    def clear_for_lock(self) -> None:
+        self.register = None
+        self._fill(self.summary_form, [])
+        self._fill(self.reporting_form, [])
+        self.outcome.clear()
+        self.warning.clear()

@@ -1,0 +1,386 @@
+"""Import quarterly files: pick files or a folder (a USB stick), a dry run in a worker thread
+that can be cancelled, the plan file by file, a choice per overlap conflict, then one
+transaction and receipts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.i18n import N_, _, ngettext
+from app.services import importing
+from app.services.importing import (
+    CancelFlag,
+    ImportPlan,
+    ImportResult,
+    ImportStatus,
+    OverlapChoice,
+    PlanItem,
+)
+from app.services.vault import Register
+from app.ui.coordination.common import RowsTableModel, table_view
+
+STATUS_LABELS = {
+    ImportStatus.NEW: N_("new"),
+    ImportStatus.REPLACES: N_("replaces"),
+    ImportStatus.OLDER: N_("older revision"),
+    ImportStatus.ALREADY_IMPORTED: N_("already imported"),
+    ImportStatus.OVERLAP: N_("overlap"),
+    ImportStatus.REFUSED: N_("refused"),
+}
+STATUS_COLORS = {
+    ImportStatus.NEW: "#dcefdc",
+    ImportStatus.REPLACES: "#dde8f5",
+    ImportStatus.OLDER: "#eeeeee",
+    ImportStatus.ALREADY_IMPORTED: "#eeeeee",
+    ImportStatus.OVERLAP: "#fbeed0",
+    ImportStatus.REFUSED: "#f6d5d5",
+}
+CHOICE_LABELS = {
+    OverlapChoice.KEEP_OTHERS: N_("Keep the file already counting (store this one aside)"),
+    OverlapChoice.USE_THIS: N_("Count this file instead"),
+    OverlapChoice.SKIP: N_("Do not import this file"),
+}
+
+
+def status_label(status: ImportStatus) -> str:
+    return _(STATUS_LABELS[status])
+
+
+class PlanModel(RowsTableModel):
+    """One row per file of the dry run: name, what importing it would do, and why."""
+
+    columns = (("file", N_("File")), ("status", N_("Status")), ("reason", N_("Reason")))
+
+    def display(self, row: PlanItem, key: str) -> str:
+        if key == "file":
+            return row.path.name
+        if key == "status":
+            return status_label(row.status)
+        return row.reason
+
+    def background(self, row: PlanItem, key: str) -> QColor | None:
+        return QColor(STATUS_COLORS[row.status]) if key == "status" else None
+
+    def tooltip(self, row: PlanItem, key: str) -> str | None:
+        return str(row.path) if key == "file" else row.reason or None
+
+
+class PlanWorker(QThread):
+    """Runs the dry run off the GUI thread; it reads and verifies, it never writes."""
+
+    progress = Signal(int, int)
+    plan_ready = Signal(object)
+    failed = Signal(str)
+
+    def __init__(self, register: Register, paths: list[Path], today: dt.date,
+                 cancel: CancelFlag, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.paths = paths
+        self.today = today
+        self.cancel = cancel
+
+    def run(self) -> None:
+        try:
+            plan = importing.plan_import(self.register, self.paths, self.today,
+                                         on_progress=self.progress.emit, cancel=self.cancel)
+        except AppError as exc:
+            self.failed.emit(exc.message)
+            return
+        self.plan_ready.emit(plan)
+
+
+class ImportDialog(QDialog):
+    imported = Signal(object)  # the ImportResult, after the transaction committed
+
+    def __init__(self, register: Register, today: Callable[[], dt.date],
+                 receipts_dir: Path | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("import_dialog")
+        self.register: Register | None = register
+        self.today = today
+        self.paths: list[Path] = []
+        self.plan: ImportPlan | None = None
+        self.result: ImportResult | None = None
+        self.worker: PlanWorker | None = None
+        self.cancel_flag: CancelFlag | None = None
+        self.progress: QProgressDialog | None = None
+        self.choice_boxes: dict[str, QComboBox] = {}
+        self.resize(980, 620)
+
+        self.add_files_button = QPushButton()
+        self.add_folder_button = QPushButton()
+        self.selection = QLabel()
+        self.selection.setWordWrap(True)
+        self.check_button = QPushButton()
+        pick = QHBoxLayout()
+        pick.addWidget(self.add_files_button)
+        pick.addWidget(self.add_folder_button)
+        pick.addWidget(self.selection, 1)
+        pick.addWidget(self.check_button)
+
+        self.model = PlanModel(self)
+        self.view = table_view(self.model)
+        self.view.setWordWrap(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("plan_counts")
+        self.counts.setWordWrap(True)
+
+        self.conflicts = QGroupBox()
+        self.conflict_form = QFormLayout(self.conflicts)
+        self.conflicts.hide()
+
+        self.receipts_caption = QLabel()
+        self.receipts_edit = QLineEdit(str(receipts_dir) if receipts_dir else "")
+        self.receipts_button = QPushButton()
+        receipts = QHBoxLayout()
+        receipts.addWidget(self.receipts_caption)
+        receipts.addWidget(self.receipts_edit, 1)
+        receipts.addWidget(self.receipts_button)
+
+        self.message = QLabel()
+        self.message.setObjectName("import_message")
+        self.message.setWordWrap(True)
+        self.import_button = QPushButton()
+        self.import_button.setEnabled(False)
+        self.close_button = QPushButton()
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.message, 1)
+        bottom.addWidget(self.import_button)
+        bottom.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.conflicts)
+        layout.addLayout(receipts)
+        layout.addLayout(bottom)
+
+        self.add_files_button.clicked.connect(self._pick_files)
+        self.add_folder_button.clicked.connect(self._pick_folder)
+        self.check_button.clicked.connect(self.start_dry_run)
+        self.receipts_button.clicked.connect(self._pick_receipts_dir)
+        self.import_button.clicked.connect(self.confirm_import)
+        self.close_button.clicked.connect(self.reject)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Import quarterly files"))
+        self.add_files_button.setText(_("Files…"))
+        self.add_folder_button.setText(_("Folder or drive…"))
+        self.check_button.setText(_("Check files (dry run)"))
+        self.conflicts.setTitle(_("Overlapping merged files: choose which one counts"))
+        self.receipts_caption.setText(_("Receipts to folder"))
+        self.receipts_button.setText(_("Choose…"))
+        self.import_button.setText(_("Import"))
+        self.close_button.setText(_("Close"))
+        self._show_selection()
+        self.model.retranslate()
+
+    # --- choosing files ----------------------------------------------------------------
+    def _pick_files(self) -> None:
+        names, _filter = QFileDialog.getOpenFileNames(
+            self, _("Choose quarterly files"), "", _("Quarterly files (*.json);;All files (*)"))
+        if names:
+            self.set_paths([Path(n) for n in names])
+
+    def _pick_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Choose a folder or drive"))
+        if folder:
+            self.set_paths([Path(folder)])
+
+    def _pick_receipts_dir(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("Folder for the receipts"))
+        if folder:
+            self.receipts_edit.setText(folder)
+
+    def set_paths(self, paths: list[Path]) -> None:
+        self.paths = [Path(p) for p in paths]
+        self.plan = None
+        self.result = None
+        self.model.clear()
+        self.counts.clear()
+        self.message.clear()
+        self._fill_conflicts()
+        self.import_button.setEnabled(False)
+        self._show_selection()
+
+    def _show_selection(self) -> None:
+        if not self.paths:
+            self.selection.setText(_("No files chosen yet."))
+            self.check_button.setEnabled(False)
+            return
+        files = importing.expand_paths(self.paths)
+        self.selection.setText(ngettext("{count} file in {where}", "{count} files in {where}",
+                                        len(files)).format(
+            count=len(files), where=", ".join(p.name or str(p) for p in self.paths)))
+        self.check_button.setEnabled(bool(files))
+
+    # --- the dry run --------------------------------------------------------------------
+    def start_dry_run(self) -> None:
+        if self.register is None or not self.paths or self.worker is not None:
+            return
+        self.plan = None
+        self.model.clear()
+        self.import_button.setEnabled(False)
+        self.message.setText(_("Checking files…"))
+        self.cancel_flag = CancelFlag()
+        self.worker = PlanWorker(self.register, list(self.paths), self.today(), self.cancel_flag,
+                                 self)
+        self.progress = QProgressDialog(_("Reading and checking files…"), _("Cancel"), 0, 0, self)
+        self.progress.setWindowTitle(_("Dry run"))
+        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self.progress.setMinimumDuration(300)
+        self.progress.canceled.connect(self.cancel_dry_run)
+        self.worker.progress.connect(self._progress)
+        self.worker.plan_ready.connect(self._plan_ready)
+        self.worker.failed.connect(self._failed)
+        self.worker.finished.connect(self._worker_finished)
+        self.worker.start()
+
+    def cancel_dry_run(self) -> None:
+        if self.cancel_flag is not None:
+            self.cancel_flag.cancel()
+
+    @property
+    def busy(self) -> bool:
+        return self.worker is not None
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+
+    def _worker_finished(self) -> None:
+        worker, self.worker = self.worker, None
+        if self.progress is not None:
+            self.progress.canceled.disconnect(self.cancel_dry_run)
+            self.progress.reset()
+            self.progress.deleteLater()
+            self.progress = None
+        if worker is not None:
+            worker.wait()
+            worker.deleteLater()
+
+    def _failed(self, message: str) -> None:
+        self.message.setText(message)
+
+    def _plan_ready(self, plan: ImportPlan) -> None:
+        if self.register is None:  # locked while the worker ran: show nothing
+            return
+        if plan.cancelled:
+            self.plan = None
+            self.message.setText(_("The dry run was cancelled; nothing was imported."))
+            return
+        self.plan = plan
+        self.model.set_rows(plan.items)
+        self.view.resizeColumnToContents(0)
+        self.view.resizeColumnToContents(1)
+        self.view.resizeRowsToContents()
+        parts = [f"{status_label(s)}: {plan.count(s)}" for s in ImportStatus if plan.count(s)]
+        self.counts.setText(" · ".join(parts))
+        self._fill_conflicts()
+        storable = any(i.will_be_stored for i in plan.items)
+        self.import_button.setEnabled(storable)
+        if storable:
+            self.message.setText(_("Nothing has been imported yet. Check the list, then "
+                                   "confirm with “Import”."))
+        else:
+            self.message.setText(_("There is nothing new to import; nothing changes."))
+
+    def _fill_conflicts(self) -> None:
+        while self.conflict_form.rowCount():
+            self.conflict_form.removeRow(0)
+        self.choice_boxes = {}
+        conflicts = self.plan.conflicts if self.plan else []
+        for item in conflicts:
+            box = QComboBox()
+            for choice in (OverlapChoice.KEEP_OTHERS, OverlapChoice.USE_THIS, OverlapChoice.SKIP):
+                box.addItem(_(CHOICE_LABELS[choice]), choice)
+            caption = QLabel(f"{item.path.name}: {item.reason}")
+            caption.setWordWrap(True)
+            self.conflict_form.addRow(caption, box)
+            self.choice_boxes[item.key or ""] = box
+        self.conflicts.setVisible(bool(conflicts))
+
+    def choices(self) -> dict[str, OverlapChoice]:
+        return {key: OverlapChoice(box.currentData()) for key, box in self.choice_boxes.items()}
+
+    # --- carrying it out -------------------------------------------------------------------
+    def confirm_import(self) -> ImportResult | None:
+        if self.register is None or self.plan is None:
+            return None
+        folder = self.receipts_edit.text().strip()
+        try:
+            result = importing.apply_import(self.register, self.plan, self.choices(),
+                                            receipts_dir=Path(folder) if folder else None)
+        except AppError as exc:
+            self.message.setText(exc.message)
+            return None
+        self.result = result
+        self.plan = None
+        self.import_button.setEnabled(False)
+        self.message.setText(self.summary(result))
+        self.imported.emit(result)
+        return result
+
+    @staticmethod
+    def summary(result: ImportResult) -> str:
+        text = _("Imported: {added} new, {replaced} replacing an earlier revision, {already} "
+                 "already in, {refused} refused.").format(
+            added=result.added, replaced=result.replaced, already=result.already,
+            refused=result.refused)
+        if result.overlaps_used or result.overlaps_kept_aside or result.skipped:
+            text += " " + _("Overlaps: {used} counting, {aside} kept aside, {skipped} not "
+                            "imported.").format(used=result.overlaps_used,
+                                                aside=result.overlaps_kept_aside,
+                                                skipped=result.skipped)
+        if result.receipts:
+            text += " " + ngettext("{count} receipt written to {folder}.",
+                                   "{count} receipts written to {folder}.",
+                                   len(result.receipts)).format(
+                count=len(result.receipts), folder=result.receipts[0].parent)
+        return text
+
+    # --- lifecycle --------------------------------------------------------------------
+    def stop(self) -> None:
+        """Cancel a running dry run and wait for it (nothing has been written by it)."""
+        if self.worker is not None:
+            self.cancel_dry_run()
+            self.worker.wait()
+            self._worker_finished()
+
+    def clear_for_lock(self) -> None:
+        self.stop()
+        self.register = None
+        self.plan = None
+        self.model.clear()
+        self.counts.clear()
+        self.message.clear()
+        self._fill_conflicts()
+
+    def done(self, result: int) -> None:
+        self.stop()
+        super().done(result)

@@ -1,0 +1,276 @@
+"""The roster screen: who is enrolled, their fingerprints, and when they count.
+
+A card is stored only after the coordinator confirms that the fingerprint word groups were
+compared with the sender in person or by phone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.export.cards import Card, read_card
+from app.i18n import N_, _
+from app.services import roster as roster_service
+from app.services.roster import RosterMember
+from app.services.vault import Register
+from app.ui.coordination.common import RowsTableModel, selected_row, show_error, table_view
+from app.ui.formatting import short_date
+
+ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
+
+
+def role_label(role: str) -> str:
+    return _(ROLE_LABELS[role]) if role in ROLE_LABELS else role
+
+
+class RosterModel(RowsTableModel):
+    columns = (
+        ("code", N_("Code")),
+        ("role", N_("Role")),
+        ("component", N_("Component")),
+        ("fingerprint_groups", N_("Fingerprint")),
+        ("active_from", N_("Active from")),
+        ("active_until", N_("Active until")),
+    )
+
+    def display(self, row: RosterMember, key: str) -> str:
+        if key == "role":
+            return role_label(row.role)
+        if key == "active_from":
+            return short_date(row.active_from)
+        if key == "active_until":
+            return short_date(row.active_until) if row.active_until else "–"
+        return str(getattr(row, key))
+
+    def background(self, row: RosterMember, key: str) -> QColor | None:
+        return QColor("#eeeeee") if row.active_until is not None else None
+
+
+def _date_edit(day: dt.date) -> QDateEdit:
+    edit = QDateEdit(QDate(day.year, day.month, day.day))
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("dd-MM-yyyy")
+    return edit
+
+
+def _to_date(edit: QDateEdit) -> dt.date:
+    d = edit.date()
+    return dt.date(d.year(), d.month(), d.day())
+
+
+class CardConfirmDialog(QDialog):
+    """Shows a card's code, role and fingerprint groups; OK only after the comparison."""
+
+    def __init__(self, card: Card, today: dt.date, parent: QWidget | None = None, *,
+                 with_date: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(_("Enrol from a card") if with_date else _("Import a card"))
+        self.card = card
+        form = QFormLayout()
+        form.addRow(_("Code"), QLabel(card.code))
+        form.addRow(_("Role"), QLabel(role_label(card.role)))
+        form.addRow(_("Component"), QLabel(card.component))
+        self.fingerprint = QLabel(card.fingerprint_groups)
+        self.fingerprint.setObjectName("fingerprint")
+        self.fingerprint.setStyleSheet("font-family: monospace; font-size: 15px;")
+        form.addRow(_("Fingerprint"), self.fingerprint)
+        self.active_from = _date_edit(today)
+        if with_date:
+            form.addRow(_("Counts from"), self.active_from)
+        else:
+            self.active_from.hide()
+        intro = QLabel(_("Read the fingerprint groups aloud with the sender, in person or by "
+                         "phone, and compare them word for word. Never compare them by e-mail "
+                         "or chat: whoever changed the card could change that message too."))
+        intro.setWordWrap(True)
+        self.compared = QCheckBox(_("I compared the fingerprint with the sender in person or "
+                                    "by phone, and it matches."))
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setText(_("Enrol") if with_date else _("Store card"))
+        self.ok.setEnabled(False)
+        self.compared.toggled.connect(self.ok.setEnabled)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.compared)
+        layout.addWidget(self.buttons)
+
+    def chosen_active_from(self) -> dt.date:
+        return _to_date(self.active_from)
+
+
+class DateDialog(QDialog):
+    def __init__(self, title: str, text: str, day: dt.date, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.edit = _date_edit(day)
+        label = QLabel(text)
+        label.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(label)
+        layout.addWidget(self.edit)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> dt.date:
+        return _to_date(self.edit)
+
+
+class RosterPanel(QWidget):
+    changed = Signal(object)  # what changed, for AppSignals.data_changed
+
+    def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.register: Register | None = None
+        self.model = RosterModel(self)
+        self.view = table_view(self.model)
+        self.count = QLabel()
+        self.import_button = QPushButton()
+        self.deactivate_button = QPushButton()
+        self.reactivate_button = QPushButton()
+        self.import_button.clicked.connect(self.import_card)
+        self.deactivate_button.clicked.connect(self._deactivate_clicked)
+        self.reactivate_button.clicked.connect(self.reactivate_selected)
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        for b in (self.import_button, self.deactivate_button, self.reactivate_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        self.retranslate_ui()
+
+    def attach(self, register: Register) -> None:
+        self.register = register
+        self.refresh()
+
+    def clear_for_lock(self) -> None:
+        self.register = None
+        self.model.clear()
+        self.count.clear()
+
+    def refresh(self) -> None:
+        if self.register is None:
+            return
+        members = roster_service.list_members(self.register)
+        self.model.set_rows(members)
+        self.view.resizeColumnsToContents()
+        active = sum(1 for m in members if m.active_until is None or m.active_until >= self.today())
+        self.count.setText(_("{active} active, {total} enrolled").format(
+            active=active, total=len(members)))
+
+    def retranslate_ui(self) -> None:
+        self.import_button.setText(_("Import card…"))
+        self.deactivate_button.setText(_("Deactivate…"))
+        self.reactivate_button.setText(_("Reactivate"))
+        self.model.retranslate()
+        self.refresh()
+
+    def _update_buttons(self, *_args: Any) -> None:
+        member = selected_row(self.view)
+        self.deactivate_button.setEnabled(member is not None and member.active_until is None)
+        self.reactivate_button.setEnabled(member is not None and member.active_until is not None)
+
+    # --- enrol -------------------------------------------------------------------------
+    def import_card(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(
+            self, _("Import card"), "", _("Vertrouwd card (*.json);;All files (*)"))
+        if path:
+            self.import_card_file(Path(path))
+
+    def import_card_file(self, path: Path, *, confirm: bool = True) -> RosterMember | None:
+        """Read the card, show its fingerprint for comparison, then enrol it."""
+        if self.register is None:
+            return None
+        try:
+            data = Path(path).read_bytes()
+            card = read_card(data)
+        except OSError:
+            show_error(self, _("The file could not be read."))
+            return None
+        except AppError as exc:
+            show_error(self, exc.message)
+            return None
+        dialog = CardConfirmDialog(card, self.today(), self)
+        self.card_dialog = dialog  # tests fill it in through `confirm=False`
+        if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        return self.enrol(data, dialog.chosen_active_from())
+
+    def enrol(self, data: bytes, active_from: dt.date) -> RosterMember | None:
+        if self.register is None:
+            return None
+        try:
+            member = roster_service.add_card(self.register, data, today=self.today(),
+                                             active_from=active_from)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return None
+        self.changed.emit("roster")
+        self.refresh()
+        return member
+
+    # --- active period -------------------------------------------------------------------
+    def _deactivate_clicked(self) -> None:
+        member = selected_row(self.view)
+        if member is None:
+            return
+        dialog = DateDialog(_("Deactivate"), _("Last day that {code} counts as a sender. From the "
+                                               "next quarter on, no file is expected.").format(
+            code=member.code), self.today(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.deactivate(member.code, dialog.chosen())
+
+    def deactivate(self, code: str, until: dt.date) -> None:
+        if self.register is None:
+            return
+        try:
+            roster_service.deactivate(self.register, code, until=until)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return
+        self.changed.emit("roster")
+        self.refresh()
+
+    def reactivate_selected(self) -> None:
+        member = selected_row(self.view)
+        if member is None or self.register is None:
+            return
+        try:
+            roster_service.reactivate(self.register, member.code)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return
+        self.changed.emit("roster")
+        self.refresh()
