@@ -6,12 +6,14 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app import paths
@@ -29,6 +31,8 @@ from app.ui.wizard import FirstRunWizard
 log = logging.getLogger(__name__)
 
 DEMO_PASSPHRASE = "demo register vol verzonnen gevallen"
+# Benchmarks only: print when the first window is shown, then quit (see benchmarks/run.py).
+BENCH_EXIT_ENV = "VERTROUWD_BENCH_EXIT_ON_SHOWN"
 
 
 class QtTranslations:
@@ -318,6 +322,8 @@ def run_gui(argv: list[str]) -> int:
         demo_passphrase=DEMO_PASSPHRASE if options.demo else None,
     )
     controller.start(register)
+    if os.environ.get(BENCH_EXIT_ENV) == "1":
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
     try:
         return app.exec()
     finally:
@@ -325,6 +331,12 @@ def run_gui(argv: list[str]) -> int:
         if demo_dir is not None:
             with contextlib.suppress(OSError):
                 shutil.rmtree(demo_dir.parent)
+
+
+def _report_shown_and_quit(app: QApplication) -> None:
+    shown = [w.objectName() or type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
+    print(f"VERTROUWD_SHOWN {time.time():.6f} {','.join(shown)}", flush=True)
+    app.quit()
 
 
 __all__ = ["AppController", "AppSignals", "QtTranslations", "run_gui"]
