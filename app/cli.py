@@ -378,3 +378,104 @@ _PARSER_EXTENSIONS.append(_add_export_parsers)
 
 def command_names() -> frozenset[str]:
     return frozenset(_HANDLERS)
+
+
+# --- coordination commands (roster, import, forward, completeness) ------------------------
+# Exit codes of `import`: 0 when every file was imported, already in, or needs a choice;
+# 2 when at least one file was refused (the valid ones ARE imported, and the output says so),
+# so scripts notice refusals. `--dry-run` only reports, and exits the same way.
+
+
+@command("roster-add")
+def cmd_roster_add(ctx: Context) -> int:
+    import datetime as dt
+
+    from app.services import roster
+
+    register = ctx.unlock()
+    try:
+        member = roster.add_card(register, Path(ctx.args.card).read_bytes(), today=dt.date.today())
+    finally:
+        register.close()
+    ctx.say(_("{code} ({component}, {role}) is on the roster; fingerprint {fingerprint}.").format(
+        code=member.code, component=member.component, role=member.role,
+        fingerprint=member.fingerprint_groups))
+    return EXIT_OK
+
+
+@command("import")
+def cmd_import(ctx: Context) -> int:
+    import datetime as dt
+
+    from app.services.importing import ImportStatus, apply_import, plan_import
+
+    register = ctx.unlock()
+    try:
+        plan = plan_import(register, [Path(p) for p in ctx.args.files], dt.date.today())
+        for item in plan.items:
+            ctx.say(f"{item.status.value:17} {item.path.name}: {item.reason}")
+        if ctx.args.dry_run:
+            ctx.say(_("Dry run: nothing was imported."))
+        else:
+            receipts = Path(ctx.args.receipts) if ctx.args.receipts else None
+            result = apply_import(register, plan, receipts_dir=receipts)
+            ctx.say(_("Imported {added} new and {replaced} replacing files; {already} were "
+                      "already in; {refused} refused.").format(
+                added=result.added, replaced=result.replaced, already=result.already,
+                refused=result.refused))
+    finally:
+        register.close()
+    return EXIT_USER if plan.count(ImportStatus.REFUSED) else EXIT_OK
+
+
+@command("forward")
+def cmd_forward(ctx: Context) -> int:
+    from app.services.forwarding import forward
+
+    register = ctx.unlock()
+    try:
+        result = forward(register, ctx.args.quarter, Path(ctx.args.out))
+    finally:
+        register.close()
+    ctx.say(_("Summary for {quarter} (revision {revision}) written to {path}.").format(
+        quarter=result.quarter, revision=result.revision, path=result.path))
+    if result.unsealed_warning:
+        ctx.say(_("Warning: no recipient card is known, so the file is signed but not "
+                  "encrypted."))
+    return EXIT_OK
+
+
+@command("completeness")
+def cmd_completeness(ctx: Context) -> int:
+    from app.services.merging import completeness
+
+    register = ctx.unlock()
+    try:
+        grid = completeness(register, [ctx.args.quarter])
+    finally:
+        register.close()
+    counts = grid.counts[ctx.args.quarter]
+    ctx.say(_("{quarter}: expected {expected}, received {received} (nil {nil}), missing "
+              "{missing}, late {late}.").format(
+        quarter=counts.quarter, expected=counts.expected, received=counts.received,
+        nil=counts.nil, missing=counts.missing, late=counts.late))
+    for sender in grid.senders:
+        ctx.say(f"{sender:16} {' '.join(grid.cell(sender, ctx.args.quarter).labels)}")
+    return EXIT_OK
+
+
+def _coordination_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("roster-add", help=_("enrol a sender from their enrolment card"))
+    p.add_argument("card", metavar="CARD")
+    p = sub.add_parser("import", help=_("import quarterly files (files or folders)"))
+    p.add_argument("files", metavar="FILE_OR_DIR", nargs="+")
+    p.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
+    p.add_argument("--receipts", metavar="DIR", help=_("write receipts into this folder"))
+    p = sub.add_parser("forward", help=_("write the merged summary of a quarter"))
+    p.add_argument("--quarter", required=True, metavar="YYYY-Qn")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p = sub.add_parser("completeness", help=_("who reported for a quarter"))
+    p.add_argument("--quarter", required=True, metavar="YYYY-Qn")
+
+
+_PARSER_EXTENSIONS.append(_coordination_parsers)

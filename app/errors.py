@@ -395,3 +395,87 @@ class DisclosureParameterError(ValidationError, ValueError):
     """A report table or disclosure rule that cannot be used (for example k below 3)."""
 
     default_message = N_("The disclosure rule or report table is not valid.")
+
+
+# --- coordination: roster, import of quarterly files, forwarding -------------------------
+
+
+class SubmissionConflict(InvalidImportFile):
+    default_message = N_(
+        "A different file with the same submission number and revision {revision} was "
+        "already imported ({sender}, {quarter}). Two files cannot both be that revision, so "
+        "this one was refused. Ask the sender for a new revision. Nothing was imported."
+    )
+
+
+class LevelNotAccepted(InvalidImportFile):
+    default_message = N_(
+        "A file at level {level} cannot be imported here; this register accepts files at "
+        "level {accepted}. Nothing was imported."
+    )
+
+
+class SenderCodeMismatch(InvalidImportFile):
+    default_message = N_(
+        "The file names sender {code}, but its key {fingerprint} is enrolled as {enrolled}. "
+        "Nothing was imported."
+    )
+
+
+class SenderNotCoordinator(InvalidImportFile):
+    default_message = N_(
+        "Merged files are accepted only from enrolled coordinators; {code} is enrolled with "
+        "the role {role}. Nothing was imported."
+    )
+
+
+class SenderDeactivated(InvalidImportFile):
+    default_message = N_(
+        "The sender {code} was taken off the roster on {date}, before the quarter {quarter} "
+        "began. Nothing was imported."
+    )
+
+
+class FileUnreadable(InvalidImportFile):
+    default_message = N_("The file cannot be read from the disk. Nothing was imported.")
+
+
+class NotCoordination(AppError):
+    default_message = N_(
+        "This register has no coordination role, so it cannot enrol senders or import "
+        "quarterly files."
+    )
+
+
+class RosterError(AppError):
+    default_message = N_("The roster was not changed.")
+
+
+CARD_OTHER_COMPONENT = N_(
+    "The card belongs to component {found}; this register enrols only component {expected}. "
+    "The roster was not changed."
+)
+CARD_NOT_COORDINATOR = N_(
+    "At the central level only coordinators' cards can be enrolled; this card has the role "
+    "{role}. The roster was not changed."
+)
+CARD_CODE_TAKEN = N_("{code} is already on the roster. The roster was not changed.")
+CARD_KEY_TAKEN = N_(
+    "The key {fingerprint} is already on the roster as {code}. The roster was not changed."
+)
+CARD_IS_OWN = N_("This is the card of this register itself. The roster was not changed.")
+ROSTER_UNKNOWN_CODE = N_("{code} is not on the roster.")
+
+
+class ForwardError(AppError):
+    default_message = N_("The summary was not written.")
+
+
+FORWARD_NOTHING = N_(
+    "There is nothing to forward for {quarter}: no quarterly files were imported for it. "
+    "The summary was not written."
+)
+FORWARD_MIXED_CODELISTS = N_(
+    "The files of {quarter} use different topic-list versions ({versions}), so they cannot be "
+    "added up into one summary. The summary was not written."
+)

@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -197,3 +198,65 @@ class ExportRecord(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     received_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     receipt_by: Mapped[str | None] = mapped_column(String(32))
+
+
+# --- coordination: who is enrolled, what arrived, and where merged figures came from ------
+
+
+class RosterEntry(Base):
+    """A sender enrolled by this coordinator (or, centrally, a coordinator) from their card."""
+
+    __tablename__ = "roster_entry"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    component: Mapped[str] = mapped_column(String(16))
+    role: Mapped[str] = mapped_column(String(16))  # vp | coordinator | central (from the card)
+    signing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    sealing_public_key: Mapped[bytes] = mapped_column(LargeBinary)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    active_from: Mapped[dt.date] = mapped_column(Date)
+    active_until: Mapped[dt.date | None] = mapped_column(Date)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Submission(Base):
+    """One imported quarterly file (every revision is kept; the history is never rewritten)."""
+
+    __tablename__ = "submission"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)  # of the signed file
+    level: Mapped[str] = mapped_column(String(12))
+    sender_code: Mapped[str] = mapped_column(String(32))
+    sender_fingerprint: Mapped[str] = mapped_column(String(64))
+    component: Mapped[str] = mapped_column(String(16))
+    quarter: Mapped[str] = mapped_column(String(7))
+    codelist_version: Mapped[str] = mapped_column(String(16))
+    nil_return: Mapped[bool] = mapped_column(default=False)
+    payload: Mapped[str] = mapped_column(Text)  # canonical JSON of the payload: aggregates only
+    imported_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("submission.id"))
+    excluded: Mapped[bool] = mapped_column(default=False)  # not used: overlaps a chosen file
+    file_name: Mapped[str] = mapped_column(String(255))
+
+    __table_args__ = (
+        UniqueConstraint("submission_id", "revision", name="submission_revision"),
+        Index("ix_submission_stream", "quarter", "level", "sender_code"),
+    )
+
+
+class SubmissionSource(Base):
+    """A VP report contained in a submission (a VP file lists itself): provenance, no overlap."""
+
+    __tablename__ = "submission_source"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(
+        ForeignKey("submission.id", ondelete="CASCADE"), index=True
+    )
+    source_submission_id: Mapped[str] = mapped_column(String(36))
+    revision: Mapped[int] = mapped_column(Integer)
+    sender_code: Mapped[str] = mapped_column(String(32))
+    component: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(7))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)

@@ -138,6 +138,64 @@ CREATE INDEX ix_export_record_quarter ON export_record (quarter);
 """
 
 
+# Step 3 (coordination). Kept as a SQL constant plus a step function so that, if another
+# branch appends its own step first, renumbering at merge time is a one-line change.
+V4_COORDINATION = """
+CREATE TABLE roster_entry (
+	id INTEGER NOT NULL, 
+	code VARCHAR(32) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	role VARCHAR(16) NOT NULL, 
+	signing_public_key BLOB NOT NULL, 
+	sealing_public_key BLOB NOT NULL, 
+	fingerprint VARCHAR(64) NOT NULL, 
+	active_from DATE NOT NULL, 
+	active_until DATE, 
+	enrolled_at DATETIME NOT NULL, 
+	PRIMARY KEY (id), 
+	UNIQUE (code), 
+	UNIQUE (fingerprint)
+);
+CREATE TABLE submission (
+	id INTEGER NOT NULL, 
+	submission_id VARCHAR(36) NOT NULL, 
+	revision INTEGER NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	level VARCHAR(12) NOT NULL, 
+	sender_code VARCHAR(32) NOT NULL, 
+	sender_fingerprint VARCHAR(64) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	quarter VARCHAR(7) NOT NULL, 
+	codelist_version VARCHAR(16) NOT NULL, 
+	nil_return BOOLEAN NOT NULL, 
+	payload TEXT NOT NULL, 
+	imported_at DATETIME NOT NULL, 
+	superseded_by_id INTEGER, 
+	excluded BOOLEAN NOT NULL, 
+	file_name VARCHAR(255) NOT NULL, 
+	PRIMARY KEY (id), 
+	CONSTRAINT submission_revision UNIQUE (submission_id, revision), 
+	UNIQUE (sha256), 
+	FOREIGN KEY(superseded_by_id) REFERENCES submission (id)
+);
+CREATE INDEX ix_submission_stream ON submission (quarter, level, sender_code);
+CREATE TABLE submission_source (
+	id INTEGER NOT NULL, 
+	submission_id INTEGER NOT NULL, 
+	source_submission_id VARCHAR(36) NOT NULL, 
+	revision INTEGER NOT NULL, 
+	sender_code VARCHAR(32) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	period VARCHAR(7) NOT NULL, 
+	sha256 VARCHAR(64) NOT NULL, 
+	PRIMARY KEY (id), 
+	FOREIGN KEY(submission_id) REFERENCES submission (id) ON DELETE CASCADE
+);
+CREATE INDEX ix_submission_source_sha256 ON submission_source (sha256);
+CREATE INDEX ix_submission_source_submission_id ON submission_source (submission_id);
+"""
+
+
 def _run_script(conn: Any, script: str) -> None:
     for statement in script.split(";\n"):
         if statement.strip():
@@ -169,8 +227,13 @@ def _step_3(conn: Any) -> None:
     _run_script(conn, V3_INDEXES)
 
 
+def _step_coordination(conn: Any) -> None:
+    """Roster of enrolled senders, imported submissions and their VP-level provenance."""
+    _run_script(conn, V4_COORDINATION)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
-STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3]
+STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination]
 LATEST_VERSION = len(STEPS)
 
 

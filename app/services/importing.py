@@ -1,0 +1,548 @@
+"""Import quarterly files into a coordination register: a dry run first, then one transaction.
+
+``plan_import`` reads and verifies every file and says, per file, what importing it would do
+(new, replaces revision n, already imported, older revision, overlap conflict, refused and
+why). It never writes. ``apply_import`` carries out a plan in one transaction: all of it or
+nothing; a plan whose files were all refused writes nothing at all.
+
+How files relate (see also ``app.services.merging``):
+- a *stream* is (level, sender code, quarter); the highest revision of a stream is current,
+  earlier revisions stay in the history with ``superseded_by`` set;
+- every submission lists the VP reports it contains (a VP file lists itself) in
+  ``SubmissionSource``; a merged file whose VP reports overlap with another current merged
+  file is an overlap conflict, and only the coordinator's choice counts (the other is kept
+  with ``excluded``); a VP file that also arrived inside a merged file counts once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, insert, select, update
+
+from app.atomic import atomic_write_bytes
+from app.errors import (
+    AppError,
+    FileTooLarge,
+    FileUnreadable,
+    ForeignComponent,
+    InvalidImportFile,
+    LevelNotAccepted,
+    SenderCodeMismatch,
+    SenderDeactivated,
+    SenderNotCoordinator,
+    SubmissionConflict,
+)
+from app.export.canonical import MAX_FILE_BYTES, canonical_bytes
+from app.export.interchange import SourceRef, VerifiedFile, read_file, require_enrolled
+from app.export.receipts import write_receipt
+from app.i18n import N_, _
+from app.models.entities import RosterEntry, Submission, SubmissionSource, utcnow
+from app.services.periods import Quarter
+from app.services.roster import coordination_profile, is_central
+from app.services.vault import Register
+
+Stream = tuple[str, str, str]  # level, sender code, quarter
+
+STALE_PLAN = N_(
+    "The register changed after the dry run. Run the dry run again; nothing was imported."
+)
+CONFLICT_UNRESOLVED = N_(
+    "Two files chosen to count contain the same VP reports. Choose one of them; nothing was "
+    "imported."
+)
+
+
+class ImportStatus(enum.StrEnum):
+    NEW = "new"
+    REPLACES = "replaces"  # a higher revision of a stream already in
+    OLDER = "older"  # a lower revision than the one already in: kept in the history only
+    ALREADY_IMPORTED = "already_imported"  # the same signed file: a no-op
+    OVERLAP = "overlap"  # a merged file sharing VP reports with another merged file
+    REFUSED = "refused"
+
+
+class OverlapChoice(enum.StrEnum):
+    USE_THIS = "use_this"  # this file counts; the files it overlaps stop counting (kept)
+    KEEP_OTHERS = "keep_others"  # import it into the history, but it does not count (default)
+    SKIP = "skip"  # do not import it at all
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Another merged file containing some of the same VP reports."""
+
+    other_sender: str
+    other_sha256: str
+    other_in_register: bool  # False: the other file is in the same batch
+    senders: tuple[str, ...]  # the VP codes whose reports are in both
+    quarter: str
+
+
+@dataclass
+class PlanItem:
+    path: Path
+    status: ImportStatus
+    reason: str  # one sentence in the user's language
+    verified: VerifiedFile | None = None
+    replaces_revision: int | None = None
+    overlaps: tuple[Overlap, ...] = ()
+    existing_id: int | None = None  # ALREADY_IMPORTED from the register: its row
+
+    @property
+    def key(self) -> str | None:
+        """The file's identity (sha256 of the signed file); the key of ``choices``."""
+        return self.verified.sha256 if self.verified else None
+
+    @property
+    def will_be_stored(self) -> bool:
+        return self.status in (
+            ImportStatus.NEW, ImportStatus.REPLACES, ImportStatus.OLDER, ImportStatus.OVERLAP
+        )
+
+
+@dataclass
+class ImportPlan:
+    items: list[PlanItem]
+    today: dt.date
+    state_token: tuple[int, int]  # (row count, max id) of submissions when planned
+    cancelled: bool = False
+
+    def count(self, status: ImportStatus) -> int:
+        return sum(1 for i in self.items if i.status == status)
+
+    @property
+    def refused(self) -> list[PlanItem]:
+        return [i for i in self.items if i.status == ImportStatus.REFUSED]
+
+    @property
+    def conflicts(self) -> list[PlanItem]:
+        return [i for i in self.items if i.status == ImportStatus.OVERLAP]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    added: int  # NEW and OLDER rows stored
+    replaced: int  # REPLACES rows stored
+    overlaps_used: int  # overlap files chosen to count
+    overlaps_kept_aside: int  # overlap files stored but not counting
+    skipped: int  # overlap files not imported by choice
+    already: int
+    refused: int
+    receipts: tuple[Path, ...] = ()
+    changed_quarters: tuple[str, ...] = ()
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass
+class CancelFlag:
+    """Set by the UI thread; the dry run stops between files (nothing has been written)."""
+
+    cancelled: bool = False
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+def expand_paths(paths: Iterable[Path]) -> list[Path]:
+    """Folders become their ``*.json`` files (not recursive, hidden files skipped)."""
+    found: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            found += sorted(
+                p for p in path.iterdir()
+                if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file()
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _read(path: Path, sealing_private_key: bytes, today: dt.date) -> VerifiedFile:
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:  # the size gate, before reading anything
+            raise FileTooLarge(limit=MAX_FILE_BYTES)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FileUnreadable() from exc
+    return read_file(data, sealing_private_key, today=today)
+
+
+# --- the register's state, loaded once per plan -------------------------------------------
+
+
+@dataclass
+class _Known:
+    """A submission already in the register or earlier in the batch."""
+
+    sha256: str
+    submission_id: str
+    revision: int
+    stream: Stream
+    imported_at: dt.datetime | None
+    row_id: int | None  # None: in the batch
+
+
+@dataclass
+class _State:
+    roster: dict[bytes, RosterEntry]
+    by_sha: dict[str, _Known] = field(default_factory=dict)
+    by_id_revision: dict[tuple[str, int], _Known] = field(default_factory=dict)
+    by_stream_revision: dict[tuple[Stream, int], _Known] = field(default_factory=dict)
+    current: dict[Stream, _Known] = field(default_factory=dict)
+    # quarter -> VP code -> the current, counting merged files containing that VP's report
+    cover: dict[str, dict[str, dict[str, tuple[str, bool, Stream]]]] = field(default_factory=dict)
+
+    def remember(self, known: _Known) -> None:
+        self.by_sha[known.sha256] = known
+        self.by_id_revision[(known.submission_id, known.revision)] = known
+        self.by_stream_revision[(known.stream, known.revision)] = known
+        now = self.current.get(known.stream)
+        if now is None or known.revision > now.revision:
+            self.current[known.stream] = known
+
+    def add_cover(self, quarter: str, vp_codes: Iterable[str], sha: str, sender: str,
+                  in_register: bool, stream: Stream) -> None:
+        by_vp = self.cover.setdefault(quarter, {})
+        for code in vp_codes:
+            by_vp.setdefault(code, {})[sha] = (sender, in_register, stream)
+
+    def drop_stream_cover(self, quarter: str, stream: Stream) -> None:
+        for holders in self.cover.get(quarter, {}).values():
+            for sha in [s for s, (_, _, st) in holders.items() if st == stream]:
+                del holders[sha]
+
+
+def _state_token(register: Register) -> tuple[int, int]:
+    with register.session() as s:
+        row = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
+        return int(row[0] or 0), int(row[1] or 0)
+
+
+def _load_state(register: Register) -> _State:
+    with register.session() as s:
+        roster = {e.signing_public_key: e for e in s.scalars(select(RosterEntry))}
+        for e in roster.values():
+            s.expunge(e)
+        state = _State(roster=roster)
+        rows = s.execute(
+            select(Submission.id, Submission.sha256, Submission.submission_id,
+                   Submission.revision, Submission.level, Submission.sender_code,
+                   Submission.quarter, Submission.imported_at, Submission.superseded_by_id,
+                   Submission.excluded)
+        ).all()
+        counting_merged: dict[int, tuple[str, str, Stream]] = {}
+        for r in rows:
+            stream = (r.level, r.sender_code, r.quarter)
+            state.remember(_Known(r.sha256, r.submission_id, r.revision, stream,
+                                  r.imported_at, r.id))
+            if r.level != "vp" and r.superseded_by_id is None and not r.excluded:
+                counting_merged[r.id] = (r.sha256, r.sender_code, stream)
+        if counting_merged:
+            sources = s.execute(
+                select(SubmissionSource.submission_id, SubmissionSource.sender_code,
+                       SubmissionSource.period)
+                .join(Submission, Submission.id == SubmissionSource.submission_id)
+                .where(Submission.level != "vp", Submission.superseded_by_id.is_(None),
+                       Submission.excluded.is_(False))
+            ).all()
+            for src in sources:
+                sha, sender, stream = counting_merged[src.submission_id]
+                state.add_cover(src.period, [src.sender_code], sha, sender, True, stream)
+    return state
+
+
+# --- the dry run --------------------------------------------------------------------------
+
+
+def _check_sender(verified: VerifiedFile, state: _State, component: str, central: bool) -> None:
+    entry = state.roster.get(verified.signer_public_key)
+    if entry is None:
+        require_enrolled(verified, ())  # raises SignerNotEnrolled naming the fingerprint
+        return
+    quarter = Quarter.parse(verified.quarter)
+    if entry.active_until is not None and entry.active_until < quarter.start:
+        raise SenderDeactivated(code=entry.code, date=entry.active_until.isoformat(),
+                                quarter=verified.quarter)
+    sender = verified.sender
+    if sender.code != entry.code:
+        raise SenderCodeMismatch(code=sender.code, fingerprint=verified.signer_fingerprint,
+                                 enrolled=entry.code)
+    accepted = ("component",) if central else ("vp", "component")
+    if verified.level not in accepted:
+        raise LevelNotAccepted(level=verified.level, accepted=", ".join(accepted))
+    if verified.level == "component" and entry.role != "coordinator":
+        raise SenderNotCoordinator(code=entry.code, role=entry.role)
+    expected = entry.component if central else component
+    if sender.component != expected:
+        raise ForeignComponent(found=sender.component, expected=expected)
+
+
+def _vp_codes(verified: VerifiedFile) -> list[str]:
+    if verified.level == "vp":
+        return [verified.sender.code]
+    return [s["sender_code"] for s in verified.payload["sources"]]
+
+
+def _classify(item: PlanItem, state: _State, component: str, central: bool) -> None:
+    verified = item.verified
+    assert verified is not None
+    stream: Stream = (verified.level, verified.sender.code, verified.quarter)
+    same = state.by_sha.get(verified.sha256)
+    if same is not None:
+        item.status = ImportStatus.ALREADY_IMPORTED
+        item.existing_id = same.row_id
+        if same.imported_at is not None:
+            item.reason = _("Already imported on {date}; nothing changes.").format(
+                date=same.imported_at.date().isoformat())
+        else:
+            item.reason = _("This file appears twice in the selection; it is imported once.")
+        return
+    try:
+        _check_sender(verified, state, component, central)
+        clash = state.by_id_revision.get((verified.submission_id, verified.revision)) or \
+            state.by_stream_revision.get((stream, verified.revision))
+        if clash is not None:
+            raise SubmissionConflict(revision=verified.revision, sender=verified.sender.code,
+                                     quarter=verified.quarter)
+    except InvalidImportFile as exc:
+        item.status, item.reason = ImportStatus.REFUSED, exc.message
+        return
+    now = state.current.get(stream)
+    known = _Known(verified.sha256, verified.submission_id, verified.revision, stream, None, None)
+    if now is not None and now.revision > verified.revision:
+        item.status = ImportStatus.OLDER
+        item.reason = _("Revision {revision} is older than revision {current}, which is already "
+                        "in; it is kept in the history only.").format(
+            revision=verified.revision, current=now.revision)
+        state.remember(known)
+        return
+    if now is not None:
+        item.status, item.replaces_revision = ImportStatus.REPLACES, now.revision
+        item.reason = _("Replaces revision {revision}.").format(revision=now.revision)
+    else:
+        item.status, item.reason = ImportStatus.NEW, _("New.")
+    state.remember(known)
+    if verified.level == "vp":
+        return
+    state.drop_stream_cover(verified.quarter, stream)
+    overlaps: dict[str, Overlap] = {}
+    shared: dict[str, list[str]] = {}
+    holders_by_vp = state.cover.get(verified.quarter, {})
+    for code in _vp_codes(verified):
+        for sha, (sender, in_register, _stream) in holders_by_vp.get(code, {}).items():
+            shared.setdefault(sha, []).append(code)
+            overlaps[sha] = Overlap(sender, sha, in_register, (), verified.quarter)
+    state.add_cover(verified.quarter, _vp_codes(verified), verified.sha256,
+                    verified.sender.code, False, stream)
+    if overlaps:
+        item.overlaps = tuple(
+            Overlap(o.other_sender, o.other_sha256, o.other_in_register,
+                    tuple(sorted(shared[sha])), o.quarter)
+            for sha, o in sorted(overlaps.items())
+        )
+        item.status = ImportStatus.OVERLAP
+        item.reason = _("Overlaps with the merged file of {others}: the reports of {senders} for "
+                        "{quarter} are in both. Choose which one counts.").format(
+            others=", ".join(sorted({o.other_sender for o in item.overlaps})),
+            senders=", ".join(sorted({c for o in item.overlaps for c in o.senders})),
+            quarter=verified.quarter)
+
+
+def plan_import(
+    register: Register,
+    paths: Sequence[Path],
+    today: dt.date,
+    *,
+    on_progress: ProgressCallback | None = None,
+    cancel: CancelFlag | None = None,
+) -> ImportPlan:
+    """Dry run: read, verify and classify every file. Writes nothing."""
+    profile = coordination_profile(register)
+    central = is_central(profile)
+    token = _state_token(register)
+    state = _load_state(register)
+    files = expand_paths(paths)
+    items: list[PlanItem] = []
+    for done, path in enumerate(files, start=1):
+        if cancel is not None and cancel.cancelled:
+            return ImportPlan(items, today, token, cancelled=True)
+        try:
+            verified = _read(path, profile.sealing_private_key, today)
+            items.append(PlanItem(path, ImportStatus.NEW, "", verified))
+        except InvalidImportFile as exc:
+            items.append(PlanItem(path, ImportStatus.REFUSED, exc.message))
+        if on_progress is not None:
+            on_progress(done, len(files))
+    # Lower revisions first, so revision 2 in the same batch replaces revision 1.
+    order = sorted((i for i in items if i.verified), key=lambda i: i.verified.revision)  # type: ignore[union-attr]
+    for item in order:
+        _classify(item, state, profile.component, central)
+    return ImportPlan(items, today, token)
+
+
+# --- applying a plan ----------------------------------------------------------------------
+
+
+def _row(item: PlanItem, now: dt.datetime, excluded: bool) -> dict[str, object]:
+    v = item.verified
+    assert v is not None
+    return {
+        "submission_id": v.submission_id, "revision": v.revision, "sha256": v.sha256,
+        "level": v.level, "sender_code": v.sender.code,
+        "sender_fingerprint": v.signer_fingerprint, "component": v.sender.component,
+        "quarter": v.quarter, "codelist_version": v.payload["codelist"]["version"],
+        "nil_return": v.nil_return,
+        "payload": canonical_bytes(v.payload).decode("utf-8"),
+        "imported_at": now, "superseded_by_id": None, "excluded": excluded,
+        "file_name": item.path.name[:255],
+    }
+
+
+def _sources(verified: VerifiedFile) -> list[SourceRef]:
+    if verified.level == "vp":
+        return [verified.source_ref()]
+    return [SourceRef.from_dict(s) for s in verified.payload["sources"]]
+
+
+def _choose(plan: ImportPlan, choices: Mapping[str, OverlapChoice]) -> dict[str, OverlapChoice]:
+    chosen = {i.key: OverlapChoice(choices.get(i.key or "", OverlapChoice.KEEP_OTHERS))
+              for i in plan.conflicts}
+    using = {k for k, c in chosen.items() if c == OverlapChoice.USE_THIS}
+    for item in plan.conflicts:
+        if item.key in using and any(o.other_sha256 in using for o in item.overlaps):
+            raise AppError(CONFLICT_UNRESOLVED)
+    return chosen  # type: ignore[return-value]
+
+
+def apply_import(
+    register: Register,
+    plan: ImportPlan,
+    choices: Mapping[str, OverlapChoice] | None = None,
+    *,
+    receipts_dir: Path | None = None,
+    now: dt.datetime | None = None,
+) -> ImportResult:
+    """Carry out a dry run in one transaction; then write receipts (atomically) if asked.
+
+    ``choices`` maps the key (sha256) of an OVERLAP item to what to do with it; without a
+    choice the file is kept in the history but does not count (nothing is double counted).
+    Receipts are written after the commit, for every file now in the register from this plan
+    (already imported ones included: the same receipt again, byte for byte).
+    """
+    if plan.cancelled:
+        return ImportResult(0, 0, 0, 0, 0, 0, len(plan.refused))
+    chosen = _choose(plan, choices or {})
+    stored = [
+        i for i in plan.items
+        if i.will_be_stored and chosen.get(i.key or "") != OverlapChoice.SKIP
+    ]
+    moment = now or utcnow()
+    ids: dict[str, int] = {}
+    if stored:
+        with register.session() as s:
+            count, top = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
+            if (int(count or 0), int(top or 0)) != plan.state_token:
+                raise AppError(STALE_PLAN)
+            excluded = {i.key for i in stored if chosen.get(i.key or "") == OverlapChoice.KEEP_OTHERS}
+            rows = [_row(i, moment, i.key in excluded) for i in stored]
+            for row in s.execute(insert(Submission).returning(Submission.id, Submission.sha256),
+                                 rows):
+                ids[row.sha256] = row.id
+            source_rows = [
+                {"submission_id": ids[i.key or ""], "source_submission_id": ref.submission_id,
+                 "revision": ref.revision, "sender_code": ref.sender_code,
+                 "component": ref.component, "period": ref.period, "sha256": ref.sha256}
+                for i in stored for ref in _sources(i.verified)  # type: ignore[arg-type]
+            ]
+            s.execute(insert(SubmissionSource), source_rows)
+            _exclude_overlapped(s, plan, chosen, ids)
+            _relink_streams(s, {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
+                                for i in stored})
+    receipts = _write_receipts(register, plan, ids, receipts_dir) if receipts_dir else ()
+    return ImportResult(
+        added=sum(1 for i in stored if i.status in (ImportStatus.NEW, ImportStatus.OLDER)),
+        replaced=sum(1 for i in stored if i.status == ImportStatus.REPLACES),
+        overlaps_used=sum(1 for c in chosen.values() if c == OverlapChoice.USE_THIS),
+        overlaps_kept_aside=sum(1 for c in chosen.values() if c == OverlapChoice.KEEP_OTHERS),
+        skipped=sum(1 for c in chosen.values() if c == OverlapChoice.SKIP),
+        already=plan.count(ImportStatus.ALREADY_IMPORTED),
+        refused=len(plan.refused),
+        receipts=tuple(receipts),
+        changed_quarters=tuple(sorted({i.verified.quarter for i in stored if i.verified})),
+    )
+
+
+def _exclude_overlapped(s: object, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],
+                        ids: Mapping[str, int]) -> None:
+    """A file chosen to count puts the files it overlaps aside (kept, not counted)."""
+    aside: set[str] = set()
+    for item in plan.conflicts:
+        if chosen.get(item.key or "") == OverlapChoice.USE_THIS:
+            aside |= {o.other_sha256 for o in item.overlaps}
+    if aside:
+        s.execute(update(Submission).where(Submission.sha256.in_(aside))  # type: ignore[attr-defined]
+                  .values(excluded=True))
+
+
+def _relink_streams(s: object, streams: set[Stream]) -> None:
+    """In each touched stream the highest revision is current; the others point to it."""
+    quarters = {q for _, _, q in streams}
+    rows = s.execute(  # type: ignore[attr-defined]
+        select(Submission.id, Submission.level, Submission.sender_code, Submission.quarter,
+               Submission.revision, Submission.superseded_by_id)
+        .where(Submission.quarter.in_(quarters))
+    ).all()
+    by_stream: dict[Stream, list[tuple[int, int, int | None]]] = {}
+    for r in rows:
+        stream = (r.level, r.sender_code, r.quarter)
+        if stream in streams:
+            by_stream.setdefault(stream, []).append((r.revision, r.id, r.superseded_by_id))
+    changes: list[dict[str, object]] = []
+    for members in by_stream.values():
+        members.sort()
+        top = members[-1][1]
+        for _rev, row_id, old in members:
+            target = None if row_id == top else top
+            if old != target:
+                changes.append({"id": row_id, "superseded_by_id": target})
+    if changes:
+        s.execute(update(Submission), changes)  # type: ignore[attr-defined]
+
+
+def receipt_name(verified: VerifiedFile) -> str:
+    return (f"ontvangstbewijs-{verified.sender.code}-{verified.quarter}-r{verified.revision}-"
+            f"{verified.sha256[:8]}.json")
+
+
+def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int],
+                    folder: Path) -> list[Path]:
+    profile = coordination_profile(register)
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = [i for i in plan.items
+              if i.verified and (i.key in ids or i.existing_id is not None)]
+    existing_ids = {i.existing_id for i in wanted if i.existing_id is not None}
+    with register.session() as s:
+        stamps = dict(s.execute(
+            select(Submission.id, Submission.imported_at)
+            .where(Submission.id.in_(set(ids.values()) | existing_ids))
+        ).all())
+    written: list[Path] = []
+    for item in wanted:
+        v = item.verified
+        assert v is not None
+        row_id = ids.get(v.sha256, item.existing_id)
+        received_at = stamps[row_id].replace(tzinfo=dt.timezone.utc)
+        data = write_receipt(v, receiver_code=profile.code, received_at=received_at,
+                             signing_private_key=profile.signing_private_key)
+        path = folder / receipt_name(v)
+        atomic_write_bytes(path, data)
+        written.append(path)
+    return written

@@ -1,0 +1,146 @@
+"""The roster: who is enrolled to send this register quarterly files, and when they count.
+
+A coordinator enrols the VPs (and ACVPs) of its own component from their enrolment cards;
+the central register enrols the coordinators of every component. The roster also says who is
+*expected* to report for a quarter: everyone active on at least one day of it.
+
+Acceptance of a file is looser than expectation: a signer is accepted for a quarter unless
+they were taken off the roster before the quarter began (a VP who leaves may still send the
+last quarter late; a VP enrolled today may still send last quarter's file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.errors import (
+    CARD_CODE_TAKEN,
+    CARD_IS_OWN,
+    CARD_KEY_TAKEN,
+    CARD_NOT_COORDINATOR,
+    CARD_OTHER_COMPONENT,
+    ROSTER_UNKNOWN_CODE,
+    NotCoordination,
+    RosterError,
+)
+from app.export import crypto
+from app.export.cards import Card, read_card
+from app.export.interchange import CENTRAL_COMPONENT
+from app.models.entities import Profile, RosterEntry
+from app.services.periods import Quarter
+from app.services.vault import Register
+
+
+@dataclass(frozen=True)
+class RosterMember:
+    code: str
+    component: str
+    role: str
+    fingerprint: str
+    fingerprint_groups: str
+    active_from: dt.date
+    active_until: dt.date | None
+
+    def active_during(self, quarter: Quarter) -> bool:
+        return self.active_from <= quarter.end and (
+            self.active_until is None or self.active_until >= quarter.start
+        )
+
+
+def is_central(profile: Profile) -> bool:
+    return profile.component == CENTRAL_COMPONENT or "central" in profile.role_list
+
+
+def coordination_profile(register: Register) -> Profile:
+    """The profile, if this register coordinates (component or central level)."""
+    profile = register.profile()
+    if profile is None or not ({"coordinator", "central"} & set(profile.role_list)):
+        raise NotCoordination()
+    return profile
+
+
+def _member(entry: RosterEntry) -> RosterMember:
+    return RosterMember(
+        code=entry.code,
+        component=entry.component,
+        role=entry.role,
+        fingerprint=entry.fingerprint,
+        fingerprint_groups=crypto.fingerprint_groups(entry.signing_public_key),
+        active_from=entry.active_from,
+        active_until=entry.active_until,
+    )
+
+
+def check_card(profile: Profile, card: Card) -> None:
+    """Refuse a card this register may not enrol (component level vs central level)."""
+    if card.signing_public_key == profile.signing_public_key:
+        raise RosterError(CARD_IS_OWN)
+    if is_central(profile):
+        if card.role != "coordinator":
+            raise RosterError(CARD_NOT_COORDINATOR, role=card.role)
+    elif card.component != profile.component:
+        raise RosterError(CARD_OTHER_COMPONENT, found=card.component, expected=profile.component)
+
+
+def add_card(
+    register: Register, data: bytes, *, today: dt.date, active_from: dt.date | None = None
+) -> RosterMember:
+    """Enrol the sender of a card (after its fingerprint was checked in person or by phone)."""
+    profile = coordination_profile(register)
+    card = read_card(data)  # InvalidImportFile with its own sentence when damaged
+    check_card(profile, card)
+    with register.session() as s:
+        same_key = s.scalars(
+            select(RosterEntry).where(RosterEntry.fingerprint == card.fingerprint)
+        ).first()
+        if same_key is not None:
+            raise RosterError(CARD_KEY_TAKEN, fingerprint=card.fingerprint_groups,
+                              code=same_key.code)
+        if s.scalars(select(RosterEntry).where(RosterEntry.code == card.code)).first():
+            raise RosterError(CARD_CODE_TAKEN, code=card.code)
+        entry = RosterEntry(
+            code=card.code,
+            component=card.component,
+            role=card.role,
+            signing_public_key=card.signing_public_key,
+            sealing_public_key=card.sealing_public_key,
+            fingerprint=card.fingerprint,
+            active_from=active_from or today,
+            active_until=None,
+        )
+        s.add(entry)
+        s.flush()
+        return _member(entry)
+
+
+def list_members(register: Register) -> list[RosterMember]:
+    with register.session() as s:
+        entries = s.scalars(select(RosterEntry).order_by(RosterEntry.component, RosterEntry.code))
+        return [_member(e) for e in entries]
+
+
+def expected_for(members: list[RosterMember], quarter: Quarter, *, central: bool) -> list[RosterMember]:
+    """Who owes a file for the quarter: VPs at component level, coordinators centrally."""
+    role = "coordinator" if central else "vp"
+    return [m for m in members if m.role == role and m.active_during(quarter)]
+
+
+def _set_until(register: Register, code: str, until: dt.date | None) -> RosterMember:
+    with register.session() as s:
+        entry = s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first()
+        if entry is None:
+            raise RosterError(ROSTER_UNKNOWN_CODE, code=code)
+        entry.active_until = until
+        return _member(entry)
+
+
+def deactivate(register: Register, code: str, *, until: dt.date) -> RosterMember:
+    """Last day the sender counts; they are no longer expected for quarters after it."""
+    return _set_until(register, code, until)
+
+
+def reactivate(register: Register, code: str) -> RosterMember:
+    return _set_until(register, code, None)

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from app.services import vault
+from tests.conftest import PASSPHRASE
+
+
+@pytest.fixture(scope="session")
+def coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("coord-template") / "register"
+    reg, _ = vault.create_register(folder, PASSPHRASE, roles=("coordinator",), component="CLAS")
+    reg.close()
+    return folder
+
+
+@pytest.fixture(scope="session")
+def central_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("central-template") / "register"
+    reg, _ = vault.create_register(folder, PASSPHRASE, roles=("central",), component="DEFENSIE")
+    reg.close()
+    return folder
+
+
+@pytest.fixture
+def coordinator_dir(coordinator_template: Path, tmp_path: Path) -> Path:
+    folder = tmp_path / "coordinator"
+    shutil.copytree(coordinator_template, folder)
+    return folder
+
+
+@pytest.fixture
+def coordinator(coordinator_dir: Path):  # type: ignore[no-untyped-def]
+    reg = vault.unlock(coordinator_dir, PASSPHRASE)
+    yield reg
+    reg.close()
+
+
+@pytest.fixture
+def central(central_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    folder = tmp_path / "central"
+    shutil.copytree(central_template, folder)
+    reg = vault.unlock(folder, PASSPHRASE)
+    yield reg
+    reg.close()

@@ -1,0 +1,104 @@
+"""Builders for coordination tests: enrolled senders, VP files, ACVP merged files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.export import crypto, interchange
+from app.export.cards import write_card
+from app.export.measures import Measures
+from app.services import roster
+from app.services.vault import Register
+
+TODAY = dt.date(2026, 11, 23)
+QUARTER = "2026-Q3"
+CREATED = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.timezone.utc)
+
+
+@dataclass
+class Sender:
+    code: str
+    component: str
+    key: crypto.KeyPair
+    role: str = "vp"
+
+    def card(self) -> bytes:
+        return write_card(code=self.code, component=self.component, role=self.role,  # type: ignore[arg-type]
+                          signing_private_key=self.key.private_key,
+                          sealing_public_key=crypto.new_sealing_key().public_key,
+                          created_at=CREATED)
+
+    @property
+    def fingerprint(self) -> str:
+        return crypto.fingerprint_hex(self.key.public_key)
+
+
+def new_sender(code: str, component: str = "CLAS", role: str = "vp") -> Sender:
+    return Sender(code, component, crypto.new_signing_key(), role)
+
+
+def enrol(register: Register, *senders: Sender, active_from: dt.date = dt.date(2026, 1, 1)) -> None:
+    for s in senders:
+        roster.add_card(register, s.card(), today=TODAY, active_from=active_from)
+
+
+def random_measures(rng: random.Random) -> Measures:
+    if rng.random() < 0.7:
+        return Measures()  # most VP quarter files are nil returns
+    new = rng.randint(1, 6)
+    closed = rng.randint(0, 4)
+    first, follow = new, rng.randint(0, 8)
+    return Measures(
+        cases_new=new, cases_closed=closed, cases_open_end=rng.randint(0, 9),
+        contacts_first=first, contacts_followup=follow,
+        minutes_contacts=rng.randint(0, 900),
+        minutes_activities={"voorlichting": rng.randint(0, 300), "reistijd": rng.randint(0, 90)},
+        topics={"pesten": rng.randint(0, new), "discriminatie": rng.randint(0, new)},
+        discrimination_grounds={},
+        modes={"telefoon": rng.randint(0, first + follow)},
+        outcomes={"doorverwezen": rng.randint(0, closed)},
+        referrals={"bmw": rng.randint(0, 3)},
+    )
+
+
+def vp_payload(sender: Sender, measures: Measures, quarter: str = QUARTER, revision: int = 1,
+               submission_id: str | None = None) -> dict:  # type: ignore[type-arg]
+    sid = submission_id or str(uuid.uuid4())
+    return interchange.build_payload(
+        measures=measures, submission_id=sid, revision=revision,
+        supersedes=None if revision == 1 else sid, created_at=CREATED, app_version="0.1.0",
+        level="vp",
+        sender=interchange.Sender(sender.code, sender.component, sender.fingerprint),
+        quarter=quarter,
+    )
+
+
+def vp_file(sender: Sender, measures: Measures, quarter: str = QUARTER, revision: int = 1,
+            submission_id: str | None = None, seal_to: bytes | None = None) -> bytes:
+    return interchange.write_file(vp_payload(sender, measures, quarter, revision, submission_id),
+                                  sender.key.private_key, seal_to, today=TODAY)
+
+
+def merged_file(acvp: Sender, files: list[bytes], *, level: str = "component",
+                revision: int = 1, submission_id: str | None = None,
+                expected: tuple[str, ...] = ()) -> bytes:
+    inputs = [interchange.read_file(f, today=TODAY) for f in files]
+    sid = submission_id or str(uuid.uuid4())
+    payload = interchange.build_merged_payload(
+        inputs, level=level,  # type: ignore[arg-type]
+        sender=interchange.Sender(acvp.code, acvp.component, acvp.fingerprint),
+        expected=expected, submission_id=sid, revision=revision,
+        supersedes=None if revision == 1 else sid, created_at=CREATED, app_version="0.1.0",
+    )
+    return interchange.write_file(payload, acvp.key.private_key, today=TODAY)
+
+
+def write(folder: Path, name: str, data: bytes) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(data)
+    return path
