@@ -252,9 +252,10 @@ def own_fingerprint_groups(register: Register) -> str:
     return crypto.fingerprint_groups(_profile(register).signing_public_key)
 
 
-def import_recipient_card(register: Register, path: Path) -> cards.Card:
-    """The card of whom this register reports to: a coordinator (for a VP) or central."""
-    card = cards.read_card(Path(path).read_bytes())
+def check_recipient_card(register: Register, data: bytes) -> cards.Card:
+    """Read and check the card of whom this register reports to, without keeping it: the
+    user compares its fingerprint by phone first, then ``keep_recipient_card`` stores it."""
+    card = cards.read_card(data)
     profile = _profile(register)
     if card.fingerprint == crypto.fingerprint_hex(profile.signing_public_key):
         raise CardError(N_("This is this register's own card. Import your coordinator's card."))
@@ -265,6 +266,11 @@ def import_recipient_card(register: Register, path: Path) -> cards.Card:
             N_("This coordinator belongs to {other}, this register to {own}. Nothing was changed."),
             other=card.component, own=profile.component,
         )
+    return card
+
+
+def keep_recipient_card(register: Register, card: cards.Card) -> None:
+    """Make ``card`` (checked by ``check_recipient_card``) the one files are sealed to."""
     with register.session() as s:
         for old in s.scalars(select(Recipient)):
             old.active = False
@@ -278,6 +284,12 @@ def import_recipient_card(register: Register, path: Path) -> cards.Card:
                 sealing_public_key=card.sealing_public_key,
                 fingerprint=card.fingerprint, active=True,
             ))
+
+
+def import_recipient_card(register: Register, path: Path) -> cards.Card:
+    """The card of whom this register reports to: a coordinator (for a VP) or central."""
+    card = check_recipient_card(register, Path(path).read_bytes())
+    keep_recipient_card(register, card)
     return card
 
 

@@ -1,0 +1,235 @@
+"""Enrolment cards: this register's code and fingerprint (to read aloud by phone), saving the
+own card, and importing the coordinator's card — kept only after the user confirms that the
+fingerprint was compared by phone.
+
+Open it with ``CardsDialog(register, signals, settings, parent)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.export.cards import Card
+from app.i18n import N_, _, current_language
+from app.models import codelists
+from app.services import exporting
+from app.services.register import Change
+from app.services.vault import Register
+from app.settings import Settings
+from app.ui.signals import AppSignals
+
+ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
+               "central": N_("Central compiler")}
+
+Confirm = Callable[[QWidget, Card], bool]
+
+
+def _groups_font() -> QFont:
+    font = QFont("monospace")
+    font.setStyleHint(QFont.StyleHint.TypeWriter)
+    font.setPointSize(16)
+    return font
+
+
+def two_lines(groups: str) -> str:
+    """Eight groups of five digits as two lines of four, easier to read aloud."""
+    parts = groups.split()
+    return " ".join(parts[:4]) + "\n" + " ".join(parts[4:]) if len(parts) > 4 else groups
+
+
+def _component(code: str) -> str:
+    lists = codelists.load()
+    return f"{lists.label(lists.components, code, current_language())} ({code})"
+
+
+def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
+    """Show the card's fingerprint groups and ask whether they were compared by phone."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Question)
+    box.setWindowTitle(_("Check the fingerprint"))
+    box.setText(_("Card of {code} ({role}, {component}). Call them and let them read their "
+                  "fingerprint aloud. Does it match these groups exactly?").format(
+        code=card.code, role=_(ROLE_LABELS.get(card.role, card.role)),
+        component=_component(card.component)))
+    box.setInformativeText(two_lines(card.fingerprint_groups))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes, compared: keep the card"))
+    box.button(QMessageBox.StandardButton.No).setText(_("No, do not keep it"))
+    return box.exec() == QMessageBox.StandardButton.Yes
+
+
+class CardsDialog(QDialog):
+    def __init__(self, register: Register, signals: AppSignals, settings: Settings,
+                 parent: QWidget | None = None, *, confirm: Confirm = ask_compared_by_phone
+                 ) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.signals = signals
+        self.settings = settings
+        self._confirm = confirm
+        self.setWindowTitle(_("Enrolment cards"))
+        self.resize(640, 460)
+
+        self.code_label = QLabel()
+        self.role_label = QLabel()
+        self.component_label = QLabel()
+        self.groups_label = QLabel()
+        self.groups_label.setFont(_groups_font())
+        self.groups_label.setWordWrap(True)
+        self.groups_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        save = QPushButton(_("Save my card…"))
+        save.clicked.connect(self.choose_card_file)
+
+        own = QGroupBox(_("This register"))
+        own_form = QFormLayout(own)
+        own_form.addRow(_("Code:"), self.code_label)
+        own_form.addRow(_("Role:"), self.role_label)
+        own_form.addRow(_("Component:"), self.component_label)
+        own_form.addRow(QLabel(_("Fingerprint, to read aloud when your coordinator enrols you:")))
+        own_form.addRow(self.groups_label)
+        save_row = QHBoxLayout()
+        save_row.addWidget(save)
+        save_row.addStretch(1)
+        own_form.addRow(save_row)
+
+        self.recipient_label = QLabel()
+        self.recipient_label.setWordWrap(True)
+        self.recipient_groups = QLabel()
+        self.recipient_groups.setFont(_groups_font())
+        self.recipient_groups.setWordWrap(True)
+        self.recipient_groups.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        import_button = QPushButton(_("Import coordinator's card…"))
+        import_button.clicked.connect(self.choose_recipient_card)
+        recipient = QGroupBox(_("Your coordinator (files are sealed to this card)"))
+        recipient_layout = QVBoxLayout(recipient)
+        recipient_layout.addWidget(self.recipient_label)
+        recipient_layout.addWidget(self.recipient_groups)
+        import_row = QHBoxLayout()
+        import_row.addWidget(import_button)
+        import_row.addStretch(1)
+        recipient_layout.addLayout(import_row)
+
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.error_label.hide()
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(own)
+        layout.addWidget(recipient)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.refresh()
+
+    def refresh(self) -> None:
+        profile = self.register.profile()
+        if profile is None:
+            self._show_error(exporting.ProfileMissing())
+            return
+        self.code_label.setText(profile.code)
+        self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
+        self.component_label.setText(_component(profile.component))
+        self.groups_label.setText(two_lines(exporting.own_fingerprint_groups(self.register)))
+        recipient = exporting.recipient_card(self.register)
+        if recipient is None:
+            self.recipient_label.setText(_("No coordinator card imported yet: files are signed "
+                                           "but not sealed."))
+            self.recipient_groups.setText("")
+        else:
+            from app.export import crypto
+
+            self.recipient_label.setText(_("{code} ({role}, {component}), fingerprint:").format(
+                code=recipient.code, role=_(ROLE_LABELS.get(recipient.role, recipient.role)),
+                component=_component(recipient.component)))
+            self.recipient_groups.setText(
+                two_lines(crypto.fingerprint_groups(recipient.signing_public_key)))
+
+    # --- own card ----------------------------------------------------------------------------
+    def choose_card_file(self) -> None:
+        profile = self.register.profile()
+        name = f"Vertrouwd-kaart-{profile.code if profile else 'register'}.json"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save my card"), str(Path.home() / name), _("Vertrouwd files (*.json)"))
+        if chosen:
+            self.save_card_to(Path(chosen))
+
+    def save_card_to(self, path: Path) -> Path | None:
+        self._clear_error()
+        try:
+            written = exporting.write_own_card(self.register, path)
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        except OSError:
+            self._show_error(AppError(N_("The card could not be written to {path}."), path=path))
+            return None
+        self.message_label.setText(_("Card saved: {path}. Give it to your coordinator and read "
+                                     "the fingerprint aloud.").format(path=written))
+        return written
+
+    # --- coordinator's card ------------------------------------------------------------------
+    def choose_recipient_card(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, _("Import coordinator's card"), str(Path.home()), _("Vertrouwd files (*.json)"))
+        if chosen:
+            self.import_card_from(Path(chosen))
+
+    def import_card_from(self, path: Path) -> Card | None:
+        """Check the card, show its fingerprint, keep it only when the user confirms."""
+        self._clear_error()
+        try:
+            card = exporting.check_recipient_card(self.register, Path(path).read_bytes())
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        except OSError:
+            self._show_error(AppError(N_("The file {path} could not be read. Nothing was "
+                                         "changed."), path=path))
+            return None
+        if not self._confirm(self, card):
+            self.message_label.setText(_("The card was not kept. Nothing was changed."))
+            return None
+        try:
+            exporting.keep_recipient_card(self.register, card)
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        self.refresh()
+        self.message_label.setText(_("Card of {code} kept: from now on your files are sealed to "
+                                     "it.").format(code=card.code))
+        self.signals.data_changed.emit(Change(frozenset({"recipient"})))
+        return card
+
+    def _show_error(self, error: AppError) -> None:
+        self.error_label.setText(error.message)
+        self.error_label.show()
+
+    def _clear_error(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()

@@ -1,0 +1,508 @@
+"""The export screen: choose a quarter, see exactly what the coordinator will receive, write the
+signed (and sealed) file, read its fingerprint aloud, save the PDF overview, import receipts.
+
+Open it with ``ExportDialog(register, signals, settings, parent)``. The folder last written to
+is remembered for the session on the dialog (no setting is stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError
+from app.export.measures import Measures
+from app.i18n import N_, _, current_language, format_datetime, format_minutes, format_number
+from app.models import codelists
+from app.models.codelists import Code, CodeLists
+from app.services import exporting
+from app.services.exporting import ExportPreview, ExportResult, HistoryRow
+from app.services.periods import Quarter
+from app.services.register import Change
+from app.services.vault import Register
+from app.settings import Settings
+from app.ui.signals import AppSignals
+
+QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+
+# --- what the coordinator receives, as rows ---------------------------------------------------
+@dataclass(frozen=True)
+class PreviewRow:
+    label: str
+    value: str = ""
+    heading: bool = False
+    indent: int = 0
+
+
+def _minutes_text(minutes: int) -> str:
+    return _("{duration} ({minutes} min)").format(duration=format_minutes(minutes),
+                                                   minutes=format_number(minutes))
+
+
+def _codes(title: str, items: Sequence[Code], counts: Any, lang: str,
+           value: Callable[[int], str] = format_number) -> list[PreviewRow]:
+    rows = [PreviewRow(title, heading=True)]
+    rows += [PreviewRow(i.label(lang), value(counts.get(i.code, 0)), indent=1) for i in items]
+    return rows
+
+
+def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
+    """Every measure of the file, every code included (the file writes zeros too)."""
+    rows = [
+        PreviewRow(_("Cases and contacts"), heading=True),
+        PreviewRow(_("New cases (first contact in the quarter)"), format_number(m.cases_new), indent=1),
+        PreviewRow(_("Cases closed in the quarter"), format_number(m.cases_closed), indent=1),
+        PreviewRow(_("Cases open at the end of the quarter"), format_number(m.cases_open_end),
+                   indent=1),
+        PreviewRow(_("First contacts"), format_number(m.contacts_first), indent=1),
+        PreviewRow(_("Follow-up contacts"), format_number(m.contacts_followup), indent=1),
+        PreviewRow(_("Time spent on contact moments"), _minutes_text(m.minutes_contacts), indent=1),
+        PreviewRow(_("Topics (new cases carrying it)"), heading=True),
+    ]
+    for group in lists.topic_groups:
+        if len(group.topics) > 1:
+            rows.append(PreviewRow(group.label(lang), indent=1))
+        for topic in group.topics:
+            rows.append(PreviewRow(topic.label(lang), format_number(m.topics.get(topic.code, 0)),
+                                   indent=2 if len(group.topics) > 1 else 1))
+    rows += _codes(_("Discrimination grounds (new cases)"), lists.discrimination_grounds,
+                   m.discrimination_grounds, lang)
+    rows += _codes(_("Contact modes"), lists.contact_modes, m.modes, lang)
+    rows += _codes(_("Outcomes of closed cases"), lists.outcomes, m.outcomes, lang)
+    rows += _codes(_("Referrals made"), lists.referral_targets, m.referrals, lang)
+    rows += _codes(_("Activities outside cases"), lists.activity_kinds, m.minutes_activities,
+                   lang, value=_minutes_text)
+    return rows
+
+
+class PreviewModel(QAbstractTableModel):
+    """The preview: label and value of every measure; headings in bold."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[PreviewRow] = []
+
+    def set_rows(self, rows: list[PreviewRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> PreviewRow:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else 2
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return "    " * row.indent + row.label
+            return row.value
+        if role == Qt.ItemDataRole.FontRole and row.heading:
+            font = QFont()
+            font.setBold(True)
+            return font
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return [_("Measure"), _("Value")][section] if 0 <= section < 2 else None
+
+
+class HistoryModel(QAbstractTableModel):
+    """Files written: quarter, revision, when, fingerprint, sealed, received."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[HistoryRow] = []
+
+    def set_rows(self, rows: list[HistoryRow]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> HistoryRow:
+        return self._rows[row]
+
+    @staticmethod
+    def headers() -> list[str]:
+        return [_("Quarter"), _("Revision"), _("Written"), _("Fingerprint"), _("Sealed"),
+                _("Received")]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else 6
+
+    def _text(self, row: HistoryRow, column: int) -> str:
+        if column == 0:
+            return row.quarter + (" " + _("(nil return)") if row.nil_return else "")
+        if column == 1:
+            return format_number(row.revision)
+        if column == 2:
+            return format_datetime(row.created_at, "short")
+        if column == 3:
+            return exporting.short_fingerprint(row.sha256)
+        if column == 4:
+            return _("yes") if row.sealed else _("no")
+        if row.received_at is None:
+            return ""
+        return "✓ " + format_datetime(row.received_at, "short")
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        row = self._rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(row, index.column())
+        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
+            return row.file_name
+        if role == Qt.ItemDataRole.FontRole and index.column() == 3:
+            return QFont("monospace")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        headers = self.headers()
+        return headers[section] if 0 <= section < len(headers) else None
+
+
+def _table(model: QAbstractTableModel) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().setVisible(False)
+    view.horizontalHeader().setStretchLastSection(True)
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
+    return view
+
+
+class ExportDialog(QDialog):
+    def __init__(self, register: Register, signals: AppSignals, settings: Settings,
+                 parent: QWidget | None = None, *,
+                 today: Callable[[], dt.date] = dt.date.today) -> None:
+        super().__init__(parent)
+        self.register = register
+        self.signals = signals
+        self.settings = settings
+        self._today = today
+        self.folder: Path | None = None
+        self.preview: ExportPreview | None = None
+        self.last_result: ExportResult | None = None
+        self._result_quarter: Quarter | None = None
+        self.setWindowTitle(_("Quarterly export"))
+        self.resize(860, 760)
+
+        self.quarter_combo = QComboBox()
+        self.quarter_combo.currentIndexChanged.connect(self.refresh_preview)
+        self.nil_banner = QLabel(_("Nil return: no cases, contacts or activities in this "
+                                   "quarter. A nil return is a report too; send it."))
+        self.nil_banner.setWordWrap(True)
+        self.nil_banner.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #c05621;"
+                                      " padding: 6px; font-weight: bold; }")
+        self.warnings_label = QLabel()
+        self.warnings_label.setWordWrap(True)
+        self.warnings_label.setStyleSheet("QLabel { color: #8a4b08; }")
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.preview_model = PreviewModel(self)
+        self.preview_view = _table(self.preview_model)
+        self.preview_view.horizontalHeader().setSectionResizeMode(
+            0, QHeaderView.ResizeMode.Stretch)
+        self.preview_view.horizontalHeader().setStretchLastSection(False)
+        self.preview_view.setColumnWidth(1, 170)
+
+        self.folder_edit = QLineEdit()
+        self.folder_edit.setReadOnly(True)
+        self.folder_edit.setPlaceholderText(_("Choose the folder or removable drive"))
+        choose = QPushButton(_("Choose folder…"))
+        choose.clicked.connect(self.choose_folder)
+        self.write_button = QPushButton(_("Write file"))
+        self.write_button.setDefault(True)
+        self.write_button.clicked.connect(self.export_now)
+
+        self.result_label = QLabel()
+        self.result_label.setWordWrap(True)
+        self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.fingerprint_label = QLabel()
+        mono = QFont("monospace")
+        mono.setStyleHint(QFont.StyleHint.TypeWriter)
+        mono.setPointSize(15)
+        self.fingerprint_label.setFont(mono)
+        self.fingerprint_label.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.pdf_button = QPushButton(_("Save PDF overview…"))
+        self.pdf_button.clicked.connect(self.choose_pdf)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.error_label.hide()
+
+        self.history_model = HistoryModel(self)
+        self.history_view = _table(self.history_model)
+        receipt = QPushButton(_("Import receipt…"))
+        receipt.clicked.connect(self.choose_receipt)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel(_("Quarter:")))
+        top.addWidget(self.quarter_combo)
+        top.addStretch(1)
+
+        preview_box = QGroupBox(_("What the coordinator will receive"))
+        preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.summary_label)
+        preview_layout.addWidget(self.nil_banner)
+        preview_layout.addWidget(self.warnings_label)
+        preview_layout.addWidget(self.preview_view, 1)
+
+        write_box = QGroupBox(_("Write the file"))
+        write_layout = QVBoxLayout(write_box)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_edit, 1)
+        folder_row.addWidget(choose)
+        folder_row.addWidget(self.write_button)
+        write_layout.addLayout(folder_row)
+        write_layout.addWidget(self.result_label)
+        write_layout.addWidget(self.fingerprint_label)
+        pdf_row = QHBoxLayout()
+        pdf_row.addWidget(self.pdf_button)
+        pdf_row.addStretch(1)
+        write_layout.addLayout(pdf_row)
+
+        history_box = QGroupBox(_("Files written"))
+        history_layout = QVBoxLayout(history_box)
+        history_layout.addWidget(self.history_view)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(receipt)
+        receipt_row.addStretch(1)
+        history_layout.addLayout(receipt_row)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        upper = QWidget()
+        upper_layout = QVBoxLayout(upper)
+        upper_layout.setContentsMargins(0, 0, 0, 0)
+        upper_layout.addWidget(preview_box, 1)
+        upper_layout.addWidget(write_box)
+        splitter.addWidget(upper)
+        splitter.addWidget(history_box)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 1)
+
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.error_label)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(buttons)
+
+        self._fill_quarters()
+        self.refresh_history()
+        self._show_result(None)
+
+    # --- quarter and preview -----------------------------------------------------------------
+    def _fill_quarters(self) -> None:
+        today = self._today()
+        current = Quarter.of(today)
+        default = exporting.default_quarter(today)
+        quarters = list(reversed(default.back(QUARTERS_SHOWN))) + [current]
+        quarters = sorted(set(quarters), reverse=True)
+        self.quarter_combo.blockSignals(True)
+        self.quarter_combo.clear()
+        for q in quarters:
+            label = str(q) + ("  " + _("(not over yet)") if q == current else "")
+            self.quarter_combo.addItem(label, str(q))
+        self.quarter_combo.setCurrentIndex(quarters.index(default))
+        self.quarter_combo.blockSignals(False)
+        self.refresh_preview()
+
+    def quarter(self) -> Quarter:
+        return Quarter.parse(str(self.quarter_combo.currentData()))
+
+    def select_quarter(self, quarter: Quarter) -> None:
+        index = self.quarter_combo.findData(str(quarter))
+        if index < 0:
+            self.quarter_combo.addItem(str(quarter), str(quarter))
+            index = self.quarter_combo.count() - 1
+        self.quarter_combo.setCurrentIndex(index)
+
+    def refresh_preview(self) -> None:
+        self._clear_error()
+        try:
+            view = exporting.preview(self.register, self.quarter(), self._today())
+            profile = self.register.profile()
+            lists = codelists.load(profile.codelist_version if profile else
+                                   codelists.CURRENT_VERSION)
+        except AppError as exc:
+            self._show_error(exc)
+            return
+        self.preview = view
+        self.preview_model.set_rows(preview_rows(view.measures, lists, current_language()))
+        recipient = (_("sealed to {code}").format(code=view.recipient) if view.recipient
+                     else _("not sealed"))
+        self.summary_label.setText(
+            _("Quarter {quarter}, revision {revision}, from {code} ({component}), {sealed}.")
+            .format(quarter=view.quarter, revision=view.revision, code=view.sender_code,
+                    component=view.component, sealed=recipient))
+        self.nil_banner.setVisible(view.nil_return)
+        self.warnings_label.setText("\n".join(
+            "⚠ " + _(msgid).format(**params) for msgid, params in view.warnings))
+        self.warnings_label.setVisible(bool(view.warnings))
+
+    # --- writing -----------------------------------------------------------------------------
+    def set_folder(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.folder_edit.setText(str(self.folder))
+
+    def choose_folder(self) -> None:
+        start = str(self.folder) if self.folder else ""
+        chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder for the file"), start)
+        if chosen:
+            self.set_folder(Path(chosen))
+
+    def export_now(self) -> ExportResult | None:
+        if self.folder is None:
+            self.choose_folder()
+            if self.folder is None:
+                return None
+        self._clear_error()
+        try:
+            result = exporting.export_quarter(self.register, self.quarter(), self.folder,
+                                              today=self._today())
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        self.last_result, self._result_quarter = result, self.quarter()
+        self._show_result(result)
+        self.refresh_history()
+        self.refresh_preview()  # the next file would be revision n+1
+        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        return result
+
+    def _show_result(self, result: ExportResult | None) -> None:
+        if result is None:
+            self.result_label.setText(_("No file written yet in this window."))
+            self.fingerprint_label.setText("")
+            return
+        state = _("signed and sealed to the coordinator") if result.sealed else _(
+            "signed, not sealed")
+        self.result_label.setText(
+            _("Written: {name} (revision {revision}, {state}). Read this fingerprint aloud "
+              "when the coordinator confirms receipt:").format(
+                name=result.path.name, revision=result.revision, state=state))
+        self.fingerprint_label.setText(result.fingerprint)
+
+    # --- PDF ---------------------------------------------------------------------------------
+    def choose_pdf(self) -> None:
+        quarter = self.quarter()
+        start = (self.folder or Path.home()) / _("Vertrouwd-overview-{quarter}.pdf").format(
+            quarter=quarter)
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Save PDF overview"), str(start),
+                                                      _("PDF files (*.pdf)"))
+        if chosen:
+            self.write_pdf_to(Path(chosen))
+
+    def write_pdf_to(self, path: Path) -> Path | None:
+        from app.export.pdf_vp import write_vp_quarter_pdf
+
+        quarter = self.quarter()
+        result = self.last_result if self._result_quarter == quarter else None
+        self._clear_error()
+        try:
+            written = write_vp_quarter_pdf(self.register, quarter, result, path)
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        except OSError:
+            self._show_error(AppError(N_("The PDF could not be written to {path}."), path=path))
+            return None
+        self.result_label.setText(_("PDF overview saved: {path}").format(path=written))
+        return written
+
+    # --- history and receipts ----------------------------------------------------------------
+    def refresh_history(self) -> None:
+        try:
+            self.history_model.set_rows(exporting.history(self.register))
+            self.history_view.resizeColumnsToContents()
+        except AppError as exc:
+            self._show_error(exc)
+
+    def choose_receipt(self) -> None:
+        start = str(self.folder) if self.folder else ""
+        chosen, _filter = QFileDialog.getOpenFileName(self, _("Import receipt"), start,
+                                                      _("Vertrouwd files (*.json)"))
+        if chosen:
+            self.import_receipt_from(Path(chosen))
+
+    def import_receipt_from(self, path: Path) -> HistoryRow | None:
+        self._clear_error()
+        try:
+            row = exporting.import_receipt(self.register, path)
+        except AppError as exc:
+            self._show_error(exc)
+            return None
+        except OSError:
+            self._show_error(AppError(N_("The file {path} could not be read. Nothing was "
+                                         "changed."), path=path))
+            return None
+        self.refresh_history()
+        self.result_label.setText(
+            _("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
+                quarter=row.quarter, revision=row.revision))
+        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        return row
+
+    # --- errors ------------------------------------------------------------------------------
+    def _show_error(self, error: AppError) -> None:
+        self.error_label.setText(error.message)
+        self.error_label.show()
+
+    def _clear_error(self) -> None:
+        self.error_label.clear()
+        self.error_label.hide()
+
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""

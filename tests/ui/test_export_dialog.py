@@ -1,0 +1,160 @@
+"""The export screen and the cards screen, driven as a user would (file dialogs bypassed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.export import interchange, receipts
+from app.services import exporting, vault
+from app.services.periods import Quarter
+from app.services.register import RegisterService
+from app.settings import Settings
+from app.ui.cards_dialog import CardsDialog
+from app.ui.export_dialog import ExportDialog, HistoryModel, PreviewModel
+from app.ui.signals import AppSignals
+from tests.conftest import PASSPHRASE
+
+pytestmark = pytest.mark.gui
+
+TODAY = dt.date(2026, 11, 23)
+Q3 = Quarter(2026, 3)
+
+
+@pytest.fixture
+def coordinator(tmp_path: Path):  # type: ignore[no-untyped-def]
+    reg, _code = vault.create_register(tmp_path / "coord", PASSPHRASE, roles=("coordinator",),
+                                       component="CLAS", with_recovery=False)
+    yield reg
+    reg.close()
+
+
+def _fill(register: vault.Register) -> None:
+    s = RegisterService(register, today=lambda: TODAY)
+    a = s.open_case(on=dt.date(2026, 7, 3), minutes=60, mode="persoonlijk",
+                    topics=["pesten", "intimidatie"]).id
+    s.add_contact(a, on=dt.date(2026, 8, 14), minutes=45, mode="telefoon")
+    s.open_case(on=dt.date(2026, 9, 29), minutes=30, mode="video", topics=["arbeidsconflict"])
+
+
+def _dialog(qtbot, register: vault.Register) -> ExportDialog:  # type: ignore[no-untyped-def]
+    dialog = ExportDialog(register, AppSignals(), Settings(), today=lambda: TODAY)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _value(model: PreviewModel, label: str) -> str:
+    for row in range(model.rowCount()):
+        if model.row_at(row).label == label:
+            return str(model.data(model.index(row, 1)))
+    raise AssertionError(label)
+
+
+def test_preview_shows_the_quarter_figures(qtbot, register: vault.Register) -> None:  # type: ignore[no-untyped-def]
+    _fill(register)
+    dialog = _dialog(qtbot, register)
+    assert dialog.quarter() == Q3  # the last completed quarter by default
+    assert dialog.quarter_combo.count() == 9
+    model = dialog.preview_model
+    assert _value(model, "Pesten/treiteren") == "1"
+    assert _value(model, "Arbeidsconflict") == "1"
+    assert not dialog.nil_banner.isVisible()
+    counts = [model.data(model.index(r, 1)) for r in range(model.rowCount())]
+    assert "2" in counts and "2 u 15 min (135 min)" in counts
+    assert dialog.warnings_label.isVisible()  # no coordinator card: not sealed
+
+
+def test_empty_quarter_shows_the_nil_return_banner(qtbot, register: vault.Register) -> None:  # type: ignore[no-untyped-def]
+    _fill(register)
+    dialog = _dialog(qtbot, register)
+    dialog.select_quarter(Quarter(2026, 1))
+    assert dialog.nil_banner.isVisible()
+    dialog.select_quarter(Q3)
+    assert not dialog.nil_banner.isVisible()
+
+
+def test_write_twice_then_receipt(qtbot, register: vault.Register, coordinator: vault.Register,  # type: ignore[no-untyped-def]
+                                  tmp_path: Path) -> None:
+    _fill(register)
+    card = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
+    exporting.import_recipient_card(register, card)
+    dialog = _dialog(qtbot, register)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.set_folder(usb)
+    first = dialog.export_now()
+    assert first is not None and first.path.parent == usb and first.path.exists()
+    assert first.sealed and dialog.fingerprint_label.text() == first.fingerprint
+    history = dialog.history_model
+    assert history.rowCount() == 1 and history.data(history.index(0, 1)) == "1"
+    second = dialog.export_now()
+    assert second is not None and second.revision == 2
+    assert [history.data(history.index(r, 1)) for r in range(history.rowCount())] == ["2", "1"]
+    assert history.data(history.index(0, 5)) == ""
+
+    profile = coordinator.profile()
+    assert profile is not None
+    verified = interchange.read_file(second.path.read_bytes(), profile.sealing_private_key,
+                                     today=TODAY)
+    receipt = receipts.write_receipt(verified, receiver_code=profile.code,
+                                     received_at=dt.datetime(2026, 11, 24, 8, 0, tzinfo=dt.UTC),
+                                     signing_private_key=profile.signing_private_key)
+    (tmp_path / "receipt.json").write_bytes(receipt)
+    assert dialog.import_receipt_from(tmp_path / "receipt.json") is not None
+    assert str(history.data(history.index(0, 5))).startswith("✓")
+    assert history.data(history.index(1, 5)) == ""
+
+    pdf = dialog.write_pdf_to(tmp_path / "overview.pdf")
+    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+
+
+def test_errors_are_shown_as_a_sentence(qtbot, register: vault.Register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    dialog = _dialog(qtbot, register)
+    (tmp_path / "bad.json").write_bytes(b"{not json")
+    assert dialog.import_receipt_from(tmp_path / "bad.json") is None
+    assert "kaart" in dialog.error_text() or "card" in dialog.error_text()
+    assert "Traceback" not in dialog.error_text()
+
+
+def test_models_pass_the_model_tester(qtbot, qtmodeltester, register: vault.Register,  # type: ignore[no-untyped-def]
+                                      tmp_path: Path) -> None:
+    _fill(register)
+    exporting.export_quarter(register, Q3, tmp_path, today=TODAY)
+    dialog = _dialog(qtbot, register)
+    qtmodeltester.check(dialog.preview_model)
+    qtmodeltester.check(dialog.history_model)
+    empty = HistoryModel()
+    qtmodeltester.check(empty)
+    assert dialog.history_model.headerData(0, Qt.Orientation.Horizontal) == "Kwartaal" or \
+        dialog.history_model.headerData(0, Qt.Orientation.Horizontal) == "Quarter"
+
+
+def test_card_is_kept_only_after_confirming(qtbot, register: vault.Register,  # type: ignore[no-untyped-def]
+                                            coordinator: vault.Register, tmp_path: Path) -> None:
+    card_path = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
+    answers: list[str] = []
+
+    def refuse(_parent, card):  # type: ignore[no-untyped-def]
+        answers.append(card.fingerprint_groups)
+        return False
+
+    dialog = CardsDialog(register, AppSignals(), Settings(), confirm=refuse)
+    qtbot.addWidget(dialog)
+    assert dialog.groups_label.text().split() == exporting.own_fingerprint_groups(register).split()
+    assert dialog.import_card_from(card_path) is None
+    assert answers == [exporting.own_fingerprint_groups(coordinator)]
+    assert exporting.recipient_card(register) is None
+
+    dialog._confirm = lambda _parent, _card: True
+    kept = dialog.import_card_from(card_path)
+    assert kept is not None and exporting.recipient_card(register) is not None
+    assert dialog.recipient_groups.text().split() == \
+        exporting.own_fingerprint_groups(coordinator).split()
+
+    own = dialog.save_card_to(tmp_path / "mine.json")
+    assert own is not None and own.exists()
+    assert dialog.import_card_from(own) is None and dialog.error_label.text()
