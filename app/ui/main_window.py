@@ -240,6 +240,15 @@ class MainWindow(QMainWindow):
         for action in (self.new_action, self.search_action, self.settings_action, self.lock_action):
             self.file_menu.addAction(action)
             self.addAction(action)
+        self.quarter_menu = self.menuBar().addMenu("")
+        self.export_action = QAction(self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.triggered.connect(self.open_export)
+        self.cards_action = QAction(self)
+        self.cards_action.triggered.connect(self.open_cards)
+        for action in (self.export_action, self.cards_action):
+            self.quarter_menu.addAction(action)
+            self.addAction(action)
 
         # wiring
         self.period_combo.currentIndexChanged.connect(self.apply_filter)
@@ -295,8 +304,26 @@ class MainWindow(QMainWindow):
     def restore_draft(self, draft: dict[str, Any]) -> None:
         self.quick_entry.restore_draft(draft)
 
+    def open_export(self) -> None:
+        """The quarterly export screen (preview, write, history, receipts)."""
+        if self.register is None:
+            return
+        from app.ui.export_dialog import ExportDialog
+
+        ExportDialog(self.register, self.signals, self.settings, self, today=self.today).exec()
+
+    def open_cards(self) -> None:
+        if self.register is None:
+            return
+        from app.ui.cards_dialog import CardsDialog
+
+        CardsDialog(self.register, self.signals, self.settings, self).exec()
+
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Vertrouwd — register"))
+        self.quarter_menu.setTitle(_("&Quarter"))
+        self.export_action.setText(_("Quarterly export…"))
+        self.cards_action.setText(_("Enrolment cards…"))
         self.file_menu.setTitle(_("&Register"))
         self.new_action.setText(_("New contact moment"))
         self.search_action.setText(_("Search memo"))

@@ -272,3 +272,19 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(qtbot, window, s
     with register.session() as s:
         case = s.get(Case, ids["a"])
         assert case.status == "closed" and [r.target for r in case.referrals] == ["mid"]
+
+
+@pytest.mark.gui
+def test_export_and_cards_are_reachable_from_the_menu(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A user reaches the export screen and the cards dialog from the Quarter menu."""
+    from app.ui import cards_dialog, export_dialog
+
+    opened = []
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", lambda self: opened.append(self) or 0)
+    monkeypatch.setattr(cards_dialog.CardsDialog, "exec", lambda self: opened.append(self) or 0)
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Kwartaal" in titles
+    window.export_action.trigger()
+    window.cards_action.trigger()
+    assert [type(d).__name__ for d in opened] == ["ExportDialog", "CardsDialog"]
+    assert opened[0].register is window.register
