@@ -5,13 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-fast setup translations extract bench dist clean
+.PHONY: run test test-fast setup translations extract bench dist selftest-bundle clean
 
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
 
+# After the tests, build the bundle and run its self-test: CI proves the shipped program works.
 test: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(MAKE) dist
+	$(MAKE) selftest-bundle
 
 test-fast: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not reliability and not slow"
@@ -38,6 +41,25 @@ extract: setup
 # benchmarks/RESULTS.md. Under 10 minutes on 2 cores, the first run included (data generation).
 bench: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
+# The one-folder bundle dist/vertrouwd/ (see build.spec); about a minute on two cores.
+# PyInstaller needs objdump on Linux (package binutils); say so before it starts.
+dist: setup translations
+	@[ "$$(uname)" != Linux ] || command -v objdump >/dev/null || \
+		{ echo "make dist needs objdump: install binutils (apt-get install binutils)"; exit 1; }
+	$(BIN)/pyinstaller --noconfirm --clean --log-level WARN build.spec
+
+# Runs the built program from another folder, in portable mode (VertrouwdData/ next to it,
+# so its log stays inside dist/ and the check proves portable mode is picked up).
+SELFTEST_LOG := build/selftest.log
+selftest-bundle:
+	test -x dist/vertrouwd/vertrouwd || { echo "no bundle: run make dist first"; exit 1; }
+	rm -rf dist/vertrouwd/VertrouwdData && mkdir -p dist/vertrouwd/VertrouwdData build
+	cd / && env -u VERTROUWD_HOME -u QT_QPA_PLATFORM $(CURDIR)/dist/vertrouwd/vertrouwd \
+		self-test > $(CURDIR)/$(SELFTEST_LOG) 2>&1; rc=$$?; cat $(CURDIR)/$(SELFTEST_LOG); \
+		rm -rf $(CURDIR)/dist/vertrouwd/VertrouwdData; test $$rc -eq 0
+	grep -q "^ok data-folder: .*VertrouwdData" $(SELFTEST_LOG) || \
+		{ echo "the bundle did not use its portable VertrouwdData folder"; exit 1; }
 
 clean:
 	rm -rf $(VENV) build dist $(MO)

@@ -35,6 +35,8 @@ class Context:
     settings: Settings
     out: TextIO
     err: TextIO
+    # The self-test's look at the program window; app.main passes it in (this module has no Qt).
+    gui_check: Callable[[], str] | None = None
 
     @property
     def register_dir(self) -> Path:
@@ -249,7 +251,7 @@ _PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # t
 
 
 def main(argv: list[str] | None = None, out: TextIO | None = None,
-         err: TextIO | None = None) -> int:
+         err: TextIO | None = None, *, gui_check: Callable[[], str] | None = None) -> int:
     out = out or sys.stdout
     err = err or sys.stderr
     settings = Settings.load(paths.settings_file())
@@ -270,7 +272,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
         setup_logging(paths.log_dir())
     except OSError:
         pass
-    ctx = Context(args=args, settings=settings, out=out, err=err)
+    ctx = Context(args=args, settings=settings, out=out, err=err, gui_check=gui_check)
     try:
         code = _HANDLERS[args.command](ctx)
         log.info("command %s finished with %s", args.command, code)
@@ -374,6 +376,28 @@ def _add_export_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignor
 
 
 _PARSER_EXTENSIONS.append(_add_export_parsers)
+
+
+# --- self-test of the installed program (issue 6) -------------------------------------------
+@command("self-test")
+def cmd_self_test(ctx: Context) -> int:
+    from app.services import selftest
+
+    results = selftest.run(ctx.out, ctx.gui_check)
+    if selftest.passed(results):
+        ctx.say(_(selftest.SUMMARY_OK))
+        return EXIT_OK
+    failed = next(r for r in results if r.status == "FAILED")
+    print(_(selftest.SUMMARY_FAILED).format(step=failed.step), file=ctx.err)
+    return EXIT_USER
+
+
+def _add_self_test_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    sub.add_parser("self-test", help=_("check that this installation works (uses a temporary "
+                                       "register; your own register is not touched)"))
+
+
+_PARSER_EXTENSIONS.append(_add_self_test_parser)
 
 
 def command_names() -> frozenset[str]:

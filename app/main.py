@@ -33,7 +33,14 @@ def main(argv: list[str] | None = None) -> int:
         from app.ui.application import run_gui
 
         return run_gui(argv)
-    return cli.main(argv)
+    return cli.main(argv, gui_check=_gui_check)
+
+
+def _gui_check() -> str:
+    """For `vertrouwd self-test`: Qt is imported only when the self-test reaches this step."""
+    from app.ui.selftest_probe import show_widget_offscreen
+
+    return show_widget_offscreen()
 
 
 if __name__ == "__main__":
