@@ -38,6 +38,11 @@ extract: setup
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k ngettext:1,2 --no-location --sort-output -o translations/messages.pot app
 	$(BIN)/pybabel update -i translations/messages.pot -d translations -D messages --no-fuzzy-matching --ignore-obsolete
 
+# Benchmarks (issue 8): cached synthetic data under benchmarks/.data/, results in
+# benchmarks/RESULTS.md. Under 10 minutes on 2 cores, the first run included (data generation).
+bench: setup translations
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run $(BENCH_ARGS)
+
 # The one-folder bundle dist/vertrouwd/ (see build.spec); about a minute on two cores.
 # PyInstaller needs objdump on Linux (package binutils); say so before it starts.
 dist: setup translations

@@ -11,13 +11,13 @@ import datetime as dt
 import gettext
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import format_date as _babel_format_date
-from babel.dates import format_datetime as _babel_format_datetime
-from babel.numbers import format_decimal as _babel_format_decimal
 
 from app.paths import translations_dir
+
+if TYPE_CHECKING:
+    from babel import Locale
 
 LANGUAGES: dict[str, str] = {"nl": "Nederlands", "en": "English"}
 DEFAULT_LANGUAGE = "nl"
@@ -63,22 +63,31 @@ def N_(message: str) -> str:
 
 
 def locale() -> Locale:
+    # Babel loads on first use (not at import): the unlock dialog shows sooner.
+    from babel import Locale
+
     return Locale.parse(_current_language)
 
 
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:
+    from babel.numbers import format_decimal
+
     if decimals is not None:
         fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return _babel_format_decimal(value, format=fmt, locale=locale())
-    return _babel_format_decimal(value, locale=locale())
+        return format_decimal(value, format=fmt, locale=locale())
+    return format_decimal(value, locale=locale())
 
 
 def format_date(value: dt.date, fmt: str = "medium") -> str:
-    return _babel_format_date(value, format=fmt, locale=locale())
+    from babel.dates import format_date as babel_format_date
+
+    return babel_format_date(value, format=fmt, locale=locale())
 
 
 def format_datetime(value: dt.datetime, fmt: str = "medium") -> str:
-    return _babel_format_datetime(value, format=fmt, locale=locale())
+    from babel.dates import format_datetime as babel_format_datetime
+
+    return babel_format_datetime(value, format=fmt, locale=locale())
 
 
 def format_minutes(minutes: int) -> str:

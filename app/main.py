@@ -5,10 +5,25 @@ from __future__ import annotations
 import sys
 
 GUI_OPTIONS = {"--demo", "--portable"}
+GUI_VALUE_OPTIONS = {"--register", "--lang"}
+
+
+def _only_gui_options(argv: list[str]) -> bool:
+    """True when no argument can be a command: only options, or the value of a GUI option."""
+    for i, arg in enumerate(argv):
+        if arg in ("-h", "--help", "--version"):
+            return False
+        if not arg.startswith("-") and not (i and argv[i - 1] in GUI_VALUE_OPTIONS):
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if _only_gui_options(argv):  # skip importing the CLI: it loads the whole database stack
+        from app.ui.application import run_gui
+
+        return run_gui(argv)
     from app import cli
 
     wants_gui = not any(a in cli.command_names() for a in argv) and not any(

@@ -6,29 +6,66 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app import paths
 from app.errors import AppError
 from app.i18n import _, set_language
-from app.services import backup, vault
 from app.settings import Settings
 from app.ui.lock import IdleWatcher, lock_register, resume_register
-from app.ui.main_window import MainWindow
-from app.ui.settings_dialog import SettingsDialog
 from app.ui.signals import AppSignals
 from app.ui.unlock import UnlockDialog
-from app.ui.wizard import FirstRunWizard
+
+if TYPE_CHECKING:
+    from app.services import vault
+    from app.ui.main_window import MainWindow
+    from app.ui.wizard import FirstRunWizard
+
+# Start-up: the unlock dialog needs neither the database stack (SQLAlchemy, SQLCipher,
+# cryptography, JSON Schema) nor the main window; importing them first tripled the time to
+# the first window. They load on a background thread once the dialog is up, long before a
+# passphrase can be typed, and on first use otherwise.
+HEAVY_MODULES = ("app.services.vault", "app.services.backup", "app.ui.main_window")
+_preload_started = False
+
+
+def preload_heavy_modules() -> None:
+    global _preload_started
+    if _preload_started:
+        return
+    _preload_started = True
+
+    def run() -> None:
+        import importlib
+
+        for name in HEAVY_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 - the import is retried, and reported, on first use
+                log.exception("preloading %s failed", name)
+
+    threading.Thread(target=run, name="preload", daemon=True).start()
+
+
+def register_exists(folder: Path) -> bool:
+    """`vault.register_exists` without loading the database stack (same file names)."""
+    return (Path(folder) / "register.key").exists() or (Path(folder) / "register.db").exists()
 
 log = logging.getLogger(__name__)
 
 DEMO_PASSPHRASE = "demo register vol verzonnen gevallen"
+# Benchmarks only: print when the first window is shown, then quit (see benchmarks/run.py).
+BENCH_EXIT_ENV = "VERTROUWD_BENCH_EXIT_ON_SHOWN"
 
 
 class QtTranslations:
@@ -70,7 +107,7 @@ class AppController(QObject):
         signals: AppSignals,
         *,
         translations: QtTranslations | None = None,
-        window_factory: Callable[[AppSignals, Settings], MainWindow] = MainWindow,
+        window_factory: Callable[[AppSignals, Settings], MainWindow] | None = None,
         idle_ms: int | None = None,
         demo_passphrase: str | None = None,
     ) -> None:
@@ -104,12 +141,14 @@ class AppController(QObject):
     def start(self, register: vault.Register | None = None) -> None:
         if register is not None:
             self.open_register(register)
-        elif not vault.register_exists(self.register_dir):
+        elif not register_exists(self.register_dir):
             self.show_wizard()
         else:
             self.show_unlock()
 
     def show_wizard(self) -> None:
+        from app.ui.wizard import FirstRunWizard
+
         self.wizard = FirstRunWizard()
         self.wizard.accepted.connect(self._wizard_finished)
         self.wizard.rejected.connect(self._wizard_cancelled)
@@ -144,6 +183,7 @@ class AppController(QObject):
         dialog.rejected.connect(self.app.quit)
         self.unlock_dialog = dialog
         dialog.show()
+        QTimer.singleShot(50, preload_heavy_modules)  # after the first paint
         dialog.raise_()
         dialog.activateWindow()
 
@@ -163,7 +203,10 @@ class AppController(QObject):
 
     def _ensure_main_window(self) -> MainWindow:
         if self.main_window is None:
-            window = self.window_factory(self.signals, self.settings)
+            factory = self.window_factory
+            if factory is None:
+                from app.ui.main_window import MainWindow as factory
+            window = factory(self.signals, self.settings)
             window.lock_requested.connect(self.lock)
             window.settings_requested.connect(self.open_settings)
             self.main_window = window
@@ -207,6 +250,8 @@ class AppController(QObject):
         register = self.register
         if register is not None:
             if self.settings.backup_on_close and not self.demo_passphrase:
+                from app.services import backup
+
                 try:
                     backup.create_backup(register, self.backup_dir(),
                                          self.settings.backup_generations)
@@ -233,6 +278,8 @@ class AppController(QObject):
     # -- settings ----------------------------------------------------------------------------
 
     def open_settings(self) -> None:
+        from app.ui.settings_dialog import SettingsDialog
+
         dialog = SettingsDialog(self.settings, self.register, paths.default_backup_dir(),
                                 self.main_window)
         dialog.restore_requested.connect(self.restore_from_backup)
@@ -302,6 +349,8 @@ def run_gui(argv: list[str]) -> int:
 
         demo_dir = Path(tempfile.mkdtemp(prefix="vertrouwd-demo-")) / "register"
         build_demo_register(demo_dir, DEMO_PASSPHRASE)
+        from app.services import vault
+
         register = vault.unlock(demo_dir, DEMO_PASSPHRASE)
         register_dir = demo_dir
         settings_path = demo_dir.parent / "settings.json"  # the user's settings stay untouched
@@ -318,6 +367,8 @@ def run_gui(argv: list[str]) -> int:
         demo_passphrase=DEMO_PASSPHRASE if options.demo else None,
     )
     controller.start(register)
+    if os.environ.get(BENCH_EXIT_ENV) == "1":
+        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
     try:
         return app.exec()
     finally:
@@ -325,6 +376,12 @@ def run_gui(argv: list[str]) -> int:
         if demo_dir is not None:
             with contextlib.suppress(OSError):
                 shutil.rmtree(demo_dir.parent)
+
+
+def _report_shown_and_quit(app: QApplication) -> None:
+    shown = [w.objectName() or type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
+    print(f"VERTROUWD_SHOWN {time.time():.6f} {','.join(shown)}", flush=True)
+    app.quit()
 
 
 __all__ = ["AppController", "AppSignals", "QtTranslations", "run_gui"]

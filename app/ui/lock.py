@@ -4,15 +4,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
-from sqlalchemy import delete, select
 
-from app.models.entities import KeyValue
-from app.services import vault
+if TYPE_CHECKING:  # the database stack loads after the unlock dialog is up (start-up time)
+    from app.services import vault
 
 DRAFT_KEY = "draft"
 LOCK_SHORTCUT = QKeySequence("Ctrl+L")
@@ -85,6 +84,10 @@ class IdleWatcher(QObject):
 
 def store_draft(register: vault.Register, draft: dict[str, Any] | None) -> None:
     """Keep a half-filled form inside the encrypted register (replacing any earlier one)."""
+    from sqlalchemy import delete
+
+    from app.models.entities import KeyValue
+
     with register.session() as s:
         s.execute(delete(KeyValue).where(KeyValue.key == DRAFT_KEY))
         if draft:
@@ -93,6 +96,10 @@ def store_draft(register: vault.Register, draft: dict[str, Any] | None) -> None:
 
 def take_stored_draft(register: vault.Register) -> dict[str, Any] | None:
     """Read and delete the stored draft."""
+    from sqlalchemy import select
+
+    from app.models.entities import KeyValue
+
     with register.session() as s:
         row = s.scalars(select(KeyValue).where(KeyValue.key == DRAFT_KEY)).first()
         if row is None:

@@ -7,6 +7,7 @@ The passphrase is never logged and never kept in a widget after an attempt.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeyEvent
@@ -31,8 +32,10 @@ from app.errors import (
     RegisterDamaged,
 )
 from app.i18n import _, format_datetime, format_number
-from app.services import backup, vault
 from app.ui.passphrase_entry import ERROR_STYLE, PassphraseEntry
+
+if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
+    from app.services import vault
 
 DAMAGE_ERRORS = (RegisterDamaged, KeyFileDamaged, KeyFileWeakened)
 
@@ -161,6 +164,8 @@ class UnlockDialog(QDialog):
             self.show_message(_("Type your passphrase."))
             return False
         _busy()
+        from app.services import vault
+
         try:
             register = vault.unlock(self.register_dir, passphrase)
         except AppError as exc:
@@ -222,6 +227,8 @@ class RecoveryUnlockDialog(QDialog):
         code = self.code.text().strip()
         self.code.clear()
         _busy()
+        from app.services import vault
+
         try:
             register = vault.unlock_with_recovery(self.register_dir, code)
         except AppError as exc:
@@ -288,6 +295,8 @@ class NewPassphraseDialog(QDialog):
                 current = self.current.text()
                 self.current.clear()
                 self.register_.key_file.unwrap(current)  # WrongPassphrase if not
+            from app.services import vault
+
             vault.set_new_passphrase(self.register_, self.entry.passphrase())
         except AppError as exc:
             self.message.setText(exc.message)
@@ -335,6 +344,8 @@ class BackupPickerDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
+        from app.services import backup
+
         self.list.clear()
         for info in backup.list_backups(self.backup_dir):
             local = info.created_at.astimezone().replace(tzinfo=None)
@@ -356,6 +367,8 @@ class BackupPickerDialog(QDialog):
         passphrase = self.passphrase.text()
         self.passphrase.clear()
         _busy()
+        from app.services import backup
+
         try:
             backup.restore(self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole)), passphrase)
         except AppError as exc:

@@ -1,0 +1,640 @@
+"""Run the benchmarks and write benchmarks/RESULTS.md (``make bench``).
+
+Every scenario is timed several times (>= 5 where cheap, >= 3 where expensive) and reported
+as median and spread (min–max), next to its FLOOR — the least any implementation would have
+to do — measured in the same run, so the ratio is comparable across machines.
+
+Usage: python -m benchmarks.run [--quick] [--only NAME ...] [--out PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import importlib.util
+import math
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from benchmarks import generate  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZES = (1_000, 10_000, 200_000)
+SHOWN_MARK = "VERTROUWD_SHOWN"
+
+
+# --- results --------------------------------------------------------------------------------
+@dataclass
+class Row:
+    scenario: str
+    samples: list[float]  # seconds, or MB when unit == "MB"
+    floor: list[float] | None = None
+    floor_name: str = ""
+    target: str = ""
+    check: Callable[[Row], bool] | None = None
+    unit: str = "s"
+    note: str = ""
+    size: int | None = None  # contact moments, for the growth note
+    group: str = ""  # rows of one group across sizes form a growth line
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.samples) if self.samples else math.nan
+
+    @property
+    def floor_median(self) -> float:
+        return statistics.median(self.floor) if self.floor else math.nan
+
+    @property
+    def ratio(self) -> float:
+        return self.median / self.floor_median if self.floor else math.nan
+
+    @property
+    def met(self) -> bool | None:
+        if not self.samples or self.check is None:
+            return None
+        return bool(self.check(self))
+
+
+def unavailable(scenario: str, why: str, target: str = "") -> Row:
+    return Row(scenario, [], target=target, note=f"not available: {why}")
+
+
+def fmt(value: float, unit: str) -> str:
+    if math.isnan(value):
+        return "–"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def timed(fn: Callable[[], object], runs: int, setup: Callable[[], object] | None = None,
+          warmup: int = 0) -> list[float]:
+    out = []
+    for i in range(warmup + runs):
+        if setup is not None:
+            setup()
+        start = time.perf_counter()
+        fn()
+        elapsed = time.perf_counter() - start
+        if i >= warmup:
+            out.append(elapsed)
+    return out
+
+
+def le(limit: float) -> Callable[[Row], bool]:
+    return lambda r: r.median <= limit
+
+
+def ratio_le(limit: float, absolute: float | None = None) -> Callable[[Row], bool]:
+    return lambda r: r.ratio <= limit and (absolute is None or r.median <= absolute)
+
+
+# --- helpers --------------------------------------------------------------------------------
+def qt_app():  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(["vertrouwd-bench"])
+
+
+def process_events() -> None:
+    qt_app().processEvents()
+
+
+@contextlib.contextmanager
+def unlocked(contacts: int, folder_of: Callable[[int], Path] | None = None) -> Iterator[object]:
+    from app.services import vault
+
+    reg = vault.unlock((folder_of or generate.register_folder)(contacts), generate.PASSPHRASE)
+    try:
+        yield reg
+    finally:
+        reg.close()
+
+
+def new_window():  # type: ignore[no-untyped-def]
+    from app.i18n import set_language
+    from app.settings import Settings
+    from app.ui.main_window import MainWindow
+    from app.ui.signals import AppSignals
+
+    qt_app()
+    set_language("nl")
+    window = MainWindow(AppSignals(), Settings(), today=lambda: generate.TODAY)
+    return window
+
+
+def child_env(home: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(QT_QPA_PLATFORM="offscreen", VERTROUWD_HOME=str(home),
+               PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
+    env.pop("VERTROUWD_INSECURE_TEST_KDF", None)
+    return env
+
+
+# --- scenarios ------------------------------------------------------------------------------
+BARE_WINDOW = f"""
+import sys, time
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication(["bare"])
+w = QWidget(); w.show()
+QTimer.singleShot(0, lambda: (print("{SHOWN_MARK}", f"{{time.time():.6f}}", flush=True), app.quit()))
+app.exec()
+"""
+
+
+def _time_to_shown(args: list[str], home: Path) -> float:
+    env = child_env(home)
+    env["VERTROUWD_BENCH_EXIT_ON_SHOWN"] = "1"
+    start = time.time()
+    proc = subprocess.run([sys.executable, *args], env=env, capture_output=True, text=True,
+                          timeout=60, cwd=ROOT)
+    for line in proc.stdout.splitlines():
+        if line.startswith(SHOWN_MARK):
+            return float(line.split()[1]) - start
+    raise RuntimeError(f"no {SHOWN_MARK} line: {proc.stdout[-500:]} {proc.stderr[-2000:]}")
+
+
+def scenario_startup(runs: int = 5) -> list[Row]:
+    """Process start to the unlock dialog shown, against a bare PySide6 window."""
+    folder = generate.register_folder(10_000)
+    with tempfile.TemporaryDirectory() as home:
+        app_args = ["-m", "app.main", "--register", str(folder)]
+        bare_args = ["-c", BARE_WINDOW]
+        _time_to_shown(app_args, Path(home))  # warm the OS file cache once for both
+        _time_to_shown(bare_args, Path(home))
+        samples, floor = [], []
+        for _ in range(runs):  # interleaved, so drift hits both alike
+            samples.append(_time_to_shown(app_args, Path(home)))
+            floor.append(_time_to_shown(bare_args, Path(home)))
+    return [Row("start-up: process start → unlock dialog shown", samples, floor,
+                "bare PySide6 window", "≤ 1.0 s and ≤ 1.5× floor", ratio_le(1.5, 1.0))]
+
+
+def scenario_unlock(runs: int = 3, contacts: int = 10_000) -> list[Row]:
+    """Key derivation + open + main window with the first page, against the KDF alone."""
+    from argon2.low_level import Type, hash_secret_raw
+
+    from app.models.keyfile import KeyFile, normalize_secret
+    from app.services import vault
+
+    folder = generate.register_folder(contacts)
+    slot = KeyFile.load(vault.key_path(folder)).slots["passphrase"]
+    assert slot is not None
+    kdf = slot["kdf"]
+    import base64
+
+    salt = base64.b64decode(kdf["salt"])
+    secret = normalize_secret(generate.PASSPHRASE)
+
+    def kdf_only() -> None:
+        hash_secret_raw(secret, salt, kdf["time_cost"], kdf["memory_kib"], kdf["parallelism"],
+                        32, Type.ID)
+
+    window = new_window()
+    opened: list[object] = []
+
+    def unlock_and_show() -> None:
+        reg = vault.unlock(folder, generate.PASSPHRASE)
+        opened.append(reg)
+        window.attach(reg)
+        window.show()
+        process_events()
+        assert window.cases_model.rowCount() > 0
+
+    def reset() -> None:
+        window.clear_for_lock()
+        window.hide()
+        while opened:
+            opened.pop().close()  # type: ignore[attr-defined]
+
+    samples, floor = [], []
+    for _ in range(runs):  # interleaved, so load from elsewhere hits both alike
+        samples += timed(unlock_and_show, 1, setup=reset)
+        floor += timed(kdf_only, 1)
+    reset()
+    window.deleteLater()
+    process_events()
+    return [Row(f"unlock → register shown ({contacts:,} contacts)", samples, floor,
+                f"Argon2id alone (t={kdf['time_cost']}, m={kdf['memory_kib'] // 1024} MiB, "
+                f"p={kdf['parallelism']})", "≤ floor + 0.3 s",
+                lambda r: r.median <= r.floor_median + 0.3)]
+
+
+def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5) -> list[Row]:
+    """The real MainWindow offscreen: open (attach + first page), sort, filter; each against
+    the same work done by the queries alone (count + first page)."""
+    from app.services import queries
+
+    rows: list[Row] = []
+    targets = {"open": (1.0, "≤ 1 s at 200k"), "sort": (0.1, "≤ 100 ms at 200k"),
+               "filter": (0.1, "≤ 100 ms at 200k")}
+
+    def row(kind: str, label: str, size: int, samples: list[float], floor: list[float]) -> Row:
+        limit, text = targets[kind]
+        return Row(f"register {label} ({size:,})", samples, floor, "queries alone (count + page)",
+                   text if size == SIZES[-1] else "grows ≤ linearly",
+                   le(limit) if size == SIZES[-1] else None, size=size,
+                   group=f"register {label}")
+
+    for size in sizes:
+        with unlocked(size) as reg:
+            window = new_window()
+            window.show()
+            process_events()
+
+            def page(flt: queries.CaseFilter = queries.CaseFilter(), sort: str = "opened_on",
+                     desc: bool = True) -> None:
+                queries.count_cases(reg, flt)  # type: ignore[arg-type]
+                queries.case_page(reg, flt, sort=sort, descending=desc)  # type: ignore[arg-type]
+
+            def open_() -> None:
+                window.attach(reg)
+                process_events()
+
+            samples = timed(open_, runs, setup=window.clear_for_lock, warmup=1)
+            rows.append(row("open", "open: attach + first page", size, samples,
+                            timed(page, runs, warmup=1)))
+
+            from PySide6.QtCore import QPoint, Qt
+            from PySide6.QtTest import QTest
+
+            column = [k for k, _m in window.cases_model.columns].index("contacts")
+            header = window.cases_view.horizontalHeader()
+
+            def sort() -> None:  # a click on the header, as the user sorts (toggles the order)
+                # (QTableView.sortByColumn would sort twice: once itself, once for the header.)
+                x = header.sectionViewportPosition(column) + 5
+                QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+                process_events()
+
+            samples = timed(sort, runs, warmup=1)
+            rows.append(row("sort", "sort by contacts", size, samples,
+                            timed(lambda: page(sort="contacts", desc=False), runs, warmup=1)))
+            window.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+            process_events()
+
+            combo = window.topic_combo
+            pesten = combo.findData("pesten")
+
+            def topic() -> None:
+                combo.setCurrentIndex(pesten)
+                process_events()
+
+            samples = timed(topic, runs, setup=lambda: combo.setCurrentIndex(0), warmup=1)
+            combo.setCurrentIndex(0)
+            rows.append(row("filter", "filter by topic", size, samples,
+                            timed(lambda: page(queries.CaseFilter(topic="pesten")), runs,
+                                  warmup=1)))
+
+            period = window.period_combo
+            quarter = period.findData(generate.QUARTER)
+
+            def by_quarter() -> None:
+                period.setCurrentIndex(quarter)
+                process_events()
+
+            samples = timed(by_quarter, runs, setup=lambda: period.setCurrentIndex(0), warmup=1)
+            period.setCurrentIndex(0)
+            rows.append(row("filter", "filter by quarter", size, samples,
+                            timed(lambda: page(queries.CaseFilter(period=generate.QUARTER)), runs,
+                                  warmup=1)))
+
+            def search() -> None:
+                window.search_edit.setText("pesten")  # pasted: one filter, not one per key
+                process_events()
+
+            samples = timed(search, runs, setup=window.search_edit.clear, warmup=1)
+            window.search_edit.clear()
+            rows.append(row("filter", "memo search", size, samples,
+                            timed(lambda: page(queries.CaseFilter(memo_search="pesten")), runs,
+                                  warmup=1)))
+            window.clear_for_lock()
+            window.deleteLater()
+            process_events()
+    return rows
+
+
+def scenario_aggregation(sizes: Sequence[int] = SIZES, runs: int = 5,
+                         folder_of: Callable[[int], Path] | None = None) -> list[Row]:
+    """aggregation.quarter_measures against the same SQL run directly on a SQLCipher
+    connection."""
+    from app.models import database
+    from app.services import aggregation
+    from app.services.periods import Quarter
+
+    quarter = Quarter.parse(generate.QUARTER)
+    params = {"s": quarter.start.isoformat(), "e": quarter.end.isoformat()}
+    rows = []
+    for size in sizes:
+        with unlocked(size, folder_of) as reg:
+            conn = database.connect(reg.db_path, reg.data_key)  # type: ignore[attr-defined]
+
+            def direct() -> None:
+                conn.execute(aggregation._SQL_SCALARS, params).fetchone()
+                conn.execute(aggregation._SQL_FIRST, params).fetchone()
+                for sql in aggregation._SQL_MAPS.values():
+                    conn.execute(sql, params).fetchall()
+
+            samples = timed(lambda: aggregation.quarter_measures(reg, quarter), runs,  # type: ignore[arg-type]
+                            warmup=1)
+            floor = timed(direct, runs, warmup=1)
+            conn.close()
+        rows.append(Row(f"quarterly aggregation ({size:,})", samples, floor,
+                        "same SQL on a raw SQLCipher connection",
+                        "≤ 1.5× floor" if size == SIZES[-1] else "grows ≤ linearly",
+                        ratio_le(1.5) if size == SIZES[-1] else None, size=size,
+                        group="quarterly aggregation"))
+    return rows
+
+
+def _module(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def scenario_import(runs: int = 3, n: int = 1000) -> list[Row]:
+    """Plan + apply + quarter table for ``n`` sealed VP files, against read_file of each."""
+    target = "≤ 3 s and ≤ 2× floor"
+    name = f"import + merge of {n:,} VP files"
+    if not (_module("app.services.importing") and _module("app.services.merging")):
+        return [unavailable(name, "app/services/importing.py and merging.py not on main yet",
+                            target)]
+    from app.export.interchange import read_file
+    from app.services import merging, roster, vault
+    from app.services.importing import apply_import, plan_import
+
+    files = generate.quarter_files(n)
+    assert files.coordinator is not None
+    paths = files.files(generate.QUARTER)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / "coordinator"
+        template = Path(tmp) / "template"
+        shutil.copytree(files.coordinator, template)
+        reg = vault.unlock(template, generate.PASSPHRASE)
+        try:  # enrolment is set-up, done once into a template
+            for card in sorted(files.cards.iterdir()):
+                roster.add_card(reg, card.read_bytes(), today=generate.TODAY,
+                                active_from=dt.date(2026, 1, 1))
+            profile = reg.profile()
+            assert profile is not None
+            key = profile.sealing_private_key
+        finally:
+            reg.close()
+        current: list[object] = []
+
+        def setup() -> None:
+            while current:
+                current.pop().close()  # type: ignore[attr-defined]
+            shutil.rmtree(work, ignore_errors=True)
+            shutil.copytree(template, work)
+            current.append(vault.unlock(work, generate.PASSPHRASE))
+
+        def run() -> None:
+            reg = current[0]
+            plan = plan_import(reg, [files.folder / generate.QUARTER], generate.TODAY)  # type: ignore[arg-type]
+            apply_import(reg, plan)  # type: ignore[arg-type]
+            merging.quarter_table(reg, generate.QUARTER)  # type: ignore[arg-type]
+
+        samples = timed(run, runs, setup=setup)
+        setup()
+        while current:
+            current.pop().close()  # type: ignore[attr-defined]
+        datas = [p.read_bytes() for p in paths]
+        floor = timed(lambda: [read_file(d, key, today=generate.TODAY) for d in datas], runs)
+    return [Row(name, samples, floor, "read_file (parse + unseal + verify) of each",
+                target, ratio_le(2.0, 3.0))]
+
+
+def scenario_pdf(runs: int = 3, contacts: int = 10_000) -> list[Row]:
+    rows: list[Row] = []
+    name = f"PDF: VP quarter overview ({contacts:,} contacts)"
+    if _module("app.export.pdf_vp"):
+        from app.export import pdf_vp
+        from app.services.periods import Quarter
+
+        quarter = Quarter.parse(generate.QUARTER)
+        with unlocked(contacts) as reg, tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "overview.pdf"
+            samples = timed(lambda: pdf_vp.write_vp_quarter_pdf(reg, quarter, None, out), runs,  # type: ignore[arg-type]
+                            warmup=1)
+            facts = pdf_vp.collect_vp_quarter_facts(reg, quarter, None)  # type: ignore[arg-type]
+            floor = timed(lambda: pdf_vp.render_vp_quarter_pdf(facts), runs)
+        rows.append(Row(name, samples, floor, "rendering the same facts alone", "≤ 1 s", le(1.0)))
+    else:
+        rows.append(unavailable(name, "app/export/pdf_vp.py not on main yet", "≤ 1 s"))
+    report = next((m for m in ("app.export.pdf_coordinator", "app.export.pdf_report",
+                               "app.export.pdf_defence", "app.services.reports")
+                   if _module(m)), None)
+    name = "PDF: Defence year report"
+    if report is None:
+        rows.append(unavailable(name, "coordinator report module not on main yet", "≤ 3 s"))
+    else:
+        rows.append(unavailable(name, f"{report} exists; scenario adapter still to be written",
+                                "≤ 3 s"))
+    return rows
+
+
+def _memory_child(contacts: int) -> None:
+    """In a child process: unlock (real KDF), main window with the register, report VmHWM."""
+    from app.services import vault
+
+    qt_app()
+    window = new_window()
+    reg = vault.unlock(generate.register_folder(contacts), generate.PASSPHRASE)
+    after_kdf = _status("VmHWM")
+    with contextlib.suppress(OSError):  # reset the high-water mark: what the view itself costs
+        Path("/proc/self/clear_refs").write_text("5")
+    window.attach(reg)
+    window.show()
+    process_events()
+    window.cases_view.scrollToBottom()  # fetch a few more pages, as a user scrolling would
+    process_events()
+    print("MEM", after_kdf, _status("VmHWM"), _status("VmRSS"), flush=True)
+    reg.close()
+
+
+def _status(key: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(key + ":"):
+            return int(line.split()[1]) / 1024
+    return math.nan
+
+
+def scenario_memory(runs: int = 3, contacts: int = 200_000) -> list[Row]:
+    """Peak RSS of a process with the register open in the main window."""
+    whole, view, bare = [], [], []
+    with tempfile.TemporaryDirectory() as home:
+        for _ in range(runs):
+            proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--memory-child",
+                                   str(contacts)], env=child_env(Path(home)), capture_output=True,
+                                  text=True, timeout=120, cwd=ROOT)
+            line = next((x for x in proc.stdout.splitlines() if x.startswith("MEM ")), None)
+            if line is None:
+                raise RuntimeError(proc.stderr[-2000:])
+            after_kdf, hwm_view, _rss = (float(x) for x in line.split()[1:])
+            whole.append(max(after_kdf, hwm_view))
+            view.append(hwm_view)
+            script = BARE_WINDOW + "\nimport pathlib\nprint('MEM', [l for l in pathlib.Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM')][0].split()[1])\n"
+            proc = subprocess.run([sys.executable, "-c", script], env=child_env(Path(home)),
+                                  capture_output=True, text=True, timeout=60)
+            bare.append(int(next(x for x in proc.stdout.splitlines()
+                                 if x.startswith("MEM ")).split()[1]) / 1024)
+    return [
+        Row(f"peak RSS, {contacts:,} contacts in the GUI (whole process, with the KDF)", whole,
+            bare, "bare PySide6 window", "≤ 300 MB", le(300), unit="MB",
+            note="includes Argon2id's 256 MiB working memory during unlock"),
+        Row(f"peak RSS, {contacts:,} contacts in the GUI (after unlock: open + scroll)", view,
+            bare, "bare PySide6 window", "≤ 300 MB", le(300), unit="MB"),
+    ]
+
+
+SCENARIOS: dict[str, Callable[..., list[Row]]] = {
+    "startup": scenario_startup,
+    "unlock": scenario_unlock,
+    "register": scenario_register_view,
+    "aggregation": scenario_aggregation,
+    "import": scenario_import,
+    "pdf": scenario_pdf,
+    "memory": scenario_memory,
+}
+
+
+# --- report ---------------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    import PySide6
+    import PySide6.QtCore
+    import sqlalchemy
+
+    from app.models import database
+
+    cpu = platform.processor() or "?"
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    ram = "?"
+    with contextlib.suppress(OSError, ValueError):
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        ram = f"{kb / 1024 / 1024:.1f} GiB"
+    conn = database.dbapi.connect(":memory:")
+    cipher = database.cipher_version(conn)
+    sqlite = conn.execute("select sqlite_version()").fetchone()[0]
+    conn.close()
+    return {
+        "CPU": f"{cpu}, {os.cpu_count()} cores",
+        "RAM": ram,
+        "OS": platform.platform(),
+        "Python": platform.python_version(),
+        "Qt / PySide6": f"{PySide6.QtCore.qVersion()} / {PySide6.__version__}",
+        "SQLCipher / SQLite": f"{cipher} / {sqlite}",
+        "SQLAlchemy": sqlalchemy.__version__,
+        "Date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
+        # Other work on a shared machine moves every figure; the floors move with it.
+        "Load average (1/5/15 min) at the end": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+    }
+
+
+def growth(rows: list[Row]) -> list[str]:
+    """How each figure grows from 1k to 10k to 200k contacts: the exponent b in t ~ n^b."""
+    notes = []
+    groups: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.group and r.samples:
+            groups.setdefault(r.group, []).append(r)
+    for name, items in groups.items():
+        items.sort(key=lambda r: r.size or 0)
+        if len(items) < 2:
+            continue
+        steps = []
+        for a, b in zip(items, items[1:], strict=False):
+            steps.append(math.log(b.median / a.median) / math.log((b.size or 1) / (a.size or 1)))
+        first, last = items[0], items[-1]
+        exponent = math.log(last.median / first.median) / math.log((last.size or 1) / (first.size or 1))
+        kind = ("flat" if exponent < 0.25 else "sub-linear" if exponent < 0.85
+                else "linear" if exponent <= 1.15 else "WORSE than linear")
+        figures = " → ".join(fmt(r.median, r.unit) for r in items)
+        per_step = ", ".join(f"n^{e:.2f}" for e in steps)
+        notes.append(f"- **{name}**: {figures} for {' / '.join(f'{r.size:,}' for r in items)} "
+                     f"contacts; overall n^{exponent:.2f}, {kind} (per step {per_step}).")
+    return notes
+
+
+def render(rows: list[Row], seconds: float, info: dict[str, str]) -> str:
+    out = ["# Benchmark results", "",
+           "Generated by `make bench` (`python -m benchmarks.run`); do not edit by hand.", ""]
+    out += [f"- {k}: {v}" for k, v in info.items()]
+    out += [f"- Total run time: {seconds:.0f} s", "",
+            "Median of repeated runs; spread is min–max. The floor is measured in the same run; "
+            "ratio = median / floor median.", "",
+            "| Scenario | Median | Spread | Floor | Floor median | Ratio | Target | Met? |",
+            "|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if not r.samples:
+            out.append(f"| {r.scenario} | – | – | – | – | – | {r.target} | {r.note} |")
+            continue
+        spread = f"{fmt(min(r.samples), r.unit)}–{fmt(max(r.samples), r.unit)} (n={len(r.samples)})"
+        met = {None: "–", True: "yes", False: "**NO**"}[r.met]
+        ratio = "–" if math.isnan(r.ratio) else f"{r.ratio:.2f}×"
+        out.append(f"| {r.scenario} | {fmt(r.median, r.unit)} | {spread} | {r.floor_name or '–'} "
+                   f"| {fmt(r.floor_median, r.unit)} | {ratio} | {r.target} | {met} |")
+    notes = [r for r in rows if r.note and r.samples]
+    if notes:
+        out += ["", "Notes:"] + [f"- {r.scenario}: {r.note}" for r in notes]
+    out += ["", "## Growth from 1k to 10k to 200k contact moments", ""] + growth(rows)
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run")
+    parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS))
+    parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
+    parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.memory_child:
+        _memory_child(args.memory_child)
+        return 0
+    os.environ.pop("VERTROUWD_INSECURE_TEST_KDF", None)  # unlock benchmarks use the real profile
+    started = time.perf_counter()
+    print("generating / checking cached data …", flush=True)
+    for size in SIZES:
+        generate.register_folder(size)
+    generate.component_files()
+    generate.quarter_files()
+    rows: list[Row] = []
+    for name in args.only or list(SCENARIOS):
+        t = time.perf_counter()
+        try:
+            got = SCENARIOS[name]()
+        except Exception as exc:  # one broken scenario must not hide the others
+            got = [Row(name, [], note=f"failed: {type(exc).__name__}: {exc}"[:200])]
+        rows += got
+        print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)
+        for r in got:
+            print(f"   {r.scenario}: {fmt(r.median, r.unit)} (floor {fmt(r.floor_median, r.unit)})"
+                  f" met={r.met} {r.note}", flush=True)
+    seconds = time.perf_counter() - started
+    text = render(rows, seconds, machine())
+    Path(args.out).write_text(text, encoding="utf-8")
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
