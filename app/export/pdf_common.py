@@ -1,0 +1,361 @@
+"""Shared reportlab infrastructure for every Vertrouwd report (VP quarter, coordinator reports).
+
+What it gives a report module:
+
+- ``report_language(lang)``: render in Dutch or English whatever the interface language is;
+- ``styles()``: paragraph styles in the bundled DejaVu fonts (accents render everywhere);
+- ``para(text)`` for any text that is not our own markup: it is escaped, so ``<b>``,
+  ``<img src=...>`` or ``&amp;`` print literally and nothing is ever fetched or read;
+  ``markup(template, **values)`` for our own markup with escaped values filled in;
+- ``data_table(...)``: a styled table, counts right-aligned and formatted by babel;
+- ``bar_chart(...)``: a bar chart of one measure over quarters;
+- ``render_pdf(meta, story)``: header (title, "Vertrouwd" + version), footer (generation date in
+  the report language, "page x of y"); deterministic bytes (reportlab ``invariant``);
+- ``write_pdf(path, data)``: atomic write.
+
+No Qt here: reports are rendered headless and tested in milliseconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab import rl_config
+from reportlab.graphics.charts.barcharts import VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
+
+from app import __version__
+from app.atomic import atomic_write_bytes
+from app.i18n import _, current_language, format_datetime, format_number, set_language
+from app.paths import resources_dir
+
+FONT = "DejaVuSans"
+FONT_BOLD = "DejaVuSans-Bold"
+PAGE_SIZE = A4
+MARGIN = 18 * mm
+CONTENT_WIDTH = PAGE_SIZE[0] - 2 * MARGIN
+
+INK = colors.HexColor("#1f2933")
+MUTED = colors.HexColor("#52606d")
+RULE = colors.HexColor("#cbd2d9")
+HEADER_FILL = colors.HexColor("#e4e7eb")
+GROUP_FILL = colors.HexColor("#f5f7fa")
+BAR_FILL = colors.HexColor("#3e6a8a")
+BAR_FILL_CURRENT = colors.HexColor("#c05621")
+
+# Never fetch anything while rendering: no trusted hosts for URLs in images or links.
+rl_config.trustedHosts = None
+
+
+# --- fonts and language --------------------------------------------------------------------
+@cache
+def register_fonts() -> None:
+    """Register the bundled DejaVu fonts once (idempotent)."""
+    folder = resources_dir() / "fonts"
+    pdfmetrics.registerFont(TTFont(FONT, str(folder / "DejaVuSans.ttf")))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
+                                  boldItalic=FONT_BOLD)
+
+
+@contextlib.contextmanager
+def report_language(lang: str | None) -> Iterator[str]:
+    """Render in ``lang`` (None: the current language); the previous language comes back after.
+
+    The language is process-wide, so render reports on one thread at a time.
+    """
+    previous = current_language()
+    if lang is not None:
+        set_language(lang)
+    try:
+        yield current_language()
+    finally:
+        set_language(previous)
+
+
+# --- safe text -----------------------------------------------------------------------------
+def safe(text: object) -> str:
+    """Escape any text for use inside reportlab paragraph markup: it prints literally."""
+    return escape(str(text))
+
+
+@cache
+def styles() -> Mapping[str, ParagraphStyle]:
+    register_fonts()
+    base = ParagraphStyle("body", fontName=FONT, fontSize=9, leading=12, textColor=INK)
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=10, textColor=MUTED),
+        "title": ParagraphStyle("title", parent=base, fontName=FONT_BOLD, fontSize=16,
+                                leading=20, spaceAfter=2 * mm),
+        "h2": ParagraphStyle("h2", parent=base, fontName=FONT_BOLD, fontSize=11, leading=14,
+                             spaceBefore=4 * mm, spaceAfter=1.5 * mm),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8.5, leading=10.5),
+        "cell_bold": ParagraphStyle("cell_bold", parent=base, fontName=FONT_BOLD, fontSize=8.5,
+                                    leading=10.5),
+        "cell_right": ParagraphStyle("cell_right", parent=base, fontSize=8.5, leading=10.5,
+                                     alignment=TA_RIGHT),
+        "cell_right_bold": ParagraphStyle("cell_right_bold", parent=base, fontName=FONT_BOLD,
+                                          fontSize=8.5, leading=10.5, alignment=TA_RIGHT),
+        "banner": ParagraphStyle("banner", parent=base, fontName=FONT_BOLD, fontSize=10,
+                                 leading=13, borderColor=BAR_FILL_CURRENT, borderWidth=0.8,
+                                 borderPadding=3 * mm, spaceBefore=3 * mm, spaceAfter=4 * mm,
+                                 alignment=TA_LEFT),
+    }
+
+
+def para(text: object, style: str = "body") -> Paragraph:
+    """A paragraph of plain text (escaped: markup in it prints literally). Use for ALL text
+    that is not our own markup: labels, codes, translations, anything from a file or a user."""
+    return Paragraph(safe(text), styles()[style])
+
+
+def markup(template: str, style: str = "body", **values: object) -> Paragraph:
+    """A paragraph of our own markup (e.g. ``"<b>{code}</b>"``) with every value escaped."""
+    return Paragraph(template.format(**{k: safe(v) for k, v in values.items()}), styles()[style])
+
+
+# --- numbers ---------------------------------------------------------------------------------
+def count(value: int | float | Decimal) -> str:
+    """A count in the report language: 1.234 (nl) or 1,234 (en)."""
+    return format_number(value)
+
+
+def hours(minutes: int, decimals: int = 1) -> str:
+    """Minutes as decimal hours in the report language, e.g. 12,5 (nl) / 12.5 (en)."""
+    return format_number(Decimal(int(minutes)) / 60, decimals=decimals)
+
+
+@dataclass(frozen=True)
+class Right:
+    """A preformatted cell that is right-aligned like a number (e.g. '5 h 45 min')."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Bold:
+    """A cell in bold (a total or a group heading); wraps a str, int or Right."""
+
+    value: str | int | Right
+
+
+@dataclass(frozen=True)
+class Indented:
+    """A label indented under the row above it (a topic under its group)."""
+
+    text: str
+    level: int = 1
+
+
+Cell = str | int | Right | Bold | Indented | None
+
+
+def _cell(value: Cell) -> Paragraph | str:
+    bold = isinstance(value, Bold)
+    inner = value.value if isinstance(value, Bold) else value
+    if inner is None:
+        return ""
+    if isinstance(inner, Indented):
+        style = ParagraphStyle("indented", parent=styles()["cell"], leftIndent=4 * mm * inner.level)
+        return Paragraph(safe(inner.text), style)
+    if isinstance(inner, bool):
+        raise TypeError("booleans are not table cells")
+    if isinstance(inner, int):
+        return Paragraph(safe(count(inner)), styles()["cell_right_bold" if bold else "cell_right"])
+    if isinstance(inner, Right):
+        return Paragraph(safe(inner.text), styles()["cell_right_bold" if bold else "cell_right"])
+    return Paragraph(safe(inner), styles()["cell_bold" if bold else "cell"])
+
+
+def data_table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    col_widths: Sequence[float] | None = None,
+    group_rows: Sequence[int] = (),
+    total_rows: Sequence[int] = (),
+) -> Table:
+    """A styled table: header row shaded, ``group_rows`` (indices into ``rows``) shaded as
+    sub-headings, ``total_rows`` ruled above. Strings wrap and are escaped; ints are counts,
+    right-aligned and formatted for the report language; ``Right`` is right-aligned text."""
+    head = [Paragraph(safe(h), styles()["cell_bold" if i == 0 else "cell_right_bold"])
+            for i, h in enumerate(header)]
+    data: list[list[Any]] = [head]
+    data += [[_cell(c) for c in row] for row in rows]
+    if col_widths is None:
+        first = CONTENT_WIDTH * 0.6
+        rest = (CONTENT_WIDTH - first) / max(1, len(header) - 1)
+        col_widths = [first] + [rest] * (len(header) - 1)
+    table = Table(data, colWidths=list(col_widths), repeatRows=1, hAlign="LEFT")
+    commands: list[tuple[Any, ...]] = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEADER_FILL),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, MUTED),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+    for index in group_rows:
+        commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), GROUP_FILL))
+    for index in total_rows:
+        commands.append(("LINEABOVE", (0, index + 1), (-1, index + 1), 0.6, MUTED))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+# --- charts ----------------------------------------------------------------------------------
+def _two_line_period(label: str) -> str:
+    """'2026-Q3' -> 'Q3' over '2026', so eight quarters fit in half a page width."""
+    year, dash, quarter = label.partition("-")
+    return f"{quarter}\n{year}" if dash else label
+
+
+def bar_chart(
+    categories: Sequence[str],
+    values: Sequence[float],
+    *,
+    title: str,
+    value_label: Callable[[float], str] = lambda v: count(v),
+    width: float = CONTENT_WIDTH / 2 - 3 * mm,
+    height: float = 40 * mm,
+    highlight_last: bool = True,
+) -> Drawing:
+    """One measure over periods (oldest first); the last bar (this period) is highlighted.
+
+    Drawing strings are not parsed as markup, so no escaping is needed here."""
+    register_fonts()
+    drawing = Drawing(width, height)
+    drawing.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
+    chart = VerticalBarChart()
+    chart.x, chart.y = 22, 22
+    chart.width, chart.height = width - 30, height - 42
+    chart.data = [[float(v) for v in values]]
+    chart.strokeColor = None
+    chart.bars[0].fillColor = BAR_FILL
+    chart.bars[0].strokeColor = None
+    if highlight_last and values:
+        chart.bars[(0, len(values) - 1)].fillColor = BAR_FILL_CURRENT
+    chart.barSpacing = 1
+    chart.groupSpacing = 4
+    top = max([float(v) for v in values] + [1.0])
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.valueMax = top * 1.2
+    chart.valueAxis.visible = False
+    chart.valueAxis.gridStrokeColor = RULE
+    chart.categoryAxis.categoryNames = [_two_line_period(str(c)) for c in categories]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 6.5
+    chart.categoryAxis.labels.angle = 0
+    chart.categoryAxis.labels.dy = -3
+    chart.categoryAxis.strokeColor = MUTED
+    chart.barLabelFormat = lambda v: value_label(v)
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.nudge = 5
+    chart.barLabels.fillColor = INK
+    drawing.add(chart)
+    return drawing
+
+
+HALF_WIDTH = CONTENT_WIDTH / 2 - 3 * mm
+
+
+def side_by_side(left: Flowable | Drawing | Sequence[Flowable],
+                 right: Flowable | Drawing | Sequence[Flowable]) -> Table:
+    """Two columns of equal width (each a flowable or a list of them); give tables inside a
+    width of ``HALF_WIDTH``."""
+    table = Table([[left, right]], colWidths=[CONTENT_WIDTH / 2] * 2, hAlign="LEFT")
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                               ("RIGHTPADDING", (0, 0), (0, -1), 3 * mm),
+                               ("RIGHTPADDING", (1, 0), (1, -1), 0)]))
+    return table
+
+
+# --- the document ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ReportMeta:
+    title: str  # plain text: drawn on the canvas, never parsed as markup
+    generated_at: dt.datetime
+    author: str = "Vertrouwd"
+    subject: str = ""
+
+
+def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
+    """A canvas that knows the page count when it finishes, for the 'page x of y' footer."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # noqa: N802 (reportlab API)
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._decorate(self._pageNumber, total)
+                super().showPage()
+            super().save()
+
+        def _decorate(self, page: int, total: int) -> None:
+            width, height = PAGE_SIZE
+            self.saveState()
+            self.setStrokeColor(RULE)
+            self.setLineWidth(0.5)
+            self.line(MARGIN, height - MARGIN + 4 * mm, width - MARGIN, height - MARGIN + 4 * mm)
+            self.line(MARGIN, MARGIN - 5 * mm, width - MARGIN, MARGIN - 5 * mm)
+            self.setFillColor(MUTED)
+            self.setFont(FONT, 7.5)
+            self.drawString(MARGIN, height - MARGIN + 6 * mm, meta.title)
+            self.drawRightString(width - MARGIN, height - MARGIN + 6 * mm,
+                                 f"Vertrouwd {__version__}")
+            self.drawString(MARGIN, MARGIN - 9 * mm, _("Generated on {when}").format(
+                when=format_datetime(meta.generated_at, "medium")))
+            self.drawRightString(width - MARGIN, MARGIN - 9 * mm,
+                                 _("Page {page} of {total}").format(page=page, total=total))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+def render_pdf(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
+    """Lay out ``story`` on A4 with header and footer; same input, same bytes."""
+    register_fonts()
+    buffer = BytesIO()
+    doc = SimpleDocTemplate(
+        buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
+        topMargin=MARGIN + 4 * mm, bottomMargin=MARGIN, title=meta.title, author=meta.author,
+        subject=meta.subject, creator=f"Vertrouwd {__version__}", invariant=1,
+    )
+    doc.build(list(story), canvasmaker=_numbered_canvas(meta))
+    return buffer.getvalue()
+
+
+def write_pdf(path: Path, data: bytes) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, data, mode=0o600)
+    return path
