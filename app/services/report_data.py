@@ -42,6 +42,7 @@ from app.models.codelists import Code, CodeLists, TopicGroup
 from app.services import merging
 from app.services import roster as roster_service
 from app.services.disclosure import (
+    DEFAULT_K,
     Equation,
     Key,
     ProtectedCell,
@@ -524,17 +525,28 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
     )
 
 
-def write_report(register: Register, year: int, quarter: Quarter | str | None, fmt: Format,
-                 path: Path, lang: str | None = None, k: int = 5,
-                 *, now: dt.datetime | None = None) -> Path:
-    """Build, protect and write the report as PDF or CSV (atomically) to ``path``."""
-    if fmt not in FORMATS:
-        raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    data = report_data(register, year, quarter, k=k)
+def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
+                      *, now: dt.datetime | None = None) -> Path:
+    """Render built report data as PDF or CSV and write it atomically to ``path``."""
     if fmt == "pdf":
         from app.export.pdf_report import write_report_pdf
 
         return write_report_pdf(data, Path(path), lang=lang, now=now)
-    from app.export.csv_report import write_report_csv
+    if fmt == "csv":
+        from app.export.csv_report import write_report_csv
 
-    return write_report_csv(data, Path(path), lang=lang, now=now)
+        return write_report_csv(data, Path(path), lang=lang, now=now)
+    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+
+
+def write_report(register: Register, year: int, quarter: Quarter | str | None,
+                 fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                 *, now: dt.datetime | None = None) -> Path:
+    """Build, protect and write the report of a coordination register as PDF or CSV.
+
+    ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
+    language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``)."""
+    if fmt not in FORMATS:
+        raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+    return write_report_file(report_data(register, year, quarter, k=k), fmt, path, lang,
+                             now=now)
