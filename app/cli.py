@@ -555,3 +555,37 @@ def _coordination_parsers(sub: argparse._SubParsersAction) -> None:  # type: ign
 
 
 _PARSER_EXTENSIONS.append(_coordination_parsers)
+
+
+# --- published reports (coordinator and central level, disclosure control) ----------------
+@command("report")
+def cmd_report(ctx: Context) -> int:
+    from app.services.disclosure import Status, check_k
+    from app.services.report_data import report_data, write_report_file
+
+    k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
+    register = ctx.unlock()
+    try:
+        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k)
+    finally:
+        register.close()
+    path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)
+    cells = [c for t in data.tables for c in t.cells.values()]
+    ctx.say(_("Report written: {path} (k = {k}; {hidden} of {cells} figures hidden).").format(
+        path=path, k=k, cells=len(cells),
+        hidden=sum(1 for c in cells if c.status is not Status.PUBLISHED)))
+    return EXIT_OK
+
+
+def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("report", help=_("write a report for publication (PDF or CSV, with "
+                                        "disclosure control)"))
+    p.add_argument("--year", type=int, required=True, help=_("year of the report"))
+    p.add_argument("--quarter", metavar="YYYY-Qn", help=_("only this quarter, e.g. 2026-Q3"))
+    p.add_argument("--format", choices=["pdf", "csv"], default="pdf")
+    p.add_argument("--out", metavar="FILE", required=True, help=_("output file"))
+    p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
+                                           "settings, at least 3)"))
+
+
+_PARSER_EXTENSIONS.append(_report_parsers)

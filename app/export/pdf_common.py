@@ -240,10 +240,14 @@ def bar_chart(
     width: float = CONTENT_WIDTH / 2 - 3 * mm,
     height: float = 40 * mm,
     highlight_last: bool = True,
+    bar_labels: Sequence[str] | None = None,
+    highlight: Sequence[bool] | None = None,
 ) -> Drawing:
     """One measure over periods (oldest first); the last bar (this period) is highlighted.
 
-    Drawing strings are not parsed as markup, so no escaping is needed here."""
+    ``bar_labels`` replaces the formatted values above the bars (e.g. "< 5" over a bar of
+    height 0 for a suppressed count); ``highlight`` marks the bars to highlight instead of
+    only the last. Drawing strings are not parsed as markup, so no escaping is needed here."""
     register_fonts()
     drawing = Drawing(width, height)
     drawing.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
@@ -254,7 +258,11 @@ def bar_chart(
     chart.strokeColor = None
     chart.bars[0].fillColor = BAR_FILL
     chart.bars[0].strokeColor = None
-    if highlight_last and values:
+    if highlight is not None:
+        for index, marked in enumerate(highlight):
+            if marked:
+                chart.bars[(0, index)].fillColor = BAR_FILL_CURRENT
+    elif highlight_last and values:
         chart.bars[(0, len(values) - 1)].fillColor = BAR_FILL_CURRENT
     chart.barSpacing = 1
     chart.groupSpacing = 4
@@ -269,7 +277,13 @@ def bar_chart(
     chart.categoryAxis.labels.angle = 0
     chart.categoryAxis.labels.dy = -3
     chart.categoryAxis.strokeColor = MUTED
-    chart.barLabelFormat = lambda v: value_label(v)
+    if bar_labels is not None:
+        if len(bar_labels) != len(values):
+            raise ValueError("one bar label per value")
+        chart.barLabelFormat = "values"
+        chart.barLabelArray = [list(bar_labels)]
+    else:
+        chart.barLabelFormat = lambda v: value_label(v)
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 5

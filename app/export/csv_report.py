@@ -1,0 +1,84 @@
+"""The published report as CSV for spreadsheets: one row per cell, with its status.
+
+Dialect (chosen for the spreadsheet the reader most likely has):
+- UTF-8 with a byte-order mark, so Excel recognises the encoding (accents, "×");
+- separator ``;`` for Dutch (Dutch Excel uses the comma as decimal sign and expects ``;``),
+  ``,`` for English; fields quoted by the csv module when needed; CRLF line ends;
+- numbers as displayed in the report language ("1.234" / "1,234"), suppressed cells as
+  "< 5" or "×", and a status column with a stable code (published / primary / secondary) plus
+  its explanation in the report language;
+- the first rows are comments (starting with ``#``): title, the rule and its parameters, and
+  the code-list footnote when the sources used different versions.
+
+Formula injection: any field whose FIRST character is ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return gets a leading ``'`` so a spreadsheet shows it as text ("2026-Q3" is left alone:
+only the first character counts).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from app.atomic import atomic_write_bytes
+from app.export.pdf_common import report_language
+from app.export.pdf_report import MIXED_CODELISTS_NOTE, report_title
+from app.i18n import _, format_datetime
+from app.services.disclosure import STATUS_LABELS, display, rule_text
+
+if TYPE_CHECKING:
+    from app.services.report_data import ReportData
+
+FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(text: str) -> str:
+    """Text a spreadsheet will not run as a formula."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def delimiter_for(lang: str) -> str:
+    return ";" if lang == "nl" else ","
+
+
+def render_report_csv(data: ReportData, *, lang: str | None = None,
+                      now: dt.datetime | None = None) -> bytes:
+    when = now or dt.datetime.now()
+    with report_language(lang) as language:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=delimiter_for(language), lineterminator="\r\n")
+
+        def row(*fields: str) -> None:
+            writer.writerow([neutralise(f) for f in fields])
+
+        row("# " + report_title(data, language))
+        row("# " + _("Generated on {when}").format(when=format_datetime(when, "medium")))
+        row("# " + rule_text(data.k))
+        if data.mixed_codelists:
+            row("# " + _(MIXED_CODELISTS_NOTE).format(
+                versions=", ".join(data.codelist_versions), version=data.codelist_version))
+        row(_("table"), _("row"), _("column"), _("value"), _("status"), _("explanation"))
+        for table in data.tables:
+            title = table.title.text(language)
+            if table.unit == "hours":
+                title = _("{title} (hours)").format(title=title)
+            for r in table.rows:
+                label = r.label.text(language)
+                for c in table.columns:
+                    cell = table.cell(r.key, c.key)
+                    if cell is None:
+                        continue
+                    row(title, label, c.label.text(language), display(cell, language),
+                        cell.status.value, _(STATUS_LABELS[cell.status]))
+        return buffer.getvalue().encode("utf-8-sig")
+
+
+def write_report_csv(data: ReportData, path: Path, *, lang: str | None = None,
+                     now: dt.datetime | None = None) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(path, render_report_csv(data, lang=lang, now=now), mode=0o600)
+    return path

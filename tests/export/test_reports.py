@@ -1,0 +1,399 @@
+"""Published reports (PDF, CSV) of real coordination registers, audited for disclosure."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import random
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app import cli
+from app.export.csv_report import neutralise, render_report_csv
+from app.export.measures import Measures
+from app.export.pdf_common import report_language
+from app.export.pdf_report import chart_points, render_report_pdf
+from app.models import codelists
+from app.services import report_data as report_service
+from app.services.disclosure import (
+    SECONDARY_MARK,
+    ProtectedTable,
+    Status,
+    display,
+    rule_text,
+)
+from app.services.importing import apply_import, plan_import
+from app.services.report_data import ReportData, report_data, write_report
+from app.services.vault import Register
+from tests.conftest import PASSPHRASE
+from tests.services.conftest import (  # noqa: F401 (fixtures)
+    central,
+    central_template,
+    coordinator,
+    coordinator_dir,
+    coordinator_template,
+)
+from tests.services.coordination_helpers import (
+    TODAY,
+    enrol,
+    merged_file,
+    new_sender,
+    vp_file,
+    write,
+)
+from tests.services.disclosure_audit import audit
+
+NOW = dt.datetime(2026, 12, 1, 10, 0)
+COMPONENTS = ["BS", "CZSK", "CLAS", "CLSK", "KMar", "DOSCO", "COMMIT"]
+
+
+def _import(reg: Register, paths: list[Path]) -> None:
+    plan = plan_import(reg, paths, TODAY)
+    result = apply_import(reg, plan, now=dt.datetime(2026, 12, 1, 9, 0))
+    assert result.refused == 0, [i.reason for i in plan.items if i.status.value == "refused"]
+
+
+# --- a component with known small counts ------------------------------------------------
+def _m(new: int, topics: dict[str, int], *, closed: int = 0, open_end: int = 0,
+       follow: int = 0, minutes: int = 0, outcomes: dict[str, int] | None = None) -> Measures:
+    return Measures(cases_new=new, cases_closed=closed, cases_open_end=open_end,
+                    contacts_first=new, contacts_followup=follow, minutes_contacts=minutes,
+                    minutes_activities={"voorlichting": 240}, topics=topics,
+                    modes={"persoonlijk": new + follow},
+                    outcomes=outcomes or {}, referrals={})
+
+
+KNOWN = {  # (VP, quarter) -> measures; stalking 1 in Q2, bullying 12 in Q2
+    ("A", "2026-Q1"): _m(9, {"pesten": 6, "arbeidsconflict": 3}, follow=6, minutes=900,
+                         open_end=9),
+    ("A", "2026-Q2"): _m(13, {"pesten": 12, "stalking": 1}, follow=8, minutes=1250, closed=8,
+                         open_end=14, outcomes={"handvatten": 8}),
+    ("B", "2026-Q3"): _m(7, {"pesten": 5, "arbeidsconflict": 2}, follow=6, minutes=480,
+                         closed=6, open_end=15, outcomes={"handvatten": 6}),
+    ("B", "2026-Q4"): _m(11, {"pesten": 6, "priveomstandigheden": 5}, follow=12, minutes=1500,
+                         closed=10, open_end=16, outcomes={"handvatten": 10}),
+    ("A", "2025-Q2"): _m(3, {"pesten": 3}, open_end=3),
+    ("B", "2025-Q4"): _m(8, {"pesten": 8}, open_end=14),
+}
+
+
+@pytest.fixture
+def known_component(coordinator: Register, tmp_path: Path) -> Register:
+    senders = {"A": new_sender("CLAS-AAAAA"), "B": new_sender("CLAS-BBBBB")}
+    enrol(coordinator, *senders.values(), active_from=dt.date(2025, 1, 1))
+    paths = [write(tmp_path / "in", f"{vp}-{q}.json", vp_file(senders[vp], m, quarter=q))
+             for (vp, q), m in KNOWN.items()]
+    _import(coordinator, paths)
+    return coordinator
+
+
+def _pdf_text(data: bytes) -> tuple[int, list[str]]:
+    reader = PdfReader(io.BytesIO(data))
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+    return len(reader.pages), lines
+
+
+def _row(lines: list[str], label: str, n: int, start: str | None = None) -> list[str]:
+    """The n values printed after a row label (optionally after a heading line)."""
+    offset = lines.index(start) if start else 0
+    i = lines.index(label, offset)
+    return lines[i + 1:i + 1 + n]
+
+
+def test_component_pdf_shows_published_numbers_and_marks(known_component: Register) -> None:
+    data = report_data(known_component, 2026, k=5)
+    stalking = data.table("topics")
+    assert stalking.cell("topic:stalking", "2026-Q2").status is Status.PRIMARY  # type: ignore[union-attr]
+    pages, lines = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
+    assert pages == 4
+    assert _row(lines, "Stalking", 5) == ["0", "< 5", "0", "0", "< 5"]
+    assert _row(lines, "New cases (first contact in the period)", 5) == ["9", "13", "7", "11",
+                                                                         "40"]
+    bullying = _row(lines, "Bullying", 5)  # 6, 12, 5, 6, 29: Q2 and the year give stalking away
+    assert bullying[1] in ("< 5", SECONDARY_MARK) and bullying[4] in ("< 5", SECONDARY_MARK)
+    assert "12" not in bullying and "29" not in bullying
+    # every row prints exactly what the protected table says, marks in place of hidden values
+    with report_language("en"):
+        for table in data.tables:
+            for row in table.rows:
+                label = row.label.text("en")
+                if sum(1 for r in table.rows if r.label.text("en") == label) > 1 or len(label) > 40:
+                    continue
+                shown = [display(c, "en") for col in table.columns
+                         if (c := table.cell(row.key, col.key)) is not None]
+                heading = table.title.text("en")
+                assert _row(lines, label, len(shown), heading) == shown, (table.id, label)
+                for col in table.columns:
+                    cell = table.cell(row.key, col.key)
+                    assert cell is None or (cell.value is None) == (cell.status is not Status.PUBLISHED)
+    hidden_topics = [key for key, cell in stalking.cells.items()
+                     if cell.status is not Status.PUBLISHED]
+    assert ("topic:stalking", "2026") in hidden_topics
+    text = " ".join(lines)
+    with report_language("en"):
+        assert rule_text(5).split("“")[0].strip() in text  # "Counts from 1 to 4 are shown as"
+    assert "Minimum cell frequency (k)" in text and "Army" in text
+
+
+def test_dutch_and_english_labels_and_numbers_differ(coordinator: Register,
+                                                     tmp_path: Path) -> None:
+    a = new_sender("CLAS-AAAAA")
+    enrol(coordinator, a)
+    big = _m(1500, {"pesten": 1500}, minutes=90_000, follow=1200)
+    _import(coordinator, [write(tmp_path / "in", "a.json", vp_file(a, big, quarter="2026-Q3"))])
+    data = report_data(coordinator, 2026, "2026-Q3", k=5)
+    _, nl = _pdf_text(render_report_pdf(data, lang="nl", now=NOW))
+    _, en = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
+    assert _row(nl, "Pesten/treiteren", 1) == ["1.500"]
+    assert _row(en, "Bullying", 1) == ["1,500"]
+    assert "Onthullingsbeveiliging" in nl and "Disclosure control" in en
+    assert "Commando Landstrijdkrachten" in " ".join(nl)
+
+
+# --- CSV -------------------------------------------------------------------------------------
+def _csv_rows(data: bytes, lang: str) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig")
+    return list(csv.reader(io.StringIO(text), delimiter=";" if lang == "nl" else ","))
+
+
+def test_csv_has_status_on_every_cell_and_the_rule_on_top(known_component: Register) -> None:
+    data = report_data(known_component, 2026, k=5)
+    rows = _csv_rows(render_report_csv(data, lang="nl", now=NOW), "nl")
+    assert rows[0][0].startswith("# ")
+    comments = [r for r in rows if r and r[0].startswith("#")]
+    assert any(rule_text(5)[:30] in ";".join(r) for r in comments)
+    header_at = next(i for i, r in enumerate(rows) if not r[0].startswith("#"))
+    assert rows[header_at] == ["tabel", "rij", "kolom", "waarde", "status", "toelichting"]
+    body = rows[header_at + 1:]
+    assert body and all(len(r) == 6 and r[4] in {"published", "primary", "secondary"}
+                        for r in body)
+    stalking = [r for r in body if r[1] == "Stalking"]
+    assert [r[3] for r in stalking] == ["0", "< 5", "0", "0", "< 5"]
+    assert {r[3] for r in body if r[4] == "secondary"} == {SECONDARY_MARK}
+    assert {r[3] for r in body if r[4] == "primary"} == {"< 5"}
+    cells = sum(len(t.cells) for t in data.tables)
+    assert len(body) == cells
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("=1+1", "'=1+1"), ("+31", "'+31"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\tx", "'\tx"), ("\rx", "'\rx"), ("2026-Q3", "2026-Q3"), ("a=b", "a=b"), ("", ""),
+    ("< 5", "< 5"), ("×", "×"),
+])
+def test_neutraliser_looks_at_the_first_character_only(text: str, expected: str) -> None:
+    assert neutralise(text) == expected
+
+
+def test_csv_neutralises_formulas_from_a_code_list_label(
+        known_component: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = codelists.load()
+    evil_topics = [dataclasses.replace(t, nl="=HYPERLINK(\"http://x\")", en="@cmd")
+                   if t.code == "stalking" else t for t in real.topic_groups[0].topics]
+    evil_group = dataclasses.replace(real.topic_groups[0], topics=tuple(evil_topics),
+                                     nl="-Ongewenst", en="+Unwanted")
+    evil_mode = [dataclasses.replace(m, nl="\tTelefoon", en="\rPhone")
+                 if m.code == "telefoon" else m for m in real.contact_modes]
+    fake = dataclasses.replace(real, topic_groups=(evil_group, *real.topic_groups[1:]),
+                               contact_modes=tuple(evil_mode))
+    monkeypatch.setattr(report_service.codelists, "load", lambda version=None: fake)
+    data = report_data(known_component, 2026, k=5)
+    for lang, labels in (("nl", ["'=HYPERLINK(\"http://x\")", "'-Ongewenst", "'\tTelefoon"]),
+                         ("en", ["'@cmd", "'+Unwanted", "'\rPhone"])):
+        rows = _csv_rows(render_report_csv(data, lang=lang, now=NOW), lang)
+        seen = {r[1] for r in rows if len(r) > 1}
+        for label in labels:
+            assert label in seen
+        assert not any(f and f[0] in "=+-@\t\r" for r in rows for f in r)
+
+
+# --- charts ----------------------------------------------------------------------------------
+def test_chart_draws_published_values_only(known_component: Register) -> None:
+    data = report_data(known_component, 2026, k=5)
+    categories, heights, labels = chart_points(data, "en")
+    assert categories == [f"{y}-Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
+    by_period = {bar.period: bar.cell for bar in data.chart}
+    assert any(c.status is not Status.PUBLISHED for c in by_period.values())
+    for period, height, label in zip(categories, heights, labels, strict=True):
+        cell = by_period[period]
+        if cell.status is Status.PUBLISHED:
+            assert height == cell.value
+        else:
+            assert height == 0 and label in ("< 5", SECONDARY_MARK)
+    # the previous year's small quarters are hidden in the chart as in the table
+    assert by_period["2025-Q1"].status is Status.PUBLISHED and by_period["2025-Q1"].value == 0
+    assert by_period["2025-Q2"].status is Status.PRIMARY and "3" not in labels
+
+
+# --- the suppression audit on real report tables ---------------------------------------------
+def _small(rng: random.Random) -> int:
+    roll = rng.random()
+    return 0 if roll < 0.4 else rng.randint(1, 4) if roll < 0.8 else rng.randint(5, 15)
+
+
+def _random_measures(rng: random.Random) -> Measures:
+    new, closed = _small(rng), _small(rng)
+    follow = _small(rng)
+    first_mode = rng.randint(0, new + follow)
+    return Measures(
+        cases_new=new, cases_closed=closed, cases_open_end=_small(rng),
+        contacts_first=new, contacts_followup=follow, minutes_contacts=rng.randint(0, 600),
+        minutes_activities={"voorlichting": rng.randint(0, 300)},
+        topics={t: min(new, _small(rng)) for t in rng.sample(
+            ["pesten", "stalking", "intimidatie", "discriminatie", "arbeidsconflict",
+             "overschrijding_regels", "priveomstandigheden"], 3)},
+        modes={"telefoon": first_mode, "persoonlijk": new + follow - first_mode},
+        outcomes={"doorverwezen": min(closed, _small(rng))},
+        referrals={"bmw": _small(rng), "leidinggevende": _small(rng)},
+    )
+
+
+def _random_component(reg: Register, rng: random.Random, folder: Path) -> None:
+    senders = [new_sender(f"CLAS-R{i:04d}") for i in range(rng.randint(1, 3))]
+    enrol(reg, *senders, active_from=dt.date(2025, 1, 1))
+    paths = []
+    for year in (2025, 2026):
+        for q in (1, 2, 3, 4):
+            for s in senders:
+                if rng.random() < 0.8:
+                    quarter = f"{year}-Q{q}"
+                    paths.append(write(folder, f"{s.code}-{quarter}.json",
+                                       vp_file(s, _random_measures(rng), quarter=quarter)))
+    _import(reg, paths)
+
+
+def _random_central(reg: Register, rng: random.Random, folder: Path,
+                    components: list[str] = COMPONENTS) -> None:
+    coordinators = {c: new_sender(f"{c}-CVP01", c, "coordinator") for c in components}
+    enrol(reg, *coordinators.values(), active_from=dt.date(2025, 1, 1))
+    vps = {c: new_sender(f"{c}-VP001", c) for c in components}
+    paths = []
+    for year in (2025, 2026):
+        for q in (1, 2, 3, 4):
+            quarter = f"{year}-Q{q}"
+            for c in components:
+                inner = vp_file(vps[c], _random_measures(rng), quarter=quarter)
+                paths.append(write(folder, f"{c}-{quarter}.json",
+                                   merged_file(coordinators[c], [inner])))
+    _import(reg, paths)
+
+
+def _fresh(template: Path, folder: Path) -> Register:
+    import shutil
+
+    from app.services import vault
+
+    shutil.copytree(template, folder)
+    return vault.unlock(folder, PASSPHRASE)
+
+
+def test_no_hidden_count_can_be_worked_out_in_real_reports(
+        coordinator_template: Path, central_template: Path, tmp_path: Path) -> None:
+    rng = random.Random(20260)
+    pairs = []
+    reports = 0
+    for n in range(56):
+        central_level = n % 4 == 0
+        template = central_template if central_level else coordinator_template
+        reg = _fresh(template, tmp_path / f"reg{n}")
+        try:
+            if central_level:
+                _random_central(reg, rng, tmp_path / f"in{n}",
+                                rng.sample(COMPONENTS, rng.randint(2, 7)))
+            else:
+                _random_component(reg, rng, tmp_path / f"in{n}")
+            for quarter in (None, f"2026-Q{rng.randint(1, 4)}"):
+                data = report_data(reg, 2026, quarter, k=rng.choice([3, 5, 5, 7]))
+                reports += 1
+                for table, cells in data.protected_groups:
+                    protected = ProtectedTable(data.k, cells)
+                    pairs.append((table, protected))
+                _check_report_consistency(data)
+        finally:
+            reg.close()
+    result = audit(pairs)
+    print(f"\n{reports} reports, {result.tables} protected groups, {result.hidden_cells} hidden "
+          f"cells, {result.linear_programs} LPs")
+    assert result.hidden_cells > 500
+    assert result.disclosed == []
+    # the combined groups really span tables (shared Defence row, totals with topics, ...)
+    assert any(len({str(k[0]).split(":")[0] for k in t.values}) > 3 for t, _ in pairs)
+
+
+def _check_report_consistency(data: ReportData) -> None:
+    """A cell shown in two tables has one status; hours hide where contacts hide."""
+    for table in data.tables:
+        for cell in table.cells.values():
+            assert (cell.value is None) == (cell.status is not Status.PUBLISHED)
+    if data.level == "defence":
+        totals, components = data.table("totals"), data.table("components")
+        for col in totals.columns:
+            assert totals.cell("cases_new", col.key) == components.cell("cases_new", col.key)
+    totals, hours = data.table("totals"), data.table("hours")
+    for col in totals.columns:
+        hidden = totals.cell("contacts", col.key).status is not Status.PUBLISHED  # type: ignore[union-attr]
+        for row in ("hours:contacts", "hours:total"):
+            assert (hours.cell(row, col.key).status is not Status.PUBLISHED) == hidden  # type: ignore[union-attr]
+
+
+# --- timing, files, CLI ----------------------------------------------------------------------
+def test_defence_year_pdf_for_seven_components_is_fast(central: Register,
+                                                       tmp_path: Path) -> None:
+    _random_central(central, random.Random(7), tmp_path / "in")
+    render_report_pdf(report_data(central, 2026, k=5), lang="nl", now=NOW)  # fonts, caches
+    start = time.perf_counter()
+    path = write_report(central, 2026, None, "pdf", tmp_path / "defence.pdf", "nl", 5, now=NOW)
+    elapsed = time.perf_counter() - start
+    print(f"\nDefence year report PDF, 7 components: {elapsed:.2f} s")
+    assert elapsed <= 3.0
+    pages, lines = _pdf_text(path.read_bytes())
+    assert "Nieuwe zaken per defensieonderdeel" in lines and "Defensie" in " ".join(lines)
+    assert pages >= 4
+
+
+def test_write_report_is_atomic_and_private(known_component: Register, tmp_path: Path) -> None:
+    for fmt in ("pdf", "csv"):
+        path = write_report(known_component, 2026, "2026-Q2", fmt, tmp_path / f"r.{fmt}", "en", 5)
+        assert path.stat().st_mode & 0o777 == 0o600
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["r.csv", "r.pdf"]
+
+
+def _cli_register(coordinator_dir: Path, tmp_path: Path) -> list[str]:
+    secret = tmp_path / "pass.txt"
+    secret.write_text(PASSPHRASE, encoding="utf-8")
+    return ["--register", str(coordinator_dir), "--passphrase-file", str(secret)]
+
+
+def test_cli_report_writes_pdf_and_csv(known_component: Register, coordinator_dir: Path,
+                                       tmp_path: Path) -> None:
+    base = _cli_register(coordinator_dir, tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main([*base, "--lang", "en", "report", "--year", "2026", "--format", "csv",
+                     "--out", str(tmp_path / "r.csv")], out, err)
+    assert code == cli.EXIT_OK, err.getvalue()
+    assert "k = 5" in out.getvalue()
+    rows = _csv_rows((tmp_path / "r.csv").read_bytes(), "en")
+    assert any(r[1] == "Stalking" and r[3] == "< 5" for r in rows if len(r) > 3)
+    code = cli.main([*base, "report", "--year", "2026", "--quarter", "2026-Q2", "--format",
+                     "pdf", "--k", "3", "--out", str(tmp_path / "r.pdf")], out, err)
+    assert code == cli.EXIT_OK, err.getvalue()
+    assert (tmp_path / "r.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_cli_report_refuses_k_below_3_and_a_quarter_of_another_year(
+        known_component: Register, coordinator_dir: Path, tmp_path: Path) -> None:
+    base = _cli_register(coordinator_dir, tmp_path)
+    err = io.StringIO()
+    code = cli.main([*base, "report", "--year", "2026", "--k", "2", "--out",
+                     str(tmp_path / "r.pdf")], io.StringIO(), err)
+    assert code == cli.EXIT_USER and "minstens 3" in err.getvalue()
+    err = io.StringIO()
+    code = cli.main([*base, "report", "--year", "2026", "--quarter", "2025-Q4", "--out",
+                     str(tmp_path / "r.pdf")], io.StringIO(), err)
+    assert code == cli.EXIT_USER and "2025-Q4" in err.getvalue()
+    assert not (tmp_path / "r.pdf").exists()
