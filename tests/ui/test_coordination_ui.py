@@ -332,3 +332,23 @@ def test_clear_for_lock_leaves_no_counts_or_codes(qtbot, coordinator, tmp_path) 
     for view in w.findChildren(QTableView):
         assert view.model().rowCount() == 0, view
     assert not dialog.isVisible() and w.coordination.dialogs == []
+
+
+def test_report_action_writes_a_disclosure_controlled_pdf(qtbot, coordinator, tmp_path,
+                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator reaches the report from the workspace; the PDF states the rule."""
+    from pypdf import PdfReader
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from app.ui.coordination import workspace as ws
+
+    _busy_register(coordinator, tmp_path)
+    w = _window(qtbot, coordinator)
+    target = tmp_path / "rapport.pdf"
+    monkeypatch.setattr(ws.ReportOptionsDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "*.pdf"))
+    assert w.coordination.report_action.isEnabled()
+    written = w.coordination.write_report(2026, None)
+    assert written == target and target.read_bytes().startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(target).pages)
+    assert "< 5" in text or "1 tot en met 4" in text

@@ -8,7 +8,6 @@ retranslate_ui(). Dialogs it opens are closed and emptied on lock.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -44,7 +43,6 @@ from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
 from app.ui.signals import AppSignals
 
-REPORT_MODULE = "app.export.report_writer"
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
 
@@ -52,13 +50,6 @@ def workspaces_for(roles: Iterable[str]) -> tuple[bool, bool]:
     """(VP register workspace, coordination workspace) for a profile's roles."""
     roles = set(roles)
     return "vp" in roles, bool(roles & COORDINATION_ROLES)
-
-
-def report_writer_available() -> bool:
-    try:
-        return importlib.util.find_spec(REPORT_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 class ReportOptionsDialog(QDialog):
@@ -137,9 +128,6 @@ class CoordinationWorkspace(QWidget):
         self.central_card_action.triggered.connect(self._central_card_clicked)
         for action in self.actions_in_menu():
             self.toolbar.addAction(action)
-        self.reports_available = report_writer_available()
-        self.report_action.setEnabled(self.reports_available)
-        self.tables.report_button.setEnabled(self.reports_available)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
@@ -193,9 +181,6 @@ class CoordinationWorkspace(QWidget):
         self.report_action.setText(_("Report…"))
         self.card_action.setText(_("My card…"))
         self.central_card_action.setText(_("Central card…"))
-        unavailable = _("Reports are not available in this version.")
-        self.report_action.setToolTip("" if self.reports_available else unavailable)
-        self.tables.report_button.setToolTip("" if self.reports_available else unavailable)
         self.roster.retranslate_ui()
         self.completeness.retranslate_ui()
         self.tables.retranslate_ui()
@@ -304,12 +289,8 @@ class CoordinationWorkspace(QWidget):
     def write_report(self, year: int, quarter: str | None) -> Path | None:
         if self.register is None:
             return None
-        try:
-            from app.export import report_writer  # type: ignore[attr-defined]
-        except ImportError:
-            self.report_action.setEnabled(False)
-            self.tables.report_button.setEnabled(False)
-            return None
+        from app.services.report_data import write_report
+
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)
         if options.exec() != QDialog.DialogCode.Accepted:
@@ -320,7 +301,7 @@ class CoordinationWorkspace(QWidget):
         if not name:
             return None
         try:
-            report_writer.write_report(self.register, year, quarter, fmt, Path(name),
+            write_report(self.register, year, quarter, fmt, Path(name),
                                        options.lang.currentData(), options.k.value())
         except AppError as exc:
             show_error(self, exc.message)
