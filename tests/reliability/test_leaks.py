@@ -16,7 +16,6 @@ decrypting the register into a plaintext copy with sqlcipher_export.
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import random
 from pathlib import Path
@@ -148,8 +147,20 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
         code, text = _cli(base, "retention", "--apply", "--yes")
     assert code == 0 and "2 case(s) reduced" in text, text  # case 0 and the CSV case
 
-    pdf = importlib.util.find_spec("app.export.pdf_vp") is not None
-    assert not pdf or False, "pdf_vp arrived: add a PDF to this session"
+    # The VP's own PDF of a quarter, then a coordinator who enrols the VP, imports the files,
+    # writes receipts and publishes PDF and CSV reports: every one of those files is scanned.
+    exports = home / "exports"
+    assert _cli(base, "export", "--quarter", "2025-Q4", "--out", str(exports),
+                "--pdf", str(exports / "kwartaal.pdf"))[0] == 0
+    coord = ["--register", str(home / "coordinator")]
+    assert _cli(base + coord, "init", "--component", "CZSK", "--role", "coordinator")[0] == 0
+    card = next(exports.glob("Vertrouwd-kaart-*.json"))
+    assert _cli(base + coord, "roster-add", str(card))[0] == 0
+    code, text = _cli(base + coord, "import", str(exports), "--receipts", str(home / "receipts"))
+    assert code in (0, 2) and list((home / "receipts").iterdir()), text  # the card is refused
+    for fmt in ("pdf", "csv"):
+        assert _cli(base + coord, "report", "--year", "2025", "--format", fmt, "--out",
+                    str(home / "reports" / f"jaar.{fmt}"))[0] == 0
 
     needles: dict[str, list[bytes]] = {f"canary {t}": h.encodings(canary(t)) for t in tags}
     needles["passphrase"] = h.encodings(PASSPHRASE)
@@ -162,6 +173,7 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     size = sum(p.stat().st_size for p in files)
     assert any(p.name == "vertrouwd.log" for p in files) and any(p.suffix == ".json" for p in files)
     assert any("backup" in str(p) for p in files)
+    assert {".pdf", ".csv"} <= {p.suffix for p in files}  # reports and the VP overview scanned
 
     # Deleted memos: gone from the live content (decrypted) and from a plaintext twin's files.
     live_hits = _live_content_hits(folder, tmp_path, {t: needles[f"canary {t}"]
