@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-fast setup translations extract bench dist selftest-bundle clean
+.PHONY: run test test-fast setup translations extract bench dist selftest-bundle screenshots clean
 
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
@@ -61,6 +61,11 @@ selftest-bundle:
 		rm -rf $(CURDIR)/dist/vertrouwd/VertrouwdData; test $$rc -eq 0
 	grep -q "^ok data-folder: .*VertrouwdData" $(SELFTEST_LOG) || \
 		{ echo "the bundle did not use its portable VertrouwdData folder"; exit 1; }
+
+# Regenerate every screenshot in docs/screenshots (widgets rendered offscreen with grab(),
+# PDF pages with pdftoppm when poppler-utils is installed).
+screenshots: setup translations
+	for script in tools/screenshots*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) build dist $(MO)
