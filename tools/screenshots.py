@@ -22,9 +22,7 @@ from app.services import backup, vault  # noqa: E402
 from app.services.demo import build_demo_register  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.ui.application import QtTranslations  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
-from app.ui.signals import AppSignals  # noqa: E402
 from app.ui.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
 from app.ui.wizard import FirstRunWizard  # noqa: E402
 
