@@ -59,12 +59,14 @@ class PagedTableModel(QAbstractTableModel):
     def clear(self) -> None:
         self.set_register(None)
 
-    def reload(self) -> None:
+    def reload(self, recount: bool = True) -> None:
         self.beginResetModel()
         self.rows = []
-        self.total = 0
-        if self.register is not None:
-            self.total = self._count()
+        if self.register is None:
+            self.total = 0
+        else:
+            if recount:
+                self.total = self._count()
             self.rows = self._page(0, PAGE_SIZE)
         self.endResetModel()
 
@@ -123,7 +125,7 @@ class PagedTableModel(QAbstractTableModel):
             return
         self.sort_key = key
         self.descending = order == Qt.SortOrder.DescendingOrder
-        self.reload()
+        self.reload(recount=False)  # the order changed, not which rows match
 
 
 class CaseTableModel(PagedTableModel):
