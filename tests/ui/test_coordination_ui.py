@@ -145,8 +145,11 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
     dialog = ImportDialog(reg, today, receipts_dir=tmp_path / "receipts")
     qtbot.addWidget(dialog)
 
-    def cancel_button_pressed() -> None:  # what the progress dialog's Cancel button does
-        dialog.progress.canceled.emit()
+    def cancel_button_pressed() -> None:
+        # The slot the progress dialog's Cancel button runs. Called directly: emitting the
+        # button's signal from this worker thread would queue the slot, and the dry run of
+        # three small files could finish before it ran.
+        dialog.cancel_dry_run()
 
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
