@@ -287,6 +287,14 @@ def _mapped(name: str, code: str) -> Getter:
     return lambda scope, col: getattr(scope.measures[col], name).get(code, 0)
 
 
+def _component_new(component: str) -> Getter:
+    return lambda scope, col: scope.by_component[col].get(component, Measures()).cases_new
+
+
+def _topics_sum(codes: Sequence[str]) -> Getter:
+    return lambda scope, col: sum(scope.measures[col].topics.get(c, 0) for c in codes)
+
+
 def _layout(b: _Builder, table_id: str, title: Label, rows: Sequence[Row],
             columns: Sequence[Column], unit: Literal["count", "hours"] = "count",
             note: Label | None = None, keys: Mapping[tuple[str, str], Key] | None = None) -> None:
@@ -327,8 +335,7 @@ def _components(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: Co
     present = sorted({c for col in scope.columns for c in scope.by_component[col]},
                      key=lambda c: ([x.code for x in lists.components] + [c]).index(c))
     names = [f"cases_new@{c}" for c in present]
-    _add_rows(b, scope, names, {f"cases_new@{c}": (
-        lambda s, col, c=c: s.by_component[col].get(c, Measures()).cases_new) for c in present})
+    _add_rows(b, scope, names, {f"cases_new@{c}": _component_new(c) for c in present})
     for col in scope.columns:
         b.sum(("cases_new", col), [(n, col) for n in names])
     rows = [Row(f"cases_new@{c}", Label(code=next((x for x in lists.components if x.code == c),
@@ -361,8 +368,7 @@ def _topics(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLi
             rows.append(Row(topic_keys[0], Label(code=group), bold=True))
             continue
         gkey = f"group:{group.code}"
-        _add_rows(b, scope, [gkey], {gkey: lambda s, col, codes=[t.code for t in topics]: sum(
-            s.measures[col].topics.get(c, 0) for c in codes)})
+        _add_rows(b, scope, [gkey], {gkey: _topics_sum([t.code for t in topics])})
         for col in scope.columns:
             b.sum((gkey, col), [(t, col) for t in topic_keys])
         group_keys.append(gkey)
