@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from app.paths import translations_dir
 
 if TYPE_CHECKING:

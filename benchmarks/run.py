@@ -23,12 +23,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks import generate  # noqa: E402
+from benchmarks import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 200_000)

@@ -16,8 +16,8 @@ import pytest
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.i18n import set_language  # noqa: E402
-from app.services import vault  # noqa: E402
+from app.i18n import set_language
+from app.services import vault
 
 PASSPHRASE = "een zin als wachtwoord is goed"
 TODAY = dt.date(2026, 11, 23)

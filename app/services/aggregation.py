@@ -24,7 +24,6 @@ from app.export.measures import MAP_MEASURES, SCALAR_MEASURES, Measures
 from app.services.periods import Quarter
 from app.services.vault import Register
 
-
 _SQL_SCALARS = """
 SELECT
   (SELECT count(*) FROM case_ WHERE opened_on BETWEEN :s AND :e),

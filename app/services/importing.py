@@ -540,7 +540,7 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
         assert v is not None
         row_id = ids.get(v.sha256, item.existing_id)
         assert row_id is not None  # wanted holds only items in ids or already stored
-        received_at = stamps[row_id].replace(tzinfo=dt.timezone.utc)
+        received_at = stamps[row_id].replace(tzinfo=dt.UTC)
         data = write_receipt(v, receiver_code=profile.code, received_at=received_at,
                              signing_private_key=profile.signing_private_key)
         path = folder / receipt_name(v)

@@ -394,8 +394,23 @@ def quarter_summary(register: Register, quarter: str, history: int = 7, top: int
 
 
 __all__ = [
-    "CaseFilter", "CaseRow", "CaseDetail", "ContactRow", "ActivityRow", "OpenCase",
-    "QuarterFigures", "QuarterSummary", "period_range", "quarter_of", "previous_quarter",
-    "count_cases", "case_page", "case_detail", "open_cases", "contacts_of_case",
-    "count_activities", "activity_page", "quarter_summary",
+    "ActivityRow",
+    "CaseDetail",
+    "CaseFilter",
+    "CaseRow",
+    "ContactRow",
+    "OpenCase",
+    "QuarterFigures",
+    "QuarterSummary",
+    "activity_page",
+    "case_detail",
+    "case_page",
+    "contacts_of_case",
+    "count_activities",
+    "count_cases",
+    "open_cases",
+    "period_range",
+    "previous_quarter",
+    "quarter_of",
+    "quarter_summary",
 ]

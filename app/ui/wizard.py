@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.export.interchange import CENTRAL_COMPONENT
 from app import paths
 from app.errors import AppError
+from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import _, current_language
 from app.models import codelists
 from app.services import vault

@@ -59,8 +59,9 @@ def _flip_byte(path: Path, offset: int) -> None:
 
 def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vault.Register,
                                                                    register_dir: Path) -> None:
-    from app.services.register import RegisterService
     import datetime as dt
+
+    from app.services.register import RegisterService
 
     service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
     for i in range(300):  # enough rows to span several pages

@@ -117,8 +117,8 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     failing.write_text("type;casus;datum;minuten;wijze;onderwerpen;memo\n"
                        f"contact;x;2025-07-10;40;telefoon;pesten;{canary('failing')}\n",
                        encoding="utf-8")
-    from app.services import csv_import
     from app.models.entities import Case
+    from app.services import csv_import
 
     def broken_case(**kw):  # type: ignore[no-untyped-def]
         return Case(**{**kw, "status": "broken"})  # violates a CHECK constraint on INSERT

@@ -199,7 +199,7 @@ def test_forward_component_then_central_tables_equal_the_sums(
         code=coord_profile.code, component="CLAS", role="coordinator",
         signing_private_key=coord_profile.signing_private_key,
         sealing_public_key=coord_profile.sealing_public_key,
-        created_at=dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)), today=TODAY,
+        created_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC)), today=TODAY,
         active_from=dt.date(2026, 1, 1))
     plan, result = _import(central, [first.path, second.path])
     assert [i.status for i in plan.items] == [ImportStatus.NEW, ImportStatus.REPLACES]

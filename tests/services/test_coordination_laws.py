@@ -15,7 +15,15 @@ from app.services import merging, vault
 from app.services.importing import apply_import, plan_import
 from tests.conftest import PASSPHRASE
 
-from .coordination_helpers import QUARTER, TODAY, enrol, merged_file, new_sender, random_measures, vp_file
+from .coordination_helpers import (
+    QUARTER,
+    TODAY,
+    enrol,
+    merged_file,
+    new_sender,
+    random_measures,
+    vp_file,
+)
 
 _rng = random.Random(5)
 _VPS = [new_sender(f"CLAS-L{i:04d}") for i in range(6)]

@@ -10,7 +10,6 @@ from app.services import queries
 from app.services.queries import CaseFilter
 from tests.bulk import fill_bulk
 
-
 BUDGET_MS = 100
 TOTALS_BUDGET_MS = 250
 

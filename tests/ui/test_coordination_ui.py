@@ -15,10 +15,14 @@ from app.export.measures import Measures, merge_all
 from app.services import importing, merging, vault
 from app.services.importing import ImportStatus
 from app.settings import Settings
-from app.ui.coordination.completeness import CompletenessModel, CompletenessPanel, QuarterCountsModel
+from app.ui.coordination.completeness import (
+    CompletenessModel,
+    CompletenessPanel,
+    QuarterCountsModel,
+)
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog, PlanModel
-from app.ui.coordination.roster import CardConfirmDialog, RosterModel, RosterPanel
+from app.ui.coordination.roster import RosterModel, RosterPanel
 from app.ui.coordination.tables import FiguresModel, TablesPanel
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals

@@ -6,9 +6,9 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from app.services.queries import CaseFilter
 from app.ui import models
 from app.ui.models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
-from app.services.queries import CaseFilter
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
