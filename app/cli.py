@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 a user error (one clear line, no traceback), 1 an unexp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -268,10 +269,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     if not args.command:
         parser.print_help(out)
         return EXIT_USER
-    try:
+    with contextlib.suppress(OSError):
         setup_logging(paths.log_dir())
-    except OSError:
-        pass
     ctx = Context(args=args, settings=settings, out=out, err=err, gui_check=gui_check)
     try:
         code = _HANDLERS[args.command](ctx)

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import datetime as dt
 import importlib.util
+import itertools
 import math
 import os
 import platform
@@ -563,7 +564,7 @@ def growth(rows: list[Row]) -> list[str]:
         if len(items) < 2:
             continue
         steps = []
-        for a, b in zip(items, items[1:], strict=False):
+        for a, b in itertools.pairwise(items):
             steps.append(math.log(b.median / a.median) / math.log((b.size or 1) / (a.size or 1)))
         first, last = items[0], items[-1]
         exponent = math.log(last.median / first.median) / math.log((last.size or 1) / (first.size or 1))
@@ -622,7 +623,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         try:
             got = SCENARIOS[name]()
-        except Exception as exc:  # one broken scenario must not hide the others
+        except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the others
             got = [Row(name, [], note=f"failed: {type(exc).__name__}: {exc}"[:200])]
         rows += got
         print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)

@@ -48,8 +48,8 @@ def test_wrong_passphrase_exits_2_with_one_line(register_dir: Path, tmp_path: Pa
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("dit is niet de goede zin")
     before = snapshot(register_dir)
-    code, out, err = run("--register", str(register_dir), "--passphrase-file", str(wrong),
-                         "unlock-check")
+    code, _out, err = run("--register", str(register_dir), "--passphrase-file", str(wrong),
+                          "unlock-check")
     assert code == 2
     assert err.strip().count("\n") == 0 and "Traceback" not in err
     assert "wachtwoordzin" in err

@@ -178,7 +178,7 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
                 raise _problem(number, "memo", N_("The memo can hold at most 2000 characters."))
             case.memo = rec["memo"]
 
-    for ref, case in cases.items():
+    for case in cases.values():
         if not case.topics:
             raise _problem(case.first_row, "onderwerpen", N_("Choose at least one topic."))
         if case.grounds and "discriminatie" not in case.topics:

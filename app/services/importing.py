@@ -216,7 +216,7 @@ class _State:
 
     def drop_stream_cover(self, quarter: str, stream: Stream) -> None:
         for holders in self.cover.get(quarter, {}).values():
-            for sha in [s for s, (_, _, st) in holders.items() if st == stream]:
+            for sha in [s for s, (_sender, _stored, st) in holders.items() if st == stream]:
                 del holders[sha]
 
 

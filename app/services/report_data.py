@@ -29,6 +29,7 @@ Disclosure control (docs/disclosure.md):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -313,7 +314,7 @@ def _totals(b: _Builder, scope: _Scope, columns: Sequence[Column]) -> None:
         b.sum(("contacts", col), [("contacts_first", col), ("contacts_followup", col)])
         b.identity(("contacts_first", col), ("cases_new", col))
     q = scope.quarter_keys
-    for before, after in zip(q, q[1:], strict=False):
+    for before, after in itertools.pairwise(q):
         m0, m1 = scope.measures[before], scope.measures[after]
         if m0.cases_open_end + m1.cases_new == m1.cases_open_end + m1.cases_closed:
             flow = b.cell(("flow", after), m0.cases_open_end + m1.cases_new)

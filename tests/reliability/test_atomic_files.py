@@ -185,7 +185,7 @@ def test_killed_writers_leave_old_or_new_never_partial(
             reasons.append("backup: finished but not listed")
         for info in listed:
             try:
-                key_file, data_key = backup.verify_backup(info.path, PASSPHRASE)
+                _key_file, data_key = backup.verify_backup(info.path, PASSPHRASE)
                 from app.models import database
                 digest = database.run_in_connection(
                     info.path / vault.DB_NAME, data_key, vault.content_digest_of_connection)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app import cli, paths
+from app.errors import ValidationError
 from app.models.entities import AuditEntry, Case, ExportRecord
 from app.services import aggregation, exporting, retention
 from app.services.periods import Quarter
@@ -231,6 +232,6 @@ def test_months_before_clamps_to_the_end_of_a_shorter_month() -> None:
     assert retention.months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert retention.months_before(dt.date(2026, 11, 23), 12) == dt.date(2025, 11, 23)
     assert retention.months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         retention.check_months(True)
     assert sqlite3.sqlite_version  # the plaintext twin needs no extra library

@@ -137,7 +137,7 @@ def audit(pairs: list[tuple[Table, ProtectedTable]], *, marks: bool = False) -> 
             exact[v] = high_x[where[v]] - low_x[where[v]]
 
     disclosed = []
-    for i, (number, _table, k, keys) in enumerate(blocks):
+    for i, (number, _table, _k, keys) in enumerate(blocks):
         for r, key in enumerate(keys):
             v = var_start[i] + r
             width = exact.get(v, seen_high[v] - seen_low[v])

@@ -90,7 +90,7 @@ def _corpus(folder: Path, vp, other_key, stranger, rng: random.Random):  # type:
     cases.append(("not-json", b"hello", errors.MalformedJson))
     cases.append(("array", b"[1,2]", None))
     cases.append(("deep", b"[" * 50 + b"]" * 50, None))
-    for i, (name, data, cls) in enumerate(cases):
+    for i, (name, data, _cls) in enumerate(cases):
         (folder / f"{i:03d}-{name}.json").write_bytes(data)
     return {f"{i:03d}-{name}.json": cls for i, (name, _d, cls) in enumerate(cases)}
 

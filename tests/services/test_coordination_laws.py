@@ -29,7 +29,7 @@ _rng = random.Random(5)
 _VPS = [new_sender(f"CLAS-L{i:04d}") for i in range(6)]
 _ACVP = new_sender("CLAS-ACVPL", role="coordinator")
 _MEASURES = [random_measures(_rng) for _ in _VPS]
-_FILES = [vp_file(v, m) for v, m in zip(_VPS, _MEASURES)]
+_FILES = [vp_file(v, m) for v, m in zip(_VPS, _MEASURES, strict=True)]
 _FILES.append(merged_file(_ACVP, _FILES[:3]))  # VP files 0-2 also arrive merged
 
 

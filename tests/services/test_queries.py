@@ -63,5 +63,5 @@ def test_quarter_summary(register, service) -> None:  # type: ignore[no-untyped-
     s = queries.quarter_summary(register, "2026-Q4")
     assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45)
     assert s.top_topics == (("pesten", 2), ("stalking", 1))
-    assert [f.quarter for f in s.history][0] == "2025-Q1" and len(s.history) == 8
+    assert s.history[0].quarter == "2025-Q1" and len(s.history) == 8
     assert s.history[-2] == queries.QuarterFigures("2026-Q3", 1, 1, 30, 0)

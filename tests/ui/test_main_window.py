@@ -108,7 +108,7 @@ CANARY_MEMO = "KANARIE-memo-zeldzaam"
 def _texts(root: QWidget) -> list[str]:
     out = []
     for w in root.findChildren(QWidget):
-        if isinstance(w, QLabel) or isinstance(w, QLineEdit):
+        if isinstance(w, (QLabel, QLineEdit)):
             out.append(w.text())
         elif isinstance(w, QPlainTextEdit):
             out.append(w.toPlainText())
