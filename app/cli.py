@@ -82,7 +82,9 @@ def _read_secret_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(N_("The passphrase file {path} cannot be read."), path=str(path)) from exc
+        raise ValidationError(
+            N_("The passphrase file {path} cannot be read."), path=str(path)
+        ) from exc
     return text[:-1] if text.endswith("\n") else text
 
 
@@ -299,7 +301,11 @@ def cmd_export(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         today = dt.date.today()
-        quarter = Quarter.parse(ctx.args.quarter) if ctx.args.quarter else exporting.default_quarter(today)
+        quarter = (
+            Quarter.parse(ctx.args.quarter)
+            if ctx.args.quarter
+            else exporting.default_quarter(today)
+        )
         view = exporting.preview(register, quarter, today)
         for msgid, params in view.warnings:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)

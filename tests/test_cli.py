@@ -128,8 +128,11 @@ def test_killed_passphrase_change_leaves_exactly_one_working_passphrase(register
     current = PASSPHRASE
     for i in range(12):
         new = f"volgende wachtwoordzin nummer {i}"
-        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(register_dir), current, new],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILL_CHILD, str(register_dir), current, new],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, 0.01))

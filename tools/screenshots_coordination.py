@@ -52,10 +52,16 @@ def vp_measures(rng: random.Random) -> Measures:
         topics[t] = topics.get(t, 0) + 1
     modes = {"persoonlijk": rng.randint(0, new + follow), "telefoon": rng.randint(0, follow)}
     return Measures(
-        cases_new=new, cases_closed=closed, cases_open_end=new - closed + rng.randint(0, 2),
-        contacts_first=new, contacts_followup=follow,
+        cases_new=new,
+        cases_closed=closed,
+        cases_open_end=new - closed + rng.randint(0, 2),
+        contacts_first=new,
+        contacts_followup=follow,
         minutes_contacts=(new + follow) * rng.choice((30, 45, 60)),
-        minutes_activities={"voorlichting": rng.choice((0, 60, 120)), "reistijd": rng.choice((0, 45))},
+        minutes_activities={
+            "voorlichting": rng.choice((0, 60, 120)),
+            "reistijd": rng.choice((0, 45)),
+        },
         topics=topics,
         modes=modes,
         outcomes={"handvatten": closed} if closed else {},

@@ -65,8 +65,13 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        register, _code = vault.create_register(Path(tmp) / "register", "demo wachtwoord zin lang",
-                                                roles=("vp",), component="CLAS", with_recovery=False)
+        register, _code = vault.create_register(
+            Path(tmp) / "register",
+            "demo wachtwoord zin lang",
+            roles=("vp",),
+            component="CLAS",
+            with_recovery=False,
+        )
         service = RegisterService(register, today=lambda: TODAY)
         fill(service)
         for lang in ("nl", "en"):
@@ -91,4 +96,8 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    main(
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    )

@@ -139,7 +139,9 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
         except ValueError:
             raise _problem(number, "minuten", N_("Enter the duration in whole minutes.")) from None
         if not 1 <= minutes <= MAX_MINUTES:
-            raise _problem(number, "minuten", N_("The duration must be between 1 and 1440 minutes."))
+            raise _problem(
+                number, "minuten", N_("The duration must be between 1 and 1440 minutes.")
+            )
         if kind in ("activiteit", "activity"):
             activity = _lookup(lists.activity_kinds, rec.get("activiteit", ""))
             if activity is None:

@@ -451,7 +451,9 @@ def apply_import(
             count, top = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
             if (int(count or 0), int(top or 0)) != plan.state_token:
                 raise AppError(STALE_PLAN)
-            excluded = {i.key for i in stored if chosen.get(i.key or "") == OverlapChoice.KEEP_OTHERS}
+            excluded = {
+                i.key for i in stored if chosen.get(i.key or "") == OverlapChoice.KEEP_OTHERS
+            }
             rows = [_row(i, moment, i.key in excluded) for i in stored]
             for row in s.execute(insert(Submission).returning(Submission.id, Submission.sha256),
                                  rows):

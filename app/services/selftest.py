@@ -49,7 +49,9 @@ class _Skipped(Exception):
 
 @dataclass(frozen=True)
 class StepResult:
-    step: str  # stable id, also for scripts: data-folder, languages, register, contact, encryption, export, pdf, gui
+    # step: a stable id, also for scripts: data-folder, languages, register, contact,
+    # encryption, export, pdf, gui
+    step: str
     status: str  # "ok", "skipped" or "FAILED"
     detail: str
 

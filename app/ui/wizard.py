@@ -120,7 +120,11 @@ class ProfilePage(QWizardPage):
                      if box.isChecked())
 
     def component_code(self) -> str:
-        return CENTRAL_COMPONENT if self.central.isChecked() else str(self.component.currentData() or "")
+        return (
+            CENTRAL_COMPONENT
+            if self.central.isChecked()
+            else str(self.component.currentData() or "")
+        )
 
     def _roles_changed(self) -> None:
         central = self.central.isChecked()

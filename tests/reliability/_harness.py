@@ -111,7 +111,9 @@ def fork(fn: Callable[..., None], *args: Any) -> Child:
         except BaseException:  # noqa: BLE001 - the forked child reports any failure, then exits
             code = 70
             with contextlib.suppress(BaseException):
-                os.write(w, ("ERROR " + traceback.format_exc().replace("\n", " | ") + "\n").encode())
+                os.write(
+                    w, ("ERROR " + traceback.format_exc().replace("\n", " | ") + "\n").encode()
+                )
         finally:
             os._exit(code)
     os.close(w)

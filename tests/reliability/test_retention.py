@@ -77,8 +77,17 @@ def record_received(register) -> None:  # type: ignore[no-untyped-def]
     """The twin has no profile to export with: the same history, written directly."""
     with register.session() as s:
         for n, q in enumerate(RECEIVED):
-            s.add(ExportRecord(quarter=q, level="vp", submission_id=f"s{n}", revision=1,
-                               sha256=f"{n:064d}", file_name="f", received_at=dt.datetime(2026, 1, 10)))
+            s.add(
+                ExportRecord(
+                    quarter=q,
+                    level="vp",
+                    submission_id=f"s{n}",
+                    revision=1,
+                    sha256=f"{n:064d}",
+                    file_name="f",
+                    received_at=dt.datetime(2026, 1, 10),
+                )
+            )
         s.add(ExportRecord(quarter="2025-Q4", level="vp", submission_id="s9", revision=2,
                            supersedes="s3", sha256="9" * 64, file_name="f"))
 
@@ -190,8 +199,12 @@ def test_retention_from_the_command_line(register_dir: Path, tmp_path: Path,
         export_and_receive(reg, tmp_path / "out")
     finally:
         reg.close()
-    monkeypatch.setattr(retention.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)}))
-    monkeypatch.setattr(cli.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)}))
+    monkeypatch.setattr(
+        retention.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)})
+    )
+    monkeypatch.setattr(
+        cli.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)})
+    )
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE, encoding="utf-8")
     base = ["--lang", "en", "--register", str(register_dir), "--passphrase-file", str(secret)]

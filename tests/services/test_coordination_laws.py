@@ -33,7 +33,9 @@ _FILES = [vp_file(v, m) for v, m in zip(_VPS, _MEASURES, strict=True)]
 _FILES.append(merged_file(_ACVP, _FILES[:3]))  # VP files 0-2 also arrive merged
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(order=st.permutations(range(len(_FILES))), cut=st.integers(0, len(_FILES)),
        repeat=st.booleans())
 def test_order_and_batches_do_not_matter(coordinator_template: Path, order: list[int], cut: int,

@@ -91,7 +91,9 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
 
-    assert sorted(_statuses(dialog.model)) == sorted([ImportStatus.NEW] * 3 + [ImportStatus.REFUSED])
+    assert sorted(_statuses(dialog.model)) == sorted(
+        [ImportStatus.NEW] * 3 + [ImportStatus.REFUSED]
+    )
     refused = next(r for r in dialog.model.rows if r.status == ImportStatus.REFUSED)
     row = dialog.model.rows.index(refused)
     reason = dialog.model.index(row, 2).data()
@@ -195,7 +197,11 @@ def test_roster_card_import_deactivation_and_completeness(
     qtbot.addWidget(grid)
     grid.attach(coordinator)
     model = grid.model
-    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == QUARTER)
+    column = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == QUARTER
+    )
     shown = {model.index(r, 0).data(): model.index(r, column) for r in range(model.rowCount())}
     assert model.cell_at(shown["CLAS-RAP"]).status == "reported"
     assert shown["CLAS-RAP"].data().startswith("●")
