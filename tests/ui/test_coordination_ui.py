@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,12 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
 
     def cancel_button_pressed() -> None:  # what the progress dialog's Cancel button does
         dialog.progress.canceled.emit()
+        # Emitted from the worker thread, the signal reaches the dialog queued: wait until the
+        # GUI thread has set the flag, as it would have long before a user's click lands.
+        deadline = time.monotonic() + 10
+        while not (dialog.cancel_flag and dialog.cancel_flag.cancelled):
+            assert time.monotonic() < deadline, "Cancel never reached the dialog"
+            time.sleep(0.005)
 
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
