@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-fast setup translations extract bench dist selftest-bundle screenshots clean
+.PHONY: run test test-fast lint setup translations extract bench dist selftest-bundle screenshots clean
 
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
@@ -19,6 +19,11 @@ test: setup translations
 
 test-fast: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not reliability and not slow"
+
+# ruff (lint, not format) and mypy --strict on the core; settings in pyproject.toml.
+lint: setup
+	$(BIN)/ruff check app tests tools benchmarks
+	$(BIN)/python -m mypy
 
 setup: $(STAMP)
 

@@ -7,6 +7,7 @@ Exit codes: 0 success, 2 a user error (one clear line, no traceback), 1 an unexp
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import getpass
 import logging
@@ -81,7 +82,9 @@ def _read_secret_file(path: Path) -> str:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ValidationError(N_("The passphrase file {path} cannot be read."), path=str(path)) from exc
+        raise ValidationError(
+            N_("The passphrase file {path} cannot be read."), path=str(path)
+        ) from exc
     return text[:-1] if text.endswith("\n") else text
 
 
@@ -268,10 +271,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     if not args.command:
         parser.print_help(out)
         return EXIT_USER
-    try:
+    with contextlib.suppress(OSError):
         setup_logging(paths.log_dir())
-    except OSError:
-        pass
     ctx = Context(args=args, settings=settings, out=out, err=err, gui_check=gui_check)
     try:
         code = _HANDLERS[args.command](ctx)
@@ -300,7 +301,11 @@ def cmd_export(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         today = dt.date.today()
-        quarter = Quarter.parse(ctx.args.quarter) if ctx.args.quarter else exporting.default_quarter(today)
+        quarter = (
+            Quarter.parse(ctx.args.quarter)
+            if ctx.args.quarter
+            else exporting.default_quarter(today)
+        )
         view = exporting.preview(register, quarter, today)
         for msgid, params in view.warnings:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)

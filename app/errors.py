@@ -241,7 +241,9 @@ class CountOutOfRange(InvalidImportFile):
 
 
 class InvalidValue(InvalidImportFile):
-    default_message = N_("The field {field} holds a value that is not allowed. Nothing was imported.")
+    default_message = N_(
+        "The field {field} holds a value that is not allowed. Nothing was imported."
+    )
 
 
 class InvalidPeriod(InvalidImportFile):

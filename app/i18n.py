@@ -13,7 +13,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-
 from app.paths import translations_dir
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _load(_current_language).ngettext(singular, plural, n)
 
 
-def N_(message: str) -> str:
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker name extractors look for
     """Mark a string for extraction without translating it now."""
     return message
 

@@ -9,7 +9,6 @@ from pathlib import Path
 
 from app.atomic import atomic_write_text, clean_stray_temp_files
 
-
 MAX_RETENTION_MONTHS = 600
 
 

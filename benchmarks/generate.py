@@ -37,7 +37,7 @@ TODAY = dt.date(2026, 11, 23)
 QUARTER = "2026-Q3"
 COMPONENT_QUARTERS = ("2024-Q4", "2025-Q1", "2025-Q2", "2025-Q3", "2025-Q4", "2026-Q1",
                       "2026-Q2", "2026-Q3")
-FILE_CREATED = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.timezone.utc)
+FILE_CREATED = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 
 
 # --- registers ------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ import argparse
 import contextlib
 import datetime as dt
 import importlib.util
+import itertools
 import math
 import os
 import platform
@@ -23,12 +24,12 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from benchmarks import generate  # noqa: E402
+from benchmarks import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 SIZES = (1_000, 10_000, 200_000)
@@ -153,7 +154,7 @@ app = QApplication(["bare"])
 w = QWidget(); w.show()
 QTimer.singleShot(0, lambda: (print("{SHOWN_MARK}", f"{{time.time():.6f}}", flush=True), app.quit()))
 app.exec()
-"""
+"""  # noqa: E501 - a child script, kept on one line per statement
 
 
 def _time_to_shown(args: list[str], home: Path) -> float:
@@ -526,7 +527,10 @@ def scenario_memory(runs: int = 3, contacts: int = 200_000) -> list[Row]:
             after_kdf, hwm_view, _rss = (float(x) for x in line.split()[1:])
             whole.append(max(after_kdf, hwm_view))
             view.append(hwm_view)
-            script = BARE_WINDOW + "\nimport pathlib\nprint('MEM', [l for l in pathlib.Path('/proc/self/status').read_text().splitlines() if l.startswith('VmHWM')][0].split()[1])\n"
+            script = BARE_WINDOW + (
+                "\nimport pathlib\nprint('MEM', [l for l in pathlib.Path('/proc/self/status')"
+                ".read_text().splitlines() if l.startswith('VmHWM')][0].split()[1])\n"
+            )
             proc = subprocess.run([sys.executable, "-c", script], env=child_env(Path(home)),
                                   capture_output=True, text=True, timeout=60)
             bare.append(int(next(x for x in proc.stdout.splitlines()
@@ -599,10 +603,12 @@ def growth(rows: list[Row]) -> list[str]:
         if len(items) < 2:
             continue
         steps = []
-        for a, b in zip(items, items[1:], strict=False):
+        for a, b in itertools.pairwise(items):
             steps.append(math.log(b.median / a.median) / math.log((b.size or 1) / (a.size or 1)))
         first, last = items[0], items[-1]
-        exponent = math.log(last.median / first.median) / math.log((last.size or 1) / (first.size or 1))
+        exponent = math.log(last.median / first.median) / math.log(
+            (last.size or 1) / (first.size or 1)
+        )
         kind = ("flat" if exponent < 0.25 else "sub-linear" if exponent < 0.85
                 else "linear" if exponent <= 1.15 else "WORSE than linear")
         figures = " → ".join(fmt(r.median, r.unit) for r in items)
@@ -658,7 +664,7 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         try:
             got = SCENARIOS[name]()
-        except Exception as exc:  # one broken scenario must not hide the others
+        except Exception as exc:  # noqa: BLE001 - one broken scenario must not hide the others
             got = [Row(name, [], note=f"failed: {type(exc).__name__}: {exc}"[:200])]
         rows += got
         print(f"{name}: {time.perf_counter() - t:.1f} s", flush=True)

@@ -16,15 +16,17 @@ import pytest
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.i18n import set_language  # noqa: E402
-from app.services import vault  # noqa: E402
+from app.i18n import set_language
+from app.services import vault
 
 PASSPHRASE = "een zin als wachtwoord is goed"
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture(autouse=True)
-def _isolated_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+def _isolated_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("VERTROUWD_HOME", str(home))
     set_language("nl")
@@ -58,5 +60,7 @@ def register(register_dir: Path):  # type: ignore[no-untyped-def]
 def snapshot(folder: Path) -> dict[str, bytes]:
     """Every file below `folder` with its bytes: compare before/after to prove nothing changed."""
     return {
-        str(p.relative_to(folder)): p.read_bytes() for p in sorted(Path(folder).rglob("*")) if p.is_file()
+        str(p.relative_to(folder)): p.read_bytes()
+        for p in sorted(Path(folder).rglob("*"))
+        if p.is_file()
     }

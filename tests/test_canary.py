@@ -23,8 +23,9 @@ def _all_bytes(*folders: Path) -> list[tuple[Path, bytes]]:
     return found
 
 
-def test_memo_canaries_never_reach_disk_in_clear(register: vault.Register, register_dir: Path,
-                                                 tmp_path: Path, pass_file_text: str = PASSPHRASE) -> None:
+def test_memo_canaries_never_reach_disk_in_clear(
+    register: vault.Register, register_dir: Path, tmp_path: Path, pass_file_text: str = PASSPHRASE
+) -> None:
     service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
     for i, canary in enumerate(CANARIES):
         service.open_case(on=dt.date(2026, 10, 1 + i), minutes=50, mode="persoonlijk",

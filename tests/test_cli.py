@@ -48,8 +48,8 @@ def test_wrong_passphrase_exits_2_with_one_line(register_dir: Path, tmp_path: Pa
     wrong = tmp_path / "wrong.txt"
     wrong.write_text("dit is niet de goede zin")
     before = snapshot(register_dir)
-    code, out, err = run("--register", str(register_dir), "--passphrase-file", str(wrong),
-                         "unlock-check")
+    code, _out, err = run("--register", str(register_dir), "--passphrase-file", str(wrong),
+                          "unlock-check")
     assert code == 2
     assert err.strip().count("\n") == 0 and "Traceback" not in err
     assert "wachtwoordzin" in err
@@ -128,8 +128,11 @@ def test_killed_passphrase_change_leaves_exactly_one_working_passphrase(register
     current = PASSPHRASE
     for i in range(12):
         new = f"volgende wachtwoordzin nummer {i}"
-        child = subprocess.Popen([sys.executable, "-c", KILL_CHILD, str(register_dir), current, new],
-                                 stdout=subprocess.PIPE, text=True)
+        child = subprocess.Popen(
+            [sys.executable, "-c", KILL_CHILD, str(register_dir), current, new],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "ready"
         time.sleep(rng.uniform(0, 0.01))

@@ -8,8 +8,6 @@ import re
 import shlex
 from pathlib import Path
 
-import pytest
-
 from app import cli
 from tests.conftest import PASSPHRASE
 

@@ -17,16 +17,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register only
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from app.export.measures import Measures  # noqa: E402
-from app.i18n import set_language  # noqa: E402
-from app.services import importing, vault  # noqa: E402
-from app.services.periods import Quarter  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.signals import AppSignals  # noqa: E402
-from tests.services.coordination_helpers import (  # noqa: E402
+from app.export.measures import Measures
+from app.i18n import set_language
+from app.services import importing, vault
+from app.services.periods import Quarter
+from app.settings import Settings
+from app.ui.main_window import MainWindow
+from app.ui.signals import AppSignals
+from tests.services.coordination_helpers import (
     TODAY,
     enrol,
     new_sender,
@@ -52,10 +52,16 @@ def vp_measures(rng: random.Random) -> Measures:
         topics[t] = topics.get(t, 0) + 1
     modes = {"persoonlijk": rng.randint(0, new + follow), "telefoon": rng.randint(0, follow)}
     return Measures(
-        cases_new=new, cases_closed=closed, cases_open_end=new - closed + rng.randint(0, 2),
-        contacts_first=new, contacts_followup=follow,
+        cases_new=new,
+        cases_closed=closed,
+        cases_open_end=new - closed + rng.randint(0, 2),
+        contacts_first=new,
+        contacts_followup=follow,
         minutes_contacts=(new + follow) * rng.choice((30, 45, 60)),
-        minutes_activities={"voorlichting": rng.choice((0, 60, 120)), "reistijd": rng.choice((0, 45))},
+        minutes_activities={
+            "voorlichting": rng.choice((0, 60, 120)),
+            "reistijd": rng.choice((0, 45)),
+        },
         topics=topics,
         modes=modes,
         outcomes={"handvatten": closed} if closed else {},
@@ -77,7 +83,7 @@ def build(folder: Path, stick: Path) -> vault.Register:
             write(folder, f"{s.code}-{q}.json", vp_file(s, vp_measures(rng), quarter=q))
         quarter = Quarter.parse(q)
         on_time = dt.datetime.combine(quarter.end + dt.timedelta(days=12), dt.time(10),
-                                      tzinfo=dt.timezone.utc)
+                                      tzinfo=dt.UTC)
         plan = importing.plan_import(register, [folder], TODAY)
         importing.apply_import(register, plan, now=on_time.replace(tzinfo=None))
     return register

@@ -16,14 +16,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register only
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from app.i18n import set_language  # noqa: E402
-from app.services import vault  # noqa: E402
-from app.services.register import ReferralInput, RegisterService  # noqa: E402
-from app.settings import Settings  # noqa: E402
-from app.ui.main_window import MainWindow  # noqa: E402
-from app.ui.signals import AppSignals  # noqa: E402
+from app.i18n import set_language
+from app.services import vault
+from app.services.register import ReferralInput, RegisterService
+from app.settings import Settings
+from app.ui.main_window import MainWindow
+from app.ui.signals import AppSignals
 
 TODAY = dt.date(2026, 11, 23)
 
@@ -65,8 +65,13 @@ def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(sys.argv)
     with tempfile.TemporaryDirectory() as tmp:
-        register, _code = vault.create_register(Path(tmp) / "register", "demo wachtwoord zin lang",
-                                                roles=("vp",), component="CLAS", with_recovery=False)
+        register, _code = vault.create_register(
+            Path(tmp) / "register",
+            "demo wachtwoord zin lang",
+            roles=("vp",),
+            component="CLAS",
+            with_recovery=False,
+        )
         service = RegisterService(register, today=lambda: TODAY)
         fill(service)
         for lang in ("nl", "en"):
@@ -91,4 +96,8 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "docs" / "screenshots")
+    main(
+        Path(sys.argv[1])
+        if len(sys.argv) > 1
+        else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+    )

@@ -61,7 +61,7 @@ def write_card(
         "signing_public_key": crypto.b64encode(signing_public_key),
         "sealing_public_key": crypto.b64encode(sealing_public_key),
         "fingerprint": crypto.fingerprint_hex(signing_public_key),
-        "created_at": created_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "created_at": created_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     _check_card_payload(payload, signing_public_key)
     return sign_envelope(FILE_FORMAT, payload, signing_private_key)

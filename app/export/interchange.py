@@ -197,7 +197,7 @@ def quarter_interval(quarter: str) -> str:
 def _utc_text(moment: dt.datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("created_at must be timezone-aware")
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _code_lists_by_measure(lists: codelists.CodeLists) -> dict[str, tuple[str, ...]]:

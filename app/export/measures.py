@@ -105,10 +105,9 @@ class Measures:
 
     @staticmethod
     def from_payload(measures: Mapping[str, Any]) -> Measures:
-        return Measures(
-            **{name: int(measures[name]) for name in SCALAR_MEASURES},
-            **{name: dict(measures[name]) for name in MAP_MEASURES},
-        )
+        fields: dict[str, Any] = {name: int(measures[name]) for name in SCALAR_MEASURES}
+        fields.update({name: dict(measures[name]) for name in MAP_MEASURES})
+        return Measures(**fields)
 
 
 def _sum_maps(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
@@ -117,10 +116,9 @@ def _sum_maps(a: Mapping[str, int], b: Mapping[str, int]) -> dict[str, int]:
 
 def merge_measures(a: Measures, b: Measures) -> Measures:
     """Sum over senders; every measure, the stock ``cases_open_end`` included, is additive."""
-    return Measures(
-        **{name: getattr(a, name) + getattr(b, name) for name in SCALAR_MEASURES},
-        **{name: _sum_maps(getattr(a, name), getattr(b, name)) for name in MAP_MEASURES},
-    )
+    fields: dict[str, Any] = {name: getattr(a, name) + getattr(b, name) for name in SCALAR_MEASURES}
+    fields.update({name: _sum_maps(getattr(a, name), getattr(b, name)) for name in MAP_MEASURES})
+    return Measures(**fields)
 
 
 def merge_all(items: Iterable[Measures]) -> Measures:

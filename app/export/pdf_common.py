@@ -319,7 +319,7 @@ class ReportMeta:
 def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
     """A canvas that knows the page count when it finishes, for the 'page x of y' footer."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped: Canvas is Any
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []

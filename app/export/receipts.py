@@ -49,7 +49,7 @@ def write_receipt(
         "sha256": received.sha256,
         "period": received.quarter,
         "sender_code": received.sender.code,
-        "received_at": received_at.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "received_at": received_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "receiver_code": receiver_code,
         "receiver_fingerprint": crypto.fingerprint_hex(public_key),
     }

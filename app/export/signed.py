@@ -19,8 +19,8 @@ from app.errors import (
     NotCanonical,
     SignatureInvalid,
     SignatureMissing,
-    UnknownFormat,
     UnknownField,
+    UnknownFormat,
     UnsupportedFormatVersion,
     WrongType,
 )

@@ -86,7 +86,8 @@ def load(version: str = CURRENT_VERSION) -> CodeLists:
         id=raw["id"],
         version=raw["version"],
         topic_groups=tuple(
-            TopicGroup(g["code"], g["nl"], g["en"], _codes(g["topics"])) for g in raw["topic_groups"]
+            TopicGroup(g["code"], g["nl"], g["en"], _codes(g["topics"]))
+            for g in raw["topic_groups"]
         ),
         discrimination_grounds=_codes(raw["discrimination_grounds"]),
         contact_modes=_codes(raw["contact_modes"]),

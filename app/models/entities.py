@@ -85,7 +85,8 @@ class Case(Base):
     __table_args__ = (
         CheckConstraint("status IN ('open', 'closed')", name="case_status"),
         CheckConstraint(
-            "(status = 'open' AND closed_on IS NULL) OR (status = 'closed' AND closed_on IS NOT NULL)",
+            "(status = 'open' AND closed_on IS NULL) "
+            "OR (status = 'closed' AND closed_on IS NOT NULL)",
             name="case_closed_on",
         ),
     )

@@ -223,7 +223,11 @@ class KeyFile:
             raw = json.loads(data.decode("utf-8"))
         except (UnicodeDecodeError, ValueError) as exc:
             raise KeyFileDamaged() from exc
-        if not isinstance(raw, dict) or raw.get("format") != FORMAT or raw.get("version") != VERSION:
+        if (
+            not isinstance(raw, dict)
+            or raw.get("format") != FORMAT
+            or raw.get("version") != VERSION
+        ):
             raise KeyFileDamaged()
         checksum = raw.pop("checksum", None)
         if checksum != hashlib.sha256(_canonical(raw)).hexdigest():

@@ -24,7 +24,6 @@ from app.export.measures import MAP_MEASURES, SCALAR_MEASURES, Measures
 from app.services.periods import Quarter
 from app.services.vault import Register
 
-
 _SQL_SCALARS = """
 SELECT
   (SELECT count(*) FROM case_ WHERE opened_on BETWEEN :s AND :e),
@@ -43,15 +42,18 @@ SELECT count(*) FROM (
 )
 """
 _SQL_MAPS = {
-    "minutes_activities": 'SELECT kind, sum(minutes) FROM activity WHERE "on" BETWEEN :s AND :e GROUP BY kind',
+    "minutes_activities": 'SELECT kind, sum(minutes) FROM activity WHERE "on" BETWEEN :s AND :e '
+                          "GROUP BY kind",
     "topics": "SELECT t.topic, count(*) FROM case_topic t JOIN case_ c ON c.id = t.case_id "
               "WHERE c.opened_on BETWEEN :s AND :e GROUP BY t.topic",
-    "discrimination_grounds": "SELECT g.ground, count(*) FROM case_ground g JOIN case_ c ON c.id = g.case_id "
+    "discrimination_grounds": "SELECT g.ground, count(*) FROM case_ground g "
+                              "JOIN case_ c ON c.id = g.case_id "
                               "WHERE c.opened_on BETWEEN :s AND :e GROUP BY g.ground",
     "modes": 'SELECT mode, count(*) FROM contact_moment WHERE "on" BETWEEN :s AND :e GROUP BY mode',
     "outcomes": "SELECT outcome, count(*) FROM case_ WHERE closed_on BETWEEN :s AND :e "
                 "AND outcome IS NOT NULL GROUP BY outcome",
-    "referrals": "SELECT target, count(*) FROM referral WHERE referred_on BETWEEN :s AND :e GROUP BY target",
+    "referrals": "SELECT target, count(*) FROM referral WHERE referred_on BETWEEN :s AND :e "
+                 "GROUP BY target",
 }
 
 

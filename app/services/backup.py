@@ -125,7 +125,7 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
         try:
             created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             register_id = KeyFile.load(key).register_id
-        except (ValueError, OSError, BackupInvalid, Exception):
+        except Exception:  # noqa: BLE001 - a folder that cannot be read is not listed as a backup
             continue
         result.append(BackupInfo(entry, created, register_id, db.stat().st_size))
     result.sort(key=lambda b: b.created_at, reverse=True)
@@ -177,12 +177,10 @@ def _fold_in_wal(folder: Path, data_key: bytes) -> None:
     wal = folder / (vault.DB_NAME + "-wal")
     if not wal.exists():
         return
-    try:
+    with contextlib.suppress(Exception):  # a damaged register is a reason to restore
         database.run_in_connection(
             vault.db_path(folder), data_key,
             lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
-    except Exception:  # noqa: BLE001 - a damaged register is a reason to restore
-        pass
     if wal.exists():
         aside = folder / (vault.DB_NAME + f"-wal.unusable-{_stamp()}")
         os.replace(wal, aside)

@@ -139,7 +139,9 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
         except ValueError:
             raise _problem(number, "minuten", N_("Enter the duration in whole minutes.")) from None
         if not 1 <= minutes <= MAX_MINUTES:
-            raise _problem(number, "minuten", N_("The duration must be between 1 and 1440 minutes."))
+            raise _problem(
+                number, "minuten", N_("The duration must be between 1 and 1440 minutes.")
+            )
         if kind in ("activiteit", "activity"):
             activity = _lookup(lists.activity_kinds, rec.get("activiteit", ""))
             if activity is None:
@@ -178,7 +180,7 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
                 raise _problem(number, "memo", N_("The memo can hold at most 2000 characters."))
             case.memo = rec["memo"]
 
-    for ref, case in cases.items():
+    for case in cases.values():
         if not case.topics:
             raise _problem(case.first_row, "onderwerpen", N_("Choose at least one topic."))
         if case.grounds and "discriminatie" not in case.topics:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import random
+from collections.abc import Mapping
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -59,7 +60,7 @@ MEMOS = [
 ]
 
 
-def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+def _pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
 
@@ -144,7 +145,7 @@ def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.dat
                 contacts.append({"id": len(contacts) + 1, "case_id": case_id, "on": day,
                                  "minutes": rng.choice(MINUTES), "mode": _pick(rng, MODE_WEIGHTS)})
             closed_on = last + dt.timedelta(days=rng.randint(0, 21))
-            still_open = closed_on > today or (today - last).days < 45 and rng.random() < 0.7
+            still_open = closed_on > today or ((today - last).days < 45 and rng.random() < 0.7)
             outcome = None if still_open else _pick(rng, OUTCOME_WEIGHTS)
             if outcome == "doorverwezen" or (outcome and rng.random() < 0.1):
                 for target in {_pick(rng, REFERRAL_WEIGHTS) for _ in range(rng.randint(1, 2))}:

@@ -149,7 +149,9 @@ def one_way(dim: Dimension, values: Mapping[str, int]) -> Table:
     """Cells for every label of `dim` (keys are labels); `values` gives the leaves, 0 if absent."""
     dim._check_unique()
     under = dim._leaves_under()
-    cells = {label: sum(values.get(leaf, 0) for leaf in under[label]) for label in dim.nodes()}
+    cells: dict[Key, int] = {
+        label: sum(values.get(leaf, 0) for leaf in under[label]) for label in dim.nodes()
+    }
     equations = tuple(Equation(total, tuple(parts)) for total, parts in dim.sums())
     return Table(cells, equations)
 

@@ -274,7 +274,9 @@ def keep_recipient_card(register: Register, card: cards.Card) -> None:
     with register.session() as s:
         for old in s.scalars(select(Recipient)):
             old.active = False
-        existing = s.scalars(select(Recipient).where(Recipient.fingerprint == card.fingerprint)).first()
+        existing = s.scalars(
+            select(Recipient).where(Recipient.fingerprint == card.fingerprint)
+        ).first()
         if existing is not None:
             existing.active = True
         else:

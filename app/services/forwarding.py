@@ -80,7 +80,7 @@ def forward(
     members = roster_service.list_members(register)
     expected = () if central else [
         m.code for m in roster_service.expected_for(members, q, central=False)]
-    moment = now or dt.datetime.now(dt.timezone.utc)
+    moment = now or dt.datetime.now(dt.UTC)
     written: list[Path] = []
     try:
         with register.session() as s:

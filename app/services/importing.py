@@ -216,7 +216,7 @@ class _State:
 
     def drop_stream_cover(self, quarter: str, stream: Stream) -> None:
         for holders in self.cover.get(quarter, {}).values():
-            for sha in [s for s, (_, _, st) in holders.items() if st == stream]:
+            for sha in [s for s, (_sender, _stored, st) in holders.items() if st == stream]:
                 del holders[sha]
 
 
@@ -451,7 +451,9 @@ def apply_import(
             count, top = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
             if (int(count or 0), int(top or 0)) != plan.state_token:
                 raise AppError(STALE_PLAN)
-            excluded = {i.key for i in stored if chosen.get(i.key or "") == OverlapChoice.KEEP_OTHERS}
+            excluded = {
+                i.key for i in stored if chosen.get(i.key or "") == OverlapChoice.KEEP_OTHERS
+            }
             rows = [_row(i, moment, i.key in excluded) for i in stored]
             for row in s.execute(insert(Submission).returning(Submission.id, Submission.sha256),
                                  rows):
@@ -539,7 +541,8 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
         v = item.verified
         assert v is not None
         row_id = ids.get(v.sha256, item.existing_id)
-        received_at = stamps[row_id].replace(tzinfo=dt.timezone.utc)
+        assert row_id is not None  # wanted holds only items in ids or already stored
+        received_at = stamps[row_id].replace(tzinfo=dt.UTC)
         data = write_receipt(v, receiver_code=profile.code, received_at=received_at,
                              signing_private_key=profile.signing_private_key)
         path = folder / receipt_name(v)

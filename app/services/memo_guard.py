@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from app.i18n import N_
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"(?<![\w+])((\+31|0031)[\s-]?(\(0\))?(\d[\s-]?){9}|06[\s-]?(\d[\s-]?){8})(?!\d)")
+_PHONE = re.compile(
+    r"(?<![\w+])((\+31|0031)[\s-]?(\(0\))?(\d[\s-]?){9}|06[\s-]?(\d[\s-]?){8})(?!\d)"
+)
 _NUMBER = re.compile(r"(?<!\d)\d{6,9}(?!\d)")
-_PARTICLE = re.compile(r"\b(van der|van den|van de|van 't|van|de|den|der|ter|ten|te|in 't|op de)\s+[A-Z]",
-                       re.IGNORECASE)
-_PARTICLE_STRICT = re.compile(r"\b(van der|van den|van de|van 't|in 't|op de|ter|ten)\s+\w", re.IGNORECASE)
+_PARTICLE = re.compile(
+    r"\b(van der|van den|van de|van 't|van|de|den|der|ter|ten|te|in 't|op de)\s+[A-Z]",
+    re.IGNORECASE,
+)
+_PARTICLE_STRICT = re.compile(
+    r"\b(van der|van den|van de|van 't|in 't|op de|ter|ten)\s+\w", re.IGNORECASE
+)
 _CAPITALISED_PAIR = re.compile(r"\b[A-ZÀ-Ý][a-zà-ÿ'-]+\s+[A-ZÀ-Ý][a-zà-ÿ'-]+")
 
 

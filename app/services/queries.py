@@ -182,7 +182,11 @@ def _page_ids(flt: CaseFilter, sort: str, descending: bool, limit: int, offset: 
         stmt = select(totals.c.case_id.label("id"))
         if conds:
             stmt = stmt.where(totals.c.case_id.in_(select(Case.id).where(*conds)))
-        order = [key.desc(), totals.c.case_id.desc()] if descending else [key.asc(), totals.c.case_id.asc()]
+        order = (
+            [key.desc(), totals.c.case_id.desc()]
+            if descending
+            else [key.asc(), totals.c.case_id.asc()]
+        )
         return stmt.order_by(*order).limit(limit).offset(offset)
     elif sort == "topics":
         # Every case has at least one topic; group_concat follows the (case_id, topic) key.
@@ -368,7 +372,9 @@ def _figures(session: Any, quarter: str) -> QuarterFigures:
                           int(activity_minutes or 0))
 
 
-def quarter_summary(register: Register, quarter: str, history: int = 7, top: int = 3) -> QuarterSummary:
+def quarter_summary(
+    register: Register, quarter: str, history: int = 7, top: int = 3
+) -> QuarterSummary:
     """This quarter's figures, its top topics and the same figures for `history` earlier
     quarters. Top topics count the cases active in the quarter (opened or contacted in it)."""
     quarters = [quarter]
@@ -394,8 +400,23 @@ def quarter_summary(register: Register, quarter: str, history: int = 7, top: int
 
 
 __all__ = [
-    "CaseFilter", "CaseRow", "CaseDetail", "ContactRow", "ActivityRow", "OpenCase",
-    "QuarterFigures", "QuarterSummary", "period_range", "quarter_of", "previous_quarter",
-    "count_cases", "case_page", "case_detail", "open_cases", "contacts_of_case",
-    "count_activities", "activity_page", "quarter_summary",
+    "ActivityRow",
+    "CaseDetail",
+    "CaseFilter",
+    "CaseRow",
+    "ContactRow",
+    "OpenCase",
+    "QuarterFigures",
+    "QuarterSummary",
+    "activity_page",
+    "case_detail",
+    "case_page",
+    "contacts_of_case",
+    "count_activities",
+    "count_cases",
+    "open_cases",
+    "period_range",
+    "previous_quarter",
+    "quarter_of",
+    "quarter_summary",
 ]

@@ -29,6 +29,7 @@ Disclosure control (docs/disclosure.md):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,6 +288,14 @@ def _mapped(name: str, code: str) -> Getter:
     return lambda scope, col: getattr(scope.measures[col], name).get(code, 0)
 
 
+def _component_new(component: str) -> Getter:
+    return lambda scope, col: scope.by_component[col].get(component, Measures()).cases_new
+
+
+def _topics_sum(codes: Sequence[str]) -> Getter:
+    return lambda scope, col: sum(scope.measures[col].topics.get(c, 0) for c in codes)
+
+
 def _layout(b: _Builder, table_id: str, title: Label, rows: Sequence[Row],
             columns: Sequence[Column], unit: Literal["count", "hours"] = "count",
             note: Label | None = None, keys: Mapping[tuple[str, str], Key] | None = None) -> None:
@@ -305,7 +314,7 @@ def _totals(b: _Builder, scope: _Scope, columns: Sequence[Column]) -> None:
         b.sum(("contacts", col), [("contacts_first", col), ("contacts_followup", col)])
         b.identity(("contacts_first", col), ("cases_new", col))
     q = scope.quarter_keys
-    for before, after in zip(q, q[1:], strict=False):
+    for before, after in itertools.pairwise(q):
         m0, m1 = scope.measures[before], scope.measures[after]
         if m0.cases_open_end + m1.cases_new == m1.cases_open_end + m1.cases_closed:
             flow = b.cell(("flow", after), m0.cases_open_end + m1.cases_new)
@@ -327,8 +336,7 @@ def _components(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: Co
     present = sorted({c for col in scope.columns for c in scope.by_component[col]},
                      key=lambda c: ([x.code for x in lists.components] + [c]).index(c))
     names = [f"cases_new@{c}" for c in present]
-    _add_rows(b, scope, names, {f"cases_new@{c}": (
-        lambda s, col, c=c: s.by_component[col].get(c, Measures()).cases_new) for c in present})
+    _add_rows(b, scope, names, {f"cases_new@{c}": _component_new(c) for c in present})
     for col in scope.columns:
         b.sum(("cases_new", col), [(n, col) for n in names])
     rows = [Row(f"cases_new@{c}", Label(code=next((x for x in lists.components if x.code == c),
@@ -361,8 +369,7 @@ def _topics(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLi
             rows.append(Row(topic_keys[0], Label(code=group), bold=True))
             continue
         gkey = f"group:{group.code}"
-        _add_rows(b, scope, [gkey], {gkey: lambda s, col, codes=[t.code for t in topics]: sum(
-            s.measures[col].topics.get(c, 0) for c in codes)})
+        _add_rows(b, scope, [gkey], {gkey: _topics_sum([t.code for t in topics])})
         for col in scope.columns:
             b.sum((gkey, col), [(t, col) for t in topic_keys])
         group_keys.append(gkey)

@@ -131,6 +131,7 @@ def apply_retention(register: Register, plan: RetentionPlan) -> int:
         ids, _quarters, _waiting = _eligible(s, plan.cutoff, plan.case_ids)
         for case_id in ids:
             case = s.get(Case, case_id)
+            assert case is not None  # _eligible just found it in this session
             case.memo = None
             case.reduced = True
         if ids:

@@ -122,7 +122,9 @@ def list_members(register: Register) -> list[RosterMember]:
         return [_member(e) for e in entries]
 
 
-def expected_for(members: list[RosterMember], quarter: Quarter, *, central: bool) -> list[RosterMember]:
+def expected_for(
+    members: list[RosterMember], quarter: Quarter, *, central: bool
+) -> list[RosterMember]:
     """Who owes a file for the quarter: VPs at component level, coordinators centrally."""
     role = "coordinator" if central else "vp"
     return [m for m in members if m.role == role and m.active_during(quarter)]

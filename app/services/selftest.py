@@ -21,9 +21,9 @@ from typing import TextIO
 
 from sqlalchemy import select
 
+from app import i18n, paths
 from app.errors import AppError
 from app.export import interchange
-from app import i18n, paths
 from app.i18n import N_, _
 from app.models import database
 from app.models.entities import ContactMoment
@@ -49,7 +49,9 @@ class _Skipped(Exception):
 
 @dataclass(frozen=True)
 class StepResult:
-    step: str  # stable id, also for scripts: data-folder, languages, register, contact, encryption, export, pdf, gui
+    # step: a stable id, also for scripts: data-folder, languages, register, contact,
+    # encryption, export, pdf, gui
+    step: str
     status: str  # "ok", "skipped" or "FAILED"
     detail: str
 

@@ -31,11 +31,11 @@ from app.errors import (
     RegisterExists,
     ValidationError,
 )
+from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
 from app.models import codelists, database, migrations
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
-from app.export.interchange import CENTRAL_COMPONENT
 from app.services import passphrase_policy
 
 DB_NAME = "register.db"

@@ -33,7 +33,9 @@ from app.ui.quick_entry import error_label
 class ActivitiesTab(QWidget):
     changed = Signal(object)
 
-    def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.today = today
         self.service: RegisterService | None = None
@@ -47,8 +49,9 @@ class ActivitiesTab(QWidget):
         self.error = error_label()
         self.captions = [QLabel(), QLabel(), QLabel()]
         entry = QHBoxLayout()
-        for caption, widget in zip(self.captions, (self.date_edit, self.minutes_edit, self.kind_combo),
-                                   strict=True):
+        for caption, widget in zip(
+            self.captions, (self.date_edit, self.minutes_edit, self.kind_combo), strict=True
+        ):
             caption.setBuddy(widget)
             entry.addWidget(caption)
             entry.addWidget(widget)
@@ -105,7 +108,9 @@ class ActivitiesTab(QWidget):
         for kind in codelists.load().activity_kinds:
             self.kind_combo.addItem(kind.label(current_language()), kind.code)
         self.kind_combo.setCurrentIndex(max(self.kind_combo.findData(current), 0))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1)
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
 
     def reset_form(self) -> None:
         self.date_edit.setText(short_date(self.today()))

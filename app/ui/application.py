@@ -51,7 +51,7 @@ def preload_heavy_modules() -> None:
         for name in HEAVY_MODULES:
             try:
                 importlib.import_module(name)
-            except Exception:  # noqa: BLE001 - the import is retried, and reported, on first use
+            except Exception:  # the import is retried, and reported, on first use
                 log.exception("preloading %s failed", name)
 
     threading.Thread(target=run, name="preload", daemon=True).start()

@@ -111,7 +111,9 @@ def check_list(items: tuple[codelists.Code, ...], checked: tuple[str, ...]) -> Q
         item.setData(CODE_ROLE, code.code)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
                       | Qt.ItemFlag.ItemIsSelectable)
-        item.setCheckState(Qt.CheckState.Checked if code.code in checked else Qt.CheckState.Unchecked)
+        item.setCheckState(
+            Qt.CheckState.Checked if code.code in checked else Qt.CheckState.Unchecked
+        )
         widget.addItem(item)
     return widget
 
@@ -152,13 +154,17 @@ class CloseCaseDialog(FormDialog):
         return {
             "on": parse_date(self.closed_on.text(), "closed_on", self.today),
             "outcome": self.outcome.currentData(),
-            "referrals": [ReferralInput(c.currentData(), parse_date(d.text(), "referrals", self.today))
-                          for c, d in self.referral_rows],
+            "referrals": [
+                ReferralInput(c.currentData(), parse_date(d.text(), "referrals", self.today))
+                for c, d in self.referral_rows
+            ],
         }
 
 
 class EditCaseDialog(FormDialog):
-    def __init__(self, detail: queries.CaseDetail, submit: Submit, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, detail: queries.CaseDetail, submit: Submit, parent: QWidget | None = None
+    ) -> None:
         super().__init__(_("Edit case"), submit, parent)
         lists = codelists.load()
         self.topics = check_list(lists.topics, detail.topics)

@@ -64,9 +64,11 @@ class BarChart(QWidget):
             color = QColor("#1f5f99") if i == n - 1 else QColor("#9bb7d4")
             painter.fillRect(QRectF(x, bottom - h, bar_w, h), color)
             painter.setPen(text_color)
-            painter.drawText(QRectF(x - slot * 0.2, bottom - h - metrics_h - 1, bar_w + slot * 0.4, metrics_h),
-                             Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
-                             self.value_texts[i])
+            painter.drawText(
+                QRectF(x - slot * 0.2, bottom - h - metrics_h - 1, bar_w + slot * 0.4, metrics_h),
+                Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignBottom,
+                self.value_texts[i],
+            )
             painter.drawText(QRectF(rect.left() + i * slot, bottom + 2, slot, metrics_h * 2),
                              Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
                              self.labels[i])  # may hold a line break: "Q1\n2026"

@@ -76,10 +76,13 @@ def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
     """Every measure of the file, every code included (the file writes zeros too)."""
     rows = [
         PreviewRow(_("Cases and contacts"), heading=True),
-        PreviewRow(_("New cases (first contact in the quarter)"), format_number(m.cases_new), indent=1),
+        PreviewRow(
+            _("New cases (first contact in the quarter)"), format_number(m.cases_new), indent=1
+        ),
         PreviewRow(_("Cases closed in the quarter"), format_number(m.cases_closed), indent=1),
-        PreviewRow(_("Cases open at the end of the quarter"), format_number(m.cases_open_end),
-                   indent=1),
+        PreviewRow(
+            _("Cases open at the end of the quarter"), format_number(m.cases_open_end), indent=1
+        ),
         PreviewRow(_("First contacts"), format_number(m.contacts_first), indent=1),
         PreviewRow(_("Follow-up contacts"), format_number(m.contacts_followup), indent=1),
         PreviewRow(_("Time spent on contact moments"), _minutes_text(m.minutes_contacts), indent=1),
@@ -116,10 +119,10 @@ class PreviewModel(QAbstractTableModel):
     def row_at(self, row: int) -> PreviewRow:
         return self._rows[row]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else 2
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -165,10 +168,10 @@ class HistoryModel(QAbstractTableModel):
         return [_("Quarter"), _("Revision"), _("Written"), _("Fingerprint"), _("Sealed"),
                 _("Received")]
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802, B008
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else 6
 
     def _text(self, row: HistoryRow, column: int) -> str:

@@ -180,8 +180,11 @@ class MainWindow(QMainWindow):
         self.search_edit.setClearButtonEnabled(True)
         self.search_edit.setMinimumWidth(200)
         self.filter_captions = [QLabel(), QLabel(), QLabel()]
-        for caption, combo in zip(self.filter_captions,
-                                  (self.period_combo, self.topic_combo, self.status_combo), strict=True):
+        for caption, combo in zip(
+            self.filter_captions,
+            (self.period_combo, self.topic_combo, self.status_combo),
+            strict=True,
+        ):
             caption.setContentsMargins(8, 0, 4, 0)
             self.filter_bar.addWidget(caption)
             self.filter_bar.addWidget(combo)
@@ -509,7 +512,9 @@ class MainWindow(QMainWindow):
         if d is None:
             return
         self.quick_entry.reload_cases()
-        self.quick_entry.case_combo.setCurrentIndex(max(self.quick_entry.case_combo.findData(d.id), 0))
+        self.quick_entry.case_combo.setCurrentIndex(
+            max(self.quick_entry.case_combo.findData(d.id), 0)
+        )
         self.quick_entry.minutes_edit.setFocus()
         self.quick_entry.minutes_edit.selectAll()
 

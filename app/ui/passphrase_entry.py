@@ -38,7 +38,9 @@ class PassphraseEntry(QWidget):
 
         self._labels = (QLabel(), QLabel(), QLabel())
         self._form = QFormLayout()
-        for label, field in zip(self._labels, (self.first, self.second, self.strength), strict=True):
+        for label, field in zip(
+            self._labels, (self.first, self.second, self.strength), strict=True
+        ):
             self._form.addRow(label, field)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

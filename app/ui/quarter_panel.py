@@ -21,7 +21,9 @@ def short_quarter(quarter: str, with_year: bool) -> str:
 
 
 class QuarterPanel(QGroupBox):
-    def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.today = today
         self.register: Register | None = None
@@ -55,7 +57,9 @@ class QuarterPanel(QGroupBox):
         self.set_register(None)
 
     def refresh(self) -> None:
-        self.summary = queries.quarter_summary(self.register, self.quarter) if self.register else None
+        self.summary = (
+            queries.quarter_summary(self.register, self.quarter) if self.register else None
+        )
         self._show()
 
     def retranslate_ui(self) -> None:

@@ -54,7 +54,9 @@ def error_label() -> QLabel:
 class QuickEntry(QGroupBox):
     saved = Signal(object)  # the Change of the service call
 
-    def __init__(self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.today = today
         self.service: RegisterService | None = None
@@ -388,9 +390,15 @@ class QuickEntry(QGroupBox):
             case_id = self.case_combo.currentData()
             if case_id is None:
                 change = self.service.open_case(
-                    on=on, minutes=minutes, mode=mode, topics=self.checked_topics(),
-                    grounds=self.checked_grounds() if "discriminatie" in self.checked_topics() else (),
-                    memo=self.memo_edit.toPlainText())
+                    on=on,
+                    minutes=minutes,
+                    mode=mode,
+                    topics=self.checked_topics(),
+                    grounds=self.checked_grounds()
+                    if "discriminatie" in self.checked_topics()
+                    else (),
+                    memo=self.memo_edit.toPlainText(),
+                )
                 self.status_label.setText(_("New case saved."))
             else:
                 change = self.service.add_contact(case_id, on=on, minutes=minutes, mode=mode)

@@ -57,7 +57,9 @@ class RecoveryCodePanel(QWidget):
         if QPrintDialog(printer, self).exec() != QDialog.DialogCode.Accepted:
             return
         doc = QTextDocument()
-        doc.setPlainText("\n\n".join([_("Vertrouwd recovery code"), self._code, recovery_warning()]))
+        doc.setPlainText(
+            "\n\n".join([_("Vertrouwd recovery code"), self._code, recovery_warning()])
+        )
         doc.print_(printer)
 
 

@@ -330,7 +330,9 @@ class BackupPickerDialog(QDialog):
         form = QFormLayout()
         form.addRow(_("Passphrase at the time of the backup"), self.passphrase)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton(_("Restore"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.restore_button = buttons.addButton(
+            _("Restore"), QDialogButtonBox.ButtonRole.AcceptRole
+        )
         buttons.accepted.connect(self.restore)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from app.export.interchange import CENTRAL_COMPONENT
 from app import paths
 from app.errors import AppError
+from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import _, current_language
 from app.models import codelists
 from app.services import vault
@@ -120,7 +120,11 @@ class ProfilePage(QWizardPage):
                      if box.isChecked())
 
     def component_code(self) -> str:
-        return CENTRAL_COMPONENT if self.central.isChecked() else str(self.component.currentData() or "")
+        return (
+            CENTRAL_COMPONENT
+            if self.central.isChecked()
+            else str(self.component.currentData() or "")
+        )
 
     def _roles_changed(self) -> None:
         central = self.central.isChecked()

@@ -13,7 +13,7 @@ from app.export.measures import Measures
 from app.export.signed import sign_envelope
 
 QUARTER = "2025-Q3"
-CREATED = dt.datetime(2025, 10, 2, 9, 30, tzinfo=dt.timezone.utc)
+CREATED = dt.datetime(2025, 10, 2, 9, 30, tzinfo=dt.UTC)
 
 
 def sample_measures() -> Measures:

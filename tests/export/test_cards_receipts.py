@@ -11,7 +11,7 @@ from app import errors
 from app.export import cards, crypto, interchange, receipts
 from app.export.signed import sign_envelope
 
-WHEN = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.timezone.utc)
+WHEN = dt.datetime(2026, 1, 5, 10, 0, tzinfo=dt.UTC)
 
 
 def _card(

@@ -130,7 +130,9 @@ def test_component_pdf_shows_published_numbers_and_marks(known_component: Regist
                 assert _row(lines, label, len(shown), heading) == shown, (table.id, label)
                 for col in table.columns:
                     cell = table.cell(row.key, col.key)
-                    assert cell is None or (cell.value is None) == (cell.status is not Status.PUBLISHED)
+                    assert cell is None or (cell.value is None) == (
+                        cell.status is not Status.PUBLISHED
+                    )
     hidden_topics = [key for key, cell in stalking.cells.items()
                      if cell.status is not Status.PUBLISHED]
     assert ("topic:stalking", "2026") in hidden_topics

@@ -6,6 +6,7 @@ import json
 import sqlite3
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -59,8 +60,9 @@ def _flip_byte(path: Path, offset: int) -> None:
 
 def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vault.Register,
                                                                    register_dir: Path) -> None:
-    from app.services.register import RegisterService
     import datetime as dt
+
+    from app.services.register import RegisterService
 
     service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
     for i in range(300):  # enough rows to span several pages
@@ -230,9 +232,11 @@ def test_migrations_produce_exactly_the_model_schema(tmp_path: Path) -> None:
     Base.metadata.create_all(fresh_engine)
     fresh = inspect(fresh_engine)
     assert sorted(migrated.get_table_names()) == sorted(fresh.get_table_names())
+    def cols(insp: Any, table: str) -> list[tuple[Any, str, Any]]:
+        return [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)]
+
     for table in fresh.get_table_names():
-        cols = lambda insp: [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)]  # noqa: E731
-        assert cols(migrated) == cols(fresh), table
+        assert cols(migrated, table) == cols(fresh, table), table
 
 
 def test_key_file_round_trip_and_checksum() -> None:

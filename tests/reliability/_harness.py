@@ -108,10 +108,12 @@ def fork(fn: Callable[..., None], *args: Any) -> Child:
                 os.write(w, (line + "\n").encode("utf-8"))
 
             fn(emit, *args)
-        except BaseException:
+        except BaseException:  # noqa: BLE001 - the forked child reports any failure, then exits
             code = 70
             with contextlib.suppress(BaseException):
-                os.write(w, ("ERROR " + traceback.format_exc().replace("\n", " | ") + "\n").encode())
+                os.write(
+                    w, ("ERROR " + traceback.format_exc().replace("\n", " | ") + "\n").encode()
+                )
         finally:
             os._exit(code)
     os.close(w)

@@ -1,7 +1,7 @@
-"""Atomic files: the key file (passphrase change), the settings file, backups and a restore are written by
-temp file + fsync + rename. A forked writer is killed (os._exit, no clean-up) before each of its
-file-system steps — and half-way through each write — and the target must hold the old or the
-new content, never a mix; stray temp files are removed on the next start.
+"""Atomic files: the key file (passphrase change), the settings file, backups and a restore are
+written by temp file + fsync + rename. A forked writer is killed (os._exit, no clean-up) before
+each of its file-system steps — and half-way through each write — and the target must hold the
+old or the new content, never a mix; stray temp files are removed on the next start.
 """
 
 from __future__ import annotations
@@ -78,7 +78,9 @@ def _install_killer(kill_at: int, partial: bool, emit: Callable[[str], None]) ->
     return count
 
 
-def _run(emit: Callable[[str], None], kill_at: int, partial: bool, action: Callable[[], None]) -> None:
+def _run(
+    emit: Callable[[str], None], kill_at: int, partial: bool, action: Callable[[], None]
+) -> None:
     count = _install_killer(kill_at, partial, emit)
     action()
     emit(f"DONE {count[0]}")
@@ -167,7 +169,9 @@ def test_killed_writers_leave_old_or_new_never_partial(
             reasons.append(f"settings: {data[:60]!r}")
         if _temp_files(settings_path.parent):  # loading the settings cleans up after a kill
             partial_files += 1
-            reasons.append(f"settings: temp file left after load {_temp_files(settings_path.parent)}")
+            reasons.append(
+                f"settings: temp file left after load {_temp_files(settings_path.parent)}"
+            )
 
     kill_points["settings"] = _drill(save, check_settings)
 
@@ -185,7 +189,7 @@ def test_killed_writers_leave_old_or_new_never_partial(
             reasons.append("backup: finished but not listed")
         for info in listed:
             try:
-                key_file, data_key = backup.verify_backup(info.path, PASSPHRASE)
+                _key_file, data_key = backup.verify_backup(info.path, PASSPHRASE)
                 from app.models import database
                 digest = database.run_in_connection(
                     info.path / vault.DB_NAME, data_key, vault.content_digest_of_connection)
@@ -240,8 +244,15 @@ def test_killed_writers_leave_old_or_new_never_partial(
             assert not done or digest == expected_digest
         except Exception as exc:  # noqa: BLE001
             partial_files += 1
-            asides = sorted(p.name for a in register_dir.parent.glob(register_dir.name + ".before-restore-*") for p in a.iterdir())
-            unusable.append(f"{type(exc).__name__}: folder {sorted(p.name for p in register_dir.iterdir())}, aside {asides}")
+            asides = sorted(
+                p.name
+                for a in register_dir.parent.glob(register_dir.name + ".before-restore-*")
+                for p in a.iterdir()
+            )
+            unusable.append(
+                f"{type(exc).__name__}: folder {sorted(p.name for p in register_dir.iterdir())}, "
+                f"aside {asides}"
+            )
 
     kill_points["restore"] = _drill(restore, check_restore)
     reasons += unusable

@@ -117,8 +117,8 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     failing.write_text("type;casus;datum;minuten;wijze;onderwerpen;memo\n"
                        f"contact;x;2025-07-10;40;telefoon;pesten;{canary('failing')}\n",
                        encoding="utf-8")
-    from app.services import csv_import
     from app.models.entities import Case
+    from app.services import csv_import
 
     def broken_case(**kw):  # type: ignore[no-untyped-def]
         return Case(**{**kw, "status": "broken"})  # violates a CHECK constraint on INSERT
@@ -176,8 +176,11 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     assert {".pdf", ".csv"} <= {p.suffix for p in files}  # reports and the VP overview scanned
 
     # Deleted memos: gone from the live content (decrypted) and from a plaintext twin's files.
-    live_hits = _live_content_hits(folder, tmp_path, {t: needles[f"canary {t}"]
-                                                      for t in ("memo2", "memo3", "memo0", "csvmemo")})
+    live_hits = _live_content_hits(
+        folder,
+        tmp_path,
+        {t: needles[f"canary {t}"] for t in ("memo2", "memo3", "memo0", "csvmemo")},
+    )
     twin_hits, twin_files = _twin_hits(tmp_path / "twin")
     h.summary(capsys, f"leaks: {len(files)} files scanned ({size // 1024} KiB: {', '.join(kinds)}; "
                       f"WAL left by the kill: {wal_after_crash}), {len(needles)} needles x "
@@ -210,9 +213,16 @@ def _twin_hits(folder: Path) -> tuple[list[str], int]:
     try:
         svc = RegisterService(twin, today=lambda: TODAY)
         rng = random.Random(h.SEED)
-        ids = [svc.open_case(on=dt.date(2026, 3, rng.randint(1, 28)), minutes=20, mode="video",
-                             topics=["pesten"], memo=canary(f"twin{i}") + " €" * rng.randint(1, 900)).id
-               for i in range(12)]
+        ids = [
+            svc.open_case(
+                on=dt.date(2026, 3, rng.randint(1, 28)),
+                minutes=20,
+                mode="video",
+                topics=["pesten"],
+                memo=canary(f"twin{i}") + " €" * rng.randint(1, 900),
+            ).id
+            for i in range(12)
+        ]
         twin.checkpoint()
         gone = {f"twin{i}": h.encodings(canary(f"twin{i}")) for i in range(0, 12, 2)}
         assert len(h.hits_in_files(_files(folder), gone)) == len(gone)  # control: findable now

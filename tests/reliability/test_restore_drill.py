@@ -25,7 +25,7 @@ def test_restore_newest_backup_after_losing_the_register(
     reg = vault.unlock(register_dir, PASSPHRASE)
     rng, svc = random.Random(h.SEED), h.new_service(reg)
     digests = []
-    for generation in range(3):  # three backups, data changing in between
+    for _generation in range(3):  # three backups, data changing in between
         for _ in range(h.scaled(40)):
             h.run_transaction(reg, svc, rng, lambda line: None)
         backup.create_backup(reg, dest)

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import select, update
 
 from app import cli, paths
+from app.errors import ValidationError
 from app.models.entities import AuditEntry, Case, ExportRecord
 from app.services import aggregation, exporting, retention
 from app.services.periods import Quarter
@@ -76,8 +77,17 @@ def record_received(register) -> None:  # type: ignore[no-untyped-def]
     """The twin has no profile to export with: the same history, written directly."""
     with register.session() as s:
         for n, q in enumerate(RECEIVED):
-            s.add(ExportRecord(quarter=q, level="vp", submission_id=f"s{n}", revision=1,
-                               sha256=f"{n:064d}", file_name="f", received_at=dt.datetime(2026, 1, 10)))
+            s.add(
+                ExportRecord(
+                    quarter=q,
+                    level="vp",
+                    submission_id=f"s{n}",
+                    revision=1,
+                    sha256=f"{n:064d}",
+                    file_name="f",
+                    received_at=dt.datetime(2026, 1, 10),
+                )
+            )
         s.add(ExportRecord(quarter="2025-Q4", level="vp", submission_id="s9", revision=2,
                            supersedes="s3", sha256="9" * 64, file_name="f"))
 
@@ -189,8 +199,12 @@ def test_retention_from_the_command_line(register_dir: Path, tmp_path: Path,
         export_and_receive(reg, tmp_path / "out")
     finally:
         reg.close()
-    monkeypatch.setattr(retention.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)}))
-    monkeypatch.setattr(cli.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)}))
+    monkeypatch.setattr(
+        retention.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)})
+    )
+    monkeypatch.setattr(
+        cli.dt, "date", type("D", (dt.date,), {"today": staticmethod(lambda: TODAY)})
+    )
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE, encoding="utf-8")
     base = ["--lang", "en", "--register", str(register_dir), "--passphrase-file", str(secret)]
@@ -231,6 +245,6 @@ def test_months_before_clamps_to_the_end_of_a_shorter_month() -> None:
     assert retention.months_before(dt.date(2026, 3, 31), 1) == dt.date(2026, 2, 28)
     assert retention.months_before(dt.date(2026, 11, 23), 12) == dt.date(2025, 11, 23)
     assert retention.months_before(dt.date(2026, 1, 15), 13) == dt.date(2024, 12, 15)
-    with pytest.raises(Exception):
+    with pytest.raises(ValidationError):
         retention.check_months(True)
     assert sqlite3.sqlite_version  # the plaintext twin needs no extra library

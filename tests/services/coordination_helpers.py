@@ -16,7 +16,7 @@ from app.services.vault import Register
 
 TODAY = dt.date(2026, 11, 23)
 QUARTER = "2026-Q3"
-CREATED = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.timezone.utc)
+CREATED = dt.datetime(2026, 10, 2, 9, 30, tzinfo=dt.UTC)
 
 
 @dataclass

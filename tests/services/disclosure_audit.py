@@ -87,7 +87,9 @@ def audit(pairs: list[tuple[Table, ProtectedTable]], *, marks: bool = False) -> 
     seen_low, seen_high = true_values.copy(), true_values.copy()
     exact: dict[int, float] = {}  # variable -> exact width
 
-    def solve(block_ids: list[int], objective: dict[int, float]) -> tuple[np.ndarray, dict[int, int]]:
+    def solve(
+        block_ids: list[int], objective: dict[int, float]
+    ) -> tuple[np.ndarray, dict[int, int]]:
         var_idx = np.concatenate([np.arange(var_start[i], var_end[i]) for i in block_ids])
         row_idx = np.concatenate([np.arange(row_start[i], row_end[i]) for i in block_ids])
         where = {int(v): n for n, v in enumerate(var_idx)}
@@ -137,7 +139,7 @@ def audit(pairs: list[tuple[Table, ProtectedTable]], *, marks: bool = False) -> 
             exact[v] = high_x[where[v]] - low_x[where[v]]
 
     disclosed = []
-    for i, (number, _table, k, keys) in enumerate(blocks):
+    for i, (number, _table, _k, keys) in enumerate(blocks):
         for r, key in enumerate(keys):
             v = var_start[i] + r
             width = exact.get(v, seen_high[v] - seen_low[v])

@@ -90,7 +90,7 @@ def test_new_revision_replaces_and_conflicting_revision_is_refused(
     enrol(coordinator, a)
     sid = "0b7a1a4e-5d5c-4a38-9b6b-1f1c2a3d4e5f"
     _import(coordinator, [write(tmp_path, "r1.json", vp_file(a, M1, submission_id=sid))])
-    plan, result = _import(coordinator, [write(tmp_path, "r2.json",
+    plan, _result = _import(coordinator, [write(tmp_path, "r2.json",
                                                vp_file(a, M2, revision=2, submission_id=sid))])
     assert plan.items[0].status == ImportStatus.REPLACES and plan.items[0].replaces_revision == 1
     assert merging.quarter_table(coordinator, QUARTER).measures == M2  # not M1 + M2
@@ -178,7 +178,7 @@ def test_forward_component_then_central_tables_equal_the_sums(
     enrol(coordinator, *vps)
     measures = [random_measures(rng) for _ in vps]
     paths = [write(tmp_path / "in", f"{i}.json", vp_file(v, m)) for i, (v, m) in
-             enumerate(zip(vps, measures))]
+             enumerate(zip(vps, measures, strict=True))]
     _import(coordinator, paths)
     first = forwarding.forward(coordinator, QUARTER, tmp_path / "out")
     assert first.unsealed_warning and first.revision == 1 and len(first.sources) == 20
@@ -199,9 +199,9 @@ def test_forward_component_then_central_tables_equal_the_sums(
         code=coord_profile.code, component="CLAS", role="coordinator",
         signing_private_key=coord_profile.signing_private_key,
         sealing_public_key=coord_profile.sealing_public_key,
-        created_at=dt.datetime(2026, 10, 1, tzinfo=dt.timezone.utc)), today=TODAY,
+        created_at=dt.datetime(2026, 10, 1, tzinfo=dt.UTC)), today=TODAY,
         active_from=dt.date(2026, 1, 1))
-    plan, result = _import(central, [first.path, second.path])
+    plan, _result = _import(central, [first.path, second.path])
     assert [i.status for i in plan.items] == [ImportStatus.NEW, ImportStatus.REPLACES]
     table = merging.quarter_table(central, QUARTER)
     assert table.measures == merge_all(measures)

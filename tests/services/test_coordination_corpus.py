@@ -44,7 +44,9 @@ def _corpus(folder: Path, vp, other_key, stranger, rng: random.Random):  # type:
     cases.append(("oversized", b"{" + b" " * (1024 * 1024 + 10) + b"}", errors.FileTooLarge))
     cases.append(("latin1", '{"a":"é"}'.encode("latin-1"), errors.NotUtf8))
     cases.append(("dupkey", b'{"format":"x","format":"y"}', errors.DuplicateKey))
-    cases.append(("nan", good.replace(b'"cases_new":2', b'"cases_new":NaN'), errors.NonFiniteNumber))
+    cases.append(
+        ("nan", good.replace(b'"cases_new":2', b'"cases_new":NaN'), errors.NonFiniteNumber)
+    )
     cases.append(("inf", good.replace(b'"cases_new":2', b'"cases_new":Infinity'),
                   errors.NonFiniteNumber))
     cases.append(("huge", good.replace(b'"cases_new":2', b'"cases_new":' + b"9" * 40),
@@ -90,12 +92,14 @@ def _corpus(folder: Path, vp, other_key, stranger, rng: random.Random):  # type:
     cases.append(("not-json", b"hello", errors.MalformedJson))
     cases.append(("array", b"[1,2]", None))
     cases.append(("deep", b"[" * 50 + b"]" * 50, None))
-    for i, (name, data, cls) in enumerate(cases):
+    for i, (name, data, _cls) in enumerate(cases):
         (folder / f"{i:03d}-{name}.json").write_bytes(data)
     return {f"{i:03d}-{name}.json": cls for i, (name, _d, cls) in enumerate(cases)}
 
 
-def test_bad_file_corpus_is_refused_and_changes_nothing(coordinator_dir: Path, tmp_path: Path) -> None:
+def test_bad_file_corpus_is_refused_and_changes_nothing(
+    coordinator_dir: Path, tmp_path: Path
+) -> None:
     rng = random.Random(20261123)
     vp = new_sender("CLAS-AAAAA")
     reg = vault.unlock(coordinator_dir, PASSPHRASE)

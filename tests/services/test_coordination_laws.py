@@ -15,17 +15,27 @@ from app.services import merging, vault
 from app.services.importing import apply_import, plan_import
 from tests.conftest import PASSPHRASE
 
-from .coordination_helpers import QUARTER, TODAY, enrol, merged_file, new_sender, random_measures, vp_file
+from .coordination_helpers import (
+    QUARTER,
+    TODAY,
+    enrol,
+    merged_file,
+    new_sender,
+    random_measures,
+    vp_file,
+)
 
 _rng = random.Random(5)
 _VPS = [new_sender(f"CLAS-L{i:04d}") for i in range(6)]
 _ACVP = new_sender("CLAS-ACVPL", role="coordinator")
 _MEASURES = [random_measures(_rng) for _ in _VPS]
-_FILES = [vp_file(v, m) for v, m in zip(_VPS, _MEASURES)]
+_FILES = [vp_file(v, m) for v, m in zip(_VPS, _MEASURES, strict=True)]
 _FILES.append(merged_file(_ACVP, _FILES[:3]))  # VP files 0-2 also arrive merged
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(order=st.permutations(range(len(_FILES))), cut=st.integers(0, len(_FILES)),
        repeat=st.booleans())
 def test_order_and_batches_do_not_matter(coordinator_template: Path, order: list[int], cut: int,

@@ -27,7 +27,7 @@ def test_thousand_files_import_and_merge_fast(coordinator: Register, tmp_path: P
     assert profile is not None
     measures = [random_measures(rng) for _ in vps]
     folder = tmp_path / "in"
-    for i, (v, m) in enumerate(zip(vps, measures)):
+    for i, (v, m) in enumerate(zip(vps, measures, strict=True)):
         write(folder, f"{i:04d}.json", vp_file(v, m, seal_to=profile.sealing_public_key))
     files = sorted(folder.iterdir())
 

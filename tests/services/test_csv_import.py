@@ -11,7 +11,9 @@ from app.models.entities import Activity, Case, ContactMoment
 from app.services import vault
 from app.services.csv_import import import_csv
 
-HEADER = "type;casus;datum;minuten;wijze;onderwerpen;gronden;afgesloten_op;uitkomst;activiteit;memo\n"
+HEADER = (
+    "type;casus;datum;minuten;wijze;onderwerpen;gronden;afgesloten_op;uitkomst;activiteit;memo\n"
+)
 TODAY = dt.date(2026, 11, 23)
 
 
@@ -76,7 +78,9 @@ def test_missing_columns_and_non_utf8(register: vault.Register, tmp_path: Path) 
     f.write_text("foo;bar\n1;2\n")
     with pytest.raises(CsvImportError):
         import_csv(register, f, today=TODAY)
-    f.write_bytes(HEADER.encode() + "contact;A;2026-02-03;60;telefoon;pesten;;;;;caf\xe9\n".encode("latin-1"))
+    f.write_bytes(
+        HEADER.encode() + "contact;A;2026-02-03;60;telefoon;pesten;;;;;caf\xe9\n".encode("latin-1")
+    )
     with pytest.raises(CsvImportError):
         import_csv(register, f, today=TODAY)
     assert _counts(register) == (0, 0, 0)

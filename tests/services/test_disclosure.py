@@ -160,12 +160,16 @@ def test_inconsistent_or_negative_tables_are_refused() -> None:
 
 
 def test_nothing_is_hidden_when_all_counts_are_at_least_k() -> None:
-    values = {(c, q): 5 + i for i, (c, q) in enumerate((c, q) for c in COMPONENTS for q in QUARTERS)}
+    values = {
+        (c, q): 5 + i for i, (c, q) in enumerate((c, q) for c in COMPONENTS for q in QUARTERS)
+    }
     assert protect(two_way(COMPONENTS, QUARTERS, values)).hidden() == []
 
 
 def test_one_small_cell_hides_only_a_handful() -> None:
-    values = {(c, q): 20 + i for i, (c, q) in enumerate((c, q) for c in COMPONENTS for q in QUARTERS)}
+    values = {
+        (c, q): 20 + i for i, (c, q) in enumerate((c, q) for c in COMPONENTS for q in QUARTERS)
+    }
     values[("KMar", "Q3")] = 2
     table = two_way(COMPONENTS, QUARTERS, values, total_row="Defensie", total_col="Jaar")
     protected = protect(table)
@@ -218,7 +222,9 @@ def test_no_hidden_count_can_be_worked_out_in_10000_random_reports(
     rng = random.Random(2026)
     tables = [random_table(rng) for _ in range(10_000)]
     started = time.perf_counter()
-    pairs = [(table, protect(table, rng.choice([DEFAULT_K, DEFAULT_K, 3, 4, 7]))) for table in tables]
+    pairs = [
+        (table, protect(table, rng.choice([DEFAULT_K, DEFAULT_K, 3, 4, 7]))) for table in tables
+    ]
     protected_in = time.perf_counter() - started
     result = audit(pairs)
     audited_in = time.perf_counter() - started - protected_in

@@ -48,14 +48,18 @@ def _fill(register: vault.Register) -> None:
     s.add_activity(on=dt.date(2026, 9, 2), minutes=120, kind="voorlichting")
 
 
-def test_exported_file_is_exact_anonymous_and_valid(register: vault.Register, tmp_path: Path) -> None:
+def test_exported_file_is_exact_anonymous_and_valid(
+    register: vault.Register, tmp_path: Path
+) -> None:
     _fill(register)
     result = exporting.export_quarter(register, Q3, tmp_path, today=TODAY, now=NOW)
     raw = result.path.read_bytes()
     assert CANARY.encode() not in raw and b"gesprek" not in raw
     document = json.loads(raw)
     payload = document["payload"]  # not sealed: no coordinator card yet
-    schema = json.loads((resources_dir() / "schema" / "vertrouwd-quarterly-v1.schema.json").read_text())
+    schema = json.loads(
+        (resources_dir() / "schema" / "vertrouwd-quarterly-v1.schema.json").read_text()
+    )
     jsonschema.validate(payload, schema)
     m = payload["measures"]
     assert (m["cases_new"], m["contacts_first"], m["contacts_followup"]) == (2, 2, 1)
@@ -127,7 +131,9 @@ def test_cards_that_do_not_fit_are_refused(register: vault.Register, tmp_path: P
     with pytest.raises(AppError):
         exporting.import_recipient_card(register, own)
     other_dir = tmp_path / "kmar"
-    other, _ = vault.create_register(other_dir, PASSPHRASE, roles=("coordinator",), component="KMar")
+    other, _ = vault.create_register(
+        other_dir, PASSPHRASE, roles=("coordinator",), component="KMar"
+    )
     card = exporting.write_own_card(other, tmp_path / "kmar.json")
     other.close()
     with pytest.raises(AppError) as info:

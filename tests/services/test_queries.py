@@ -58,10 +58,12 @@ def test_case_rows_filters_and_sorting(register, service) -> None:  # type: igno
 def test_quarter_summary(register, service) -> None:  # type: ignore[no-untyped-def]
     a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon", topics=["pesten"]).id
     service.add_contact(a, on=dt.date(2026, 10, 5), minutes=90, mode="persoonlijk")
-    service.open_case(on=dt.date(2026, 10, 12), minutes=60, mode="video", topics=["pesten", "stalking"])
+    service.open_case(
+        on=dt.date(2026, 10, 12), minutes=60, mode="video", topics=["pesten", "stalking"]
+    )
     service.add_activity(on=dt.date(2026, 11, 2), minutes=45, kind="training")
     s = queries.quarter_summary(register, "2026-Q4")
     assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45)
     assert s.top_topics == (("pesten", 2), ("stalking", 1))
-    assert [f.quarter for f in s.history][0] == "2025-Q1" and len(s.history) == 8
+    assert s.history[0].quarter == "2025-Q1" and len(s.history) == 8
     assert s.history[-2] == queries.QuarterFigures("2026-Q3", 1, 1, 30, 0)

@@ -10,7 +10,6 @@ from app.services import queries
 from app.services.queries import CaseFilter
 from tests.bulk import fill_bulk
 
-
 BUDGET_MS = 100
 TOTALS_BUDGET_MS = 250
 
@@ -44,7 +43,10 @@ def test_filter_and_sort_first_page_under_100_ms(register) -> None:  # type: ign
             assert ms <= TOTALS_BUDGET_MS, label
         else:
             worst = max(worst, ms)
-        print(f"{label:28s} sort={sort:13s} desc={desc!s:5s} rows={len(rows):3d} of {n:6d}: best {ms:6.1f} ms, worst {max(timings):6.1f} ms")
+        print(
+            f"{label:28s} sort={sort:13s} desc={desc!s:5s} rows={len(rows):3d} of {n:6d}: "
+            f"best {ms:6.1f} ms, worst {max(timings):6.1f} ms"
+        )
         assert len(rows) == min(200, n)
     t = time.perf_counter()
     summary = queries.quarter_summary(register, "2026-Q3")

@@ -29,9 +29,7 @@ def visible_texts() -> list[str]:
     for widget in QApplication.allWidgets():
         if not widget.isVisible():
             continue
-        if isinstance(widget, (QLabel, QLineEdit)):
-            texts.append(widget.text())
-        elif isinstance(widget, QAbstractButton):
+        if isinstance(widget, (QLabel, QLineEdit, QAbstractButton)):
             texts.append(widget.text())
         elif isinstance(widget, QListWidget):
             texts.extend(widget.item(i).text() for i in range(widget.count()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -15,10 +16,14 @@ from app.export.measures import Measures, merge_all
 from app.services import importing, merging, vault
 from app.services.importing import ImportStatus
 from app.settings import Settings
-from app.ui.coordination.completeness import CompletenessModel, CompletenessPanel, QuarterCountsModel
+from app.ui.coordination.completeness import (
+    CompletenessModel,
+    CompletenessPanel,
+    QuarterCountsModel,
+)
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog, PlanModel
-from app.ui.coordination.roster import CardConfirmDialog, RosterModel, RosterPanel
+from app.ui.coordination.roster import RosterModel, RosterPanel
 from app.ui.coordination.tables import FiguresModel, TablesPanel
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
@@ -87,7 +92,9 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
 
-    assert sorted(_statuses(dialog.model)) == sorted([ImportStatus.NEW] * 3 + [ImportStatus.REFUSED])
+    assert sorted(_statuses(dialog.model)) == sorted(
+        [ImportStatus.NEW] * 3 + [ImportStatus.REFUSED]
+    )
     refused = next(r for r in dialog.model.rows if r.status == ImportStatus.REFUSED)
     row = dialog.model.rows.index(refused)
     reason = dialog.model.index(row, 2).data()
@@ -145,11 +152,14 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
     dialog = ImportDialog(reg, today, receipts_dir=tmp_path / "receipts")
     qtbot.addWidget(dialog)
 
-    def cancel_button_pressed() -> None:
-        # The slot the progress dialog's Cancel button runs. Called directly: emitting the
-        # button's signal from this worker thread would queue the slot, and the dry run of
-        # three small files could finish before it ran.
-        dialog.cancel_dry_run()
+    def cancel_button_pressed() -> None:  # what the progress dialog's Cancel button does
+        dialog.progress.canceled.emit()
+        # Emitted from the worker thread, the signal reaches the dialog queued: wait until the
+        # GUI thread has set the flag, as it would have long before a user's click lands.
+        deadline = time.monotonic() + 10
+        while not (dialog.cancel_flag and dialog.cancel_flag.cancelled):
+            assert time.monotonic() < deadline, "Cancel never reached the dialog"
+            time.sleep(0.005)
 
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
@@ -194,7 +204,11 @@ def test_roster_card_import_deactivation_and_completeness(
     qtbot.addWidget(grid)
     grid.attach(coordinator)
     model = grid.model
-    column = next(c for c in range(model.columnCount()) if model.headerData(c, Qt.Orientation.Horizontal) == QUARTER)
+    column = next(
+        c
+        for c in range(model.columnCount())
+        if model.headerData(c, Qt.Orientation.Horizontal) == QUARTER
+    )
     shown = {model.index(r, 0).data(): model.index(r, column) for r in range(model.rowCount())}
     assert model.cell_at(shown["CLAS-RAP"]).status == "reported"
     assert shown["CLAS-RAP"].data().startswith("●")

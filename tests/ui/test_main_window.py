@@ -49,7 +49,11 @@ def test_contact_moment_with_the_keyboard_only(qtbot, window, register) -> None:
         assert cases[0].opened_on == dt.date(2026, 11, 17)
         assert cases[0].topic_codes == ["pesten"]
         contact = s.scalars(select(ContactMoment)).one()
-        assert (contact.on, contact.minutes, contact.mode) == (dt.date(2026, 11, 17), 45, "telefoon")
+        assert (contact.on, contact.minutes, contact.mode) == (
+            dt.date(2026, 11, 17),
+            45,
+            "telefoon",
+        )
     model = window.cases_model
     assert model.rowCount() == 1 and model.index(0, 0).data(ROW_ROLE).id == cases[0].id
     after = window.quarter_panel.summary.current
@@ -61,7 +65,9 @@ def test_contact_moment_with_the_keyboard_only(qtbot, window, register) -> None:
     assert window.quick_entry.take_draft() is None
 
 
-def test_follow_up_contact_on_an_open_case_with_the_keyboard(qtbot, window, service, register) -> None:  # type: ignore[no-untyped-def]
+def test_follow_up_contact_on_an_open_case_with_the_keyboard(  # type: ignore[no-untyped-def]
+    qtbot, window, service, register
+) -> None:
     ids = known_cases(service)
     window.signals.data_changed.emit(None)
     qe = window.quick_entry
@@ -77,11 +83,15 @@ def test_follow_up_contact_on_an_open_case_with_the_keyboard(qtbot, window, serv
     assert "Werkdruk" not in qe.case_combo.currentText()  # the memo is never shown there
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
     with register.session() as s:
-        minutes = s.scalars(select(ContactMoment.minutes).where(ContactMoment.case_id == ids["b"])).all()
+        minutes = s.scalars(
+            select(ContactMoment.minutes).where(ContactMoment.case_id == ids["b"])
+        ).all()
     assert sorted(minutes) == [20, 60]
 
 
-def test_field_error_appears_next_to_the_field_and_nothing_is_saved(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+def test_field_error_appears_next_to_the_field_and_nothing_is_saved(  # type: ignore[no-untyped-def]
+    qtbot, window, register
+) -> None:
     qe = window.quick_entry
     qe.focus_first()
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # no topic chosen
@@ -108,9 +118,7 @@ CANARY_MEMO = "KANARIE-memo-zeldzaam"
 def _texts(root: QWidget) -> list[str]:
     out = []
     for w in root.findChildren(QWidget):
-        if isinstance(w, QLabel):
-            out.append(w.text())
-        elif isinstance(w, QLineEdit):
+        if isinstance(w, (QLabel, QLineEdit)):
             out.append(w.text())
         elif isinstance(w, QPlainTextEdit):
             out.append(w.toPlainText())
@@ -224,7 +232,9 @@ def test_case_actions_close_reopen_delete(qtbot, window, service, register, monk
     assert window.cases_model.rowCount() == 2
 
 
-def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(  # type: ignore[no-untyped-def]
+    qtbot, window, register
+) -> None:
     qe = window.quick_entry
     qe._set_checked(qe.topic_list, ["thuisfront"])
     qtbot.keyClicks(qe.memo_edit, "eerste regel")
@@ -251,7 +261,9 @@ def test_language_switch_retranslates(qtbot, window, service) -> None:  # type: 
     assert window.cases_count.text() == "3 cases"
 
 
-def test_close_case_dialog_keeps_bad_input_and_saves_good_input(qtbot, window, service, register) -> None:  # type: ignore[no-untyped-def]
+def test_close_case_dialog_keeps_bad_input_and_saves_good_input(  # type: ignore[no-untyped-def]
+    qtbot, window, service, register
+) -> None:
     from app.ui.case_dialogs import CloseCaseDialog
 
     ids = known_cases(service)

@@ -6,9 +6,9 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from app.services.queries import CaseFilter
 from app.ui import models
 from app.ui.models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
-from app.services.queries import CaseFilter
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
@@ -27,7 +27,9 @@ def test_case_model_passes_the_model_tester(qtmodeltester, register, service) ->
     qtmodeltester.check(model)
 
 
-def test_contact_and_activity_models_pass_the_model_tester(qtmodeltester, register, service) -> None:  # type: ignore[no-untyped-def]
+def test_contact_and_activity_models_pass_the_model_tester(  # type: ignore[no-untyped-def]
+    qtmodeltester, register, service
+) -> None:
     ids = known_cases(service)
     service.add_activity(on=dt.date(2026, 11, 3), minutes=120, kind="training")
     service.add_activity(on=dt.date(2026, 10, 3), minutes=30, kind="administratie")
@@ -77,18 +79,27 @@ def test_window_with_200000_contact_moments(qtbot, register) -> None:  # type: i
     assert w.cases_model.rowCount() == 200 and w.cases_model.total == 40_000
     timings = {}
     for label, action in [
-        ("filter quarter", lambda: w.period_combo.setCurrentIndex(w.period_combo.findData("2026-Q2"))),
+        (
+            "filter quarter",
+            lambda: w.period_combo.setCurrentIndex(w.period_combo.findData("2026-Q2")),
+        ),
         ("filter topic", lambda: w.topic_combo.setCurrentIndex(w.topic_combo.findData("pesten"))),
         ("filter status", lambda: w.status_combo.setCurrentIndex(w.status_combo.findData("open"))),
         ("sort closed", lambda: w.cases_view.sortByColumn(6, Qt.SortOrder.AscendingOrder)),
-        ("clear filters", lambda: [c.setCurrentIndex(0) for c in (w.period_combo, w.topic_combo, w.status_combo)]),
+        (
+            "clear filters",
+            lambda: [c.setCurrentIndex(0) for c in (w.period_combo, w.topic_combo, w.status_combo)],
+        ),
         ("sort opened", lambda: w.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)),
         ("scroll one page", lambda: w.cases_model.fetchMore()),
     ]:
         t = time.perf_counter()
         action()
         timings[label] = (time.perf_counter() - t) * 1000
-        print(f"{label:16s} {timings[label]:6.1f} ms, {w.cases_model.rowCount()} rows of {w.cases_model.total}")
+        print(
+            f"{label:16s} {timings[label]:6.1f} ms, "
+            f"{w.cases_model.rowCount()} rows of {w.cases_model.total}"
+        )
     assert opened <= 1.0
     # "clear filters" runs three filter changes in a row
     assert timings["clear filters"] <= 300

@@ -86,8 +86,14 @@ def test_central_role_uses_component_def(wizard: FirstRunWizard) -> None:
     ("passphrase", "reason"),
     [
         ("kort", "Use at least 12 characters. A short sentence works well."),
-        ("welkomwelkom", "This passphrase is on the list of common or Defence-related passphrases."),
-        ("Qwertyuiop-ASDF 7", "This passphrase is on the list of common or Defence-related passphrases."),
+        (
+            "welkomwelkom",
+            "This passphrase is on the list of common or Defence-related passphrases.",
+        ),
+        (
+            "Qwertyuiop-ASDF 7",
+            "This passphrase is on the list of common or Defence-related passphrases.",
+        ),
     ],
 )
 def test_weak_or_blocklisted_passphrase_is_refused_with_reason(

@@ -27,7 +27,7 @@ from app.i18n import _
 from app.services import exporting, forwarding, merging
 from app.services import roster as roster_service
 from app.services.forwarding import ForwardResult
-from app.services.periods import Quarter, last_completed_quarter
+from app.services.periods import last_completed_quarter
 from app.services.vault import Register
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.coordination.tables import measures_summary
