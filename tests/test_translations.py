@@ -63,3 +63,17 @@ def test_checker_catches_a_missing_and_a_broken_translation(tmp_path: Path) -> N
     problems = catalog_problems(po, "nl")
     assert any("untranslated" in p for p in problems)
     assert any("placeholders" in p for p in problems)
+
+
+def test_checker_fails_when_one_english_text_goes_missing(tmp_path: Path) -> None:
+    """Proof on the real English catalogue: blank one message and the check fails."""
+    with open(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po", "rb") as fh:
+        catalog = read_po(fh, locale="en")
+    victim = next(m for m in catalog if m.id and isinstance(m.id, str))
+    victim.string = ""
+    from babel.messages.pofile import write_po
+
+    broken = tmp_path / "messages.po"
+    with open(broken, "wb") as fh:
+        write_po(fh, catalog)
+    assert catalog_problems(broken, "en") == [f"untranslated: {victim.id!r}"]
