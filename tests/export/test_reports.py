@@ -354,7 +354,7 @@ def test_defence_year_pdf_for_seven_components_is_fast(central: Register,
     print(f"\nDefence year report PDF, 7 components: {elapsed:.2f} s")
     assert elapsed <= 3.0
     pages, lines = _pdf_text(path.read_bytes())
-    assert "Nieuwe zaken per defensieonderdeel" in lines and "Defensie" in " ".join(lines)
+    assert "Nieuwe casussen per defensieonderdeel" in lines and "Defensie" in " ".join(lines)
     assert pages >= 4
 
 
