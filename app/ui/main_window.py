@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -78,10 +79,11 @@ class CaseDetail(QGroupBox):
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.buttons = {k: QPushButton() for k in (
             "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
-        case_row = QHBoxLayout()
-        for key in ("add_contact", "close", "reopen", "edit", "delete"):
-            case_row.addWidget(self.buttons[key])
-        case_row.addStretch(1)
+        # Two rows, so the detail pane leaves room for the case list on a laptop screen.
+        case_row = QGridLayout()
+        for i, key in enumerate(("add_contact", "close", "reopen", "edit", "delete")):
+            case_row.addWidget(self.buttons[key], i // 3, i % 3)
+        case_row.setColumnStretch(3, 1)
         contact_row = QHBoxLayout()
         contact_row.addStretch(1)
         contact_row.addWidget(self.buttons["edit_contact"])
