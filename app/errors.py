@@ -481,3 +481,19 @@ FORWARD_MIXED_CODELISTS = N_(
     "The files of {quarter} use different topic-list versions ({versions}), so they cannot be "
     "added up into one summary. The summary was not written."
 )
+
+
+# --- quarterly export, cards and receipts (the confidant's side) --------------------------
+class ProfileMissing(AppError):
+    default_message = N_("This register has no profile; create it with the first-run wizard.")
+
+
+class CardError(AppError):
+    default_message = N_("This card cannot be used here.")
+
+
+class ReceiptUnknown(AppError):
+    default_message = N_(
+        "This receipt is for a file this register did not export (quarter {quarter}). "
+        "Nothing was changed."
+    )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from app.errors import ProfileMissing
 from app.export.measures import Measures
 from app.export.pdf_common import (
     CONTENT_WIDTH,
@@ -80,7 +81,7 @@ def collect_vp_quarter_facts(register: Register, quarter: Quarter,
 
     profile = register.profile()
     if profile is None:
-        raise exporting.ProfileMissing()
+        raise ProfileMissing()
     series = tuple((q, aggregation.quarter_measures(register, q))
                    for q in quarter.back(CHART_QUARTERS))
     status: ExportStatus | None = None

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 
 from app import __version__
 from app.atomic import atomic_write_bytes
-from app.errors import AppError, DiskFull
+from app.errors import AppError, CardError, DiskFull, ProfileMissing, ReceiptUnknown
 from app.export import cards, crypto, interchange, receipts
 from app.export.measures import Measures
 from app.i18n import N_
@@ -36,21 +36,6 @@ WARN_ALREADY = N_(
     "This quarter was exported before (revision {revision}); this file will be revision "
     "{next} and replaces it at the coordinator."
 )
-
-
-class ProfileMissing(AppError):
-    default_message = N_("This register has no profile; create it with the first-run wizard.")
-
-
-class CardError(AppError):
-    default_message = N_("This card cannot be used here.")
-
-
-class ReceiptUnknown(AppError):
-    default_message = N_(
-        "This receipt is for a file this register did not export (quarter {quarter}). "
-        "Nothing was changed."
-    )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.errors import AppError, ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
@@ -150,7 +150,7 @@ class CardsDialog(QDialog):
     def refresh(self) -> None:
         profile = self.register.profile()
         if profile is None:
-            self._show_error(exporting.ProfileMissing())
+            self._show_error(ProfileMissing())
             return
         self.code_label.setText(profile.code)
         self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
