@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run test test-fast lint setup translations extract bench dist selftest-bundle screenshots clean
+.PHONY: run test test-fast lint setup translations extract bench dist selftest-bundle screenshots clean \
+	test-windows dist-windows windows-setup
 
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
@@ -71,6 +72,26 @@ selftest-bundle:
 # PDF pages with pdftoppm when poppler-utils is installed).
 screenshots: setup translations
 	for script in tools/screenshots*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+
+# --- Windows, under Wine (tools/windows/winenv.py; ../shared/design/WINDOWS.md) ---------------
+# Sets up Wine, the Windows CPython 3.11 embeddable distribution and the Windows wheels of
+# requirements.lock (cached in ~/.cache/vertrouwd-windows), then runs the whole test suite
+# under Windows Python with a small drive mapped for the disk-full test; then builds the Windows
+# bundle and MSI and checks them (self-test, install, upgrade, uninstall).
+WINENV := $(BIN)/python tools/windows/winenv.py
+WIN_BASETEMP := C:\users\Zoë Çelik\Temp\vertrouwd tests
+
+windows-setup: setup translations
+	$(WINENV) setup
+
+test-windows: windows-setup
+	$(WINENV) python --small-drive --log build/windows/pytest.log -- -m pytest -q \
+		-p no:cacheprovider --color=no --basetemp "$(WIN_BASETEMP)" $(PYTEST_ARGS)
+	$(MAKE) dist-windows
+
+dist-windows: windows-setup
+	$(WINENV) python --log build/windows/pyinstaller.log -- -m PyInstaller --noconfirm --clean \
+		--log-level WARN --distpath dist/windows --workpath build/windows/pyinstaller build.spec
 
 clean:
 	rm -rf $(VENV) build dist $(MO)

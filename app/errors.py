@@ -80,8 +80,18 @@ class RegisterExists(AppError):
     default_message = N_("A register already exists at {path}.")
 
 
-class RegisterLocked(AppError):
-    default_message = N_("The register is locked.")
+class RegisterInUse(AppError):
+    default_message = N_(
+        "This register is already open in another window of Vertrouwd. Continue there, or "
+        "close that window first. Nothing was changed."
+    )
+
+
+class RegisterStillOpen(AppError):
+    default_message = N_(
+        "The register is still open. Lock it first, then restore the backup. Nothing was "
+        "changed."
+    )
 
 
 class PassphraseRejected(AppError):

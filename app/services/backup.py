@@ -15,10 +15,12 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.atomic import _fsync_dir
-from app.errors import BackupError, BackupInvalid, DiskFull, WrongPassphrase
-from app.models import database, migrations
+from app.atomic import fsync_dir, fsync_file, replace
+from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
+from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
+from app.owner_only import private_folder, restrict_folder
+from app.paths import native
 from app.services import vault
 
 PREFIX = "vertrouwd-backup-"
@@ -39,20 +41,15 @@ def _stamp(now: dt.datetime | None = None) -> str:
     return now.strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def _fsync_file(path: Path) -> None:
-    with open(path, "rb") as fh:
-        os.fsync(fh.fileno())
-
-
 def _write_backup(
     source_db: Path, key_file: KeyFile, data_key: bytes, dest_dir: Path, label: str = ""
 ) -> Path:
-    dest_dir = Path(dest_dir)
-    dest_dir.mkdir(parents=True, exist_ok=True)
+    dest_dir = private_folder(native(dest_dir))
     clean_partial(dest_dir)
     final = dest_dir / f"{PREFIX}{_stamp()}{label}"
     tmp = final.with_name(final.name + TMP_SUFFIX)
     tmp.mkdir(mode=0o700)
+    restrict_folder(tmp)
     try:
         target = tmp / vault.DB_NAME
         conn = database.connect(source_db, data_key)
@@ -63,12 +60,12 @@ def _write_backup(
         finally:
             conn.close()
         key_file.save(tmp / vault.KEY_NAME)
-        _fsync_file(target)
+        fsync_file(target)
         problems, digest = _check_database(target, data_key)
         if problems or digest != expected:
             raise BackupError()
-        os.replace(tmp, final)
-        _fsync_dir(dest_dir)
+        replace(tmp, final)
+        fsync_dir(dest_dir)
     except (OSError, database.DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
         if isinstance(database.storage_error(exc), DiskFull):
@@ -137,8 +134,10 @@ def rotate(dest_dir: Path, generations: int) -> list[Path]:
     generations = max(1, int(generations))
     removed = []
     for info in list_backups(dest_dir)[generations:]:
+        # A folder another program holds open (Windows) stays; the next rotation removes it.
         shutil.rmtree(info.path, ignore_errors=True)
-        removed.append(info.path)
+        if not info.path.exists():
+            removed.append(info.path)
     return removed
 
 
@@ -168,7 +167,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
-        _fsync_file(dst)
+        fsync_file(dst)
 
 
 def _fold_in_wal(folder: Path, data_key: bytes) -> None:
@@ -183,47 +182,58 @@ def _fold_in_wal(folder: Path, data_key: bytes) -> None:
             lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
     if wal.exists():
         aside = folder / (vault.DB_NAME + f"-wal.unusable-{_stamp()}")
-        os.replace(wal, aside)
+        replace(wal, aside)
 
 
 def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
-    """Replace the register in `folder` by the backup. The register must be closed.
+    """Replace the register in `folder` by the backup. The register must be closed: open in
+    this program it is RegisterStillOpen, open in another one RegisterInUse (on Windows its
+    files could not even be replaced while they are open).
 
     Returns where the previous register was kept aside (None if there was none).
     """
-    folder = Path(folder)
-    key_file, _key = verify_backup(backup_dir, passphrase)
+    folder = native(folder)
+    if register_lock.held_here(folder):
+        raise RegisterStillOpen()
+    register_lock.check_not_in_use(folder)
+    key_file, _key = verify_backup(native(backup_dir), passphrase)
+    folder.mkdir(parents=True, exist_ok=True)
+    with register_lock.acquire(folder):
+        return _restore_locked(folder, native(backup_dir), key_file, _key)
+
+
+def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: bytes) -> Path | None:
     current_id = None
     with contextlib.suppress(Exception):
         current_id = KeyFile.load(vault.key_path(folder)).register_id
     if current_id is not None and current_id != key_file.register_id:
         raise BackupInvalid()
 
-    folder.mkdir(parents=True, exist_ok=True)
     staged = [folder / (name + RESTORING) for name in (vault.DB_NAME, vault.KEY_NAME)]
     try:
         # 1. Stage the backup beside the live files; until step 3 the live register is whole,
         #    so a restore killed at any moment leaves a register that opens.
         for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
             shutil.copyfile(Path(backup_dir) / name, tmp)
-            _fsync_file(tmp)
+            fsync_file(tmp)
         # 2. Keep the previous register aside (links: the live files stay in place).
         aside: Path | None = None
         if vault.register_exists(folder):
             _fold_in_wal(folder, _key)
             aside = folder.parent / f"{folder.name}.before-restore-{_stamp()}"
             aside.mkdir(mode=0o700)
+            restrict_folder(aside)
             for name in os.listdir(folder):
                 if name in (vault.DB_NAME, vault.KEY_NAME):
                     _link_or_copy(folder / name, aside / name)
                 elif name.startswith(vault.DB_NAME) and not name.endswith(RESTORING):
-                    os.replace(folder / name, aside / name)  # a -shm left without its WAL
-            _fsync_dir(aside)
+                    replace(folder / name, aside / name)  # a -shm left without its WAL
+            fsync_dir(aside)
         # 3. Publish. Each rename is atomic; both files carry the same register id and data
         #    key, so a kill between the two still leaves a register that opens.
         for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
-            os.replace(tmp, folder / name)
-        _fsync_dir(folder)
+            replace(tmp, folder / name)
+        fsync_dir(folder)
     except BaseException:
         for tmp in staged:
             with contextlib.suppress(OSError):

@@ -33,9 +33,12 @@ from app.errors import (
 )
 from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
-from app.models import codelists, database, migrations
+from app.models import codelists, database, migrations, register_lock
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.models.register_lock import RegisterLock
+from app.owner_only import private_folder, restrict_file
+from app.paths import display, native
 from app.services import passphrase_policy
 
 DB_NAME = "register.db"
@@ -44,11 +47,11 @@ ROLES = ("vp", "coordinator", "central")
 
 
 def db_path(folder: Path) -> Path:
-    return Path(folder) / DB_NAME
+    return native(folder) / DB_NAME
 
 
 def key_path(folder: Path) -> Path:
-    return Path(folder) / KEY_NAME
+    return native(folder) / KEY_NAME
 
 
 def register_exists(folder: Path) -> bool:
@@ -64,6 +67,8 @@ class Register:
     _data_key: bytes = field(repr=False)
     engine: Engine = field(repr=False)
     must_set_passphrase: bool = False
+    # Held while the register is open: a second program is refused (see register_lock).
+    lock: RegisterLock | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
@@ -119,6 +124,20 @@ class Register:
             self.checkpoint()
         self.engine.dispose()
         self._data_key = b""
+        if self.lock is not None:
+            self.lock.release()
+
+
+def _open_locked(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
+    """Take the register's lock, then open it; the lock goes with the Register."""
+    lock = register_lock.acquire(folder)
+    try:
+        register = _open_database(folder, key_file, data_key)
+    except BaseException:
+        lock.release()
+        raise
+    register.lock = lock
+    return register
 
 
 def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
@@ -142,7 +161,7 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed
-    return Register(folder=Path(folder), key_file=key_file, _data_key=data_key,
+    return Register(folder=native(folder), key_file=key_file, _data_key=data_key,
                     engine=database.make_engine(path, data_key))
 
 
@@ -156,18 +175,20 @@ def _load_key_file(folder: Path) -> KeyFile:
 
 
 def unlock(folder: Path, passphrase: str) -> Register:
-    folder = Path(folder)
+    folder = native(folder)
+    register_lock.check_not_in_use(folder)  # before the key derivation: say it at once
     key_file = _load_key_file(folder)
     data_key = key_file.unwrap(passphrase)
-    return _open_database(folder, key_file, data_key)
+    return _open_locked(folder, key_file, data_key)
 
 
 def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
     """Opens the register with the recovery code; the caller must then set a new passphrase."""
-    folder = Path(folder)
+    folder = native(folder)
+    register_lock.check_not_in_use(folder)
     key_file = _load_key_file(folder)
     data_key = key_file.unwrap_recovery(recovery_code)
-    register = _open_database(folder, key_file, data_key)
+    register = _open_locked(folder, key_file, data_key)
     register.must_set_passphrase = True
     return register
 
@@ -180,11 +201,16 @@ def check_passphrase(folder: Path, passphrase: str) -> None:
 def change_passphrase(
     folder: Path, old: str, new: str, params: KdfParams | None = None
 ) -> None:
-    """Rewrap the data key under a new passphrase; only the key file changes, atomically."""
+    """Rewrap the data key under a new passphrase; only the key file changes, atomically.
+
+    Refused while another program has the register open: it would keep the old key file in
+    memory and could write it back."""
     passphrase_policy.check(new)
-    key_file = _load_key_file(Path(folder))
-    data_key = key_file.unwrap(old)
-    key_file.with_passphrase(new, data_key, params).save(key_path(folder))
+    folder = native(folder)
+    with register_lock.acquire(folder):
+        key_file = _load_key_file(folder)
+        data_key = key_file.unwrap(old)
+        key_file.with_passphrase(new, data_key, params).save(key_path(folder))
 
 
 def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None) -> None:
@@ -229,9 +255,9 @@ def create_register(
     with_recovery: bool = False,
 ) -> tuple[Register, str | None]:
     """Create a new register. Returns it unlocked, with the recovery code if one was asked."""
-    folder = Path(folder)
+    folder = native(folder)
     if register_exists(folder):
-        raise RegisterExists(path=str(folder))
+        raise RegisterExists(path=display(folder))
     passphrase_policy.check(passphrase)
     lists = codelists.load()
     valid_components = codelists.CodeLists.codes(lists.components) | {CENTRAL_COMPONENT}
@@ -240,9 +266,20 @@ def create_register(
     if not roles or any(r not in ROLES for r in roles):
         raise ValidationError(N_("Choose a role."))
 
-    folder.mkdir(parents=True, exist_ok=True)
-    with contextlib.suppress(OSError):
-        os.chmod(folder, 0o700)
+    private_folder(folder)
+    lock = register_lock.acquire(folder)
+    try:
+        return _create_locked(folder, passphrase, roles, component, lists.version, params,
+                              with_recovery, lock)
+    except BaseException:
+        lock.release()
+        raise
+
+
+def _create_locked(
+    folder: Path, passphrase: str, roles: tuple[str, ...], component: str, codelist_version: str,
+    params: KdfParams | None, with_recovery: bool, lock: RegisterLock,
+) -> tuple[Register, str | None]:
     clean_stray_temp_files(folder)
     data_key = secrets.token_bytes(32)
     key_file = KeyFile.create(passphrase, data_key, params)
@@ -268,17 +305,17 @@ def create_register(
                 _raw_public(signing),
                 _raw_private(sealing),
                 _raw_public(sealing),
-                lists.version,
+                codelist_version,
             ),
         )
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         conn.close()
     key_file.save(key_path(folder))
+    restrict_file(tmp_db)
     os.replace(tmp_db, db_path(folder))
-    with contextlib.suppress(OSError):
-        os.chmod(db_path(folder), 0o600)
     register = _open_database(folder, key_file, data_key)
+    register.lock = lock
     code = create_recovery_code(register, params) if with_recovery else None
     return register, code
 

@@ -14,13 +14,17 @@ import contextlib
 import datetime as dt
 import json
 import os
+import pickle
 import random
 import select
 import signal
+import subprocess
+import sys
+import threading
 import time
 import traceback
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -46,13 +50,47 @@ def summary(capsys: pytest.CaptureFixture[str], line: str) -> None:
         print(f"\n{line}", flush=True)
 
 
-# --- forked children ----------------------------------------------------------------------
-@dataclass
+# --- writer children -------------------------------------------------------------------------
+# A child runs `fn(emit, *args)`; each `emit(line)` reaches the parent at once, even if the child
+# is killed a moment later. On POSIX the child is forked (cheap: the crash drill starts hundreds)
+# and killed with SIGKILL. Windows has no fork: there the child is a new Python process
+# (`python -m tests.reliability._child`) that imports `fn` by name, and `kill()` is
+# Popen.kill(), i.e. TerminateProcess — the same abrupt end, nothing flushed or cleaned up.
+# `fn` must be a module-level function and `args` picklable, so both ways run the same code.
+# VERTROUWD_SPAWN_CHILDREN=1 makes POSIX spawn too (tests/reliability/test_harness.py).
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def spawning() -> bool:
+    return not hasattr(os, "fork") or os.environ.get("VERTROUWD_SPAWN_CHILDREN") == "1"
+
+
 class Child:
-    pid: int
-    fd: int
-    buf: bytearray = field(default_factory=bytearray)
-    status: int | None = None
+    """A running writer; read what it emitted with `lines`."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.status: int | None = None
+
+    def run_for(self, seconds: float) -> bool:
+        """Let the child run `seconds`; True if it was still running at the end."""
+        raise NotImplementedError
+
+    def kill(self) -> None:
+        raise NotImplementedError
+
+    def finish(self, timeout: float = 120.0) -> list[str]:
+        raise NotImplementedError
+
+    @property
+    def lines(self) -> list[str]:
+        return bytes(self.buf).decode("utf-8", "replace").splitlines()
+
+
+class ForkedChild(Child):
+    def __init__(self, pid: int, fd: int) -> None:
+        super().__init__()
+        self.pid, self.fd = pid, fd
 
     def pump(self, timeout: float) -> bool:
         """Read what the child wrote; False once it closed its end (exited)."""
@@ -66,7 +104,6 @@ class Child:
         return True
 
     def run_for(self, seconds: float) -> bool:
-        """Let the child run `seconds`; True if it was still running at the end."""
         deadline = time.monotonic() + seconds
         while (left := deadline - time.monotonic()) > 0:
             if not self.pump(left):
@@ -75,10 +112,10 @@ class Child:
 
     def kill(self) -> None:
         with contextlib.suppress(ProcessLookupError):
-            os.kill(self.pid, signal.SIGKILL)
+            os.kill(self.pid, signal.SIGKILL)  # type: ignore[attr-defined]
         self.finish()
 
-    def finish(self, timeout: float = 60.0) -> list[str]:
+    def finish(self, timeout: float = 120.0) -> list[str]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.pump(deadline - time.monotonic()):
             pass
@@ -87,18 +124,61 @@ class Child:
             os.close(self.fd)
         return self.lines
 
+
+class SpawnedChild(Child):
+    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+        super().__init__()
+        self.proc = proc
+        assert proc.stdout is not None
+        self._reader = threading.Thread(target=self._read, args=(proc.stdout,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: Any) -> None:
+        while chunk := stream.read1(65536):
+            self.buf += chunk
+
+    def started(self) -> bool:
+        """True once the child has imported everything and is about to run `fn`."""
+        return self.buf.startswith(b"STARTED\n")
+
+    def run_for(self, seconds: float) -> bool:
+        try:
+            self.proc.wait(timeout=max(seconds, 0))
+        except subprocess.TimeoutExpired:
+            return True
+        return False
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError):
+            self.proc.kill()  # TerminateProcess on Windows
+        self.finish()
+
+    def finish(self, timeout: float = 120.0) -> list[str]:
+        try:
+            self.status = self.proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.status = self.proc.wait()
+        self._reader.join(timeout=30)
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        return self.lines
+
     @property
     def lines(self) -> list[str]:
-        return bytes(self.buf).decode("utf-8", "replace").splitlines()
+        text = bytes(self.buf).decode("utf-8", "replace")
+        return [line for line in text.splitlines() if line != "STARTED"]
 
 
 def fork(fn: Callable[..., None], *args: Any) -> Child:
-    """Run fn(emit, *args) in a forked child; emit(line) goes unbuffered to the parent.
+    """Run fn(emit, *args) in a child process; emit(line) goes unbuffered to the parent.
 
-    The parent must hold no open database connection while forking.
+    The parent must hold no open database connection while starting a child.
     """
+    if spawning():
+        return spawn(fn, *args)
     r, w = os.pipe()
-    pid = os.fork()
+    pid = os.fork()  # type: ignore[attr-defined]
     if pid == 0:  # child: never return into pytest
         code = 0
         try:
@@ -117,7 +197,27 @@ def fork(fn: Callable[..., None], *args: Any) -> Child:
         finally:
             os._exit(code)
     os.close(w)
-    return Child(pid, r)
+    return ForkedChild(pid, r)
+
+
+def spawn(fn: Callable[..., None], *args: Any, wait_started: bool = True) -> SpawnedChild:
+    """A new Python process that imports `fn` by name and runs fn(emit, *args).
+
+    With `wait_started`, returns once the child has finished importing (a kill should land in
+    the work, not in the interpreter's start-up, as with a fork)."""
+    payload = pickle.dumps((fn.__module__, fn.__qualname__, args))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability._child"], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    assert proc.stdin is not None
+    proc.stdin.write(payload)
+    proc.stdin.close()
+    child = SpawnedChild(proc)
+    if wait_started:
+        deadline = time.monotonic() + 120
+        while not child.started() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+    return child
 
 
 # --- the workload --------------------------------------------------------------------------

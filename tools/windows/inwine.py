@@ -1,0 +1,24 @@
+"""Runs inside Wine, under the Windows Python: start a command with a file as its standard
+output and error, wait, and write its exit code beside the file.
+
+Wine's python.exe needs real standard handles (a terminal) for itself; a child it starts with
+files as its handles works. The Linux side (tools/windows/winenv.py) follows the file and so
+shows the child's output as it comes, without terminal escape codes.
+"""
+
+import subprocess
+import sys
+
+
+def main() -> int:
+    log, rc_file, command = sys.argv[1], sys.argv[2], sys.argv[3:]
+    with open(log, "wb") as out:
+        code = subprocess.call(command, stdout=out, stderr=subprocess.STDOUT,
+                               stdin=subprocess.DEVNULL)
+    with open(rc_file, "w", encoding="ascii") as fh:
+        fh.write(str(code))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
