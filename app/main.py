@@ -18,7 +18,20 @@ def _only_gui_options(argv: list[str]) -> bool:
     return True
 
 
+def _utf8_when_redirected() -> None:
+    """Windows writes redirected output (a file, a pipe) in the ANSI code page, which cannot
+    hold every character of our sentences ("≤", "→"): write UTF-8 there instead, as Python's
+    UTF-8 mode and current Windows tools do. A console is left alone (Python writes UTF-16 to
+    it), and so is a windowed program, which has no output streams at all."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_when_redirected()
     argv = list(sys.argv[1:] if argv is None else argv)
     if _only_gui_options(argv):  # skip importing the CLI: it loads the whole database stack
         from app.ui.application import run_gui

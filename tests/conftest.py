@@ -64,3 +64,33 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(Path(folder).rglob("*"))
         if p.is_file()
     }
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the platform, Python and SQLCipher this run used, and what it left out and why
+    (make test-windows's log must say so)."""
+    import platform
+    import sys
+    from collections import Counter
+
+    import sqlcipher3
+
+    conn = sqlcipher3.dbapi2.connect(":memory:")
+    try:
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    terminalreporter.write_line(
+        f"platform: {platform.system()} {platform.release()} ({platform.platform()}); "
+        f"Python {platform.python_version()} {platform.architecture()[0]} "
+        f"({sys.executable}); SQLCipher {cipher} (SQLite {sqlcipher3.sqlite_version})")
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: Counter[str] = Counter()
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    terminalreporter.write_line(f"left out on {platform.system()}: {len(skipped)} tests"
+                                + (":" if skipped else ""))
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"  {count} x {reason}")
