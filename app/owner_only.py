@@ -2,10 +2,11 @@
 
 - POSIX: mode 0700 for folders, 0600 for files (whatever the umask).
 - Windows: `chmod` means nothing there; access is decided by the ACL. We set a *protected*
-  DACL (nothing inherited from the parent) with a single entry: full control for the user
-  running the program, inherited by everything created inside a folder later. Administrators
-  can still take ownership (they can on every Windows); other users, and processes of other
-  users, cannot open the files.
+  DACL (nothing inherited from the parent) with two entries, inherited by everything created
+  inside a folder later: full control for the user running the program, and for SYSTEM (the
+  operating system itself, which every profile folder grants; OpenSSH accepts private keys
+  with exactly these two). Administrators can still take ownership (they can on every
+  Windows); other users, and their processes, cannot open the files.
 - File systems without ACLs (FAT32 or exFAT on a USB stick) cannot restrict anything: the
   call then does nothing and `is_owner_only` says False. The register stays encrypted there.
 """
@@ -121,10 +122,15 @@ else:
         raise OSError("Windows ACLs exist on Windows only")
 
 
+# SYSTEM, as SDDL writes it (an alias) and as a SID.
+_SYSTEM = {"SY", "S-1-5-18"}
+
+
 def _owner_only_sddl(folder: bool) -> str:
-    # FA = file all access; OICI = inherited by files and folders created inside.
+    # FA = file all access; OICI = inherited by files and folders created inside; P = protected
+    # (entries of the parent folder are not inherited).
     inherit = "OICI" if folder else ""
-    return f"D:P(A;{inherit};FA;;;{current_user_sid()})"
+    return f"D:P(A;{inherit};FA;;;SY)(A;{inherit};FA;;;{current_user_sid()})"
 
 
 def restrict_folder(path: Path) -> None:
@@ -168,10 +174,10 @@ def is_owner_only(path: Path) -> bool:
         aces = dacl.split("(")[1:]
         if not aces:
             return False  # an empty DACL denies everyone, the user included: not usable
-        sid = current_user_sid()
+        allowed = _SYSTEM | {current_user_sid()}
         for ace in aces:
             fields = ace.rstrip(")").split(";")
-            if fields[0] == "A" and fields[-1] != sid:
+            if fields[0] == "A" and fields[-1] not in allowed:
                 return False
         return True
     mode = os.stat(path).st_mode

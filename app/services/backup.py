@@ -114,7 +114,7 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
     if not Path(dest_dir).is_dir():
         return result
     for entry in Path(dest_dir).iterdir():
-        if not entry.name.startswith(PREFIX) or entry.name.endswith(TMP_SUFFIX):
+        if not entry.name.startswith(PREFIX) or entry.name.endswith((TMP_SUFFIX, DELETING)):
             continue
         db, key = entry / vault.DB_NAME, entry / vault.KEY_NAME
         if not (db.is_file() and key.is_file()):
@@ -130,15 +130,27 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
     return result
 
 
+DELETING = ".deleting"
+
+
 def rotate(dest_dir: Path, generations: int) -> list[Path]:
-    """Keep the newest `generations` backups; return the removed folders."""
+    """Keep the newest `generations` backups; return the removed folders.
+
+    A backup is first renamed out of the list, then deleted, so it is either whole or gone: on
+    Windows a folder holding a file that another program has open (a virus scanner, a copy in
+    progress) cannot be renamed; it then stays, whole, and a later rotation removes it."""
     generations = max(1, int(generations))
+    for leftover in Path(dest_dir).glob(PREFIX + "*" + DELETING):
+        shutil.rmtree(leftover, ignore_errors=True)  # a rotation that was interrupted
     removed = []
     for info in list_backups(dest_dir)[generations:]:
-        # A folder another program holds open (Windows) stays; the next rotation removes it.
-        shutil.rmtree(info.path, ignore_errors=True)
-        if not info.path.exists():
-            removed.append(info.path)
+        doomed = info.path.with_name(info.path.name + DELETING)
+        try:
+            replace(info.path, doomed)
+        except OSError:
+            continue
+        shutil.rmtree(doomed, ignore_errors=True)
+        removed.append(info.path)
     return removed
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app import cli
+from app import cli, owner_only
 from app.export.csv_report import neutralise, render_report_csv
 from app.export.measures import Measures
 from app.export.pdf_common import report_language
@@ -334,7 +334,7 @@ def test_defence_year_pdf_for_seven_components(central: Register, tmp_path: Path
 def test_write_report_is_atomic_and_private(known_component: Register, tmp_path: Path) -> None:
     for fmt in ("pdf", "csv"):
         path = write_report(known_component, 2026, "2026-Q2", fmt, tmp_path / f"r.{fmt}", "en", 5)
-        assert path.stat().st_mode & 0o777 == 0o600
+        assert owner_only.is_owner_only(path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["r.csv", "r.pdf"]
 
 

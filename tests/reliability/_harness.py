@@ -162,12 +162,13 @@ class SpawnedChild(Child):
             self.proc.kill()  # TerminateProcess on Windows
         self.finish()
 
-    def finish(self, timeout: float = 120.0) -> list[str]:
+    def finish(self, timeout: float = 600.0) -> list[str]:
         try:
             self.status = self.proc.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.status = self.proc.wait()
+            self.buf += b"TIMEOUT the child was still running after %d s\n" % timeout
         self._reader.join(timeout=30)
         if self.proc.stdout is not None:
             self.proc.stdout.close()

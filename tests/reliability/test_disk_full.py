@@ -140,7 +140,8 @@ class Tally:
             if o.split()[2] not in {c.__name__ for c in USER_ERRORS} or o.startswith("F after"):
                 bad.append(o)
         if "AFTER ok" not in other:
-            bad.append("saving did not work again once space was back")
+            bad.append("saving did not work again once space was back (last lines: "
+                       f"{[line[:120] for line in lines[-4:]]})")
         self.faults += "FAILED 1" in other
         state = h.reopen_and_check(folder)
         expected = max(committed, default=before.counter)
