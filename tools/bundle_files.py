@@ -26,6 +26,13 @@ DATA_FILES: tuple[tuple[str, str], ...] = (
     ("resources/fonts/DejaVuSans-Bold.ttf", "resources/fonts"),
     ("resources/fonts/DejaVu-LICENSE.txt", "resources/fonts"),
     ("resources/passphrase-blocklist.txt", "resources"),
+    # Drawn by tools/make_icons.py. The PNGs are the Qt window icon; the .ico is the Windows
+    # executables' icon (build.spec) and is carried too so the MSI can show it.
+    ("resources/icons/vertrouwd-16.png", "resources/icons"),
+    ("resources/icons/vertrouwd-32.png", "resources/icons"),
+    ("resources/icons/vertrouwd-48.png", "resources/icons"),
+    ("resources/icons/vertrouwd-256.png", "resources/icons"),
+    ("resources/icons/vertrouwd.ico", "resources/icons"),
     # Compiled by `make translations`; not in git.
     ("translations/nl/LC_MESSAGES/messages.mo", "translations/nl/LC_MESSAGES"),
     ("translations/en/LC_MESSAGES/messages.mo", "translations/en/LC_MESSAGES"),
