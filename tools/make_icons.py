@@ -5,9 +5,9 @@
 Writes `vertrouwd.ico` (16, 20, 24, 32, 40, 48, 64, 128 and 256 px: Explorer, the taskbar, the
 Start menu and the installer each pick their own size) and PNGs of 16, 32, 48 and 256 px for
 Qt's window icon (PNG needs no Qt image-format plugin). Every size is drawn on its own at 8x
-and scaled down, so the small ones stay sharp instead of being shrunk from 256 px. The output
-depends only on this script and the pinned Pillow, so the committed files can be regenerated
-byte for byte.
+and scaled down, so the small ones stay sharp instead of being shrunk from 256 px. With the
+pinned Pillow on Linux the output is byte for byte the committed files (the test compares the
+pixels, which is what must not drift on other platforms).
 """
 
 from __future__ import annotations
