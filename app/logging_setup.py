@@ -6,14 +6,26 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
+from typing import IO, Any
+
+from app.owner_only import private_folder, restrict_file
 
 log = logging.getLogger("vertrouwd")
 
 
+class _PrivateRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """Every log file (the first and each one opened after a rotation) is owner-only."""
+
+    def _open(self) -> IO[Any]:
+        stream = super()._open()
+        restrict_file(Path(self.baseFilename))
+        return stream
+
+
 def setup_logging(folder: Path, level: int = logging.INFO) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     path = folder / "vertrouwd.log"
-    handler = logging.handlers.RotatingFileHandler(
+    handler = _PrivateRotatingFileHandler(
         path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
     )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -37,7 +37,20 @@ def gives_a_command(argv: list[str]) -> bool:
     return any(a in names or a in ("-h", "--help", "--version") for a in argv)
 
 
+def _utf8_when_redirected() -> None:
+    """Windows writes redirected output (a file, a pipe) in the ANSI code page, which cannot
+    hold every character of our sentences ("≤", "→"): write UTF-8 there instead, as Python's
+    UTF-8 mode and current Windows tools do. A console is left alone (Python writes UTF-16 to
+    it), and so is a windowed program, which has no output streams at all."""
+    if sys.platform != "win32":
+        return
+    for stream in (sys.stdout, sys.stderr):
+        if stream is not None and hasattr(stream, "reconfigure") and not stream.isatty():
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: list[str] | None = None) -> int:
+    _utf8_when_redirected()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not gives_a_command(argv):
         from app.ui.application import run_gui
@@ -97,6 +110,7 @@ def main_windowed(argv: list[str] | None = None,
     """
     argv = list(sys.argv[1:] if argv is None else argv)
     missing = fill_missing_streams()
+    _utf8_when_redirected()
     if gives_a_command(argv):
         text = use_cli_message(argv)
         if tell is not None:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from app.atomic import atomic_write_text, clean_stray_temp_files
+from app.owner_only import private_folder
 
 MAX_RETENTION_MONTHS = 600
 
@@ -52,5 +53,5 @@ class Settings:
         return settings
 
     def save(self, path: Path) -> None:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        private_folder(Path(path).parent)
         atomic_write_text(Path(path), json.dumps(asdict(self), indent=1, sort_keys=True))

@@ -3,6 +3,8 @@
 - ``register_folder(contacts, seed)``: a VP register with ``contacts`` contact moments (1,000 /
   10,000 / 200,000), cases = contacts / 5, built with bulk inserts in one transaction. The key
   file uses the REAL key-derivation profile (benchmarks of unlock must pay the real cost).
+- ``fill_quarters(register, contacts, ...)``: a few busy quarters of open cases in an open
+  register (the VP export + PDF scenario, and its test at a small size).
 - ``component_files(seed)``: one component of 450 VPs, 8 quarters of signed VP files (mostly
   nil returns, about 0.25 new cases per VP per quarter, a few busy VPs with 3–8 cases) with the
   VPs' enrolment cards.
@@ -104,6 +106,32 @@ def fill_bulk(register: object, contacts: int = 200_000, cases: int = 40_000,
                          rows["activity"])
         conn.execute("COMMIT")
         conn.execute("ANALYZE")
+    finally:
+        conn.close()
+
+
+def fill_quarters(register: object, contacts: int, *, first_day: dt.date, last_day: dt.date,
+                  memo: str = "", seed: int = 7, per_case: int = 20) -> None:
+    """A busy short stretch, as the VP PDF shows it: open cases of ``per_case`` contact moments
+    each, opened between ``first_day`` and 30 days before ``last_day``, one topic each, in one
+    transaction. (``fill_bulk`` spreads its rows over eight years instead.)"""
+    rng = random.Random(seed)
+    span = (last_day - first_day).days
+    conn = register.raw_connection()  # type: ignore[attr-defined]
+    try:
+        conn.execute("BEGIN")
+        for case_id in range(1, contacts // per_case + 1):
+            opened = first_day + dt.timedelta(days=rng.randint(0, span - 30))
+            conn.execute("INSERT INTO case_ (id, opened_on, status, memo, created_at, updated_at) "
+                         "VALUES (?, ?, 'open', ?, ?, ?)",
+                         (case_id, opened.isoformat(), memo, CREATED, CREATED))
+            conn.execute("INSERT INTO case_topic (case_id, topic) VALUES (?, ?)",
+                         (case_id, rng.choice(["pesten", "intimidatie", "arbeidsconflict"])))
+            conn.executemany(
+                'INSERT INTO contact_moment (case_id, "on", minutes, mode) VALUES (?, ?, ?, ?)',
+                [(case_id, (opened + dt.timedelta(days=i)).isoformat(), rng.choice([30, 45, 60]),
+                  rng.choice(["persoonlijk", "telefoon"])) for i in range(per_case)])
+        conn.execute("COMMIT")
     finally:
         conn.close()
 

@@ -29,6 +29,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.models.keyfile import KdfParams
 from benchmarks import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -235,24 +236,30 @@ def scenario_unlock(runs: int = 3, contacts: int = 10_000) -> list[Row]:
                 lambda r: r.median <= r.floor_median + 0.3)]
 
 
-def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5) -> list[Row]:
-    """The real MainWindow offscreen: open (attach + first page), sort, filter; each against
-    the same work done by the queries alone (count + first page)."""
+def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5,
+                           folder_of: Callable[[int], Path] | None = None) -> list[Row]:
+    """The real MainWindow offscreen: open (attach + first page), sort, filter, clear the
+    filters, scroll one page; each against the same work done by the queries alone (count +
+    first page). The actions and targets of the window test that used to time them
+    (tests/ui/test_models.py, now functional only)."""
     from app.services import queries
+    from app.ui.models import PAGE_SIZE
 
     rows: list[Row] = []
     targets = {"open": (1.0, "≤ 1 s at 200k"), "sort": (0.1, "≤ 100 ms at 200k"),
-               "filter": (0.1, "≤ 100 ms at 200k")}
+               "filter": (0.1, "≤ 100 ms at 200k"), "clear": (0.3, "≤ 300 ms at 200k"),
+               "scroll": (0.1, "≤ 100 ms at 200k")}
 
-    def row(kind: str, label: str, size: int, samples: list[float], floor: list[float]) -> Row:
+    def row(kind: str, label: str, size: int, samples: list[float], floor: list[float],
+            floor_name: str = "queries alone (count + page)") -> Row:
         limit, text = targets[kind]
-        return Row(f"register {label} ({size:,})", samples, floor, "queries alone (count + page)",
+        return Row(f"register {label} ({size:,})", samples, floor, floor_name,
                    text if size == SIZES[-1] else "grows ≤ linearly",
                    le(limit) if size == SIZES[-1] else None, size=size,
                    group=f"register {label}")
 
     for size in sizes:
-        with unlocked(size) as reg:
+        with unlocked(size, folder_of) as reg:
             window = new_window()
             window.show()
             process_events()
@@ -273,18 +280,23 @@ def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5) -> list[
             from PySide6.QtCore import QPoint, Qt
             from PySide6.QtTest import QTest
 
-            column = [k for k, _m in window.cases_model.columns].index("contacts")
+            keys = [k for k, _m in window.cases_model.columns]
             header = window.cases_view.horizontalHeader()
+            for key, label in (("contacts", "contacts"), ("closed_on", "closed"),
+                               ("opened_on", "opened")):
 
-            def sort() -> None:  # a click on the header, as the user sorts (toggles the order)
-                # (QTableView.sortByColumn would sort twice: once itself, once for the header.)
-                x = header.sectionViewportPosition(column) + 5
-                QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
-                process_events()
+                def sort() -> None:  # a click on the header, as the user sorts (toggles the order)
+                    # (QTableView.sortByColumn would sort twice: once itself, once for the header.)
+                    x = header.sectionViewportPosition(keys.index(key)) + 5
+                    QTest.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                                     pos=QPoint(x, 5))
+                    process_events()
 
-            samples = timed(sort, runs, warmup=1)
-            rows.append(row("sort", "sort by contacts", size, samples,
-                            timed(lambda: page(sort="contacts", desc=False), runs, warmup=1)))
+                samples = timed(sort, runs, warmup=1)
+                if window.cases_model.sort_key != key:
+                    raise RuntimeError(f"the header click did not sort by {key}")
+                rows.append(row("sort", f"sort by {label}", size, samples,
+                                timed(lambda: page(sort=key, desc=False), runs, warmup=1)))
             window.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
             process_events()
 
@@ -299,6 +311,19 @@ def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5) -> list[
             combo.setCurrentIndex(0)
             rows.append(row("filter", "filter by topic", size, samples,
                             timed(lambda: page(queries.CaseFilter(topic="pesten")), runs,
+                                  warmup=1)))
+
+            status = window.status_combo
+            is_open = status.findData("open")
+
+            def by_status() -> None:
+                status.setCurrentIndex(is_open)
+                process_events()
+
+            samples = timed(by_status, runs, setup=lambda: status.setCurrentIndex(0), warmup=1)
+            status.setCurrentIndex(0)
+            rows.append(row("filter", "filter by status", size, samples,
+                            timed(lambda: page(queries.CaseFilter(status="open")), runs,
                                   warmup=1)))
 
             period = window.period_combo
@@ -323,9 +348,74 @@ def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5) -> list[
             rows.append(row("filter", "memo search", size, samples,
                             timed(lambda: page(queries.CaseFilter(memo_search="pesten")), runs,
                                   warmup=1)))
+
+            combos = (period, combo, status)
+
+            def three_filters() -> None:
+                for c, i in zip(combos, (quarter, pesten, is_open), strict=True):
+                    c.setCurrentIndex(i)
+                process_events()
+
+            def clear_filters() -> None:  # three filter changes in a row, as a user resets
+                for c in combos:
+                    c.setCurrentIndex(0)
+                process_events()
+
+            def clear_floor() -> None:
+                for flt in (queries.CaseFilter(topic="pesten", status="open"),
+                            queries.CaseFilter(status="open"), queries.CaseFilter()):
+                    page(flt)
+
+            samples = timed(clear_filters, runs, setup=three_filters, warmup=1)
+            rows.append(row("clear", "clear three filters", size, samples,
+                            timed(clear_floor, runs, warmup=1), "the three queries alone"))
+
+            model = window.cases_model
+
+            def scroll() -> None:  # the view asks for the next page as the user scrolls
+                model.fetchMore()
+                process_events()
+
+            samples = timed(scroll, runs, setup=lambda: model.reload(recount=False), warmup=1)
+            rows.append(row("scroll", "scroll one page", size, samples,
+                            timed(lambda: queries.case_page(reg, offset=PAGE_SIZE),  # type: ignore[arg-type]
+                                  runs, warmup=1), "the next page's query alone"))
             window.clear_for_lock()
             window.deleteLater()
             process_events()
+    return rows
+
+
+def scenario_queries(sizes: Sequence[int] = SIZES[-1:], runs: int = 5,
+                     folder_of: Callable[[int], Path] | None = None) -> list[Row]:
+    """The services alone: count + first page for each filter and every sort key both ways,
+    as the query test used to time them (tests/services/test_queries.py now checks the same
+    filters and orders against rows worked out in Python, at 5,000 contact moments)."""
+    from app.services import queries
+    from app.services.queries import CaseFilter
+
+    totals = ("contacts", "minutes", "last_contact")  # per-case totals: one index scan of all
+    cases = [
+        ("all, newest first", CaseFilter(), "opened_on", True),
+        ("quarter 2025-Q2", CaseFilter(period="2025-Q2"), "opened_on", True),
+        ("year 2024 + topic", CaseFilter(period="2024", topic="pesten"), "id", False),
+        ("status open, by last contact", CaseFilter(status="open"), "last_contact", True),
+        ("memo search", CaseFilter(memo_search="COLLEGA"), "opened_on", True),
+    ] + [(f"sort {k} {'↓' if d else '↑'}", CaseFilter(), k, d)
+         for k in queries.CASE_SORT_KEYS for d in (False, True)]
+    rows = []
+    for size in sizes:
+        with unlocked(size, folder_of) as reg:
+            for label, flt, sort, desc in cases:
+
+                def run() -> None:
+                    queries.case_page(reg, flt, sort=sort, descending=desc)  # type: ignore[arg-type]
+                    queries.count_cases(reg, flt)  # type: ignore[arg-type]
+
+                limit, target = (0.25, "≤ 250 ms") if sort in totals else (0.1, "≤ 100 ms")
+                rows.append(Row(f"queries: {label}, page + count ({size:,})",
+                                timed(run, runs, warmup=1), target=target, check=le(limit),
+                                size=size))
     return rows
 
 
@@ -437,15 +527,52 @@ def scenario_pdf(runs: int = 3, contacts: int = 10_000) -> list[Row]:
             facts = pdf_vp.collect_vp_quarter_facts(reg, quarter, None)  # type: ignore[arg-type]
             floor = timed(lambda: pdf_vp.render_vp_quarter_pdf(facts), runs)
         rows.append(Row(name, samples, floor, "rendering the same facts alone", "≤ 1 s", le(1.0)))
+        rows.append(_vp_export_and_pdf(runs, contacts))
     else:
         rows.append(unavailable(name, "app/export/pdf_vp.py not on main yet", "≤ 1 s"))
     rows.append(_defence_year_pdf(runs))
     return rows
 
 
+def _vp_export_and_pdf(runs: int, contacts: int = 10_000,
+                       params: KdfParams | None = None) -> Row:
+    """Export the quarter's file, then its PDF overview, of a register whose ``contacts``
+    contact moments all fall in the chart's eight quarters (the scenario and target of the test
+    that used to time it, tests/export/test_pdf_vp.py, now at 1,000 and functional only)."""
+    from app.export import pdf_vp
+    from app.models.keyfile import PRODUCTION_PROFILE
+    from app.services import exporting, vault
+    from app.services.periods import Quarter
+
+    quarter = Quarter.parse(generate.QUARTER)
+    with tempfile.TemporaryDirectory() as tmp:
+        reg, _code = vault.create_register(Path(tmp) / "register", generate.PASSPHRASE,
+                                           roles=("vp",), component="CLAS",
+                                           params=params or PRODUCTION_PROFILE)
+        try:
+            generate.fill_quarters(reg, contacts, first_day=Quarter(2024, 4).start,
+                                   last_day=quarter.end)
+            outs = (Path(tmp) / f"out{i}" for i in itertools.count())
+
+            def export_and_pdf() -> None:  # each run a new revision, as a re-export would be
+                out = next(outs)
+                result = exporting.export_quarter(reg, quarter, out, today=generate.TODAY)
+                pdf_vp.write_vp_quarter_pdf(reg, quarter, result, out / "overview.pdf")
+
+            samples = timed(export_and_pdf, runs, warmup=1)
+            facts = pdf_vp.collect_vp_quarter_facts(reg, quarter, None)
+            floor = timed(lambda: pdf_vp.render_vp_quarter_pdf(facts), runs)
+        finally:
+            reg.close()
+    return Row(f"export + PDF: VP quarter ({contacts:,} contacts in 8 quarters)", samples, floor,
+               "rendering the PDF alone", "≤ 1.5 s", le(1.5))
+
+
 def _defence_year_pdf(runs: int) -> Row:
     """A central register holding two years of the seven components' files: build the
-    protected Defence year report and write its PDF, against rendering the same tables."""
+    protected Defence year report and write its PDF, against rendering the same tables. The
+    data and target of tests/export/test_reports.py's Defence report test, which used to time
+    it."""
     import random
 
     from app.export.pdf_report import render_report_pdf
@@ -465,13 +592,14 @@ def _defence_year_pdf(runs: int) -> Row:
             coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
                             for c in components}
             helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2025, 1, 1))
+            vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
             paths = []
             for year in (2025, 2026):
                 for q in (1, 2, 3, 4):
                     quarter = f"{year}-Q{q}"
                     for c in components:
-                        vp = helpers.new_sender(f"{c}-VP001", c)
-                        inner = helpers.vp_file(vp, helpers.random_measures(rng), quarter=quarter)
+                        inner = helpers.vp_file(vps[c], helpers.report_measures(rng),
+                                                quarter=quarter)
                         paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
                                                    helpers.merged_file(coordinators[c], [inner])))
             plan = importing.plan_import(reg, paths, dt.date(2027, 1, 15))
@@ -485,6 +613,48 @@ def _defence_year_pdf(runs: int) -> Row:
             reg.close()
     return Row(name, samples, floor, "rendering the same protected tables alone", "≤ 3 s",
                le(3.0))
+
+
+def scenario_fuzz(cases: int = 10_000, runs: int = 3) -> list[Row]:
+    """The fuzz test's mutated quarterly files (tests/reliability/test_fuzz.py: the same
+    Hypothesis strategy, derandomized, the same number of cases) through read_file; each run
+    reports its slowest file. The test checks every one is refused cleanly or is an own-key
+    edit; here only how long the worst takes counts: a file on a USB stick must never stall
+    the import."""
+    from hypothesis import HealthCheck, Phase, given, settings
+
+    from app.errors import AppError
+    from app.export import interchange
+    from app.models.keyfile import TEST_KDF_ENV
+
+    before = os.environ.get(TEST_KDF_ENV)
+    from tests.reliability.test_fuzz import Corpus, mutated_files  # imports tests/conftest.py
+
+    if before is None:  # which turns on the cheap test KDF: not for the other scenarios
+        os.environ.pop(TEST_KDF_ENV, None)
+
+    corpus = Corpus()
+    files: list[bytes] = []
+
+    @settings(max_examples=cases, deadline=None, derandomize=True, database=None,
+              phases=(Phase.explicit, Phase.generate), suppress_health_check=list(HealthCheck))
+    @given(mutated_files(corpus))
+    def collect(case: tuple[str, bytes]) -> None:
+        files.append(case[1])
+
+    collect()
+
+    def read(data: bytes) -> None:
+        with contextlib.suppress(AppError):
+            interchange.read_file(data, corpus.coordinator.private_key, today=generate.TODAY)
+
+    slowest = [max(timed(lambda: read(data), 1)[0] for data in files)
+               for _ in range(runs)]
+    floor = timed(lambda: read(corpus.sealed), 5, warmup=1)
+    return [Row(f"fuzz: slowest of {len(files):,} mutated quarterly files through read_file",
+                slowest, floor, "reading the valid sealed file", "< 1 s", le(1.0),
+                note="median over runs of each run's slowest file; the fuzz test only reports "
+                     "its slowest")]
 
 
 def _memory_child(contacts: int) -> None:
@@ -548,9 +718,11 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "startup": scenario_startup,
     "unlock": scenario_unlock,
     "register": scenario_register_view,
+    "queries": scenario_queries,
     "aggregation": scenario_aggregation,
     "import": scenario_import,
     "pdf": scenario_pdf,
+    "fuzz": scenario_fuzz,
     "memory": scenario_memory,
 }
 

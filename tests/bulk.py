@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from benchmarks.generate import CREATED, bulk_rows, fill_bulk
+from benchmarks.generate import CREATED, bulk_rows, fill_bulk, fill_quarters
 
-__all__ = ["CREATED", "bulk_rows", "fill_bulk"]
+__all__ = ["CREATED", "bulk_rows", "fill_bulk", "fill_quarters"]

@@ -12,12 +12,18 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.i18n import set_language
 from app.services import vault
+
+# Hypothesis fails an example slower than its deadline (200 ms by default): a timing assertion,
+# which flakes under load and under Wine. Off for every test (tests/test_no_timing_asserts.py).
+settings.register_profile("vertrouwd", deadline=None)
+settings.load_profile("vertrouwd")
 
 PASSPHRASE = "een zin als wachtwoord is goed"
 TODAY = dt.date(2026, 11, 23)
@@ -64,3 +70,33 @@ def snapshot(folder: Path) -> dict[str, bytes]:
         for p in sorted(Path(folder).rglob("*"))
         if p.is_file()
     }
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Name the platform, Python and SQLCipher this run used, and what it left out and why
+    (make test-windows's log must say so)."""
+    import platform
+    import sys
+    from collections import Counter
+
+    import sqlcipher3
+
+    conn = sqlcipher3.dbapi2.connect(":memory:")
+    try:
+        cipher = conn.execute("PRAGMA cipher_version").fetchone()[0]
+    finally:
+        conn.close()
+    terminalreporter.write_line(
+        f"platform: {platform.system()} {platform.release()} ({platform.platform()}); "
+        f"Python {platform.python_version()} {platform.architecture()[0]} "
+        f"({sys.executable}); SQLCipher {cipher} (SQLite {sqlcipher3.sqlite_version})")
+    skipped = terminalreporter.stats.get("skipped", [])
+    reasons: Counter[str] = Counter()
+    for report in skipped:
+        longrepr = report.longrepr
+        reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+        reasons[reason.removeprefix("Skipped: ")] += 1
+    terminalreporter.write_line(f"left out on {platform.system()}: {len(skipped)} tests"
+                                + (":" if skipped else ""))
+    for reason, count in reasons.most_common():
+        terminalreporter.write_line(f"  {count} x {reason}")

@@ -10,6 +10,11 @@ Sealing: an ephemeral X25519 key agrees a secret with the recipient's sealing ke
 (salt = ephemeral public key + recipient public key) turns it into an AES-256-GCM key. The
 associated data binds the format id and the recipient's fingerprint, so a sealed file cannot
 be relabelled for another recipient or read as another kind of file.
+
+Sealing is the only writer step that draws randomness (the ephemeral key, then the nonce). It
+takes it from ``random_bytes``, ``os.urandom`` unless a caller passes another source: the
+golden-file generator (tools/make_golden.py) passes a seeded stream so that a sealed file can
+be reproduced byte for byte. Nothing in the program passes one, and a test says so.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import base64
 import binascii
 import hashlib
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from cryptography.exceptions import InvalidSignature, InvalidTag
@@ -37,6 +43,9 @@ _RAW = serialization.Encoding.Raw
 _RAW_PUBLIC = serialization.PublicFormat.Raw
 _RAW_PRIVATE = serialization.PrivateFormat.Raw
 _NO_ENCRYPTION = serialization.NoEncryption()
+
+RandomBytes = Callable[[int], bytes]
+"""``n -> n bytes``; the program always uses ``os.urandom``."""
 
 
 @dataclass(frozen=True, repr=False)
@@ -121,12 +130,27 @@ def _aead_key(shared: bytes, ephemeral_public: bytes, recipient_public: bytes) -
     ).derive(shared)
 
 
-def seal(recipient_public_key: bytes, plaintext: bytes) -> Sealed:
-    ephemeral = X25519PrivateKey.generate()
+def _draw(random_bytes: RandomBytes, length: int) -> bytes:
+    data = random_bytes(length)
+    if not isinstance(data, bytes) or len(data) != length:
+        raise ValueError(f"the random source must give exactly {length} bytes")
+    return data
+
+
+def seal(
+    recipient_public_key: bytes, plaintext: bytes, *, random_bytes: RandomBytes = os.urandom
+) -> Sealed:
+    """Encrypt ``plaintext`` to the recipient's X25519 key with a fresh ephemeral key.
+
+    ``random_bytes`` gives the ephemeral private key (32 bytes, any value is a valid X25519
+    key: it is clamped) and then the nonce (12 bytes). A source that repeats its output
+    repeats key and nonce, so only a reproducible test may pass anything but the default.
+    """
+    ephemeral = X25519PrivateKey.from_private_bytes(_draw(random_bytes, KEY_BYTES))
     ephemeral_public = ephemeral.public_key().public_bytes(_RAW, _RAW_PUBLIC)
     shared = ephemeral.exchange(X25519PublicKey.from_public_bytes(recipient_public_key))
     key = _aead_key(shared, ephemeral_public, recipient_public_key)
-    nonce = os.urandom(NONCE_BYTES)
+    nonce = _draw(random_bytes, NONCE_BYTES)
     fingerprint = fingerprint_hex(recipient_public_key)
     ciphertext = AESGCM(key).encrypt(nonce, plaintext, _associated_data(fingerprint))
     return Sealed(fingerprint, ephemeral_public, nonce, ciphertext)

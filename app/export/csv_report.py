@@ -48,7 +48,10 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
                       now: dt.datetime | None = None) -> bytes:
     when = now or dt.datetime.now()
     with report_language(lang) as language:
-        buffer = io.StringIO()
+        # The same bytes on every platform by construction: rows end in CRLF because the
+        # writer says so, the text is built in memory (newline="": no translation, whatever
+        # os.linesep is) and encoded here; the file is written as bytes, never in text mode.
+        buffer = io.StringIO(newline="")
         writer = csv.writer(buffer, delimiter=delimiter_for(language), lineterminator="\r\n")
 
         def row(*fields: str) -> None:

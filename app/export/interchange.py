@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -252,8 +253,14 @@ def build_payload(
     return payload
 
 
-def seal_file(signed_file: bytes, recipient_public_key: bytes) -> bytes:
-    sealed = crypto.seal(recipient_public_key, signed_file)
+def seal_file(
+    signed_file: bytes,
+    recipient_public_key: bytes,
+    *,
+    random_bytes: crypto.RandomBytes = os.urandom,
+) -> bytes:
+    """The sealed envelope around a signed file (``random_bytes``: see ``crypto.seal``)."""
+    sealed = crypto.seal(recipient_public_key, signed_file, random_bytes=random_bytes)
     return canonical_bytes(
         {
             "format": crypto.SEALED_FORMAT,
@@ -272,6 +279,7 @@ def write_file(
     recipient_public_key: bytes | None = None,
     *,
     today: dt.date | None = None,
+    random_bytes: crypto.RandomBytes = os.urandom,
 ) -> bytes:
     """The file's bytes (write them with ``app.atomic.atomic_write_bytes``).
 
@@ -283,7 +291,7 @@ def write_file(
     signed = sign_envelope(FILE_FORMAT, payload, signing_private_key)
     if recipient_public_key is None:
         return signed
-    return seal_file(signed, recipient_public_key)
+    return seal_file(signed, recipient_public_key, random_bytes=random_bytes)
 
 
 def read_file(

@@ -314,6 +314,7 @@ class ReportMeta:
     generated_at: dt.datetime
     author: str = "Vertrouwd"
     subject: str = ""
+    app_version: str = __version__  # in the header and the PDF's creator field
 
 
 def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
@@ -347,7 +348,7 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
             self.setFont(FONT, 7.5)
             self.drawString(MARGIN, height - MARGIN + 6 * mm, meta.title)
             self.drawRightString(width - MARGIN, height - MARGIN + 6 * mm,
-                                 f"Vertrouwd {__version__}")
+                                 f"Vertrouwd {meta.app_version}")
             self.drawString(MARGIN, MARGIN - 9 * mm, _("Generated on {when}").format(
                 when=format_datetime(meta.generated_at, "short")))
             self.drawRightString(width - MARGIN, MARGIN - 9 * mm,
@@ -358,13 +359,17 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
 
 
 def render_pdf(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
-    """Lay out ``story`` on A4 with header and footer; same input, same bytes."""
+    """Lay out ``story`` on A4 with header and footer; same input, same bytes.
+
+    reportlab's invariant mode leaves out the creation date and derives the document id from
+    the content, so the bytes depend only on ``meta`` and ``story`` (and not on the platform:
+    tests/test_golden_files.py compares them with committed files on Linux and Windows)."""
     register_fonts()
     buffer = BytesIO()
     doc = SimpleDocTemplate(
         buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 4 * mm, bottomMargin=MARGIN, title=meta.title, author=meta.author,
-        subject=meta.subject, creator=f"Vertrouwd {__version__}", invariant=1,
+        subject=meta.subject, creator=f"Vertrouwd {meta.app_version}", invariant=1,
     )
     doc.build(list(story), canvasmaker=_numbered_canvas(meta))
     return buffer.getvalue()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
+from app import __version__
 from app.export.pdf_common import (
     CONTENT_WIDTH,
     Bold,
@@ -159,13 +160,16 @@ def _chart(data: ReportData, lang: str) -> Flowable:
 
 
 def render_report_pdf(data: ReportData, *, lang: str | None = None,
-                      now: dt.datetime | None = None) -> bytes:
+                      now: dt.datetime | None = None, app_version: str = __version__) -> bytes:
+    """The report as PDF bytes: the same ``data``, ``lang``, ``now`` and ``app_version`` give the
+    same bytes on every platform."""
     when = now or dt.datetime.now()
     with report_language(lang) as language:
         title = report_title(data, language)
         meta = ReportMeta(title=title, generated_at=when,
                           subject=_("Published figures of the confidants (disclosure control "
-                                    "k = {k})").format(k=data.k))
+                                    "k = {k})").format(k=data.k),
+                          app_version=app_version)
         story = _title_page(data, language, title, when)
         story.append(PageBreak())
         tables = {t.id: t for t in data.tables}
@@ -182,5 +186,6 @@ def render_report_pdf(data: ReportData, *, lang: str | None = None,
 
 
 def write_report_pdf(data: ReportData, path: Path, *, lang: str | None = None,
-                     now: dt.datetime | None = None) -> Path:
-    return write_pdf(Path(path), render_report_pdf(data, lang=lang, now=now))
+                     now: dt.datetime | None = None, app_version: str = __version__) -> Path:
+    return write_pdf(Path(path), render_report_pdf(data, lang=lang, now=now,
+                                                   app_version=app_version))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
+from app import __version__
 from app.errors import ProfileMissing
 from app.export.measures import Measures
 from app.export.pdf_common import (
@@ -196,14 +197,19 @@ def _charts(series: Sequence[tuple[Quarter, Measures]]) -> Flowable:
 
 
 def render_vp_quarter_pdf(facts: VpQuarterFacts, *, lang: str | None = None,
-                          now: dt.datetime | None = None) -> bytes:
-    """The overview as PDF bytes; ``lang`` None renders in the current language."""
+                          now: dt.datetime | None = None,
+                          app_version: str = __version__) -> bytes:
+    """The overview as PDF bytes; ``lang`` None renders in the current language.
+
+    ``now`` (the generation time printed in the footer) and ``app_version`` (in the header) are
+    the only inputs besides ``facts``: fixed, they give the same bytes on every platform."""
     quarter, measures = facts.quarter, facts.measures
     lists = codelists.load(facts.codelist_version)
     with report_language(lang) as language:
         title = _("Quarterly overview {quarter}").format(quarter=quarter)
         meta = ReportMeta(title=title, generated_at=now or dt.datetime.now(),
-                          subject=_("Confidant's own record of the quarter"))
+                          subject=_("Confidant's own record of the quarter"),
+                          app_version=app_version)
         story: list[Flowable] = [
             para(title, "title"),
             markup("{register_label} <b>{code}</b> · {component_label} <b>{component}</b> · "
@@ -246,7 +252,9 @@ def write_vp_quarter_pdf(
     lang: str | None = None,
     *,
     now: dt.datetime | None = None,
+    app_version: str = __version__,
 ) -> Path:
     """Render the quarter's overview and write it atomically to ``path``."""
     facts = collect_vp_quarter_facts(register, quarter, result)
-    return write_pdf(Path(path), render_vp_quarter_pdf(facts, lang=lang, now=now))
+    return write_pdf(Path(path), render_vp_quarter_pdf(facts, lang=lang, now=now,
+                                                       app_version=app_version))

@@ -19,7 +19,7 @@ from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
 from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
-from app.owner_only import private_folder, restrict_folder
+from app.owner_only import private_folder, restrict_file, restrict_folder
 from app.paths import native
 from app.services import vault
 
@@ -60,6 +60,7 @@ def _write_backup(
         finally:
             conn.close()
         key_file.save(tmp / vault.KEY_NAME)
+        restrict_file(target)  # SQLite created it with the umask's permissions
         fsync_file(target)
         problems, digest = _check_database(target, data_key)
         if problems or digest != expected:

@@ -8,8 +8,10 @@ screen shows it before anything is written.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -152,21 +154,30 @@ def export_quarter(
     *,
     today: dt.date | None = None,
     now: dt.datetime | None = None,
+    new_submission_id: Callable[[], uuid.UUID] = uuid.uuid4,
+    app_version: str = __version__,
+    random_bytes: crypto.RandomBytes = os.urandom,
 ) -> ExportResult:
-    """Write the quarter's file (revision n+1 if exported before) and record it."""
+    """Write the quarter's file (revision n+1 if exported before) and record it.
+
+    What varies from call to call comes in as arguments, so the same register content gives
+    the same file when they are fixed (tools/make_golden.py): the clock (``today``, ``now``),
+    the submission id, the program version written into the file, and the randomness of the
+    sealing (``crypto.seal``; the program always uses the defaults).
+    """
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.UTC)
     view = preview(register, quarter, today)
     profile = _profile(register)
     recipient = _recipient(register)
-    submission_id = str(uuid.uuid4())
+    submission_id = str(new_submission_id())
     payload = interchange.build_payload(
         measures=view.measures,
         submission_id=submission_id,
         revision=view.revision,
         supersedes=view.supersedes,
         created_at=now,
-        app_version=__version__,
+        app_version=app_version,
         level="vp",
         sender=interchange.Sender(
             code=profile.code,
@@ -179,7 +190,8 @@ def export_quarter(
     signed = interchange.write_file(payload, profile.signing_private_key, None, today=today)
     data = signed
     if recipient is not None:
-        data = interchange.seal_file(signed, recipient.sealing_public_key)
+        data = interchange.seal_file(signed, recipient.sealing_public_key,
+                                     random_bytes=random_bytes)
     verified = interchange.read_file(signed, today=today)  # what the coordinator will check
     name = file_name(profile.code, quarter, view.revision)
     path = Path(out_dir) / name

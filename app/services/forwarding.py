@@ -11,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import os
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +68,16 @@ def forward(
     out_dir: Path,
     *,
     now: dt.datetime | None = None,
+    new_submission_id: Callable[[], uuid.UUID] = uuid.uuid4,
+    app_version: str = __version__,
+    random_bytes: crypto.RandomBytes = os.urandom,
 ) -> ForwardResult:
+    """Write the merged file of ``quarter`` (revision n+1 when forwarded before) and record it.
+
+    The clock, the id of a new submission, the program version in the file and the sealing's
+    randomness are arguments (the program uses the defaults), so fixed inputs give the same
+    bytes (tools/make_golden.py).
+    """
     profile = roster_service.coordination_profile(register)
     central = roster_service.is_central(profile)
     level = "defence" if central else "component"
@@ -94,7 +105,8 @@ def forward(
                 .order_by(Recipient.imported_at.desc(), Recipient.id.desc())
             ).first()
             revision = 1 if previous is None else previous.revision + 1
-            submission_id = str(uuid.uuid4()) if previous is None else previous.submission_id
+            submission_id = (str(new_submission_id()) if previous is None
+                             else previous.submission_id)
             supersedes = None if previous is None else previous.submission_id
             payload = build_merged_payload(
                 [f.as_verified() for f in table.counted],
@@ -106,11 +118,12 @@ def forward(
                 revision=revision,
                 supersedes=supersedes,
                 created_at=moment,
-                app_version=__version__,
+                app_version=app_version,
             )
             signed = write_file(payload, profile.signing_private_key, None, today=moment.date())
             sha256 = hashlib.sha256(signed).hexdigest()
-            data = signed if recipient is None else seal_file(signed, recipient.sealing_public_key)
+            data = signed if recipient is None else seal_file(
+                signed, recipient.sealing_public_key, random_bytes=random_bytes)
             name = forward_file_name(level, profile.component, str(q), revision)
             path = Path(out_dir) / name
             s.add(ExportRecord(

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from app import __version__
 from app.errors import ValidationError
 from app.export.measures import Measures
 from app.i18n import N_, _
@@ -533,12 +534,14 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
 
 
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
-                      *, now: dt.datetime | None = None) -> Path:
-    """Render built report data as PDF or CSV and write it atomically to ``path``."""
+                      *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
+    """Render built report data as PDF or CSV and write it atomically to ``path``.
+
+    ``now`` is the generation time printed in the file; ``app_version`` goes into the PDF."""
     if fmt == "pdf":
         from app.export.pdf_report import write_report_pdf
 
-        return write_report_pdf(data, Path(path), lang=lang, now=now)
+        return write_report_pdf(data, Path(path), lang=lang, now=now, app_version=app_version)
     if fmt == "csv":
         from app.export.csv_report import write_report_csv
 

@@ -135,12 +135,24 @@ class UnlockDialog(QDialog):
         layout.addLayout(buttons)
         self.setMinimumWidth(480)
 
+        # Enter in the field presses the default button; connecting returnPressed as well ran
+        # the unlock twice, the second time with the field already emptied.
         self.unlock_button.clicked.connect(self.try_unlock)
-        self.passphrase.returnPressed.connect(self.try_unlock)
         self.restore_button.clicked.connect(self.open_restore)
         self.recovery_button.clicked.connect(self.open_recovery)
         self.quit_button.clicked.connect(self.reject)
         self.retranslate_ui()
+        self.say_if_open_elsewhere()
+
+    def say_if_open_elsewhere(self) -> bool:
+        """A second Vertrouwd on this register says so at once, before anyone types."""
+        from app.errors import RegisterInUse
+        from app.models import register_lock
+
+        if register_lock.held_elsewhere(self.register_dir):
+            self.show_message(RegisterInUse().message)
+            return True
+        return False
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Unlock register") + self.title_suffix)

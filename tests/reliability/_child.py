@@ -1,6 +1,8 @@
-"""A spawned writer child (see _harness.spawn): reads (module, function, args) pickled on
-standard input, says STARTED, then runs function(emit, *args); every emitted line is written
-and flushed at once, so the parent has it even if this process is killed the next moment."""
+"""A spawned writer child (see _harness.spawn): imports the database stack, then reads
+(module, function, args) pickled on standard input, says STARTED, and runs function(emit,
+*args); every emitted line is written and flushed at once, so the parent has it even if this
+process is killed the next moment. Started ahead of need, it waits for its work (standard input
+closed without work: it just exits)."""
 
 from __future__ import annotations
 
@@ -13,7 +15,12 @@ import traceback
 
 
 def main() -> None:
-    module_name, qualname, args = pickle.loads(sys.stdin.buffer.read())
+    import tests.reliability._harness  # noqa: F401 - the stack every writer needs, loaded early
+
+    work = sys.stdin.buffer.read()
+    if not work:
+        os._exit(0)
+    module_name, qualname, args = pickle.loads(work)
     fn = importlib.import_module(module_name)
     for part in qualname.split("."):
         fn = getattr(fn, part)

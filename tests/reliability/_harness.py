@@ -10,6 +10,7 @@ must hold exactly the state of some reported transaction: no lost commit, nothin
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import json
@@ -78,6 +79,14 @@ class Child:
 
     def kill(self) -> None:
         raise NotImplementedError
+
+    def wait_for(self, line: str, timeout: float = 60.0) -> bool:
+        """Let the child run until it emitted `line` (True) or exited or timed out (False)."""
+        deadline = time.monotonic() + timeout
+        while line not in self.lines:
+            if time.monotonic() >= deadline or not self.run_for(0.02):
+                return line in self.lines
+        return True
 
     def finish(self, timeout: float = 120.0) -> list[str]:
         raise NotImplementedError
@@ -200,18 +209,47 @@ def fork(fn: Callable[..., None], *args: Any) -> Child:
     return ForkedChild(pid, r)
 
 
+# Starting Python and importing the database stack takes seconds under Wine; the next child is
+# therefore started ahead, while the current one runs and is judged, and waits for its work.
+_next_child: subprocess.Popen[bytes] | None = None
+
+
+def _start_child() -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.reliability._child"], cwd=ROOT,
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+
+
+def _drop_next_child() -> None:
+    global _next_child
+    if _next_child is not None:
+        with contextlib.suppress(OSError):
+            _next_child.kill()
+        _next_child.wait()
+        for stream in (_next_child.stdin, _next_child.stdout):
+            if stream is not None:
+                stream.close()
+        _next_child = None
+
+
+atexit.register(_drop_next_child)
+
+
 def spawn(fn: Callable[..., None], *args: Any, wait_started: bool = True) -> SpawnedChild:
     """A new Python process that imports `fn` by name and runs fn(emit, *args).
 
-    With `wait_started`, returns once the child has finished importing (a kill should land in
-    the work, not in the interpreter's start-up, as with a fork)."""
+    With `wait_started`, returns once the child has its work and is about to run it (a kill
+    should land in the work, not in the interpreter's start-up, as with a fork)."""
+    global _next_child
     payload = pickle.dumps((fn.__module__, fn.__qualname__, args))
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.reliability._child"], cwd=ROOT,
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = _next_child if _next_child is not None and _next_child.poll() is None else None
+    if proc is None:
+        _drop_next_child()
+        proc = _start_child()
     assert proc.stdin is not None
     proc.stdin.write(payload)
     proc.stdin.close()
+    _next_child = _start_child()
     child = SpawnedChild(proc)
     if wait_started:
         deadline = time.monotonic() + 120

@@ -78,22 +78,45 @@ def _install_killer(kill_at: int, partial: bool, emit: Callable[[str], None]) ->
     return count
 
 
+# The actions a killed writer runs: module-level with plain arguments, so that a spawned child
+# (Windows has no fork) can import and run them as a forked one does.
+def change_passphrase(register_dir: Path) -> None:
+    vault.change_passphrase(register_dir, PASSPHRASE, NEW_PASSPHRASE)
+
+
+def save_settings(settings_path: Path) -> None:
+    Settings(language="en", autolock_minutes=17, backup_generations=3).save(settings_path)
+
+
+def make_backup(register_dir: Path, dest: Path) -> None:
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    backup.create_backup(reg, dest)
+
+
+def restore_backup(register_dir: Path, newest: Path) -> None:
+    backup.restore(register_dir, newest, PASSPHRASE)
+
+
 def _run(
-    emit: Callable[[str], None], kill_at: int, partial: bool, action: Callable[[], None]
+    emit: Callable[[str], None], kill_at: int, partial: bool, action: Callable[..., None],
+    args: tuple[Any, ...],
 ) -> None:
     count = _install_killer(kill_at, partial, emit)
-    action()
+    action(*args)
     emit(f"DONE {count[0]}")
 
 
-def _drill(make_action: Callable[[], Callable[[], None]], check: Callable[[bool], None]) -> int:
+Action = tuple[Callable[..., None], tuple[Any, ...]]
+
+
+def _drill(make_action: Callable[[], Action], check: Callable[[bool], None]) -> int:
     """Kill before every step (and mid-write) until the writer completes; returns kill points."""
     points = 0
     k = 1
     while True:
         for partial in (False, True):
-            action = make_action()
-            lines = h.fork(_run, k, partial, action).finish()
+            action, args = make_action()
+            lines = h.fork(_run, k, partial, action, args).finish()
             done = any(line.startswith("DONE") for line in lines)
             assert not [line for line in lines if line.startswith("ERROR")], lines
             check(done)
@@ -119,9 +142,9 @@ def test_killed_writers_leave_old_or_new_never_partial(
     key = vault.key_path(register_dir)
     old_key = key.read_bytes()
 
-    def change() -> Callable[[], None]:
+    def change() -> Action:
         key.write_bytes(old_key)
-        return lambda: vault.change_passphrase(register_dir, PASSPHRASE, NEW_PASSPHRASE)
+        return change_passphrase, (register_dir,)
 
     def check_key(done: bool) -> None:
         nonlocal partial_files
@@ -155,9 +178,9 @@ def test_killed_writers_leave_old_or_new_never_partial(
     old.save(settings_path)
     old_bytes = settings_path.read_bytes()
 
-    def save() -> Callable[[], None]:
+    def save() -> Action:
         settings_path.write_bytes(old_bytes)
-        return lambda: new.save(settings_path)
+        return save_settings, (settings_path,)
 
     def check_settings(done: bool) -> None:
         nonlocal partial_files
@@ -206,13 +229,9 @@ def test_killed_writers_leave_old_or_new_never_partial(
                 reasons.append(f"backup: left behind {sorted(p.name for p in dest.iterdir())}")
 
     # The register must be closed in the parent while forking: unlock happens in the child.
-    def make_backup_in_child() -> Callable[[], None]:
+    def make_backup_in_child() -> Action:
         shutil.rmtree(dest, ignore_errors=True)
-
-        def run() -> None:
-            reg = vault.unlock(register_dir, PASSPHRASE)
-            backup.create_backup(reg, dest)
-        return run
+        return make_backup, (register_dir, dest)
 
     kill_points["backup"] = _drill(make_backup_in_child, check_backup)
 
@@ -225,14 +244,14 @@ def test_killed_writers_leave_old_or_new_never_partial(
     live = {p.name: p.read_bytes() for p in register_dir.iterdir() if p.is_file()}
     unusable: list[str] = []
 
-    def restore() -> Callable[[], None]:
+    def restore() -> Action:
         shutil.rmtree(register_dir)
         register_dir.mkdir()
         for name, data in live.items():
             (register_dir / name).write_bytes(data)
         for aside in register_dir.parent.glob(register_dir.name + ".before-restore-*"):
             shutil.rmtree(aside)
-        return lambda: backup.restore(register_dir, newest, PASSPHRASE) and None
+        return restore_backup, (register_dir, newest)
 
     def check_restore(done: bool) -> None:
         nonlocal partial_files

@@ -1,5 +1,7 @@
 """Fuzzing the quarterly-file reader: whatever lands on a coordinator's USB stick is refused with
-a sentence (an AppError) or accepted as a file our key really signed, never a crash, never slow.
+a sentence (an AppError) or accepted as a file our key really signed, never a crash. (Never slow
+either: how long the slowest of these cases takes is timed by `make bench`, "fuzz: slowest ...";
+the summary line below only reports it.)
 
 Generated cases are structured mutations of one valid signed file (and of its sealed form):
 - JSON-level edits of the envelope or the payload — a key changed, removed or added; values
@@ -223,7 +225,7 @@ def _plan_import_or_none() -> Any:
 
 
 # --- the tests ----------------------------------------------------------------------------------
-def test_fuzzed_quarterly_files_are_refused_cleanly_and_quickly(
+def test_fuzzed_quarterly_files_are_refused_cleanly(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     corpus = Corpus()
@@ -303,7 +305,6 @@ def test_fuzzed_quarterly_files_are_refused_cleanly_and_quickly(
     assert unhandled == [], unhandled[:5]
     assert forgeries == [], forgeries[:5]
     assert stats["n"] >= cases
-    assert stats["max"] < 1.0
 
 
 def test_ten_thousand_single_bit_flips_are_all_refused(capsys: pytest.CaptureFixture[str]) -> None:

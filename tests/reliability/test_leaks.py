@@ -131,7 +131,8 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     # A writer killed mid-write (its WAL and -shm stay behind), then reopened.
     tags += [f"crash{i}" for i in range(5)]
     child = h.fork(_crash_writer, folder)
-    child.run_for(0.3)
+    child.wait_for("WROTE")
+    child.run_for(0.05)
     child.kill()
     assert any(line == "WROTE" for line in child.lines), child.lines[-3:]
     wal_after_crash = (folder / (vault.DB_NAME + "-wal")).exists()

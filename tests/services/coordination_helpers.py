@@ -65,6 +65,30 @@ def random_measures(rng: random.Random) -> Measures:
     )
 
 
+def _small_count(rng: random.Random) -> int:
+    roll = rng.random()
+    return 0 if roll < 0.4 else rng.randint(1, 4) if roll < 0.8 else rng.randint(5, 15)
+
+
+def report_measures(rng: random.Random) -> Measures:
+    """Denser than random_measures: the published reports' tests (and the Defence year report
+    benchmark) need cells on both sides of the suppression threshold."""
+    new, closed = _small_count(rng), _small_count(rng)
+    follow = _small_count(rng)
+    first_mode = rng.randint(0, new + follow)
+    return Measures(
+        cases_new=new, cases_closed=closed, cases_open_end=_small_count(rng),
+        contacts_first=new, contacts_followup=follow, minutes_contacts=rng.randint(0, 600),
+        minutes_activities={"voorlichting": rng.randint(0, 300)},
+        topics={t: min(new, _small_count(rng)) for t in rng.sample(
+            ["pesten", "stalking", "intimidatie", "discriminatie", "arbeidsconflict",
+             "overschrijding_regels", "priveomstandigheden"], 3)},
+        modes={"telefoon": first_mode, "persoonlijk": new + follow - first_mode},
+        outcomes={"doorverwezen": min(closed, _small_count(rng))},
+        referrals={"bmw": _small_count(rng), "leidinggevende": _small_count(rng)},
+    )
+
+
 def vp_payload(sender: Sender, measures: Measures, quarter: str = QUARTER, revision: int = 1,
                submission_id: str | None = None) -> dict:  # type: ignore[type-arg]
     sid = submission_id or str(uuid.uuid4())

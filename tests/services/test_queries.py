@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import pytest
 
 from app.services import queries
 from app.services.queries import CaseFilter
 from app.services.register import RegisterService
+from tests.bulk import bulk_rows, fill_bulk
 from tests.conftest import TODAY
 
 
@@ -67,3 +69,85 @@ def test_quarter_summary(register, service) -> None:  # type: ignore[no-untyped-
     assert s.top_topics == (("pesten", 2), ("stalking", 1))
     assert s.history[0].quarter == "2025-Q1" and len(s.history) == 8
     assert s.history[-2] == queries.QuarterFigures("2026-Q3", 1, 1, 30, 0)
+
+
+BULK = {"contacts": 5_000, "cases": 1_000, "activities": 100, "seed": 7}
+
+
+def _expected_cases(raw: dict[str, list[tuple[object, ...]]]) -> list[queries.CaseRow]:
+    """The case rows worked out in Python from the rows fill_bulk inserted."""
+    day = dt.date.fromisoformat
+    topics: dict[object, list[str]] = {}
+    for cid, topic in raw["case_topic"]:
+        topics.setdefault(cid, []).append(str(topic))
+    moments: dict[object, list[tuple[dt.date, int]]] = {}
+    for _id, cid, on, minutes, _mode in raw["contact_moment"]:
+        moments.setdefault(cid, []).append((day(str(on)), int(minutes)))
+    return [
+        queries.CaseRow(
+            id=int(cid), opened_on=day(str(opened)), status=str(status),
+            closed_on=day(str(closed)) if closed else None, topics=tuple(sorted(topics[cid])),
+            contacts=len(moments[cid]), minutes=sum(m for _d, m in moments[cid]),
+            last_contact=max(d for d, _m in moments[cid]),
+            outcome=str(outcome) if outcome else None)
+        for cid, opened, status, closed, outcome, *_rest in raw["case_"]
+    ]
+
+
+def _sort_key(sort: str) -> Callable[[queries.CaseRow], tuple[object, ...]]:
+    """SQLite's order: NULL before any value, ties broken by id; topics as group_concat."""
+    def key(row: queries.CaseRow) -> tuple[object, ...]:
+        value = ",".join(row.topics) if sort == "topics" else getattr(row, sort)
+        return (value is not None, value, row.id)
+    return key
+
+
+def test_bulk_register_counts_filters_and_sorts_like_its_rows(register) -> None:  # type: ignore[no-untyped-def]
+    """Eight years of fill_bulk rows against the same rows worked out in Python: every filter's
+    count and first page, every sort key both ways, the quarter summary. (The same at 200,000
+    contact moments, timed, is `make bench`: "queries: ...".)"""
+    fill_bulk(register, **BULK)
+    raw = bulk_rows(BULK["contacts"], BULK["cases"], BULK["activities"], BULK["seed"])
+    expected = _expected_cases(raw)
+    every = queries.case_page(register, sort="id", descending=False, limit=len(expected) + 1)
+    assert every == expected
+    memo = {int(r[0]): str(r[5]).lower() for r in raw["case_"]}
+    contacted: dict[int, list[dt.date]] = {}
+    for _id, cid, on, _minutes, _mode in raw["contact_moment"]:
+        contacted.setdefault(int(cid), []).append(dt.date.fromisoformat(str(on)))
+
+    def matches(row: queries.CaseRow, flt: CaseFilter) -> bool:
+        if flt.period:
+            start, end = queries.period_range(flt.period)
+            if not (start <= row.opened_on <= end
+                    or any(start <= d <= end for d in contacted[row.id])):
+                return False
+        return ((flt.topic is None or flt.topic in row.topics)
+                and (flt.status is None or row.status == flt.status)
+                and flt.memo_search.lower() in memo[row.id])
+
+    cases = [
+        (CaseFilter(), "opened_on", True),
+        (CaseFilter(period="2025-Q2"), "opened_on", True),
+        (CaseFilter(period="2024", topic="pesten"), "id", False),
+        (CaseFilter(status="open"), "last_contact", True),
+        (CaseFilter(memo_search="COLLEGA"), "opened_on", True),
+    ] + [(CaseFilter(), k, d) for k in queries.CASE_SORT_KEYS for d in (False, True)]
+    for flt, sort, desc in cases:
+        hits = [r for r in expected if matches(r, flt)]
+        assert hits, flt  # each filter finds something in eight years of cases
+        assert queries.count_cases(register, flt) == len(hits), flt
+        page = queries.case_page(register, flt, sort=sort, descending=desc)
+        want = sorted(hits, key=_sort_key(sort), reverse=desc)[:200]
+        assert _ids(page) == _ids(want), (flt, sort, desc)
+
+    start, end = queries.period_range("2026-Q3")
+    in_q3 = [(d, m) for _i, _c, on, m, _mode in raw["contact_moment"]
+             if start <= (d := dt.date.fromisoformat(str(on))) <= end]
+    activity = sum(int(m) for _i, on, m, _k in raw["activity"]
+                   if start <= dt.date.fromisoformat(str(on)) <= end)
+    current = queries.quarter_summary(register, "2026-Q3").current
+    assert current == queries.QuarterFigures(
+        "2026-Q3", sum(start <= r.opened_on <= end for r in expected), len(in_q3),
+        sum(int(m) for _d, m in in_q3), activity)
+    assert current.contacts > 0

@@ -139,3 +139,31 @@ def test_new_passphrase_after_recovery(qtbot, register_dir: Path) -> None:
     assert not recovered.must_set_passphrase
     recovered.close()
     vault.unlock(register_dir, new).close()
+
+
+def test_a_second_window_on_an_open_register_says_so_before_anyone_types(
+    qtbot, register_dir: Path, tmp_path: Path
+) -> None:
+    from tests.models.test_register_lock import hold_register
+    from tests.reliability import _harness as h
+
+    child = h.fork(hold_register, register_dir)
+    try:
+        assert child.wait_for("OPEN")
+        before = snapshot(register_dir)
+        d = UnlockDialog(register_dir, tmp_path / "backups")
+        qtbot.addWidget(d)
+        d.show()
+        assert d.message.isVisible()
+        assert "al geopend in een ander venster" in d.message.text()
+        qtbot.keyClicks(d.passphrase, PASSPHRASE)
+        qtbot.keyClick(d.passphrase, Qt.Key.Key_Return)
+        assert d.register is None
+        assert "al geopend in een ander venster" in d.message.text()
+        assert snapshot(register_dir) == before
+    finally:
+        child.kill()
+    qtbot.keyClicks(d.passphrase, PASSPHRASE)
+    d.unlock_button.click()
+    assert d.register is not None
+    d.register.close()

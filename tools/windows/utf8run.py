@@ -7,7 +7,7 @@ import runpy
 import sys
 
 for stream in (sys.stdout, sys.stderr):
-    stream.reconfigure(encoding="utf-8", errors="backslashreplace")
+    stream.reconfigure(encoding="utf-8", errors="backslashreplace", line_buffering=True)
 
 if sys.argv[1] == "-m":
     module = sys.argv[2]

@@ -201,6 +201,10 @@ def ensure_wheels() -> Path:
              "--no-compile", "-r", req.name)
     finally:
         os.unlink(req.name)
+    # Byte-compile once (CPython 3.11 .pyc files are the same on every platform): under Wine,
+    # compiling at each import would cost seconds in every process.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "-j", "0", str(staging)],
+                   stdout=subprocess.DEVNULL, check=False)
     (staging / ".complete").write_text("\n".join(lines) + "\n", encoding="utf-8")
     shutil.rmtree(target, ignore_errors=True)
     staging.rename(target)
@@ -249,7 +253,9 @@ def base_env() -> dict[str, str]:
                # Our stand-ins (native) where Wine has no builtin DLL.
                WINEDLLOVERRIDES="bcryptprimitives,icuuc=n,b;mscoree,mshtml=",
                QT_QPA_PLATFORM="offscreen")
-    for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DISPLAY"):
+    # PYTHONDONTWRITEBYTECODE would make every Windows python (each spawned test child too)
+    # compile every module it imports, which under Wine costs seconds per process.
+    for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DISPLAY", "PYTHONDONTWRITEBYTECODE"):
         env.pop(var, None)
     # Wine 8 hands no variable whose name starts with QT_ to Windows programs (so a Linux
     # desktop's Qt settings cannot reach them). inwine.py restores these under their names.
@@ -373,7 +379,6 @@ def run_windows(program: str, args: list[str], log: Path, env: dict[str, str]) -
         pump()
         time.sleep(0.3)
     pump()
-    subprocess.run(["wineserver", "-w"], env=env, check=False)
     if not rc_file.is_file():
         say(f"the Windows program did not report an exit code (script exited {proc.returncode},"
             f" after {time.monotonic() - started:.0f} s)")
