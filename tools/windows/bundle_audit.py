@@ -103,8 +103,11 @@ def audit(bundle: Path, sources: Iterable[tuple[str, Path]],
     findings: list[Finding] = []
     origins: dict[str, int] = defaultdict(int)
     files = size = 0
-    for path in sorted(p for p in bundle.rglob("*") if p.is_file() or p.is_symlink()):
-        rel = path.relative_to(bundle).as_posix()
+    # Ordered by the "/" path, so reports read the same on Linux and Windows (whose Path
+    # ordering ignores case).
+    paths = {p.relative_to(bundle).as_posix(): p for p in bundle.rglob("*")
+             if p.is_file() or p.is_symlink()}
+    for rel, path in sorted(paths.items()):
         files += 1
         if path.is_symlink():
             findings.append(Finding(rel, "a symbolic link (the bundle must hold plain files)"))
