@@ -389,3 +389,31 @@ def test_missing_streams_are_replaced_and_present_ones_kept(
     sys.stdout.flush()
     assert fill_missing_streams() == []
     sys.stdout.close()
+
+
+# --- the MSI check's reading of the registry ---------------------------------------------------
+REG_OUTPUT = """
+HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{DC8A3D2C-7007-4D35-B6A0-EC84063BCE63}
+    DisplayName    REG_SZ    Vertrouwd
+    DisplayVersion    REG_SZ    0.1.0
+    Publisher    REG_SZ    Ministerie van Defensie
+
+HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\Wine Gecko
+    DisplayName    REG_SZ    Wine Gecko (32-bit)
+    DisplayVersion    REG_SZ    2.47.3
+
+HKEY_LOCAL_MACHINE\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall\\{00000000-1111-2222-3333-444444444444}
+    DisplayName    REG_SZ    Vertrouwd
+    DisplayVersion    REG_SZ    0.0.1
+"""
+
+
+def test_the_msi_check_counts_every_registered_vertrouwd() -> None:
+    from tools.windows.check_msi import parse_products
+
+    found = parse_products(REG_OUTPUT)
+    assert sorted(found.values()) == ["0.0.1", "0.1.0"]  # two: an upgrade that failed
+    assert all(key.startswith("HKEY_LOCAL_MACHINE\\") for key in found)
+    assert parse_products("HKEY_LOCAL_MACHINE\\Software\\Uninstall\n") == {}
+    only = "HKEY_LOCAL_MACHINE" + REG_OUTPUT.split("HKEY_LOCAL_MACHINE")[1]
+    assert list(parse_products(only).values()) == ["0.1.0"]

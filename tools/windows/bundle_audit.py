@@ -127,7 +127,8 @@ def audit(bundle: Path, sources: Iterable[tuple[str, Path]],
         if origin is None:
             findings.append(Finding(rel, "matches no file of the Windows wheels, the Python "
                                          "embeddable distribution or our resources (a file "
-                                         "from the Wine prefix, or changed on the way?)"))
+                                         "from the Wine prefix, changed on the way, or a "
+                                         "bundle older than the sources: make dist-windows)"))
         else:
             origins[origin] += 1
     return Report(findings, dict(origins), files, size)

@@ -89,29 +89,30 @@ class Wine:
         code, out = self.run("reg", "query", UNINSTALL_KEY, "/s")
         if code != 0:
             raise CheckFailed(f"reg query {UNINSTALL_KEY} failed (exit code {code}).")
-        found: dict[str, str] = {}
-        key, values = "", dict[str, str]()
-
-        def flush() -> None:
-            if values.get("DisplayName") == make_msi.PRODUCT_NAME:
-                found[key] = values.get("DisplayVersion", "?")
-
-        for line in out.splitlines():
-            if line.upper().startswith("HKEY_"):
-                flush()
-                key, values = line.strip(), {}
-            elif "REG_" in line:
-                parts = line.strip().split(None, 2)
-                if len(parts) == 3:
-                    values[parts[0]] = parts[2].strip()
-        flush()
-        return found
+        return parse_products(out)
 
     def msiexec(self, *args: str) -> tuple[int, str]:
         """msiexec's exit code and its own log (/l*)."""
         log = WORK / f"{self.runs + 1:02d}-msiexec-installer.log"
         code, _out = self.run("msiexec", *args, "/l*", winenv.win_path(log))
         return code, log.read_text(encoding="utf-8", errors="replace") if log.is_file() else ""
+
+
+def parse_products(reg_output: str) -> dict[str, str]:
+    """From `reg query <Uninstall> /s`: the keys whose DisplayName is Vertrouwd, with their
+    DisplayVersion."""
+    found: dict[str, str] = {}
+    key, values = "", dict[str, str]()
+    for line in [*reg_output.splitlines(), "HKEY_END"]:
+        if line.upper().startswith("HKEY_"):
+            if values.get("DisplayName") == make_msi.PRODUCT_NAME:
+                found[key] = values.get("DisplayVersion", "?")
+            key, values = line.strip(), {}
+        elif "REG_" in line:
+            parts = line.strip().split(None, 2)
+            if len(parts) == 3:
+                values[parts[0]] = parts[2].strip()
+    return found
 
 
 def digests(folder: Path) -> dict[str, str]:
