@@ -244,6 +244,8 @@ def check(wine: Wine, bundle: Path, current_msi: Path, version: str) -> None:
         f"{len(backups)} backup files are still there, byte-identical")
 
     shutil.rmtree(data)  # the check's own register; the next run starts clean
+    with contextlib.suppress(OSError):
+        data.parent.rmdir()  # Defensie\, when nothing else is in it
 
 
 def self_test(wine: Wine, cli: str, local: str) -> None:
