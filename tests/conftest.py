@@ -18,7 +18,7 @@ os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.i18n import set_language
-from app.services import vault
+from app.services.storage import vault
 
 # Hypothesis fails an example slower than its deadline (200 ms by default): a timing assertion,
 # which flakes under load and under Wine. Off for every test (tests/test_no_timing_asserts.py).

@@ -43,13 +43,15 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
+from app.export.disclosure import STATUS_LABELS, display
 from app.export.measures import Measures
 from app.export.pdf_common import report_language
 from app.i18n import _
-from app.services import exporting, importing, merging, roster, vault
-from app.services.disclosure import STATUS_LABELS, display
-from app.services.importing import ImportStatus
-from app.services.report_data import report_data
+from app.services.confidant import exporting
+from app.services.coordination import importing, merging, roster
+from app.services.coordination.importing import ImportStatus
+from app.services.coordination.report_data import report_data
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 from tools import make_golden as golden
 from tools.make_golden import COORDINATOR, FILES, QUARTER, VP, VP_NIL

@@ -21,16 +21,14 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from app.atomic import atomic_write_bytes
+from app.export.disclosure import STATUS_LABELS, display, rule_text
 from app.export.pdf_common import report_language
 from app.export.pdf_report import MIXED_CODELISTS_NOTE, report_title
+from app.export.report_model import ReportData
 from app.i18n import _, format_datetime
-from app.services.disclosure import STATUS_LABELS, display, rule_text
-
-if TYPE_CHECKING:
-    from app.services.report_data import ReportData
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 

@@ -1,8 +1,9 @@
 """The published PDF report of a coordinator (component) or the central level (Defence).
 
-It prints only what ``app.services.report_data`` protected: each cell as ``display`` shows it
-("1.234", "< 5" or "×"). The chart draws published values only; a hidden bar is drawn at
-height 0 with its mark above it, so no suppressed count reaches the drawing either.
+It prints only what ``app.services.coordination.report_data`` protected: each cell as
+``display`` shows it ("1.234", "< 5" or "×"). The chart draws published values only; a hidden
+bar is drawn at height 0 with its mark above it, so no suppressed count reaches the drawing
+either.
 """
 
 from __future__ import annotations
@@ -10,12 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from app import __version__
+from app.export.disclosure import (
+    SECONDARY_MARK,
+    STATUS_LABELS,
+    ProtectedCell,
+    Status,
+    display,
+    rule_text,
+)
 from app.export.pdf_common import (
     CONTENT_WIDTH,
     Bold,
@@ -30,18 +38,8 @@ from app.export.pdf_common import (
     report_language,
     write_pdf,
 )
+from app.export.report_model import ReportData, ReportTable
 from app.i18n import N_, _, format_datetime, format_number
-from app.services.disclosure import (
-    SECONDARY_MARK,
-    STATUS_LABELS,
-    ProtectedCell,
-    Status,
-    display,
-    rule_text,
-)
-
-if TYPE_CHECKING:
-    from app.services.report_data import ReportData, ReportTable
 
 MIXED_CODELISTS_NOTE = N_(
     "The sources used different versions of the topic list ({versions}); topics are shown "

@@ -8,14 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from app import __version__
-from app.errors import ProfileMissing
 from app.export.measures import Measures
 from app.export.pdf_common import (
     CONTENT_WIDTH,
@@ -32,16 +29,11 @@ from app.export.pdf_common import (
     render_pdf,
     report_language,
     side_by_side,
-    write_pdf,
 )
 from app.i18n import N_, _, format_date, format_minutes, format_number
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
-from app.services.periods import Quarter
-
-if TYPE_CHECKING:  # the services layer imports this module lazily (CLI); avoid a cycle
-    from app.services.exporting import ExportResult
-    from app.services.vault import Register
+from app.models.periods import Quarter
 
 CHART_QUARTERS = 8
 
@@ -73,28 +65,6 @@ class VpQuarterFacts:
     measures: Measures
     series: tuple[tuple[Quarter, Measures], ...]  # CHART_QUARTERS quarters, oldest first
     export: ExportStatus | None
-
-
-def collect_vp_quarter_facts(register: Register, quarter: Quarter,
-                             result: ExportResult | None) -> VpQuarterFacts:
-    """Read the figures from the register; without ``result``, the last export of the quarter."""
-    from app.services import aggregation, exporting  # services sit above export: import late
-
-    profile = register.profile()
-    if profile is None:
-        raise ProfileMissing()
-    series = tuple((q, aggregation.quarter_measures(register, q))
-                   for q in quarter.back(CHART_QUARTERS))
-    status: ExportStatus | None = None
-    if result is not None:
-        status = ExportStatus(result.revision, result.fingerprint, result.sealed)
-    else:
-        rows = [h for h in exporting.history(register) if h.quarter == str(quarter)]
-        if rows:
-            status = ExportStatus(rows[0].revision, exporting.short_fingerprint(rows[0].sha256),
-                                  rows[0].sealed)
-    return VpQuarterFacts(quarter, profile.code, profile.component, profile.codelist_version,
-                          series[-1][1], series, status)
 
 
 def _export_status(status: ExportStatus | None) -> list[Flowable]:
@@ -242,19 +212,3 @@ def render_vp_quarter_pdf(facts: VpQuarterFacts, *, lang: str | None = None,
                                                                version=lists.version), "small"),
         ]
         return render_pdf(meta, story)
-
-
-def write_vp_quarter_pdf(
-    register: Register,
-    quarter: Quarter,
-    result: ExportResult | None,
-    path: Path,
-    lang: str | None = None,
-    *,
-    now: dt.datetime | None = None,
-    app_version: str = __version__,
-) -> Path:
-    """Render the quarter's overview and write it atomically to ``path``."""
-    facts = collect_vp_quarter_facts(register, quarter, result)
-    return write_pdf(Path(path), render_vp_quarter_pdf(facts, lang=lang, now=now,
-                                                       app_version=app_version))

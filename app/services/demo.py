@@ -24,7 +24,7 @@ from app.models.entities import (
     Profile,
     Referral,
 )
-from app.services import vault
+from app.services.storage import vault
 
 QUARTERS = 13  # the current quarter and the twelve before it
 MIN_CASES = 100

@@ -1,7 +1,7 @@
 """`vertrouwd self-test`: prove that this installed program works, end to end and headless.
 
 Runs the real code paths on a throwaway register in a temporary folder: the production
-key-derivation profile, SQLCipher 4, a contact moment written through RegisterService and read
+key-derivation profile, SQLCipher 4, a contact moment written through CaseService and read
 back after unlocking again, a signed quarterly file written and verified as a coordinator
 would, the PDF overview, and (through a check the caller passes in, because the core never
 imports Qt) a Qt widget shown offscreen. Written for the shipped bundle: a missing library or
@@ -28,9 +28,10 @@ from app.i18n import N_, _
 from app.models import database
 from app.models.entities import ContactMoment
 from app.models.keyfile import PRODUCTION_PROFILE
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 
 # A check of the program window; returns a short description (e.g. the Qt platform used).
 GuiCheck = Callable[[], str]
@@ -110,7 +111,7 @@ def _step_register(state: _State) -> str:
 
 
 def _step_contact(state: _State) -> str:
-    service = RegisterService(state.open_register, today=lambda: state.today)
+    service = CaseService(state.open_register, today=lambda: state.today)
     lists = service.lists
     mode, topic = lists.contact_modes[0].code, lists.topics[0].code
     first, follow_up = CONTACT_MINUTES
@@ -161,7 +162,7 @@ def _step_export(state: _State) -> str:
 
 def _step_pdf(state: _State) -> str:
     try:
-        from app.export.pdf_vp import write_vp_quarter_pdf
+        from app.services.confidant.quarter_overview import write_vp_quarter_pdf
     except ModuleNotFoundError as exc:
         if exc.name != "app.export.pdf_vp":
             raise

@@ -30,9 +30,9 @@ from app.errors import AppError, ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
-from app.services import exporting
-from app.services.register import Change
-from app.services.vault import Register
+from app.services.confidant import exporting
+from app.services.confidant.cases import Change
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
 

@@ -29,9 +29,9 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services import queries
-from app.services.memo_guard import check_memo
-from app.services.register import ReferralInput
+from app.services.confidant import queries
+from app.services.confidant.cases import ReferralInput
+from app.services.confidant.memo_guard import check_memo
 from app.ui.formatting import parse_date, parse_minutes, short_date
 from app.ui.quick_entry import CODE_ROLE, error_label
 

@@ -38,11 +38,11 @@ from app.export.measures import Measures
 from app.i18n import N_, _, current_language, format_datetime, format_minutes, format_number
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
-from app.services import exporting
-from app.services.exporting import ExportPreview, ExportResult, HistoryRow
-from app.services.periods import Quarter
-from app.services.register import Change
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import Change
+from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
 
@@ -449,7 +449,7 @@ class ExportDialog(QDialog):
             self.write_pdf_to(Path(chosen))
 
     def write_pdf_to(self, path: Path) -> Path | None:
-        from app.export.pdf_vp import write_vp_quarter_pdf
+        from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None

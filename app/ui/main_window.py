@@ -35,14 +35,15 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
-from app.services import queries, vault
-from app.services.register import RegisterService
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.activities import ActivitiesTab
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
 from app.ui.coordination.workspace import CoordinationWorkspace, workspaces_for
 from app.ui.formatting import label, short_date, topic_labels
-from app.ui.models import CaseTableModel, ContactTableModel, selected_row
+from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
 from app.ui.signals import AppSignals
@@ -167,7 +168,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.today = today
         self.register: vault.Register | None = None
-        self.service: RegisterService | None = None
+        self.service: CaseService | None = None
         self.setObjectName("main_window")
         self.resize(1280, 800)
 
@@ -304,7 +305,7 @@ class MainWindow(QMainWindow):
         if not self.has_vp:
             self.retranslate_ui()
             return
-        self.service = RegisterService(register, today=self.today)
+        self.service = CaseService(register, today=self.today)
         self._fill_filters()
         self.cases_model.register = register
         self.apply_filter()

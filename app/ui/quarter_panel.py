@@ -8,8 +8,8 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _, format_minutes, format_number
-from app.services import queries
-from app.services.vault import Register
+from app.services.confidant import queries
+from app.services.storage.vault import Register
 from app.ui.chart import BarChart
 from app.ui.formatting import topic_labels
 

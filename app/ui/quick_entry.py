@@ -32,9 +32,9 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services import queries
-from app.services.memo_guard import check_memo
-from app.services.register import RegisterService
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.confidant.memo_guard import check_memo
 from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -59,7 +59,7 @@ class QuickEntry(QGroupBox):
     ) -> None:
         super().__init__(parent)
         self.today = today
-        self.service: RegisterService | None = None
+        self.service: CaseService | None = None
         self.lists = codelists.load()
         self._last_mode = "persoonlijk"
 
@@ -166,7 +166,7 @@ class QuickEntry(QGroupBox):
         self.reset()
 
     # --- wiring ----------------------------------------------------------------------------
-    def attach(self, service: RegisterService) -> None:
+    def attach(self, service: CaseService) -> None:
         self.service = service
         self._last_mode = service.last_mode()
         self.reload_cases()

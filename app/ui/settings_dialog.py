@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import LANGUAGES, _
-from app.services import backup, vault
+from app.services.storage import backup, vault
 from app.settings import Settings
 from app.ui.recovery import RecoveryCodeDialog
 from app.ui.unlock import NewPassphraseDialog

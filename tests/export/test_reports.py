@@ -14,21 +14,22 @@ from pypdf import PdfReader
 
 from app import cli
 from app.export.csv_report import neutralise, render_report_csv
-from app.export.measures import Measures
-from app.export.pdf_common import report_language
-from app.export.pdf_report import chart_points, render_report_pdf
-from app.models import codelists
-from app.services import report_data as report_service
-from app.services.disclosure import (
+from app.export.disclosure import (
     SECONDARY_MARK,
     ProtectedTable,
     Status,
     display,
     rule_text,
 )
-from app.services.importing import apply_import, plan_import
-from app.services.report_data import ReportData, report_data, write_report
-from app.services.vault import Register
+from app.export.measures import Measures
+from app.export.pdf_common import report_language
+from app.export.pdf_report import chart_points, render_report_pdf
+from app.export.report_model import ReportData
+from app.models import codelists
+from app.services.coordination import report_data as report_service
+from app.services.coordination.importing import apply_import, plan_import
+from app.services.coordination.report_data import report_data, write_report
+from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.services.conftest import (  # noqa: F401 (fixtures)
     central,
@@ -266,7 +267,7 @@ def _random_central(reg: Register, rng: random.Random, folder: Path,
 def _fresh(template: Path, folder: Path) -> Register:
     import shutil
 
-    from app.services import vault
+    from app.services.storage import vault
 
     shutil.copytree(template, folder)
     return vault.unlock(folder, PASSPHRASE)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.models import migrations
 from app.models.entities import Case
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 DATA = Path(__file__).resolve().parent.parent / "data"

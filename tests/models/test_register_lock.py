@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import RegisterInUse, RegisterStillOpen
-from app.models import register_lock
-from app.services import backup, vault
+from app.models import register_files, register_lock
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE, snapshot
 from tests.reliability import _harness as h
 
@@ -114,7 +114,7 @@ def test_restore_while_open_in_this_program_is_refused_until_locked(
     assert snapshot(register_dir) == before
     register.close()
     aside = backup.restore(register_dir, made, PASSPHRASE)
-    assert aside is not None and (aside / vault.DB_NAME).is_file()
+    assert aside is not None and (aside / register_files.DB_NAME).is_file()
     vault.unlock(register_dir, PASSPHRASE).close()
 
 
@@ -138,7 +138,7 @@ def test_a_key_file_held_open_for_a_moment_does_not_fail_the_change(
 ) -> None:
     """A virus scanner or indexer may hold a file we just wrote for a moment. On Windows a
     rename over it then fails with a sharing violation; the write waits for it instead."""
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     holder = open(key, "rb")  # noqa: SIM115 - closed by the timer below
 
     def release() -> None:
@@ -163,7 +163,7 @@ def test_rotation_keeps_a_backup_it_cannot_delete_and_removes_it_later(
     first = backup.create_backup(register, dest, generations=5)
     time.sleep(0.002)
     backup.create_backup(register, dest, generations=5)
-    holder = open(first / vault.KEY_NAME, "rb")  # noqa: SIM115 - closed below
+    holder = open(first / register_files.KEY_NAME, "rb")  # noqa: SIM115 - closed below
     try:
         removed = backup.rotate(dest, 1)
         if sys.platform == "win32":  # an open file cannot be deleted there

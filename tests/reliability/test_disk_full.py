@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError, BackupError, DiskFull, StorageError
-from app.services import backup, vault
+from app.models import register_files
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE
 from tests.reliability import _harness as h
 
@@ -162,7 +163,7 @@ class Tally:
             self.kinds[f"backup {name}"] = self.kinds.get(f"backup {name}", 0) + 1
             if name not in (DiskFull.__name__, BackupError.__name__):
                 self.failures.append(f"{where}: {other}")
-            if backup.list_backups(dest) or list(dest.glob("*" + backup.TMP_SUFFIX)):
+            if backup.list_backups(dest) or list(dest.glob("*" + register_files.BACKUP_TMP_SUFFIX)):
                 self.failures.append(f"{where}: a partial backup is left: "
                                      f"{sorted(p.name for p in dest.iterdir())}")
         elif other != ["BACKUP ok"]:
@@ -182,7 +183,7 @@ class Tally:
 def test_writes_failing_at_many_points_roll_back_cleanly(
     base_register: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db_size = vault.db_path(base_register).stat().st_size
+    db_size = register_files.db_path(base_register).stat().st_size
     points = h.scaled(60)
     # Limits below the database size make checkpoints fail part-way; above it, the WAL or the
     # growing database hits the limit. 3001 is not a multiple of a WAL frame (4096 + 24), so

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import backup, vault
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE
 from tests.reliability import _harness as h
 

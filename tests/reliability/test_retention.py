@@ -16,9 +16,10 @@ from sqlalchemy import select, update
 from app import cli, paths
 from app.errors import ValidationError
 from app.models.entities import AuditEntry, Case, ExportRecord
-from app.services import aggregation, exporting, retention
-from app.services.periods import Quarter
-from app.services.register import ReferralInput, RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import aggregation, exporting
+from app.services.confidant.cases import CaseService, ReferralInput
+from app.services.storage import retention
 from app.settings import Settings
 from tests.conftest import PASSPHRASE, TODAY
 from tests.reliability import _harness as h
@@ -36,7 +37,7 @@ def canary(tag: str) -> str:
     return f"KANARIE-{tag}-7f3q"
 
 
-def populate(svc: RegisterService) -> dict[str, int]:
+def populate(svc: CaseService) -> dict[str, int]:
     """Six cases; A and B qualify, C and F wait for a quarter, D is too recent, E is open."""
     d = dt.date
     long_memo = canary("A") + " " + "ëéü€" * 400  # multi-byte, spills onto overflow pages
@@ -117,7 +118,7 @@ def _plain_export(register, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
 def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
     register, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
 ) -> None:
-    svc = RegisterService(register, today=lambda: TODAY)
+    svc = CaseService(register, today=lambda: TODAY)
     ids = populate(svc)
     export_and_receive(register, tmp_path / "out")
     before = measures(register)
@@ -169,7 +170,7 @@ def _twin_run(folder: Path, register) -> tuple[list[str], int]:  # type: ignore[
     twin = h.plaintext_twin(folder)
     try:
         h.assert_twin_policy_is_the_registers(register, twin)
-        svc = RegisterService(twin, today=lambda: TODAY)
+        svc = CaseService(twin, today=lambda: TODAY)
         ids = populate(svc)
         record_received(twin)
         twin.checkpoint()
@@ -191,11 +192,11 @@ def _twin_run(folder: Path, register) -> tuple[list[str], int]:  # type: ignore[
 
 def test_retention_from_the_command_line(register_dir: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import vault
+    from app.services.storage import vault
 
     reg = vault.unlock(register_dir, PASSPHRASE)
     try:
-        populate(RegisterService(reg, today=lambda: TODAY))
+        populate(CaseService(reg, today=lambda: TODAY))
         export_and_receive(reg, tmp_path / "out")
     finally:
         reg.close()

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from app.errors import BackupInvalid
-from app.services import backup, vault
-from app.services.register import RegisterService
+from app.models import register_files
+from app.services.confidant.cases import CaseService
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE, snapshot
 
 
 def _fill(register: vault.Register) -> None:
-    service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
+    service = CaseService(register, today=lambda: dt.date(2026, 11, 23))
     for i in range(20):
         service.open_case(on=dt.date(2026, 3, 1 + i), minutes=45, mode="telefoon",
                           topics=["pesten"], memo=f"memo {i}")
@@ -25,13 +26,13 @@ def test_backup_then_restore_gives_identical_content(register: vault.Register,
     _fill(register)
     digest = vault.content_digest(register)
     made = backup.create_backup(register, tmp_path / "backups")
-    assert not (made / vault.DB_NAME).read_bytes().startswith(b"SQLite format 3")
-    RegisterService(register).delete_case(1)
+    assert not (made / register_files.DB_NAME).read_bytes().startswith(b"SQLite format 3")
+    CaseService(register).delete_case(1)
     assert vault.content_digest(register) != digest
     register.close()
 
     aside = backup.restore(register_dir, made, PASSPHRASE)
-    assert aside is not None and (aside / vault.DB_NAME).exists()
+    assert aside is not None and (aside / register_files.DB_NAME).exists()
     restored = vault.unlock(register_dir, PASSPHRASE)
     try:
         assert vault.content_digest(restored) == digest
@@ -45,7 +46,7 @@ def test_damaged_backup_is_refused_and_register_untouched(register: vault.Regist
     _fill(register)
     made = backup.create_backup(register, tmp_path / "backups")
     register.close()
-    db = made / vault.DB_NAME
+    db = made / register_files.DB_NAME
     data = bytearray(db.read_bytes())
     data[len(data) // 2] ^= 0x01
     db.write_bytes(bytes(data))

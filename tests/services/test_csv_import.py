@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.errors import CsvImportError
 from app.models.entities import Activity, Case, ContactMoment
-from app.services import vault
-from app.services.csv_import import import_csv
+from app.services.confidant.csv_import import import_csv
+from app.services.storage import vault
 
 HEADER = (
     "type;casus;datum;minuten;wijze;onderwerpen;gronden;afgesloten_op;uitkomst;activiteit;memo\n"

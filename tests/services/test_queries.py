@@ -5,16 +5,16 @@ from collections.abc import Callable
 
 import pytest
 
-from app.services import queries
-from app.services.queries import CaseFilter
-from app.services.register import RegisterService
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.confidant.queries import CaseFilter
 from tests.bulk import bulk_rows, fill_bulk
 from tests.conftest import TODAY
 
 
 @pytest.fixture
 def service(register):  # type: ignore[no-untyped-def]
-    return RegisterService(register, today=lambda: TODAY)
+    return CaseService(register, today=lambda: TODAY)
 
 
 def _ids(rows: list[queries.CaseRow]) -> list[int]:

@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from app.services.register import RegisterService
+from app.services.confidant.cases import CaseService
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
@@ -13,7 +13,7 @@ from tests.conftest import TODAY
 
 @pytest.fixture
 def service(register):  # type: ignore[no-untyped-def]
-    return RegisterService(register, today=lambda: TODAY)
+    return CaseService(register, today=lambda: TODAY)
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def window(qtbot, register):  # type: ignore[no-untyped-def]
     return w
 
 
-def known_cases(service: RegisterService) -> dict[str, int]:
+def known_cases(service: CaseService) -> dict[str, int]:
     """Three cases with known dates, topics and memos."""
     a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon",
                           topics=["pesten"], memo="ruzie over rooster").id

@@ -13,8 +13,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTableView
 
 from app.export.measures import Measures, merge_all
-from app.services import importing, merging, vault
-from app.services.importing import ImportStatus
+from app.services.coordination import importing, merging
+from app.services.coordination.importing import ImportStatus
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.coordination.completeness import (
     CompletenessModel,

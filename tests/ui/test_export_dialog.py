@@ -9,9 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.export import interchange, receipts
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.cards_dialog import CardsDialog
 from app.ui.export_dialog import ExportDialog, HistoryModel, PreviewModel
@@ -33,7 +34,7 @@ def coordinator(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _fill(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: TODAY)
+    s = CaseService(register, today=lambda: TODAY)
     a = s.open_case(on=dt.date(2026, 7, 3), minutes=60, mode="persoonlijk",
                     topics=["pesten", "intimidatie"]).id
     s.add_contact(a, on=dt.date(2026, 8, 14), minutes=45, mode="telefoon")

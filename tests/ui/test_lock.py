@@ -6,10 +6,10 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
-from app.services import vault
+from app.services.storage import vault
+from app.services.storage.drafts import take_stored_draft
 from app.settings import Settings
 from app.ui.application import AppController
-from app.ui.lock import take_stored_draft
 from app.ui.signals import AppSignals
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import add_case, visible_texts

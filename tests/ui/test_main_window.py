@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.i18n import _
 from app.models.entities import Case, ContactMoment
-from app.ui.models import ROW_ROLE
+from app.ui.item_models import ROW_ROLE
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui

@@ -6,7 +6,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.i18n import set_language
-from app.services import backup, vault
+from app.models import register_files
+from app.services.storage import backup, vault
 from app.ui.unlock import NewPassphraseDialog, UnlockDialog
 from tests.conftest import PASSPHRASE, snapshot
 from tests.ui.helpers import add_case
@@ -48,7 +49,7 @@ def test_right_passphrase_unlocks_and_emits(qtbot, dialog: UnlockDialog) -> None
 
 
 def _damage(register_dir: Path) -> None:
-    db = vault.db_path(register_dir)
+    db = register_files.db_path(register_dir)
     data = bytearray(db.read_bytes())
     offset = 2 * 4096 + 200  # inside page 3
     data[offset] ^= 0xFF

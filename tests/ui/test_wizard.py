@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QWizard
 from app import cli
 from app.errors import WrongRecoveryCode
 from app.i18n import _
-from app.services import vault
+from app.models import register_files
+from app.services.storage import vault
 from app.ui.wizard import FirstRunWizard
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import passphrase_file
@@ -47,7 +48,7 @@ def test_first_run_creates_a_register_the_cli_opens(wizard: FirstRunWizard, tmp_
     wizard.next()  # creates the register
     assert wizard.currentPage() is wizard.recovery, wizard.profile.error.text()
     folder = tmp_path / "usb" / "VertrouwdData" / "register"
-    assert vault.register_exists(folder)
+    assert register_files.register_exists(folder)
     assert wizard.passphrase.entry.first.text() == ""  # not kept in the widget
 
     wizard.recovery.create_button.click()

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.services.periods import Quarter, last_completed_quarter
+from app.models.periods import Quarter, last_completed_quarter
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

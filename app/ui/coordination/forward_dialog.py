@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import _
-from app.services import exporting, forwarding, merging
-from app.services import roster as roster_service
-from app.services.forwarding import ForwardResult
-from app.services.periods import last_completed_quarter
-from app.services.vault import Register
+from app.models.periods import last_completed_quarter
+from app.services.confidant import exporting
+from app.services.coordination import forwarding, merging
+from app.services.coordination import roster as roster_service
+from app.services.coordination.forwarding import ForwardResult
+from app.services.storage.vault import Register
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.coordination.tables import measures_summary
 

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import N_, _, ngettext
-from app.services import importing
-from app.services.importing import (
+from app.services.coordination import importing
+from app.services.coordination.importing import (
     CancelFlag,
     ImportPlan,
     ImportResult,
@@ -37,7 +37,7 @@ from app.services.importing import (
     OverlapChoice,
     PlanItem,
 )
-from app.services.vault import Register
+from app.services.storage.vault import Register
 from app.ui.coordination.common import RowsTableModel, table_view
 
 STATUS_LABELS = {

@@ -30,9 +30,9 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.cards import Card, read_card
 from app.i18n import N_, _
-from app.services import roster as roster_service
-from app.services.roster import RosterMember
-from app.services.vault import Register
+from app.services.coordination import roster as roster_service
+from app.services.coordination.roster import RosterMember
+from app.services.storage.vault import Register
 from app.ui.coordination.common import RowsTableModel, selected_row, show_error, table_view
 from app.ui.formatting import short_date
 

@@ -25,9 +25,9 @@ from app.errors import AppError
 from app.export.measures import Measures
 from app.i18n import N_, _, current_language, format_minutes, format_number
 from app.models import codelists
-from app.services import merging
-from app.services.periods import Quarter, last_completed_quarter
-from app.services.vault import Register
+from app.models.periods import Quarter, last_completed_quarter
+from app.services.coordination import merging
+from app.services.storage.vault import Register
 from app.ui.chart import BarChart
 from app.ui.coordination.common import (
     Index,

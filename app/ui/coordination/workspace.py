@@ -31,9 +31,9 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.cards import read_card
 from app.i18n import LANGUAGES, _, current_language
-from app.services import exporting
-from app.services import roster as roster_service
-from app.services.vault import Register
+from app.services.confidant import exporting
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
@@ -289,7 +289,7 @@ class CoordinationWorkspace(QWidget):
     def write_report(self, year: int, quarter: str | None) -> Path | None:
         if self.register is None:
             return None
-        from app.services.report_data import write_report
+        from app.services.coordination.report_data import write_report
 
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)

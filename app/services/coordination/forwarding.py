@@ -33,10 +33,10 @@ from app.export.interchange import (
 )
 from app.export.measures import Measures
 from app.models.entities import ExportRecord, Recipient
-from app.services import merging
-from app.services import roster as roster_service
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.coordination import merging
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 
 
 @dataclass(frozen=True)

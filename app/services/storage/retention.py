@@ -30,8 +30,8 @@ from sqlalchemy import select
 from app.errors import DiskFull, StorageError, ValidationError
 from app.i18n import N_
 from app.models.entities import AuditEntry, Case, ExportRecord
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.storage.vault import Register
 from app.settings import MAX_RETENTION_MONTHS
 
 AUDIT_ACTION = "retention"

@@ -26,7 +26,7 @@ from app.models.entities import (
     KeyValue,
     Referral,
 )
-from app.services.vault import Register
+from app.services.storage.vault import Register
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 MAX_MINUTES = 1440
@@ -47,7 +47,7 @@ class ReferralInput:
     on: dt.date
 
 
-class RegisterService:
+class CaseService:
     def __init__(self, register: Register, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.register = register
         self.today = today

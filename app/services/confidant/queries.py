@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 
 from app.models.entities import Activity, Case, CaseTopic, ContactMoment
-from app.services.vault import Register
+from app.services.storage.vault import Register
 
 CASE_SORT_KEYS = (
     "id", "opened_on", "status", "closed_on", "topics", "contacts", "minutes", "last_contact",

@@ -31,19 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from app import __version__
 from app.errors import ValidationError
-from app.export.measures import Measures
-from app.i18n import N_, _
-from app.models import codelists
-from app.models.codelists import Code, CodeLists, TopicGroup
-from app.services import merging
-from app.services import roster as roster_service
-from app.services.disclosure import (
+from app.export.disclosure import (
     DEFAULT_K,
     Equation,
     Key,
@@ -54,100 +47,30 @@ from app.services.disclosure import (
     protect,
     whole_hours,
 )
-from app.services.periods import Quarter, quarters_of_year
-from app.services.vault import Register
+from app.export.measures import Measures
+from app.export.report_model import (
+    ChartBar,
+    Column,
+    Label,
+    Level,
+    ReportData,
+    ReportTable,
+    Row,
+)
+from app.i18n import N_
+from app.models import codelists
+from app.models.codelists import Code, CodeLists, TopicGroup
+from app.models.periods import Quarter, quarters_of_year
+from app.services.coordination import merging
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 
-Level = Literal["component", "defence"]
 Format = Literal["pdf", "csv"]
 FORMATS: tuple[str, ...] = ("pdf", "csv")
 
 
-# --- what a report is made of --------------------------------------------------------------
-@dataclass(frozen=True)
-class Label:
-    """Text resolved in the report language: a code-list entry, or a msgid with parameters."""
-
-    msgid: str = ""
-    code: Code | TopicGroup | None = None
-    params: tuple[tuple[str, str], ...] = ()
-
-    def text(self, lang: str) -> str:
-        if self.code is not None:
-            return self.code.label(lang)
-        return _(self.msgid).format(**dict(self.params)) if self.params else _(self.msgid)
-
-
 def _label(msgid: str, **params: object) -> Label:
     return Label(msgid=msgid, params=tuple((k, str(v)) for k, v in params.items()))
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: Label
-    indent: int = 0
-    bold: bool = False  # a total or a group
-    group: bool = False  # a shaded sub-heading (a group of topics)
-    total: bool = False  # ruled above
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # a period: "2026-Q1" or "2026"
-    label: Label
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    id: str
-    title: Label
-    unit: Literal["count", "hours"]
-    rows: tuple[Row, ...]
-    columns: tuple[Column, ...]
-    cells: Mapping[tuple[str, str], ProtectedCell]  # (row key, column key); absent: not shown
-    note: Label | None = None
-
-    def cell(self, row: str, column: str) -> ProtectedCell | None:
-        return self.cells.get((row, column))
-
-
-@dataclass(frozen=True)
-class ChartBar:
-    period: str  # "2025-Q1"
-    cell: ProtectedCell  # only a published value may be drawn
-    current: bool  # this report's year (highlighted)
-
-
-@dataclass(frozen=True)
-class ReportData:
-    level: Level
-    component: str | None  # the component code; None for Defence
-    component_label: Label
-    year: int
-    quarter: str | None  # "2026-Q3" for a quarter report
-    k: int
-    codelist_version: str
-    codelist_versions: tuple[str, ...]  # as used by the sources
-    previous_year: int | None  # when the register has figures for it
-    tables: tuple[ReportTable, ...]
-    chart: tuple[ChartBar, ...]
-    # for audits: every protected group of cells with its equations
-    protected_groups: tuple[tuple[Table, Mapping[Key, ProtectedCell]], ...] = field(
-        repr=False, compare=False)
-
-    @property
-    def mixed_codelists(self) -> bool:
-        return len(self.codelist_versions) > 1
-
-    @property
-    def period_label(self) -> str:
-        return self.quarter or str(self.year)
-
-    def table(self, table_id: str) -> ReportTable:
-        for t in self.tables:
-            if t.id == table_id:
-                return t
-        raise KeyError(table_id)
 
 
 HOURS_NOTE = N_(

@@ -32,8 +32,8 @@ from app.errors import AppError, CsvImportError
 from app.i18n import N_
 from app.models import codelists
 from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment
-from app.services.register import EARLIEST_DATE, MAX_MINUTES, MEMO_MAX
-from app.services.vault import Register
+from app.services.confidant.cases import EARLIEST_DATE, MAX_MINUTES, MEMO_MAX
+from app.services.storage.vault import Register
 
 COLUMNS = (
     "type", "casus", "datum", "minuten", "wijze", "onderwerpen", "gronden",
