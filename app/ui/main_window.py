@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
+from app.models.periods import Quarter
 from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
@@ -419,10 +420,8 @@ class MainWindow(QMainWindow):
     # --- filters -------------------------------------------------------------------------
     def _periods(self) -> list[tuple[str, str | None]]:
         periods: list[tuple[str, str | None]] = [(_("All periods"), None)]
-        quarter = queries.quarter_of(self.today())
-        for _i in range(8):
-            periods.append((quarter, quarter))
-            quarter = queries.previous_quarter(quarter)
+        for quarter in reversed(Quarter.of(self.today()).back(8)):
+            periods.append((str(quarter), str(quarter)))
         year = self.today().year
         periods += [(str(y), str(y)) for y in range(year, year - 5, -1)]
         return periods

@@ -9,6 +9,7 @@ another one. These tests run on both platforms (make test and make test-windows)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
@@ -125,9 +126,9 @@ def test_passphrase_change_and_backups_while_the_register_is_open(
     # file is not the database), and backups are made and rotated meanwhile.
     vault.set_new_passphrase(register, NEW)
     dest = tmp_path / "backups"
-    for _ in range(4):
-        backup.create_backup(register, dest, generations=2)
-        time.sleep(0.002)  # distinct time stamps
+    for hour in range(4):  # four backups an hour apart by their clock
+        backup.create_backup(register, dest, generations=2,
+                             now=dt.datetime(2026, 5, 4, 9 + hour, tzinfo=dt.UTC))
     assert len(backup.list_backups(dest)) == 2
     register.close()
     vault.unlock(register_dir, NEW).close()
@@ -160,9 +161,10 @@ def test_rotation_keeps_a_backup_it_cannot_delete_and_removes_it_later(
     register: vault.Register, tmp_path: Path
 ) -> None:
     dest = tmp_path / "backups"
-    first = backup.create_backup(register, dest, generations=5)
-    time.sleep(0.002)
-    backup.create_backup(register, dest, generations=5)
+    first = backup.create_backup(register, dest, generations=5,
+                                 now=dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
+    backup.create_backup(register, dest, generations=5,
+                         now=dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC))
     holder = open(first / register_files.KEY_NAME, "rb")  # noqa: SIM115 - closed below
     try:
         removed = backup.rotate(dest, 1)

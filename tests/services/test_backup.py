@@ -88,3 +88,16 @@ def test_restore_drill_after_losing_the_register(register: vault.Register, regis
         assert vault.content_digest(restored) == digest
     finally:
         restored.close()
+
+
+def test_backups_are_named_and_ordered_by_the_clock_they_are_given(
+        register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    later = dt.datetime(2026, 5, 4, 11, 30, tzinfo=dt.UTC)
+    earlier = dt.datetime(2026, 5, 4, 9, 15, tzinfo=dt.UTC)
+    made_later = backup.create_backup(register, dest, now=later)
+    made_earlier = backup.create_backup(register, dest, now=earlier)
+    assert made_later.name == register_files.backup_name(later)
+    assert [(b.path, b.created_at) for b in backup.list_backups(dest)] == [
+        (made_later, later), (made_earlier, earlier)]  # newest first, whatever the order made
+    assert backup.rotate(dest, 1) == [made_earlier]

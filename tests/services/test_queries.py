@@ -25,7 +25,6 @@ def test_periods() -> None:
     assert queries.period_range("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert queries.period_range("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert queries.period_range("2025") == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert queries.previous_quarter("2026-Q1") == "2025-Q4"
     with pytest.raises(ValueError):
         queries.period_range("2026-Q5")
 
