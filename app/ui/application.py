@@ -205,7 +205,9 @@ class AppController(QObject):
         if self.main_window is None:
             factory = self.window_factory
             if factory is None:
-                from app.ui.main_window import MainWindow as factory
+                from app.ui.main_window import MainWindow
+
+                factory = MainWindow
             window = factory(self.signals, self.settings)
             window.lock_requested.connect(self.lock)
             window.settings_requested.connect(self.open_settings)

@@ -30,8 +30,8 @@ from app.errors import AppError, ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
+from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
-from app.services.confidant.cases import Change
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
@@ -223,7 +223,7 @@ class CardsDialog(QDialog):
         self.refresh()
         self.message_label.setText(_("Card of {code} kept: from now on your files are sealed to "
                                      "it.").format(code=card.code))
-        self.signals.data_changed.emit(Change(frozenset({"recipient"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
         return card
 
     def _show_error(self, error: AppError) -> None:

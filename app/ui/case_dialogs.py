@@ -41,8 +41,8 @@ Submit = Callable[[dict[str, Any]], object]
 def confirm(parent: QWidget, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
     yes = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(box.buttons()[-1])  # type: ignore[arg-type]
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
     box.exec()
     return box.clickedButton() is yes
 

@@ -39,8 +39,8 @@ from app.i18n import N_, _, current_language, format_datetime, format_minutes, f
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
-from app.services.confidant.cases import Change
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
 from app.settings import Settings
@@ -422,7 +422,7 @@ class ExportDialog(QDialog):
         self._show_result(result)
         self.refresh_history()
         self.refresh_preview()  # the next file would be revision n+1
-        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
         return result
 
     def _show_result(self, result: ExportResult | None) -> None:
@@ -495,7 +495,7 @@ class ExportDialog(QDialog):
         self.result_label.setText(
             _("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
                 quarter=row.quarter, revision=row.revision))
-        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
         return row
 
     # --- errors ------------------------------------------------------------------------------

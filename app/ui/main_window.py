@@ -36,6 +36,7 @@ from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
 from app.models.periods import Quarter
+from app.services.changes import EVERYTHING, Change, ChangeKind
 from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
@@ -470,17 +471,18 @@ class MainWindow(QMainWindow):
             ngettext("{count} case", "{count} cases", total).format(count=format_number(total)))
 
     # --- refresh ---------------------------------------------------------------------------
-    def _emit_change(self, change: object) -> None:
+    def _emit_change(self, change: Change) -> None:
         self.signals.data_changed.emit(change)
 
-    def refresh(self, change: object = None) -> None:
+    def refresh(self, change: Change | None = None) -> None:
+        """Reload what ``change`` touches (None: everything)."""
         if self.register is None or self.service is None:
             return
-        kinds = getattr(change, "kinds", frozenset({"cases", "contacts", "activities"}))
-        if kinds & {"cases", "contacts"}:
+        change = change or Change(EVERYTHING)
+        if change.touches(ChangeKind.CASES, ChangeKind.CONTACTS):
             self.cases_model.reload()
             self.quick_entry.reload_cases()
-        if "activities" in kinds:
+        if change.touches(ChangeKind.ACTIVITIES):
             self.activities.refresh()
         self.quarter_panel.refresh()
 
@@ -500,7 +502,7 @@ class MainWindow(QMainWindow):
         self.quick_entry.focus_first()
 
     # --- case actions ------------------------------------------------------------------------
-    def _run(self, action: Callable[[], object]) -> bool:
+    def _run(self, action: Callable[[], Change]) -> bool:
         try:
             change = action()
         except (FieldError, AppError) as exc:
@@ -513,12 +515,7 @@ class MainWindow(QMainWindow):
         d = self.detail.detail
         if d is None:
             return
-        self.quick_entry.reload_cases()
-        self.quick_entry.case_combo.setCurrentIndex(
-            max(self.quick_entry.case_combo.findData(d.id), 0)
-        )
-        self.quick_entry.minutes_edit.setFocus()
-        self.quick_entry.minutes_edit.selectAll()
+        self.quick_entry.start_follow_up(d.id)
 
     def _close_case(self) -> None:
         d, service = self.detail.detail, self.service

@@ -113,7 +113,8 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
     dialog.import_button.click()
-    assert dialog.result is not None and dialog.result.added == 3, dialog.message.text()
+    assert dialog.import_result is not None, dialog.message.text()
+    assert dialog.import_result.added == 3, dialog.message.text()
     table = merging.quarter_table(reg, QUARTER)
     assert table.measures == merge_all(measures)
     assert len(table.counted) == 3

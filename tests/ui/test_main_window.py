@@ -300,3 +300,32 @@ def test_export_and_cards_are_reachable_from_the_menu(qtbot, window, monkeypatch
     window.cards_action.trigger()
     assert [type(d).__name__ for d in opened] == ["ExportDialog", "CardsDialog"]
     assert opened[0].register is window.register
+
+
+def test_add_contact_on_the_selected_case_readies_the_quick_entry(  # type: ignore[no-untyped-def]
+    qtbot, window, service
+) -> None:
+    ids = known_cases(service)
+    window.signals.data_changed.emit(None)
+    window.show()
+    window.cases_view.selectRow(1)  # case a
+    window.detail.buttons["add_contact"].click()
+    assert window.quick_entry.case_combo.currentData() == ids["a"]
+    assert focused() is window.quick_entry.minutes_edit
+
+
+def test_every_change_the_window_reports_is_one_typed_value(  # type: ignore[no-untyped-def]
+    qtbot, window, service
+) -> None:
+    from app.services.changes import Change, ChangeKind
+
+    seen: list[object] = []
+    window.signals.data_changed.connect(seen.append)
+    window.quick_entry.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
+                                      "topics": ["pesten"]})
+    assert window.quick_entry.save()
+    window.activities.date_edit.setText("02-11-2026")
+    window.activities.add()
+    assert [type(c) for c in seen] == [Change, Change]
+    assert seen[0].kinds == {ChangeKind.CASES, ChangeKind.CONTACTS}  # type: ignore[attr-defined]
+    assert seen[1].kinds == {ChangeKind.ACTIVITIES}  # type: ignore[attr-defined]

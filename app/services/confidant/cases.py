@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
@@ -26,19 +27,12 @@ from app.models.entities import (
     KeyValue,
     Referral,
 )
+from app.services.changes import Change, ChangeKind
 from app.services.storage.vault import Register
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 MAX_MINUTES = 1440
 MEMO_MAX = 2000
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a use case changed: 'cases', 'contacts', 'activities' (for view refresh)."""
-
-    kinds: frozenset[str]
-    id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -103,11 +97,11 @@ class CaseService:
             raise FieldError("memo", N_("The memo can hold at most 2000 characters."))
         return memo or None
 
-    def _get_case(self, session: object, case_id: int) -> Case:
-        case = session.get(Case, case_id)  # type: ignore[attr-defined]
+    def _get_case(self, session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id)
         if case is None:
             raise NotFound()
-        return case  # type: ignore[no-any-return]
+        return case
 
     # --- cases ----------------------------------------------------------------------------
     def open_case(
@@ -136,7 +130,7 @@ class CaseService:
             s.add(ContactMoment(case_id=case.id, on=on, minutes=minutes, mode=mode))
             self._remember_mode(s, mode)
             case_id = case.id
-        return Change(frozenset({"cases", "contacts"}), case_id)
+        return Change.of(ChangeKind.CASES, ChangeKind.CONTACTS, id=case_id)
 
     def update_case(
         self,
@@ -158,7 +152,7 @@ class CaseService:
         if memo_replaced:
             # A removed or rewritten memo is deleted text: keep it out of the WAL as well.
             self._after_delete()
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def close_case(
         self,
@@ -192,20 +186,20 @@ class CaseService:
             case.closed_on = on
             case.outcome = outcome
             case.referrals = [Referral(target=r.target, referred_on=r.on) for r in referrals]
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def reopen_case(self, case_id: int) -> Change:
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             case.status, case.closed_on, case.outcome = "open", None, None
             case.referrals = []
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def delete_case(self, case_id: int) -> Change:
         with self.register.session() as s:
             s.delete(self._get_case(s, case_id))
         self._after_delete()
-        return Change(frozenset({"cases", "contacts"}), case_id)
+        return Change.of(ChangeKind.CASES, ChangeKind.CONTACTS, id=case_id)
 
     # --- contact moments ------------------------------------------------------------------
     def add_contact(self, case_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
@@ -223,7 +217,7 @@ class CaseService:
             self._remember_mode(s, mode)
             s.flush()
             contact_id = contact.id
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
     def update_contact(self, contact_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
         on = self._date("on", on)
@@ -236,7 +230,7 @@ class CaseService:
             contact.on, contact.minutes, contact.mode = on, minutes, mode
             s.flush()
             self._resync_opened_on(s, contact.case_id)
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
     def delete_contact(self, contact_id: int) -> Change:
         with self.register.session() as s:
@@ -255,12 +249,12 @@ class CaseService:
             s.flush()
             self._resync_opened_on(s, case_id)
         self._after_delete()
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
-    def _resync_opened_on(self, session: object, case_id: int) -> None:
+    def _resync_opened_on(self, session: Session, case_id: int) -> None:
         """A case is opened on its earliest contact moment."""
         s = session
-        first = s.scalar(  # type: ignore[attr-defined]
+        first = s.scalar(
             select(func.min(ContactMoment.on)).where(ContactMoment.case_id == case_id)
         )
         case = self._get_case(s, case_id)
@@ -281,7 +275,7 @@ class CaseService:
             s.add(activity)
             s.flush()
             activity_id = activity.id
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     def update_activity(self, activity_id: int, *, on: dt.date, minutes: int, kind: str) -> Change:
         on = self._date("on", on)
@@ -292,12 +286,12 @@ class CaseService:
             if activity is None:
                 raise NotFound()
             activity.on, activity.minutes, activity.kind = on, minutes, kind
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     def delete_activity(self, activity_id: int) -> Change:
         with self.register.session() as s:
             s.execute(delete(Activity).where(Activity.id == activity_id))
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     # --- small state ----------------------------------------------------------------------
     def last_mode(self) -> str:
@@ -306,8 +300,8 @@ class CaseService:
             return kv.value if kv else "persoonlijk"
 
     @staticmethod
-    def _remember_mode(session: object, mode: str) -> None:
-        session.merge(KeyValue(key="last_mode", value=mode))  # type: ignore[attr-defined]
+    def _remember_mode(session: Session, mode: str) -> None:
+        session.merge(KeyValue(key="last_mode", value=mode))
 
     def audit(self, action: str, detail: str = "") -> None:
         with self.register.session() as s:

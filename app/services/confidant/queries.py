@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.models.entities import Activity, Case, CaseTopic, ContactMoment
@@ -343,7 +344,7 @@ def activity_page(
 
 
 # --- quarter figures ------------------------------------------------------------------------
-def _figures(session: Any, quarter: str) -> QuarterFigures:
+def _figures(session: Session, quarter: str) -> QuarterFigures:
     start, end = period_range(quarter)
     new_cases = session.scalar(
         select(func.count()).select_from(Case).where(Case.opened_on.between(start, end))

@@ -43,7 +43,7 @@ class ForwardDialog(QDialog):
         self.setObjectName("forward_dialog")
         self.register: Register | None = register
         self.today = today
-        self.result: ForwardResult | None = None
+        self.forward_result: ForwardResult | None = None
         self.resize(620, 560)
         profile = roster_service.coordination_profile(register)
         self.central = roster_service.is_central(profile)
@@ -167,7 +167,7 @@ class ForwardDialog(QDialog):
         except AppError as exc:
             self.outcome.setText(exc.message)
             return None
-        self.result = result
+        self.forward_result = result
         lines = [_("Written: {name} (revision {revision}).").format(
                      name=result.path.name, revision=result.revision),
                  _("Fingerprint: {fingerprint}").format(

@@ -122,7 +122,7 @@ class ImportDialog(QDialog):
         self.today = today
         self.paths: list[Path] = []
         self.plan: ImportPlan | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.worker: PlanWorker | None = None
         self.cancel_flag: CancelFlag | None = None
         self.progress: QProgressDialog | None = None
@@ -219,7 +219,7 @@ class ImportDialog(QDialog):
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = [Path(p) for p in paths]
         self.plan = None
-        self.result = None
+        self.import_result = None
         self.model.clear()
         self.counts.clear()
         self.message.clear()
@@ -339,7 +339,7 @@ class ImportDialog(QDialog):
         except AppError as exc:
             self.message.setText(exc.message)
             return None
-        self.result = result
+        self.import_result = result
         self.plan = None
         self.import_button.setEnabled(False)
         self.message.setText(self.summary(result))
