@@ -205,7 +205,7 @@ def vp_measures(rng: random.Random, new_cases: int) -> object:
     if new_cases == 0 and rng.random() < 0.85:
         return Measures()
     lists = codelists.load()
-    topics = [t.code for t in lists.topics if t.code != "discriminatie"]
+    topics = [t.code for t in lists.topics if t.code != codelists.DISCRIMINATION]
     modes = [m.code for m in lists.contact_modes]
     outcomes = [o.code for o in lists.outcomes]
     follow = rng.randint(0, 3 * new_cases + 2)

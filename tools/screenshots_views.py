@@ -19,6 +19,7 @@ os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register on
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import set_language
+from app.models.codelists import DISCRIMINATION
 from app.services.confidant.cases import CaseService, ReferralInput
 from app.services.storage import vault
 from app.settings import Settings
@@ -38,7 +39,7 @@ def fill(service: CaseService) -> None:
     day = dt.date(2025, 1, 8)
     while day < TODAY - dt.timedelta(days=3):
         chosen = rng.choice(topics)
-        grounds = ["leeftijd"] if "discriminatie" in chosen else []
+        grounds = ["leeftijd"] if DISCRIMINATION in chosen else []
         case = service.open_case(on=day, minutes=rng.choice((30, 45, 60, 90)),
                                  mode=rng.choice(("persoonlijk", "telefoon", "video")),
                                  topics=chosen, grounds=grounds, memo=rng.choice(memos)).id

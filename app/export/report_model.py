@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from app.export.disclosure import Key, ProtectedCell, Table
-from app.i18n import _
+from app.i18n import Translator
 from app.models.codelists import Code, TopicGroup
 
 Level = Literal["component", "defence"]
@@ -25,10 +25,10 @@ class Label:
     code: Code | TopicGroup | None = None
     params: tuple[tuple[str, str], ...] = ()
 
-    def text(self, lang: str) -> str:
+    def text(self, t: Translator) -> str:
         if self.code is not None:
-            return self.code.label(lang)
-        return _(self.msgid).format(**dict(self.params)) if self.params else _(self.msgid)
+            return self.code.label(t.language)
+        return t._(self.msgid).format(**dict(self.params)) if self.params else t._(self.msgid)
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,6 @@ class ReportData:
     @property
     def mixed_codelists(self) -> bool:
         return len(self.codelist_versions) > 1
-
-    @property
-    def period_label(self) -> str:
-        return self.quarter or str(self.year)
 
     def table(self, table_id: str) -> ReportTable:
         for t in self.tables:

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import insert, update
 
+from app.models.codelists import DISCRIMINATION
 from app.models.entities import (
     Activity,
     Case,
@@ -32,7 +33,7 @@ MIN_CASES = 100
 # Relative weights: bullying, intimidation and labour conflict are common; stalking is rare.
 TOPIC_WEIGHTS = {
     "pesten": 16, "intimidatie": 14, "arbeidsconflict": 16, "werkdruk_inzet": 8,
-    "priveomstandigheden": 7, "seksuele_intimidatie": 6, "discriminatie": 5,
+    "priveomstandigheden": 7, "seksuele_intimidatie": 6, DISCRIMINATION: 5,
     "agressie_geweld": 4, "kwaadspreken": 5, "overschrijding_regels": 4, "misbruik_positie": 3,
     "thuisfront": 3, "overig": 2, "lekken_informatie": 1, "oneigenlijk_gebruik_middelen": 1,
     "financiele_schendingen": 1, "overig_zakelijk": 1, "misbruik_geweldsbevoegdheid": 1,
@@ -132,7 +133,7 @@ def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.dat
                 case_topics.add(_pick(rng, TOPIC_WEIGHTS))
             for code in sorted(case_topics):
                 topics.append({"case_id": case_id, "topic": code})
-            if "discriminatie" in case_topics and rng.random() < 0.8:
+            if DISCRIMINATION in case_topics and rng.random() < 0.8:
                 grounds.append({"case_id": case_id, "ground": rng.choice(GROUNDS)})
             day = opened
             last = opened

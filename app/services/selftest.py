@@ -85,16 +85,11 @@ def _step_data_folder(_state: _State) -> str:
 
 def _step_languages(state: _State) -> str:
     # The bundle must carry both catalogues and babel's data for both languages.
-    current = i18n.current_language()
-    try:
-        dates = []
-        for lang in i18n.LANGUAGES:
-            if not i18n.catalog_available(lang):
-                raise StepFailed(_("the {lang} translations are missing").format(lang=lang))
-            i18n.set_language(lang)
-            dates.append(i18n.format_date(state.today, "long"))
-    finally:
-        i18n.set_language(current)
+    dates = []
+    for lang in i18n.LANGUAGES:
+        if not i18n.catalog_available(lang):
+            raise StepFailed(_("the {lang} translations are missing").format(lang=lang))
+        dates.append(i18n.translator(lang).format_date(state.today, "long"))
     return " / ".join(dates)
 
 

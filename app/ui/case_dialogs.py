@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
+from app.models.codelists import DISCRIMINATION
 from app.services.confidant import queries
 from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
@@ -188,7 +189,7 @@ class EditCaseDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         topics = checked_codes(self.topics)
-        grounds = checked_codes(self.grounds) if "discriminatie" in topics else []
+        grounds = checked_codes(self.grounds) if DISCRIMINATION in topics else []
         return {"topics": topics, "grounds": grounds, "memo": self.memo.toPlainText()}
 
 

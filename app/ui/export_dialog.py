@@ -35,6 +35,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.export.measures import Measures
+from app.export.measures import label as measure_label
 from app.i18n import N_, _, current_language, format_datetime, format_minutes, format_number
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
@@ -74,19 +75,13 @@ def _codes(title: str, items: Sequence[Code], counts: Any, lang: str,
 
 def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
     """Every measure of the file, every code included (the file writes zeros too)."""
-    rows = [
-        PreviewRow(_("Cases and contacts"), heading=True),
-        PreviewRow(
-            _("New cases (first contact in the quarter)"), format_number(m.cases_new), indent=1
-        ),
-        PreviewRow(_("Cases closed in the quarter"), format_number(m.cases_closed), indent=1),
-        PreviewRow(
-            _("Cases open at the end of the quarter"), format_number(m.cases_open_end), indent=1
-        ),
-        PreviewRow(_("First contacts"), format_number(m.contacts_first), indent=1),
-        PreviewRow(_("Follow-up contacts"), format_number(m.contacts_followup), indent=1),
-        PreviewRow(_("Time spent on contact moments"), _minutes_text(m.minutes_contacts), indent=1),
-        PreviewRow(_("Topics (new cases carrying it)"), heading=True),
+    rows = [PreviewRow(_("Cases and contacts"), heading=True)]
+    rows += [PreviewRow(measure_label(name), format_number(getattr(m, name)), indent=1)
+             for name in ("cases_new", "cases_closed", "cases_open_end", "contacts_first",
+                          "contacts_followup")]
+    rows += [
+        PreviewRow(measure_label("minutes_contacts"), _minutes_text(m.minutes_contacts), indent=1),
+        PreviewRow(measure_label("topics"), heading=True),
     ]
     for group in lists.topic_groups:
         if len(group.topics) > 1:
@@ -94,12 +89,12 @@ def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
         for topic in group.topics:
             rows.append(PreviewRow(topic.label(lang), format_number(m.topics.get(topic.code, 0)),
                                    indent=2 if len(group.topics) > 1 else 1))
-    rows += _codes(_("Discrimination grounds (new cases)"), lists.discrimination_grounds,
+    rows += _codes(measure_label("discrimination_grounds"), lists.discrimination_grounds,
                    m.discrimination_grounds, lang)
-    rows += _codes(_("Contact modes"), lists.contact_modes, m.modes, lang)
-    rows += _codes(_("Outcomes of closed cases"), lists.outcomes, m.outcomes, lang)
-    rows += _codes(_("Referrals made"), lists.referral_targets, m.referrals, lang)
-    rows += _codes(_("Activities outside cases"), lists.activity_kinds, m.minutes_activities,
+    rows += _codes(measure_label("modes"), lists.contact_modes, m.modes, lang)
+    rows += _codes(measure_label("outcomes"), lists.outcomes, m.outcomes, lang)
+    rows += _codes(measure_label("referrals"), lists.referral_targets, m.referrals, lang)
+    rows += _codes(measure_label("minutes_activities"), lists.activity_kinds, m.minutes_activities,
                    lang, value=_minutes_text)
     return rows
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
+from app.models.codelists import DISCRIMINATION
 from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
@@ -290,7 +291,7 @@ class QuickEntry(QGroupBox):
         self._topics_changed()
 
     def _topics_changed(self, *_args: Any) -> None:
-        show = self.is_new_case() and "discriminatie" in self.checked_topics()
+        show = self.is_new_case() and DISCRIMINATION in self.checked_topics()
         self.labels["grounds"].setVisible(show)
         self.grounds_row.setVisible(show)
 
@@ -410,7 +411,7 @@ class QuickEntry(QGroupBox):
                     mode=mode,
                     topics=self.checked_topics(),
                     grounds=self.checked_grounds()
-                    if "discriminatie" in self.checked_topics()
+                    if DISCRIMINATION in self.checked_topics()
                     else (),
                     memo=self.memo_edit.toPlainText(),
                 )

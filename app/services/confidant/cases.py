@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
 from app.models import codelists
+from app.models.codelists import DISCRIMINATION
 from app.models.entities import (
     Activity,
     AuditEntry,
@@ -80,7 +81,7 @@ class CaseService:
 
     def _grounds(self, grounds: Iterable[str], topics: Sequence[str]) -> list[str]:
         chosen = sorted(set(grounds))
-        if chosen and "discriminatie" not in topics:
+        if chosen and DISCRIMINATION not in topics:
             raise FieldError(
                 "grounds", N_("Grounds of discrimination only apply to the topic discrimination.")
             )

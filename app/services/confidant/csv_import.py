@@ -31,6 +31,7 @@ from pathlib import Path
 from app.errors import AppError, CsvImportError
 from app.i18n import N_
 from app.models import codelists
+from app.models.codelists import DISCRIMINATION
 from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment
 from app.services.confidant.cases import EARLIEST_DATE, MAX_MINUTES, MEMO_MAX
 from app.services.storage.vault import Register
@@ -183,7 +184,7 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
     for case in cases.values():
         if not case.topics:
             raise _problem(case.first_row, "onderwerpen", N_("Choose at least one topic."))
-        if case.grounds and "discriminatie" not in case.topics:
+        if case.grounds and DISCRIMINATION not in case.topics:
             raise _problem(
                 case.first_row, "gronden",
                 N_("Grounds of discrimination only apply to the topic discrimination."),

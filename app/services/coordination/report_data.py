@@ -47,6 +47,7 @@ from app.export.disclosure import (
     protect,
     whole_hours,
 )
+from app.export.measures import LABELS as MEASURE_LABELS
 from app.export.measures import Measures
 from app.export.report_model import (
     ChartBar,
@@ -245,11 +246,8 @@ def _totals(b: _Builder, scope: _Scope, columns: Sequence[Column]) -> None:
             b.sum(flow, [("cases_open_end", before), ("cases_new", after)])
             b.sum(flow, [("cases_open_end", after), ("cases_closed", after)])
     rows = [
-        Row("cases_new", Label(N_("New cases (first contact in the period)"))),
-        Row("cases_closed", Label(N_("Cases closed"))),
-        Row("cases_open_end", Label(N_("Cases open at the end of the period"))),
-        Row("contacts_first", Label(N_("First contacts"))),
-        Row("contacts_followup", Label(N_("Follow-up contacts"))),
+        *(Row(name, Label(MEASURE_LABELS[name])) for name in (
+            "cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup")),
         Row("contacts", Label(N_("Contact moments, total")), bold=True, total=True),
     ]
     _layout(b, "totals", Label(N_("Cases and contacts")), rows, columns)
@@ -303,7 +301,7 @@ def _topics(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLi
     for col in scope.columns:
         b.sum(("topics", col), [(g, col) for g in group_keys])
     rows.append(Row("topics", Label(N_("All topics")), bold=True, total=True))
-    _layout(b, "topics", Label(N_("Topics (new cases carrying the topic)")), rows, columns,
+    _layout(b, "topics", Label(MEASURE_LABELS["topics"]), rows, columns,
             note=Label(TOPICS_NOTE))
 
 
@@ -398,11 +396,11 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
         _components(b, scope, columns, lists)
     _topics(b, scope, columns, lists)
     _code_table(b, scope, columns, "modes", "modes", lists.contact_modes,
-                N_("Contact modes (contact moments)"), same_as="contacts")
+                MEASURE_LABELS["modes"], same_as="contacts")
     _code_table(b, scope, columns, "outcomes", "outcomes", lists.outcomes,
-                N_("Outcomes of closed cases"), same_as="cases_closed")
+                MEASURE_LABELS["outcomes"], same_as="cases_closed")
     _code_table(b, scope, columns, "referrals", "referrals", lists.referral_targets,
-                N_("Referrals made"))
+                MEASURE_LABELS["referrals"])
     _hours(b, scope, columns, lists)
     comparison = _comparison(b, year_figures, previous, quarter)
 
