@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
 from app.models import codelists
-from app.models.codelists import DISCRIMINATION
 from app.models.entities import (
     Activity,
     AuditEntry,
@@ -29,11 +28,8 @@ from app.models.entities import (
     Referral,
 )
 from app.services.changes import Change, ChangeKind
+from app.services.confidant.case_rules import CaseRules
 from app.services.storage.vault import Register
-
-EARLIEST_DATE = dt.date(2000, 1, 1)
-MAX_MINUTES = 1440
-MEMO_MAX = 2000
 
 
 @dataclass(frozen=True)
@@ -47,56 +43,7 @@ class CaseService:
         self.register = register
         self.today = today
         self.lists = codelists.load()
-
-    # --- validation -------------------------------------------------------------------------
-    def _date(self, field: str, value: object) -> dt.date:
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise FieldError(field, N_("Enter a valid date."))
-        if value > self.today():
-            raise FieldError(field, N_("The date cannot be in the future."))
-        if value < EARLIEST_DATE:
-            raise FieldError(field, N_("The date cannot be before 1 January 2000."))
-        return value
-
-    @staticmethod
-    def _minutes(field: str, value: object) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise FieldError(field, N_("Enter the duration in whole minutes."))
-        if not 1 <= value <= MAX_MINUTES:
-            raise FieldError(field, N_("The duration must be between 1 and 1440 minutes."))
-        return value
-
-    def _code(self, field: str, value: str, items: tuple[codelists.Code, ...]) -> str:
-        if value not in codelists.CodeLists.codes(items):
-            raise FieldError(field, N_("Choose a value from the list."))
-        return value
-
-    def _topics(self, topics: Iterable[str]) -> list[str]:
-        chosen = sorted(set(topics))
-        if not chosen:
-            raise FieldError("topics", N_("Choose at least one topic."))
-        for t in chosen:
-            self._code("topics", t, self.lists.topics)
-        return chosen
-
-    def _grounds(self, grounds: Iterable[str], topics: Sequence[str]) -> list[str]:
-        chosen = sorted(set(grounds))
-        if chosen and DISCRIMINATION not in topics:
-            raise FieldError(
-                "grounds", N_("Grounds of discrimination only apply to the topic discrimination.")
-            )
-        for g in chosen:
-            self._code("grounds", g, self.lists.discrimination_grounds)
-        return chosen
-
-    @staticmethod
-    def _memo(memo: str | None) -> str | None:
-        if memo is None:
-            return None
-        memo = memo.strip()
-        if len(memo) > MEMO_MAX:
-            raise FieldError("memo", N_("The memo can hold at most 2000 characters."))
-        return memo or None
+        self.rules = CaseRules(self.lists, lambda: self.today())  # today may be replaced later
 
     def _get_case(self, session: Session, case_id: int) -> Case:
         case = session.get(Case, case_id)
@@ -116,12 +63,12 @@ class CaseService:
         memo: str | None = None,
     ) -> Change:
         """A new case starts with its first contact moment."""
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
-        topic_list = self._topics(topics)
-        ground_list = self._grounds(grounds, topic_list)
-        memo = self._memo(memo)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
+        topic_list = self.rules.topics(topics)
+        ground_list = self.rules.grounds(grounds, topic_list)
+        memo = self.rules.memo(memo)
         with self.register.session() as s:
             case = Case(opened_on=on, status="open", memo=memo)
             case.topics = [CaseTopic(topic=t) for t in topic_list]
@@ -141,9 +88,9 @@ class CaseService:
         grounds: Iterable[str] = (),
         memo: str | None = None,
     ) -> Change:
-        topic_list = self._topics(topics)
-        ground_list = self._grounds(grounds, topic_list)
-        memo = self._memo(memo)
+        topic_list = self.rules.topics(topics)
+        ground_list = self.rules.grounds(grounds, topic_list)
+        memo = self.rules.memo(memo)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             case.topics = [CaseTopic(topic=t) for t in topic_list]
@@ -163,20 +110,17 @@ class CaseService:
         outcome: str,
         referrals: Sequence[ReferralInput] = (),
     ) -> Change:
-        on = self._date("closed_on", on)
-        outcome = self._code("outcome", outcome, self.lists.outcomes)
+        on = self.rules.date("closed_on", on)
+        outcome = self.rules.code("outcome", outcome, self.lists.outcomes)
         for r in referrals:
-            self._code("referrals", r.target, self.lists.referral_targets)
-            self._date("referrals", r.on)
+            self.rules.code("referrals", r.target, self.lists.referral_targets)
+            self.rules.date("referrals", r.on)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             last_contact = s.scalar(
                 select(func.max(ContactMoment.on)).where(ContactMoment.case_id == case_id)
             )
-            if on < case.opened_on or (last_contact is not None and on < last_contact):
-                raise FieldError(
-                    "closed_on", N_("A case cannot be closed before its last contact moment.")
-                )
+            self.rules.closed_after_contacts(on, last_contact, case.opened_on)
             for r in referrals:
                 if r.on < case.opened_on or r.on > on:
                     raise FieldError(
@@ -204,9 +148,9 @@ class CaseService:
 
     # --- contact moments ------------------------------------------------------------------
     def add_contact(self, case_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             if on < case.opened_on:
@@ -221,9 +165,9 @@ class CaseService:
         return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
     def update_contact(self, contact_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
         with self.register.session() as s:
             contact = s.get(ContactMoment, contact_id)
             if contact is None:
@@ -268,9 +212,9 @@ class CaseService:
 
     # --- activities -----------------------------------------------------------------------
     def add_activity(self, *, on: dt.date, minutes: int, kind: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        kind = self._code("kind", kind, self.lists.activity_kinds)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        kind = self.rules.code("kind", kind, self.lists.activity_kinds)
         with self.register.session() as s:
             activity = Activity(on=on, minutes=minutes, kind=kind)
             s.add(activity)
@@ -279,9 +223,9 @@ class CaseService:
         return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     def update_activity(self, activity_id: int, *, on: dt.date, minutes: int, kind: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        kind = self._code("kind", kind, self.lists.activity_kinds)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        kind = self.rules.code("kind", kind, self.lists.activity_kinds)
         with self.register.session() as s:
             activity = s.get(Activity, activity_id)
             if activity is None:
