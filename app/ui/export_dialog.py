@@ -232,7 +232,15 @@ class ExportDialog(QDialog):
         self._result_quarter: Quarter | None = None
         self.setWindowTitle(_("Quarterly export"))
         self.resize(860, 760)
+        self._make_preview()
+        self._make_writing()
+        self._make_history()
+        self._lay_out()
+        self._fill_quarters()
+        self.refresh_history()
+        self._show_result(None)
 
+    def _make_preview(self) -> None:
         self.quarter_combo = QComboBox()
         self.quarter_combo.currentIndexChanged.connect(self.refresh_preview)
         self.nil_banner = QLabel(_("Nil return: no cases, contacts or activities in this "
@@ -252,11 +260,12 @@ class ExportDialog(QDialog):
         self.preview_view.horizontalHeader().setStretchLastSection(False)
         self.preview_view.setColumnWidth(1, 170)
 
+    def _make_writing(self) -> None:
         self.folder_edit = QLineEdit()
         self.folder_edit.setReadOnly(True)
         self.folder_edit.setPlaceholderText(_("Choose the folder or removable drive"))
-        choose = QPushButton(_("Choose folder…"))
-        choose.clicked.connect(self.choose_folder)
+        self.choose_button = QPushButton(_("Choose folder…"))
+        self.choose_button.clicked.connect(self.choose_folder)
         self.write_button = QPushButton(_("Write file"))
         self.write_button.setDefault(True)
         self.write_button.clicked.connect(self.export_now)
@@ -278,11 +287,13 @@ class ExportDialog(QDialog):
         self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
         self.error_label.hide()
 
+    def _make_history(self) -> None:
         self.history_model = HistoryModel(self)
         self.history_view = _table(self.history_model)
-        receipt = QPushButton(_("Import receipt…"))
-        receipt.clicked.connect(self.choose_receipt)
+        self.receipt_button = QPushButton(_("Import receipt…"))
+        self.receipt_button.clicked.connect(self.choose_receipt)
 
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Quarter:")))
         top.addWidget(self.quarter_combo)
@@ -299,7 +310,7 @@ class ExportDialog(QDialog):
         write_layout = QVBoxLayout(write_box)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(choose)
+        folder_row.addWidget(self.choose_button)
         folder_row.addWidget(self.write_button)
         write_layout.addLayout(folder_row)
         write_layout.addWidget(self.result_label)
@@ -313,7 +324,7 @@ class ExportDialog(QDialog):
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history_view)
         receipt_row = QHBoxLayout()
-        receipt_row.addWidget(receipt)
+        receipt_row.addWidget(self.receipt_button)
         receipt_row.addStretch(1)
         history_layout.addLayout(receipt_row)
 
@@ -336,10 +347,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-
-        self._fill_quarters()
-        self.refresh_history()
-        self._show_result(None)
 
     # --- quarter and preview -----------------------------------------------------------------
     def _fill_quarters(self) -> None:

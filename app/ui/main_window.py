@@ -173,8 +173,16 @@ class MainWindow(QMainWindow):
         self.service: CaseService | None = None
         self.setObjectName("main_window")
         self.resize(1280, 800)
+        self._build_filter_bar()
+        self._build_register_tabs(today)
+        self._build_workspaces()
+        self._build_menus()
+        self._show_workspaces()
+        self._connect()
+        self._fill_filters()
+        self.retranslate_ui()
 
-        # filter bar
+    def _build_filter_bar(self) -> None:
         self.filter_bar = QToolBar()
         self.filter_bar.setMovable(False)
         self.addToolBar(self.filter_bar)
@@ -198,7 +206,8 @@ class MainWindow(QMainWindow):
         self.filter_bar.addWidget(spacer)
         self.filter_bar.addWidget(self.search_edit)
 
-        # cases + detail
+    def _build_register_tabs(self, today: Callable[[], dt.date]) -> None:
+        """The VP register: quick entry, cases with their detail and the quarter; activities."""
         self.cases_model = CaseTableModel(self)
         self.cases_view = _table(self.cases_model)
         self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
@@ -235,7 +244,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(middle, "")
         self.tabs.addTab(self.activities, "")
 
-        # workspaces: the VP register and coordination, shown by the profile's roles
+    def _build_workspaces(self) -> None:
+        """The VP register and coordination, shown by the profile's roles."""
         self.has_vp, self.has_coordination = True, False
         self.coordination: CoordinationWorkspace | None = None  # built for a coordinator only
         self.coordination_menu: QMenu | None = None
@@ -246,7 +256,7 @@ class MainWindow(QMainWindow):
         self.workspaces.currentChanged.connect(self._workspace_changed)
         self.setCentralWidget(self.workspaces)
 
-        # menu
+    def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.new_action = QAction(self)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -271,9 +281,8 @@ class MainWindow(QMainWindow):
         for action in (self.export_action, self.cards_action):
             self.quarter_menu.addAction(action)
             self.addAction(action)
-        self._show_workspaces()
 
-        # wiring
+    def _connect(self) -> None:
         self.period_combo.currentIndexChanged.connect(self.apply_filter)
         self.topic_combo.currentIndexChanged.connect(self.apply_filter)
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
@@ -292,8 +301,6 @@ class MainWindow(QMainWindow):
         b["delete"].clicked.connect(self._delete_case)
         b["edit_contact"].clicked.connect(self._edit_contact)
         b["delete_contact"].clicked.connect(self._delete_contact)
-        self._fill_filters()
-        self.retranslate_ui()
 
     # --- contract ------------------------------------------------------------------------
     def attach(self, register: vault.Register) -> None:

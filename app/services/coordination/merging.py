@@ -284,11 +284,6 @@ def completeness(register: Register, quarters: Iterable[Quarter | str]) -> Compl
     return Completeness(tuple(str(q) for q in wanted), senders, cells, counts)
 
 
-def quarters_with_files(register: Register) -> list[str]:
-    with register.session() as s:
-        return sorted(s.scalars(select(Submission.quarter).distinct()))
-
-
 def merged_sources(files: Sequence[CountedFile]) -> list[str]:
     """The VP codes whose reports are in ``files`` (each once)."""
     return sorted({c for f in files for c in f.vp_codes})

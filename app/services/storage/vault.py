@@ -177,11 +177,6 @@ def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
     return register
 
 
-def check_passphrase(folder: Path, passphrase: str) -> None:
-    """Unlock, check, close: used by `vertrouwd unlock-check`."""
-    unlock(folder, passphrase).close()
-
-
 def change_passphrase(
     folder: Path, old: str, new: str, params: KdfParams | None = None
 ) -> None:

@@ -4,7 +4,7 @@ an error box and the "exact counts, internal only" note."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -145,14 +145,3 @@ def internal_note() -> QLabel:
 def internal_note_text() -> str:
     return _("Exact counts, for use inside the confidant network only. Reports for readers "
              "outside it (PDF, CSV) hide small numbers.")
-
-
-def guarded(parent: QWidget | None, action: Callable[[], Any]) -> Any:
-    """Run a service call; an AppError becomes a message box and None."""
-    from app.errors import AppError
-
-    try:
-        return action()
-    except AppError as exc:
-        show_error(parent, exc.message)
-        return None
