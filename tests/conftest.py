@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -57,7 +58,7 @@ def register_dir(template_register: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def register(register_dir: Path):  # type: ignore[no-untyped-def]
+def register(register_dir: Path) -> Iterator[vault.Register]:
     reg = vault.unlock(register_dir, PASSPHRASE)
     yield reg
     reg.close()

@@ -6,6 +6,7 @@ import contextlib
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from app.models import migrations
@@ -37,7 +38,7 @@ def test_v1_register_upgrades_with_a_backup_first(tmp_path: Path) -> None:
     old.close()
 
 
-def test_failed_migration_step_rolls_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_failed_migration_step_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "reg"
     shutil.copytree(DATA / "register-v1", folder)
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from tests.reliability import _harness as h
 NEW = "een andere zin als wachtwoord"
 
 
-def hold_register(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def hold_register(emit: Callable[[str], None], folder: Path) -> None:
     """A second program: opens the register and keeps it open until it is killed."""
     reg = vault.unlock(folder, PASSPHRASE)
     emit("OPEN")
@@ -38,7 +39,7 @@ def hold_register(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def held_elsewhere(register_dir: Path):  # type: ignore[no-untyped-def]
+def held_elsewhere(register_dir: Path) -> Iterator[h.Child]:
     child = h.fork(hold_register, register_dir)
     assert child.wait_for("OPEN"), child.lines
     yield child

@@ -53,14 +53,14 @@ def _unlimit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
 
 
-def _report(emit, what: str, exc: BaseException) -> None:  # type: ignore[no-untyped-def]
+def _report(emit: Callable[[str], None], what: str, exc: BaseException) -> None:
     if isinstance(exc, AppError):
         emit(f"F {what} {type(exc).__name__} {exc.message}")
     else:
         emit(f"X {what} {exc!r}")
 
 
-def _write_until_full(emit, folder: Path, seed: str,  # type: ignore[no-untyped-def]
+def _write_until_full(emit: Callable[[str], None], folder: Path, seed: str,
                       make_full: Callable[[], None], make_room: Callable[[], None]) -> None:
     rng = random.Random(seed)
     reg = vault.unlock(folder, PASSPHRASE)
@@ -87,17 +87,18 @@ def _write_until_full(emit, folder: Path, seed: str,  # type: ignore[no-untyped-
     reg.close()
 
 
-def _writer(emit, folder: Path, limit: int, seed: str) -> None:  # type: ignore[no-untyped-def]
+def _writer(emit: Callable[[str], None], folder: Path, limit: int, seed: str) -> None:
     _write_until_full(emit, folder, seed, lambda: _limit(limit), _unlimit)
 
 
-def _writer_on_full_drive(emit, folder: Path, leave: int, seed: str) -> None:  # type: ignore[no-untyped-def]
+def _writer_on_full_drive(emit: Callable[[str], None], folder: Path, leave: int, seed: str) -> None:
     # The drive fills up once the register is open (opening needs room for its -wal and -shm).
     _write_until_full(emit, folder, seed, lambda: fill(folder.parent, leave),
                       lambda: filler_of(folder.parent).unlink())
 
 
-def _backup_writer(emit, folder: Path, dest: Path, limit: int, leave: int = -1) -> None:  # type: ignore[no-untyped-def]
+def _backup_writer(
+        emit: Callable[[str], None], folder: Path, dest: Path, limit: int, leave: int = -1) -> None:
     reg = vault.unlock(folder, PASSPHRASE)
     if limit >= 0:
         _limit(limit)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,7 +48,7 @@ def _cli(base: list[str], *args: str) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-def _crash_writer(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _crash_writer(emit: Callable[[str], None], folder: Path) -> None:
     reg = vault.unlock(folder, PASSPHRASE)
     svc = CaseService(reg, today=lambda: TODAY)
     emit("READY")

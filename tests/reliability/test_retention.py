@@ -20,6 +20,7 @@ from app.models.periods import Quarter
 from app.services.confidant import aggregation, exporting
 from app.services.confidant.cases import CaseService, ReferralInput
 from app.services.storage import retention
+from app.services.storage.vault import Register
 from app.settings import Settings
 from tests.conftest import PASSPHRASE, TODAY
 from tests.reliability import _harness as h
@@ -65,7 +66,7 @@ def populate(svc: CaseService) -> dict[str, int]:
     return ids
 
 
-def export_and_receive(register, out: Path) -> None:  # type: ignore[no-untyped-def]
+def export_and_receive(register: Register, out: Path) -> None:
     for q in RECEIVED:
         exporting.export_quarter(register, Quarter.parse(q), out, today=TODAY)
     exporting.export_quarter(register, Quarter(2025, 4), out, today=TODAY)  # r2: no receipt yet
@@ -74,7 +75,7 @@ def export_and_receive(register, out: Path) -> None:  # type: ignore[no-untyped-
                   .values(received_at=dt.datetime(2026, 1, 10), receipt_by="CZSK-CVP"))
 
 
-def record_received(register) -> None:  # type: ignore[no-untyped-def]
+def record_received(register: Register) -> None:
     """The twin has no profile to export with: the same history, written directly."""
     with register.session() as s:
         for n, q in enumerate(RECEIVED):
@@ -93,7 +94,7 @@ def record_received(register) -> None:  # type: ignore[no-untyped-def]
                            supersedes="s3", sha256="9" * 64, file_name="f"))
 
 
-def measures(register) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def measures(register: Register) -> dict[str, object]:
     return {str(q): aggregation.quarter_measures(register, q) for q in QUARTERS}
 
 
@@ -101,7 +102,7 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def _plain_export(register, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
+def _plain_export(register: Register, tmp: Path) -> bytes:
     """The live content of the encrypted register, decrypted into a plaintext file."""
     target = tmp / "live-plain.db"
     target.unlink(missing_ok=True)
@@ -116,7 +117,7 @@ def _plain_export(register, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
-    register, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    register: Register, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     svc = CaseService(register, today=lambda: TODAY)
     ids = populate(svc)
@@ -166,7 +167,7 @@ def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
     assert twin_hits == []
 
 
-def _twin_run(folder: Path, register) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+def _twin_run(folder: Path, register: Register) -> tuple[list[str], int]:
     twin = h.plaintext_twin(folder)
     try:
         h.assert_twin_policy_is_the_registers(register, twin)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -34,7 +35,7 @@ def coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def coordinator(coordinator_template: Path):  # type: ignore[no-untyped-def]
+def coordinator(coordinator_template: Path) -> Iterator[vault.Register]:
     reg = vault.unlock(coordinator_template, PASSPHRASE)
     yield reg
     reg.close()

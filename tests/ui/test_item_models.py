@@ -4,8 +4,12 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
+from app.services.confidant.cases import CaseService
 from app.services.confidant.queries import CaseFilter
+from app.services.storage.vault import Register
 from app.ui import item_models
 from app.ui.item_models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
 from tests.ui.conftest import known_cases
@@ -13,7 +17,8 @@ from tests.ui.conftest import known_cases
 pytestmark = pytest.mark.gui
 
 
-def test_case_model_passes_the_model_tester(qtmodeltester, register, service) -> None:  # type: ignore[no-untyped-def]
+def test_case_model_passes_the_model_tester(
+        qtmodeltester: ModelTester, register: Register, service: CaseService) -> None:
     known_cases(service)
     model = CaseTableModel()
     model.set_register(register)
@@ -26,8 +31,8 @@ def test_case_model_passes_the_model_tester(qtmodeltester, register, service) ->
     qtmodeltester.check(model)
 
 
-def test_contact_and_activity_models_pass_the_model_tester(  # type: ignore[no-untyped-def]
-    qtmodeltester, register, service
+def test_contact_and_activity_models_pass_the_model_tester(
+    qtmodeltester: ModelTester, register: Register, service: CaseService
 ) -> None:
     ids = known_cases(service)
     service.add_activity(on=dt.date(2026, 11, 3), minutes=120, kind="training")
@@ -44,7 +49,9 @@ def test_contact_and_activity_models_pass_the_model_tester(  # type: ignore[no-u
     assert activities.index(0, 1).data(ROW_ROLE).minutes == 120
 
 
-def test_case_model_fetches_lazily_in_pages(qtmodeltester, register, service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_case_model_fetches_lazily_in_pages(
+        qtmodeltester: ModelTester, register: Register, service: CaseService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(item_models, "PAGE_SIZE", 2)
     known_cases(service)
     model = CaseTableModel()
@@ -58,7 +65,7 @@ def test_case_model_fetches_lazily_in_pages(qtmodeltester, register, service, mo
     assert model.rowCount() == 1 and not model.canFetchMore()
 
 
-def test_window_filters_sorts_and_pages_a_bulk_register(qtbot, register) -> None:  # type: ignore[no-untyped-def]
+def test_window_filters_sorts_and_pages_a_bulk_register(qtbot: QtBot, register: Register) -> None:
     """The main window's filter and sort controls reach the model, which holds the matching
     count and its first page, and scrolls in pages. (The same actions on 200,000 contact
     moments, timed, are `make bench`: "register ...".)"""

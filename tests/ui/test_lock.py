@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
 from app.services.storage import vault
 from app.services.storage.drafts import take_stored_draft
@@ -21,7 +23,7 @@ DRAFT_TEXT = "half getypte notitie 42"
 
 
 @pytest.fixture
-def controller(qtbot, register_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def controller(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[AppController]:
     register = vault.unlock(register_dir, PASSPHRASE)
     add_case(register, SECRET_MEMO, n=3)
     register.close()

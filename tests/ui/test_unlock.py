@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
 from app.models import register_files
@@ -16,7 +18,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def dialog(qtbot, register_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def dialog(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[UnlockDialog]:
     d = UnlockDialog(register_dir, tmp_path / "backups")
     qtbot.addWidget(d)
     d.show()

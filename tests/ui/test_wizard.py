@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
 
 from app import cli
 from app.errors import WrongRecoveryCode
@@ -18,7 +20,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def wizard(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+def wizard(qtbot: QtBot, tmp_path: Path) -> Iterator[FirstRunWizard]:
     w = FirstRunWizard(default_dir=tmp_path / "home" / "register",
                        portable_dir=tmp_path / "usb" / "VertrouwdData" / "register")
     qtbot.addWidget(w)
