@@ -53,6 +53,16 @@ def error_label() -> QLabel:
     return lab
 
 
+def _checkable(text: str, code: str, checked: bool) -> QListWidgetItem:
+    """A list item for one code, ticked or not."""
+    item = QListWidgetItem(text)
+    item.setData(CODE_ROLE, code)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                  | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    return item
+
+
 class QuickEntry(QGroupBox):
     saved = Signal(object)  # the services' Change of what was saved
 
@@ -218,23 +228,13 @@ class QuickEntry(QGroupBox):
             header.setFont(font)
             self.topic_list.addItem(header)
             for topic in group.topics:
-                item = QListWidgetItem("   " + topic.label(lang))
-                item.setData(CODE_ROLE, topic.code)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                              | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if topic.code in checked
-                                   else Qt.CheckState.Unchecked)
-                self.topic_list.addItem(item)
+                self.topic_list.addItem(
+                    _checkable("   " + topic.label(lang), topic.code, topic.code in checked))
         self.topic_list.blockSignals(False)
         self.grounds_list.clear()
         for ground in self.lists.discrimination_grounds:
-            item = QListWidgetItem(ground.label(lang))
-            item.setData(CODE_ROLE, ground.code)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ground.code in grounds
-                               else Qt.CheckState.Unchecked)
-            self.grounds_list.addItem(item)
+            self.grounds_list.addItem(
+                _checkable(ground.label(lang), ground.code, ground.code in grounds))
         current_mode = self.mode_combo.currentData() or self._last_mode
         self.mode_combo.clear()
         for mode in self.lists.contact_modes:

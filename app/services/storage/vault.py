@@ -44,6 +44,18 @@ from app.services.storage import backup, passphrase_policy
 ROLES = ("vp", "coordinator", "central")
 
 
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A failed write for lack of space or an I/O error becomes DiskFull or StorageError."""
+    try:
+        yield
+    except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
+        mapped = database.storage_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
+
+
 @dataclass
 class Register:
     """An unlocked register. Holds the data key in memory until `close()`."""
@@ -74,14 +86,8 @@ class Register:
         A write that fails for lack of space or an I/O error surfaces as DiskFull or
         StorageError (an AppError with a sentence), never as a raw driver error.
         """
-        try:
-            with self._sessions() as session, session.begin():
-                yield session
-        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
-            mapped = database.storage_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        with _storage_errors(), self._sessions() as session, session.begin():
+            yield session
 
     def raw_connection(self) -> Any:
         return database.connect(self.db_path, self._data_key)
@@ -92,17 +98,12 @@ class Register:
 
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
-        try:
+        with _storage_errors():
             conn = self.engine.raw_connection()
             try:
                 conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
             finally:
                 conn.close()
-        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
-            mapped = database.storage_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
 
     def close(self) -> None:
         """Checkpoint, dispose the engine, forget the key."""

@@ -128,7 +128,35 @@ class ImportDialog(QDialog):
         self.progress: QProgressDialog | None = None
         self.choice_boxes: dict[str, QComboBox] = {}
         self.resize(980, 620)
+        pick = self._files_row()
+        self.model = PlanModel(self)
+        self.view = table_view(self.model)
+        self.view.setWordWrap(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("plan_counts")
+        self.counts.setWordWrap(True)
+        self.conflicts = QGroupBox()
+        self.conflict_form = QFormLayout(self.conflicts)
+        self.conflicts.hide()
+        receipts = self._receipts_row(receipts_dir)
+        bottom = self._bottom_row()
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.conflicts)
+        layout.addLayout(receipts)
+        layout.addLayout(bottom)
+        self.add_files_button.clicked.connect(self._pick_files)
+        self.add_folder_button.clicked.connect(self._pick_folder)
+        self.check_button.clicked.connect(self.start_dry_run)
+        self.receipts_button.clicked.connect(self._pick_receipts_dir)
+        self.import_button.clicked.connect(self.confirm_import)
+        self.close_button.clicked.connect(self.reject)
+        self.retranslate_ui()
 
+    def _files_row(self) -> QHBoxLayout:
+        """The files or folder to import, and the button that checks them (a dry run)."""
         self.add_files_button = QPushButton()
         self.add_folder_button = QPushButton()
         self.selection = QLabel()
@@ -139,18 +167,10 @@ class ImportDialog(QDialog):
         pick.addWidget(self.add_folder_button)
         pick.addWidget(self.selection, 1)
         pick.addWidget(self.check_button)
+        return pick
 
-        self.model = PlanModel(self)
-        self.view = table_view(self.model)
-        self.view.setWordWrap(True)
-        self.counts = QLabel()
-        self.counts.setObjectName("plan_counts")
-        self.counts.setWordWrap(True)
-
-        self.conflicts = QGroupBox()
-        self.conflict_form = QFormLayout(self.conflicts)
-        self.conflicts.hide()
-
+    def _receipts_row(self, receipts_dir: Path | None) -> QHBoxLayout:
+        """Where the receipts for the senders are written."""
         self.receipts_caption = QLabel()
         self.receipts_edit = QLineEdit(str(receipts_dir) if receipts_dir else "")
         self.receipts_button = QPushButton()
@@ -158,7 +178,9 @@ class ImportDialog(QDialog):
         receipts.addWidget(self.receipts_caption)
         receipts.addWidget(self.receipts_edit, 1)
         receipts.addWidget(self.receipts_button)
+        return receipts
 
+    def _bottom_row(self) -> QHBoxLayout:
         self.message = QLabel()
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
@@ -169,22 +191,7 @@ class ImportDialog(QDialog):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(pick)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.conflicts)
-        layout.addLayout(receipts)
-        layout.addLayout(bottom)
-
-        self.add_files_button.clicked.connect(self._pick_files)
-        self.add_folder_button.clicked.connect(self._pick_folder)
-        self.check_button.clicked.connect(self.start_dry_run)
-        self.receipts_button.clicked.connect(self._pick_receipts_dir)
-        self.import_button.clicked.connect(self.confirm_import)
-        self.close_button.clicked.connect(self.reject)
-        self.retranslate_ui()
+        return bottom
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Import quarterly files"))
