@@ -114,6 +114,22 @@ def _case_counts(rng: random.Random) -> list[int]:
     return counts
 
 
+def _activities(rng: random.Random, first_day: dt.date, today: dt.date
+                ) -> list[dict[str, object]]:
+    """Two to five activities a month from ``first_day`` up to today."""
+    activities: list[dict[str, object]] = []
+    month = first_day
+    while month <= today:
+        for _n in range(rng.randint(2, 5)):
+            day = month + dt.timedelta(days=rng.randint(0, 27))
+            if day <= today:
+                activities.append({"id": len(activities) + 1, "on": day,
+                                   "minutes": rng.choice([30, 45, 60, 90, 120, 180, 240]),
+                                   "kind": _pick(rng, ACTIVITY_WEIGHTS)})
+        month = _add_months(month, 1)
+    return activities
+
+
 def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.date) -> None:
     first_quarter = _add_months(_quarter_start(today), -3 * (QUARTERS - 1))
     cases: list[dict[str, object]] = []
@@ -162,16 +178,7 @@ def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.dat
                 "created_at": _noon(opened), "updated_at": _noon(closed_on if outcome else last),
             })
 
-    activities: list[dict[str, object]] = []
-    month = first_quarter
-    while month <= today:
-        for _n in range(rng.randint(2, 5)):
-            day = month + dt.timedelta(days=rng.randint(0, 27))
-            if day <= today:
-                activities.append({"id": len(activities) + 1, "on": day,
-                                   "minutes": rng.choice([30, 45, 60, 90, 120, 180, 240]),
-                                   "kind": _pick(rng, ACTIVITY_WEIGHTS)})
-        month = _add_months(month, 1)
+    activities = _activities(rng, first_quarter, today)
 
     with register.session() as s:
         s.execute(update(Profile).values(**_demo_profile_values(seed, today)))

@@ -330,8 +330,13 @@ def _classify(item: PlanItem, state: _State, component: str, central: bool) -> N
     else:
         item.status, item.reason = ImportStatus.NEW, _("New.")
     state.remember(known)
-    if verified.level == "vp":
-        return
+    if verified.level != "vp":
+        _find_overlaps(item, state, verified, stream)
+
+
+def _find_overlaps(item: PlanItem, state: _State, verified: VerifiedFile, stream: Stream) -> None:
+    """A merged file whose VP reports are already counted through another merged file (or
+    another file of this selection) overlaps it: the coordinator chooses which one counts."""
     state.drop_stream_cover(verified.quarter, stream)
     overlaps: dict[str, Overlap] = {}
     shared: dict[str, list[str]] = {}

@@ -370,6 +370,23 @@ def _comparison(b: _Builder, figures: merging.YearTable, previous: _Scope | None
             tuple(rows), tuple(cols), keys)
 
 
+def _report_codelists(scope: _Scope) -> CodeLists:
+    """The newest code list the sources used (one this program knows; else the current)."""
+    version = max(scope.codelist_versions, default=codelists.CURRENT_VERSION)
+    if version not in codelists.known_versions():
+        version = codelists.CURRENT_VERSION
+    return codelists.load(version)
+
+
+def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
+    """Hours are published rounded, but hidden wherever the count of contacts they belong to
+    is hidden: hours must not reveal a hidden count."""
+    for hours_key, (value, count_key) in b.hours.items():
+        hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
+        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
+                                else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+
+
 def build_report(year_figures: merging.YearTable, previous_figures: merging.YearTable | None,
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
                  k: int) -> ReportData:
@@ -384,10 +401,7 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
     previous = None
     if previous_figures is not None and any(q.counted for q in previous_figures.quarters):
         previous = _Scope(previous_figures, quarters_of_year(year - 1), True)
-    version = max(scope.codelist_versions, default=codelists.CURRENT_VERSION)
-    if version not in codelists.known_versions():
-        version = codelists.CURRENT_VERSION
-    lists = codelists.load(version)
+    lists = _report_codelists(scope)
     columns = _columns(quarters, with_year, year)
 
     b = _Builder()
@@ -405,10 +419,7 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
     comparison = _comparison(b, year_figures, previous, quarter)
 
     protected, groups = b.protect_all(k)
-    for hours_key, (value, count_key) in b.hours.items():
-        hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
-        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
-                                else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+    _protect_hours(b, protected, k)
 
     tables = []
     for table_id, title, unit, rows, cols, keys, note in b.layouts:
