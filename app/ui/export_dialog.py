@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -46,6 +45,7 @@ from app.services.confidant.exporting import ExportPreview, ExportResult, Histor
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
+from app.ui.views import table_view
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
 
@@ -205,14 +205,7 @@ class HistoryModel(QAbstractTableModel):
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
+    view = table_view(model)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -49,19 +47,7 @@ from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
 from app.ui.signals import AppSignals
-
-
-def _table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
+from app.ui.views import table_view
 
 
 class CaseDetail(QGroupBox):
@@ -78,7 +64,7 @@ class CaseDetail(QGroupBox):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(self.captions[key], lab)
         self.contacts_model = ContactTableModel(self)
-        self.contacts = _table(self.contacts_model)
+        self.contacts = table_view(self.contacts_model, sortable=True)
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.buttons = {k: QPushButton() for k in (
             "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
@@ -209,7 +195,7 @@ class MainWindow(QMainWindow):
     def _build_register_tabs(self, today: Callable[[], dt.date]) -> None:
         """The VP register: quick entry, cases with their detail and the quarter; activities."""
         self.cases_model = CaseTableModel(self)
-        self.cases_view = _table(self.cases_model)
+        self.cases_view = table_view(self.cases_model, sortable=True)
         self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.cases_view.setWordWrap(False)
         self.cases_view.setTextElideMode(Qt.TextElideMode.ElideRight)

@@ -101,3 +101,17 @@ def test_backups_are_named_and_ordered_by_the_clock_they_are_given(
     assert [(b.path, b.created_at) for b in backup.list_backups(dest)] == [
         (made_later, later), (made_earlier, earlier)]  # newest first, whatever the order made
     assert backup.rotate(dest, 1) == [made_earlier]
+
+
+def test_rotation_removes_what_is_left_of_a_backup_it_could_not_remove(
+        register: vault.Register, tmp_path: Path) -> None:
+    # On Windows a file held open by another program (a virus scanner) stays when the rest of
+    # its backup folder is removed; that leftover is no complete backup any more, and the next
+    # rotation removes it instead of keeping it for ever.
+    dest = tmp_path / "backups"
+    half = backup.create_backup(register, dest, now=dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
+    kept = backup.create_backup(register, dest, now=dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC))
+    (half / register_files.DB_NAME).unlink()  # what a failed removal leaves: the key file
+    assert [b.path for b in backup.list_backups(dest)] == [kept]
+    assert backup.rotate(dest, 5) == [half]
+    assert not half.exists() and kept.exists()

@@ -157,12 +157,17 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
 def rotate(dest_dir: Path, generations: int) -> list[Path]:
     """Keep the newest `generations` backups; return the removed folders."""
     generations = max(1, int(generations))
+    complete = list_backups(dest_dir)
+    # A folder another program held open (Windows) stays half removed, no longer a complete
+    # backup: the next rotation removes what is left of it.
+    leftovers = [entry for entry in sorted(Path(dest_dir).glob(BACKUP_PREFIX + "*"))
+                 if backup_time(entry.name) is not None and entry.is_dir()
+                 and entry not in {info.path for info in complete}]
     removed = []
-    for info in list_backups(dest_dir)[generations:]:
-        # A folder another program holds open (Windows) stays; the next rotation removes it.
-        shutil.rmtree(info.path, ignore_errors=True)
-        if not info.path.exists():
-            removed.append(info.path)
+    for path in [info.path for info in complete[generations:]] + leftovers:
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
     return removed
 
 

@@ -17,7 +17,8 @@ from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
 from app.services.coordination.merging import Completeness, CompletenessCell, QuarterCounts
 from app.services.storage.vault import Register
-from app.ui.coordination.common import Index, RowsTableModel, recent_quarters, table_view
+from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
+from app.ui.views import table_view
 
 QUARTERS_SHOWN = 4
 STATUS_MARKS = {"reported": ("●", N_("reported")), "nil": ("○", N_("nil return")),

@@ -38,7 +38,8 @@ from app.services.coordination.importing import (
     PlanItem,
 )
 from app.services.storage.vault import Register
-from app.ui.coordination.common import RowsTableModel, table_view
+from app.ui.coordination.common import RowsTableModel
+from app.ui.views import table_view
 
 STATUS_LABELS = {
     ImportStatus.NEW: N_("new"),

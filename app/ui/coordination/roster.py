@@ -34,8 +34,9 @@ from app.services.changes import Change, ChangeKind
 from app.services.coordination import roster as roster_service
 from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
-from app.ui.coordination.common import RowsTableModel, selected_row, show_error, table_view
+from app.ui.coordination.common import RowsTableModel, selected_row, show_error
 from app.ui.formatting import short_date
+from app.ui.views import table_view
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
 

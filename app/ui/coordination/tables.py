@@ -36,8 +36,8 @@ from app.ui.coordination.common import (
     internal_note,
     internal_note_text,
     recent_quarters,
-    table_view,
 )
+from app.ui.views import table_view
 
 TOP_PER_GROUP = 3
 
