@@ -21,8 +21,9 @@ from app import __version__, paths
 from app.errors import AppError, ValidationError
 from app.i18n import N_, _, set_language
 from app.logging_setup import setup_logging
-from app.services import backup as backup_service
-from app.services import vault
+from app.models import register_files
+from app.services.storage import backup as backup_service
+from app.services.storage import vault
 from app.settings import Settings
 
 log = logging.getLogger("vertrouwd.cli")
@@ -104,7 +105,7 @@ def command(name: str) -> Callable[[Handler], Handler]:
 @command("init")
 def cmd_init(ctx: Context) -> int:
     folder = ctx.register_dir
-    if vault.register_exists(folder):
+    if register_files.register_exists(folder):
         raise AppError(N_("A register already exists at {path}."), path=str(folder))
     if ctx.args.passphrase_file:
         passphrase = ctx.passphrase()
@@ -201,7 +202,7 @@ def cmd_restore(ctx: Context) -> int:
 
 @command("import-csv")
 def cmd_import_csv(ctx: Context) -> int:
-    from app.services.csv_import import import_csv
+    from app.services.confidant.csv_import import import_csv
 
     register = ctx.unlock()
     try:
@@ -295,8 +296,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
 # --- quarterly export, cards, receipts (issue 4) --------------------------------------------
 @command("export")
 def cmd_export(ctx: Context) -> int:
-    from app.services import exporting
-    from app.services.periods import Quarter
+    from app.models.periods import Quarter
+    from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
@@ -311,7 +312,7 @@ def cmd_export(ctx: Context) -> int:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)
         result = exporting.export_quarter(register, quarter, Path(ctx.args.out), today=today)
         if ctx.args.pdf:
-            from app.export.pdf_vp import write_vp_quarter_pdf
+            from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
             write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
     finally:
@@ -325,7 +326,7 @@ def cmd_export(ctx: Context) -> int:
 
 @command("card")
 def cmd_card(ctx: Context) -> int:
-    from app.services import exporting
+    from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
@@ -340,7 +341,7 @@ def cmd_card(ctx: Context) -> int:
 
 @command("card-import")
 def cmd_card_import(ctx: Context) -> int:
-    from app.services import exporting
+    from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
@@ -354,7 +355,7 @@ def cmd_card_import(ctx: Context) -> int:
 
 @command("receipt-import")
 def cmd_receipt_import(ctx: Context) -> int:
-    from app.services import exporting
+    from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
@@ -408,7 +409,7 @@ _PARSER_EXTENSIONS.append(_add_self_test_parser)
 # --- retention (issue 7) ----------------------------------------------------------------------
 @command("retention")
 def cmd_retention(ctx: Context) -> int:
-    from app.services import retention
+    from app.services.storage import retention
 
     months = ctx.args.months if ctx.args.months is not None else ctx.settings.retention_months
     retention.check_months(months)
@@ -471,7 +472,7 @@ def command_names() -> frozenset[str]:
 def cmd_roster_add(ctx: Context) -> int:
     import datetime as dt
 
-    from app.services import roster
+    from app.services.coordination import roster
 
     register = ctx.unlock()
     try:
@@ -488,7 +489,7 @@ def cmd_roster_add(ctx: Context) -> int:
 def cmd_import(ctx: Context) -> int:
     import datetime as dt
 
-    from app.services.importing import ImportStatus, apply_import, plan_import
+    from app.services.coordination.importing import ImportStatus, apply_import, plan_import
 
     register = ctx.unlock()
     try:
@@ -511,7 +512,7 @@ def cmd_import(ctx: Context) -> int:
 
 @command("forward")
 def cmd_forward(ctx: Context) -> int:
-    from app.services.forwarding import forward
+    from app.services.coordination.forwarding import forward
 
     register = ctx.unlock()
     try:
@@ -528,7 +529,7 @@ def cmd_forward(ctx: Context) -> int:
 
 @command("completeness")
 def cmd_completeness(ctx: Context) -> int:
-    from app.services.merging import completeness
+    from app.services.coordination.merging import completeness
 
     register = ctx.unlock()
     try:
@@ -565,8 +566,8 @@ _PARSER_EXTENSIONS.append(_coordination_parsers)
 # --- published reports (coordinator and central level, disclosure control) ----------------
 @command("report")
 def cmd_report(ctx: Context) -> int:
-    from app.services.disclosure import Status, check_k
-    from app.services.report_data import report_data, write_report_file
+    from app.export.disclosure import Status, check_k
+    from app.services.coordination.report_data import report_data, write_report_file
 
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,12 +49,66 @@ def catalog_available(lang: str) -> bool:
     return (Path(translations_dir()) / lang / "LC_MESSAGES" / "messages.mo").is_file()
 
 
+@dataclass(frozen=True)
+class Translator:
+    """The messages and formats of one language, whatever the interface shows.
+
+    A report in English while the window is in Dutch renders with ``translator("en")`` passed
+    down, so nothing process-wide changes while it renders. The module functions below (`_`,
+    `ngettext`, `format_*`) are this class for the current language."""
+
+    language: str
+
+    def _(self, message: str) -> str:
+        return _load(self.language).gettext(message)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        return _load(self.language).ngettext(singular, plural, n)
+
+    def locale(self) -> Locale:
+        # Babel loads on first use (not at import): the unlock dialog shows sooner.
+        from babel import Locale
+
+        return Locale.parse(self.language)
+
+    def format_number(self, value: int | float | Decimal, decimals: int | None = None) -> str:
+        from babel.numbers import format_decimal
+
+        if decimals is not None:
+            fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+            return format_decimal(value, format=fmt, locale=self.locale())
+        return format_decimal(value, locale=self.locale())
+
+    def format_date(self, value: dt.date, fmt: str = "medium") -> str:
+        from babel.dates import format_date as babel_format_date
+
+        return babel_format_date(value, format=fmt, locale=self.locale())
+
+    def format_datetime(self, value: dt.datetime, fmt: str = "medium") -> str:
+        from babel.dates import format_datetime as babel_format_datetime
+
+        return babel_format_datetime(value, format=fmt, locale=self.locale())
+
+    def format_minutes(self, minutes: int) -> str:
+        """Minutes as hours and minutes, e.g. '5:45' -> '5 u 45 min' / '5 h 45 min'."""
+        hours, rest = divmod(int(minutes), 60)
+        return self._("{hours} h {minutes} min").format(hours=self.format_number(hours),
+                                                         minutes=rest)
+
+
+def translator(lang: str | None = None) -> Translator:
+    """The translator of ``lang`` (None: the current language; an unknown one: Dutch)."""
+    if lang is None:
+        return Translator(_current_language)
+    return Translator(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
 def _(message: str) -> str:
-    return _load(_current_language).gettext(message)
+    return translator()._(message)
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
-    return _load(_current_language).ngettext(singular, plural, n)
+    return translator().ngettext(singular, plural, n)
 
 
 def N_(message: str) -> str:  # noqa: N802 - the gettext marker name extractors look for
@@ -62,34 +117,21 @@ def N_(message: str) -> str:  # noqa: N802 - the gettext marker name extractors 
 
 
 def locale() -> Locale:
-    # Babel loads on first use (not at import): the unlock dialog shows sooner.
-    from babel import Locale
-
-    return Locale.parse(_current_language)
+    return translator().locale()
 
 
 def format_number(value: int | float | Decimal, decimals: int | None = None) -> str:
-    from babel.numbers import format_decimal
-
-    if decimals is not None:
-        fmt = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-        return format_decimal(value, format=fmt, locale=locale())
-    return format_decimal(value, locale=locale())
+    return translator().format_number(value, decimals)
 
 
 def format_date(value: dt.date, fmt: str = "medium") -> str:
-    from babel.dates import format_date as babel_format_date
-
-    return babel_format_date(value, format=fmt, locale=locale())
+    return translator().format_date(value, fmt)
 
 
 def format_datetime(value: dt.datetime, fmt: str = "medium") -> str:
-    from babel.dates import format_datetime as babel_format_datetime
-
-    return babel_format_datetime(value, format=fmt, locale=locale())
+    return translator().format_datetime(value, fmt)
 
 
 def format_minutes(minutes: int) -> str:
     """Minutes as hours and minutes, e.g. '5:45' -> '5 u 45 min' / '5 h 45 min'."""
-    hours, rest = divmod(int(minutes), 60)
-    return _("{hours} h {minutes} min").format(hours=format_number(hours), minutes=rest)
+    return translator().format_minutes(minutes)

@@ -24,7 +24,7 @@ class Settings:
     disclosure_k: int = 5
     # Months after closing before a fully reported case is reduced (its memo removed); 0 = off.
     # Off by default: reducing is irreversible and the retention period is an organisational
-    # decision, not the program's. See app/services/retention.py.
+    # decision, not the program's. See app/services/storage/retention.py.
     retention_months: int = 0
 
     @staticmethod

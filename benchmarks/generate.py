@@ -155,7 +155,7 @@ def register_folder(contacts: int, seed: int = 7, *, root: Path | None = None,
                     params: KdfParams = PRODUCTION_PROFILE) -> Path:
     """The folder of a cached register with ``contacts`` contact moments (passphrase
     ``PASSPHRASE``). Copy it before writing to it."""
-    from app.services import vault
+    from app.services.storage import vault
 
     tag = "real" if params == PRODUCTION_PROFILE else "test"
     target = (root or DATA_DIR) / f"register-v{GENERATOR_VERSION}-{contacts}-s{seed}-{tag}"
@@ -190,7 +190,7 @@ def make_vp(code: str, seed: int, component: str = "CLAS") -> Vp:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
     from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 
-    from app.services.vault import _raw_private, _raw_public
+    from app.services.storage.vault import _raw_private, _raw_public
 
     material = hashlib.sha256(f"vertrouwd-bench-{seed}-{code}".encode()).digest()
     signing = Ed25519PrivateKey.from_private_bytes(material)
@@ -205,7 +205,7 @@ def vp_measures(rng: random.Random, new_cases: int) -> object:
     if new_cases == 0 and rng.random() < 0.85:
         return Measures()
     lists = codelists.load()
-    topics = [t.code for t in lists.topics if t.code != "discriminatie"]
+    topics = [t.code for t in lists.topics if t.code != codelists.DISCRIMINATION]
     modes = [m.code for m in lists.contact_modes]
     outcomes = [o.code for o in lists.outcomes]
     follow = rng.randint(0, 3 * new_cases + 2)
@@ -320,7 +320,7 @@ def quarter_files(n: int = 1000, seed: int = 7, quarter: str = QUARTER, *,
     target = (root or DATA_DIR) / f"quarter-v{GENERATOR_VERSION}-{n}-{quarter}-s{seed}-{tag}"
 
     def build(tmp: Path) -> None:
-        from app.services import vault
+        from app.services.storage import vault
 
         reg, _code = vault.create_register(tmp / "coordinator", PASSPHRASE,
                                            roles=("coordinator",), component="CLAS",

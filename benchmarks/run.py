@@ -29,6 +29,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from app.models import register_files
 from app.models.keyfile import KdfParams
 from benchmarks import generate
 
@@ -117,7 +118,7 @@ def process_events() -> None:
 
 @contextlib.contextmanager
 def unlocked(contacts: int, folder_of: Callable[[int], Path] | None = None) -> Iterator[object]:
-    from app.services import vault
+    from app.services.storage import vault
 
     reg = vault.unlock((folder_of or generate.register_folder)(contacts), generate.PASSPHRASE)
     try:
@@ -191,10 +192,10 @@ def scenario_unlock(runs: int = 3, contacts: int = 10_000) -> list[Row]:
     from argon2.low_level import Type, hash_secret_raw
 
     from app.models.keyfile import KeyFile, normalize_secret
-    from app.services import vault
+    from app.services.storage import vault
 
     folder = generate.register_folder(contacts)
-    slot = KeyFile.load(vault.key_path(folder)).slots["passphrase"]
+    slot = KeyFile.load(register_files.key_path(folder)).slots["passphrase"]
     assert slot is not None
     kdf = slot["kdf"]
     import base64
@@ -242,8 +243,8 @@ def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5,
     filters, scroll one page; each against the same work done by the queries alone (count +
     first page). The actions and targets of the window test that used to time them
     (tests/ui/test_models.py, now functional only)."""
-    from app.services import queries
-    from app.ui.models import PAGE_SIZE
+    from app.services.confidant import queries
+    from app.ui.item_models import PAGE_SIZE
 
     rows: list[Row] = []
     targets = {"open": (1.0, "≤ 1 s at 200k"), "sort": (0.1, "≤ 100 ms at 200k"),
@@ -391,8 +392,8 @@ def scenario_queries(sizes: Sequence[int] = SIZES[-1:], runs: int = 5,
     """The services alone: count + first page for each filter and every sort key both ways,
     as the query test used to time them (tests/services/test_queries.py now checks the same
     filters and orders against rows worked out in Python, at 5,000 contact moments)."""
-    from app.services import queries
-    from app.services.queries import CaseFilter
+    from app.services.confidant import queries
+    from app.services.confidant.queries import CaseFilter
 
     totals = ("contacts", "minutes", "last_contact")  # per-case totals: one index scan of all
     cases = [
@@ -424,8 +425,8 @@ def scenario_aggregation(sizes: Sequence[int] = SIZES, runs: int = 5,
     """aggregation.quarter_measures against the same SQL run directly on a SQLCipher
     connection."""
     from app.models import database
-    from app.services import aggregation
-    from app.services.periods import Quarter
+    from app.models.periods import Quarter
+    from app.services.confidant import aggregation
 
     quarter = Quarter.parse(generate.QUARTER)
     params = {"s": quarter.start.isoformat(), "e": quarter.end.isoformat()}
@@ -463,12 +464,14 @@ def scenario_import(runs: int = 3, n: int = 1000) -> list[Row]:
     """Plan + apply + quarter table for ``n`` sealed VP files, against read_file of each."""
     target = "≤ 3 s and ≤ 2× floor"
     name = f"import + merge of {n:,} VP files"
-    if not (_module("app.services.importing") and _module("app.services.merging")):
-        return [unavailable(name, "app/services/importing.py and merging.py not on main yet",
+    if not (_module("app.services.coordination.importing")
+            and _module("app.services.coordination.merging")):
+        return [unavailable(name, "app/services/coordination/importing.py and merging.py missing",
                             target)]
     from app.export.interchange import read_file
-    from app.services import merging, roster, vault
-    from app.services.importing import apply_import, plan_import
+    from app.services.coordination import merging, roster
+    from app.services.coordination.importing import apply_import, plan_import
+    from app.services.storage import vault
 
     files = generate.quarter_files(n)
     assert files.coordinator is not None
@@ -517,14 +520,16 @@ def scenario_pdf(runs: int = 3, contacts: int = 10_000) -> list[Row]:
     name = f"PDF: VP quarter overview ({contacts:,} contacts)"
     if _module("app.export.pdf_vp"):
         from app.export import pdf_vp
-        from app.services.periods import Quarter
+        from app.models.periods import Quarter
+        from app.services.confidant import quarter_overview
 
         quarter = Quarter.parse(generate.QUARTER)
         with unlocked(contacts) as reg, tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / "overview.pdf"
-            samples = timed(lambda: pdf_vp.write_vp_quarter_pdf(reg, quarter, None, out), runs,  # type: ignore[arg-type]
-                            warmup=1)
-            facts = pdf_vp.collect_vp_quarter_facts(reg, quarter, None)  # type: ignore[arg-type]
+            samples = timed(
+                lambda: quarter_overview.write_vp_quarter_pdf(reg, quarter, None, out),  # type: ignore[arg-type]
+                runs, warmup=1)
+            facts = quarter_overview.collect_vp_quarter_facts(reg, quarter, None)  # type: ignore[arg-type]
             floor = timed(lambda: pdf_vp.render_vp_quarter_pdf(facts), runs)
         rows.append(Row(name, samples, floor, "rendering the same facts alone", "≤ 1 s", le(1.0)))
         rows.append(_vp_export_and_pdf(runs, contacts))
@@ -541,8 +546,9 @@ def _vp_export_and_pdf(runs: int, contacts: int = 10_000,
     that used to time it, tests/export/test_pdf_vp.py, now at 1,000 and functional only)."""
     from app.export import pdf_vp
     from app.models.keyfile import PRODUCTION_PROFILE
-    from app.services import exporting, vault
-    from app.services.periods import Quarter
+    from app.models.periods import Quarter
+    from app.services.confidant import exporting, quarter_overview
+    from app.services.storage import vault
 
     quarter = Quarter.parse(generate.QUARTER)
     with tempfile.TemporaryDirectory() as tmp:
@@ -557,10 +563,10 @@ def _vp_export_and_pdf(runs: int, contacts: int = 10_000,
             def export_and_pdf() -> None:  # each run a new revision, as a re-export would be
                 out = next(outs)
                 result = exporting.export_quarter(reg, quarter, out, today=generate.TODAY)
-                pdf_vp.write_vp_quarter_pdf(reg, quarter, result, out / "overview.pdf")
+                quarter_overview.write_vp_quarter_pdf(reg, quarter, result, out / "overview.pdf")
 
             samples = timed(export_and_pdf, runs, warmup=1)
-            facts = pdf_vp.collect_vp_quarter_facts(reg, quarter, None)
+            facts = quarter_overview.collect_vp_quarter_facts(reg, quarter, None)
             floor = timed(lambda: pdf_vp.render_vp_quarter_pdf(facts), runs)
         finally:
             reg.close()
@@ -577,8 +583,9 @@ def _defence_year_pdf(runs: int) -> Row:
 
     from app.export.pdf_report import render_report_pdf
     from app.models import codelists
-    from app.services import importing, vault
-    from app.services.report_data import report_data, write_report
+    from app.services.coordination import importing
+    from app.services.coordination.report_data import report_data, write_report
+    from app.services.storage import vault
     from tests.services import coordination_helpers as helpers
 
     name = "PDF: Defence year report (7 components)"
@@ -659,7 +666,7 @@ def scenario_fuzz(cases: int = 10_000, runs: int = 3) -> list[Row]:
 
 def _memory_child(contacts: int) -> None:
     """In a child process: unlock (real KDF), main window with the register, report VmHWM."""
-    from app.services import vault
+    from app.services.storage import vault
 
     qt_app()
     window = new_window()

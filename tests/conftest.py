@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.i18n import set_language
-from app.services import vault
+from app.services.storage import vault
 
 # Hypothesis fails an example slower than its deadline (200 ms by default): a timing assertion,
 # which flakes under load and under Wine. Off for every test (tests/test_no_timing_asserts.py).
@@ -57,7 +58,7 @@ def register_dir(template_register: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def register(register_dir: Path):  # type: ignore[no-untyped-def]
+def register(register_dir: Path) -> Iterator[vault.Register]:
     reg = vault.unlock(register_dir, PASSPHRASE)
     yield reg
     reg.close()

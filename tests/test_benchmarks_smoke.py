@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from app.models import register_files
 from app.models.keyfile import TEST_PROFILE
-from app.services import vault
+from app.services.storage import vault
 from app.ui.application import register_exists
 from benchmarks import generate, run
 
@@ -41,9 +42,9 @@ def test_vp_files_are_importable_data(tmp_path: Path) -> None:
 
 
 def test_light_register_check_matches_vault(tmp_path: Path) -> None:
-    assert register_exists(tmp_path) == vault.register_exists(tmp_path) is False
-    vault.key_path(tmp_path).write_text("x")
-    assert register_exists(tmp_path) == vault.register_exists(tmp_path) is True
+    assert register_exists(tmp_path) == register_files.register_exists(tmp_path) is False
+    register_files.key_path(tmp_path).write_text("x")
+    assert register_exists(tmp_path) == register_files.register_exists(tmp_path) is True
 
 
 # The scenarios that took over the timings tests used to assert (tests/test_no_timing_asserts.py)

@@ -7,8 +7,8 @@ import io
 from pathlib import Path
 
 from app import cli, paths
-from app.services import backup, vault
-from app.services.register import RegisterService
+from app.services.confidant.cases import CaseService
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE
 
 CANARIES = ["KANARIE-7f3a9c-memo", "Jansen-uit-Den-Helder-91x", "06-canary-55512345"]
@@ -26,7 +26,7 @@ def _all_bytes(*folders: Path) -> list[tuple[Path, bytes]]:
 def test_memo_canaries_never_reach_disk_in_clear(
     register: vault.Register, register_dir: Path, tmp_path: Path, pass_file_text: str = PASSPHRASE
 ) -> None:
-    service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
+    service = CaseService(register, today=lambda: dt.date(2026, 11, 23))
     for i, canary in enumerate(CANARIES):
         service.open_case(on=dt.date(2026, 10, 1 + i), minutes=50, mode="persoonlijk",
                           topics=["pesten"], memo=f"gesprek over {canary}")

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app import cli
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, snapshot
 
 
@@ -109,7 +109,7 @@ def test_real_process_exit_codes(register_dir: Path, tmp_path: Path) -> None:
 KILL_CHILD = """
 import os, sys
 os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
-from app.services import vault
+from app.services.storage import vault
 folder, old, new = sys.argv[1:4]
 print("ready", flush=True)
 vault.change_passphrase(folder, old, new)

@@ -43,13 +43,14 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
+from app.export.disclosure import STATUS_LABELS, display
 from app.export.measures import Measures
-from app.export.pdf_common import report_language
-from app.i18n import _
-from app.services import exporting, importing, merging, roster, vault
-from app.services.disclosure import STATUS_LABELS, display
-from app.services.importing import ImportStatus
-from app.services.report_data import report_data
+from app.i18n import translator
+from app.services.confidant import exporting
+from app.services.coordination import importing, merging, roster
+from app.services.coordination.importing import ImportStatus
+from app.services.coordination.report_data import report_data
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 from tools import make_golden as golden
 from tools.make_golden import COORDINATOR, FILES, QUARTER, VP, VP_NIL
@@ -287,18 +288,18 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
     import_quarterly(coordinator, tmp_path / "receipts")
     report = report_data(coordinator, golden.REPORT_YEAR, None, k=golden.REPORT_K)
     expected: list[tuple[str, ...]] = []
-    with report_language("nl"):
-        for table in report.tables:
-            title = table.title.text("nl")
-            if table.unit == "hours":
-                title = _("{title} (hours)").format(title=title)
-            for r in table.rows:
-                for c in table.columns:
-                    cell = table.cell(r.key, c.key)
-                    if cell is not None:
-                        expected.append((title, r.label.text("nl"), c.label.text("nl"),
-                                         display(cell, "nl"), cell.status.value,
-                                         _(STATUS_LABELS[cell.status])))
+    dutch = translator("nl")
+    for table in report.tables:
+        title = table.title.text(dutch)
+        if table.unit == "hours":
+            title = dutch._("{title} (hours)").format(title=title)
+        for r in table.rows:
+            for c in table.columns:
+                cell = table.cell(r.key, c.key)
+                if cell is not None:
+                    expected.append((title, r.label.text(dutch), c.label.text(dutch),
+                                     display(cell, "nl"), cell.status.value,
+                                     dutch._(STATUS_LABELS[cell.status])))
     assert found == expected  # every cell, in order (labels alone do not identify a row:
     # the topic group "Overig" and its topic "Overig" share their label)
 
@@ -330,9 +331,10 @@ def test_vp_pdf_shows_the_quarter_of_the_sealed_file() -> None:
     assert exporting.short_fingerprint(identity) in text  # the file the coordinator got
     assert "versie 2 (ondertekend en versleuteld voor de coördinator)" in text
     m = golden.EXPECTED_VP_R2
-    for label, value in (("Nieuwe casussen (eerste contact in het kwartaal)", m.cases_new),
-                         ("Casussen afgesloten in het kwartaal", m.cases_closed),
-                         ("Casussen open aan het eind van het kwartaal", m.cases_open_end),
+    # The measure catalogue's wording (app/export/measures.py LABELS), as in every other view.
+    for label, value in (("Nieuwe casussen (eerste contact in de periode)", m.cases_new),
+                         ("Afgesloten casussen", m.cases_closed),
+                         ("Open casussen aan het eind van de periode", m.cases_open_end),
                          ("Eerste contacten", m.contacts_first),
                          ("Vervolgcontacten", m.contacts_followup)):
         assert re.search(rf"^{re.escape(label)}\n {value}$", text, re.MULTILINE), label

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import sys
 import tempfile
 from pathlib import Path
 
@@ -35,21 +36,30 @@ def test_self_test_passes_and_prints_one_line_per_step(own_tmp: Path) -> None:
     code, out, err = _run(["--lang", "en", "self-test"])
     assert code == cli.EXIT_OK, out + err
     lines = out.splitlines()
-    assert [line.split(":")[0] for line in lines[:-1]] == [
-        f"{'skipped' if step == 'pdf' and 'skipped' in out else 'ok'} {step}" for step in STEPS
-    ]
+    assert [line.split(":")[0] for line in lines[:-1]] == [f"ok {step}" for step in STEPS]
     assert "SQLCipher 4." in out
     assert lines[-1] == "Self-test passed: this installation works."
     assert list(own_tmp.iterdir()) == []
 
 
-def test_pdf_step_is_only_skipped_while_the_pdf_module_does_not_exist(own_tmp: Path) -> None:
-    import importlib.util
-
-    _code, out, _err = _run(["--lang", "en", "self-test"])
-    has_pdf = importlib.util.find_spec("app.export.pdf_vp") is not None
-    assert ("ok pdf:" in out) == has_pdf
-    assert ("skipped pdf:" in out) == (not has_pdf)
+@pytest.mark.parametrize("missing", ["app.export.pdf_vp", "reportlab"])
+def test_a_bundle_without_its_pdf_part_fails_the_self_test(
+    own_tmp: Path, monkeypatch: pytest.MonkeyPatch, missing: str
+) -> None:
+    # A shipped part is never "skipped": the PDF module (or reportlab under it) made
+    # unimportable, as a bundle that left it out would be, fails the pdf step and the run.
+    for name in [m for m in sys.modules if m == missing or m.startswith(missing + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    for name in ("app.export.pdf_vp", "app.export.pdf_common",
+                 "app.services.confidant.quarter_overview"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    monkeypatch.setitem(sys.modules, missing, None)  # `import missing` now fails
+    code, out, err = _run(["--lang", "en", "self-test"])
+    assert code == cli.EXIT_USER
+    assert f"FAILED pdf: the PDF part of the program is missing ({missing})" in out
+    assert "skipped" not in out and "ok gui" not in out
+    assert err.strip() == "Self-test failed at step pdf."
+    assert list(own_tmp.iterdir()) == []
 
 
 def test_self_test_uses_the_production_key_derivation(

@@ -39,13 +39,15 @@ from sqlalchemy import select  # noqa: E402
 
 from app.export import crypto, interchange  # noqa: E402
 from app.export.measures import Measures  # noqa: E402
-from app.export.pdf_vp import write_vp_quarter_pdf  # noqa: E402
 from app.models.entities import Case, Profile  # noqa: E402
 from app.models.keyfile import TEST_PROFILE  # noqa: E402
-from app.services import exporting, forwarding, importing, roster, vault  # noqa: E402
-from app.services.periods import Quarter  # noqa: E402
-from app.services.register import ReferralInput, RegisterService  # noqa: E402
-from app.services.report_data import report_data, write_report_file  # noqa: E402
+from app.models.periods import Quarter  # noqa: E402
+from app.services.confidant import exporting  # noqa: E402
+from app.services.confidant.cases import CaseService, ReferralInput  # noqa: E402
+from app.services.confidant.quarter_overview import write_vp_quarter_pdf  # noqa: E402
+from app.services.coordination import forwarding, importing, roster  # noqa: E402
+from app.services.coordination.report_data import report_data, write_report_file  # noqa: E402
+from app.services.storage import vault  # noqa: E402
 
 FORMAT_VERSION = 1
 GOLDEN_DIR = ROOT / "tests" / "data" / "golden" / f"v{FORMAT_VERSION}"
@@ -197,7 +199,7 @@ def make_register(folder: Path, who: Identity, component: str = COMPONENT) -> va
 
 def fill_vp_register(register: vault.Register) -> None:
     """Eight cases (one from 2025-Q4), follow-ups, closings, referrals and activities."""
-    s = RegisterService(register, today=lambda: ENTERED_ON)
+    s = CaseService(register, today=lambda: ENTERED_ON)
     d = dt.date
     a = s.open_case(on=d(2025, 11, 20), minutes=60, mode="persoonlijk", topics=["pesten"]).id
     assert a is not None
@@ -237,7 +239,7 @@ def fill_vp_register(register: vault.Register) -> None:
 
 
 def add_late_contact(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: LATE_CONTACT_ON)
+    s = CaseService(register, today=lambda: LATE_CONTACT_ON)
     case_id = _case_opened_on(register, dt.date(2026, 1, 15))
     s.add_contact(case_id, on=dt.date(2026, 3, 30), minutes=15, mode="telefoon")
 

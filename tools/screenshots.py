@@ -18,8 +18,8 @@ sys.path.insert(0, str(ROOT))
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.errors import RegisterDamaged  # noqa: E402
-from app.services import backup, vault  # noqa: E402
 from app.services.demo import build_demo_register  # noqa: E402
+from app.services.storage import backup, vault  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.ui.application import QtTranslations  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402

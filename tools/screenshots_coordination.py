@@ -21,8 +21,9 @@ from PySide6.QtWidgets import QApplication
 
 from app.export.measures import Measures
 from app.i18n import set_language
-from app.services import importing, vault
-from app.services.periods import Quarter
+from app.models.periods import Quarter
+from app.services.coordination import importing
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals

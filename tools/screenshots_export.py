@@ -21,10 +21,11 @@ sys.path.insert(0, str(ROOT))
 
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
-from app.export.pdf_vp import write_vp_quarter_pdf  # noqa: E402
-from app.services import exporting, vault  # noqa: E402
+from app.models.periods import Quarter  # noqa: E402
+from app.services.confidant import exporting  # noqa: E402
+from app.services.confidant.quarter_overview import write_vp_quarter_pdf  # noqa: E402
 from app.services.demo import build_demo_register  # noqa: E402
-from app.services.periods import Quarter  # noqa: E402
+from app.services.storage import vault  # noqa: E402
 from app.settings import Settings  # noqa: E402
 from app.ui.application import QtTranslations  # noqa: E402
 from app.ui.cards_dialog import CardsDialog  # noqa: E402

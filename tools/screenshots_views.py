@@ -19,8 +19,9 @@ os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register on
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import set_language
-from app.services import vault
-from app.services.register import ReferralInput, RegisterService
+from app.models.codelists import DISCRIMINATION
+from app.services.confidant.cases import CaseService, ReferralInput
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
@@ -28,7 +29,7 @@ from app.ui.signals import AppSignals
 TODAY = dt.date(2026, 11, 23)
 
 
-def fill(service: RegisterService) -> None:
+def fill(service: CaseService) -> None:
     rng = random.Random(3)
     topics = [["pesten"], ["arbeidsconflict"], ["intimidatie", "kwaadspreken"],
               ["werkdruk_inzet"], ["seksuele_intimidatie"], ["priveomstandigheden"],
@@ -38,7 +39,7 @@ def fill(service: RegisterService) -> None:
     day = dt.date(2025, 1, 8)
     while day < TODAY - dt.timedelta(days=3):
         chosen = rng.choice(topics)
-        grounds = ["leeftijd"] if "discriminatie" in chosen else []
+        grounds = ["leeftijd"] if DISCRIMINATION in chosen else []
         case = service.open_case(on=day, minutes=rng.choice((30, 45, 60, 90)),
                                  mode=rng.choice(("persoonlijk", "telefoon", "video")),
                                  topics=chosen, grounds=grounds, memo=rng.choice(memos)).id
@@ -72,7 +73,7 @@ def main(out: Path) -> None:
             component="CLAS",
             with_recovery=False,
         )
-        service = RegisterService(register, today=lambda: TODAY)
+        service = CaseService(register, today=lambda: TODAY)
         fill(service)
         for lang in ("nl", "en"):
             set_language(lang)

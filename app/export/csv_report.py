@@ -21,16 +21,13 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import Final
 
 from app.atomic import atomic_write_bytes
-from app.export.pdf_common import report_language
+from app.export.disclosure import STATUS_LABELS, display, rule_text
 from app.export.pdf_report import MIXED_CODELISTS_NOTE, report_title
-from app.i18n import _, format_datetime
-from app.services.disclosure import STATUS_LABELS, display, rule_text
-
-if TYPE_CHECKING:
-    from app.services.report_data import ReportData
+from app.export.report_model import ReportData
+from app.i18n import translator
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 
@@ -46,37 +43,38 @@ def delimiter_for(lang: str) -> str:
 
 def render_report_csv(data: ReportData, *, lang: str | None = None,
                       now: dt.datetime | None = None) -> bytes:
+    """The report as CSV bytes in ``lang`` (None: the current language)."""
     when = now or dt.datetime.now()
-    with report_language(lang) as language:
-        # The same bytes on every platform by construction: rows end in CRLF because the
-        # writer says so, the text is built in memory (newline="": no translation, whatever
-        # os.linesep is) and encoded here; the file is written as bytes, never in text mode.
-        buffer = io.StringIO(newline="")
-        writer = csv.writer(buffer, delimiter=delimiter_for(language), lineterminator="\r\n")
+    t = translator(lang)
+    # The same bytes on every platform by construction: rows end in CRLF because the
+    # writer says so, the text is built in memory (newline="": no translation, whatever
+    # os.linesep is) and encoded here; the file is written as bytes, never in text mode.
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, delimiter=delimiter_for(t.language), lineterminator="\r\n")
 
-        def row(*fields: str) -> None:
-            writer.writerow([neutralise(f) for f in fields])
+    def row(*fields: str) -> None:
+        writer.writerow([neutralise(f) for f in fields])
 
-        row("# " + report_title(data, language))
-        row("# " + _("Generated on {when}").format(when=format_datetime(when, "medium")))
-        row("# " + rule_text(data.k))
-        if data.mixed_codelists:
-            row("# " + _(MIXED_CODELISTS_NOTE).format(
-                versions=", ".join(data.codelist_versions), version=data.codelist_version))
-        row(_("table"), _("row"), _("column"), _("value"), _("status"), _("explanation"))
-        for table in data.tables:
-            title = table.title.text(language)
-            if table.unit == "hours":
-                title = _("{title} (hours)").format(title=title)
-            for r in table.rows:
-                label = r.label.text(language)
-                for c in table.columns:
-                    cell = table.cell(r.key, c.key)
-                    if cell is None:
-                        continue
-                    row(title, label, c.label.text(language), display(cell, language),
-                        cell.status.value, _(STATUS_LABELS[cell.status]))
-        return buffer.getvalue().encode("utf-8-sig")
+    row("# " + report_title(data, t))
+    row("# " + t._("Generated on {when}").format(when=t.format_datetime(when, "medium")))
+    row("# " + rule_text(data.k, t))
+    if data.mixed_codelists:
+        row("# " + t._(MIXED_CODELISTS_NOTE).format(
+            versions=", ".join(data.codelist_versions), version=data.codelist_version))
+    row(t._("table"), t._("row"), t._("column"), t._("value"), t._("status"), t._("explanation"))
+    for table in data.tables:
+        title = table.title.text(t)
+        if table.unit == "hours":
+            title = t._("{title} (hours)").format(title=title)
+        for r in table.rows:
+            label = r.label.text(t)
+            for c in table.columns:
+                cell = table.cell(r.key, c.key)
+                if cell is None:
+                    continue
+                row(title, label, c.label.text(t), display(cell, t.language),
+                    cell.status.value, t._(STATUS_LABELS[cell.status]))
+    return buffer.getvalue().encode("utf-8-sig")
 
 
 def write_report_csv(data: ReportData, path: Path, *, lang: str | None = None,

@@ -11,6 +11,9 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from app.i18n import N_, Translator, translator
+from app.models.codelists import DISCRIMINATION
+
 SCALAR_MEASURES = (
     "cases_new",
     "cases_closed",
@@ -28,6 +31,34 @@ MAP_MEASURES = (
     "referrals",
 )
 
+# The one catalogue of what each measure is called wherever it is shown (export preview, the
+# confidant's PDF, the coordinator's tables, the published report): msgids, translated where
+# shown (`_(LABELS[name])`, or a report's own translator).
+LABELS: Mapping[str, str] = MappingProxyType(
+    {
+        "cases_new": N_("New cases (first contact in the period)"),
+        "cases_closed": N_("Cases closed"),
+        "cases_open_end": N_("Cases open at the end of the period"),
+        "contacts_first": N_("First contacts"),
+        "contacts_followup": N_("Follow-up contacts"),
+        "minutes_contacts": N_("Time spent on contact moments"),
+        "minutes_activities": N_("Time spent on activities outside cases"),
+        "topics": N_("Topics (new cases carrying the topic)"),
+        "discrimination_grounds": N_("Discrimination grounds (new cases)"),
+        "modes": N_("Contact modes (contact moments)"),
+        "outcomes": N_("Outcomes of closed cases"),
+        "referrals": N_("Referrals made"),
+    }
+)
+
+
+
+def label(name: str, t: Translator | None = None) -> str:
+    """The label of measure ``name`` in the language of ``t`` (None: the current language)."""
+    return (t or translator())._(LABELS[name])
+
+
+# What each measure counts, in English, as written into every quarterly file.
 DEFINITIONS: Mapping[str, str] = MappingProxyType(
     {
         "cases_new": "Number of cases whose first contact falls in the quarter.",
@@ -149,7 +180,7 @@ def inconsistencies(m: Measures) -> list[str]:
     """
     problems: list[str] = []
     problems += [f"topics.{c}" for c, n in m.topics.items() if n > m.cases_new]
-    discrimination = m.topics.get("discriminatie", 0)
+    discrimination = m.topics.get(DISCRIMINATION, 0)
     problems += [
         f"discrimination_grounds.{c}"
         for c, n in m.discrimination_grounds.items()

@@ -2,7 +2,9 @@
 
 What it gives a report module:
 
-- ``report_language(lang)``: render in Dutch or English whatever the interface language is;
+- a ``Translator`` (``app.i18n.translator(lang)``) passed to every part that shows text or a
+  number, so a report renders in Dutch or English whatever the interface shows, and nothing
+  process-wide changes while it renders;
 - ``styles()``: paragraph styles in the bundled DejaVu fonts (accents render everywhere);
 - ``para(text)`` for any text that is not our own markup: it is escaped, so ``<b>``,
   ``<img src=...>`` or ``&amp;`` print literally and nothing is ever fetched or read;
@@ -18,11 +20,9 @@ No Qt here: reports are rendered headless and tested in milliseconds.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from io import BytesIO
 from pathlib import Path
@@ -44,7 +44,7 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, Ta
 
 from app import __version__
 from app.atomic import atomic_write_bytes
-from app.i18n import _, current_language, format_datetime, format_number, set_language
+from app.i18n import Translator
 from app.paths import resources_dir
 
 FONT = "DejaVuSans"
@@ -74,21 +74,6 @@ def register_fonts() -> None:
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(folder / "DejaVuSans-Bold.ttf")))
     pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT,
                                   boldItalic=FONT_BOLD)
-
-
-@contextlib.contextmanager
-def report_language(lang: str | None) -> Iterator[str]:
-    """Render in ``lang`` (None: the current language); the previous language comes back after.
-
-    The language is process-wide, so render reports on one thread at a time.
-    """
-    previous = current_language()
-    if lang is not None:
-        set_language(lang)
-    try:
-        yield current_language()
-    finally:
-        set_language(previous)
 
 
 # --- safe text -----------------------------------------------------------------------------
@@ -135,17 +120,6 @@ def markup(template: str, style: str = "body", **values: object) -> Paragraph:
     return Paragraph(template.format(**{k: safe(v) for k, v in values.items()}), styles()[style])
 
 
-# --- numbers ---------------------------------------------------------------------------------
-def count(value: int | float | Decimal) -> str:
-    """A count in the report language: 1.234 (nl) or 1,234 (en)."""
-    return format_number(value)
-
-
-def hours(minutes: int, decimals: int = 1) -> str:
-    """Minutes as decimal hours in the report language, e.g. 12,5 (nl) / 12.5 (en)."""
-    return format_number(Decimal(int(minutes)) / 60, decimals=decimals)
-
-
 @dataclass(frozen=True)
 class Right:
     """A preformatted cell that is right-aligned like a number (e.g. '5 h 45 min')."""
@@ -171,7 +145,7 @@ class Indented:
 Cell = str | int | Right | Bold | Indented | None
 
 
-def _cell(value: Cell) -> Paragraph | str:
+def _cell(value: Cell, t: Translator) -> Paragraph | str:
     bold = isinstance(value, Bold)
     inner = value.value if isinstance(value, Bold) else value
     if inner is None:
@@ -182,7 +156,8 @@ def _cell(value: Cell) -> Paragraph | str:
     if isinstance(inner, bool):
         raise TypeError("booleans are not table cells")
     if isinstance(inner, int):
-        return Paragraph(safe(count(inner)), styles()["cell_right_bold" if bold else "cell_right"])
+        return Paragraph(safe(t.format_number(inner)),
+                         styles()["cell_right_bold" if bold else "cell_right"])
     if isinstance(inner, Right):
         return Paragraph(safe(inner.text), styles()["cell_right_bold" if bold else "cell_right"])
     return Paragraph(safe(inner), styles()["cell_bold" if bold else "cell"])
@@ -192,17 +167,19 @@ def data_table(
     header: Sequence[str],
     rows: Sequence[Sequence[Cell]],
     *,
+    t: Translator,
     col_widths: Sequence[float] | None = None,
     group_rows: Sequence[int] = (),
     total_rows: Sequence[int] = (),
 ) -> Table:
     """A styled table: header row shaded, ``group_rows`` (indices into ``rows``) shaded as
     sub-headings, ``total_rows`` ruled above. Strings wrap and are escaped; ints are counts,
-    right-aligned and formatted for the report language; ``Right`` is right-aligned text."""
+    right-aligned and formatted by ``t`` (the report's language); ``Right`` is right-aligned
+    text."""
     head = [Paragraph(safe(h), styles()["cell_bold" if i == 0 else "cell_right_bold"])
             for i, h in enumerate(header)]
     data: list[list[Any]] = [head]
-    data += [[_cell(c) for c in row] for row in rows]
+    data += [[_cell(c, t) for c in row] for row in rows]
     if col_widths is None:
         first = CONTENT_WIDTH * 0.6
         rest = (CONTENT_WIDTH - first) / max(1, len(header) - 1)
@@ -236,7 +213,8 @@ def bar_chart(
     values: Sequence[float],
     *,
     title: str,
-    value_label: Callable[[float], str] = lambda v: count(v),
+    t: Translator,
+    value_label: Callable[[float], str] | None = None,
     width: float = CONTENT_WIDTH / 2 - 3 * mm,
     height: float = 40 * mm,
     highlight_last: bool = True,
@@ -283,7 +261,8 @@ def bar_chart(
         chart.barLabelFormat = "values"
         chart.barLabelArray = [list(bar_labels)]
     else:
-        chart.barLabelFormat = lambda v: value_label(v)
+        label = value_label or t.format_number
+        chart.barLabelFormat = lambda v: label(v)
     chart.barLabels.fontName = FONT
     chart.barLabels.fontSize = 6.5
     chart.barLabels.nudge = 5
@@ -312,6 +291,7 @@ def side_by_side(left: Flowable | Drawing | Sequence[Flowable],
 class ReportMeta:
     title: str  # plain text: drawn on the canvas, never parsed as markup
     generated_at: dt.datetime
+    translator: Translator  # the report's language: the footer's date and words
     author: str = "Vertrouwd"
     subject: str = ""
     app_version: str = __version__  # in the header and the PDF's creator field
@@ -349,10 +329,11 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
             self.drawString(MARGIN, height - MARGIN + 6 * mm, meta.title)
             self.drawRightString(width - MARGIN, height - MARGIN + 6 * mm,
                                  f"Vertrouwd {meta.app_version}")
-            self.drawString(MARGIN, MARGIN - 9 * mm, _("Generated on {when}").format(
-                when=format_datetime(meta.generated_at, "short")))
+            t = meta.translator
+            self.drawString(MARGIN, MARGIN - 9 * mm, t._("Generated on {when}").format(
+                when=t.format_datetime(meta.generated_at, "short")))
             self.drawRightString(width - MARGIN, MARGIN - 9 * mm,
-                                 _("Page {page} of {total}").format(page=page, total=total))
+                                 t._("Page {page} of {total}").format(page=page, total=total))
             self.restoreState()
 
     return NumberedCanvas

@@ -15,6 +15,9 @@ from app.paths import resources_dir
 
 CURRENT_VERSION = "2026.1"
 CODELIST_ID = "vp-onderwerpen"
+# The topic whose cases may name discrimination grounds (the list's discrimination_grounds);
+# every code list must have it (load() checks).
+DISCRIMINATION = "discriminatie"
 
 
 @dataclass(frozen=True)
@@ -54,12 +57,6 @@ class CodeLists:
     def topics(self) -> tuple[Code, ...]:
         return tuple(t for g in self.topic_groups for t in g.topics)
 
-    def topic_group_of(self, topic_code: str) -> TopicGroup:
-        for group in self.topic_groups:
-            if any(t.code == topic_code for t in group.topics):
-                return group
-        raise KeyError(topic_code)
-
     @staticmethod
     def codes(items: tuple[Code, ...]) -> frozenset[str]:
         return frozenset(i.code for i in items)
@@ -82,7 +79,7 @@ def codelist_path(version: str) -> Path:
 @cache
 def load(version: str = CURRENT_VERSION) -> CodeLists:
     raw = json.loads(codelist_path(version).read_text(encoding="utf-8"))
-    return CodeLists(
+    lists = CodeLists(
         id=raw["id"],
         version=raw["version"],
         topic_groups=tuple(
@@ -96,6 +93,9 @@ def load(version: str = CURRENT_VERSION) -> CodeLists:
         activity_kinds=_codes(raw["activity_kinds"]),
         components=_codes(raw["components"]),
     )
+    if DISCRIMINATION not in lists.codes(lists.topics):
+        raise ValueError(f"code list {version} has no topic {DISCRIMINATION!r}")
+    return lists
 
 
 def known_versions() -> list[str]:

@@ -7,6 +7,7 @@ we generated — never from the passphrase, never by interpolating user text int
 from __future__ import annotations
 
 import errno
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -148,3 +149,23 @@ def storage_error(exc: BaseException) -> AppError | None:
             if t in text:
                 return StorageError(detail=code)
     return None
+
+
+def content_digest(conn: Any) -> str:
+    """SHA-256 over every row of every table and the schema version, in a stable order:
+    'same content' made testable (a backup is checked against its source with it)."""
+    digest = hashlib.sha256()
+    tables = [
+        r[0]
+        for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+            "ORDER BY name"
+        )
+    ]
+    for table in tables:
+        digest.update(table.encode())
+        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
+            digest.update(repr(tuple(row)).encode())
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    digest.update(str(version).encode())
+    return digest.hexdigest()

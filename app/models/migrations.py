@@ -265,11 +265,15 @@ def needs_migration(conn: Any) -> bool:
     return check_not_newer(conn) < LATEST_VERSION
 
 
-def migrate(conn: Any) -> list[int]:
-    """Apply the missing steps on a raw (autocommit) connection; return the versions reached."""
+def migrate(conn: Any, target: int | None = None) -> list[int]:
+    """Apply the missing steps on a raw (autocommit) connection, up to ``target`` (default:
+    the latest; tools/make_old_registers.py stops earlier); return the versions reached."""
     current = check_not_newer(conn)
+    target = LATEST_VERSION if target is None else target
+    if not 0 <= target <= LATEST_VERSION:
+        raise ValueError(f"no schema version {target}")
     reached: list[int] = []
-    for version in range(current + 1, LATEST_VERSION + 1):
+    for version in range(current + 1, target + 1):
         conn.execute("BEGIN IMMEDIATE")
         try:
             STEPS[version - 1](conn)

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.errors import RegisterInUse
+from app.models.register_files import LOCK_NAME
 
-LOCK_NAME = "register.lock"
 _BINARY = getattr(os, "O_BINARY", 0)
 
 if sys.platform == "win32":

@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import insert, update
 
+from app.models.codelists import DISCRIMINATION
 from app.models.entities import (
     Activity,
     Case,
@@ -24,7 +25,7 @@ from app.models.entities import (
     Profile,
     Referral,
 )
-from app.services import vault
+from app.services.storage import vault
 
 QUARTERS = 13  # the current quarter and the twelve before it
 MIN_CASES = 100
@@ -32,7 +33,7 @@ MIN_CASES = 100
 # Relative weights: bullying, intimidation and labour conflict are common; stalking is rare.
 TOPIC_WEIGHTS = {
     "pesten": 16, "intimidatie": 14, "arbeidsconflict": 16, "werkdruk_inzet": 8,
-    "priveomstandigheden": 7, "seksuele_intimidatie": 6, "discriminatie": 5,
+    "priveomstandigheden": 7, "seksuele_intimidatie": 6, DISCRIMINATION: 5,
     "agressie_geweld": 4, "kwaadspreken": 5, "overschrijding_regels": 4, "misbruik_positie": 3,
     "thuisfront": 3, "overig": 2, "lekken_informatie": 1, "oneigenlijk_gebruik_middelen": 1,
     "financiele_schendingen": 1, "overig_zakelijk": 1, "misbruik_geweldsbevoegdheid": 1,
@@ -113,6 +114,22 @@ def _case_counts(rng: random.Random) -> list[int]:
     return counts
 
 
+def _activities(rng: random.Random, first_day: dt.date, today: dt.date
+                ) -> list[dict[str, object]]:
+    """Two to five activities a month from ``first_day`` up to today."""
+    activities: list[dict[str, object]] = []
+    month = first_day
+    while month <= today:
+        for _n in range(rng.randint(2, 5)):
+            day = month + dt.timedelta(days=rng.randint(0, 27))
+            if day <= today:
+                activities.append({"id": len(activities) + 1, "on": day,
+                                   "minutes": rng.choice([30, 45, 60, 90, 120, 180, 240]),
+                                   "kind": _pick(rng, ACTIVITY_WEIGHTS)})
+        month = _add_months(month, 1)
+    return activities
+
+
 def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.date) -> None:
     first_quarter = _add_months(_quarter_start(today), -3 * (QUARTERS - 1))
     cases: list[dict[str, object]] = []
@@ -132,7 +149,7 @@ def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.dat
                 case_topics.add(_pick(rng, TOPIC_WEIGHTS))
             for code in sorted(case_topics):
                 topics.append({"case_id": case_id, "topic": code})
-            if "discriminatie" in case_topics and rng.random() < 0.8:
+            if DISCRIMINATION in case_topics and rng.random() < 0.8:
                 grounds.append({"case_id": case_id, "ground": rng.choice(GROUNDS)})
             day = opened
             last = opened
@@ -161,16 +178,7 @@ def _fill(register: vault.Register, rng: random.Random, seed: int, today: dt.dat
                 "created_at": _noon(opened), "updated_at": _noon(closed_on if outcome else last),
             })
 
-    activities: list[dict[str, object]] = []
-    month = first_quarter
-    while month <= today:
-        for _n in range(rng.randint(2, 5)):
-            day = month + dt.timedelta(days=rng.randint(0, 27))
-            if day <= today:
-                activities.append({"id": len(activities) + 1, "on": day,
-                                   "minutes": rng.choice([30, 45, 60, 90, 120, 180, 240]),
-                                   "kind": _pick(rng, ACTIVITY_WEIGHTS)})
-        month = _add_months(month, 1)
+    activities = _activities(rng, first_quarter, today)
 
     with register.session() as s:
         s.execute(update(Profile).values(**_demo_profile_values(seed, today)))

@@ -23,10 +23,10 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services.register import RegisterService
+from app.services.confidant.cases import CaseService
 from app.ui.case_dialogs import ContactDialog, confirm
 from app.ui.formatting import parse_date, parse_minutes, short_date
-from app.ui.models import ActivityTableModel, selected_row
+from app.ui.item_models import ActivityTableModel, selected_row
 from app.ui.quick_entry import error_label
 
 
@@ -38,7 +38,7 @@ class ActivitiesTab(QWidget):
     ) -> None:
         super().__init__(parent)
         self.today = today
-        self.service: RegisterService | None = None
+        self.service: CaseService | None = None
         self.model = ActivityTableModel(self)
         self.date_edit = QLineEdit()
         self.minutes_edit = QLineEdit()
@@ -85,7 +85,7 @@ class ActivitiesTab(QWidget):
         self.retranslate_ui()
         self.reset_form()
 
-    def attach(self, service: RegisterService) -> None:
+    def attach(self, service: CaseService) -> None:
         self.service = service
         self.model.set_register(service.register)
 

@@ -28,7 +28,7 @@ from app.ui.signals import AppSignals
 from app.ui.unlock import UnlockDialog
 
 if TYPE_CHECKING:
-    from app.services import vault
+    from app.services.storage import vault
     from app.ui.main_window import MainWindow
     from app.ui.wizard import FirstRunWizard
 
@@ -36,7 +36,7 @@ if TYPE_CHECKING:
 # cryptography, JSON Schema) nor the main window; importing them first tripled the time to
 # the first window. They load on a background thread once the dialog is up, long before a
 # passphrase can be typed, and on first use otherwise.
-HEAVY_MODULES = ("app.services.vault", "app.services.backup", "app.ui.main_window")
+HEAVY_MODULES = ("app.services.storage.vault", "app.services.storage.backup", "app.ui.main_window")
 _preload_started = False
 
 
@@ -59,7 +59,7 @@ def preload_heavy_modules() -> None:
 
 
 def register_exists(folder: Path) -> bool:
-    """`vault.register_exists` without loading the database stack (same file names)."""
+    """`register_files.register_exists` without loading the database stack (same file names)."""
     return (Path(folder) / "register.key").exists() or (Path(folder) / "register.db").exists()
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,9 @@ class AppController(QObject):
         if self.main_window is None:
             factory = self.window_factory
             if factory is None:
-                from app.ui.main_window import MainWindow as factory
+                from app.ui.main_window import MainWindow
+
+                factory = MainWindow
             window = factory(self.signals, self.settings)
             window.lock_requested.connect(self.lock)
             window.settings_requested.connect(self.open_settings)
@@ -251,7 +253,7 @@ class AppController(QObject):
         register = self.register
         if register is not None:
             if self.settings.backup_on_close and not self.demo_passphrase:
-                from app.services import backup
+                from app.services.storage import backup
 
                 try:
                     backup.create_backup(register, self.backup_dir(),
@@ -365,7 +367,7 @@ def run_gui(argv: list[str]) -> int:
 
         demo_dir = Path(tempfile.mkdtemp(prefix="vertrouwd-demo-")) / "register"
         build_demo_register(demo_dir, DEMO_PASSPHRASE)
-        from app.services import vault
+        from app.services.storage import vault
 
         register = vault.unlock(demo_dir, DEMO_PASSPHRASE)
         register_dir = demo_dir

@@ -30,9 +30,9 @@ from app.errors import AppError, ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
-from app.services import exporting
-from app.services.register import Change
-from app.services.vault import Register
+from app.services.changes import Change, ChangeKind
+from app.services.confidant import exporting
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
 
@@ -88,7 +88,27 @@ class CardsDialog(QDialog):
         self._confirm = confirm
         self.setWindowTitle(_("Enrolment cards"))
         self.resize(640, 460)
+        own = self._own_card_group()
+        recipient = self._recipient_group()
+        self.message_label = QLabel()
+        self.message_label.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        self.error_label.hide()
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(own)
+        layout.addWidget(recipient)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.error_label)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.refresh()
 
+    def _own_card_group(self) -> QGroupBox:
+        """This register's card: its code, role, component and fingerprint, and saving it."""
         self.code_label = QLabel()
         self.role_label = QLabel()
         self.component_label = QLabel()
@@ -110,7 +130,10 @@ class CardsDialog(QDialog):
         save_row.addWidget(save)
         save_row.addStretch(1)
         own_form.addRow(save_row)
+        return own
 
+    def _recipient_group(self) -> QGroupBox:
+        """The coordinator's card the quarterly files are sealed to, and importing one."""
         self.recipient_label = QLabel()
         self.recipient_label.setWordWrap(True)
         self.recipient_groups = QLabel()
@@ -128,24 +151,7 @@ class CardsDialog(QDialog):
         import_row.addWidget(import_button)
         import_row.addStretch(1)
         recipient_layout.addLayout(import_row)
-
-        self.message_label = QLabel()
-        self.message_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
-        self.error_label.hide()
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(own)
-        layout.addWidget(recipient)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.error_label)
-        layout.addStretch(1)
-        layout.addWidget(buttons)
-        self.refresh()
+        return recipient
 
     def refresh(self) -> None:
         profile = self.register.profile()
@@ -223,7 +229,7 @@ class CardsDialog(QDialog):
         self.refresh()
         self.message_label.setText(_("Card of {code} kept: from now on your files are sealed to "
                                      "it.").format(code=card.code))
-        self.signals.data_changed.emit(Change(frozenset({"recipient"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
         return card
 
     def _show_error(self, error: AppError) -> None:

@@ -29,9 +29,10 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services import queries
-from app.services.memo_guard import check_memo
-from app.services.register import ReferralInput
+from app.models.codelists import DISCRIMINATION
+from app.services.confidant import queries
+from app.services.confidant.cases import ReferralInput
+from app.services.confidant.memo_guard import check_memo
 from app.ui.formatting import parse_date, parse_minutes, short_date
 from app.ui.quick_entry import CODE_ROLE, error_label
 
@@ -41,8 +42,8 @@ Submit = Callable[[dict[str, Any]], object]
 def confirm(parent: QWidget, title: str, text: str) -> bool:
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
     yes = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
-    box.setDefaultButton(box.buttons()[-1])  # type: ignore[arg-type]
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
     box.exec()
     return box.clickedButton() is yes
 
@@ -188,7 +189,7 @@ class EditCaseDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         topics = checked_codes(self.topics)
-        grounds = checked_codes(self.grounds) if "discriminatie" in topics else []
+        grounds = checked_codes(self.grounds) if DISCRIMINATION in topics else []
         return {"topics": topics, "grounds": grounds, "memo": self.memo.toPlainText()}
 
 

@@ -16,7 +16,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,16 +34,18 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.export.measures import Measures
+from app.export.measures import label as measure_label
 from app.i18n import N_, _, current_language, format_datetime, format_minutes, format_number
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
-from app.services import exporting
-from app.services.exporting import ExportPreview, ExportResult, HistoryRow
-from app.services.periods import Quarter
-from app.services.register import Change
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
+from app.services.confidant import exporting
+from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.signals import AppSignals
+from app.ui.views import table_view
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
 
@@ -74,19 +75,13 @@ def _codes(title: str, items: Sequence[Code], counts: Any, lang: str,
 
 def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
     """Every measure of the file, every code included (the file writes zeros too)."""
-    rows = [
-        PreviewRow(_("Cases and contacts"), heading=True),
-        PreviewRow(
-            _("New cases (first contact in the quarter)"), format_number(m.cases_new), indent=1
-        ),
-        PreviewRow(_("Cases closed in the quarter"), format_number(m.cases_closed), indent=1),
-        PreviewRow(
-            _("Cases open at the end of the quarter"), format_number(m.cases_open_end), indent=1
-        ),
-        PreviewRow(_("First contacts"), format_number(m.contacts_first), indent=1),
-        PreviewRow(_("Follow-up contacts"), format_number(m.contacts_followup), indent=1),
-        PreviewRow(_("Time spent on contact moments"), _minutes_text(m.minutes_contacts), indent=1),
-        PreviewRow(_("Topics (new cases carrying it)"), heading=True),
+    rows = [PreviewRow(_("Cases and contacts"), heading=True)]
+    rows += [PreviewRow(measure_label(name), format_number(getattr(m, name)), indent=1)
+             for name in ("cases_new", "cases_closed", "cases_open_end", "contacts_first",
+                          "contacts_followup")]
+    rows += [
+        PreviewRow(measure_label("minutes_contacts"), _minutes_text(m.minutes_contacts), indent=1),
+        PreviewRow(measure_label("topics"), heading=True),
     ]
     for group in lists.topic_groups:
         if len(group.topics) > 1:
@@ -94,12 +89,12 @@ def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
         for topic in group.topics:
             rows.append(PreviewRow(topic.label(lang), format_number(m.topics.get(topic.code, 0)),
                                    indent=2 if len(group.topics) > 1 else 1))
-    rows += _codes(_("Discrimination grounds (new cases)"), lists.discrimination_grounds,
+    rows += _codes(measure_label("discrimination_grounds"), lists.discrimination_grounds,
                    m.discrimination_grounds, lang)
-    rows += _codes(_("Contact modes"), lists.contact_modes, m.modes, lang)
-    rows += _codes(_("Outcomes of closed cases"), lists.outcomes, m.outcomes, lang)
-    rows += _codes(_("Referrals made"), lists.referral_targets, m.referrals, lang)
-    rows += _codes(_("Activities outside cases"), lists.activity_kinds, m.minutes_activities,
+    rows += _codes(measure_label("modes"), lists.contact_modes, m.modes, lang)
+    rows += _codes(measure_label("outcomes"), lists.outcomes, m.outcomes, lang)
+    rows += _codes(measure_label("referrals"), lists.referral_targets, m.referrals, lang)
+    rows += _codes(measure_label("minutes_activities"), lists.activity_kinds, m.minutes_activities,
                    lang, value=_minutes_text)
     return rows
 
@@ -210,14 +205,7 @@ class HistoryModel(QAbstractTableModel):
 
 
 def _table(model: QAbstractTableModel) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().setVisible(False)
-    view.horizontalHeader().setStretchLastSection(True)
-    view.setAlternatingRowColors(True)
+    view = table_view(model)
     view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
     return view
 
@@ -237,7 +225,15 @@ class ExportDialog(QDialog):
         self._result_quarter: Quarter | None = None
         self.setWindowTitle(_("Quarterly export"))
         self.resize(860, 760)
+        self._make_preview()
+        self._make_writing()
+        self._make_history()
+        self._lay_out()
+        self._fill_quarters()
+        self.refresh_history()
+        self._show_result(None)
 
+    def _make_preview(self) -> None:
         self.quarter_combo = QComboBox()
         self.quarter_combo.currentIndexChanged.connect(self.refresh_preview)
         self.nil_banner = QLabel(_("Nil return: no cases, contacts or activities in this "
@@ -257,11 +253,12 @@ class ExportDialog(QDialog):
         self.preview_view.horizontalHeader().setStretchLastSection(False)
         self.preview_view.setColumnWidth(1, 170)
 
+    def _make_writing(self) -> None:
         self.folder_edit = QLineEdit()
         self.folder_edit.setReadOnly(True)
         self.folder_edit.setPlaceholderText(_("Choose the folder or removable drive"))
-        choose = QPushButton(_("Choose folder…"))
-        choose.clicked.connect(self.choose_folder)
+        self.choose_button = QPushButton(_("Choose folder…"))
+        self.choose_button.clicked.connect(self.choose_folder)
         self.write_button = QPushButton(_("Write file"))
         self.write_button.setDefault(True)
         self.write_button.clicked.connect(self.export_now)
@@ -283,11 +280,13 @@ class ExportDialog(QDialog):
         self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
         self.error_label.hide()
 
+    def _make_history(self) -> None:
         self.history_model = HistoryModel(self)
         self.history_view = _table(self.history_model)
-        receipt = QPushButton(_("Import receipt…"))
-        receipt.clicked.connect(self.choose_receipt)
+        self.receipt_button = QPushButton(_("Import receipt…"))
+        self.receipt_button.clicked.connect(self.choose_receipt)
 
+    def _lay_out(self) -> None:
         top = QHBoxLayout()
         top.addWidget(QLabel(_("Quarter:")))
         top.addWidget(self.quarter_combo)
@@ -304,7 +303,7 @@ class ExportDialog(QDialog):
         write_layout = QVBoxLayout(write_box)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.folder_edit, 1)
-        folder_row.addWidget(choose)
+        folder_row.addWidget(self.choose_button)
         folder_row.addWidget(self.write_button)
         write_layout.addLayout(folder_row)
         write_layout.addWidget(self.result_label)
@@ -318,7 +317,7 @@ class ExportDialog(QDialog):
         history_layout = QVBoxLayout(history_box)
         history_layout.addWidget(self.history_view)
         receipt_row = QHBoxLayout()
-        receipt_row.addWidget(receipt)
+        receipt_row.addWidget(self.receipt_button)
         receipt_row.addStretch(1)
         history_layout.addLayout(receipt_row)
 
@@ -341,10 +340,6 @@ class ExportDialog(QDialog):
         layout.addWidget(self.error_label)
         layout.addWidget(splitter, 1)
         layout.addWidget(buttons)
-
-        self._fill_quarters()
-        self.refresh_history()
-        self._show_result(None)
 
     # --- quarter and preview -----------------------------------------------------------------
     def _fill_quarters(self) -> None:
@@ -422,7 +417,7 @@ class ExportDialog(QDialog):
         self._show_result(result)
         self.refresh_history()
         self.refresh_preview()  # the next file would be revision n+1
-        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
         return result
 
     def _show_result(self, result: ExportResult | None) -> None:
@@ -449,7 +444,7 @@ class ExportDialog(QDialog):
             self.write_pdf_to(Path(chosen))
 
     def write_pdf_to(self, path: Path) -> Path | None:
-        from app.export.pdf_vp import write_vp_quarter_pdf
+        from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None
@@ -495,7 +490,7 @@ class ExportDialog(QDialog):
         self.result_label.setText(
             _("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
                 quarter=row.quarter, revision=row.revision))
-        self.signals.data_changed.emit(Change(frozenset({"exports"})))
+        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
         return row
 
     # --- errors ------------------------------------------------------------------------------

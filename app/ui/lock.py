@@ -1,9 +1,9 @@
 """Locking: an application-wide idle watcher and the steps that put the register away
-(draft stored encrypted, widgets cleared, engine disposed) and bring it back."""
+(draft stored encrypted by `app.services.storage.drafts`, widgets cleared, engine
+disposed) and bring it back."""
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -11,9 +11,8 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 if TYPE_CHECKING:  # the database stack loads after the unlock dialog is up (start-up time)
-    from app.services import vault
+    from app.services.storage import vault
 
-DRAFT_KEY = "draft"
 LOCK_SHORTCUT = QKeySequence("Ctrl+L")
 
 ACTIVITY_EVENTS = frozenset({
@@ -64,9 +63,6 @@ class IdleWatcher(QObject):
     def stop(self) -> None:
         self._timer.stop()
 
-    def is_running(self) -> bool:
-        return self._timer.isActive()
-
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in ACTIVITY_EVENTS and self._timer.isActive():
             self._timer.start()
@@ -82,39 +78,10 @@ class IdleWatcher(QObject):
         return False
 
 
-def store_draft(register: vault.Register, draft: dict[str, Any] | None) -> None:
-    """Keep a half-filled form inside the encrypted register (replacing any earlier one)."""
-    from sqlalchemy import delete
-
-    from app.models.entities import KeyValue
-
-    with register.session() as s:
-        s.execute(delete(KeyValue).where(KeyValue.key == DRAFT_KEY))
-        if draft:
-            s.add(KeyValue(key=DRAFT_KEY, value=json.dumps(draft, ensure_ascii=False)))
-
-
-def take_stored_draft(register: vault.Register) -> dict[str, Any] | None:
-    """Read and delete the stored draft."""
-    from sqlalchemy import select
-
-    from app.models.entities import KeyValue
-
-    with register.session() as s:
-        row = s.scalars(select(KeyValue).where(KeyValue.key == DRAFT_KEY)).first()
-        if row is None:
-            return None
-        value = row.value
-        s.delete(row)
-    try:
-        draft = json.loads(value)
-    except ValueError:
-        return None
-    return draft if isinstance(draft, dict) else None
-
-
 def lock_register(window: LockableWindow, register: vault.Register) -> None:
     """Draft stored encrypted, widgets emptied, engine disposed and key forgotten."""
+    from app.services.storage.drafts import store_draft
+
     try:
         store_draft(register, window.take_draft())
     finally:
@@ -123,6 +90,8 @@ def lock_register(window: LockableWindow, register: vault.Register) -> None:
 
 
 def resume_register(window: LockableWindow, register: vault.Register) -> None:
+    from app.services.storage.drafts import take_stored_draft
+
     draft = take_stored_draft(register)
     if draft:
         window.restore_draft(draft)

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -25,7 +24,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QPushButton,
     QSplitter,
-    QTableView,
     QTabWidget,
     QToolBar,
     QVBoxLayout,
@@ -35,30 +33,21 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
-from app.services import queries, vault
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.changes import EVERYTHING, Change, ChangeKind
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.activities import ActivitiesTab
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
 from app.ui.coordination.workspace import CoordinationWorkspace, workspaces_for
 from app.ui.formatting import label, short_date, topic_labels
-from app.ui.models import CaseTableModel, ContactTableModel, selected_row
+from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
 from app.ui.signals import AppSignals
-
-
-def _table(model: Any) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSortingEnabled(True)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(True)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
+from app.ui.views import table_view
 
 
 class CaseDetail(QGroupBox):
@@ -75,7 +64,7 @@ class CaseDetail(QGroupBox):
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(self.captions[key], lab)
         self.contacts_model = ContactTableModel(self)
-        self.contacts = _table(self.contacts_model)
+        self.contacts = table_view(self.contacts_model, sortable=True)
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.buttons = {k: QPushButton() for k in (
             "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
@@ -167,11 +156,19 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.today = today
         self.register: vault.Register | None = None
-        self.service: RegisterService | None = None
+        self.service: CaseService | None = None
         self.setObjectName("main_window")
         self.resize(1280, 800)
+        self._build_filter_bar()
+        self._build_register_tabs(today)
+        self._build_workspaces()
+        self._build_menus()
+        self._show_workspaces()
+        self._connect()
+        self._fill_filters()
+        self.retranslate_ui()
 
-        # filter bar
+    def _build_filter_bar(self) -> None:
         self.filter_bar = QToolBar()
         self.filter_bar.setMovable(False)
         self.addToolBar(self.filter_bar)
@@ -195,9 +192,10 @@ class MainWindow(QMainWindow):
         self.filter_bar.addWidget(spacer)
         self.filter_bar.addWidget(self.search_edit)
 
-        # cases + detail
+    def _build_register_tabs(self, today: Callable[[], dt.date]) -> None:
+        """The VP register: quick entry, cases with their detail and the quarter; activities."""
         self.cases_model = CaseTableModel(self)
-        self.cases_view = _table(self.cases_model)
+        self.cases_view = table_view(self.cases_model, sortable=True)
         self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.cases_view.setWordWrap(False)
         self.cases_view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -232,7 +230,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(middle, "")
         self.tabs.addTab(self.activities, "")
 
-        # workspaces: the VP register and coordination, shown by the profile's roles
+    def _build_workspaces(self) -> None:
+        """The VP register and coordination, shown by the profile's roles."""
         self.has_vp, self.has_coordination = True, False
         self.coordination: CoordinationWorkspace | None = None  # built for a coordinator only
         self.coordination_menu: QMenu | None = None
@@ -243,7 +242,7 @@ class MainWindow(QMainWindow):
         self.workspaces.currentChanged.connect(self._workspace_changed)
         self.setCentralWidget(self.workspaces)
 
-        # menu
+    def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.new_action = QAction(self)
         self.new_action.setShortcut(QKeySequence("Ctrl+N"))
@@ -268,9 +267,8 @@ class MainWindow(QMainWindow):
         for action in (self.export_action, self.cards_action):
             self.quarter_menu.addAction(action)
             self.addAction(action)
-        self._show_workspaces()
 
-        # wiring
+    def _connect(self) -> None:
         self.period_combo.currentIndexChanged.connect(self.apply_filter)
         self.topic_combo.currentIndexChanged.connect(self.apply_filter)
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
@@ -289,8 +287,6 @@ class MainWindow(QMainWindow):
         b["delete"].clicked.connect(self._delete_case)
         b["edit_contact"].clicked.connect(self._edit_contact)
         b["delete_contact"].clicked.connect(self._delete_contact)
-        self._fill_filters()
-        self.retranslate_ui()
 
     # --- contract ------------------------------------------------------------------------
     def attach(self, register: vault.Register) -> None:
@@ -304,7 +300,7 @@ class MainWindow(QMainWindow):
         if not self.has_vp:
             self.retranslate_ui()
             return
-        self.service = RegisterService(register, today=self.today)
+        self.service = CaseService(register, today=self.today)
         self._fill_filters()
         self.cases_model.register = register
         self.apply_filter()
@@ -418,10 +414,8 @@ class MainWindow(QMainWindow):
     # --- filters -------------------------------------------------------------------------
     def _periods(self) -> list[tuple[str, str | None]]:
         periods: list[tuple[str, str | None]] = [(_("All periods"), None)]
-        quarter = queries.quarter_of(self.today())
-        for _i in range(8):
-            periods.append((quarter, quarter))
-            quarter = queries.previous_quarter(quarter)
+        for quarter in reversed(Quarter.of(self.today()).back(8)):
+            periods.append((str(quarter), str(quarter)))
         year = self.today().year
         periods += [(str(y), str(y)) for y in range(year, year - 5, -1)]
         return periods
@@ -470,17 +464,18 @@ class MainWindow(QMainWindow):
             ngettext("{count} case", "{count} cases", total).format(count=format_number(total)))
 
     # --- refresh ---------------------------------------------------------------------------
-    def _emit_change(self, change: object) -> None:
+    def _emit_change(self, change: Change) -> None:
         self.signals.data_changed.emit(change)
 
-    def refresh(self, change: object = None) -> None:
+    def refresh(self, change: Change | None = None) -> None:
+        """Reload what ``change`` touches (None: everything)."""
         if self.register is None or self.service is None:
             return
-        kinds = getattr(change, "kinds", frozenset({"cases", "contacts", "activities"}))
-        if kinds & {"cases", "contacts"}:
+        change = change or Change(EVERYTHING)
+        if change.touches(ChangeKind.CASES, ChangeKind.CONTACTS):
             self.cases_model.reload()
             self.quick_entry.reload_cases()
-        if "activities" in kinds:
+        if change.touches(ChangeKind.ACTIVITIES):
             self.activities.refresh()
         self.quarter_panel.refresh()
 
@@ -500,7 +495,7 @@ class MainWindow(QMainWindow):
         self.quick_entry.focus_first()
 
     # --- case actions ------------------------------------------------------------------------
-    def _run(self, action: Callable[[], object]) -> bool:
+    def _run(self, action: Callable[[], Change]) -> bool:
         try:
             change = action()
         except (FieldError, AppError) as exc:
@@ -513,12 +508,7 @@ class MainWindow(QMainWindow):
         d = self.detail.detail
         if d is None:
             return
-        self.quick_entry.reload_cases()
-        self.quick_entry.case_combo.setCurrentIndex(
-            max(self.quick_entry.case_combo.findData(d.id), 0)
-        )
-        self.quick_entry.minutes_edit.setFocus()
-        self.quick_entry.minutes_edit.selectAll()
+        self.quick_entry.start_follow_up(d.id)
 
     def _close_case(self) -> None:
         d, service = self.detail.detail, self.service

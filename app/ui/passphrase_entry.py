@@ -1,5 +1,5 @@
 """A new passphrase typed twice, with live feedback: used by the wizard and the
-'set a new passphrase' dialogs. Rules come from app.services.passphrase_policy."""
+'set a new passphrase' dialogs. Rules come from app.services.storage.passphrase_policy."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBoxLayout, QWidget
 
 from app.i18n import N_, _
-from app.services import passphrase_policy
+from app.services.storage import passphrase_policy
 
 STRENGTH_NAMES = (N_("Very weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
 ERROR_STYLE = "color: #b00020;"

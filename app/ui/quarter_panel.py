@@ -8,8 +8,9 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _, format_minutes, format_number
-from app.services import queries
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.confidant import queries
+from app.services.storage.vault import Register
 from app.ui.chart import BarChart
 from app.ui.formatting import topic_labels
 
@@ -47,7 +48,7 @@ class QuarterPanel(QGroupBox):
 
     @property
     def quarter(self) -> str:
-        return queries.quarter_of(self.today())
+        return str(Quarter.of(self.today()))
 
     def set_register(self, register: Register | None) -> None:
         self.register = register

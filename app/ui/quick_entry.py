@@ -8,6 +8,7 @@ and the focus returns to the first field.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -32,9 +33,10 @@ from PySide6.QtWidgets import (
 from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services import queries
-from app.services.memo_guard import check_memo
-from app.services.register import RegisterService
+from app.models.codelists import DISCRIMINATION
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.confidant.memo_guard import check_memo
 from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -51,24 +53,43 @@ def error_label() -> QLabel:
     return lab
 
 
+def _checkable(text: str, code: str, checked: bool) -> QListWidgetItem:
+    """A list item for one code, ticked or not."""
+    item = QListWidgetItem(text)
+    item.setData(CODE_ROLE, code)
+    item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                  | Qt.ItemFlag.ItemIsUserCheckable)
+    item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+    return item
+
+
 class QuickEntry(QGroupBox):
-    saved = Signal(object)  # the Change of the service call
+    saved = Signal(object)  # the services' Change of what was saved
 
     def __init__(
         self, today: Callable[[], dt.date] = dt.date.today, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.today = today
-        self.service: RegisterService | None = None
+        self.service: CaseService | None = None
         self.lists = codelists.load()
         self._last_mode = "persoonlijk"
+        self._make_fields()
+        self._lay_out()
+        self._set_tab_order()
+        self._connect()
+        self._fill_lists()
+        self.retranslate_ui()
+        self.reset()
 
+    def _make_fields(self) -> None:
         self.date_edit = QLineEdit()
         self.minutes_edit = QLineEdit()
         self.minutes_edit.setMaxLength(4)
         self.mode_combo = QComboBox()
         self.case_combo = QComboBox()
-        self.case_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.case_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.case_combo.setMinimumContentsLength(18)
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
@@ -88,22 +109,34 @@ class QuickEntry(QGroupBox):
         self.errors = {f: error_label() for f in
                        ("on", "minutes", "mode", "case", "topics", "grounds", "memo", "form")}
 
+    def _add_row(self, key: str, widget: QWidget) -> QWidget:
+        """A labelled form row: the field with its error line below it (the returned box)."""
+        lab = QLabel()
+        lab.setBuddy(widget)
+        self.labels[key] = lab
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        col.addWidget(widget)
+        col.addWidget(self.errors[key])
+        self.form.addRow(lab, box)
+        return box
+
+    @staticmethod
+    def _stack(*widgets: QWidget) -> QWidget:
+        box = QWidget()
+        col = QVBoxLayout(box)
+        col.setContentsMargins(0, 0, 0, 0)
+        col.setSpacing(2)
+        for widget in widgets:
+            col.addWidget(widget)
+        return box
+
+    def _lay_out(self) -> None:
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.labels: dict[str, QLabel] = {}
-
-        def add_row(key: str, widget: QWidget) -> None:
-            lab = QLabel()
-            lab.setBuddy(widget)
-            self.labels[key] = lab
-            box = QWidget()
-            col = QVBoxLayout(box)
-            col.setContentsMargins(0, 0, 0, 0)
-            col.setSpacing(2)
-            col.addWidget(widget)
-            col.addWidget(self.errors[key])
-            self.form.addRow(lab, box)
-
         when = QWidget()
         row = QHBoxLayout(when)
         row.setContentsMargins(0, 0, 0, 0)
@@ -117,24 +150,14 @@ class QuickEntry(QGroupBox):
         self.form.addRow(self.labels["on"], when)
         self.form.addRow("", self.errors["on"])
         self.form.addRow("", self.errors["minutes"])
-        add_row("mode", self.mode_combo)
-        add_row("case", self.case_combo)
-        self.topics_box = QWidget()
-        tcol = QVBoxLayout(self.topics_box)
-        tcol.setContentsMargins(0, 0, 0, 0)
-        tcol.setSpacing(2)
-        tcol.addWidget(self.topic_filter)
-        tcol.addWidget(self.topic_list)
-        add_row("topics", self.topics_box)
-        add_row("grounds", self.grounds_list)
-        memo_box = QWidget()
-        mcol = QVBoxLayout(memo_box)
-        mcol.setContentsMargins(0, 0, 0, 0)
-        mcol.setSpacing(2)
-        mcol.addWidget(self.memo_edit)
-        mcol.addWidget(self.memo_warning)
-        memo_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
-        add_row("memo", memo_box)
+        self._add_row("mode", self.mode_combo)
+        self._add_row("case", self.case_combo)
+        self.topics_box = self._stack(self.topic_filter, self.topic_list)
+        self._add_row("topics", self.topics_box)
+        self.grounds_row = self._add_row("grounds", self.grounds_list)
+        self.memo_box = self._stack(self.memo_edit, self.memo_warning)
+        self.memo_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self._add_row("memo", self.memo_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
         buttons.addWidget(self.save_button)
@@ -143,15 +166,14 @@ class QuickEntry(QGroupBox):
         outer.addWidget(self.errors["form"])
         outer.addLayout(buttons)
 
-        self.setTabOrder(self.date_edit, self.minutes_edit)
-        self.setTabOrder(self.minutes_edit, self.mode_combo)
-        self.setTabOrder(self.mode_combo, self.case_combo)
-        self.setTabOrder(self.case_combo, self.topic_filter)
-        self.setTabOrder(self.topic_filter, self.topic_list)
-        self.setTabOrder(self.topic_list, self.grounds_list)
-        self.setTabOrder(self.grounds_list, self.memo_edit)
-        self.setTabOrder(self.memo_edit, self.save_button)
+    def _set_tab_order(self) -> None:
+        order = (self.date_edit, self.minutes_edit, self.mode_combo, self.case_combo,
+                 self.topic_filter, self.topic_list, self.grounds_list, self.memo_edit,
+                 self.save_button)
+        for first, second in itertools.pairwise(order):
+            self.setTabOrder(first, second)
 
+    def _connect(self) -> None:
         for w in (self.date_edit, self.minutes_edit, self.mode_combo, self.case_combo,
                   self.topic_filter, self.topic_list, self.grounds_list, self.memo_edit):
             w.installEventFilter(self)
@@ -161,12 +183,8 @@ class QuickEntry(QGroupBox):
         self.topic_list.itemChanged.connect(self._topics_changed)
         self.memo_edit.textChanged.connect(self._check_memo)
 
-        self._fill_lists()
-        self.retranslate_ui()
-        self.reset()
-
     # --- wiring ----------------------------------------------------------------------------
-    def attach(self, service: RegisterService) -> None:
+    def attach(self, service: CaseService) -> None:
         self.service = service
         self._last_mode = service.last_mode()
         self.reload_cases()
@@ -210,23 +228,13 @@ class QuickEntry(QGroupBox):
             header.setFont(font)
             self.topic_list.addItem(header)
             for topic in group.topics:
-                item = QListWidgetItem("   " + topic.label(lang))
-                item.setData(CODE_ROLE, topic.code)
-                item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                              | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if topic.code in checked
-                                   else Qt.CheckState.Unchecked)
-                self.topic_list.addItem(item)
+                self.topic_list.addItem(
+                    _checkable("   " + topic.label(lang), topic.code, topic.code in checked))
         self.topic_list.blockSignals(False)
         self.grounds_list.clear()
         for ground in self.lists.discrimination_grounds:
-            item = QListWidgetItem(ground.label(lang))
-            item.setData(CODE_ROLE, ground.code)
-            item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                          | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked if ground.code in grounds
-                               else Qt.CheckState.Unchecked)
-            self.grounds_list.addItem(item)
+            self.grounds_list.addItem(
+                _checkable(ground.label(lang), ground.code, ground.code in grounds))
         current_mode = self.mode_combo.currentData() or self._last_mode
         self.mode_combo.clear()
         for mode in self.lists.contact_modes:
@@ -279,13 +287,13 @@ class QuickEntry(QGroupBox):
         for key in ("topics", "memo"):
             self.labels[key].setVisible(new)
         self.topics_box.setVisible(new)
-        self.memo_edit.parentWidget().setVisible(new)
+        self.memo_box.setVisible(new)
         self._topics_changed()
 
     def _topics_changed(self, *_args: Any) -> None:
-        show = self.is_new_case() and "discriminatie" in self.checked_topics()
+        show = self.is_new_case() and DISCRIMINATION in self.checked_topics()
         self.labels["grounds"].setVisible(show)
-        self.grounds_list.parentWidget().setVisible(show)
+        self.grounds_row.setVisible(show)
 
     def _filter_topics(self, text: str) -> None:
         needle = text.strip().lower()
@@ -326,6 +334,14 @@ class QuickEntry(QGroupBox):
     def clear_for_lock(self) -> None:
         self.detach()
         self.status_label.clear()
+
+    def start_follow_up(self, case_id: int) -> None:
+        """Ready the form for a contact moment of the open case ``case_id``: that case
+        chosen, the focus on the minutes (the date is usually today)."""
+        self.reload_cases()
+        self.case_combo.setCurrentIndex(max(self.case_combo.findData(case_id), 0))
+        self.minutes_edit.setFocus()
+        self.minutes_edit.selectAll()
 
     def focus_first(self) -> None:
         self.date_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
@@ -395,7 +411,7 @@ class QuickEntry(QGroupBox):
                     mode=mode,
                     topics=self.checked_topics(),
                     grounds=self.checked_grounds()
-                    if "discriminatie" in self.checked_topics()
+                    if DISCRIMINATION in self.checked_topics()
                     else (),
                     memo=self.memo_edit.toPlainText(),
                 )
@@ -433,8 +449,8 @@ class QuickEntry(QGroupBox):
             self._focus_first_visible_topic()
             return True
         if watched in (self.topic_list, self.grounds_list) and key == Qt.Key.Key_Space:
-            widget = watched
-            item = widget.currentItem()  # type: ignore[attr-defined]
+            assert isinstance(watched, QListWidget)
+            item = watched.currentItem()
             if item is not None and item.data(CODE_ROLE):
                 item.setCheckState(Qt.CheckState.Unchecked
                                    if item.checkState() == Qt.CheckState.Checked

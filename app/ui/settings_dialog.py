@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import LANGUAGES, _
-from app.services import backup, vault
+from app.services.storage import backup, vault
 from app.settings import Settings
 from app.ui.recovery import RecoveryCodeDialog
 from app.ui.unlock import NewPassphraseDialog
@@ -47,7 +47,21 @@ class SettingsDialog(QDialog):
         self._settings = dataclasses.replace(settings)
         self.register_ = register
         self.default_backup_dir = Path(default_backup_dir)
+        general = self._general_group(settings)
+        backups = self._backups_group(settings)
+        security = self._security_group()
+        for button in (self.backup_now, self.restore, self.change_passphrase, self.new_recovery):
+            button.setEnabled(register is not None)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        for w in (general, backups, security, self.status, buttons):
+            layout.addWidget(w)
+        self.setMinimumWidth(560)
 
+    def _general_group(self, settings: Settings) -> QGroupBox:
         self.language = QComboBox()
         self.language.setObjectName("language")
         for code, name in LANGUAGES.items():
@@ -61,7 +75,9 @@ class SettingsDialog(QDialog):
         form = QFormLayout(general)
         form.addRow(_("Language"), self.language)
         form.addRow(_("Lock after inactivity"), self.autolock)
+        return general
 
+    def _backups_group(self, settings: Settings) -> QGroupBox:
         self.backup_dir = QLineEdit(settings.backup_dir)
         self.backup_dir.setPlaceholderText(str(self.default_backup_dir))
         choose = QPushButton(_("Choose…"))
@@ -92,7 +108,9 @@ class SettingsDialog(QDialog):
         actions.addWidget(self.restore)
         actions.addStretch()
         bform.addRow("", actions)
+        return backups
 
+    def _security_group(self) -> QGroupBox:
         self.change_passphrase = QPushButton(_("Change passphrase…"))
         self.change_passphrase.clicked.connect(self._change_passphrase)
         self.new_recovery = QPushButton(_("New recovery code…"))
@@ -102,17 +120,7 @@ class SettingsDialog(QDialog):
         srow.addWidget(self.change_passphrase)
         srow.addWidget(self.new_recovery)
         srow.addStretch()
-        for button in (self.backup_now, self.restore, self.change_passphrase, self.new_recovery):
-            button.setEnabled(register is not None)
-
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        for w in (general, backups, security, self.status, buttons):
-            layout.addWidget(w)
-        self.setMinimumWidth(560)
+        return security
 
     def result_settings(self) -> Settings:
         s = dataclasses.replace(self._settings)

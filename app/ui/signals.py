@@ -6,5 +6,5 @@ from PySide6.QtCore import QObject, Signal
 
 
 class AppSignals(QObject):
-    data_changed = Signal(object)  # a description of what changed (e.g. a services Change)
+    data_changed = Signal(object)  # an app.services.changes.Change: what to refresh
     language_changed = Signal(str)  # "nl" or "en", after the switch

@@ -35,7 +35,7 @@ from app.i18n import _, format_datetime, format_number
 from app.ui.passphrase_entry import ERROR_STYLE, PassphraseEntry
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
-    from app.services import vault
+    from app.services.storage import vault
 
 DAMAGE_ERRORS = (RegisterDamaged, KeyFileDamaged, KeyFileWeakened)
 
@@ -176,7 +176,7 @@ class UnlockDialog(QDialog):
             self.show_message(_("Type your passphrase."))
             return False
         _busy()
-        from app.services import vault
+        from app.services.storage import vault
 
         try:
             register = vault.unlock(self.register_dir, passphrase)
@@ -239,7 +239,7 @@ class RecoveryUnlockDialog(QDialog):
         code = self.code.text().strip()
         self.code.clear()
         _busy()
-        from app.services import vault
+        from app.services.storage import vault
 
         try:
             register = vault.unlock_with_recovery(self.register_dir, code)
@@ -307,7 +307,7 @@ class NewPassphraseDialog(QDialog):
                 current = self.current.text()
                 self.current.clear()
                 self.register_.key_file.unwrap(current)  # WrongPassphrase if not
-            from app.services import vault
+            from app.services.storage import vault
 
             vault.set_new_passphrase(self.register_, self.entry.passphrase())
         except AppError as exc:
@@ -358,7 +358,7 @@ class BackupPickerDialog(QDialog):
         self.reload()
 
     def reload(self) -> None:
-        from app.services import backup
+        from app.services.storage import backup
 
         self.list.clear()
         for info in backup.list_backups(self.backup_dir):
@@ -381,7 +381,7 @@ class BackupPickerDialog(QDialog):
         passphrase = self.passphrase.text()
         self.passphrase.clear()
         _busy()
-        from app.services import backup
+        from app.services.storage import backup
 
         try:
             backup.restore(self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole)), passphrase)

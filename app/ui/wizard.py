@@ -26,7 +26,7 @@ from app.errors import AppError
 from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import _, current_language
 from app.models import codelists
-from app.services import vault
+from app.services.storage import vault
 from app.ui.passphrase_entry import ERROR_STYLE, PassphraseEntry
 from app.ui.recovery import RecoveryCodePanel
 

@@ -11,11 +11,13 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import interchange, pdf_common
-from app.export.pdf_vp import collect_vp_quarter_facts, render_vp_quarter_pdf, write_vp_quarter_pdf
+from app.export.pdf_vp import render_vp_quarter_pdf
 from app.models.entities import Profile
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.confidant.quarter_overview import collect_vp_quarter_facts, write_vp_quarter_pdf
+from app.services.storage import vault
 from tests.bulk import fill_quarters
 
 TODAY = dt.date(2026, 11, 23)
@@ -27,7 +29,7 @@ MARKUP = '<b>&amp;<img src="http://x/y.png">'
 
 
 def _fill(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: TODAY)
+    s = CaseService(register, today=lambda: TODAY)
     a = s.open_case(on=dt.date(2026, 7, 3), minutes=60, mode="persoonlijk",
                     topics=["pesten", "intimidatie"], memo=f"gesprek met {CANARY}").id
     s.add_contact(a, on=dt.date(2026, 8, 14), minutes=45, mode="telefoon")

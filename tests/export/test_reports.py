@@ -12,23 +12,24 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from app import cli, owner_only
+from app import cli, i18n, owner_only
 from app.export.csv_report import neutralise, render_report_csv
-from app.export.measures import Measures
-from app.export.pdf_common import report_language
-from app.export.pdf_report import chart_points, render_report_pdf
-from app.models import codelists
-from app.services import report_data as report_service
-from app.services.disclosure import (
+from app.export.disclosure import (
     SECONDARY_MARK,
     ProtectedTable,
     Status,
     display,
     rule_text,
 )
-from app.services.importing import apply_import, plan_import
-from app.services.report_data import ReportData, report_data, write_report
-from app.services.vault import Register
+from app.export.measures import Measures
+from app.export.pdf_report import chart_points, render_report_pdf
+from app.export.report_model import ReportData
+from app.i18n import translator
+from app.models import codelists
+from app.services.coordination import report_data as report_service
+from app.services.coordination.importing import apply_import, plan_import
+from app.services.coordination.report_data import report_data, write_report
+from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.services.conftest import (  # noqa: F401 (fixtures)
     central,
@@ -118,27 +119,26 @@ def test_component_pdf_shows_published_numbers_and_marks(known_component: Regist
     assert bullying[1] in ("< 5", SECONDARY_MARK) and bullying[4] in ("< 5", SECONDARY_MARK)
     assert "12" not in bullying and "29" not in bullying
     # every row prints exactly what the protected table says, marks in place of hidden values
-    with report_language("en"):
-        for table in data.tables:
-            for row in table.rows:
-                label = row.label.text("en")
-                if sum(1 for r in table.rows if r.label.text("en") == label) > 1 or len(label) > 40:
-                    continue
-                shown = [display(c, "en") for col in table.columns
-                         if (c := table.cell(row.key, col.key)) is not None]
-                heading = table.title.text("en")
-                assert _row(lines, label, len(shown), heading) == shown, (table.id, label)
-                for col in table.columns:
-                    cell = table.cell(row.key, col.key)
-                    assert cell is None or (cell.value is None) == (
-                        cell.status is not Status.PUBLISHED
-                    )
+    english = translator("en")
+    for table in data.tables:
+        for row in table.rows:
+            label = row.label.text(english)
+            if sum(1 for r in table.rows if r.label.text(english) == label) > 1 or len(label) > 40:
+                continue
+            shown = [display(c, "en") for col in table.columns
+                     if (c := table.cell(row.key, col.key)) is not None]
+            heading = table.title.text(english)
+            assert _row(lines, label, len(shown), heading) == shown, (table.id, label)
+            for col in table.columns:
+                cell = table.cell(row.key, col.key)
+                assert cell is None or (cell.value is None) == (
+                    cell.status is not Status.PUBLISHED
+                )
     hidden_topics = [key for key, cell in stalking.cells.items()
                      if cell.status is not Status.PUBLISHED]
     assert ("topic:stalking", "2026") in hidden_topics
     text = " ".join(lines)
-    with report_language("en"):
-        assert rule_text(5).split("“")[0].strip() in text  # "Counts from 1 to 4 are shown as"
+    assert rule_text(5, english).split("“")[0].strip() in text  # "Counts from 1 to 4 are shown as"
     assert "Minimum cell frequency (k)" in text and "Army" in text
 
 
@@ -156,6 +156,24 @@ def test_dutch_and_english_labels_and_numbers_differ(coordinator: Register,
     assert "Onthullingsbeveiliging" in nl and "Disclosure control" in en
     assert "Commando Landstrijdkrachten" in " ".join(nl)
 
+
+
+def test_a_report_in_another_language_leaves_the_program_s_language_alone(
+        known_component: Register, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The window stays Dutch while an English report renders (on whatever thread): the
+    renderers get a translator and never switch the process-wide language."""
+    data = report_data(known_component, 2026, None, k=5)
+    i18n.set_language("nl")
+    switches: list[str] = []
+    real_set_language = i18n.set_language
+    monkeypatch.setattr(i18n, "set_language",
+                        lambda lang: (switches.append(lang), real_set_language(lang)))
+    _, lines = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
+    csv_text = render_report_csv(data, lang="en", now=NOW).decode("utf-8-sig")
+    assert switches == []
+    assert i18n.current_language() == "nl" and i18n._("Cancel") == "Annuleren"
+    assert "Disclosure control" in lines and "Onthullingsbeveiliging" not in lines
+    assert "# Generated on" in csv_text and "Gemaakt op" not in csv_text
 
 # --- CSV -------------------------------------------------------------------------------------
 def _csv_rows(data: bytes, lang: str) -> list[list[str]]:
@@ -217,7 +235,7 @@ def test_csv_neutralises_formulas_from_a_code_list_label(
 # --- charts ----------------------------------------------------------------------------------
 def test_chart_draws_published_values_only(known_component: Register) -> None:
     data = report_data(known_component, 2026, k=5)
-    categories, heights, labels = chart_points(data, "en")
+    categories, heights, labels = chart_points(data, translator("en"))
     assert categories == [f"{y}-Q{q}" for y in (2025, 2026) for q in (1, 2, 3, 4)]
     by_period = {bar.period: bar.cell for bar in data.chart}
     assert any(c.status is not Status.PUBLISHED for c in by_period.values())
@@ -266,7 +284,7 @@ def _random_central(reg: Register, rng: random.Random, folder: Path,
 def _fresh(template: Path, folder: Path) -> Register:
     import shutil
 
-    from app.services import vault
+    from app.services.storage import vault
 
     shutil.copytree(template, folder)
     return vault.unlock(folder, PASSPHRASE)

@@ -18,14 +18,14 @@ from app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
-from app.models import database, migrations
+from app.models import database, migrations, register_files
 from app.models.keyfile import KeyFile
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, snapshot
 
 
 def test_database_is_not_plain_sqlite(register_dir: Path) -> None:
-    db = vault.db_path(register_dir)
+    db = register_files.db_path(register_dir)
     assert not db.read_bytes().startswith(b"SQLite format 3")
     plain = sqlite3.connect(db)
     with pytest.raises(sqlite3.DatabaseError):
@@ -62,9 +62,9 @@ def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vau
                                                                    register_dir: Path) -> None:
     import datetime as dt
 
-    from app.services.register import RegisterService
+    from app.services.confidant.cases import CaseService
 
-    service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
+    service = CaseService(register, today=lambda: dt.date(2026, 11, 23))
     for i in range(300):  # enough rows to span several pages
         service.add_activity(on=dt.date(2026, 1, 1 + i % 28), minutes=30, kind="intervisie")
     register.close()
@@ -76,7 +76,7 @@ def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vau
     messages["wrong"] = e1.value.message
     assert snapshot(register_dir) == before
 
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     original_key = key.read_bytes()
     text = original_key.decode().replace('"wrapped_key": "', '"wrapped_key": "A', 1)
     key.write_bytes(text.encode())
@@ -87,7 +87,7 @@ def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vau
     assert snapshot(register_dir) == before
     key.write_bytes(original_key)
 
-    db = vault.db_path(register_dir)
+    db = register_files.db_path(register_dir)
     page = 4096
     assert db.stat().st_size > 3 * page
     _flip_byte(db, 2 * page + 100)  # inside the third page
@@ -100,7 +100,7 @@ def test_wrong_passphrase_damaged_key_file_and_damaged_page_differ(register: vau
 
 
 def test_damaged_first_page_is_damage_not_wrong_passphrase(register_dir: Path) -> None:
-    _flip_byte(vault.db_path(register_dir), 20)
+    _flip_byte(register_files.db_path(register_dir), 20)
     before = snapshot(register_dir)
     with pytest.raises(RegisterDamaged):
         vault.unlock(register_dir, PASSPHRASE)
@@ -108,7 +108,7 @@ def test_damaged_first_page_is_damage_not_wrong_passphrase(register_dir: Path) -
 
 
 def test_truncated_key_file_is_damage(register_dir: Path) -> None:
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     key.write_bytes(key.read_bytes()[:50])
     with pytest.raises(KeyFileDamaged):
         vault.unlock(register_dir, PASSPHRASE)
@@ -147,10 +147,10 @@ def test_nfc_and_nfd_open_the_same_register(tmp_path: Path) -> None:
 
 
 def test_change_passphrase_rewrites_only_the_key_file(register_dir: Path) -> None:
-    db_before = vault.db_path(register_dir).read_bytes()
+    db_before = register_files.db_path(register_dir).read_bytes()
     new = "een heel ander zinnetje voor vandaag"
     vault.change_passphrase(register_dir, PASSPHRASE, new)
-    assert vault.db_path(register_dir).read_bytes() == db_before
+    assert register_files.db_path(register_dir).read_bytes() == db_before
     vault.unlock(register_dir, new).close()
     with pytest.raises(WrongPassphrase):
         vault.unlock(register_dir, PASSPHRASE)
@@ -181,7 +181,7 @@ def test_recovery_code_unlocks_and_requires_new_passphrase(register_dir: Path) -
 
 def test_weakened_key_derivation_parameters_are_refused(register_dir: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     raw = json.loads(key.read_bytes())
     raw["slots"]["passphrase"]["kdf"]["memory_kib"] = 8
     raw.pop("checksum")
@@ -258,7 +258,7 @@ def test_key_file_demanding_absurd_kdf_cost_is_refused_before_deriving(
     from app.models import keyfile
     from app.models.keyfile import _canonical
 
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     raw = json.loads(key.read_bytes())
     raw["slots"]["passphrase"]["kdf"].update(memory_kib=4 * 1024 * 1024, time_cost=100)
     raw.pop("checksum")

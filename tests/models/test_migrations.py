@@ -5,12 +5,15 @@ from __future__ import annotations
 import contextlib
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import select
 
-from app.models import migrations
+from app.models import database, migrations, register_files
 from app.models.entities import Case
-from app.services import vault
+from app.models.keyfile import KeyFile
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -37,7 +40,7 @@ def test_v1_register_upgrades_with_a_backup_first(tmp_path: Path) -> None:
     old.close()
 
 
-def test_failed_migration_step_rolls_back(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_failed_migration_step_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     folder = tmp_path / "reg"
     shutil.copytree(DATA / "register-v1", folder)
 
@@ -58,3 +61,86 @@ def test_failed_migration_step_rolls_back(tmp_path: Path, monkeypatch) -> None: 
         assert "half_done" not in names
     finally:
         reg.close()
+
+
+# --- a real register of every released schema version -------------------------------------------
+# tests/data/register-v1 was saved by version 1; the others by tools/make_old_registers.py with
+# the real migration steps stopped at their version.
+RELEASED = range(1, migrations.LATEST_VERSION + 1)
+
+
+def _open_raw(folder: Path) -> Any:
+    key = KeyFile.load(register_files.key_path(folder)).unwrap(PASSPHRASE)
+    return database.connect(register_files.db_path(folder), key)
+
+
+def _schema(conn: Any) -> list[tuple[str, ...]]:
+    return [tuple(r) for r in conn.execute(
+        "SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name")]
+
+
+def _contents(conn: Any) -> dict[str, tuple[list[str], list[tuple[Any, ...]]]]:
+    """Every table: its column names and rows (in primary-key order)."""
+    tables = [r[0] for r in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    result = {}
+    for table in sorted(tables):
+        cursor = conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2')
+        result[table] = ([d[0] for d in cursor.description], [tuple(r) for r in cursor])
+    return result
+
+
+def _fresh_register_holding(folder: Path, contents: dict[str, Any]) -> Any:
+    """A database made today (every step from zero) with ``contents`` inserted as they are."""
+    folder.mkdir()
+    conn = database.connect(folder / register_files.DB_NAME, bytes(32))
+    migrations.migrate(conn)
+    conn.execute("PRAGMA foreign_keys = OFF")  # rows go in table by table, in any order
+    for table, (columns, rows) in contents.items():
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" for _c in columns)
+        conn.executemany(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', rows)
+    return conn
+
+
+@pytest.mark.parametrize("version", RELEASED)
+def test_a_register_of_every_released_version_opens_as_a_fresh_one_with_its_data(
+        tmp_path: Path, version: int) -> None:
+    folder = tmp_path / "reg"
+    shutil.copytree(DATA / f"register-v{version}", folder)
+    old = _open_raw(folder)
+    try:
+        assert migrations.schema_version(old) == version
+        before = _contents(old)
+    finally:
+        old.close()
+    if version > 1:  # made with data in every table its version has
+        assert [t for t, (_cols, rows) in before.items() if not rows] == []
+
+    reg = vault.unlock(folder, PASSPHRASE)
+    try:
+        upgraded = reg.raw_connection()
+        schema, digest = _schema(upgraded), database.content_digest(upgraded)
+        upgraded.close()
+        assert vault.verify(reg) == []
+    finally:
+        reg.close()
+
+    fresh = _fresh_register_holding(tmp_path / "fresh", before)
+    try:
+        assert schema == _schema(fresh)  # the same tables, columns and indexes as made today
+        assert digest == database.content_digest(fresh)  # and exactly the old rows
+    finally:
+        fresh.close()
+
+    backups = sorted((folder / register_files.PRE_MIGRATION_FOLDER).glob("*"))
+    if version == migrations.LATEST_VERSION:
+        assert backups == []  # nothing to migrate, nothing to back up
+        return
+    assert len(backups) == 1  # the old file, kept as it was, before anything changed
+    kept = _open_raw(backups[0])
+    try:
+        assert migrations.schema_version(kept) == version
+        assert _contents(kept) == before
+    finally:
+        kept.close()

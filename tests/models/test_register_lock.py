@@ -9,25 +9,27 @@ another one. These tests run on both platforms (make test and make test-windows)
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from app.errors import RegisterInUse, RegisterStillOpen
-from app.models import register_lock
-from app.services import backup, vault
+from app.models import register_files, register_lock
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE, snapshot
 from tests.reliability import _harness as h
 
 NEW = "een andere zin als wachtwoord"
 
 
-def hold_register(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def hold_register(emit: Callable[[str], None], folder: Path) -> None:
     """A second program: opens the register and keeps it open until it is killed."""
     reg = vault.unlock(folder, PASSPHRASE)
     emit("OPEN")
@@ -37,7 +39,7 @@ def hold_register(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def held_elsewhere(register_dir: Path):  # type: ignore[no-untyped-def]
+def held_elsewhere(register_dir: Path) -> Iterator[h.Child]:
     child = h.fork(hold_register, register_dir)
     assert child.wait_for("OPEN"), child.lines
     yield child
@@ -114,7 +116,7 @@ def test_restore_while_open_in_this_program_is_refused_until_locked(
     assert snapshot(register_dir) == before
     register.close()
     aside = backup.restore(register_dir, made, PASSPHRASE)
-    assert aside is not None and (aside / vault.DB_NAME).is_file()
+    assert aside is not None and (aside / register_files.DB_NAME).is_file()
     vault.unlock(register_dir, PASSPHRASE).close()
 
 
@@ -125,9 +127,9 @@ def test_passphrase_change_and_backups_while_the_register_is_open(
     # file is not the database), and backups are made and rotated meanwhile.
     vault.set_new_passphrase(register, NEW)
     dest = tmp_path / "backups"
-    for _ in range(4):
-        backup.create_backup(register, dest, generations=2)
-        time.sleep(0.002)  # distinct time stamps
+    for hour in range(4):  # four backups an hour apart by their clock
+        backup.create_backup(register, dest, generations=2,
+                             now=dt.datetime(2026, 5, 4, 9 + hour, tzinfo=dt.UTC))
     assert len(backup.list_backups(dest)) == 2
     register.close()
     vault.unlock(register_dir, NEW).close()
@@ -138,7 +140,7 @@ def test_a_key_file_held_open_for_a_moment_does_not_fail_the_change(
 ) -> None:
     """A virus scanner or indexer may hold a file we just wrote for a moment. On Windows a
     rename over it then fails with a sharing violation; the write waits for it instead."""
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     holder = open(key, "rb")  # noqa: SIM115 - closed by the timer below
 
     def release() -> None:
@@ -160,10 +162,11 @@ def test_rotation_keeps_a_backup_it_cannot_delete_and_removes_it_later(
     register: vault.Register, tmp_path: Path
 ) -> None:
     dest = tmp_path / "backups"
-    first = backup.create_backup(register, dest, generations=5)
-    time.sleep(0.002)
-    backup.create_backup(register, dest, generations=5)
-    holder = open(first / vault.KEY_NAME, "rb")  # noqa: SIM115 - closed below
+    first = backup.create_backup(register, dest, generations=5,
+                                 now=dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
+    backup.create_backup(register, dest, generations=5,
+                         now=dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC))
+    holder = open(first / register_files.KEY_NAME, "rb")  # noqa: SIM115 - closed below
     try:
         removed = backup.rotate(dest, 1)
         listed = [info.path for info in backup.list_backups(dest)]

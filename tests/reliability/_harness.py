@@ -1,7 +1,7 @@
 """Shared machinery of the reliability suite: forked writer children, a transaction workload
 whose every commit is self-describing, and the checks a reopened register must pass.
 
-Each workload transaction (one `Register.session()`) does 1..6 RegisterService use cases, bumps
+Each workload transaction (one `Register.session()`) does 1..6 CaseService use cases, bumps
 the counter `txn` in the KeyValue table and writes a marker row `m:<n>` listing the cases and
 activities it created or deleted. Before committing it reports `P <n> <digest>` (the content
 digest as seen inside the transaction) and after the commit returned `C <n>`. A reopened register
@@ -32,9 +32,10 @@ from typing import Any
 import pytest
 from sqlalchemy import select as sql_select
 
+from app.models import database, register_files
 from app.models.entities import Activity, Case, ContactMoment, KeyValue
-from app.services import vault
-from app.services.register import RegisterService
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, TODAY
 
 SEED = int(os.environ.get("VERTROUWD_RELIABILITY_SEED", "20261123"))
@@ -261,7 +262,7 @@ def spawn(fn: Callable[..., None], *args: Any, wait_started: bool = True) -> Spa
 
 # --- the workload --------------------------------------------------------------------------
 class _OneTransaction:
-    """Lets RegisterService use cases run inside one enclosing transaction (a batch)."""
+    """Lets CaseService use cases run inside one enclosing transaction (a batch)."""
 
     def __init__(self, session: Any) -> None:
         self._session = session
@@ -284,7 +285,7 @@ def _rand_date(rng: random.Random, after: dt.date) -> dt.date:
     return after + dt.timedelta(days=rng.randint(0, max(span, 0)))
 
 
-def _one_use_case(rng: random.Random, svc: RegisterService, s: Any, ops: list[list[Any]]) -> None:
+def _one_use_case(rng: random.Random, svc: CaseService, s: Any, ops: list[list[Any]]) -> None:
     case_ids = list(s.scalars(sql_select(Case.id)))
     open_ids = list(s.scalars(sql_select(Case.id).where(Case.status == "open")))
     activity_ids = list(s.scalars(sql_select(Activity.id)))
@@ -327,7 +328,7 @@ def _one_use_case(rng: random.Random, svc: RegisterService, s: Any, ops: list[li
         ops.append(["-", "activity", aid])
 
 
-def run_transaction(register: vault.Register, svc: RegisterService, rng: random.Random,
+def run_transaction(register: vault.Register, svc: CaseService, rng: random.Random,
                     emit: Callable[[str], None]) -> int:
     """One workload transaction; returns its number. Raises what the session raised."""
     n = 0
@@ -342,13 +343,13 @@ def run_transaction(register: vault.Register, svc: RegisterService, rng: random.
         s.add(KeyValue(key=f"m:{n}", value=json.dumps(ops)))
         s.flush()
         raw = s.connection().connection.driver_connection
-        emit(f"P {n} {vault.content_digest_of_connection(raw)}")
+        emit(f"P {n} {database.content_digest(raw)}")
     emit(f"C {n}")
     return n
 
 
-def new_service(register: vault.Register) -> RegisterService:
-    return RegisterService(register, today=lambda: TODAY)
+def new_service(register: vault.Register) -> CaseService:
+    return CaseService(register, today=lambda: TODAY)
 
 
 # --- checks on a reopened register ------------------------------------------------------------
@@ -435,7 +436,7 @@ def plaintext_twin(folder: Path) -> vault.Register:
     from app.models import database, migrations
 
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / vault.DB_NAME
+    path = folder / register_files.DB_NAME
 
     def connect() -> Any:
         conn = database.dbapi.connect(str(path), check_same_thread=False, isolation_level=None)

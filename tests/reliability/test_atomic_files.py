@@ -16,8 +16,9 @@ import pytest
 
 from app.atomic import TEMP_SUFFIX
 from app.errors import WrongPassphrase
+from app.models import register_files
 from app.models.keyfile import KeyFile
-from app.services import backup, vault
+from app.services.storage import backup, vault
 from app.settings import Settings
 from tests.conftest import PASSPHRASE
 from tests.reliability import _harness as h
@@ -139,7 +140,7 @@ def test_killed_writers_leave_old_or_new_never_partial(
     reasons: list[str] = []
 
     # 1. The key file, rewritten by a passphrase change.
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     old_key = key.read_bytes()
 
     def change() -> Action:
@@ -215,14 +216,14 @@ def test_killed_writers_leave_old_or_new_never_partial(
                 _key_file, data_key = backup.verify_backup(info.path, PASSPHRASE)
                 from app.models import database
                 digest = database.run_in_connection(
-                    info.path / vault.DB_NAME, data_key, vault.content_digest_of_connection)
+                    info.path / register_files.DB_NAME, data_key, database.content_digest)
                 assert digest == expected_digest
             except Exception as exc:  # noqa: BLE001
                 partial_files += 1
                 reasons.append(f"backup: listed but not valid: {exc!r}")
         if dest.is_dir():
             backup.clean_partial(dest)  # what the next backup does first
-            if list(dest.glob("*" + backup.TMP_SUFFIX)) or [
+            if list(dest.glob("*" + register_files.BACKUP_TMP_SUFFIX)) or [
                 p for p in dest.iterdir() if p not in {i.path for i in listed}
             ]:
                 partial_files += 1

@@ -11,18 +11,19 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 from tests.reliability import _harness as h
 
 pytestmark = pytest.mark.reliability
 
 
-def _writer(emit, folder: Path, seed: str) -> None:  # type: ignore[no-untyped-def]
+def _writer(emit: Callable[[str], None], folder: Path, seed: str) -> None:
     rng = random.Random(seed)
     reg = vault.unlock(folder, PASSPHRASE)
     emit("READY")

@@ -27,7 +27,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError, BackupError, DiskFull, StorageError
-from app.services import backup, vault
+from app.models import register_files
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE
 from tests.reliability import _harness as h
 
@@ -52,14 +53,14 @@ def _unlimit() -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
 
 
-def _report(emit, what: str, exc: BaseException) -> None:  # type: ignore[no-untyped-def]
+def _report(emit: Callable[[str], None], what: str, exc: BaseException) -> None:
     if isinstance(exc, AppError):
         emit(f"F {what} {type(exc).__name__} {exc.message}")
     else:
         emit(f"X {what} {exc!r}")
 
 
-def _write_until_full(emit, folder: Path, seed: str,  # type: ignore[no-untyped-def]
+def _write_until_full(emit: Callable[[str], None], folder: Path, seed: str,
                       make_full: Callable[[], None], make_room: Callable[[], None]) -> None:
     rng = random.Random(seed)
     reg = vault.unlock(folder, PASSPHRASE)
@@ -86,17 +87,18 @@ def _write_until_full(emit, folder: Path, seed: str,  # type: ignore[no-untyped-
     reg.close()
 
 
-def _writer(emit, folder: Path, limit: int, seed: str) -> None:  # type: ignore[no-untyped-def]
+def _writer(emit: Callable[[str], None], folder: Path, limit: int, seed: str) -> None:
     _write_until_full(emit, folder, seed, lambda: _limit(limit), _unlimit)
 
 
-def _writer_on_full_drive(emit, folder: Path, leave: int, seed: str) -> None:  # type: ignore[no-untyped-def]
+def _writer_on_full_drive(emit: Callable[[str], None], folder: Path, leave: int, seed: str) -> None:
     # The drive fills up once the register is open (opening needs room for its -wal and -shm).
     _write_until_full(emit, folder, seed, lambda: fill(folder.parent, leave),
                       lambda: filler_of(folder.parent).unlink())
 
 
-def _backup_writer(emit, folder: Path, dest: Path, limit: int, leave: int = -1) -> None:  # type: ignore[no-untyped-def]
+def _backup_writer(
+        emit: Callable[[str], None], folder: Path, dest: Path, limit: int, leave: int = -1) -> None:
     reg = vault.unlock(folder, PASSPHRASE)
     if limit >= 0:
         _limit(limit)
@@ -163,7 +165,7 @@ class Tally:
             self.kinds[f"backup {name}"] = self.kinds.get(f"backup {name}", 0) + 1
             if name not in (DiskFull.__name__, BackupError.__name__):
                 self.failures.append(f"{where}: {other}")
-            if backup.list_backups(dest) or list(dest.glob("*" + backup.TMP_SUFFIX)):
+            if backup.list_backups(dest) or list(dest.glob("*" + register_files.BACKUP_TMP_SUFFIX)):
                 self.failures.append(f"{where}: a partial backup is left: "
                                      f"{sorted(p.name for p in dest.iterdir())}")
         elif other != ["BACKUP ok"]:
@@ -183,7 +185,7 @@ class Tally:
 def test_writes_failing_at_many_points_roll_back_cleanly(
     base_register: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    db_size = vault.db_path(base_register).stat().st_size
+    db_size = register_files.db_path(base_register).stat().st_size
     points = h.scaled(60)
     # Limits below the database size make checkpoints fail part-way; above it, the WAL or the
     # growing database hits the limit. 3001 is not a multiple of a WAL frame (4096 + 24), so

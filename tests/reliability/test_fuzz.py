@@ -14,8 +14,9 @@ Generated cases are structured mutations of one valid signed file (and of its se
 
 Accepting is fine only for an edit re-signed by the sender's own key (an edit of a free field
 such as app_version is a valid file); any other accepted file would be a forgery that got in.
-When the coordinator's import planning (`app.services.importing.plan_import`) exists, a sample of
-the cases also goes through it against a coordinator register, which must stay byte-identical.
+When the coordinator's import planning (`app.services.coordination.importing.plan_import`)
+exists, a sample of the cases also goes through it against a coordinator register, which must
+stay byte-identical.
 """
 
 from __future__ import annotations
@@ -217,9 +218,9 @@ def mutated_files(draw: st.DrawFn, corpus: Corpus) -> tuple[str, bytes]:
 
 # --- the coordinator side, when it exists -----------------------------------------------------
 def _plan_import_or_none() -> Any:
-    if importlib.util.find_spec("app.services.importing") is None:
+    if importlib.util.find_spec("app.services.coordination.importing") is None:
         return None
-    from app.services import importing
+    from app.services.coordination import importing
 
     return getattr(importing, "plan_import", None)
 
@@ -234,7 +235,7 @@ def test_fuzzed_quarterly_files_are_refused_cleanly(
     coordinator_dir = tmp_path / "coordinator"
     coordinator = None
     if plan_import is not None:
-        from app.services import vault
+        from app.services.storage import vault
 
         reg, _ = vault.create_register(coordinator_dir, PASSPHRASE, roles=("coordinator",),
                                        component="CZSK")

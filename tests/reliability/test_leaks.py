@@ -18,16 +18,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import update
 
 from app import cli, paths
+from app.models import register_files
 from app.models.entities import ExportRecord, KeyValue
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from app.settings import Settings
 from tests.conftest import PASSPHRASE, TODAY
 from tests.reliability import _harness as h
@@ -45,9 +48,9 @@ def _cli(base: list[str], *args: str) -> tuple[int, str]:
     return code, out.getvalue() + err.getvalue()
 
 
-def _crash_writer(emit, folder: Path) -> None:  # type: ignore[no-untyped-def]
+def _crash_writer(emit: Callable[[str], None], folder: Path) -> None:
     reg = vault.unlock(folder, PASSPHRASE)
-    svc = RegisterService(reg, today=lambda: TODAY)
+    svc = CaseService(reg, today=lambda: TODAY)
     emit("READY")
     n = 0
     while True:
@@ -78,7 +81,7 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     assert _cli(base, "init", "--component", "CZSK")[0] == 0
     reg = vault.unlock(folder, PASSPHRASE)
     data_key = reg.data_key
-    svc = RegisterService(reg, today=lambda: TODAY)
+    svc = CaseService(reg, today=lambda: TODAY)
     ids = {}
     for i, (on, closed) in enumerate([(dt.date(2025, 7, 3), dt.date(2025, 8, 1)),
                                       (dt.date(2025, 8, 4), None), (dt.date(2025, 9, 9), None),
@@ -118,7 +121,7 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
                        f"contact;x;2025-07-10;40;telefoon;pesten;{canary('failing')}\n",
                        encoding="utf-8")
     from app.models.entities import Case
-    from app.services import csv_import
+    from app.services.confidant import csv_import
 
     def broken_case(**kw):  # type: ignore[no-untyped-def]
         return Case(**{**kw, "status": "broken"})  # violates a CHECK constraint on INSERT
@@ -135,10 +138,10 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     child.run_for(0.05)
     child.kill()
     assert any(line == "WROTE" for line in child.lines), child.lines[-3:]
-    wal_after_crash = (folder / (vault.DB_NAME + "-wal")).exists()
+    wal_after_crash = (folder / (register_files.DB_NAME + "-wal")).exists()
     reg = vault.unlock(folder, PASSPHRASE)
     assert vault.verify(reg) == []
-    svc = RegisterService(reg, today=lambda: TODAY)
+    svc = CaseService(reg, today=lambda: TODAY)
     svc.update_case(ids[2], topics=["pesten"], memo=None)  # memo cleared
     svc.delete_case(ids[3])  # case deleted
     reg.close()
@@ -212,7 +215,7 @@ def _twin_hits(folder: Path) -> tuple[list[str], int]:
     """Memos cleared and a case deleted through the services on a plaintext twin."""
     twin = h.plaintext_twin(folder)
     try:
-        svc = RegisterService(twin, today=lambda: TODAY)
+        svc = CaseService(twin, today=lambda: TODAY)
         rng = random.Random(h.SEED)
         ids = [
             svc.open_case(

@@ -16,9 +16,11 @@ from sqlalchemy import select, update
 from app import cli, paths
 from app.errors import ValidationError
 from app.models.entities import AuditEntry, Case, ExportRecord
-from app.services import aggregation, exporting, retention
-from app.services.periods import Quarter
-from app.services.register import ReferralInput, RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import aggregation, exporting
+from app.services.confidant.cases import CaseService, ReferralInput
+from app.services.storage import retention
+from app.services.storage.vault import Register
 from app.settings import Settings
 from tests.conftest import PASSPHRASE, TODAY
 from tests.reliability import _harness as h
@@ -36,7 +38,7 @@ def canary(tag: str) -> str:
     return f"KANARIE-{tag}-7f3q"
 
 
-def populate(svc: RegisterService) -> dict[str, int]:
+def populate(svc: CaseService) -> dict[str, int]:
     """Six cases; A and B qualify, C and F wait for a quarter, D is too recent, E is open."""
     d = dt.date
     long_memo = canary("A") + " " + "ëéü€" * 400  # multi-byte, spills onto overflow pages
@@ -64,7 +66,7 @@ def populate(svc: RegisterService) -> dict[str, int]:
     return ids
 
 
-def export_and_receive(register, out: Path) -> None:  # type: ignore[no-untyped-def]
+def export_and_receive(register: Register, out: Path) -> None:
     for q in RECEIVED:
         exporting.export_quarter(register, Quarter.parse(q), out, today=TODAY)
     exporting.export_quarter(register, Quarter(2025, 4), out, today=TODAY)  # r2: no receipt yet
@@ -73,7 +75,7 @@ def export_and_receive(register, out: Path) -> None:  # type: ignore[no-untyped-
                   .values(received_at=dt.datetime(2026, 1, 10), receipt_by="CZSK-CVP"))
 
 
-def record_received(register) -> None:  # type: ignore[no-untyped-def]
+def record_received(register: Register) -> None:
     """The twin has no profile to export with: the same history, written directly."""
     with register.session() as s:
         for n, q in enumerate(RECEIVED):
@@ -92,7 +94,7 @@ def record_received(register) -> None:  # type: ignore[no-untyped-def]
                            supersedes="s3", sha256="9" * 64, file_name="f"))
 
 
-def measures(register) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def measures(register: Register) -> dict[str, object]:
     return {str(q): aggregation.quarter_measures(register, q) for q in QUARTERS}
 
 
@@ -100,7 +102,7 @@ def _files(folder: Path) -> list[Path]:
     return [p for p in sorted(folder.rglob("*")) if p.is_file()]
 
 
-def _plain_export(register, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
+def _plain_export(register: Register, tmp: Path) -> bytes:
     """The live content of the encrypted register, decrypted into a plaintext file."""
     target = tmp / "live-plain.db"
     target.unlink(missing_ok=True)
@@ -115,9 +117,9 @@ def _plain_export(register, tmp: Path) -> bytes:  # type: ignore[no-untyped-def]
 
 
 def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
-    register, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # type: ignore[no-untyped-def]
+    register: Register, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    svc = RegisterService(register, today=lambda: TODAY)
+    svc = CaseService(register, today=lambda: TODAY)
     ids = populate(svc)
     export_and_receive(register, tmp_path / "out")
     before = measures(register)
@@ -165,11 +167,11 @@ def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
     assert twin_hits == []
 
 
-def _twin_run(folder: Path, register) -> tuple[list[str], int]:  # type: ignore[no-untyped-def]
+def _twin_run(folder: Path, register: Register) -> tuple[list[str], int]:
     twin = h.plaintext_twin(folder)
     try:
         h.assert_twin_policy_is_the_registers(register, twin)
-        svc = RegisterService(twin, today=lambda: TODAY)
+        svc = CaseService(twin, today=lambda: TODAY)
         ids = populate(svc)
         record_received(twin)
         twin.checkpoint()
@@ -191,11 +193,11 @@ def _twin_run(folder: Path, register) -> tuple[list[str], int]:  # type: ignore[
 
 def test_retention_from_the_command_line(register_dir: Path, tmp_path: Path,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.services import vault
+    from app.services.storage import vault
 
     reg = vault.unlock(register_dir, PASSPHRASE)
     try:
-        populate(RegisterService(reg, today=lambda: TODAY))
+        populate(CaseService(reg, today=lambda: TODAY))
         export_and_receive(reg, tmp_path / "out")
     finally:
         reg.close()

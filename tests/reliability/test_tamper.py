@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.errors import AppError, KeyFileDamaged, KeyFileWeakened, WrongPassphrase
-from app.models import keyfile
+from app.models import keyfile, register_files
 from app.models.keyfile import KdfParams, KeyFile
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, snapshot
 from tests.reliability import _harness as h
 
@@ -47,7 +47,7 @@ def test_wrong_passphrases_and_tampered_key_files_are_refused(
     assert snapshot(register_dir) == before
 
     # 2. Every byte position altered (two different alterations each).
-    key = vault.key_path(register_dir)
+    key = register_files.key_path(register_dir)
     original = key.read_bytes()
     outcomes: dict[str, int] = {}
     for pos in range(len(original)):

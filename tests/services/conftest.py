@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from app.services import vault
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 
@@ -33,14 +34,14 @@ def coordinator_dir(coordinator_template: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def coordinator(coordinator_dir: Path):  # type: ignore[no-untyped-def]
+def coordinator(coordinator_dir: Path) -> Iterator[vault.Register]:
     reg = vault.unlock(coordinator_dir, PASSPHRASE)
     yield reg
     reg.close()
 
 
 @pytest.fixture
-def central(central_template: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def central(central_template: Path, tmp_path: Path) -> Iterator[vault.Register]:
     folder = tmp_path / "central"
     shutil.copytree(central_template, folder)
     reg = vault.unlock(folder, PASSPHRASE)

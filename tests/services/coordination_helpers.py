@@ -11,8 +11,8 @@ from pathlib import Path
 from app.export import crypto, interchange
 from app.export.cards import write_card
 from app.export.measures import Measures
-from app.services import roster
-from app.services.vault import Register
+from app.services.coordination import roster
+from app.services.storage.vault import Register
 
 TODAY = dt.date(2026, 11, 23)
 QUARTER = "2026-Q3"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.services.disclosure import ProtectedTable, Status, Table
+from app.export.disclosure import ProtectedTable, Status, Table
 
 # scipy (and numpy under it) cannot run under Wine 8: importing numpy kills the process
 # (ucrtbase.crealf is unimplemented), so the Windows environment of make test-windows leaves

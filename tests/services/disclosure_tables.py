@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from app.services.disclosure import Dimension, Table, cross, hierarchy, one_way, two_way
+from app.export.disclosure import Dimension, Table, cross, hierarchy, one_way, two_way
 
 COMPONENTS = ["BS", "CZSK", "CLAS", "CLSK", "KMar", "DOSCO", "COMMIT"]
 QUARTERS = ["Q1", "Q2", "Q3", "Q4"]

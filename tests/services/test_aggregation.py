@@ -6,15 +6,16 @@ import datetime as dt
 import random
 
 from app.export.measures import sum_quarters
-from app.services import aggregation, vault
-from app.services.periods import Quarter, quarters_of_year
-from app.services.register import ReferralInput, RegisterService
+from app.models.periods import Quarter, quarters_of_year
+from app.services.confidant import aggregation
+from app.services.confidant.cases import CaseService, ReferralInput
+from app.services.storage import vault
 
 D = dt.date
 
 
 def test_known_register_gives_expected_measures(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: D(2026, 11, 23))
+    s = CaseService(register, today=lambda: D(2026, 11, 23))
     # Case A: opened in Q2, follow-up in Q3, closed in Q3 with a referral.
     a = s.open_case(on=D(2026, 6, 20), minutes=60, mode="persoonlijk",
                     topics=["pesten", "intimidatie"]).id
@@ -51,7 +52,7 @@ def test_known_register_gives_expected_measures(register: vault.Register) -> Non
 
 def test_four_quarters_add_up_to_the_year(register: vault.Register) -> None:
     rng = random.Random(3)
-    s = RegisterService(register, today=lambda: D(2026, 12, 31))
+    s = CaseService(register, today=lambda: D(2026, 12, 31))
     lists = s.lists
     for _ in range(120):
         start = D(2025, 10, 1) + dt.timedelta(days=rng.randrange(450))

@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from app.errors import BackupInvalid
-from app.services import backup, vault
-from app.services.register import RegisterService
+from app.models import register_files
+from app.services.confidant.cases import CaseService
+from app.services.storage import backup, vault
 from tests.conftest import PASSPHRASE, snapshot
 
 
 def _fill(register: vault.Register) -> None:
-    service = RegisterService(register, today=lambda: dt.date(2026, 11, 23))
+    service = CaseService(register, today=lambda: dt.date(2026, 11, 23))
     for i in range(20):
         service.open_case(on=dt.date(2026, 3, 1 + i), minutes=45, mode="telefoon",
                           topics=["pesten"], memo=f"memo {i}")
@@ -25,13 +26,13 @@ def test_backup_then_restore_gives_identical_content(register: vault.Register,
     _fill(register)
     digest = vault.content_digest(register)
     made = backup.create_backup(register, tmp_path / "backups")
-    assert not (made / vault.DB_NAME).read_bytes().startswith(b"SQLite format 3")
-    RegisterService(register).delete_case(1)
+    assert not (made / register_files.DB_NAME).read_bytes().startswith(b"SQLite format 3")
+    CaseService(register).delete_case(1)
     assert vault.content_digest(register) != digest
     register.close()
 
     aside = backup.restore(register_dir, made, PASSPHRASE)
-    assert aside is not None and (aside / vault.DB_NAME).exists()
+    assert aside is not None and (aside / register_files.DB_NAME).exists()
     restored = vault.unlock(register_dir, PASSPHRASE)
     try:
         assert vault.content_digest(restored) == digest
@@ -45,7 +46,7 @@ def test_damaged_backup_is_refused_and_register_untouched(register: vault.Regist
     _fill(register)
     made = backup.create_backup(register, tmp_path / "backups")
     register.close()
-    db = made / vault.DB_NAME
+    db = made / register_files.DB_NAME
     data = bytearray(db.read_bytes())
     data[len(data) // 2] ^= 0x01
     db.write_bytes(bytes(data))
@@ -87,3 +88,34 @@ def test_restore_drill_after_losing_the_register(register: vault.Register, regis
         assert vault.content_digest(restored) == digest
     finally:
         restored.close()
+
+
+def test_backups_are_named_and_ordered_by_the_clock_they_are_given(
+        register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    later = dt.datetime(2026, 5, 4, 11, 30, tzinfo=dt.UTC)
+    earlier = dt.datetime(2026, 5, 4, 9, 15, tzinfo=dt.UTC)
+    made_later = backup.create_backup(register, dest, now=later)
+    made_earlier = backup.create_backup(register, dest, now=earlier)
+    assert made_later.name == register_files.backup_name(later)
+    assert [(b.path, b.created_at) for b in backup.list_backups(dest)] == [
+        (made_later, later), (made_earlier, earlier)]  # newest first, whatever the order made
+    assert backup.rotate(dest, 1) == [made_earlier]
+
+
+def test_rotation_removes_what_a_held_file_kept_from_a_deletion(
+        register: vault.Register, tmp_path: Path) -> None:
+    # Rotation renames a backup to "<name>.deleting" before deleting it, so a backup is whole or
+    # gone. Where a file held open elsewhere survives the deletion, the remains are removed by the
+    # next rotation; an incomplete folder that rotation did not start on is never deleted.
+    dest = tmp_path / "backups"
+    old = backup.create_backup(register, dest, now=dt.datetime(2026, 5, 4, 9, tzinfo=dt.UTC))
+    kept = backup.create_backup(register, dest, now=dt.datetime(2026, 5, 4, 10, tzinfo=dt.UTC))
+    remains = old.with_name(old.name + backup.DELETING)
+    remains.mkdir()
+    (remains / register_files.KEY_NAME).write_bytes(b"held by a virus scanner")
+    foreign = dest / (register_files.BACKUP_PREFIX + "20260101T000000000000Z")
+    foreign.mkdir()  # not a complete backup, and not one rotation started deleting
+    assert [b.path for b in backup.list_backups(dest)] == [kept, old]
+    assert backup.rotate(dest, 1) == [old]
+    assert not remains.exists() and not old.exists() and kept.exists() and foreign.exists()

@@ -15,10 +15,15 @@ from app.export.measures import Measures, merge_all
 from app.export.receipts import read_receipt
 from app.i18n import _
 from app.models.entities import Recipient, Submission
-from app.services import forwarding, merging, roster
-from app.services.importing import ImportStatus, OverlapChoice, apply_import, plan_import
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.coordination import forwarding, merging, roster
+from app.services.coordination.importing import (
+    ImportStatus,
+    OverlapChoice,
+    apply_import,
+    plan_import,
+)
+from app.services.storage.vault import Register
 
 from .coordination_helpers import (
     QUARTER,

@@ -12,8 +12,8 @@ from app.export.interchange import FILE_FORMAT
 from app.export.measures import Measures
 from app.export.signed import sign_envelope
 from app.i18n import _
-from app.services import vault
-from app.services.importing import ImportStatus, apply_import, plan_import
+from app.services.coordination.importing import ImportStatus, apply_import, plan_import
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, snapshot
 
 from .coordination_helpers import TODAY, enrol, new_sender, vp_file, vp_payload

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from app.export.measures import merge_all
-from app.services import merging, vault
-from app.services.importing import apply_import, plan_import
+from app.services.coordination import merging
+from app.services.coordination.importing import apply_import, plan_import
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 from .coordination_helpers import (

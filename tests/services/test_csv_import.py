@@ -8,8 +8,8 @@ from sqlalchemy import func, select
 
 from app.errors import CsvImportError
 from app.models.entities import Activity, Case, ContactMoment
-from app.services import vault
-from app.services.csv_import import import_csv
+from app.services.confidant.csv_import import import_csv
+from app.services.storage import vault
 
 HEADER = (
     "type;casus;datum;minuten;wijze;onderwerpen;gronden;afgesloten_op;uitkomst;activiteit;memo\n"
@@ -83,4 +83,34 @@ def test_missing_columns_and_non_utf8(register: vault.Register, tmp_path: Path) 
     )
     with pytest.raises(CsvImportError):
         import_csv(register, f, today=TODAY)
+    assert _counts(register) == (0, 0, 0)
+
+
+@pytest.mark.parametrize(("cells", "column", "form_call"), [
+    ("contact;A;2026-02-03;0;telefoon;pesten;;;;;", "minuten",
+     {"minutes": 0}),
+    ("contact;A;2027-02-03;60;telefoon;pesten;;;;;", "datum",
+     {"on": dt.date(2027, 2, 3)}),
+    ("contact;A;2026-02-03;60;telefoon;pesten;leeftijd;;;;", "gronden",
+     {"grounds": ["leeftijd"]}),
+    ("contact;A;2026-02-03;60;telefoon;pesten;;;;;" + "x" * 2001, "memo",
+     {"memo": "x" * 2001}),
+])
+def test_the_file_and_the_form_keep_the_same_case_rules(
+        register: vault.Register, tmp_path: Path, cells: str, column: str,
+        form_call: dict[str, object]) -> None:
+    """One set of case rules: the same bad value gets the same sentence from both."""
+    from app.errors import FieldError
+    from app.services.confidant.cases import CaseService
+
+    service = CaseService(register, today=lambda: TODAY)
+    case: dict[str, object] = {"on": dt.date(2026, 2, 3), "minutes": 60, "mode": "telefoon",
+                               "topics": ["pesten"], **form_call}
+    with pytest.raises(FieldError) as form_error:
+        service.open_case(**case)  # type: ignore[arg-type]
+    f = tmp_path / "bad.csv"
+    f.write_text(HEADER + cells + "\n", encoding="utf-8")
+    with pytest.raises(CsvImportError) as file_error:
+        import_csv(register, f, today=TODAY)
+    assert f"‘{column}’: {form_error.value.message}" in file_error.value.message  # Dutch
     assert _counts(register) == (0, 0, 0)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from app.services import vault
 from app.services.demo import build_demo_register
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE, TODAY
 
 DATE_COLUMNS = [("case_", "opened_on"), ("case_", "closed_on"), ("contact_moment", "on"),

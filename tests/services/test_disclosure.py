@@ -8,8 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.errors import AppError, DisclosureParameterError
-from app.i18n import set_language
-from app.services.disclosure import (
+from app.export.disclosure import (
     DEFAULT_K,
     Dimension,
     Equation,
@@ -26,6 +25,7 @@ from app.services.disclosure import (
     two_way,
     whole_hours,
 )
+from app.i18n import set_language
 from tests.services.disclosure_audit import audit
 from tests.services.disclosure_tables import COMPONENTS, QUARTERS, random_table
 

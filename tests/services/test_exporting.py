@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -12,10 +13,11 @@ import pytest
 
 from app.errors import AppError, SealedNoKey
 from app.export import interchange, receipts
+from app.models.periods import Quarter
 from app.paths import resources_dir
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from tests.conftest import PASSPHRASE
 
 TODAY = dt.date(2026, 11, 23)
@@ -33,14 +35,14 @@ def coordinator_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def coordinator(coordinator_template: Path):  # type: ignore[no-untyped-def]
+def coordinator(coordinator_template: Path) -> Iterator[vault.Register]:
     reg = vault.unlock(coordinator_template, PASSPHRASE)
     yield reg
     reg.close()
 
 
 def _fill(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: TODAY)
+    s = CaseService(register, today=lambda: TODAY)
     a = s.open_case(on=dt.date(2026, 7, 3), minutes=60, mode="persoonlijk",
                     topics=["pesten", "intimidatie"], memo=f"gesprek met {CANARY}").id
     s.add_contact(a, on=dt.date(2026, 8, 14), minutes=45, mode="telefoon")

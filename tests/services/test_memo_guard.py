@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.services.memo_guard import check_memo
+from app.services.confidant.memo_guard import check_memo
 
 
 def kinds(text: str) -> list[str]:

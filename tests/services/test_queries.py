@@ -5,16 +5,17 @@ from collections.abc import Callable
 
 import pytest
 
-from app.services import queries
-from app.services.queries import CaseFilter
-from app.services.register import RegisterService
+from app.services.confidant import queries
+from app.services.confidant.cases import CaseService
+from app.services.confidant.queries import CaseFilter
+from app.services.storage.vault import Register
 from tests.bulk import bulk_rows, fill_bulk
 from tests.conftest import TODAY
 
 
 @pytest.fixture
-def service(register):  # type: ignore[no-untyped-def]
-    return RegisterService(register, today=lambda: TODAY)
+def service(register: Register) -> CaseService:
+    return CaseService(register, today=lambda: TODAY)
 
 
 def _ids(rows: list[queries.CaseRow]) -> list[int]:
@@ -25,12 +26,11 @@ def test_periods() -> None:
     assert queries.period_range("2026-Q4") == (dt.date(2026, 10, 1), dt.date(2026, 12, 31))
     assert queries.period_range("2026-Q1") == (dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert queries.period_range("2025") == (dt.date(2025, 1, 1), dt.date(2025, 12, 31))
-    assert queries.previous_quarter("2026-Q1") == "2025-Q4"
     with pytest.raises(ValueError):
         queries.period_range("2026-Q5")
 
 
-def test_case_rows_filters_and_sorting(register, service) -> None:  # type: ignore[no-untyped-def]
+def test_case_rows_filters_and_sorting(register: Register, service: CaseService) -> None:
     a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon", topics=["pesten"],
                           memo="100% zeker_niet").id
     service.add_contact(a, on=dt.date(2026, 10, 5), minutes=90, mode="persoonlijk")
@@ -57,7 +57,7 @@ def test_case_rows_filters_and_sorting(register, service) -> None:  # type: igno
     assert _ids(queries.case_page(register, limit=1, offset=1)) == [a]
 
 
-def test_quarter_summary(register, service) -> None:  # type: ignore[no-untyped-def]
+def test_quarter_summary(register: Register, service: CaseService) -> None:
     a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon", topics=["pesten"]).id
     service.add_contact(a, on=dt.date(2026, 10, 5), minutes=90, mode="persoonlijk")
     service.open_case(
@@ -102,7 +102,7 @@ def _sort_key(sort: str) -> Callable[[queries.CaseRow], tuple[object, ...]]:
     return key
 
 
-def test_bulk_register_counts_filters_and_sorts_like_its_rows(register) -> None:  # type: ignore[no-untyped-def]
+def test_bulk_register_counts_filters_and_sorts_like_its_rows(register: Register) -> None:
     """Eight years of fill_bulk rows against the same rows worked out in Python: every filter's
     count and first page, every sort key both ways, the quarter summary. (The same at 200,000
     contact moments, timed, is `make bench`: "queries: ...".)"""

@@ -16,9 +16,11 @@ import pytest
 
 from app import owner_only, paths
 from app.logging_setup import setup_logging
-from app.services import backup, exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models import register_files
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import backup, vault
 from app.settings import Settings
 from tests.conftest import PASSPHRASE, TODAY
 
@@ -28,7 +30,7 @@ ZOE = "Zoë Çelik"
 def _use(folder: Path, tmp_path: Path) -> None:
     """Create, fill, back up, change, restore, export: everything a VP does with the folder."""
     reg, _code = vault.create_register(folder, PASSPHRASE, component="CLAS")
-    svc = RegisterService(reg, today=lambda: TODAY)
+    svc = CaseService(reg, today=lambda: TODAY)
     svc.open_case(on=dt.date(2026, 8, 3), minutes=45, mode="telefoon", topics=["pesten"],
                   memo="één memo met ü")
     digest = vault.content_digest(reg)
@@ -57,13 +59,14 @@ def test_a_register_whose_paths_exceed_260_characters(tmp_path: Path) -> None:
     while len(str(deep)) < 300:
         deep = deep / "een erg lange mapnaam voor registers"
     folder = deep / "register"
-    assert len(str(folder / vault.DB_NAME)) > 260
+    assert len(str(folder / register_files.DB_NAME)) > 260
     _use(folder, tmp_path)
     if sys.platform == "win32":
         # Windows opens such a path only with the extended-length prefix (unless a policy
         # enables long paths): every file of the register is reached through it.
-        assert str(vault.db_path(folder)).startswith("\\\\?\\")
-        assert paths.display(vault.db_path(folder)) == os.path.abspath(folder / vault.DB_NAME)
+        assert str(register_files.db_path(folder)).startswith("\\\\?\\")
+        assert paths.display(register_files.db_path(folder)) == os.path.abspath(
+            folder / register_files.DB_NAME)
 
 
 def test_short_paths_are_left_as_they_are(tmp_path: Path) -> None:
@@ -91,8 +94,9 @@ def test_everything_the_program_writes_is_readable_by_its_user_only(tmp_path: Pa
     reg.close()
     log = setup_logging(home / "logs")
     Settings().save(home / "settings.json")
-    written = [folder, vault.db_path(folder), vault.key_path(folder), home / "backups", made,
-               made / vault.DB_NAME, made / vault.KEY_NAME, home / "logs", log,
+    written = [folder, register_files.db_path(folder), register_files.key_path(folder),
+               home / "backups", made,
+               made / register_files.DB_NAME, made / register_files.KEY_NAME, home / "logs", log,
                home / "settings.json"]
     assert [str(p) for p in written if not owner_only.is_owner_only(p)] == []
 

@@ -7,18 +7,18 @@ from sqlalchemy import func, select
 
 from app.errors import FieldError, NotFound
 from app.models.entities import Case, ContactMoment
-from app.services import vault
-from app.services.register import ReferralInput, RegisterService
+from app.services.confidant.cases import CaseService, ReferralInput
+from app.services.storage import vault
 
 TODAY = dt.date(2026, 11, 23)
 
 
 @pytest.fixture
-def service(register: vault.Register) -> RegisterService:
-    return RegisterService(register, today=lambda: TODAY)
+def service(register: vault.Register) -> CaseService:
+    return CaseService(register, today=lambda: TODAY)
 
 
-def test_open_case_with_first_contact(service: RegisterService, register: vault.Register) -> None:
+def test_open_case_with_first_contact(service: CaseService, register: vault.Register) -> None:
     change = service.open_case(on=dt.date(2026, 10, 2), minutes=60, mode="telefoon",
                                topics=["pesten", "intimidatie"])
     assert change.id is not None and "cases" in change.kinds
@@ -45,7 +45,7 @@ def test_open_case_with_first_contact(service: RegisterService, register: vault.
         ({"grounds": ["leeftijd"]}, "grounds"),
     ],
 )
-def test_open_case_validation_names_the_field(service: RegisterService, register: vault.Register,
+def test_open_case_validation_names_the_field(service: CaseService, register: vault.Register,
                                               kwargs: dict, field: str) -> None:
     base = {"on": dt.date(2026, 10, 2), "minutes": 60, "mode": "telefoon", "topics": ["pesten"]}
     with pytest.raises(FieldError) as info:
@@ -56,7 +56,7 @@ def test_open_case_validation_names_the_field(service: RegisterService, register
         assert s.scalar(select(func.count()).select_from(Case)) == 0
 
 
-def test_contact_before_case_opened_is_refused(service: RegisterService) -> None:
+def test_contact_before_case_opened_is_refused(service: CaseService) -> None:
     case_id = service.open_case(on=dt.date(2026, 10, 2), minutes=60, mode="video",
                                 topics=["stalking"]).id
     assert case_id is not None
@@ -66,7 +66,7 @@ def test_contact_before_case_opened_is_refused(service: RegisterService) -> None
     service.add_contact(case_id, on=dt.date(2026, 10, 9), minutes=30, mode="video")
 
 
-def test_close_case_checks_dates_and_stores_referrals(service: RegisterService,
+def test_close_case_checks_dates_and_stores_referrals(service: CaseService,
                                                       register: vault.Register) -> None:
     case_id = service.open_case(on=dt.date(2026, 10, 2), minutes=60, mode="persoonlijk",
                                 topics=["arbeidsconflict"]).id
@@ -87,7 +87,7 @@ def test_close_case_checks_dates_and_stores_referrals(service: RegisterService,
         service.add_contact(case_id, on=dt.date(2026, 10, 26), minutes=30, mode="telefoon")
 
 
-def test_editing_first_contact_moves_opened_on(service: RegisterService,
+def test_editing_first_contact_moves_opened_on(service: CaseService,
                                                register: vault.Register) -> None:
     case_id = service.open_case(on=dt.date(2026, 10, 5), minutes=60, mode="persoonlijk",
                                 topics=["pesten"]).id
@@ -103,12 +103,12 @@ def test_editing_first_contact_moves_opened_on(service: RegisterService,
         service.delete_contact(first_id) and service.delete_contact(first_id + 1)
 
 
-def test_delete_missing_item_is_not_found(service: RegisterService) -> None:
+def test_delete_missing_item_is_not_found(service: CaseService) -> None:
     with pytest.raises(NotFound):
         service.delete_case(999)
 
 
-def test_activities(service: RegisterService) -> None:
+def test_activities(service: CaseService) -> None:
     change = service.add_activity(on=dt.date(2026, 11, 2), minutes=120, kind="voorlichting")
     service.update_activity(change.id, on=dt.date(2026, 11, 3), minutes=90, kind="training")
     with pytest.raises(FieldError):

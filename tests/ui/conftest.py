@@ -3,8 +3,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pytestqt.qtbot import QtBot
 
-from app.services.register import RegisterService
+from app.services.confidant.cases import CaseService
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
@@ -12,12 +14,12 @@ from tests.conftest import TODAY
 
 
 @pytest.fixture
-def service(register):  # type: ignore[no-untyped-def]
-    return RegisterService(register, today=lambda: TODAY)
+def service(register: Register) -> CaseService:
+    return CaseService(register, today=lambda: TODAY)
 
 
 @pytest.fixture
-def window(qtbot, register):  # type: ignore[no-untyped-def]
+def window(qtbot: QtBot, register: Register) -> MainWindow:
     w = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
     qtbot.addWidget(w)
     w.show()
@@ -26,7 +28,7 @@ def window(qtbot, register):  # type: ignore[no-untyped-def]
     return w
 
 
-def known_cases(service: RegisterService) -> dict[str, int]:
+def known_cases(service: CaseService) -> dict[str, int]:
     """Three cases with known dates, topics and memos."""
     a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon",
                           topics=["pesten"], memo="ruzie over rooster").id
@@ -37,5 +39,8 @@ def known_cases(service: RegisterService) -> dict[str, int]:
     c = service.open_case(on=dt.date(2025, 3, 3), minutes=45, mode="persoonlijk",
                           topics=["arbeidsconflict"]).id
     service.close_case(c, on=dt.date(2025, 4, 1), outcome="handvatten")
-    assert a and b and c
+    assert a is not None
+    assert b is not None
+    assert c is not None
+    assert len({a, b, c}) == 3  # three cases, not one case three times
     return {"a": a, "b": b, "c": c}

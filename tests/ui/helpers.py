@@ -8,7 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QListWidget
 
 from app.models.entities import Case, CaseTopic, ContactMoment
-from app.services import vault
+from app.services.storage import vault
 
 
 def add_case(register: vault.Register, memo: str, n: int = 1) -> None:

@@ -11,10 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QTableView
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from app.export.measures import Measures, merge_all
-from app.services import importing, merging, vault
-from app.services.importing import ImportStatus
+from app.services.coordination import importing, merging
+from app.services.coordination.importing import ImportStatus
+from app.services.storage import vault
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.coordination.completeness import (
     CompletenessModel,
@@ -65,7 +69,7 @@ def _vp_folder(coordinator, tmp_path: Path):  # type: ignore[no-untyped-def]
     return senders, measures, folder
 
 
-def _dry_run(qtbot, dialog: ImportDialog) -> None:  # type: ignore[no-untyped-def]
+def _dry_run(qtbot: QtBot, dialog: ImportDialog) -> None:
     dialog.start_dry_run()
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
 
@@ -74,7 +78,7 @@ def _statuses(model: PlanModel) -> list[ImportStatus]:
     return [row.status for row in model.rows]
 
 
-def _closed_snapshot(register) -> dict[str, bytes]:  # type: ignore[no-untyped-def]
+def _closed_snapshot(register: Register) -> dict[str, bytes]:
     """The register's files as they are at rest (closed: WAL checkpointed, no -shm)."""
     register.close()
     return snapshot(register.folder)
@@ -112,7 +116,8 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
     dialog.import_button.click()
-    assert dialog.result is not None and dialog.result.added == 3, dialog.message.text()
+    assert dialog.import_result is not None, dialog.message.text()
+    assert dialog.import_result.added == 3, dialog.message.text()
     table = merging.quarter_table(reg, QUARTER)
     assert table.measures == merge_all(measures)
     assert len(table.counted) == 3
@@ -142,7 +147,8 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
     reg = vault.unlock(coordinator_dir, PASSPHRASE)
     real = importing.plan_import
 
-    def cancelled_after_first_file(register, paths, today, *, on_progress=None, cancel=None):  # type: ignore[no-untyped-def]
+    def cancelled_after_first_file(
+            register, paths, today, *, on_progress=None, cancel=None):  # type: ignore[no-untyped-def]
         def progress(done: int, total: int) -> None:
             on_progress(done, total)
             cancel_button_pressed()
@@ -174,7 +180,7 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
 
 
 def test_roster_card_import_deactivation_and_completeness(
-        qtbot, coordinator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, coordinator: Register, tmp_path: Path) -> None:
     panel = RosterPanel(today)
     qtbot.addWidget(panel)
     panel.attach(coordinator)
@@ -234,7 +240,8 @@ def _window(qtbot, register):  # type: ignore[no-untyped-def]
     (("vp",), True, False),
     (("coordinator",), False, True),
 ])
-def test_workspaces_follow_the_profile_roles(qtbot, tmp_path, roles, vp, coordination) -> None:  # type: ignore[no-untyped-def]
+def test_workspaces_follow_the_profile_roles(
+        qtbot, tmp_path, roles, vp, coordination) -> None:  # type: ignore[no-untyped-def]
     register, _code = vault.create_register(tmp_path / "r", PASSPHRASE, roles=roles,
                                             component="CLAS")
     try:
@@ -269,7 +276,7 @@ def _busy_register(coordinator, tmp_path):  # type: ignore[no-untyped-def]
 
 
 def test_every_coordination_model_passes_the_model_tester(
-        qtmodeltester, qtbot, coordinator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        qtmodeltester: ModelTester, qtbot: QtBot, coordinator: Register, tmp_path: Path) -> None:
     _busy_register(coordinator, tmp_path)
     panel = RosterPanel(today)
     qtbot.addWidget(panel)
@@ -310,7 +317,7 @@ def test_every_coordination_model_passes_the_model_tester(
 
 
 def test_forward_dialog_warns_without_central_card_and_shows_file_and_fingerprint(
-        qtbot, coordinator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+        qtbot: QtBot, coordinator: Register, tmp_path: Path) -> None:
     _busy_register(coordinator, tmp_path)
     dialog = ForwardDialog(coordinator, today, out_dir=tmp_path / "out")
     qtbot.addWidget(dialog)
@@ -323,7 +330,8 @@ def test_forward_dialog_warns_without_central_card_and_shows_file_and_fingerprin
     assert result.sha256[:5].upper() in dialog.outcome.text()
 
 
-def test_clear_for_lock_leaves_no_counts_or_codes(qtbot, coordinator, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_clear_for_lock_leaves_no_counts_or_codes(
+        qtbot: QtBot, coordinator: Register, tmp_path: Path) -> None:
     senders = _busy_register(coordinator, tmp_path)
     w = _window(qtbot, coordinator)
     w.coordination.tabs.setCurrentWidget(w.coordination.completeness)
@@ -351,8 +359,9 @@ def test_clear_for_lock_leaves_no_counts_or_codes(qtbot, coordinator, tmp_path) 
     assert not dialog.isVisible() and w.coordination.dialogs == []
 
 
-def test_report_action_writes_a_disclosure_controlled_pdf(qtbot, coordinator, tmp_path,
-                                                          monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_report_action_writes_a_disclosure_controlled_pdf(
+        qtbot: QtBot, coordinator: Register, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     """The coordinator reaches the report from the workspace; the PDF states the rule."""
     from pypdf import PdfReader
     from PySide6.QtWidgets import QDialog, QFileDialog

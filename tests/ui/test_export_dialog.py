@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
 from app.export import interchange, receipts
-from app.services import exporting, vault
-from app.services.periods import Quarter
-from app.services.register import RegisterService
+from app.models.periods import Quarter
+from app.services.confidant import exporting
+from app.services.confidant.cases import CaseService
+from app.services.storage import vault
 from app.settings import Settings
 from app.ui.cards_dialog import CardsDialog
 from app.ui.export_dialog import ExportDialog, HistoryModel, PreviewModel
@@ -25,7 +29,7 @@ Q3 = Quarter(2026, 3)
 
 
 @pytest.fixture
-def coordinator(tmp_path: Path):  # type: ignore[no-untyped-def]
+def coordinator(tmp_path: Path) -> Iterator[vault.Register]:
     reg, _code = vault.create_register(tmp_path / "coord", PASSPHRASE, roles=("coordinator",),
                                        component="CLAS", with_recovery=False)
     yield reg
@@ -33,14 +37,14 @@ def coordinator(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _fill(register: vault.Register) -> None:
-    s = RegisterService(register, today=lambda: TODAY)
+    s = CaseService(register, today=lambda: TODAY)
     a = s.open_case(on=dt.date(2026, 7, 3), minutes=60, mode="persoonlijk",
                     topics=["pesten", "intimidatie"]).id
     s.add_contact(a, on=dt.date(2026, 8, 14), minutes=45, mode="telefoon")
     s.open_case(on=dt.date(2026, 9, 29), minutes=30, mode="video", topics=["arbeidsconflict"])
 
 
-def _dialog(qtbot, register: vault.Register) -> ExportDialog:  # type: ignore[no-untyped-def]
+def _dialog(qtbot: QtBot, register: vault.Register) -> ExportDialog:
     dialog = ExportDialog(register, AppSignals(), Settings(), today=lambda: TODAY)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -54,7 +58,7 @@ def _value(model: PreviewModel, label: str) -> str:
     raise AssertionError(label)
 
 
-def test_preview_shows_the_quarter_figures(qtbot, register: vault.Register) -> None:  # type: ignore[no-untyped-def]
+def test_preview_shows_the_quarter_figures(qtbot: QtBot, register: vault.Register) -> None:
     _fill(register)
     dialog = _dialog(qtbot, register)
     assert dialog.quarter() == Q3  # the last completed quarter by default
@@ -68,7 +72,7 @@ def test_preview_shows_the_quarter_figures(qtbot, register: vault.Register) -> N
     assert dialog.warnings_label.isVisible()  # no coordinator card: not sealed
 
 
-def test_empty_quarter_shows_the_nil_return_banner(qtbot, register: vault.Register) -> None:  # type: ignore[no-untyped-def]
+def test_empty_quarter_shows_the_nil_return_banner(qtbot: QtBot, register: vault.Register) -> None:
     _fill(register)
     dialog = _dialog(qtbot, register)
     dialog.select_quarter(Quarter(2026, 1))
@@ -77,8 +81,8 @@ def test_empty_quarter_shows_the_nil_return_banner(qtbot, register: vault.Regist
     assert not dialog.nil_banner.isVisible()
 
 
-def test_write_twice_then_receipt(qtbot, register: vault.Register, coordinator: vault.Register,  # type: ignore[no-untyped-def]
-                                  tmp_path: Path) -> None:
+def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
+                                  coordinator: vault.Register, tmp_path: Path) -> None:
     _fill(register)
     card = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
     exporting.import_recipient_card(register, card)
@@ -112,7 +116,8 @@ def test_write_twice_then_receipt(qtbot, register: vault.Register, coordinator: 
     assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
 
 
-def test_errors_are_shown_as_a_sentence(qtbot, register: vault.Register, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_shown_as_a_sentence(
+        qtbot: QtBot, register: vault.Register, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, register)
     (tmp_path / "bad.json").write_bytes(b"{not json")
     assert dialog.import_receipt_from(tmp_path / "bad.json") is None
@@ -120,8 +125,8 @@ def test_errors_are_shown_as_a_sentence(qtbot, register: vault.Register, tmp_pat
     assert "Traceback" not in dialog.error_text()
 
 
-def test_models_pass_the_model_tester(qtbot, qtmodeltester, register: vault.Register,  # type: ignore[no-untyped-def]
-                                      tmp_path: Path) -> None:
+def test_models_pass_the_model_tester(qtbot: QtBot, qtmodeltester: ModelTester,
+                                      register: vault.Register, tmp_path: Path) -> None:
     _fill(register)
     exporting.export_quarter(register, Q3, tmp_path, today=TODAY)
     dialog = _dialog(qtbot, register)
@@ -133,7 +138,7 @@ def test_models_pass_the_model_tester(qtbot, qtmodeltester, register: vault.Regi
         dialog.history_model.headerData(0, Qt.Orientation.Horizontal) == "Quarter"
 
 
-def test_card_is_kept_only_after_confirming(qtbot, register: vault.Register,  # type: ignore[no-untyped-def]
+def test_card_is_kept_only_after_confirming(qtbot: QtBot, register: vault.Register,
                                             coordinator: vault.Register, tmp_path: Path) -> None:
     card_path = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
     answers: list[str] = []

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
 
-from app.services import vault
+from app.services.storage import vault
+from app.services.storage.drafts import take_stored_draft
 from app.settings import Settings
 from app.ui.application import AppController
-from app.ui.lock import take_stored_draft
 from app.ui.signals import AppSignals
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import add_case, visible_texts
@@ -21,7 +23,7 @@ DRAFT_TEXT = "half getypte notitie 42"
 
 
 @pytest.fixture
-def controller(qtbot, register_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def controller(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[AppController]:
     register = vault.unlock(register_dir, PASSPHRASE)
     add_case(register, SECRET_MEMO, n=3)
     register.close()

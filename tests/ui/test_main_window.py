@@ -6,11 +6,15 @@ import json
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.i18n import _
 from app.models.entities import Case, ContactMoment
-from app.ui.models import ROW_ROLE
+from app.services.confidant.cases import CaseService
+from app.services.storage.vault import Register
+from app.ui.item_models import ROW_ROLE
+from app.ui.main_window import MainWindow
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
@@ -22,7 +26,8 @@ def focused() -> QWidget:
     return widget
 
 
-def test_contact_moment_with_the_keyboard_only(qtbot, window, register) -> None:  # type: ignore[no-untyped-def]
+def test_contact_moment_with_the_keyboard_only(
+        qtbot: QtBot, window: MainWindow, register: Register) -> None:
     before = window.quarter_panel.summary.current
     qtbot.keyClick(window, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
     assert focused() is window.quick_entry.date_edit
@@ -65,8 +70,8 @@ def test_contact_moment_with_the_keyboard_only(qtbot, window, register) -> None:
     assert window.quick_entry.take_draft() is None
 
 
-def test_follow_up_contact_on_an_open_case_with_the_keyboard(  # type: ignore[no-untyped-def]
-    qtbot, window, service, register
+def test_follow_up_contact_on_an_open_case_with_the_keyboard(
+    qtbot: QtBot, window: MainWindow, service: CaseService, register: Register
 ) -> None:
     ids = known_cases(service)
     window.signals.data_changed.emit(None)
@@ -89,8 +94,8 @@ def test_follow_up_contact_on_an_open_case_with_the_keyboard(  # type: ignore[no
     assert sorted(minutes) == [20, 60]
 
 
-def test_field_error_appears_next_to_the_field_and_nothing_is_saved(  # type: ignore[no-untyped-def]
-    qtbot, window, register
+def test_field_error_appears_next_to_the_field_and_nothing_is_saved(
+    qtbot: QtBot, window: MainWindow, register: Register
 ) -> None:
     qe = window.quick_entry
     qe.focus_first()
@@ -104,7 +109,7 @@ def test_field_error_appears_next_to_the_field_and_nothing_is_saved(  # type: ig
         assert s.scalars(select(Case)).first() is None
 
 
-def test_memo_warning_is_shown_and_does_not_block(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+def test_memo_warning_is_shown_and_does_not_block(qtbot: QtBot, window: MainWindow) -> None:
     qe = window.quick_entry
     qtbot.keyClicks(qe.memo_edit, "gesprek met Jan Jansen")
     assert qe.memo_warning.isVisible() and qe.memo_warning.text()
@@ -125,7 +130,8 @@ def _texts(root: QWidget) -> list[str]:
     return out
 
 
-def test_clear_for_lock_leaves_no_case_data(qtbot, window, service) -> None:  # type: ignore[no-untyped-def]
+def test_clear_for_lock_leaves_no_case_data(
+        qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
     from PySide6.QtWidgets import QComboBox, QTableView
 
     case_id = service.open_case(on=dt.date(2026, 11, 2), minutes=60, mode="video",
@@ -151,7 +157,7 @@ def test_clear_for_lock_leaves_no_case_data(qtbot, window, service) -> None:  # 
     assert window.take_draft() is None
 
 
-def test_draft_round_trip(qtbot, window, service) -> None:  # type: ignore[no-untyped-def]
+def test_draft_round_trip(qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
     ids = known_cases(service)
     window.signals.data_changed.emit(None)
     qe = window.quick_entry
@@ -175,7 +181,8 @@ def test_draft_round_trip(qtbot, window, service) -> None:  # type: ignore[no-un
     assert window.take_draft()["case_id"] == ids["a"]
 
 
-def test_filters_and_sort_give_the_expected_rows(qtbot, window, service) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_sort_give_the_expected_rows(
+        qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
     ids = known_cases(service)
     window.signals.data_changed.emit(None)
     model = window.cases_model
@@ -207,7 +214,9 @@ def test_filters_and_sort_give_the_expected_rows(qtbot, window, service) -> None
     assert window.cases_count.text().startswith("3")
 
 
-def test_case_actions_close_reopen_delete(qtbot, window, service, register, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_case_actions_close_reopen_delete(
+        qtbot: QtBot, window: MainWindow, service: CaseService, register: Register,
+        monkeypatch: pytest.MonkeyPatch) -> None:
     from app.ui import main_window as mw
 
     ids = known_cases(service)
@@ -232,8 +241,8 @@ def test_case_actions_close_reopen_delete(qtbot, window, service, register, monk
     assert window.cases_model.rowCount() == 2
 
 
-def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(  # type: ignore[no-untyped-def]
-    qtbot, window, register
+def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(
+    qtbot: QtBot, window: MainWindow, register: Register
 ) -> None:
     qe = window.quick_entry
     qe._set_checked(qe.topic_list, ["thuisfront"])
@@ -247,7 +256,8 @@ def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(  # type: 
         assert s.scalars(select(Case.memo)).one() == "eerste regel\ntweede"
 
 
-def test_language_switch_retranslates(qtbot, window, service) -> None:  # type: ignore[no-untyped-def]
+def test_language_switch_retranslates(
+        qtbot: QtBot, window: MainWindow, service: CaseService) -> None:
     from app.i18n import set_language
 
     known_cases(service)
@@ -261,8 +271,8 @@ def test_language_switch_retranslates(qtbot, window, service) -> None:  # type: 
     assert window.cases_count.text() == "3 cases"
 
 
-def test_close_case_dialog_keeps_bad_input_and_saves_good_input(  # type: ignore[no-untyped-def]
-    qtbot, window, service, register
+def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
+    qtbot: QtBot, window: MainWindow, service: CaseService, register: Register
 ) -> None:
     from app.ui.case_dialogs import CloseCaseDialog
 
@@ -287,7 +297,8 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(  # type: ignore
 
 
 @pytest.mark.gui
-def test_export_and_cards_are_reachable_from_the_menu(qtbot, window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_export_and_cards_are_reachable_from_the_menu(
+        qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     """A user reaches the export screen and the cards dialog from the Quarter menu."""
     from app.ui import cards_dialog, export_dialog
 
@@ -300,3 +311,32 @@ def test_export_and_cards_are_reachable_from_the_menu(qtbot, window, monkeypatch
     window.cards_action.trigger()
     assert [type(d).__name__ for d in opened] == ["ExportDialog", "CardsDialog"]
     assert opened[0].register is window.register
+
+
+def test_add_contact_on_the_selected_case_readies_the_quick_entry(
+    qtbot: QtBot, window: MainWindow, service: CaseService
+) -> None:
+    ids = known_cases(service)
+    window.signals.data_changed.emit(None)
+    window.show()
+    window.cases_view.selectRow(1)  # case a
+    window.detail.buttons["add_contact"].click()
+    assert window.quick_entry.case_combo.currentData() == ids["a"]
+    assert focused() is window.quick_entry.minutes_edit
+
+
+def test_every_change_the_window_reports_is_one_typed_value(
+    qtbot: QtBot, window: MainWindow, service: CaseService
+) -> None:
+    from app.services.changes import Change, ChangeKind
+
+    seen: list[object] = []
+    window.signals.data_changed.connect(seen.append)
+    window.quick_entry.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
+                                      "topics": ["pesten"]})
+    assert window.quick_entry.save()
+    window.activities.date_edit.setText("02-11-2026")
+    window.activities.add()
+    assert [type(c) for c in seen] == [Change, Change]
+    assert seen[0].kinds == {ChangeKind.CASES, ChangeKind.CONTACTS}  # type: ignore[attr-defined]
+    assert seen[1].kinds == {ChangeKind.ACTIVITIES}  # type: ignore[attr-defined]

@@ -1,12 +1,15 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
-from app.services import backup, vault
+from app.models import register_files
+from app.services.storage import backup, vault
 from app.ui.unlock import NewPassphraseDialog, UnlockDialog
 from tests.conftest import PASSPHRASE, snapshot
 from tests.ui.helpers import add_case
@@ -15,7 +18,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def dialog(qtbot, register_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def dialog(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[UnlockDialog]:
     d = UnlockDialog(register_dir, tmp_path / "backups")
     qtbot.addWidget(d)
     d.show()
@@ -48,7 +51,7 @@ def test_right_passphrase_unlocks_and_emits(qtbot, dialog: UnlockDialog) -> None
 
 
 def _damage(register_dir: Path) -> None:
-    db = vault.db_path(register_dir)
+    db = register_files.db_path(register_dir)
     data = bytearray(db.read_bytes())
     offset = 2 * 4096 + 200  # inside page 3
     data[offset] ^= 0xFF

@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QWizard
+from pytestqt.qtbot import QtBot
 
 from app import cli
 from app.errors import WrongRecoveryCode
 from app.i18n import _
-from app.services import vault
+from app.models import register_files
+from app.services.storage import vault
 from app.ui.wizard import FirstRunWizard
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import passphrase_file
@@ -17,7 +20,7 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def wizard(qtbot, tmp_path: Path):  # type: ignore[no-untyped-def]
+def wizard(qtbot: QtBot, tmp_path: Path) -> Iterator[FirstRunWizard]:
     w = FirstRunWizard(default_dir=tmp_path / "home" / "register",
                        portable_dir=tmp_path / "usb" / "VertrouwdData" / "register")
     qtbot.addWidget(w)
@@ -47,7 +50,7 @@ def test_first_run_creates_a_register_the_cli_opens(wizard: FirstRunWizard, tmp_
     wizard.next()  # creates the register
     assert wizard.currentPage() is wizard.recovery, wizard.profile.error.text()
     folder = tmp_path / "usb" / "VertrouwdData" / "register"
-    assert vault.register_exists(folder)
+    assert register_files.register_exists(folder)
     assert wizard.passphrase.entry.first.text() == ""  # not kept in the widget
 
     wizard.recovery.create_button.click()

@@ -4,14 +4,12 @@ an error box and the "exact counts, internal only" note."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QLabel,
     QMessageBox,
     QTableView,
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.services.periods import Quarter, last_completed_quarter
+from app.models.periods import Quarter, last_completed_quarter
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -105,19 +103,6 @@ class RowsTableModel(QAbstractTableModel):
         return None
 
 
-def table_view(model: QAbstractTableModel, *, stretch_last: bool = True) -> QTableView:
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.verticalHeader().hide()
-    view.horizontalHeader().setStretchLastSection(stretch_last)
-    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-    return view
-
-
 def selected_row(view: QTableView) -> Any:
     rows = view.selectionModel().selectedRows() if view.selectionModel() else []
     return rows[0].data(ROW_ROLE) if rows else None
@@ -145,14 +130,3 @@ def internal_note() -> QLabel:
 def internal_note_text() -> str:
     return _("Exact counts, for use inside the confidant network only. Reports for readers "
              "outside it (PDF, CSV) hide small numbers.")
-
-
-def guarded(parent: QWidget | None, action: Callable[[], Any]) -> Any:
-    """Run a service call; an AppError becomes a message box and None."""
-    from app.errors import AppError
-
-    try:
-        return action()
-    except AppError as exc:
-        show_error(parent, exc.message)
-        return None

@@ -13,11 +13,12 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from app.errors import AppError
 from app.i18n import N_, _
-from app.services import merging
-from app.services.merging import Completeness, CompletenessCell, QuarterCounts
-from app.services.periods import Quarter, last_completed_quarter
-from app.services.vault import Register
-from app.ui.coordination.common import Index, RowsTableModel, recent_quarters, table_view
+from app.models.periods import Quarter, last_completed_quarter
+from app.services.coordination import merging
+from app.services.coordination.merging import Completeness, CompletenessCell, QuarterCounts
+from app.services.storage.vault import Register
+from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
+from app.ui.views import table_view
 
 QUARTERS_SHOWN = 4
 STATUS_MARKS = {"reported": ("●", N_("reported")), "nil": ("○", N_("nil return")),

@@ -24,11 +24,12 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import _
-from app.services import exporting, forwarding, merging
-from app.services import roster as roster_service
-from app.services.forwarding import ForwardResult
-from app.services.periods import last_completed_quarter
-from app.services.vault import Register
+from app.models.periods import last_completed_quarter
+from app.services.confidant import exporting
+from app.services.coordination import forwarding, merging
+from app.services.coordination import roster as roster_service
+from app.services.coordination.forwarding import ForwardResult
+from app.services.storage.vault import Register
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.coordination.tables import measures_summary
 
@@ -42,7 +43,7 @@ class ForwardDialog(QDialog):
         self.setObjectName("forward_dialog")
         self.register: Register | None = register
         self.today = today
-        self.result: ForwardResult | None = None
+        self.forward_result: ForwardResult | None = None
         self.resize(620, 560)
         profile = roster_service.coordination_profile(register)
         self.central = roster_service.is_central(profile)
@@ -64,26 +65,12 @@ class ForwardDialog(QDialog):
         self.warning.setWordWrap(True)
         self.warning.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
 
-        self.out_edit = QLineEdit(str(out_dir) if out_dir else "")
-        choose = QPushButton(_("Choose…"))
-        choose.clicked.connect(self._pick_folder)
-        out_row = QHBoxLayout()
-        out_row.addWidget(QLabel(_("Write to folder")))
-        out_row.addWidget(self.out_edit, 1)
-        out_row.addWidget(choose)
-
+        out_row = self._folder_row(out_dir)
         self.outcome = QLabel()
         self.outcome.setObjectName("forward_outcome")
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.write_button = QPushButton(_("Write file"))
-        close = QPushButton(_("Close"))
-        close.clicked.connect(self.reject)
-        self.write_button.clicked.connect(self.write)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.write_button)
-        buttons.addWidget(close)
+        buttons = self._buttons_row()
         note = internal_note()
         note.setText(internal_note_text())
 
@@ -100,6 +87,27 @@ class ForwardDialog(QDialog):
                             else _("Forward the Defence summary"))
         self.quarter_combo.currentIndexChanged.connect(lambda _i: self.show_quarter())
         self.show_quarter()
+
+    def _folder_row(self, out_dir: Path | None) -> QHBoxLayout:
+        self.out_edit = QLineEdit(str(out_dir) if out_dir else "")
+        choose = QPushButton(_("Choose…"))
+        choose.clicked.connect(self._pick_folder)
+        out_row = QHBoxLayout()
+        out_row.addWidget(QLabel(_("Write to folder")))
+        out_row.addWidget(self.out_edit, 1)
+        out_row.addWidget(choose)
+        return out_row
+
+    def _buttons_row(self) -> QHBoxLayout:
+        self.write_button = QPushButton(_("Write file"))
+        close = QPushButton(_("Close"))
+        close.clicked.connect(self.reject)
+        self.write_button.clicked.connect(self.write)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.write_button)
+        buttons.addWidget(close)
+        return buttons
 
     def quarter(self) -> str:
         return str(self.quarter_combo.currentData())
@@ -166,7 +174,7 @@ class ForwardDialog(QDialog):
         except AppError as exc:
             self.outcome.setText(exc.message)
             return None
-        self.result = result
+        self.forward_result = result
         lines = [_("Written: {name} (revision {revision}).").format(
                      name=result.path.name, revision=result.revision),
                  _("Fingerprint: {fingerprint}").format(

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError
 from app.i18n import N_, _, ngettext
-from app.services import importing
-from app.services.importing import (
+from app.services.coordination import importing
+from app.services.coordination.importing import (
     CancelFlag,
     ImportPlan,
     ImportResult,
@@ -37,8 +37,9 @@ from app.services.importing import (
     OverlapChoice,
     PlanItem,
 )
-from app.services.vault import Register
-from app.ui.coordination.common import RowsTableModel, table_view
+from app.services.storage.vault import Register
+from app.ui.coordination.common import RowsTableModel
+from app.ui.views import table_view
 
 STATUS_LABELS = {
     ImportStatus.NEW: N_("new"),
@@ -122,13 +123,41 @@ class ImportDialog(QDialog):
         self.today = today
         self.paths: list[Path] = []
         self.plan: ImportPlan | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self.worker: PlanWorker | None = None
         self.cancel_flag: CancelFlag | None = None
         self.progress: QProgressDialog | None = None
         self.choice_boxes: dict[str, QComboBox] = {}
         self.resize(980, 620)
+        pick = self._files_row()
+        self.model = PlanModel(self)
+        self.view = table_view(self.model)
+        self.view.setWordWrap(True)
+        self.counts = QLabel()
+        self.counts.setObjectName("plan_counts")
+        self.counts.setWordWrap(True)
+        self.conflicts = QGroupBox()
+        self.conflict_form = QFormLayout(self.conflicts)
+        self.conflicts.hide()
+        receipts = self._receipts_row(receipts_dir)
+        bottom = self._bottom_row()
+        layout = QVBoxLayout(self)
+        layout.addLayout(pick)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.conflicts)
+        layout.addLayout(receipts)
+        layout.addLayout(bottom)
+        self.add_files_button.clicked.connect(self._pick_files)
+        self.add_folder_button.clicked.connect(self._pick_folder)
+        self.check_button.clicked.connect(self.start_dry_run)
+        self.receipts_button.clicked.connect(self._pick_receipts_dir)
+        self.import_button.clicked.connect(self.confirm_import)
+        self.close_button.clicked.connect(self.reject)
+        self.retranslate_ui()
 
+    def _files_row(self) -> QHBoxLayout:
+        """The files or folder to import, and the button that checks them (a dry run)."""
         self.add_files_button = QPushButton()
         self.add_folder_button = QPushButton()
         self.selection = QLabel()
@@ -139,18 +168,10 @@ class ImportDialog(QDialog):
         pick.addWidget(self.add_folder_button)
         pick.addWidget(self.selection, 1)
         pick.addWidget(self.check_button)
+        return pick
 
-        self.model = PlanModel(self)
-        self.view = table_view(self.model)
-        self.view.setWordWrap(True)
-        self.counts = QLabel()
-        self.counts.setObjectName("plan_counts")
-        self.counts.setWordWrap(True)
-
-        self.conflicts = QGroupBox()
-        self.conflict_form = QFormLayout(self.conflicts)
-        self.conflicts.hide()
-
+    def _receipts_row(self, receipts_dir: Path | None) -> QHBoxLayout:
+        """Where the receipts for the senders are written."""
         self.receipts_caption = QLabel()
         self.receipts_edit = QLineEdit(str(receipts_dir) if receipts_dir else "")
         self.receipts_button = QPushButton()
@@ -158,7 +179,9 @@ class ImportDialog(QDialog):
         receipts.addWidget(self.receipts_caption)
         receipts.addWidget(self.receipts_edit, 1)
         receipts.addWidget(self.receipts_button)
+        return receipts
 
+    def _bottom_row(self) -> QHBoxLayout:
         self.message = QLabel()
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
@@ -169,22 +192,7 @@ class ImportDialog(QDialog):
         bottom.addWidget(self.message, 1)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
-
-        layout = QVBoxLayout(self)
-        layout.addLayout(pick)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.counts)
-        layout.addWidget(self.conflicts)
-        layout.addLayout(receipts)
-        layout.addLayout(bottom)
-
-        self.add_files_button.clicked.connect(self._pick_files)
-        self.add_folder_button.clicked.connect(self._pick_folder)
-        self.check_button.clicked.connect(self.start_dry_run)
-        self.receipts_button.clicked.connect(self._pick_receipts_dir)
-        self.import_button.clicked.connect(self.confirm_import)
-        self.close_button.clicked.connect(self.reject)
-        self.retranslate_ui()
+        return bottom
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Import quarterly files"))
@@ -219,7 +227,7 @@ class ImportDialog(QDialog):
     def set_paths(self, paths: list[Path]) -> None:
         self.paths = [Path(p) for p in paths]
         self.plan = None
-        self.result = None
+        self.import_result = None
         self.model.clear()
         self.counts.clear()
         self.message.clear()
@@ -339,7 +347,7 @@ class ImportDialog(QDialog):
         except AppError as exc:
             self.message.setText(exc.message)
             return None
-        self.result = result
+        self.import_result = result
         self.plan = None
         self.import_button.setEnabled(False)
         self.message.setText(self.summary(result))

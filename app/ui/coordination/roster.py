@@ -30,11 +30,13 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.cards import Card, read_card
 from app.i18n import N_, _
-from app.services import roster as roster_service
-from app.services.roster import RosterMember
-from app.services.vault import Register
-from app.ui.coordination.common import RowsTableModel, selected_row, show_error, table_view
+from app.services.changes import Change, ChangeKind
+from app.services.coordination import roster as roster_service
+from app.services.coordination.roster import RosterMember
+from app.services.storage.vault import Register
+from app.ui.coordination.common import RowsTableModel, selected_row, show_error
 from app.ui.formatting import short_date
+from app.ui.views import table_view
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
 
@@ -144,7 +146,7 @@ class DateDialog(QDialog):
 
 
 class RosterPanel(QWidget):
-    changed = Signal(object)  # what changed, for AppSignals.data_changed
+    changed = Signal(object)  # a Change, for AppSignals.data_changed
 
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -237,7 +239,7 @@ class RosterPanel(QWidget):
         except AppError as exc:
             show_error(self, exc.message)
             return None
-        self.changed.emit("roster")
+        self.changed.emit(Change.of(ChangeKind.ROSTER))
         self.refresh()
         return member
 
@@ -260,7 +262,7 @@ class RosterPanel(QWidget):
         except AppError as exc:
             show_error(self, exc.message)
             return
-        self.changed.emit("roster")
+        self.changed.emit(Change.of(ChangeKind.ROSTER))
         self.refresh()
 
     def reactivate_selected(self) -> None:
@@ -272,5 +274,5 @@ class RosterPanel(QWidget):
         except AppError as exc:
             show_error(self, exc.message)
             return
-        self.changed.emit("roster")
+        self.changed.emit(Change.of(ChangeKind.ROSTER))
         self.refresh()

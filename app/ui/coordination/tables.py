@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.export.measures import Measures
+from app.export.measures import LABELS, Measures
+from app.export.measures import label as measure_label
 from app.i18n import N_, _, current_language, format_minutes, format_number
 from app.models import codelists
-from app.services import merging
-from app.services.periods import Quarter, last_completed_quarter
-from app.services.vault import Register
+from app.models.periods import Quarter, last_completed_quarter
+from app.services.coordination import merging
+from app.services.storage.vault import Register
 from app.ui.chart import BarChart
 from app.ui.coordination.common import (
     Index,
@@ -35,8 +36,8 @@ from app.ui.coordination.common import (
     internal_note,
     internal_note_text,
     recent_quarters,
-    table_view,
 )
+from app.ui.views import table_view
 
 TOP_PER_GROUP = 3
 
@@ -112,8 +113,9 @@ def _topic_rows(columns: Sequence[Column], focus: int) -> list[FigureRow]:
 def figure_rows(columns: Sequence[Column], focus: int) -> list[FigureRow]:
     lists = codelists.load()
 
-    def scalar(msgid: str, attr: str, *, minutes: bool = False) -> FigureRow:
-        return FigureRow(_(msgid), tuple(int(getattr(c.measures, attr)) for c in columns),
+    def scalar(attr: str, *, minutes: bool = False) -> FigureRow:
+        return FigureRow(measure_label(attr),
+                         tuple(int(getattr(c.measures, attr)) for c in columns),
                          minutes=minutes, indent=1)
 
     def section(msgid: str) -> FigureRow:
@@ -121,31 +123,30 @@ def figure_rows(columns: Sequence[Column], focus: int) -> list[FigureRow]:
 
     rows = [
         section(N_("Cases")),
-        scalar(N_("New cases"), "cases_new"),
-        scalar(N_("Cases closed"), "cases_closed"),
-        scalar(N_("Open at the end of the period"), "cases_open_end"),
+        scalar("cases_new"),
+        scalar("cases_closed"),
+        scalar("cases_open_end"),
         section(N_("Contact moments")),
-        scalar(N_("First contacts"), "contacts_first"),
-        scalar(N_("Follow-up contacts"), "contacts_followup"),
+        scalar("contacts_first"),
+        scalar("contacts_followup"),
         section(N_("Hours")),
-        scalar(N_("Time in contact moments"), "minutes_contacts", minutes=True),
-        FigureRow(_("Time in activities"),
+        scalar("minutes_contacts", minutes=True),
+        FigureRow(measure_label("minutes_activities"),
                   tuple(sum(c.measures.minutes_activities.values()) for c in columns),
                   minutes=True, indent=1),
         section(N_("Topics of new cases (by group, top three per group)")),
         *_topic_rows(columns, focus),
     ]
-    for heading, attr, items, minutes in (
-        (N_("Discrimination grounds"), "discrimination_grounds", lists.discrimination_grounds,
-         False),
-        (N_("Contact modes"), "modes", lists.contact_modes, False),
-        (N_("Outcomes of closed cases"), "outcomes", lists.outcomes, False),
-        (N_("Referrals"), "referrals", lists.referral_targets, False),
-        (N_("Activities (time)"), "minutes_activities", lists.activity_kinds, True),
+    for attr, items, minutes in (
+        ("discrimination_grounds", lists.discrimination_grounds, False),
+        ("modes", lists.contact_modes, False),
+        ("outcomes", lists.outcomes, False),
+        ("referrals", lists.referral_targets, False),
+        ("minutes_activities", lists.activity_kinds, True),
     ):
         found = _map_rows(columns, attr, items, minutes=minutes)
         if found:
-            rows.append(section(heading))
+            rows.append(section(LABELS[attr]))
             rows += found
     return rows
 
@@ -391,13 +392,10 @@ class TablesPanel(QWidget):
 def measures_summary(m: Measures) -> list[tuple[str, str]]:
     """The headline figures of a merged summary as (label, value) pairs, for dialogs."""
     return [
-        (_("New cases"), format_number(m.cases_new)),
-        (_("Cases closed"), format_number(m.cases_closed)),
-        (_("Open at the end of the period"), format_number(m.cases_open_end)),
-        (_("First contacts"), format_number(m.contacts_first)),
-        (_("Follow-up contacts"), format_number(m.contacts_followup)),
-        (_("Time in contact moments"), format_minutes(m.minutes_contacts)),
-        (_("Time in activities"), format_minutes(sum(m.minutes_activities.values()))),
+        *((measure_label(name), format_number(getattr(m, name))) for name in (
+            "cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup")),
+        (measure_label("minutes_contacts"), format_minutes(m.minutes_contacts)),
+        (measure_label("minutes_activities"), format_minutes(sum(m.minutes_activities.values()))),
     ]
 
 

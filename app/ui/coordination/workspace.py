@@ -31,9 +31,10 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.cards import read_card
 from app.i18n import LANGUAGES, _, current_language
-from app.services import exporting
-from app.services import roster as roster_service
-from app.services.vault import Register
+from app.services.changes import Change, ChangeKind
+from app.services.confidant import exporting
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
@@ -214,7 +215,8 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ImportDialog(self.register, self.today, parent=self)
-        dialog.imported.connect(self.signals.data_changed)
+        dialog.imported.connect(
+            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
         if paths:
             dialog.set_paths(paths)
         self._keep(dialog)
@@ -225,7 +227,8 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ForwardDialog(self.register, self.today, parent=self)
-        dialog.forwarded.connect(self.signals.data_changed)
+        dialog.forwarded.connect(
+            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
         self._keep(dialog)
         dialog.open()
         return dialog
@@ -282,14 +285,14 @@ class CoordinationWorkspace(QWidget):
         except AppError as exc:
             show_error(self, exc.message)
             return False
-        self.signals.data_changed.emit("recipient")
+        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
         return True
 
     # --- reports ------------------------------------------------------------------------
     def write_report(self, year: int, quarter: str | None) -> Path | None:
         if self.register is None:
             return None
-        from app.services.report_data import write_report
+        from app.services.coordination.report_data import write_report
 
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)

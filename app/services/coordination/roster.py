@@ -30,8 +30,8 @@ from app.export import crypto
 from app.export.cards import Card, read_card
 from app.export.interchange import CENTRAL_COMPONENT
 from app.models.entities import Profile, RosterEntry
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.storage.vault import Register
 
 
 @dataclass(frozen=True)

@@ -14,17 +14,29 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
 from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
+from app.models.register_files import (
+    BACKUP_PREFIX,
+    BACKUP_TMP_SUFFIX,
+    DB_NAME,
+    KEY_NAME,
+    PRE_MIGRATION_FOLDER,
+    PRE_MIGRATION_LABEL,
+    backup_name,
+    backup_time,
+    db_path,
+    key_path,
+    register_exists,
+    stamp,
+)
 from app.owner_only import private_folder, restrict_file, restrict_folder
 from app.paths import native
-from app.services import vault
 
-PREFIX = "vertrouwd-backup-"
-TMP_SUFFIX = ".partial"
 DEFAULT_GENERATIONS = 10
 
 
@@ -36,30 +48,26 @@ class BackupInfo:
     size_bytes: int
 
 
-def _stamp(now: dt.datetime | None = None) -> str:
-    now = now or dt.datetime.now(dt.UTC)
-    return now.strftime("%Y%m%dT%H%M%S%fZ")
-
-
 def _write_backup(
-    source_db: Path, key_file: KeyFile, data_key: bytes, dest_dir: Path, label: str = ""
+    source_db: Path, key_file: KeyFile, data_key: bytes, dest_dir: Path, label: str = "",
+    now: dt.datetime | None = None,
 ) -> Path:
     dest_dir = private_folder(native(dest_dir))
     clean_partial(dest_dir)
-    final = dest_dir / f"{PREFIX}{_stamp()}{label}"
-    tmp = final.with_name(final.name + TMP_SUFFIX)
+    final = dest_dir / backup_name(now, label)
+    tmp = final.with_name(final.name + BACKUP_TMP_SUFFIX)
     tmp.mkdir(mode=0o700)
     restrict_folder(tmp)
     try:
-        target = tmp / vault.DB_NAME
+        target = tmp / DB_NAME
         conn = database.connect(source_db, data_key)
         try:
             # VACUUM INTO writes a consistent, compact copy encrypted with the same key.
             conn.execute("VACUUM INTO ?", (str(target),))
-            expected = vault.content_digest_of_connection(conn)
+            expected = database.content_digest(conn)
         finally:
             conn.close()
-        key_file.save(tmp / vault.KEY_NAME)
+        key_file.save(tmp / KEY_NAME)
         restrict_file(target)  # SQLite created it with the umask's permissions
         fsync_file(target)
         problems, digest = _check_database(target, data_key)
@@ -83,28 +91,45 @@ def _check_database(path: Path, data_key: bytes) -> tuple[list[str], str]:
     try:
         migrations.check_not_newer(conn)
         problems = database.integrity_problems(conn)
-        return problems, vault.content_digest_of_connection(conn)
+        return problems, database.content_digest(conn)
     finally:
         conn.close()
 
 
+class OpenRegister(Protocol):
+    """What a backup needs of an unlocked register (`vault.Register`)."""
+
+    @property
+    def db_path(self) -> Path: ...
+    @property
+    def key_file(self) -> KeyFile: ...
+    @property
+    def data_key(self) -> bytes: ...
+    def checkpoint(self) -> None: ...
+
+
 def create_backup(
-    register: vault.Register, dest_dir: Path, generations: int = DEFAULT_GENERATIONS
+    register: OpenRegister, dest_dir: Path, generations: int = DEFAULT_GENERATIONS,
+    *, now: dt.datetime | None = None,
 ) -> Path:
+    """Back the register up into a new folder in ``dest_dir``, named after ``now`` (default:
+    the current time), and keep the newest ``generations``."""
     register.checkpoint()
-    path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir)
+    path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir,
+                         now=now)
     rotate(dest_dir, generations)
     return path
 
 
 def backup_before_migration(folder: Path, key_file: KeyFile, data_key: bytes) -> Path:
     return _write_backup(
-        vault.db_path(folder), key_file, data_key, Path(folder) / "pre-migration", "-premigration"
+        db_path(folder), key_file, data_key, Path(folder) / PRE_MIGRATION_FOLDER,
+        PRE_MIGRATION_LABEL
     )
 
 
 def clean_partial(dest_dir: Path) -> None:
-    for entry in Path(dest_dir).glob(PREFIX + "*" + TMP_SUFFIX):
+    for entry in Path(dest_dir).glob(BACKUP_PREFIX + "*" + BACKUP_TMP_SUFFIX):
         shutil.rmtree(entry, ignore_errors=True)
 
 
@@ -114,14 +139,13 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
     if not Path(dest_dir).is_dir():
         return result
     for entry in Path(dest_dir).iterdir():
-        if not entry.name.startswith(PREFIX) or entry.name.endswith((TMP_SUFFIX, DELETING)):
+        created = backup_time(entry.name)
+        if created is None:
             continue
-        db, key = entry / vault.DB_NAME, entry / vault.KEY_NAME
+        db, key = entry / DB_NAME, entry / KEY_NAME
         if not (db.is_file() and key.is_file()):
             continue
-        stamp = entry.name[len(PREFIX):].split("-")[0]
         try:
-            created = dt.datetime.strptime(stamp, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC)
             register_id = KeyFile.load(key).register_id
         except Exception:  # noqa: BLE001 - a folder that cannot be read is not listed as a backup
             continue
@@ -138,17 +162,19 @@ def rotate(dest_dir: Path, generations: int) -> list[Path]:
 
     A backup is first renamed out of the list, then deleted, so it is either whole or gone: on
     Windows a folder holding a file that another program has open (a virus scanner, a copy in
-    progress) cannot be renamed; it then stays, whole, and a later rotation removes it."""
+    progress) cannot be renamed; it then stays, whole, and a later rotation removes it. Where
+    the rename works but a held file survives the deletion (Wine), the `.deleting` remains are
+    removed by the next rotation."""
     generations = max(1, int(generations))
-    for leftover in Path(dest_dir).glob(PREFIX + "*" + DELETING):
-        shutil.rmtree(leftover, ignore_errors=True)  # a rotation that was interrupted
+    for leftover in Path(dest_dir).glob(BACKUP_PREFIX + "*" + DELETING):
+        shutil.rmtree(leftover, ignore_errors=True)  # what a held file kept from a deletion
     removed = []
     for info in list_backups(dest_dir)[generations:]:
         doomed = info.path.with_name(info.path.name + DELETING)
         try:
             replace(info.path, doomed)
         except OSError:
-            continue
+            continue  # Windows: a file in it is open elsewhere; it stays whole, for next time
         shutil.rmtree(doomed, ignore_errors=True)
         removed.append(info.path)
     return removed
@@ -157,14 +183,14 @@ def rotate(dest_dir: Path, generations: int) -> list[Path]:
 def verify_backup(backup_dir: Path, passphrase: str) -> tuple[KeyFile, bytes]:
     """Unwrap the backup's key with the passphrase and check the database fully."""
     try:
-        key_file = KeyFile.load(Path(backup_dir) / vault.KEY_NAME)
+        key_file = KeyFile.load(Path(backup_dir) / KEY_NAME)
     except (OSError, Exception) as exc:
         if isinstance(exc, WrongPassphrase):
             raise
         raise BackupInvalid() from exc
     data_key = key_file.unwrap(passphrase)  # WrongPassphrase propagates: its own message
     try:
-        problems, _digest = _check_database(Path(backup_dir) / vault.DB_NAME, data_key)
+        problems, _digest = _check_database(Path(backup_dir) / DB_NAME, data_key)
     except Exception as exc:
         raise BackupInvalid() from exc
     if problems:
@@ -186,15 +212,15 @@ def _link_or_copy(src: Path, dst: Path) -> None:
 def _fold_in_wal(folder: Path, data_key: bytes) -> None:
     """A write-ahead log must never outlive the database it belongs to: checkpoint it into
     the current database (or, if that is damaged, move it aside) before anything is replaced."""
-    wal = folder / (vault.DB_NAME + "-wal")
+    wal = folder / (DB_NAME + "-wal")
     if not wal.exists():
         return
     with contextlib.suppress(Exception):  # a damaged register is a reason to restore
         database.run_in_connection(
-            vault.db_path(folder), data_key,
+            db_path(folder), data_key,
             lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
     if wal.exists():
-        aside = folder / (vault.DB_NAME + f"-wal.unusable-{_stamp()}")
+        aside = folder / (DB_NAME + f"-wal.unusable-{stamp()}")
         replace(wal, aside)
 
 
@@ -218,33 +244,33 @@ def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
 def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: bytes) -> Path | None:
     current_id = None
     with contextlib.suppress(Exception):
-        current_id = KeyFile.load(vault.key_path(folder)).register_id
+        current_id = KeyFile.load(key_path(folder)).register_id
     if current_id is not None and current_id != key_file.register_id:
         raise BackupInvalid()
 
-    staged = [folder / (name + RESTORING) for name in (vault.DB_NAME, vault.KEY_NAME)]
+    staged = [folder / (name + RESTORING) for name in (DB_NAME, KEY_NAME)]
     try:
         # 1. Stage the backup beside the live files; until step 3 the live register is whole,
         #    so a restore killed at any moment leaves a register that opens.
-        for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
+        for name, tmp in zip((DB_NAME, KEY_NAME), staged, strict=True):
             shutil.copyfile(Path(backup_dir) / name, tmp)
             fsync_file(tmp)
         # 2. Keep the previous register aside (links: the live files stay in place).
         aside: Path | None = None
-        if vault.register_exists(folder):
+        if register_exists(folder):
             _fold_in_wal(folder, _key)
-            aside = folder.parent / f"{folder.name}.before-restore-{_stamp()}"
+            aside = folder.parent / f"{folder.name}.before-restore-{stamp()}"
             aside.mkdir(mode=0o700)
             restrict_folder(aside)
             for name in os.listdir(folder):
-                if name in (vault.DB_NAME, vault.KEY_NAME):
+                if name in (DB_NAME, KEY_NAME):
                     _link_or_copy(folder / name, aside / name)
-                elif name.startswith(vault.DB_NAME) and not name.endswith(RESTORING):
+                elif name.startswith(DB_NAME) and not name.endswith(RESTORING):
                     replace(folder / name, aside / name)  # a -shm left without its WAL
             fsync_dir(aside)
         # 3. Publish. Each rename is atomic; both files carry the same register id and data
         #    key, so a kill between the two still leaves a register that opens.
-        for name, tmp in zip((vault.DB_NAME, vault.KEY_NAME), staged, strict=True):
+        for name, tmp in zip((DB_NAME, KEY_NAME), staged, strict=True):
             replace(tmp, folder / name)
         fsync_dir(folder)
     except BaseException:

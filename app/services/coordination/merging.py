@@ -26,9 +26,9 @@ from sqlalchemy import func, select
 from app.export.interchange import Reporting, VerifiedFile
 from app.export.measures import Measures, merge_all, sum_quarters
 from app.models.entities import Submission, SubmissionSource
-from app.services import roster as roster_service
-from app.services.periods import Quarter, quarters_of_year
-from app.services.vault import Register
+from app.models.periods import Quarter, quarters_of_year
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 
 LATE_AFTER_DAYS = 30
 
@@ -282,11 +282,6 @@ def completeness(register: Register, quarters: Iterable[Quarter | str]) -> Compl
         )
     senders = tuple(sorted({s for s, _ in cells}))
     return Completeness(tuple(str(q) for q in wanted), senders, cells, counts)
-
-
-def quarters_with_files(register: Register) -> list[str]:
-    with register.session() as s:
-        return sorted(s.scalars(select(Submission.quarter).distinct()))
 
 
 def merged_sources(files: Sequence[CountedFile]) -> list[str]:

@@ -5,7 +5,7 @@
 why). It never writes. ``apply_import`` carries out a plan in one transaction: all of it or
 nothing; a plan whose files were all refused writes nothing at all.
 
-How files relate (see also ``app.services.merging``):
+How files relate (see also ``app.services.coordination.merging``):
 - a *stream* is (level, sender code, quarter); the highest revision of a stream is current,
   earlier revisions stay in the history with ``superseded_by`` set;
 - every submission lists the VP reports it contains (a VP file lists itself) in
@@ -42,9 +42,9 @@ from app.export.interchange import SourceRef, VerifiedFile, read_file, require_e
 from app.export.receipts import write_receipt
 from app.i18n import N_, _
 from app.models.entities import RosterEntry, Submission, SubmissionSource, utcnow
-from app.services.periods import Quarter
-from app.services.roster import coordination_profile, is_central
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.coordination.roster import coordination_profile, is_central
+from app.services.storage.vault import Register
 
 Stream = tuple[str, str, str]  # level, sender code, quarter
 
@@ -330,8 +330,13 @@ def _classify(item: PlanItem, state: _State, component: str, central: bool) -> N
     else:
         item.status, item.reason = ImportStatus.NEW, _("New.")
     state.remember(known)
-    if verified.level == "vp":
-        return
+    if verified.level != "vp":
+        _find_overlaps(item, state, verified, stream)
+
+
+def _find_overlaps(item: PlanItem, state: _State, verified: VerifiedFile, stream: Stream) -> None:
+    """A merged file whose VP reports are already counted through another merged file (or
+    another file of this selection) overlaps it: the coordinator chooses which one counts."""
     state.drop_stream_cover(verified.quarter, stream)
     overlaps: dict[str, Overlap] = {}
     shared: dict[str, list[str]] = {}

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app import __version__
 from app.atomic import atomic_write_bytes
@@ -33,10 +34,10 @@ from app.export.interchange import (
 )
 from app.export.measures import Measures
 from app.models.entities import ExportRecord, Recipient
-from app.services import merging
-from app.services import roster as roster_service
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.coordination import merging
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 
 
 @dataclass(frozen=True)
@@ -60,6 +61,28 @@ class ForwardResult:
 
 def forward_file_name(level: str, component: str, quarter: str, revision: int) -> str:
     return f"vertrouwd-{level}-{component}-{quarter}-r{revision}.json"
+
+
+def _forwardable_table(register: Register, q: Quarter) -> merging.QuarterTable:
+    """The quarter's merged figures, refused when there is nothing to forward or the files use
+    different code lists."""
+    table = _forwardable_table(register, q)
+    return table
+
+
+def _last_forwarded(s: Session, q: Quarter, level: str) -> ExportRecord | None:
+    return s.scalars(
+        select(ExportRecord)
+        .where(ExportRecord.quarter == str(q), ExportRecord.level == level)
+        .order_by(ExportRecord.revision.desc())
+    ).first()
+
+
+def _active_recipient(s: Session) -> Recipient | None:
+    return s.scalars(
+        select(Recipient).where(Recipient.active.is_(True))
+        .order_by(Recipient.imported_at.desc(), Recipient.id.desc())
+    ).first()
 
 
 def forward(
@@ -95,15 +118,8 @@ def forward(
     written: list[Path] = []
     try:
         with register.session() as s:
-            previous = s.scalars(
-                select(ExportRecord)
-                .where(ExportRecord.quarter == str(q), ExportRecord.level == level)
-                .order_by(ExportRecord.revision.desc())
-            ).first()
-            recipient = s.scalars(
-                select(Recipient).where(Recipient.active.is_(True))
-                .order_by(Recipient.imported_at.desc(), Recipient.id.desc())
-            ).first()
+            previous = _last_forwarded(s, q, level)
+            recipient = _active_recipient(s)
             revision = 1 if previous is None else previous.revision + 1
             submission_id = (str(new_submission_id()) if previous is None
                              else previous.submission_id)

@@ -1,6 +1,6 @@
 """Qt table models over the read queries: lazy pages, sorting by the query, no stale data.
 
-Each model holds plain rows from `app.services.queries`; `clear()` drops them (and the
+Each model holds plain rows from `app.services.confidant.queries`; `clear()` drops them (and the
 register) so nothing lingers after locking.
 """
 
@@ -13,8 +13,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from app.i18n import N_, _, format_minutes, format_number
 from app.models import codelists
-from app.services import queries
-from app.services.vault import Register
+from app.services.confidant import queries
+from app.services.storage.vault import Register
 from app.ui.formatting import label, short_date, topic_labels
 
 PAGE_SIZE = 200

@@ -8,7 +8,6 @@ until both the key file and the database have been checked.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
 import secrets
 from collections.abc import Iterator
@@ -36,26 +35,25 @@ from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
-from app.services import passphrase_policy
+from app.services.storage import backup, passphrase_policy
 
-DB_NAME = "register.db"
-KEY_NAME = "register.key"
 ROLES = ("vp", "coordinator", "central")
 
 
-def db_path(folder: Path) -> Path:
-    return native(folder) / DB_NAME
-
-
-def key_path(folder: Path) -> Path:
-    return native(folder) / KEY_NAME
-
-
-def register_exists(folder: Path) -> bool:
-    return key_path(folder).exists() or db_path(folder).exists()
+@contextlib.contextmanager
+def _storage_errors() -> Iterator[None]:
+    """A failed write for lack of space or an I/O error becomes DiskFull or StorageError."""
+    try:
+        yield
+    except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
+        mapped = database.storage_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from exc
 
 
 @dataclass
@@ -88,14 +86,8 @@ class Register:
         A write that fails for lack of space or an I/O error surfaces as DiskFull or
         StorageError (an AppError with a sentence), never as a raw driver error.
         """
-        try:
-            with self._sessions() as session, session.begin():
-                yield session
-        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
-            mapped = database.storage_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
+        with _storage_errors(), self._sessions() as session, session.begin():
+            yield session
 
     def raw_connection(self) -> Any:
         return database.connect(self.db_path, self._data_key)
@@ -106,17 +98,12 @@ class Register:
 
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
-        try:
+        with _storage_errors():
             conn = self.engine.raw_connection()
             try:
                 conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
             finally:
                 conn.close()
-        except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
-            mapped = database.storage_error(exc)
-            if mapped is None:
-                raise
-            raise mapped from exc
 
     def close(self) -> None:
         """Checkpoint, dispose the engine, forget the key."""
@@ -152,8 +139,6 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register
             raise RegisterDamaged()
         if migrations.needs_migration(conn):
             if migrations.schema_version(conn) > 0:
-                from app.services import backup  # late import: backup needs Register
-
                 backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
@@ -191,11 +176,6 @@ def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
     register = _open_locked(folder, key_file, data_key)
     register.must_set_passphrase = True
     return register
-
-
-def check_passphrase(folder: Path, passphrase: str) -> None:
-    """Unlock, check, close: used by `vertrouwd unlock-check`."""
-    unlock(folder, passphrase).close()
 
 
 def change_passphrase(
@@ -337,23 +317,6 @@ def content_digest(register: Register) -> str:
     """SHA-256 over every row of every table, in a stable order: 'same content' made testable."""
     conn = register.raw_connection()
     try:
-        return content_digest_of_connection(conn)
+        return database.content_digest(conn)
     finally:
         conn.close()
-
-
-def content_digest_of_connection(conn: Any) -> str:
-    digest = hashlib.sha256()
-    tables = [
-        r[0]
-        for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name"
-        )
-    ]
-    for table in tables:
-        digest.update(table.encode())
-        for row in conn.execute(f'SELECT * FROM "{table}" ORDER BY 1, 2'):
-            digest.update(repr(tuple(row)).encode())
-    digest.update(str(migrations.schema_version(conn)).encode())
-    return digest.hexdigest()

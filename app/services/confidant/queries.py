@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
+from sqlalchemy.orm import Session
 
+from app.errors import ValidationError
 from app.models.entities import Activity, Case, CaseTopic, ContactMoment
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.storage.vault import Register
 
 CASE_SORT_KEYS = (
     "id", "opened_on", "status", "closed_on", "topics", "contacts", "minutes", "last_contact",
@@ -26,33 +29,19 @@ CASE_SORT_KEYS = (
 ACTIVITY_SORT_KEYS = ("on", "minutes", "kind")
 CONTACT_SORT_KEYS = ("on", "minutes", "mode")
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 
 def period_range(period: str) -> tuple[dt.date, dt.date]:
     """'2026-Q3' or '2026' as first and last day (inclusive)."""
-    if m := _QUARTER.match(period):
-        year, q = int(m.group(1)), int(m.group(2))
-        start = dt.date(year, 3 * q - 2, 1)
-        end = dt.date(year + 1, 1, 1) if q == 4 else dt.date(year, 3 * q + 1, 1)
-        return start, end - dt.timedelta(days=1)
     if m := _YEAR.match(period):
         year = int(m.group(1))
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    raise ValueError(f"not a period: {period!r}")
-
-
-def quarter_of(day: dt.date) -> str:
-    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
-
-
-def previous_quarter(quarter: str) -> str:
-    m = _QUARTER.match(quarter)
-    if not m:
-        raise ValueError(f"not a quarter: {quarter!r}")
-    year, q = int(m.group(1)), int(m.group(2))
-    return f"{year - 1}-Q4" if q == 1 else f"{year}-Q{q - 1}"
+    try:
+        quarter = Quarter.parse(period)
+    except ValidationError:
+        raise ValueError(f"not a period: {period!r}") from None
+    return quarter.start, quarter.end
 
 
 @dataclass(frozen=True)
@@ -355,7 +344,7 @@ def activity_page(
 
 
 # --- quarter figures ------------------------------------------------------------------------
-def _figures(session: Any, quarter: str) -> QuarterFigures:
+def _figures(session: Session, quarter: str) -> QuarterFigures:
     start, end = period_range(quarter)
     new_cases = session.scalar(
         select(func.count()).select_from(Case).where(Case.opened_on.between(start, end))
@@ -377,9 +366,7 @@ def quarter_summary(
 ) -> QuarterSummary:
     """This quarter's figures, its top topics and the same figures for `history` earlier
     quarters. Top topics count the cases active in the quarter (opened or contacted in it)."""
-    quarters = [quarter]
-    for _i in range(history):
-        quarters.insert(0, previous_quarter(quarters[0]))
+    quarters = [str(q) for q in Quarter.parse(quarter).back(history + 1)]
     active = _case_conditions(CaseFilter(period=quarter))
     with register.session() as s:
         figures = tuple(_figures(s, q) for q in quarters)
@@ -416,7 +403,5 @@ __all__ = [
     "count_cases",
     "open_cases",
     "period_range",
-    "previous_quarter",
-    "quarter_of",
     "quarter_summary",
 ]

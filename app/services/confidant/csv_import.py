@@ -21,19 +21,21 @@ Cell text is stored as text and never evaluated, so `=SUM(A1)` stays exactly tha
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.errors import AppError, CsvImportError
+from app.errors import AppError, CsvImportError, FieldError
 from app.i18n import N_
 from app.models import codelists
 from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment
-from app.services.register import EARLIEST_DATE, MAX_MINUTES, MEMO_MAX
-from app.services.vault import Register
+from app.services.confidant.case_rules import CaseRules
+from app.services.storage.vault import Register
 
 COLUMNS = (
     "type", "casus", "datum", "minuten", "wijze", "onderwerpen", "gronden",
@@ -68,6 +70,15 @@ def _problem(row: int, column: str, message: str, **params: object) -> CsvImport
     )
 
 
+@contextlib.contextmanager
+def _cell(row: int, column: str) -> Iterator[None]:
+    """A broken case rule (FieldError) reported at its row and column of the file."""
+    try:
+        yield
+    except FieldError as exc:
+        raise _problem(row, column, exc.message) from None
+
+
 def _lookup(items: tuple[codelists.Code, ...], value: str) -> str | None:
     v = value.strip().casefold()
     for item in items:
@@ -86,9 +97,15 @@ def _parse_date(text: str) -> dt.date | None:
     return None
 
 
-def import_csv(register: Register, path: Path, today: dt.date | None = None) -> CsvImportResult:
-    today = today or dt.date.today()
-    lists = codelists.load()
+def _parse_int(text: str) -> int | str:
+    try:
+        return int(text)
+    except ValueError:
+        return text  # the rules say what is wrong with it
+
+
+def _read_rows(path: Path) -> csv.DictReader[str]:
+    """The file's rows by (case-folded) column name; a broken file or header is refused."""
     raw = Path(path).read_bytes()
     if len(raw) > MAX_BYTES:
         raise CsvImportError(N_("The file is larger than 20 MB. Nothing was imported."))
@@ -97,7 +114,8 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
     except UnicodeDecodeError as exc:
         raise CsvImportError(N_("The file is not UTF-8 text. Nothing was imported.")) from exc
     try:
-        dialect = csv.Sniffer().sniff(text.split("\n", 1)[0], delimiters=";,")
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text.split("\n", 1)[0], delimiters=";,")
     except csv.Error:
         dialect = csv.excel
     reader = csv.DictReader(io.StringIO(text), dialect=dialect)
@@ -114,92 +132,83 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
             N_("Unknown column(s) {columns}. Nothing was imported."), columns=", ".join(unknown)
         )
     reader.fieldnames = header
+    return reader
 
-    cases: dict[str, _CaseRows] = defaultdict(_CaseRows)
-    activities: list[tuple[dt.date, int, str]] = []
 
-    def date_cell(row: int, column: str, value: str) -> dt.date:
-        d = _parse_date(value)
-        if d is None:
-            raise _problem(row, column, N_("Enter a valid date."))
-        if d > today:
-            raise _problem(row, column, N_("The date cannot be in the future."))
-        if d < EARLIEST_DATE:
-            raise _problem(row, column, N_("The date cannot be before 1 January 2000."))
-        return d
+class _Reader:
+    """Collects the cases and activities of the file, row by row, checking each cell."""
 
-    for number, rec in enumerate(reader, start=2):  # row 1 is the header
-        rec = {k: (v or "").strip() for k, v in rec.items() if k is not None}
-        if not any(rec.values()):
-            continue
+    def __init__(self, rules: CaseRules) -> None:
+        self.rules = rules
+        self.lists = rules.lists
+        self.cases: dict[str, _CaseRows] = defaultdict(_CaseRows)
+        self.activities: list[tuple[dt.date, int, str]] = []
+
+    def date(self, row: int, column: str, value: str) -> dt.date:
+        with _cell(row, column):
+            return self.rules.date("on", _parse_date(value))
+
+    def code(self, row: int, column: str, items: tuple[codelists.Code, ...], value: str) -> str:
+        with _cell(row, column):
+            return self.rules.code(column, _lookup(items, value), items)
+
+    def add_row(self, number: int, rec: dict[str, str]) -> None:
         kind = rec.get("type", "").casefold()
-        on = date_cell(number, "datum", rec.get("datum", ""))
-        try:
-            minutes = int(rec.get("minuten", ""))
-        except ValueError:
-            raise _problem(number, "minuten", N_("Enter the duration in whole minutes.")) from None
-        if not 1 <= minutes <= MAX_MINUTES:
-            raise _problem(
-                number, "minuten", N_("The duration must be between 1 and 1440 minutes.")
-            )
+        on = self.date(number, "datum", rec.get("datum", ""))
+        with _cell(number, "minuten"):
+            minutes = self.rules.minutes("minutes", _parse_int(rec.get("minuten", "")))
         if kind in ("activiteit", "activity"):
-            activity = _lookup(lists.activity_kinds, rec.get("activiteit", ""))
-            if activity is None:
-                raise _problem(number, "activiteit", N_("Choose a value from the list."))
-            activities.append((on, minutes, activity))
-            continue
+            activity = self.code(number, "activiteit", self.lists.activity_kinds,
+                                 rec.get("activiteit", ""))
+            self.activities.append((on, minutes, activity))
+            return
         if kind != "contact":
             raise _problem(number, "type", N_("Use “contact” or “activiteit”."))
         ref = rec.get("casus", "")
         if not ref:
             raise _problem(number, "casus", N_("Give each case a reference."))
-        mode = _lookup(lists.contact_modes, rec.get("wijze", ""))
-        if mode is None:
-            raise _problem(number, "wijze", N_("Choose a value from the list."))
-        case = cases[ref]
+        mode = self.code(number, "wijze", self.lists.contact_modes, rec.get("wijze", ""))
+        case = self.cases[ref]
         if not case.first_row:
             case.first_row = number
         case.contacts.append((number, on, minutes, mode))
+        self._add_codes(number, rec, case)
+        if rec.get("afgesloten_op"):
+            case.closed_on = self.date(number, "afgesloten_op", rec["afgesloten_op"])
+            case.outcome = self.code(number, "uitkomst", self.lists.outcomes,
+                                     rec.get("uitkomst", ""))
+        if rec.get("memo"):
+            with _cell(number, "memo"):
+                case.memo = self.rules.memo(rec["memo"])
+
+    def _add_codes(self, number: int, rec: dict[str, str], case: _CaseRows) -> None:
         for column, target, items in (
-            ("onderwerpen", case.topics, lists.topics),
-            ("gronden", case.grounds, lists.discrimination_grounds),
+            ("onderwerpen", case.topics, self.lists.topics),
+            ("gronden", case.grounds, self.lists.discrimination_grounds),
         ):
             for part in filter(None, (p.strip() for p in rec.get(column, "").split("|"))):
                 code = _lookup(items, part)
                 if code is None:
                     raise _problem(number, column, N_("“{value}” is not in the list."), value=part)
                 target.add(code)
-        if rec.get("afgesloten_op"):
-            case.closed_on = date_cell(number, "afgesloten_op", rec["afgesloten_op"])
-            outcome = _lookup(lists.outcomes, rec.get("uitkomst", ""))
-            if outcome is None:
-                raise _problem(number, "uitkomst", N_("Choose a value from the list."))
-            case.outcome = outcome
-        if rec.get("memo"):
-            if len(rec["memo"]) > MEMO_MAX:
-                raise _problem(number, "memo", N_("The memo can hold at most 2000 characters."))
-            case.memo = rec["memo"]
 
-    for case in cases.values():
-        if not case.topics:
-            raise _problem(case.first_row, "onderwerpen", N_("Choose at least one topic."))
-        if case.grounds and "discriminatie" not in case.topics:
-            raise _problem(
-                case.first_row, "gronden",
-                N_("Grounds of discrimination only apply to the topic discrimination."),
-            )
-        first = min(c[1] for c in case.contacts)
-        last = max(c[1] for c in case.contacts)
-        if case.closed_on is not None and case.closed_on < last:
-            raise _problem(
-                case.first_row, "afgesloten_op",
-                N_("A case cannot be closed before its last contact moment."),
-            )
-        del first
+    def check_cases(self) -> None:
+        """The rules that hold for a case as a whole, reported at its first row."""
+        for case in self.cases.values():
+            with _cell(case.first_row, "onderwerpen"):
+                topics = self.rules.topics(case.topics)
+            with _cell(case.first_row, "gronden"):
+                self.rules.grounds(case.grounds, topics)
+            if case.closed_on is not None:
+                with _cell(case.first_row, "afgesloten_op"):
+                    self.rules.closed_after_contacts(case.closed_on,
+                                                     max(c[1] for c in case.contacts))
 
+
+def _store(register: Register, reader: _Reader) -> CsvImportResult:
     n_contacts = 0
     with register.session() as s:
-        for case in cases.values():
+        for case in reader.cases.values():
             opened = min(c[1] for c in case.contacts)
             row = Case(
                 opened_on=opened,
@@ -215,6 +224,18 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
             for _n, on, minutes, mode in case.contacts:
                 s.add(ContactMoment(case_id=row.id, on=on, minutes=minutes, mode=mode))
                 n_contacts += 1
-        for on, minutes, kind in activities:
+        for on, minutes, kind in reader.activities:
             s.add(Activity(on=on, minutes=minutes, kind=kind))
-    return CsvImportResult(len(cases), n_contacts, len(activities))
+    return CsvImportResult(len(reader.cases), n_contacts, len(reader.activities))
+
+
+def import_csv(register: Register, path: Path, today: dt.date | None = None) -> CsvImportResult:
+    """Read and check every row first; store all of them in one transaction, or none."""
+    day = today or dt.date.today()
+    reader = _Reader(CaseRules(codelists.load(), lambda: day))
+    for number, rec in enumerate(_read_rows(path), start=2):  # row 1 is the header
+        cells = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+        if any(cells.values()):
+            reader.add_row(number, cells)
+    reader.check_cases()
+    return _store(register, reader)

@@ -24,9 +24,9 @@ from app.export import cards, crypto, interchange, receipts
 from app.export.measures import Measures
 from app.i18n import N_
 from app.models.entities import Case, CaseTopic, ExportRecord, Profile, Recipient
-from app.services import aggregation
-from app.services.periods import Quarter, last_completed_quarter
-from app.services.vault import Register
+from app.models.periods import Quarter, last_completed_quarter
+from app.services.confidant import aggregation
+from app.services.storage.vault import Register
 
 WARN_NOT_OVER = N_("This quarter is not over yet; contacts after today are not in the file.")
 WARN_UNSEALED = N_(

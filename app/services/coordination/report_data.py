@@ -31,19 +31,12 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from app import __version__
 from app.errors import ValidationError
-from app.export.measures import Measures
-from app.i18n import N_, _
-from app.models import codelists
-from app.models.codelists import Code, CodeLists, TopicGroup
-from app.services import merging
-from app.services import roster as roster_service
-from app.services.disclosure import (
+from app.export.disclosure import (
     DEFAULT_K,
     Equation,
     Key,
@@ -54,100 +47,31 @@ from app.services.disclosure import (
     protect,
     whole_hours,
 )
-from app.services.periods import Quarter, quarters_of_year
-from app.services.vault import Register
+from app.export.measures import LABELS as MEASURE_LABELS
+from app.export.measures import Measures
+from app.export.report_model import (
+    ChartBar,
+    Column,
+    Label,
+    Level,
+    ReportData,
+    ReportTable,
+    Row,
+)
+from app.i18n import N_
+from app.models import codelists
+from app.models.codelists import Code, CodeLists, TopicGroup
+from app.models.periods import Quarter, quarters_of_year
+from app.services.coordination import merging
+from app.services.coordination import roster as roster_service
+from app.services.storage.vault import Register
 
-Level = Literal["component", "defence"]
 Format = Literal["pdf", "csv"]
 FORMATS: tuple[str, ...] = ("pdf", "csv")
 
 
-# --- what a report is made of --------------------------------------------------------------
-@dataclass(frozen=True)
-class Label:
-    """Text resolved in the report language: a code-list entry, or a msgid with parameters."""
-
-    msgid: str = ""
-    code: Code | TopicGroup | None = None
-    params: tuple[tuple[str, str], ...] = ()
-
-    def text(self, lang: str) -> str:
-        if self.code is not None:
-            return self.code.label(lang)
-        return _(self.msgid).format(**dict(self.params)) if self.params else _(self.msgid)
-
-
 def _label(msgid: str, **params: object) -> Label:
     return Label(msgid=msgid, params=tuple((k, str(v)) for k, v in params.items()))
-
-
-@dataclass(frozen=True)
-class Row:
-    key: str
-    label: Label
-    indent: int = 0
-    bold: bool = False  # a total or a group
-    group: bool = False  # a shaded sub-heading (a group of topics)
-    total: bool = False  # ruled above
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str  # a period: "2026-Q1" or "2026"
-    label: Label
-
-
-@dataclass(frozen=True)
-class ReportTable:
-    id: str
-    title: Label
-    unit: Literal["count", "hours"]
-    rows: tuple[Row, ...]
-    columns: tuple[Column, ...]
-    cells: Mapping[tuple[str, str], ProtectedCell]  # (row key, column key); absent: not shown
-    note: Label | None = None
-
-    def cell(self, row: str, column: str) -> ProtectedCell | None:
-        return self.cells.get((row, column))
-
-
-@dataclass(frozen=True)
-class ChartBar:
-    period: str  # "2025-Q1"
-    cell: ProtectedCell  # only a published value may be drawn
-    current: bool  # this report's year (highlighted)
-
-
-@dataclass(frozen=True)
-class ReportData:
-    level: Level
-    component: str | None  # the component code; None for Defence
-    component_label: Label
-    year: int
-    quarter: str | None  # "2026-Q3" for a quarter report
-    k: int
-    codelist_version: str
-    codelist_versions: tuple[str, ...]  # as used by the sources
-    previous_year: int | None  # when the register has figures for it
-    tables: tuple[ReportTable, ...]
-    chart: tuple[ChartBar, ...]
-    # for audits: every protected group of cells with its equations
-    protected_groups: tuple[tuple[Table, Mapping[Key, ProtectedCell]], ...] = field(
-        repr=False, compare=False)
-
-    @property
-    def mixed_codelists(self) -> bool:
-        return len(self.codelist_versions) > 1
-
-    @property
-    def period_label(self) -> str:
-        return self.quarter or str(self.year)
-
-    def table(self, table_id: str) -> ReportTable:
-        for t in self.tables:
-            if t.id == table_id:
-                return t
-        raise KeyError(table_id)
 
 
 HOURS_NOTE = N_(
@@ -322,11 +246,8 @@ def _totals(b: _Builder, scope: _Scope, columns: Sequence[Column]) -> None:
             b.sum(flow, [("cases_open_end", before), ("cases_new", after)])
             b.sum(flow, [("cases_open_end", after), ("cases_closed", after)])
     rows = [
-        Row("cases_new", Label(N_("New cases (first contact in the period)"))),
-        Row("cases_closed", Label(N_("Cases closed"))),
-        Row("cases_open_end", Label(N_("Cases open at the end of the period"))),
-        Row("contacts_first", Label(N_("First contacts"))),
-        Row("contacts_followup", Label(N_("Follow-up contacts"))),
+        *(Row(name, Label(MEASURE_LABELS[name])) for name in (
+            "cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup")),
         Row("contacts", Label(N_("Contact moments, total")), bold=True, total=True),
     ]
     _layout(b, "totals", Label(N_("Cases and contacts")), rows, columns)
@@ -380,7 +301,7 @@ def _topics(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLi
     for col in scope.columns:
         b.sum(("topics", col), [(g, col) for g in group_keys])
     rows.append(Row("topics", Label(N_("All topics")), bold=True, total=True))
-    _layout(b, "topics", Label(N_("Topics (new cases carrying the topic)")), rows, columns,
+    _layout(b, "topics", Label(MEASURE_LABELS["topics"]), rows, columns,
             note=Label(TOPICS_NOTE))
 
 
@@ -449,6 +370,23 @@ def _comparison(b: _Builder, figures: merging.YearTable, previous: _Scope | None
             tuple(rows), tuple(cols), keys)
 
 
+def _report_codelists(scope: _Scope) -> CodeLists:
+    """The newest code list the sources used (one this program knows; else the current)."""
+    version = max(scope.codelist_versions, default=codelists.CURRENT_VERSION)
+    if version not in codelists.known_versions():
+        version = codelists.CURRENT_VERSION
+    return codelists.load(version)
+
+
+def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
+    """Hours are published rounded, but hidden wherever the count of contacts they belong to
+    is hidden: hours must not reveal a hidden count."""
+    for hours_key, (value, count_key) in b.hours.items():
+        hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
+        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
+                                else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+
+
 def build_report(year_figures: merging.YearTable, previous_figures: merging.YearTable | None,
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
                  k: int) -> ReportData:
@@ -463,10 +401,7 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
     previous = None
     if previous_figures is not None and any(q.counted for q in previous_figures.quarters):
         previous = _Scope(previous_figures, quarters_of_year(year - 1), True)
-    version = max(scope.codelist_versions, default=codelists.CURRENT_VERSION)
-    if version not in codelists.known_versions():
-        version = codelists.CURRENT_VERSION
-    lists = codelists.load(version)
+    lists = _report_codelists(scope)
     columns = _columns(quarters, with_year, year)
 
     b = _Builder()
@@ -475,19 +410,16 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
         _components(b, scope, columns, lists)
     _topics(b, scope, columns, lists)
     _code_table(b, scope, columns, "modes", "modes", lists.contact_modes,
-                N_("Contact modes (contact moments)"), same_as="contacts")
+                MEASURE_LABELS["modes"], same_as="contacts")
     _code_table(b, scope, columns, "outcomes", "outcomes", lists.outcomes,
-                N_("Outcomes of closed cases"), same_as="cases_closed")
+                MEASURE_LABELS["outcomes"], same_as="cases_closed")
     _code_table(b, scope, columns, "referrals", "referrals", lists.referral_targets,
-                N_("Referrals made"))
+                MEASURE_LABELS["referrals"])
     _hours(b, scope, columns, lists)
     comparison = _comparison(b, year_figures, previous, quarter)
 
     protected, groups = b.protect_all(k)
-    for hours_key, (value, count_key) in b.hours.items():
-        hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
-        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
-                                else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+    _protect_hours(b, protected, k)
 
     tables = []
     for table_id, title, unit, rows, cols, keys, note in b.layouts:

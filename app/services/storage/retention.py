@@ -26,12 +26,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from app.errors import DiskFull, StorageError, ValidationError
 from app.i18n import N_
 from app.models.entities import AuditEntry, Case, ExportRecord
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.storage.vault import Register
 from app.settings import MAX_RETENTION_MONTHS
 
 AUDIT_ACTION = "retention"
@@ -78,10 +79,10 @@ def quarters_of_case(opened_on: dt.date, closed_on: dt.date) -> list[Quarter]:
     return quarters
 
 
-def received_quarters(session: object) -> set[str]:
+def received_quarters(session: Session) -> set[str]:
     """Quarters whose latest VP revision was received by the coordinator."""
     latest: dict[str, ExportRecord] = {}
-    for record in session.scalars(  # type: ignore[attr-defined]
+    for record in session.scalars(
         select(ExportRecord).where(ExportRecord.level == "vp")
     ):
         known = latest.get(record.quarter)
@@ -90,7 +91,7 @@ def received_quarters(session: object) -> set[str]:
     return {q for q, r in latest.items() if r.received_at is not None}
 
 
-def _eligible(session: object, cutoff: dt.date, only: Iterable[int] | None = None
+def _eligible(session: Session, cutoff: dt.date, only: Iterable[int] | None = None
               ) -> tuple[list[int], set[str], int]:
     received = received_quarters(session)
     query = select(Case.id, Case.opened_on, Case.closed_on).where(
@@ -101,7 +102,8 @@ def _eligible(session: object, cutoff: dt.date, only: Iterable[int] | None = Non
     ids: list[int] = []
     quarters: set[str] = set()
     waiting = 0
-    for case_id, opened_on, closed_on in session.execute(query):  # type: ignore[attr-defined]
+    for case_id, opened_on, closed_on in session.execute(query):
+        assert closed_on is not None  # the query takes closed cases only (closed_on < cutoff)
         needed = {str(q) for q in quarters_of_case(opened_on, closed_on)}
         if needed <= received:
             ids.append(case_id)

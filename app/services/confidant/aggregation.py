@@ -21,8 +21,8 @@ import datetime as dt
 from typing import Any
 
 from app.export.measures import MAP_MEASURES, SCALAR_MEASURES, Measures
-from app.services.periods import Quarter
-from app.services.vault import Register
+from app.models.periods import Quarter
+from app.services.storage.vault import Register
 
 _SQL_SCALARS = """
 SELECT

@@ -4,16 +4,21 @@ import datetime as dt
 
 import pytest
 from PySide6.QtCore import Qt
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
 
-from app.services.queries import CaseFilter
-from app.ui import models
-from app.ui.models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
+from app.services.confidant.cases import CaseService
+from app.services.confidant.queries import CaseFilter
+from app.services.storage.vault import Register
+from app.ui import item_models
+from app.ui.item_models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
 
 
-def test_case_model_passes_the_model_tester(qtmodeltester, register, service) -> None:  # type: ignore[no-untyped-def]
+def test_case_model_passes_the_model_tester(
+        qtmodeltester: ModelTester, register: Register, service: CaseService) -> None:
     known_cases(service)
     model = CaseTableModel()
     model.set_register(register)
@@ -26,8 +31,8 @@ def test_case_model_passes_the_model_tester(qtmodeltester, register, service) ->
     qtmodeltester.check(model)
 
 
-def test_contact_and_activity_models_pass_the_model_tester(  # type: ignore[no-untyped-def]
-    qtmodeltester, register, service
+def test_contact_and_activity_models_pass_the_model_tester(
+    qtmodeltester: ModelTester, register: Register, service: CaseService
 ) -> None:
     ids = known_cases(service)
     service.add_activity(on=dt.date(2026, 11, 3), minutes=120, kind="training")
@@ -44,8 +49,10 @@ def test_contact_and_activity_models_pass_the_model_tester(  # type: ignore[no-u
     assert activities.index(0, 1).data(ROW_ROLE).minutes == 120
 
 
-def test_case_model_fetches_lazily_in_pages(qtmodeltester, register, service, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    monkeypatch.setattr(models, "PAGE_SIZE", 2)
+def test_case_model_fetches_lazily_in_pages(
+        qtmodeltester: ModelTester, register: Register, service: CaseService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(item_models, "PAGE_SIZE", 2)
     known_cases(service)
     model = CaseTableModel()
     model.set_register(register)
@@ -58,18 +65,18 @@ def test_case_model_fetches_lazily_in_pages(qtmodeltester, register, service, mo
     assert model.rowCount() == 1 and not model.canFetchMore()
 
 
-def test_window_filters_sorts_and_pages_a_bulk_register(qtbot, register) -> None:  # type: ignore[no-untyped-def]
+def test_window_filters_sorts_and_pages_a_bulk_register(qtbot: QtBot, register: Register) -> None:
     """The main window's filter and sort controls reach the model, which holds the matching
     count and its first page, and scrolls in pages. (The same actions on 200,000 contact
     moments, timed, are `make bench`: "register ...".)"""
-    from app.services import queries
+    from app.services.confidant import queries
     from app.settings import Settings
     from app.ui.main_window import MainWindow
     from app.ui.signals import AppSignals
     from tests.bulk import fill_bulk
     from tests.conftest import TODAY
 
-    fill_bulk(register, contacts=2_000, cases=2 * models.PAGE_SIZE, activities=50)
+    fill_bulk(register, contacts=2_000, cases=2 * item_models.PAGE_SIZE, activities=50)
     w = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
     qtbot.addWidget(w)
     w.show()
@@ -80,12 +87,12 @@ def test_window_filters_sorts_and_pages_a_bulk_register(qtbot, register) -> None
     def shows(flt: CaseFilter) -> None:
         assert model.filter == flt
         assert 0 < model.total == queries.count_cases(register, flt)
-        assert model.rowCount() == min(models.PAGE_SIZE, model.total)
+        assert model.rowCount() == min(item_models.PAGE_SIZE, model.total)
         first = queries.case_page(register, flt, sort=model.sort_key,
-                                  descending=model.descending, limit=models.PAGE_SIZE)
+                                  descending=model.descending, limit=item_models.PAGE_SIZE)
         assert [model.row_at(i).id for i in range(model.rowCount())] == [r.id for r in first]
 
-    assert model.total == 2 * models.PAGE_SIZE
+    assert model.total == 2 * item_models.PAGE_SIZE
     shows(CaseFilter())
     w.period_combo.setCurrentIndex(w.period_combo.findData("2025"))
     shows(CaseFilter(period="2025"))
@@ -106,6 +113,6 @@ def test_window_filters_sorts_and_pages_a_bulk_register(qtbot, register) -> None
     shows(CaseFilter())
     assert model.canFetchMore()
     model.fetchMore()  # scroll one page
-    assert model.rowCount() == 2 * models.PAGE_SIZE and not model.canFetchMore()
+    assert model.rowCount() == 2 * item_models.PAGE_SIZE and not model.canFetchMore()
     opened = [model.row_at(i).opened_on for i in range(model.rowCount())]
     assert opened == sorted(opened, reverse=True)

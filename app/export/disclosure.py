@@ -31,7 +31,7 @@ from typing import Final
 from babel.numbers import format_decimal
 
 from app.errors import DisclosureParameterError
-from app.i18n import N_, _, current_language
+from app.i18n import N_, Translator, current_language, translator
 
 DEFAULT_K: Final = 5
 MINIMUM_K: Final = 3
@@ -502,10 +502,12 @@ def whole_hours(minutes: int) -> int:
     return (minutes + 30) // 60
 
 
-def rule_text(k: int = DEFAULT_K) -> str:
-    """The sentence a report prints to state the rule and its parameters."""
+def rule_text(k: int = DEFAULT_K, t: Translator | None = None) -> str:
+    """The sentence a report prints to state the rule and its parameters (in the language of
+    ``t``; None: the current language)."""
     check_k(k)
-    return _(
+    tr = t or translator()
+    return tr._(
         "Counts from 1 to {kminus} are shown as “< {k}”; further counts are hidden "
         "(shown as “{mark}”) so that hidden counts cannot be worked out from totals. "
         "Hours are rounded to whole hours."

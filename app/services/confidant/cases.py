@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
@@ -26,19 +27,9 @@ from app.models.entities import (
     KeyValue,
     Referral,
 )
-from app.services.vault import Register
-
-EARLIEST_DATE = dt.date(2000, 1, 1)
-MAX_MINUTES = 1440
-MEMO_MAX = 2000
-
-
-@dataclass(frozen=True)
-class Change:
-    """What a use case changed: 'cases', 'contacts', 'activities' (for view refresh)."""
-
-    kinds: frozenset[str]
-    id: int | None = None
+from app.services.changes import Change, ChangeKind
+from app.services.confidant.case_rules import CaseRules
+from app.services.storage.vault import Register
 
 
 @dataclass(frozen=True)
@@ -47,67 +38,18 @@ class ReferralInput:
     on: dt.date
 
 
-class RegisterService:
+class CaseService:
     def __init__(self, register: Register, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.register = register
         self.today = today
         self.lists = codelists.load()
+        self.rules = CaseRules(self.lists, lambda: self.today())  # today may be replaced later
 
-    # --- validation -------------------------------------------------------------------------
-    def _date(self, field: str, value: object) -> dt.date:
-        if not isinstance(value, dt.date) or isinstance(value, dt.datetime):
-            raise FieldError(field, N_("Enter a valid date."))
-        if value > self.today():
-            raise FieldError(field, N_("The date cannot be in the future."))
-        if value < EARLIEST_DATE:
-            raise FieldError(field, N_("The date cannot be before 1 January 2000."))
-        return value
-
-    @staticmethod
-    def _minutes(field: str, value: object) -> int:
-        if not isinstance(value, int) or isinstance(value, bool):
-            raise FieldError(field, N_("Enter the duration in whole minutes."))
-        if not 1 <= value <= MAX_MINUTES:
-            raise FieldError(field, N_("The duration must be between 1 and 1440 minutes."))
-        return value
-
-    def _code(self, field: str, value: str, items: tuple[codelists.Code, ...]) -> str:
-        if value not in codelists.CodeLists.codes(items):
-            raise FieldError(field, N_("Choose a value from the list."))
-        return value
-
-    def _topics(self, topics: Iterable[str]) -> list[str]:
-        chosen = sorted(set(topics))
-        if not chosen:
-            raise FieldError("topics", N_("Choose at least one topic."))
-        for t in chosen:
-            self._code("topics", t, self.lists.topics)
-        return chosen
-
-    def _grounds(self, grounds: Iterable[str], topics: Sequence[str]) -> list[str]:
-        chosen = sorted(set(grounds))
-        if chosen and "discriminatie" not in topics:
-            raise FieldError(
-                "grounds", N_("Grounds of discrimination only apply to the topic discrimination.")
-            )
-        for g in chosen:
-            self._code("grounds", g, self.lists.discrimination_grounds)
-        return chosen
-
-    @staticmethod
-    def _memo(memo: str | None) -> str | None:
-        if memo is None:
-            return None
-        memo = memo.strip()
-        if len(memo) > MEMO_MAX:
-            raise FieldError("memo", N_("The memo can hold at most 2000 characters."))
-        return memo or None
-
-    def _get_case(self, session: object, case_id: int) -> Case:
-        case = session.get(Case, case_id)  # type: ignore[attr-defined]
+    def _get_case(self, session: Session, case_id: int) -> Case:
+        case = session.get(Case, case_id)
         if case is None:
             raise NotFound()
-        return case  # type: ignore[no-any-return]
+        return case
 
     # --- cases ----------------------------------------------------------------------------
     def open_case(
@@ -121,12 +63,12 @@ class RegisterService:
         memo: str | None = None,
     ) -> Change:
         """A new case starts with its first contact moment."""
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
-        topic_list = self._topics(topics)
-        ground_list = self._grounds(grounds, topic_list)
-        memo = self._memo(memo)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
+        topic_list = self.rules.topics(topics)
+        ground_list = self.rules.grounds(grounds, topic_list)
+        memo = self.rules.memo(memo)
         with self.register.session() as s:
             case = Case(opened_on=on, status="open", memo=memo)
             case.topics = [CaseTopic(topic=t) for t in topic_list]
@@ -136,7 +78,7 @@ class RegisterService:
             s.add(ContactMoment(case_id=case.id, on=on, minutes=minutes, mode=mode))
             self._remember_mode(s, mode)
             case_id = case.id
-        return Change(frozenset({"cases", "contacts"}), case_id)
+        return Change.of(ChangeKind.CASES, ChangeKind.CONTACTS, id=case_id)
 
     def update_case(
         self,
@@ -146,9 +88,9 @@ class RegisterService:
         grounds: Iterable[str] = (),
         memo: str | None = None,
     ) -> Change:
-        topic_list = self._topics(topics)
-        ground_list = self._grounds(grounds, topic_list)
-        memo = self._memo(memo)
+        topic_list = self.rules.topics(topics)
+        ground_list = self.rules.grounds(grounds, topic_list)
+        memo = self.rules.memo(memo)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             case.topics = [CaseTopic(topic=t) for t in topic_list]
@@ -158,7 +100,7 @@ class RegisterService:
         if memo_replaced:
             # A removed or rewritten memo is deleted text: keep it out of the WAL as well.
             self._after_delete()
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def close_case(
         self,
@@ -168,20 +110,17 @@ class RegisterService:
         outcome: str,
         referrals: Sequence[ReferralInput] = (),
     ) -> Change:
-        on = self._date("closed_on", on)
-        outcome = self._code("outcome", outcome, self.lists.outcomes)
+        on = self.rules.date("closed_on", on)
+        outcome = self.rules.code("outcome", outcome, self.lists.outcomes)
         for r in referrals:
-            self._code("referrals", r.target, self.lists.referral_targets)
-            self._date("referrals", r.on)
+            self.rules.code("referrals", r.target, self.lists.referral_targets)
+            self.rules.date("referrals", r.on)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             last_contact = s.scalar(
                 select(func.max(ContactMoment.on)).where(ContactMoment.case_id == case_id)
             )
-            if on < case.opened_on or (last_contact is not None and on < last_contact):
-                raise FieldError(
-                    "closed_on", N_("A case cannot be closed before its last contact moment.")
-                )
+            self.rules.closed_after_contacts(on, last_contact, case.opened_on)
             for r in referrals:
                 if r.on < case.opened_on or r.on > on:
                     raise FieldError(
@@ -192,26 +131,26 @@ class RegisterService:
             case.closed_on = on
             case.outcome = outcome
             case.referrals = [Referral(target=r.target, referred_on=r.on) for r in referrals]
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def reopen_case(self, case_id: int) -> Change:
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             case.status, case.closed_on, case.outcome = "open", None, None
             case.referrals = []
-        return Change(frozenset({"cases"}), case_id)
+        return Change.of(ChangeKind.CASES, id=case_id)
 
     def delete_case(self, case_id: int) -> Change:
         with self.register.session() as s:
             s.delete(self._get_case(s, case_id))
         self._after_delete()
-        return Change(frozenset({"cases", "contacts"}), case_id)
+        return Change.of(ChangeKind.CASES, ChangeKind.CONTACTS, id=case_id)
 
     # --- contact moments ------------------------------------------------------------------
     def add_contact(self, case_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             if on < case.opened_on:
@@ -223,12 +162,12 @@ class RegisterService:
             self._remember_mode(s, mode)
             s.flush()
             contact_id = contact.id
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
     def update_contact(self, contact_id: int, *, on: dt.date, minutes: int, mode: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        mode = self._code("mode", mode, self.lists.contact_modes)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        mode = self.rules.code("mode", mode, self.lists.contact_modes)
         with self.register.session() as s:
             contact = s.get(ContactMoment, contact_id)
             if contact is None:
@@ -236,7 +175,7 @@ class RegisterService:
             contact.on, contact.minutes, contact.mode = on, minutes, mode
             s.flush()
             self._resync_opened_on(s, contact.case_id)
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
     def delete_contact(self, contact_id: int) -> Change:
         with self.register.session() as s:
@@ -255,12 +194,12 @@ class RegisterService:
             s.flush()
             self._resync_opened_on(s, case_id)
         self._after_delete()
-        return Change(frozenset({"contacts", "cases"}), contact_id)
+        return Change.of(ChangeKind.CONTACTS, ChangeKind.CASES, id=contact_id)
 
-    def _resync_opened_on(self, session: object, case_id: int) -> None:
+    def _resync_opened_on(self, session: Session, case_id: int) -> None:
         """A case is opened on its earliest contact moment."""
         s = session
-        first = s.scalar(  # type: ignore[attr-defined]
+        first = s.scalar(
             select(func.min(ContactMoment.on)).where(ContactMoment.case_id == case_id)
         )
         case = self._get_case(s, case_id)
@@ -273,31 +212,31 @@ class RegisterService:
 
     # --- activities -----------------------------------------------------------------------
     def add_activity(self, *, on: dt.date, minutes: int, kind: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        kind = self._code("kind", kind, self.lists.activity_kinds)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        kind = self.rules.code("kind", kind, self.lists.activity_kinds)
         with self.register.session() as s:
             activity = Activity(on=on, minutes=minutes, kind=kind)
             s.add(activity)
             s.flush()
             activity_id = activity.id
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     def update_activity(self, activity_id: int, *, on: dt.date, minutes: int, kind: str) -> Change:
-        on = self._date("on", on)
-        minutes = self._minutes("minutes", minutes)
-        kind = self._code("kind", kind, self.lists.activity_kinds)
+        on = self.rules.date("on", on)
+        minutes = self.rules.minutes("minutes", minutes)
+        kind = self.rules.code("kind", kind, self.lists.activity_kinds)
         with self.register.session() as s:
             activity = s.get(Activity, activity_id)
             if activity is None:
                 raise NotFound()
             activity.on, activity.minutes, activity.kind = on, minutes, kind
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     def delete_activity(self, activity_id: int) -> Change:
         with self.register.session() as s:
             s.execute(delete(Activity).where(Activity.id == activity_id))
-        return Change(frozenset({"activities"}), activity_id)
+        return Change.of(ChangeKind.ACTIVITIES, id=activity_id)
 
     # --- small state ----------------------------------------------------------------------
     def last_mode(self) -> str:
@@ -306,8 +245,8 @@ class RegisterService:
             return kv.value if kv else "persoonlijk"
 
     @staticmethod
-    def _remember_mode(session: object, mode: str) -> None:
-        session.merge(KeyValue(key="last_mode", value=mode))  # type: ignore[attr-defined]
+    def _remember_mode(session: Session, mode: str) -> None:
+        session.merge(KeyValue(key="last_mode", value=mode))
 
     def audit(self, action: str, detail: str = "") -> None:
         with self.register.session() as s:
