@@ -51,6 +51,17 @@ class KeyFileWeakened(AppError):
     )
 
 
+class KeyFileAltered(KeyFileDamaged):
+    """Told apart from a wrong passphrase: the key file asks for more work than Vertrouwd ever
+    writes, or its keyed check failed after the passphrase was found correct."""
+
+    default_message = N_(
+        "The key file of this register was altered: it is not the file Vertrouwd wrote. The "
+        "register cannot be unlocked with it. Restore the register from a backup. Nothing was "
+        "changed."
+    )
+
+
 class KeyFileMissing(AppError):
     default_message = N_("No register was found at {path}.")
 

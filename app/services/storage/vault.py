@@ -8,6 +8,7 @@ until both the key file and the database have been checked.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
 from app.owner_only import private_folder, restrict_file
@@ -42,6 +44,7 @@ from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
 ROLES = ("vp", "coordinator", "central")
+log = logging.getLogger("vertrouwd.vault")
 
 
 @contextlib.contextmanager
@@ -164,7 +167,19 @@ def unlock(folder: Path, passphrase: str) -> Register:
     register_lock.check_not_in_use(folder)  # before the key derivation: say it at once
     key_file = _load_key_file(folder)
     data_key = key_file.unwrap(passphrase)
-    return _open_locked(folder, key_file, data_key)
+    register = _open_locked(folder, key_file, data_key)
+    if key_file.version < KEY_FILE_VERSION:
+        _upgrade_key_file(register, passphrase)
+    return register
+
+
+def _upgrade_key_file(register: Register, passphrase: str) -> None:
+    """A version-1 key file becomes version 2 (keyed MAC, register id checked by it), once the
+    key file and the database have both been checked: the passphrase slot is wrapped anew."""
+    try:
+        set_new_passphrase(register, passphrase, check_policy=False)
+    except OSError:
+        log.warning("the key file could not be upgraded to version 2; it stays version 1")
 
 
 def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
@@ -193,9 +208,11 @@ def change_passphrase(
         key_file.with_passphrase(new, data_key, params).save(key_path(folder))
 
 
-def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None) -> None:
+def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None, *,
+                       check_policy: bool = True) -> None:
     """After unlocking with the recovery code (or from settings while unlocked)."""
-    passphrase_policy.check(new)
+    if check_policy:
+        passphrase_policy.check(new)
     updated = register.key_file.with_passphrase(new, register.data_key, params)
     updated.save(key_path(register.folder))
     register.key_file = updated
