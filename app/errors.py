@@ -25,8 +25,25 @@ class AppError(Exception):
         text = _(self.msgid)
         return text.format(**self.params) if self.params else text
 
+    @property
+    def reason(self) -> str:
+        """The sentence without its closing consequence ("Nothing was imported."): a list of
+        several files' refusals says the consequence once, for the whole batch."""
+        text = self.message
+        for consequence in CONSEQUENCES:
+            ending = " " + _(consequence)
+            if text.endswith(ending):
+                return text[: -len(ending)]
+        return text
+
     def __str__(self) -> str:
         return self.message
+
+
+# The sentences a refusal ends with; `AppError.reason` leaves them off.
+NOTHING_IMPORTED = N_("Nothing was imported.")
+NOTHING_CHANGED = N_("Nothing was changed.")
+CONSEQUENCES = (NOTHING_IMPORTED, NOTHING_CHANGED)
 
 
 class WrongPassphrase(AppError):
@@ -517,4 +534,66 @@ class ReceiptUnknown(AppError):
     default_message = N_(
         "This receipt is for a file this register did not export (quarter {quarter}). "
         "Nothing was changed."
+    )
+
+
+# --- files and folders the user names: reading and writing them --------------------------------
+# An OSError never reaches the user: the services turn it into one of these (app.files), so the
+# command line and every window say the same sentence.
+
+
+class FileAccessError(AppError):
+    default_message = N_("{path} cannot be used. Nothing was changed.")
+
+
+class PathNotFound(FileAccessError):
+    default_message = N_(
+        "{path} does not exist. Check the name, and that the drive is connected. "
+        "Nothing was changed."
+    )
+
+
+class PathPermissionDenied(FileAccessError):
+    default_message = N_(
+        "You have no permission to use {path}, or its drive is read-only. Nothing was changed."
+    )
+
+
+class PathDiskFull(FileAccessError):
+    default_message = N_(
+        "There is no room left on the drive of {path}, so the file was not written. Make room "
+        "or choose another drive. Nothing was changed."
+    )
+
+
+class PathIsFolder(FileAccessError):
+    default_message = N_("{path} is a folder, not a file. Nothing was changed.")
+
+
+class PathNotAFolder(FileAccessError):
+    default_message = N_("{path} is a file, not a folder. Nothing was changed.")
+
+
+class PathNotRegularFile(FileAccessError):
+    default_message = N_(
+        "{path} is not an ordinary file (it is a device or a pipe), so it was not read. "
+        "Nothing was changed."
+    )
+
+
+class PathTooLarge(FileAccessError):
+    default_message = N_(
+        "{path} is larger than {limit} bytes, far larger than any file Vertrouwd reads here. "
+        "Nothing was changed."
+    )
+
+
+class PathUnusable(FileAccessError):
+    default_message = N_("{path} cannot be used ({detail}). Nothing was changed.")
+
+
+class OutputExists(FileAccessError):
+    default_message = N_(
+        "{path} already exists. Vertrouwd never replaces a file: choose another name or folder, "
+        "or move the existing file away first. Nothing was changed."
     )
