@@ -15,10 +15,16 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from app import __version__, paths
-from app.errors import AppError, ValidationError
+from app.errors import (
+    AppError,
+    KeyFileDamaged,
+    KeyFileWeakened,
+    RegisterDamaged,
+    ValidationError,
+)
 from app.i18n import N_, _, set_language
 from app.logging_setup import setup_logging
 from app.models import register_files
@@ -215,6 +221,22 @@ def cmd_import_csv(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _offer_restore(ctx: Context) -> None:
+    """A damaged register: name the newest backup and the command that restores it."""
+    try:
+        found = backup_service.list_backups(ctx.backup_dir)
+    except OSError:
+        found = []
+    if not found:
+        print(_("No backup was found in {folder}. If you keep backups elsewhere, restore one "
+                "with: vertrouwd restore BACKUP_FOLDER").format(folder=ctx.backup_dir),
+              file=ctx.err)
+        return
+    print(_("The newest backup is {path} ({count} in {folder}). Restore it with: vertrouwd "
+            "restore \"{path}\"").format(path=found[0].path, count=len(found),
+                                         folder=ctx.backup_dir), file=ctx.err)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vertrouwd",
@@ -282,6 +304,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     except AppError as exc:
         log.info("command %s refused: %s", args.command, type(exc).__name__)
         print(exc.message, file=err)
+        if isinstance(exc, (RegisterDamaged, KeyFileDamaged, KeyFileWeakened)):
+            _offer_restore(ctx)
         return EXIT_USER
     except KeyboardInterrupt:
         print(_("Cancelled. Nothing was changed."), file=err)

@@ -90,6 +90,17 @@ class RegisterDamaged(AppError):
     )
 
 
+class RegisterDatabaseMissing(RegisterDamaged):
+    """The key file is there, the database is empty, cut short, not a file or not there:
+    never taken for a new register (that would hide the damage and rotate backups away)."""
+
+    default_message = N_(
+        "The passphrase is correct, but the register's database file is empty, incomplete or "
+        "missing (as a failed copy or a full USB stick leaves it). Restore the register from a "
+        "backup. Nothing was changed."
+    )
+
+
 class RegisterFromNewerVersion(AppError):
     default_message = N_(
         "This register was saved by a newer version of Vertrouwd (schema {found}; this "

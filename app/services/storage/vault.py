@@ -131,18 +131,20 @@ def _open_locked(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
 
 
 def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
+    """Open the existing database of a register whose key file unwrapped. Never creates one:
+    a database that is not an ordinary file, is empty, cut short or holds no register (a
+    failed copy, a full USB stick) is damage, with restoring a backup as the way out."""
     path = db_path(folder)
-    if not path.exists():
-        raise RegisterDamaged()
+    database.check_database_file(path)  # RegisterDatabaseMissing, before SQLite sees it
     conn = database.connect(path, data_key)  # RegisterDamaged if the header fails
     try:
         migrations.check_not_newer(conn)  # refuses before anything is written
         problems = conn.execute("PRAGMA quick_check").fetchall()
         if [tuple(r) for r in problems] != [("ok",)]:
             raise RegisterDamaged()
+        database.check_holds_register(conn)
         if migrations.needs_migration(conn):
-            if migrations.schema_version(conn) > 0:
-                backup.backup_before_migration(folder, key_file, data_key)
+            backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
         raise (database.storage_error(exc) or RegisterDamaged()) from exc
@@ -287,7 +289,7 @@ def _create_locked(
         leftover.unlink()
     conn = database.connect(tmp_db, data_key)
     try:
-        migrations.migrate(conn)
+        migrations.migrate(conn)  # the one place a database starts from nothing
         signing = Ed25519PrivateKey.generate()
         sealing = X25519PrivateKey.generate()
         conn.execute(
