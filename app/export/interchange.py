@@ -88,6 +88,7 @@ _SEALED_KEYS = frozenset(
      "ciphertext"}
 )
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")  # matched whole (fullmatch), ASCII digits only
 
 Level = Literal["vp", "component", "defence"]
 _MERGEABLE_INTO: dict[str, frozenset[str]] = {
@@ -384,7 +385,10 @@ def check_payload(
 
 def _check_period(period: dict[str, str], today: dt.date) -> None:
     quarter = period["quarter"]
-    year = int(quarter[:4])
+    match = _QUARTER.fullmatch(quarter)
+    if match is None:
+        raise InvalidPeriod(period=quarter[:32])
+    year = int(match.group(1))
     if not FIRST_YEAR <= year <= today.year + 1 or period["interval"] != quarter_interval(quarter):
         raise InvalidPeriod(period=quarter)
 
