@@ -323,6 +323,10 @@ def cmd_export(ctx: Context) -> int:
     from app.models.periods import Quarter
     from app.services.confidant import exporting
 
+    if ctx.args.pdf:  # refused before the quarterly file is written, not after
+        from app.files import refuse_existing
+
+        refuse_existing(Path(ctx.args.pdf))
     register = ctx.unlock()
     try:
         today = dt.date.today()

@@ -190,7 +190,8 @@ def test_forward_component_then_central_tables_equal_the_sums(
     _import(coordinator, paths)
     first = forwarding.forward(coordinator, QUARTER, tmp_path / "out")
     assert first.unsealed_warning and first.revision == 1 and len(first.sources) == 20
-    assert first.path.name == "vertrouwd-component-CLAS-2026-Q3-r1.json"
+    coordinator_code = coordinator.profile().code  # type: ignore[union-attr]
+    assert first.path.name == f"vertrouwd-component-{coordinator_code}-2026-Q3-r1.json"
     # the central card becomes known: the next forward is sealed and revision 2
     central_profile = central.profile()
     coord_profile = coordinator.profile()
