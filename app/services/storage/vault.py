@@ -259,11 +259,7 @@ def create_register(
         raise RegisterExists(path=display(folder))
     passphrase_policy.check(passphrase)
     lists = codelists.load()
-    valid_components = codelists.CodeLists.codes(lists.components) | {CENTRAL_COMPONENT}
-    if component not in valid_components:
-        raise ValidationError(N_("Choose a defence component."))
-    if not roles or any(r not in ROLES for r in roles):
-        raise ValidationError(N_("Choose a role."))
+    component = profile_component(roles, component, lists)
 
     private_folder(folder)
     lock = register_lock.acquire(folder)
@@ -273,6 +269,34 @@ def create_register(
     except BaseException:
         lock.release()
         raise
+
+
+PROFILE_CHOICES = N_(
+    "“{component}” with the role(s) {roles} cannot work: a confidant (vp) or coordinator "
+    "belongs to one defence component ({components}); the central role, alone, to {central}. "
+    "Nothing was created."
+)
+
+
+def profile_component(roles: tuple[str, ...], component: str,
+                      lists: codelists.CodeLists) -> str:
+    """The component's code as the code list spells it (any case is accepted: kmar, KMar),
+    once the roles and the component fit together; one sentence listing the valid choices
+    otherwise. Central is alone and DEFENSIE; vp and coordinator belong to a component."""
+    if not roles or any(r not in ROLES for r in roles) or len(set(roles)) != len(roles):
+        raise ValidationError(N_("Choose a role."))
+    codes = [c.code for c in lists.components]
+    spelled = {c.casefold(): c for c in [*codes, CENTRAL_COMPONENT]}.get(
+        component.strip().casefold() if isinstance(component, str) else "")
+    central = "central" in roles
+    fits = spelled is not None and (
+        (central and roles == ("central",) and spelled == CENTRAL_COMPONENT)
+        or (not central and spelled != CENTRAL_COMPONENT))
+    if not fits:
+        raise ValidationError(PROFILE_CHOICES, component=component, roles=", ".join(roles),
+                              components=", ".join(codes), central=CENTRAL_COMPONENT)
+    assert spelled is not None
+    return spelled
 
 
 def _create_locked(
