@@ -143,7 +143,6 @@ def child_env(home: Path) -> dict[str, str]:
     env = dict(os.environ)
     env.update(QT_QPA_PLATFORM="offscreen", VERTROUWD_HOME=str(home),
                PYTHONPATH=str(ROOT) + os.pathsep + env.get("PYTHONPATH", ""))
-    env.pop("VERTROUWD_INSECURE_TEST_KDF", None)
     return env
 
 
@@ -632,13 +631,13 @@ def scenario_fuzz(cases: int = 10_000, runs: int = 3) -> list[Row]:
 
     from app.errors import AppError
     from app.export import interchange
-    from app.models.keyfile import TEST_KDF_ENV
+    from app.models import keyfile
 
-    before = os.environ.get(TEST_KDF_ENV)
+    before = keyfile.PROFILE, keyfile.FLOOR
     from tests.reliability.test_fuzz import Corpus, mutated_files  # imports tests/conftest.py
 
-    if before is None:  # which turns on the cheap test KDF: not for the other scenarios
-        os.environ.pop(TEST_KDF_ENV, None)
+    # which installs the tests' cheap key derivation: not for the other scenarios
+    keyfile.PROFILE, keyfile.FLOOR = before
 
     corpus = Corpus()
     files: list[bytes] = []
@@ -831,7 +830,6 @@ def main(argv: list[str] | None = None) -> int:
     if args.memory_child:
         _memory_child(args.memory_child)
         return 0
-    os.environ.pop("VERTROUWD_INSECURE_TEST_KDF", None)  # unlock benchmarks use the real profile
     started = time.perf_counter()
     print("generating / checking cached data …", flush=True)
     for size in SIZES:

@@ -270,6 +270,47 @@ def test_merged_file_imports_at_the_central_level(tmp_path: Path) -> None:
         central.close()
 
 
+def test_forwarded_revisions_chain_and_import_at_the_central_level(tmp_path: Path) -> None:
+    """Revision 2 of a forwarded file has its own submission id and supersedes revision 1's
+    (a writer and reader changed together, say back to a reused id, fail here)."""
+    r1 = interchange.read_file(committed("component-merged.json"), today=golden.IMPORTED.date())
+    r2 = interchange.read_file(committed("component-merged-r2.json"),
+                               today=golden.IMPORTED.date())
+    assert (r1.revision, r1.payload["supersedes"]) == (1, None)
+    assert (r2.revision, r2.submission_id, r2.payload["supersedes"]) == (
+        2, str(golden.SUBMISSION_MERGED_R2), str(golden.SUBMISSION_MERGED))
+    assert r2.payload["sources"] == r1.payload["sources"] and r2.measures == r1.measures
+    central_card = cards.read_card(committed("card-central.json"))
+    assert (central_card.code, central_card.component, central_card.role) == (
+        golden.CENTRAL.code, "DEFENSIE", "central")
+
+    central = golden.make_register(tmp_path / "central", golden.CENTRAL, component="DEFENSIE")
+    try:
+        roster.add_card(central, committed("card-coordinator.json"), today=golden.ENROLLED_ON,
+                        active_from=golden.ENROLLED_ON)
+        plan = importing.plan_import(central, [V1 / "component-merged-r2.json",
+                                               V1 / "component-merged.json"],
+                                     golden.CENTRAL_IMPORTED.date())
+        statuses = {i.path.name: i.status for i in plan.items}
+        assert statuses == {"component-merged.json": ImportStatus.NEW,
+                            "component-merged-r2.json": ImportStatus.REPLACES}, [
+            i.reason for i in plan.items]
+        importing.apply_import(central, plan, now=golden.CENTRAL_IMPORTED)
+        table = merging.quarter_table(central, QUARTER)
+        assert [c.sha256 for c in table.counted] == [r2.sha256]
+    finally:
+        central.close()
+
+    defence = interchange.read_file(committed("defence-merged.json"),
+                                    today=golden.IMPORTED.date())
+    assert (defence.level, defence.sender.code, defence.revision) == (
+        "defence", golden.CENTRAL.code, 1)
+    assert defence.measures == golden.EXPECTED_VP_R2
+    assert [s["sender_code"] for s in defence.payload["sources"]] == [VP_NIL.code, VP.code]
+    assert [(m["sha256"], m["revision"]) for m in defence.payload["merged_from"]] == [
+        (r2.sha256, 2)]
+
+
 def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Register,
                                                      tmp_path: Path) -> None:
     data = committed("report.csv")

@@ -23,10 +23,10 @@ import io
 from pathlib import Path
 from typing import Final
 
-from app.atomic import atomic_write_bytes
 from app.export.disclosure import STATUS_LABELS, display, rule_text
 from app.export.pdf_report import MIXED_CODELISTS_NOTE, report_title
 from app.export.report_model import ReportData
+from app.files import write_new
 from app.i18n import translator
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
@@ -79,7 +79,5 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
 
 def write_report_csv(data: ReportData, path: Path, *, lang: str | None = None,
                      now: dt.datetime | None = None) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, render_report_csv(data, lang=lang, now=now), mode=0o600)
-    return path
+    # Atomically, owner-only, never over an existing file (app.files.write_new).
+    return write_new(Path(path), render_report_csv(data, lang=lang, now=now))

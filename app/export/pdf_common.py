@@ -13,7 +13,7 @@ What it gives a report module:
 - ``bar_chart(...)``: a bar chart of one measure over quarters;
 - ``render_pdf(meta, story)``: header (title, "Vertrouwd" + version), footer (generation date in
   the report language, "page x of y"); deterministic bytes (reportlab ``invariant``);
-- ``write_pdf(path, data)``: atomic write.
+- ``write_pdf(path, data)``: atomic write, never over an existing file.
 
 No Qt here: reports are rendered headless and tested in milliseconds.
 """
@@ -43,7 +43,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app import __version__
-from app.atomic import atomic_write_bytes
+from app.files import write_new
 from app.i18n import Translator
 from app.paths import resources_dir
 
@@ -357,7 +357,5 @@ def render_pdf(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
 
 
 def write_pdf(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, data, mode=0o600)
-    return path
+    """Atomically, owner-only, never over an existing file (app.files.write_new)."""
+    return write_new(Path(path), data)

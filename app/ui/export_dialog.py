@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.measures import Measures
 from app.export.measures import label as measure_label
-from app.i18n import N_, _, current_language, format_datetime, format_minutes, format_number
+from app.i18n import _, current_language, format_datetime, format_minutes, format_number
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
@@ -454,9 +454,6 @@ class ExportDialog(QDialog):
         except AppError as exc:
             self._show_error(exc)
             return None
-        except OSError:
-            self._show_error(AppError(N_("The PDF could not be written to {path}."), path=path))
-            return None
         self.result_label.setText(_("PDF overview saved: {path}").format(path=written))
         return written
 
@@ -481,10 +478,6 @@ class ExportDialog(QDialog):
             row = exporting.import_receipt(self.register, path)
         except AppError as exc:
             self._show_error(exc)
-            return None
-        except OSError:
-            self._show_error(AppError(N_("The file {path} could not be read. Nothing was "
-                                         "changed."), path=path))
             return None
         self.refresh_history()
         self.result_label.setText(

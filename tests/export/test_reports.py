@@ -78,8 +78,8 @@ KNOWN = {  # (VP, quarter) -> measures; stalking 1 in Q2, bullying 12 in Q2
                          closed=6, open_end=15, outcomes={"handvatten": 6}),
     ("B", "2026-Q4"): _m(11, {"pesten": 6, "priveomstandigheden": 5}, follow=12, minutes=1500,
                          closed=10, open_end=16, outcomes={"handvatten": 10}),
-    ("A", "2025-Q2"): _m(3, {"pesten": 3}, open_end=3),
-    ("B", "2025-Q4"): _m(8, {"pesten": 8}, open_end=14),
+    ("A", "2025-Q2"): _m(3, {"pesten": 3}, open_end=3, minutes=135),
+    ("B", "2025-Q4"): _m(8, {"pesten": 8}, open_end=14, minutes=360),
 }
 
 
@@ -146,7 +146,7 @@ def test_dutch_and_english_labels_and_numbers_differ(coordinator: Register,
                                                      tmp_path: Path) -> None:
     a = new_sender("CLAS-AAAAA")
     enrol(coordinator, a)
-    big = _m(1500, {"pesten": 1500}, minutes=90_000, follow=1200)
+    big = _m(1500, {"pesten": 1500}, minutes=90_000, follow=1200, open_end=1500)
     _import(coordinator, [write(tmp_path / "in", "a.json", vp_file(a, big, quarter="2026-Q3"))])
     data = report_data(coordinator, 2026, "2026-Q3", k=5)
     _, nl = _pdf_text(render_report_pdf(data, lang="nl", now=NOW))
