@@ -21,7 +21,7 @@ from app import __version__, paths
 from app.errors import AppError, ValidationError
 from app.i18n import N_, _, set_language
 from app.logging_setup import setup_logging
-from app.models import register_files
+from app.models import codelists, register_files
 from app.services.storage import backup as backup_service
 from app.services.storage import vault
 from app.settings import Settings
@@ -117,6 +117,7 @@ def cmd_init(ctx: Context) -> int:
     register, code = vault.create_register(
         folder, passphrase, roles=roles, component=ctx.args.component,
         with_recovery=ctx.args.recovery,
+        codelist_version=ctx.args.codelist or codelists.CURRENT_VERSION,
     )
     try:
         profile = register.profile()
@@ -232,6 +233,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--component", required=True, help=_("defence component, e.g. CLAS"))
     p.add_argument("--role", action="append", choices=vault.ROLES, help=_("role (repeatable)"))
     p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
+    p.add_argument("--codelist", metavar="VERSION",
+                   help=_("topic list version, for entering historic registrations (default: "
+                          "the current one; known: {versions})").format(
+                              versions=", ".join(codelists.known_versions())))
     sub.add_parser("unlock-check", help=_("check that the passphrase opens the register"))
     p = sub.add_parser("passphrase", help=_("change the passphrase"))
     p.add_argument("action", choices=["change"])

@@ -232,7 +232,7 @@ def _store(register: Register, reader: _Reader) -> CsvImportResult:
 def import_csv(register: Register, path: Path, today: dt.date | None = None) -> CsvImportResult:
     """Read and check every row first; store all of them in one transaction, or none."""
     day = today or dt.date.today()
-    reader = _Reader(CaseRules(codelists.load(), lambda: day))
+    reader = _Reader(CaseRules(register.code_lists(), lambda: day))  # the register's version
     for number, rec in enumerate(_read_rows(path), start=2):  # row 1 is the header
         cells = {k: (v or "").strip() for k, v in rec.items() if k is not None}
         if any(cells.values()):
