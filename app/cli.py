@@ -577,7 +577,8 @@ def cmd_report(ctx: Context) -> int:
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k)
+        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k,
+                           today=dt.date.today())
     finally:
         register.close()
     path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)
