@@ -28,7 +28,7 @@ from app.errors import (
 )
 from app.i18n import N_, _, set_language
 from app.logging_setup import setup_logging
-from app.models import register_files
+from app.models import codelists, register_files
 from app.models.periods import Quarter
 from app.services.storage import backup as backup_service
 from app.services.storage import vault
@@ -125,6 +125,7 @@ def cmd_init(ctx: Context) -> int:
     register, code = vault.create_register(
         folder, passphrase, roles=roles, component=ctx.args.component,
         with_recovery=ctx.args.recovery,
+        codelist_version=ctx.args.codelist or codelists.CURRENT_VERSION,
     )
     try:
         profile = register.profile()
@@ -265,6 +266,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", action="append", choices=vault.ROLES,
                    help=_("role (repeatable; default vp, or central with DEFENSIE)"))
     p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
+    p.add_argument("--codelist", metavar="VERSION",
+                   help=_("topic list version, for entering historic registrations (default: "
+                          "the current one; known: {versions})").format(
+                              versions=", ".join(codelists.known_versions())))
     sub.add_parser("unlock-check", help=_("check that the passphrase opens the register"))
     p = sub.add_parser("passphrase", help=_("change the passphrase"))
     p.add_argument("action", choices=["change"])
@@ -675,7 +680,8 @@ def cmd_report(ctx: Context) -> int:
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k)
+        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k,
+                           today=dt.date.today())
     finally:
         register.close()
     path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)

@@ -43,8 +43,9 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
-from app.export.disclosure import STATUS_LABELS, display
+from app.export.disclosure import STATUS_LABELS
 from app.export.measures import Measures
+from app.export.report_model import cell_text
 from app.i18n import translator
 from app.services.confidant import exporting
 from app.services.coordination import importing, merging, roster
@@ -319,15 +320,17 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
     text = data.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert lines[0] == ["# Jaarrapportage vertrouwenspersonen 2026 — Commando Landstrijdkrachten"]
-    assert lines[1] == ["# Gemaakt op 20 apr 2026, 09:30:00"]
+    assert lines[1] == ["# Gemaakt op 20 april 2026, 09:30"]
     header_at = next(i for i, row in enumerate(lines) if not row[0].startswith("#"))
-    assert lines[header_at] == ["tabel", "rij", "kolom", "waarde", "status", "toelichting"]
+    assert lines[header_at] == ["tabel", "tabelcode", "rij", "rijcode", "kolom", "kolomcode",
+                                "waarde", "status", "toelichting"]
     found = [tuple(row) for row in lines[header_at + 1:]]
-    assert {len(row) for row in found} == {6}
+    assert {len(row) for row in found} == {9}
 
     # The same report, built here from the committed quarterly files imported for real.
     import_quarterly(coordinator, tmp_path / "receipts")
-    report = report_data(coordinator, golden.REPORT_YEAR, None, k=golden.REPORT_K)
+    report = report_data(coordinator, golden.REPORT_YEAR, None, k=golden.REPORT_K,
+                         today=golden.REPORT_MADE.date())
     expected: list[tuple[str, ...]] = []
     dutch = translator("nl")
     for table in report.tables:
@@ -336,19 +339,31 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
             title = dutch._("{title} (hours)").format(title=title)
         for r in table.rows:
             for c in table.columns:
+                where = (title, table.id, r.label.text(dutch), *table.codes(r, c)[:1],
+                         c.label.text(dutch), table.codes(r, c)[1])
                 cell = table.cell(r.key, c.key)
                 if cell is not None:
-                    expected.append((title, r.label.text(dutch), c.label.text(dutch),
-                                     display(cell, "nl"), cell.status.value,
+                    expected.append((*where, cell_text(table, cell, dutch), cell.status.value,
                                      dutch._(STATUS_LABELS[cell.status])))
-    assert found == expected  # every cell, in order (labels alone do not identify a row:
-    # the topic group "Overig" and its topic "Overig" share their label)
+                elif (r.key, c.key) in table.gaps:
+                    expected.append((*where, "—", "no_figure", "geen cijfer: " +
+                                     table.gaps[(r.key, c.key)].text(dutch)))
+    assert found == expected  # every cell and every "no figure", in order
+    # each row has its code: the topic group "Overig" and its topic "Overig" are told apart
+    # by their labels and codes alike
+    overig = {(row[2], row[3]) for row in found
+              if row[1] == "topics" and row[3] in ("group:overig", "topic:overig")}
+    assert overig == {("Overig (groep)", "group:overig"),
+                      ("Overig, niet elders genoemd", "topic:overig")}
 
-    totals = {row[1:4] for row in found if row[0] == "Zaken en contacten"}
-    cases = "Nieuwe casussen (eerste contact in de periode)"
-    assert {(cases, "Q1", "7"), (cases, "Jaar 2026", "7")} <= totals
-    assert ("Afgesloten casussen", "Q1", "< 5") in totals
-    assert ("Contactmomenten, totaal", "Q1", "13") in totals
+    totals = {(row[3], row[5], row[6], row[7]) for row in found if row[1] == "totals"}
+    # 2026 had not ended when the report was made (20 April): Q1 only, the rest no figure
+    assert {("cases_new", "2026-Q1", "7", "published"), ("cases_new", "2026", "7", "published"),
+            ("cases_new", "2026-Q2", "—", "no_figure")} <= totals
+    assert ("cases_closed", "2026-Q1", "< 5", "primary") in totals
+    assert ("contacts", "2026-Q1", "13", "published") in totals
+    assert [row[4] for row in found if row[3] == "cases_new" and row[1] == "totals"] == [
+        "Q1", "Q2", "Q3", "Q4", "Jaar 2026, Q1"]
 
 
 def _pdf(name: str) -> tuple[PdfReader, str]:
@@ -389,9 +404,10 @@ def test_report_pdf_shows_the_protected_figures() -> None:
     title = "Jaarrapportage vertrouwenspersonen 2026 — Commando Landstrijdkrachten"
     _invariant_metadata(reader, title)
     assert "Minimale celfrequentie (k)\n5" in text and "Pagina 4 van 4" in text
-    assert "Nieuwe casussen (eerste contact in de periode)\n 7\n 0\n 0\n 0\n 7" in text
-    assert "Afgesloten casussen\n < 5\n 0\n 0\n 0\n < 5" in text
-    assert "Contactmomenten, totaal\n 13\n 0\n 0\n 0\n 13" in text
+    assert "Nieuwe casussen (eerste contact in de periode)\n 7\n —\n —\n —\n 7" in text
+    assert "Afgesloten casussen\n < 5\n —\n —\n —\n < 5" in text
+    assert "Contactmomenten, totaal\n 13\n —\n —\n —\n 13" in text
+    assert "geen cijfer: het kwartaal was op 20 april 2026 nog niet voorbij" in text
 
 
 def test_committed_json_files_are_the_canonical_spelling_of_their_content() -> None:

@@ -335,7 +335,8 @@ def build(workdir: Path) -> Built:
                                     app_version=APP_VERSION)
         assert not merged.sealed
         files["component-merged.json"] = _read(merged.path)
-        data = report_data(coordinator, REPORT_YEAR, None, k=REPORT_K)
+        data = report_data(coordinator, REPORT_YEAR, None, k=REPORT_K,
+                           today=REPORT_MADE.date())  # 2026 in progress: Q1 has ended
         for fmt in ("csv", "pdf"):
             path = write_report_file(data, fmt, out / f"report.{fmt}", LANG, now=REPORT_MADE,
                                      app_version=APP_VERSION)

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session
 
 from app.errors import DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
-from app.models import codelists
 from app.models.entities import (
     Activity,
     AuditEntry,
@@ -42,7 +41,7 @@ class CaseService:
     def __init__(self, register: Register, today: Callable[[], dt.date] = dt.date.today) -> None:
         self.register = register
         self.today = today
-        self.lists = codelists.load()
+        self.lists = register.code_lists()  # the register's version (an older one: history)
         self.rules = CaseRules(self.lists, lambda: self.today())  # today may be replaced later
 
     def _get_case(self, session: Session, case_id: int) -> Case:

@@ -373,7 +373,7 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
     """Read and check every row first; store all of them in one transaction, or none."""
     day = today or dt.date.today()
     table = _read_table(path)
-    reader = _Reader(CaseRules(codelists.load(), lambda: day))
+    reader = _Reader(CaseRules(register.code_lists(), lambda: day))  # the register's version
     for number, cells in table.rows:
         reader.add_row(number, {k: v.strip() for k, v in zip(table.header, cells, strict=True)})
     reader.check_cases()

@@ -99,6 +99,12 @@ class Register:
         with self.session() as s:
             return s.scalars(select(Profile)).first()
 
+    def code_lists(self) -> codelists.CodeLists:
+        """The code lists this register records with: its profile's version (the current
+        one for a register without a profile yet)."""
+        profile = self.profile()
+        return codelists.load(profile.codelist_version if profile else codelists.CURRENT_VERSION)
+
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
         with _storage_errors():
@@ -252,19 +258,27 @@ def create_register(
     component: str,
     params: KdfParams | None = None,
     with_recovery: bool = False,
+    codelist_version: str = codelists.CURRENT_VERSION,
 ) -> tuple[Register, str | None]:
-    """Create a new register. Returns it unlocked, with the recovery code if one was asked."""
+    """Create a new register. Returns it unlocked, with the recovery code if one was asked.
+
+    ``codelist_version``: the code lists it records with; an older version is for entering
+    historic registrations (its quarterly files are shown in the current categories)."""
     folder = native(folder)
     if register_exists(folder):
         raise RegisterExists(path=display(folder))
     passphrase_policy.check(passphrase)
     lists = codelists.load()
     component = profile_component(roles, component, lists)
+    if codelist_version not in codelists.known_versions():
+        raise ValidationError(
+            N_("There is no topic list version {version}; choose one of {versions}."),
+            version=codelist_version, versions=", ".join(codelists.known_versions()))
 
     private_folder(folder)
     lock = register_lock.acquire(folder)
     try:
-        return _create_locked(folder, passphrase, roles, component, lists.version, params,
+        return _create_locked(folder, passphrase, roles, component, codelist_version, params,
                               with_recovery, lock)
     except BaseException:
         lock.release()
