@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import importlib.util
 import itertools
+import json
 import math
 import os
 import platform
@@ -721,6 +722,80 @@ def scenario_memory(runs: int = 3, contacts: int = 200_000) -> list[Row]:
     ]
 
 
+# --- the Windows bundle under Wine (informational: Wine is not Windows) ----------------------
+WIN_BUNDLE = ROOT / "dist" / "windows" / "Vertrouwd"
+WIN_PYTHON = ROOT / "build" / "windows" / "python" / "python.exe"
+ROWS_MARK = "VERTROUWD_BENCH_ROWS"
+
+
+def _winenv():  # type: ignore[no-untyped-def]
+    sys.path.insert(0, str(ROOT / "tools" / "windows"))
+    import winenv
+
+    return winenv
+
+
+def _under_wine(args: list[str], home: Path) -> tuple[float, list[str]]:
+    """Run `winenv.py ARGS` (a Windows program under Wine); its seconds and output lines."""
+    env = child_env(home)
+    env["VERTROUWD_BENCH_EXIT_ON_SHOWN"] = "1"
+    start = time.time()
+    proc = subprocess.run([sys.executable, str(ROOT / "tools" / "windows" / "winenv.py"), *args],
+                          env=env, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    if proc.returncode != 0:
+        raise RuntimeError(f"exit {proc.returncode}: {proc.stdout[-300:]} {proc.stderr[-300:]}")
+    return time.time() - start, proc.stdout.splitlines()
+
+
+def scenario_windows(runs: int = 3) -> list[Row]:
+    """Start-up to the unlock window of the Windows bundle, and unlock → register shown in the
+    Windows Python, both under Wine 8 on this machine. Informational: Wine translates every
+    Windows call and has no Defender, so a real laptop differs either way."""
+    note = "under Wine 8, informational: Wine is not Windows"
+    rows: list[Row] = []
+    cli = WIN_BUNDLE / "vertrouwd-cli.exe"
+    if not cli.is_file():
+        rows.append(unavailable("Windows bundle: process start → unlock dialog shown",
+                                "make dist-windows builds the bundle first"))
+    else:
+        winenv = _winenv()
+        folder = winenv.win_path(generate.register_folder(10_000))
+        with tempfile.TemporaryDirectory() as home:
+            app_args = ["run", "--", winenv.win_path(cli), "--register", folder]
+            bare_args = ["run", "--", winenv.win_path(cli), "--version"]
+            _under_wine(app_args, Path(home))  # the first start under Wine also warms its caches
+            samples, floor = [], []
+            for _ in range(runs):
+                seconds, lines = _under_wine(app_args, Path(home))
+                if not any(line.startswith(SHOWN_MARK) for line in lines):
+                    raise RuntimeError(f"no {SHOWN_MARK} line: {lines[-5:]}")
+                samples.append(seconds)
+                floor.append(_under_wine(bare_args, Path(home))[0])
+        rows.append(Row("Windows bundle: process start → unlock dialog shown", samples, floor,
+                        "the same bundle printing its version", note=note))
+    if not WIN_PYTHON.is_file():
+        rows.append(unavailable("Windows: unlock → register shown (10,000 contacts)",
+                                "make windows-setup installs the Windows Python first"))
+        return rows
+    with tempfile.TemporaryDirectory() as home:
+        _seconds, lines = _under_wine(
+            ["python", "--", "-m", "benchmarks.run", "--windows-child", "unlock"], Path(home))
+    got = [json.loads(line.split(" ", 1)[1]) for line in lines if line.startswith(ROWS_MARK)]
+    if not got:
+        raise RuntimeError(f"no {ROWS_MARK} line: {lines[-5:]}")
+    for r in got:
+        rows.append(Row(f"Windows: {r['scenario']}", r["samples"], r["floor"], r["floor_name"],
+                        note=note))
+    return rows
+
+
+def _windows_child(name: str) -> None:
+    """In the Windows Python: one scenario, its rows as a JSON line for scenario_windows."""
+    for r in SCENARIOS[name]():
+        print(ROWS_MARK, json.dumps({"scenario": r.scenario, "samples": r.samples,
+                                     "floor": r.floor, "floor_name": r.floor_name}), flush=True)
+
+
 SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "startup": scenario_startup,
     "unlock": scenario_unlock,
@@ -731,6 +806,7 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "pdf": scenario_pdf,
     "fuzz": scenario_fuzz,
     "memory": scenario_memory,
+    "windows": scenario_windows,
 }
 
 
@@ -827,7 +903,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", nargs="*", choices=sorted(SCENARIOS))
     parser.add_argument("--out", default=str(Path(__file__).with_name("RESULTS.md")))
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--windows-child", choices=["unlock"], help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.windows_child:
+        _windows_child(args.windows_child)
+        return 0
     if args.memory_child:
         _memory_child(args.memory_child)
         return 0

@@ -180,8 +180,8 @@ def test_hours_are_given_to_the_half_hour(central: Register, tmp_path: Path,
 # --- code-list versions in one column -------------------------------------------------------
 def _old_list_file(sender: object, topics: dict[str, int], new: int, quarter: str) -> bytes:
     payload = interchange.build_payload(
-        measures=Measures(cases_new=new, contacts_first=new, topics=topics,
-                          modes={"telefoon": new}),
+        measures=Measures(cases_new=new, cases_open_end=new, contacts_first=new,
+                          minutes_contacts=30 * new, topics=topics, modes={"telefoon": new}),
         submission_id="5f0e6a8e-0000-4000-8000-000000000001", revision=1, supersedes=None,
         created_at=CREATED, app_version="0.1.0", level="vp",
         sender=interchange.Sender(sender.code, sender.component, sender.fingerprint),  # type: ignore[attr-defined]

@@ -61,8 +61,13 @@ def _import(reg: Register, paths: list[Path]) -> None:
 
 
 # --- a component with known small counts ------------------------------------------------
-def _m(new: int, topics: dict[str, int], *, closed: int = 0, open_end: int = 0,
-       follow: int = 0, minutes: int = 0, outcomes: dict[str, int] | None = None) -> Measures:
+def _m(new: int, topics: dict[str, int], *, closed: int = 0, open_end: int | None = None,
+       follow: int = 0, minutes: int | None = None,
+       outcomes: dict[str, int] | None = None) -> Measures:
+    """Measures an honest register could send (app.export.measures.inconsistencies): by
+    default every new case not closed is open at the end, and a contact lasts half an hour."""
+    open_end = max(new - closed, 0) if open_end is None else open_end
+    minutes = 30 * (new + follow) if minutes is None else minutes
     return Measures(cases_new=new, cases_closed=closed, cases_open_end=open_end,
                     contacts_first=new, contacts_followup=follow, minutes_contacts=minutes,
                     minutes_activities={"voorlichting": 240}, topics=topics,
