@@ -65,7 +65,7 @@ def test_quarter_summary(register: Register, service: CaseService) -> None:
     )
     service.add_activity(on=dt.date(2026, 11, 2), minutes=45, kind="training")
     s = queries.quarter_summary(register, "2026-Q4")
-    assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45)
+    assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45, activities=1)
     assert s.top_topics == (("pesten", 2), ("stalking", 1))
     assert s.history[0].quarter == "2025-Q1" and len(s.history) == 8
     assert s.history[-2] == queries.QuarterFigures("2026-Q3", 1, 1, 30, 0)
@@ -144,10 +144,11 @@ def test_bulk_register_counts_filters_and_sorts_like_its_rows(register: Register
     start, end = queries.period_range("2026-Q3")
     in_q3 = [(d, m) for _i, _c, on, m, _mode in raw["contact_moment"]
              if start <= (d := dt.date.fromisoformat(str(on))) <= end]
-    activity = sum(int(m) for _i, on, m, _k in raw["activity"]
-                   if start <= dt.date.fromisoformat(str(on)) <= end)
+    activities = [int(m) for _i, on, m, _k in raw["activity"]
+                  if start <= dt.date.fromisoformat(str(on)) <= end]
     current = queries.quarter_summary(register, "2026-Q3").current
     assert current == queries.QuarterFigures(
         "2026-Q3", sum(start <= r.opened_on <= end for r in expected), len(in_q3),
-        sum(int(m) for _d, m in in_q3), activity)
+        sum(int(m) for _d, m in in_q3), sum(activities), len(activities),
+        sum(r.closed_on is not None and start <= r.closed_on <= end for r in expected))
     assert current.contacts > 0

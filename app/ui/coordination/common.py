@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models.periods import Quarter, last_completed_quarter
+from app.ui.style import set_role
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -115,7 +116,7 @@ def recent_quarters(today: dt.date, n: int = 8) -> list[Quarter]:
 
 
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.warning(parent, _("Vertrouwd"), message)
+    QMessageBox.warning(parent, _("Something went wrong"), message)
 
 
 def internal_note() -> QLabel:
@@ -123,7 +124,7 @@ def internal_note() -> QLabel:
     note = QLabel()
     note.setObjectName("internal_note")
     note.setWordWrap(True)
-    note.setStyleSheet("color: #5a5a5a; font-size: 11px;")
+    set_role(note, "note")
     return note
 
 
