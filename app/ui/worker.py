@@ -49,7 +49,7 @@ class Task(QThread):
             self.result = self._work()
         except AppError as exc:
             self.error = exc
-        except Exception as exc:  # noqa: BLE001 - shown as a sentence, logged with its trace
+        except Exception as exc:  # shown as a sentence, logged with its trace
             log.exception("background task failed")
             self.error = AppError()
             self.error.__cause__ = exc
