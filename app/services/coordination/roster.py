@@ -140,8 +140,10 @@ def nicknames(register: Register) -> dict[str, str]:
 
 def set_nickname(register: Register, code: str, nickname: str) -> str:
     """Give ``code`` a nickname (empty: remove it). Only this register ever holds it."""
+    if any(not (ch.isprintable() or ch in " \t") for ch in nickname):
+        raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
     nickname = " ".join(nickname.split())
-    if len(nickname) > NICKNAME_MAX or any(not ch.isprintable() for ch in nickname):
+    if len(nickname) > NICKNAME_MAX:
         raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
     with register.session() as s:
         if s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first() is None:

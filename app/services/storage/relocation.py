@@ -104,7 +104,10 @@ def _copy_register(source: Path, staging: Path) -> None:
 def _verify_copy(source: Path, copy: Path, data_key: bytes, expected: str) -> None:
     if (copy / KEY_NAME).read_bytes() != (source / KEY_NAME).read_bytes():
         raise AppError(MOVE_FAILED, path=display(copy))
-    problems, digest = _digest(db_path(copy), data_key)
+    try:
+        problems, digest = _digest(db_path(copy), data_key)
+    except (database.DatabaseError, AppError) as exc:  # a copy too damaged to open
+        raise AppError(MOVE_FAILED, path=display(copy)) from exc
     if problems or digest != expected:
         raise AppError(MOVE_FAILED, path=display(copy))
 
@@ -208,7 +211,10 @@ def move_backups(source: Path, target: Path, register_id: str, data_key: bytes,
                 raise AppError(MOVE_FAILED, path=display(final))
             replace(staging, final)
             fsync_dir(target)
-        except OSError as exc:
+        except AppError:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        except (OSError, database.DatabaseError) as exc:
             shutil.rmtree(staging, ignore_errors=True)
             raise AppError(MOVE_FAILED, path=display(final)) from exc
         shutil.rmtree(info.path)
