@@ -63,7 +63,12 @@ def _component(code: str) -> str:
 
 def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
     """Show the card's fingerprint groups and ask whether they were compared by phone."""
+    return compare_box(parent, card).exec() == QMessageBox.StandardButton.Yes
+
+
+def compare_box(parent: QWidget | None, card: Card) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setObjectName("compare_box")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(_("Check the fingerprint"))
     box.setText(_("Card of {code} ({role}, {component}). Call them and let them read their "
@@ -75,7 +80,7 @@ def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Yes, compared: keep the card"))
     box.button(QMessageBox.StandardButton.No).setText(_("No, do not keep it"))
-    return box.exec() == QMessageBox.StandardButton.Yes
+    return box
 
 
 class CardsDialog(QDialog):

@@ -44,13 +44,20 @@ from app.ui.style import set_role
 Submit = Callable[[dict[str, Any]], object]
 
 
-def confirm(parent: QWidget, title: str, text: str) -> bool:
+def confirm_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """Delete / Cancel, Cancel the default: Enter alone deletes nothing."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=parent)
-    yes = box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
+    box.setObjectName("confirm_box")
+    box.addButton(_("Delete"), QMessageBox.ButtonRole.DestructiveRole)
     cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
+    return box
+
+
+def confirm(parent: QWidget, title: str, text: str) -> bool:
+    box = confirm_box(parent, title, text)
     box.exec()
-    return box.clickedButton() is yes
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.DestructiveRole
 
 
 class FormDialog(QDialog):
@@ -253,6 +260,9 @@ class EditCaseDialog(FormDialog):
         set_role(self.memo_warning, "warning")
         self.add_field("topics", _("&Topics"), self.topics)
         self.add_field("grounds", _("&Grounds"), self.grounds)
+        self.topics.setAccessibleDescription(_("Space ticks or unticks the current topic."))
+        self.grounds.setAccessibleDescription(_("Only for discrimination: space ticks or "
+                                                "unticks the current ground."))
         self.add_field("memo", _("M&emo"), self.memo)
         self.form.addRow("", self.memo_warning)
         self.memo.textChanged.connect(self._check_memo)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QDate, QEvent, QObject, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from app.errors import FieldError
 from app.i18n import _
@@ -27,6 +27,11 @@ class CalendarPopup(QWidget):
         self.calendar.setVerticalHeaderFormat(
             QCalendarWidget.VerticalHeaderFormat.NoVerticalHeader)
         self.calendar.setAccessibleName(_("Calendar"))
+        view = self.calendar.findChild(QTableView)
+        if view is not None:  # the grid of days: what has the focus in the calendar
+            view.setAccessibleName(_("Calendar"))
+            view.setAccessibleDescription(_("Arrow keys choose a day, Page Up and Page Down "
+                                            "the month; Enter takes the date, Escape closes."))
         self.calendar.activated.connect(self._chosen)
         self.calendar.clicked.connect(self._chosen)
         layout = QVBoxLayout(self)

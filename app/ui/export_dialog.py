@@ -70,13 +70,19 @@ PREFERRED_SIZE = QSize(860, 760)
 Confirm = Callable[[QWidget, str, str], bool]
 
 
-def ask(parent: QWidget, title: str, text: str) -> bool:
+def revision_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
-    yes = box.addButton(_("Write the new revision"), QMessageBox.ButtonRole.AcceptRole)
+    box.setObjectName("revision_box")
+    box.addButton(_("Write the new revision"), QMessageBox.ButtonRole.AcceptRole)
     cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
     box.setDefaultButton(cancel)
+    return box
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    box = revision_box(parent, title, text)
     box.exec()
-    return box.clickedButton() is yes
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
 
 
 def warning_text(msgid: str, params: dict[str, object]) -> str:

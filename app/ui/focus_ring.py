@@ -114,8 +114,8 @@ class FocusRing(QObject):
         self.follow()
 
     @staticmethod
-    def _is_popup(widget: QWidget) -> bool:
-        return widget.window().windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+    def _is_popup(widget: QWidget) -> bool:  # a tooltip never has the focus for long
+        return widget.window().windowType() == Qt.WindowType.ToolTip
 
     def _watch(self, widget: QWidget) -> None:
         current: QWidget | None = widget

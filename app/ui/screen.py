@@ -3,14 +3,14 @@
 
 - ``fit_to_screen`` opens a window at its preferred size, never larger than the screen's
   available area (minus the frame the window manager adds);
-- ``ScrollArea`` wraps a pane that can be taller than the window; it scrolls the focused field
-  into view, however it got the focus (Tab, a mnemonic, a click), so a keyboard user never
-  types into a field they cannot see.
+- ``ScrollArea`` wraps a pane that can be taller than the window; ``FocusFollower`` (one per
+  application) scrolls the focused field into view, however it got the focus (Tab, a
+  mnemonic, a click), so a keyboard user never types into a field they cannot see.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QObject, QPoint, QRect, QSize, Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
 
@@ -52,7 +52,8 @@ def fit_to_screen(window: QWidget, preferred: QSize, *, centre: bool = False) ->
 
 
 class ScrollArea(QScrollArea):
-    """A borderless scroll area around one pane that keeps the focused widget in view."""
+    """A borderless scroll area around one pane; ``FocusFollower`` keeps the focused widget
+    in view in it."""
 
     def __init__(self, pane: QWidget, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -61,17 +62,25 @@ class ScrollArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            app.focusChanged.connect(self._focus_changed)
+
+
+class FocusFollower(QObject):
+    """One per application: whatever gets the focus (Tab, a mnemonic, a click, the program)
+    is scrolled into view in every scroll area around it."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        try:
-            pane = self.widget()
-        except RuntimeError:  # this scroll area is being deleted
+        if new is None:
             return
-        if new is not None and pane is not None and pane.isAncestorOf(new):
-            self.ensureWidgetVisible(new, 8, 8)
+        current = new.parentWidget()
+        while current is not None:
+            if isinstance(current, QScrollArea) and current.widget() is not None \
+                    and current.widget().isAncestorOf(new):
+                current.ensureWidgetVisible(new, 8, 8)
+            current = current.parentWidget()
 
 
 def scrolling(pane: QWidget) -> ScrollArea:

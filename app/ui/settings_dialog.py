@@ -48,8 +48,18 @@ from app.ui.worker import Busy, Task, run_task
 Ask = Callable[[QWidget, str, str], bool]
 
 
+def question_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("question_box")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
+    box.button(QMessageBox.StandardButton.No).setText(_("No"))
+    return box
+
+
 def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
-    return QMessageBox.question(parent, title, text) == QMessageBox.StandardButton.Yes
+    return question_box(parent, title, text).exec() == QMessageBox.StandardButton.Yes
 
 
 @dataclasses.dataclass(frozen=True)

@@ -115,8 +115,15 @@ def recent_quarters(today: dt.date, n: int = 8) -> list[Quarter]:
     return list(reversed(last_completed_quarter(today).back(n - 1) + [current]))
 
 
+def error_box(parent: QWidget | None, message: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Something went wrong"), message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("error_box")
+    return box
+
+
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.warning(parent, _("Something went wrong"), message)
+    error_box(parent, message).exec()
 
 
 def internal_note() -> QLabel:
