@@ -501,6 +501,7 @@ class MainWindow(QMainWindow):
             self.menuBar().insertMenu(self.help_menu.menuAction(), self.coordination_menu)
             for action in self.coordination.actions_in_menu():
                 self.coordination_menu.addAction(action)
+                self.addAction(action)  # its shortcut works wherever the focus is
             self.retranslate_ui()
         return self.coordination
 

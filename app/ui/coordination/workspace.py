@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -175,6 +175,10 @@ class CoordinationWorkspace(QWidget):
         self.receipt_action = QAction(icon("export"), "", self)
         self.card_action = QAction(icon("cards"), "", self)
         self.central_card_action = QAction(icon("cards"), "", self)
+        # Shortcuts, so the coordinator's quarter needs no mouse and no menu.
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.forward_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.report_action.setShortcut(QKeySequence("Ctrl+R"))
         self.import_action.triggered.connect(lambda: self.open_import())
         self.forward_action.triggered.connect(lambda: self.open_forward())
         self.report_action.triggered.connect(lambda: self.tables._report_clicked())
