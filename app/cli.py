@@ -11,17 +11,25 @@ import contextlib
 import datetime as dt
 import getpass
 import logging
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from app import __version__, paths
-from app.errors import AppError, ValidationError
+from app.errors import (
+    AppError,
+    KeyFileDamaged,
+    KeyFileWeakened,
+    RegisterDamaged,
+    ValidationError,
+)
 from app.i18n import N_, _, set_language
 from app.logging_setup import setup_logging
-from app.models import register_files
+from app.models import codelists, register_files
+from app.models.periods import Quarter
 from app.services.storage import backup as backup_service
 from app.services.storage import vault
 from app.settings import Settings
@@ -113,10 +121,11 @@ def cmd_init(ctx: Context) -> int:
         passphrase = getpass.getpass(_("Passphrase") + ": ")
         if getpass.getpass(_("Repeat the passphrase") + ": ") != passphrase:
             raise ValidationError(N_("The two passphrases are not the same."))
-    roles = tuple(ctx.args.role or ["vp"])
+    roles = tuple(ctx.args.role or _default_roles(ctx.args.component))
     register, code = vault.create_register(
         folder, passphrase, roles=roles, component=ctx.args.component,
         with_recovery=ctx.args.recovery,
+        codelist_version=ctx.args.codelist or codelists.CURRENT_VERSION,
     )
     try:
         profile = register.profile()
@@ -129,6 +138,12 @@ def cmd_init(ctx: Context) -> int:
     finally:
         register.close()
     return EXIT_OK
+
+
+def _default_roles(component: str) -> list[str]:
+    from app.export.interchange import CENTRAL_COMPONENT
+
+    return ["central"] if component.casefold() == CENTRAL_COMPONENT.casefold() else ["vp"]
 
 
 @command("unlock-check")
@@ -215,6 +230,22 @@ def cmd_import_csv(ctx: Context) -> int:
     return EXIT_OK
 
 
+def _offer_restore(ctx: Context) -> None:
+    """A damaged register: name the newest backup and the command that restores it."""
+    try:
+        found = backup_service.list_backups(ctx.backup_dir)
+    except OSError:
+        found = []
+    if not found:
+        print(_("No backup was found in {folder}. If you keep backups elsewhere, restore one "
+                "with: vertrouwd restore BACKUP_FOLDER").format(folder=ctx.backup_dir),
+              file=ctx.err)
+        return
+    print(_("The newest backup is {path} ({count} in {folder}). Restore it with: vertrouwd "
+            "restore \"{path}\"").format(path=found[0].path, count=len(found),
+                                         folder=ctx.backup_dir), file=ctx.err)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vertrouwd",
@@ -229,9 +260,16 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("init", help=_("create a new register"))
-    p.add_argument("--component", required=True, help=_("defence component, e.g. CLAS"))
-    p.add_argument("--role", action="append", choices=vault.ROLES, help=_("role (repeatable)"))
+    p.add_argument("--component", required=True,
+                   help=_("defence component, e.g. CLAS (any case), or DEFENSIE for the "
+                          "central role"))
+    p.add_argument("--role", action="append", choices=vault.ROLES,
+                   help=_("role (repeatable; default vp, or central with DEFENSIE)"))
     p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
+    p.add_argument("--codelist", metavar="VERSION",
+                   help=_("topic list version, for entering historic registrations (default: "
+                          "the current one; known: {versions})").format(
+                              versions=", ".join(codelists.known_versions())))
     sub.add_parser("unlock-check", help=_("check that the passphrase opens the register"))
     p = sub.add_parser("passphrase", help=_("change the passphrase"))
     p.add_argument("action", choices=["change"])
@@ -282,6 +320,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     except AppError as exc:
         log.info("command %s refused: %s", args.command, type(exc).__name__)
         print(exc.message, file=err)
+        if isinstance(exc, (RegisterDamaged, KeyFileDamaged, KeyFileWeakened)):
+            _offer_restore(ctx)
         return EXIT_USER
     except KeyboardInterrupt:
         print(_("Cancelled. Nothing was changed."), file=err)
@@ -299,6 +339,10 @@ def cmd_export(ctx: Context) -> int:
     from app.models.periods import Quarter
     from app.services.confidant import exporting
 
+    if ctx.args.pdf:  # refused before the quarterly file is written, not after
+        from app.files import refuse_existing
+
+        refuse_existing(Path(ctx.args.pdf))
     register = ctx.unlock()
     try:
         today = dt.date.today()
@@ -474,15 +518,35 @@ def cmd_roster_add(ctx: Context) -> int:
 
     from app.services.coordination import roster
 
+    active_from = _parse_day(ctx.args.active_from) if ctx.args.active_from else None
     register = ctx.unlock()
     try:
-        member = roster.add_card(register, Path(ctx.args.card).read_bytes(), today=dt.date.today())
+        member = roster.add_card_file(register, Path(ctx.args.card), today=dt.date.today(),
+                                      active_from=active_from)
     finally:
         register.close()
     ctx.say(_("{code} ({component}, {role}) is on the roster; fingerprint {fingerprint}.").format(
         code=member.code, component=member.component, role=member.role,
         fingerprint=member.fingerprint_groups))
+    ctx.say(_("Expected from {date} on: every quarter from {quarter} counts in the "
+              "completeness overview.").format(date=member.active_from.isoformat(),
+                                               quarter=Quarter.of(member.active_from)))
     return EXIT_OK
+
+
+_DAY = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
+
+
+def _parse_day(text: str) -> dt.date:
+    """A day written YYYY-MM-DD (ASCII digits, matched whole)."""
+    match = _DAY.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        return dt.date(*(int(g) for g in match.groups()))
+    except ValueError:
+        raise ValidationError(N_("“{text}” is not a date; write it as 2026-01-01."),
+                              text=text) from None
 
 
 @command("import")
@@ -494,20 +558,57 @@ def cmd_import(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         plan = plan_import(register, [Path(p) for p in ctx.args.files], dt.date.today())
+        choices = _overlap_choices(ctx, plan)
         for item in plan.items:
             ctx.say(f"{item.status.value:17} {item.path.name}: {item.reason}")
+            if item.status is ImportStatus.OVERLAP and item.key not in choices:
+                ctx.say(_("  (kept aside, it does not count; add --use {name} to let it count "
+                          "instead, or --skip {name})").format(name=item.path.name))
         if ctx.args.dry_run:
             ctx.say(_("Dry run: nothing was imported."))
         else:
             receipts = Path(ctx.args.receipts) if ctx.args.receipts else None
-            result = apply_import(register, plan, receipts_dir=receipts)
+            result = apply_import(register, plan, choices, receipts_dir=receipts)
             ctx.say(_("Imported {added} new and {replaced} replacing files; {already} were "
                       "already in; {refused} refused.").format(
                 added=result.added, replaced=result.replaced, already=result.already,
                 refused=result.refused))
+            if result.added + result.replaced == 0:
+                ctx.say(_("Nothing was imported."))
+            _say_receipts(ctx, receipts, result)
     finally:
         register.close()
     return EXIT_USER if plan.count(ImportStatus.REFUSED) else EXIT_OK
+
+
+def _overlap_choices(ctx: Context, plan: Any) -> dict[str, Any]:
+    """--use and --skip name files of the selection (as given, or by file name)."""
+    from app.services.coordination.importing import ImportStatus, OverlapChoice
+
+    def matches(item: Any, given: str) -> bool:
+        return str(item.path) == given or item.path.name == given
+
+    choices: dict[str, Any] = {}
+    for option, choice in ((ctx.args.use, OverlapChoice.USE_THIS),
+                           (ctx.args.skip, OverlapChoice.SKIP)):
+        for given in option or ():
+            found = [i for i in plan.items if matches(i, given)]
+            if not found or any(i.status is not ImportStatus.OVERLAP for i in found):
+                raise ValidationError(N_("{name} is not a file of this import that overlaps "
+                                         "another merged file."), name=given)
+            for item in found:
+                choices[item.key] = choice
+    return choices
+
+
+def _say_receipts(ctx: Context, folder: Path | None, result: Any) -> None:
+    if folder is None:
+        ctx.say(_("No receipts were written: give --receipts FOLDER to write them for the "
+                  "senders."))
+        return
+    ctx.say(_("Receipts in {folder}: {n}.").format(n=len(result.receipts), folder=folder))
+    for problem in result.receipt_problems:
+        print(_("Receipt not written: {reason}").format(reason=problem), file=ctx.err)
 
 
 @command("forward")
@@ -549,10 +650,17 @@ def cmd_completeness(ctx: Context) -> int:
 def _coordination_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("roster-add", help=_("enrol a sender from their enrolment card"))
     p.add_argument("card", metavar="CARD")
+    p.add_argument("--active-from", metavar="YYYY-MM-DD",
+                   help=_("the first day the sender counts (default: today); an earlier day "
+                          "makes them expected for earlier quarters"))
     p = sub.add_parser("import", help=_("import quarterly files (files or folders)"))
     p.add_argument("files", metavar="FILE_OR_DIR", nargs="+")
     p.add_argument("--dry-run", action="store_true", help=_("only show what would happen"))
     p.add_argument("--receipts", metavar="DIR", help=_("write receipts into this folder"))
+    p.add_argument("--use", action="append", metavar="FILE",
+                   help=_("of two merged files that overlap: let this one count (repeatable)"))
+    p.add_argument("--skip", action="append", metavar="FILE",
+                   help=_("of two merged files that overlap: do not import this one"))
     p = sub.add_parser("forward", help=_("write the merged summary of a quarter"))
     p.add_argument("--quarter", required=True, metavar="YYYY-Qn")
     p.add_argument("--out", required=True, metavar="DIR")
@@ -572,7 +680,8 @@ def cmd_report(ctx: Context) -> int:
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k)
+        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k,
+                           today=dt.date.today())
     finally:
         register.close()
     path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)

@@ -25,8 +25,25 @@ class AppError(Exception):
         text = _(self.msgid)
         return text.format(**self.params) if self.params else text
 
+    @property
+    def reason(self) -> str:
+        """The sentence without its closing consequence ("Nothing was imported."): a list of
+        several files' refusals says the consequence once, for the whole batch."""
+        text = self.message
+        for consequence in CONSEQUENCES:
+            ending = " " + _(consequence)
+            if text.endswith(ending):
+                return text[: -len(ending)]
+        return text
+
     def __str__(self) -> str:
         return self.message
+
+
+# The sentences a refusal ends with; `AppError.reason` leaves them off.
+NOTHING_IMPORTED = N_("Nothing was imported.")
+NOTHING_CHANGED = N_("Nothing was changed.")
+CONSEQUENCES = (NOTHING_IMPORTED, NOTHING_CHANGED)
 
 
 class WrongPassphrase(AppError):
@@ -51,6 +68,17 @@ class KeyFileWeakened(AppError):
     )
 
 
+class KeyFileAltered(KeyFileDamaged):
+    """Told apart from a wrong passphrase: the key file asks for more work than Vertrouwd ever
+    writes, or its keyed check failed after the passphrase was found correct."""
+
+    default_message = N_(
+        "The key file of this register was altered: it is not the file Vertrouwd wrote. The "
+        "register cannot be unlocked with it. Restore the register from a backup. Nothing was "
+        "changed."
+    )
+
+
 class KeyFileMissing(AppError):
     default_message = N_("No register was found at {path}.")
 
@@ -58,6 +86,17 @@ class KeyFileMissing(AppError):
 class RegisterDamaged(AppError):
     default_message = N_(
         "The passphrase is correct, but the register file is damaged. Restore it from a "
+        "backup. Nothing was changed."
+    )
+
+
+class RegisterDatabaseMissing(RegisterDamaged):
+    """The key file is there, the database is empty, cut short, not a file or not there:
+    never taken for a new register (that would hide the damage and rotate backups away)."""
+
+    default_message = N_(
+        "The passphrase is correct, but the register's database file is empty, incomplete or "
+        "missing (as a failed copy or a full USB stick leaves it). Restore the register from a "
         "backup. Nothing was changed."
     )
 
@@ -270,6 +309,13 @@ class UnknownCodelistVersion(InvalidImportFile):
     )
 
 
+class MissingCode(InvalidImportFile):
+    default_message = N_(
+        "The file lacks the code \"{code}\" under {field}; a Vertrouwd file lists every code "
+        "of topic list version {version}, with 0 where nothing happened. Nothing was imported."
+    )
+
+
 class UnknownCode(InvalidImportFile):
     default_message = N_(
         "The file counts the code \"{code}\" under {field}, which is not in topic list version "
@@ -307,6 +353,14 @@ LEVEL_RULE_MERGED_LACKS_SOURCES = N_(
     "A merged file must list its sources, the files merged into it and a reporting overview. "
     "Nothing was imported."
 )
+LEVEL_RULE_NO_SOURCES = N_(
+    "A merged file must contain at least one VP report; this one lists none. "
+    "Nothing was imported."
+)
+LEVEL_RULE_SOURCE_TWICE = N_(
+    "A merged file lists the same VP report twice, or one VP code in two spellings "
+    "({code}). Nothing was imported."
+)
 LEVEL_RULE_BAD_SOURCE = N_(
     "A merged file lists a source that is not a VP report of the same quarter, or lists a "
     "report twice. Nothing was imported."
@@ -322,9 +376,43 @@ LEVEL_RULE_BAD_REPORTING = N_(
 
 
 class InconsistentMeasures(InvalidImportFile):
+    """One class, one sentence per bound (docs/file-format.md, "Bounds"): pass one of the
+    BOUND_* ids as the message."""
+
     default_message = N_(
         "The figures in the file contradict each other ({measure}). Nothing was imported."
     )
+
+
+# The bounds every honest register keeps, at every level (each survives adding files up).
+BOUND_MINUTES_PER_CONTACT = N_(
+    "The file counts {minutes} minutes for {contacts} contact moments, but a contact moment "
+    "lasts 1 to 1440 minutes. Nothing was imported."
+)
+BOUND_FIRST_CONTACTS = N_(
+    "The file counts {first} first contacts and {new} new cases, but every new case has "
+    "exactly one first contact. Nothing was imported."
+)
+BOUND_NEW_CASES = N_(
+    "The file counts {new} new cases, but only {closed} closed and {open} still open at the "
+    "end of the quarter; every new case is one or the other. Nothing was imported."
+)
+BOUND_MODES = N_(
+    "The contact modes add up to {modes} while the file counts {contacts} contact moments; "
+    "every contact moment has exactly one mode. Nothing was imported."
+)
+BOUND_OUTCOMES = N_(
+    "The outcomes add up to {outcomes}, more than the {closed} cases closed; a closed case has "
+    "one outcome. Nothing was imported."
+)
+BOUND_TOPIC = N_(
+    "The topic {code} is counted for {count} new cases, more than the {new} new cases in the "
+    "file. Nothing was imported."
+)
+BOUND_GROUND = N_(
+    "The discrimination ground {code} is counted for {count} new cases, more than the {n} new "
+    "cases about discrimination. Nothing was imported."
+)
 
 
 class NilReturnNotEmpty(InvalidImportFile):
@@ -335,10 +423,31 @@ class NilReturnNotEmpty(InvalidImportFile):
 
 
 class RevisionInconsistent(InvalidImportFile):
+    """The default sentence, or one of the REVISION_* ids as the message."""
+
     default_message = N_(
         "The file's revision number and the submission it replaces do not match: revision 1 "
         "replaces nothing, a later revision must name the one it replaces. Nothing was imported."
     )
+
+
+REVISION_NAMES_ITSELF = N_(
+    "The file says it replaces itself: its submission number and the one it replaces are the "
+    "same. Every revision has its own submission number. Nothing was imported."
+)
+REVISION_NOT_PREVIOUS = N_(
+    "Revision {revision} of {sender} for {quarter} must replace revision {previous}, which is "
+    "here with another submission number: the file names a revision that does not exist, or "
+    "skips one. Nothing was imported."
+)
+REVISION_NAMES_OTHER = N_(
+    "Revision {revision} of {sender} for {quarter} says it replaces a file that is here as "
+    "revision {other} of {other_sender} for {other_quarter}. Nothing was imported."
+)
+REVISION_NOT_NAMED_BY_NEXT = N_(
+    "Revision {revision} of {sender} for {quarter} is not the file that revision {next}, "
+    "already here, says it replaces. Nothing was imported."
+)
 
 
 class SignatureMissing(InvalidImportFile):
@@ -412,6 +521,36 @@ class DisclosureParameterError(ValidationError, ValueError):
 # --- coordination: roster, import of quarterly files, forwarding -------------------------
 
 
+class SubmissionIdReused(InvalidImportFile):
+    default_message = N_(
+        "The file's submission number is already used here by another file ({sender}, "
+        "{quarter}, revision {revision}); every file has its own. Nothing was imported."
+    )
+
+
+class SourceNotOnRoster(InvalidImportFile):
+    default_message = N_(
+        "The merged file contains a report of {code}, who is not a confidant on the roster (a "
+        "code must match the roster exactly, letter for letter). Enrol their card first. "
+        "Nothing was imported."
+    )
+
+
+class SourceSpelledDifferently(InvalidImportFile):
+    default_message = N_(
+        "The merged file contains a report of {code}, but that confidant is already counted "
+        "here as {known}: one code in two spellings. Nothing was imported."
+    )
+
+
+class SourceAlreadyCountedOtherwise(InvalidImportFile):
+    default_message = N_(
+        "The merged file lists a report of {code} whose file is already here as a report of "
+        "{known} (revision {revision}); a file is one report and counts once. "
+        "Nothing was imported."
+    )
+
+
 class SubmissionConflict(InvalidImportFile):
     default_message = N_(
         "A different file with the same submission number and revision {revision} was "
@@ -448,10 +587,6 @@ class SenderDeactivated(InvalidImportFile):
     )
 
 
-class FileUnreadable(InvalidImportFile):
-    default_message = N_("The file cannot be read from the disk. Nothing was imported.")
-
-
 class NotCoordination(AppError):
     default_message = N_(
         "This register has no coordination role, so it cannot enrol senders or import "
@@ -477,6 +612,10 @@ CARD_KEY_TAKEN = N_(
 )
 CARD_IS_OWN = N_("This is the card of this register itself. The roster was not changed.")
 ROSTER_UNKNOWN_CODE = N_("{code} is not on the roster.")
+ROSTER_ACTIVE_FROM = N_(
+    "The first day a sender counts ({date}) must lie between 1 January 2000 and a year from "
+    "today. The roster was not changed."
+)
 
 
 class ForwardError(AppError):
@@ -506,4 +645,66 @@ class ReceiptUnknown(AppError):
     default_message = N_(
         "This receipt is for a file this register did not export (quarter {quarter}). "
         "Nothing was changed."
+    )
+
+
+# --- files and folders the user names: reading and writing them --------------------------------
+# An OSError never reaches the user: the services turn it into one of these (app.files), so the
+# command line and every window say the same sentence.
+
+
+class FileAccessError(AppError):
+    default_message = N_("{path} cannot be used. Nothing was changed.")
+
+
+class PathNotFound(FileAccessError):
+    default_message = N_(
+        "{path} does not exist. Check the name, and that the drive is connected. "
+        "Nothing was changed."
+    )
+
+
+class PathPermissionDenied(FileAccessError):
+    default_message = N_(
+        "You have no permission to use {path}, or its drive is read-only. Nothing was changed."
+    )
+
+
+class PathDiskFull(FileAccessError):
+    default_message = N_(
+        "There is no room left on the drive of {path}, so the file was not written. Make room "
+        "or choose another drive. Nothing was changed."
+    )
+
+
+class PathIsFolder(FileAccessError):
+    default_message = N_("{path} is a folder, not a file. Nothing was changed.")
+
+
+class PathNotAFolder(FileAccessError):
+    default_message = N_("{path} is a file, not a folder. Nothing was changed.")
+
+
+class PathNotRegularFile(FileAccessError):
+    default_message = N_(
+        "{path} is not an ordinary file (it is a device or a pipe), so it was not read. "
+        "Nothing was changed."
+    )
+
+
+class PathTooLarge(FileAccessError):
+    default_message = N_(
+        "{path} is larger than {limit} bytes, far larger than any file Vertrouwd reads here. "
+        "Nothing was changed."
+    )
+
+
+class PathUnusable(FileAccessError):
+    default_message = N_("{path} cannot be used ({detail}). Nothing was changed.")
+
+
+class OutputExists(FileAccessError):
+    default_message = N_(
+        "{path} already exists. Vertrouwd never replaces a file: choose another name or folder, "
+        "or move the existing file away first. Nothing was changed."
     )

@@ -9,6 +9,8 @@
   Windows); other users, and their processes, cannot open the files.
 - File systems without ACLs (FAT32 or exFAT on a USB stick) cannot restrict anything: the
   call then does nothing and `is_owner_only` says False. The register stays encrypted there.
+- `on_shared_drive`: Windows marks removable drives (USB sticks) and network drives (shares);
+  a file written there for someone else keeps the drive's own permissions (app.files).
 """
 
 from __future__ import annotations
@@ -110,7 +112,29 @@ if sys.platform == "win32":  # pragma: no cover - exercised by make test-windows
     def current_user_sid() -> str:
         return _user_sid()
 
+    _kernel32.GetVolumePathNameW.argtypes = [wintypes.LPCWSTR, wintypes.LPWSTR, wintypes.DWORD]
+    _kernel32.GetDriveTypeW.argtypes = [wintypes.LPCWSTR]
+    _DRIVE_REMOVABLE, _DRIVE_REMOTE = 2, 4
+
+    def drive_type(path: Path) -> int:
+        """GetDriveTypeW of the volume holding ``path`` (3: a fixed disk)."""
+        root = ctypes.create_unicode_buffer(1024)
+        if not _kernel32.GetVolumePathNameW(str(path), root, len(root)):
+            raise ctypes.WinError(ctypes.get_last_error())
+        return int(_kernel32.GetDriveTypeW(root.value))
+
+    def on_shared_drive(path: Path) -> bool:
+        """A removable drive (a USB stick) or a network drive: a place to pass files on."""
+        try:
+            return drive_type(path) in (_DRIVE_REMOVABLE, _DRIVE_REMOTE)
+        except OSError:
+            return False
+
 else:
+
+    def on_shared_drive(path: Path) -> bool:
+        """POSIX: files are owner-only everywhere (docs/security.md, "Files on disk")."""
+        return False
 
     def current_user_sid() -> str:
         raise OSError("Windows security identifiers exist on Windows only")

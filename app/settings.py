@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 
 from app.atomic import atomic_write_text, clean_stray_temp_files
+from app.files import file_errors
 from app.owner_only import private_folder
 
 MAX_RETENTION_MONTHS = 600
@@ -53,5 +54,7 @@ class Settings:
         return settings
 
     def save(self, path: Path) -> None:
-        private_folder(Path(path).parent)
-        atomic_write_text(Path(path), json.dumps(asdict(self), indent=1, sort_keys=True))
+        """Atomically, owner-only; a FileAccessError (app.files) with its sentence on failure."""
+        with file_errors(Path(path)):
+            private_folder(Path(path).parent)
+            atomic_write_text(Path(path), json.dumps(asdict(self), indent=1, sort_keys=True))

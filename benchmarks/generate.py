@@ -224,7 +224,8 @@ def vp_measures(rng: random.Random, new_cases: int) -> object:
         code = rng.choice(outcomes)
         outcome_counts[code] = outcome_counts.get(code, 0) + 1
     return Measures(
-        cases_new=new_cases, cases_closed=closed, cases_open_end=rng.randint(0, 4),
+        cases_new=new_cases, cases_closed=closed,
+        cases_open_end=max(rng.randint(0, 4), new_cases - closed),
         contacts_first=new_cases, contacts_followup=follow,
         minutes_contacts=contacts * rng.choice((30, 45, 60, 75)),
         minutes_activities={"voorlichting": rng.choice((0, 60, 120)),

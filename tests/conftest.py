@@ -1,4 +1,5 @@
-"""Shared fixtures: real SQLCipher registers in tmp_path, a cheap key-derivation profile.
+"""Shared fixtures: real SQLCipher registers in tmp_path, a cheap key-derivation profile
+(tests/cheap_kdf.py, installed here; the program itself has no switch for it).
 
 One template register is built per session and copied per test, so each test gets a fresh,
 real encrypted register in milliseconds.
@@ -15,11 +16,14 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from app.i18n import set_language
-from app.services.storage import vault
+from tests import cheap_kdf
+
+cheap_kdf.install()
+
+from app.i18n import set_language  # noqa: E402
+from app.services.storage import vault  # noqa: E402
 
 # Hypothesis fails an example slower than its deadline (200 ms by default): a timing assertion,
 # which flakes under load and under Wine. Off for every test (tests/test_no_timing_asserts.py).

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 
 from app.models import register_files
-from app.models.keyfile import TEST_PROFILE
 from app.services.storage import vault
 from app.ui.application import register_exists
 from benchmarks import generate, run
+from tests.cheap_kdf import TEST_PROFILE
 
 
 def test_generator_and_one_scenario(tmp_path: Path) -> None:

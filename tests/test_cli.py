@@ -101,14 +101,16 @@ def test_real_process_exit_codes(register_dir: Path, tmp_path: Path) -> None:
     wrong.write_text("dit is niet de goede zin")
     env = {**os.environ, "VERTROUWD_HOME": str(tmp_path / "home")}
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "--register", str(register_dir), "--passphrase-file",
-         str(wrong), "unlock-check"], capture_output=True, text=True, env=env, timeout=60)
+        [sys.executable, "-m", "tests.cheap_app", "--register", str(register_dir),
+         "--passphrase-file", str(wrong), "unlock-check"],
+        capture_output=True, text=True, env=env, timeout=60)
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
 
 
 KILL_CHILD = """
 import os, sys
-os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"
+from tests import cheap_kdf
+cheap_kdf.install()
 from app.services.storage import vault
 folder, old, new = sys.argv[1:4]
 print("ready", flush=True)

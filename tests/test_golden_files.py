@@ -43,8 +43,9 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
-from app.export.disclosure import STATUS_LABELS, display
+from app.export.disclosure import STATUS_LABELS
 from app.export.measures import Measures
+from app.export.report_model import cell_text
 from app.i18n import translator
 from app.services.confidant import exporting
 from app.services.coordination import importing, merging, roster
@@ -270,6 +271,47 @@ def test_merged_file_imports_at_the_central_level(tmp_path: Path) -> None:
         central.close()
 
 
+def test_forwarded_revisions_chain_and_import_at_the_central_level(tmp_path: Path) -> None:
+    """Revision 2 of a forwarded file has its own submission id and supersedes revision 1's
+    (a writer and reader changed together, say back to a reused id, fail here)."""
+    r1 = interchange.read_file(committed("component-merged.json"), today=golden.IMPORTED.date())
+    r2 = interchange.read_file(committed("component-merged-r2.json"),
+                               today=golden.IMPORTED.date())
+    assert (r1.revision, r1.payload["supersedes"]) == (1, None)
+    assert (r2.revision, r2.submission_id, r2.payload["supersedes"]) == (
+        2, str(golden.SUBMISSION_MERGED_R2), str(golden.SUBMISSION_MERGED))
+    assert r2.payload["sources"] == r1.payload["sources"] and r2.measures == r1.measures
+    central_card = cards.read_card(committed("card-central.json"))
+    assert (central_card.code, central_card.component, central_card.role) == (
+        golden.CENTRAL.code, "DEFENSIE", "central")
+
+    central = golden.make_register(tmp_path / "central", golden.CENTRAL, component="DEFENSIE")
+    try:
+        roster.add_card(central, committed("card-coordinator.json"), today=golden.ENROLLED_ON,
+                        active_from=golden.ENROLLED_ON)
+        plan = importing.plan_import(central, [V1 / "component-merged-r2.json",
+                                               V1 / "component-merged.json"],
+                                     golden.CENTRAL_IMPORTED.date())
+        statuses = {i.path.name: i.status for i in plan.items}
+        assert statuses == {"component-merged.json": ImportStatus.NEW,
+                            "component-merged-r2.json": ImportStatus.REPLACES}, [
+            i.reason for i in plan.items]
+        importing.apply_import(central, plan, now=golden.CENTRAL_IMPORTED)
+        table = merging.quarter_table(central, QUARTER)
+        assert [c.sha256 for c in table.counted] == [r2.sha256]
+    finally:
+        central.close()
+
+    defence = interchange.read_file(committed("defence-merged.json"),
+                                    today=golden.IMPORTED.date())
+    assert (defence.level, defence.sender.code, defence.revision) == (
+        "defence", golden.CENTRAL.code, 1)
+    assert defence.measures == golden.EXPECTED_VP_R2
+    assert [s["sender_code"] for s in defence.payload["sources"]] == [VP_NIL.code, VP.code]
+    assert [(m["sha256"], m["revision"]) for m in defence.payload["merged_from"]] == [
+        (r2.sha256, 2)]
+
+
 def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Register,
                                                      tmp_path: Path) -> None:
     data = committed("report.csv")
@@ -278,15 +320,17 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
     text = data.decode("utf-8-sig")
     lines = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
     assert lines[0] == ["# Jaarrapportage vertrouwenspersonen 2026 — Commando Landstrijdkrachten"]
-    assert lines[1] == ["# Gemaakt op 20 apr 2026, 09:30:00"]
+    assert lines[1] == ["# Gemaakt op 20 april 2026, 09:30"]
     header_at = next(i for i, row in enumerate(lines) if not row[0].startswith("#"))
-    assert lines[header_at] == ["tabel", "rij", "kolom", "waarde", "status", "toelichting"]
+    assert lines[header_at] == ["tabel", "tabelcode", "rij", "rijcode", "kolom", "kolomcode",
+                                "waarde", "status", "toelichting"]
     found = [tuple(row) for row in lines[header_at + 1:]]
-    assert {len(row) for row in found} == {6}
+    assert {len(row) for row in found} == {9}
 
     # The same report, built here from the committed quarterly files imported for real.
     import_quarterly(coordinator, tmp_path / "receipts")
-    report = report_data(coordinator, golden.REPORT_YEAR, None, k=golden.REPORT_K)
+    report = report_data(coordinator, golden.REPORT_YEAR, None, k=golden.REPORT_K,
+                         today=golden.REPORT_MADE.date())
     expected: list[tuple[str, ...]] = []
     dutch = translator("nl")
     for table in report.tables:
@@ -295,19 +339,31 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
             title = dutch._("{title} (hours)").format(title=title)
         for r in table.rows:
             for c in table.columns:
+                where = (title, table.id, r.label.text(dutch), *table.codes(r, c)[:1],
+                         c.label.text(dutch), table.codes(r, c)[1])
                 cell = table.cell(r.key, c.key)
                 if cell is not None:
-                    expected.append((title, r.label.text(dutch), c.label.text(dutch),
-                                     display(cell, "nl"), cell.status.value,
+                    expected.append((*where, cell_text(table, cell, dutch), cell.status.value,
                                      dutch._(STATUS_LABELS[cell.status])))
-    assert found == expected  # every cell, in order (labels alone do not identify a row:
-    # the topic group "Overig" and its topic "Overig" share their label)
+                elif (r.key, c.key) in table.gaps:
+                    expected.append((*where, "—", "no_figure", "geen cijfer: " +
+                                     table.gaps[(r.key, c.key)].text(dutch)))
+    assert found == expected  # every cell and every "no figure", in order
+    # each row has its code: the topic group "Overig" and its topic "Overig" are told apart
+    # by their labels and codes alike
+    overig = {(row[2], row[3]) for row in found
+              if row[1] == "topics" and row[3] in ("group:overig", "topic:overig")}
+    assert overig == {("Overig (groep)", "group:overig"),
+                      ("Overig, niet elders genoemd", "topic:overig")}
 
-    totals = {row[1:4] for row in found if row[0] == "Zaken en contacten"}
-    cases = "Nieuwe casussen (eerste contact in de periode)"
-    assert {(cases, "Q1", "7"), (cases, "Jaar 2026", "7")} <= totals
-    assert ("Afgesloten casussen", "Q1", "< 5") in totals
-    assert ("Contactmomenten, totaal", "Q1", "13") in totals
+    totals = {(row[3], row[5], row[6], row[7]) for row in found if row[1] == "totals"}
+    # 2026 had not ended when the report was made (20 April): Q1 only, the rest no figure
+    assert {("cases_new", "2026-Q1", "7", "published"), ("cases_new", "2026", "7", "published"),
+            ("cases_new", "2026-Q2", "—", "no_figure")} <= totals
+    assert ("cases_closed", "2026-Q1", "< 5", "primary") in totals
+    assert ("contacts", "2026-Q1", "13", "published") in totals
+    assert [row[4] for row in found if row[3] == "cases_new" and row[1] == "totals"] == [
+        "Q1", "Q2", "Q3", "Q4", "Jaar 2026, Q1"]
 
 
 def _pdf(name: str) -> tuple[PdfReader, str]:
@@ -348,9 +404,10 @@ def test_report_pdf_shows_the_protected_figures() -> None:
     title = "Jaarrapportage vertrouwenspersonen 2026 — Commando Landstrijdkrachten"
     _invariant_metadata(reader, title)
     assert "Minimale celfrequentie (k)\n5" in text and "Pagina 4 van 4" in text
-    assert "Nieuwe casussen (eerste contact in de periode)\n 7\n 0\n 0\n 0\n 7" in text
-    assert "Afgesloten casussen\n < 5\n 0\n 0\n 0\n < 5" in text
-    assert "Contactmomenten, totaal\n 13\n 0\n 0\n 0\n 13" in text
+    assert "Nieuwe casussen (eerste contact in de periode)\n 7\n —\n —\n —\n 7" in text
+    assert "Afgesloten casussen\n < 5\n —\n —\n —\n < 5" in text
+    assert "Contactmomenten, totaal\n 13\n —\n —\n —\n 13" in text
+    assert "geen cijfer: het kwartaal was op 20 april 2026 nog niet voorbij" in text
 
 
 def test_committed_json_files_are_the_canonical_spelling_of_their_content() -> None:

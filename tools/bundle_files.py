@@ -17,6 +17,10 @@ ROOT = Path(__file__).resolve().parent.parent
 # sys._MEIPASS with the same relative layout as in the source tree.
 DATA_FILES: tuple[tuple[str, str], ...] = (
     ("resources/codelists/vp-onderwerpen-2026.1.json", "resources/codelists"),
+    # the topic list of the annual reports 2018-2020, and how it reads in 2026.1
+    ("resources/codelists/vp-onderwerpen-2018.1.json", "resources/codelists"),
+    ("resources/codelists/mappings/vp-onderwerpen-2018.1-to-2026.1.json",
+     "resources/codelists/mappings"),
     ("resources/schema/vertrouwd-card-v1.schema.json", "resources/schema"),
     ("resources/schema/vertrouwd-quarterly-v1.schema.json", "resources/schema"),
     ("resources/schema/vertrouwd-receipt-v1.schema.json", "resources/schema"),

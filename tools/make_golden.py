@@ -40,7 +40,9 @@ from sqlalchemy import select  # noqa: E402
 from app.export import crypto, interchange  # noqa: E402
 from app.export.measures import Measures  # noqa: E402
 from app.models.entities import Case, Profile  # noqa: E402
-from app.models.keyfile import TEST_PROFILE  # noqa: E402
+from tests.cheap_kdf import TEST_PROFILE, install  # noqa: E402
+
+install()  # throwaway registers: the tests' cheap key derivation (tests/cheap_kdf.py)
 from app.models.periods import Quarter  # noqa: E402
 from app.services.confidant import exporting  # noqa: E402
 from app.services.confidant.cases import CaseService, ReferralInput  # noqa: E402
@@ -57,11 +59,15 @@ FILES: dict[str, str] = {
     "card-vp.json": "enrolment card of the confidant CLAS-GLDVP",
     "card-vp-nil.json": "enrolment card of the confidant CLAS-GLDNL",
     "card-coordinator.json": "enrolment card of the coordinator CLAS-GLDCV",
+    "card-central.json": "enrolment card of the central compiler DEFENSIE-GLDCT",
     "vp-quarterly-signed.json": "CLAS-GLDVP's 2026-Q1, revision 1: signed, not sealed",
     "vp-quarterly-sealed.json": "CLAS-GLDVP's 2026-Q1, revision 2: signed and sealed",
     "vp-quarterly-nil.json": "CLAS-GLDNL's 2026-Q1: a nil return, signed, not sealed",
     "receipt.json": "the coordinator's receipt of the sealed revision 2",
     "component-merged.json": "the coordinator's merged 2026-Q1 (level component)",
+    "component-merged-r2.json": "the coordinator's 2026-Q1 forwarded again: revision 2, its own "
+                                "submission id, superseding revision 1",
+    "defence-merged.json": "the central compiler's merged 2026-Q1 (level defence) of revision 2",
     "report.csv": "the coordinator's 2026 report as CSV (Dutch)",
     "report.pdf": "the coordinator's 2026 report as PDF (Dutch)",
     "vp-quarter.pdf": "CLAS-GLDVP's own PDF overview of 2026-Q1 (Dutch)",
@@ -112,11 +118,16 @@ VP_NIL = Identity("CLAS-GLDNL", ("vp",),
 COORDINATOR = Identity("CLAS-GLDCV", ("coordinator",),
                        "67ff6aba5305380b3902d9b7c061d6ddfd8d07dcfcc698a2694816105f04dfef",
                        "9db071b87d05870625cc7a0818b3a4b91f24d5cd89069af4b621c62b150c0b95")
+CENTRAL = Identity("DEFENSIE-GLDCT", ("central",),
+                   "00435474752c8299351040b24019fbbbdec8a088390f1abdb3b13802cd2a6832",
+                   "5fe7ea8c052460d01c44f17725d07995cfe4be0a43c793fde991a5445210e2db")
 
 SUBMISSION_VP_R1 = uuid.UUID("df74b83b-2368-412f-82b4-bd2ff645b0e3")
 SUBMISSION_VP_R2 = uuid.UUID("d26f6042-38a3-4177-a5e7-54bf6d0b2a68")
 SUBMISSION_VP_NIL = uuid.UUID("0b5ed836-6f90-4583-9e60-4a921ab8a8a7")
 SUBMISSION_MERGED = uuid.UUID("d8804e34-6396-41b3-9f49-15932902de81")
+SUBMISSION_MERGED_R2 = uuid.UUID("efab20eb-1898-4fc5-b3cb-c00b64cb7f6e")
+SUBMISSION_DEFENCE = uuid.UUID("e5a5e09e-1a4e-4278-a9b5-5558a1733322")
 SEAL_SEED = b"vertrouwd golden files v1: sealing"
 
 
@@ -136,6 +147,9 @@ VP_PDF_MADE = dt.datetime(2026, 4, 3, 10, 5)  # local time, as the program passe
 IMPORTED = dt.datetime(2026, 4, 10, 14, 0)  # naive UTC, as the register stores it
 FORWARDED = utc(2026, 4, 20, 9, 0)
 REPORT_MADE = dt.datetime(2026, 4, 20, 9, 30)
+FORWARDED_R2 = utc(2026, 4, 21, 9, 0)  # forwarded again: same figures, revision 2
+CENTRAL_IMPORTED = dt.datetime(2026, 4, 22, 8, 0)
+CENTRAL_FORWARDED = utc(2026, 4, 22, 9, 0)
 
 # What CLAS-GLDVP's register holds for 2026-Q1, and so what its files must say (revision 1
 # lacks the late contact: one follow-up contact, 15 minutes and one telephone contact fewer).
@@ -266,6 +280,7 @@ def build(workdir: Path) -> Built:
     vp = make_register(workdir / "vp", VP)
     vp_nil = make_register(workdir / "vp-nil", VP_NIL)
     coordinator = make_register(workdir / "coordinator", COORDINATOR)
+    central = make_register(workdir / "central", CENTRAL, component="DEFENSIE")
     try:
         files["card-vp.json"] = _read(exporting.write_own_card(vp, out / "card-vp.json",
                                                                now=CARDS_MADE))
@@ -273,6 +288,8 @@ def build(workdir: Path) -> Built:
             vp_nil, out / "card-vp-nil.json", now=CARDS_MADE))
         files["card-coordinator.json"] = _read(exporting.write_own_card(
             coordinator, out / "card-coordinator.json", now=CARDS_MADE))
+        files["card-central.json"] = _read(exporting.write_own_card(
+            central, out / "card-central.json", now=CARDS_MADE))
 
         # The confidants: revision 1 before the coordinator's card is known (signed only),
         # revision 2 after a late contact, sealed to the coordinator; a nil return.
@@ -318,13 +335,32 @@ def build(workdir: Path) -> Built:
                                     app_version=APP_VERSION)
         assert not merged.sealed
         files["component-merged.json"] = _read(merged.path)
-        data = report_data(coordinator, REPORT_YEAR, None, k=REPORT_K)
+        data = report_data(coordinator, REPORT_YEAR, None, k=REPORT_K,
+                           today=REPORT_MADE.date())  # 2026 in progress: Q1 has ended
         for fmt in ("csv", "pdf"):
             path = write_report_file(data, fmt, out / f"report.{fmt}", LANG, now=REPORT_MADE,
                                      app_version=APP_VERSION)
             files[f"report.{fmt}"] = _read(path)
+        again = forwarding.forward(coordinator, QUARTER, out / "forward", now=FORWARDED_R2,
+                                   new_submission_id=ids(SUBMISSION_MERGED_R2),
+                                   app_version=APP_VERSION)
+        assert (again.revision, again.supersedes) == (2, str(SUBMISSION_MERGED))
+        files["component-merged-r2.json"] = _read(again.path)
+
+        # The central compiler: enrols the coordinator, imports both revisions (the second
+        # replaces the first) and forwards the Defence-wide quarter.
+        roster.add_card(central, files["card-coordinator.json"], today=ENROLLED_ON,
+                        active_from=ENROLLED_ON)
+        plan = importing.plan_import(central, [merged.path, again.path],
+                                     CENTRAL_IMPORTED.date())
+        assert not plan.refused, [i.reason for i in plan.refused]
+        importing.apply_import(central, plan, now=CENTRAL_IMPORTED)
+        defence = forwarding.forward(central, QUARTER, out / "central", now=CENTRAL_FORWARDED,
+                                     new_submission_id=ids(SUBMISSION_DEFENCE),
+                                     app_version=APP_VERSION)
+        files["defence-merged.json"] = _read(defence.path)
     finally:
-        for register in (vp, vp_nil, coordinator):
+        for register in (vp, vp_nil, coordinator, central):
             register.close()
     assert set(files) == set(FILES), sorted(set(files) ^ set(FILES))
     return Built(files, workdir / "vp")

@@ -30,8 +30,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from app.models import database, migrations  # noqa: E402
-from app.models.keyfile import TEST_PROFILE, KeyFile  # noqa: E402
+from app.models.keyfile import KeyFile  # noqa: E402
 from app.models.register_files import DB_NAME, KEY_NAME  # noqa: E402
+from tests.cheap_kdf import TEST_PROFILE  # noqa: E402
 from tests.conftest import PASSPHRASE  # noqa: E402
 
 DATA = ROOT / "tests" / "data"

@@ -1,6 +1,6 @@
 """Render each shell screen offscreen and save PNGs to docs/screenshots/.
 
-    VERTROUWD_INSECURE_TEST_KDF=1 QT_QPA_PLATFORM=offscreen python tools/screenshots.py
+    QT_QPA_PLATFORM=offscreen python tools/screenshots.py
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ import tempfile
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ.setdefault("VERTROUWD_INSECURE_TEST_KDF", "1")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -25,6 +24,9 @@ from app.ui.application import QtTranslations  # noqa: E402
 from app.ui.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
 from app.ui.wizard import FirstRunWizard  # noqa: E402
+from tests import cheap_kdf  # noqa: E402
+
+cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
 
 OUT = ROOT / "docs" / "screenshots"
 PASS = "een zin als wachtwoord is goed"

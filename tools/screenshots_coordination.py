@@ -15,7 +15,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register only
 
 from PySide6.QtWidgets import QApplication
 
@@ -27,6 +26,7 @@ from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
+from tests import cheap_kdf
 from tests.services.coordination_helpers import (
     TODAY,
     enrol,
@@ -34,6 +34,8 @@ from tests.services.coordination_helpers import (
     vp_file,
     write,
 )
+
+cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
 
 QUARTERS = ("2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3")
 TOPICS = ("pesten", "intimidatie", "arbeidsconflict", "werkdruk_inzet", "seksuele_intimidatie",

@@ -14,7 +14,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-os.environ["VERTROUWD_INSECURE_TEST_KDF"] = "1"  # a throw-away demo register only
 
 from PySide6.QtWidgets import QApplication
 
@@ -25,6 +24,9 @@ from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
+from tests import cheap_kdf
+
+cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
 
 TODAY = dt.date(2026, 11, 23)
 

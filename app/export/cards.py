@@ -79,7 +79,7 @@ def _check_card_payload(payload: dict[str, Any], signer_public_key: bytes) -> Ca
     sealing = crypto.b64decode_canonical(payload["sealing_public_key"], crypto.KEY_BYTES)
     fingerprint = crypto.fingerprint_hex(signer_public_key)
     if signing != signer_public_key or payload["fingerprint"] != fingerprint or sealing is None:
-        raise SignerMismatch(fingerprint=fingerprint)
+        raise SignerMismatch(fingerprint=crypto.groups_of_fingerprint(fingerprint))
     lists = codelists.load()
     allowed = (
         {CENTRAL_COMPONENT} if payload["role"] == "central" else lists.codes(lists.components)

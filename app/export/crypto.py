@@ -92,8 +92,15 @@ def fingerprint_hex(public_key: bytes) -> str:
 
 
 def fingerprint_groups(public_key: bytes) -> str:
-    number = int.from_bytes(hashlib.sha256(public_key).digest(), "big") % 10**40
-    digits = f"{number:040d}"
+    return groups_of_fingerprint(fingerprint_hex(public_key))
+
+
+def groups_of_fingerprint(fingerprint: str) -> str:
+    """The 8 groups of 5 digits people compare, from a fingerprint as files carry it (hex).
+    Text that is not such a fingerprint (a damaged file's) is shown as it is, shortened."""
+    if len(fingerprint) != 64 or any(c not in "0123456789abcdef" for c in fingerprint):
+        return fingerprint[:64]
+    digits = f"{int(fingerprint, 16) % 10**40:040d}"
     return " ".join(digits[i : i + 5] for i in range(0, 40, 5))
 
 

@@ -4,11 +4,15 @@ Dialect (chosen for the spreadsheet the reader most likely has):
 - UTF-8 with a byte-order mark, so Excel recognises the encoding (accents, "×");
 - separator ``;`` for Dutch (Dutch Excel uses the comma as decimal sign and expects ``;``),
   ``,`` for English; fields quoted by the csv module when needed; CRLF line ends;
-- numbers as displayed in the report language ("1.234" / "1,234"), suppressed cells as
-  "< 5" or "×", and a status column with a stable code (published / primary / secondary) plus
-  its explanation in the report language;
+- numbers as displayed in the report language ("1.234" / "1,234"; hours "839,5"), suppressed
+  cells by their mark, and a status column with a stable code (published / primary /
+  secondary) plus its explanation in the report language; a position without a figure is a row
+  with "—", status ``no_figure`` and the reason;
+- beside every label its stable code: the table id, the row code (a cell's measure, e.g.
+  ``topic:pesten``, ``group:overig``, ``modes:telefoon``, ``cases_new@CLAS``) and the column
+  code (the period: ``2026-Q3``, ``2026``), so a spreadsheet never has to match on labels;
 - the first rows are comments (starting with ``#``): title, the rule and its parameters, and
-  the code-list footnote when the sources used different versions.
+  the notes about the report (code-list versions).
 
 Formula injection: any field whose FIRST character is ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return gets a leading ``'`` so a spreadsheet shows it as text ("2026-Q3" is left alone:
@@ -23,13 +27,14 @@ import io
 from pathlib import Path
 from typing import Final
 
-from app.atomic import atomic_write_bytes
-from app.export.disclosure import STATUS_LABELS, display, rule_text
-from app.export.pdf_report import MIXED_CODELISTS_NOTE, report_title
-from app.export.report_model import ReportData
+from app.export.disclosure import STATUS_LABELS, rule_text
+from app.export.pdf_report import NO_FIGURE_MEANING, report_title
+from app.export.report_model import DATETIME_PATTERN, NO_FIGURE, ReportData, cell_text
+from app.files import write_new
 from app.i18n import translator
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+NO_FIGURE_STATUS: Final = "no_figure"
 
 
 def neutralise(text: str) -> str:
@@ -56,12 +61,12 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
         writer.writerow([neutralise(f) for f in fields])
 
     row("# " + report_title(data, t))
-    row("# " + t._("Generated on {when}").format(when=t.format_datetime(when, "medium")))
+    row("# " + t._("Generated on {when}").format(when=t.format_datetime(when, DATETIME_PATTERN)))
     row("# " + rule_text(data.k, t))
-    if data.mixed_codelists:
-        row("# " + t._(MIXED_CODELISTS_NOTE).format(
-            versions=", ".join(data.codelist_versions), version=data.codelist_version))
-    row(t._("table"), t._("row"), t._("column"), t._("value"), t._("status"), t._("explanation"))
+    for note in data.notes:
+        row("# " + note.text(t))
+    row(t._("table"), t._("table_code"), t._("row"), t._("row_code"), t._("column"),
+        t._("column_code"), t._("value"), t._("status"), t._("explanation"))
     for table in data.tables:
         title = table.title.text(t)
         if table.unit == "hours":
@@ -69,17 +74,19 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
         for r in table.rows:
             label = r.label.text(t)
             for c in table.columns:
+                row_code, column_code = table.codes(r, c)
+                where = (title, table.id, label, row_code, c.label.text(t), column_code)
                 cell = table.cell(r.key, c.key)
-                if cell is None:
-                    continue
-                row(title, label, c.label.text(t), display(cell, t.language),
-                    cell.status.value, t._(STATUS_LABELS[cell.status]))
+                if cell is not None:
+                    row(*where, cell_text(table, cell, t), cell.status.value,
+                        t._(STATUS_LABELS[cell.status]))
+                elif (r.key, c.key) in table.gaps:
+                    row(*where, NO_FIGURE, NO_FIGURE_STATUS, t._(NO_FIGURE_MEANING).format(
+                        reasons=table.gaps[(r.key, c.key)].text(t)))
     return buffer.getvalue().encode("utf-8-sig")
 
 
 def write_report_csv(data: ReportData, path: Path, *, lang: str | None = None,
                      now: dt.datetime | None = None) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, render_report_csv(data, lang=lang, now=now), mode=0o600)
-    return path
+    # Atomically, owner-only, never over an existing file (app.files.write_new).
+    return write_new(Path(path), render_report_csv(data, lang=lang, now=now))

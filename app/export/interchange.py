@@ -25,12 +25,16 @@ from app.errors import (
     LEVEL_RULE_BAD_REPORTING,
     LEVEL_RULE_BAD_SOURCE,
     LEVEL_RULE_MERGED_LACKS_SOURCES,
+    LEVEL_RULE_NO_SOURCES,
+    LEVEL_RULE_SOURCE_TWICE,
     LEVEL_RULE_VP_HAS_SOURCES,
+    REVISION_NAMES_ITSELF,
     ForeignComponent,
     InconsistentMeasures,
     InvalidPeriod,
     InvalidValue,
     LevelRuleViolation,
+    MissingCode,
     NilReturnNotEmpty,
     NotCanonical,
     RevisionInconsistent,
@@ -88,6 +92,7 @@ _SEALED_KEYS = frozenset(
      "ciphertext"}
 )
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")  # matched whole (fullmatch), ASCII digits only
 
 Level = Literal["vp", "component", "defence"]
 _MERGEABLE_INTO: dict[str, frozenset[str]] = {
@@ -336,10 +341,10 @@ def _unseal(document: dict[str, Any], data: bytes, recipient_private_key: bytes 
     if not _HEX64.fullmatch(recipient):
         raise InvalidValue(field="recipient_fingerprint")
     if recipient_private_key is None:
-        raise SealedNoKey(fingerprint=recipient)
+        raise SealedNoKey(fingerprint=crypto.groups_of_fingerprint(recipient))
     own = crypto.fingerprint_hex(crypto.sealing_public_key(recipient_private_key))
     if own != recipient:
-        raise SealedForOtherRecipient(fingerprint=recipient)
+        raise SealedForOtherRecipient(fingerprint=crypto.groups_of_fingerprint(recipient))
     ephemeral = crypto.b64decode_canonical(document["ephemeral_public_key"], crypto.KEY_BYTES)
     nonce = crypto.b64decode_canonical(document["nonce"], crypto.NONCE_BYTES)
     ciphertext = crypto.b64decode_canonical(document["ciphertext"])
@@ -365,11 +370,13 @@ def check_payload(
     check_format(payload, PAYLOAD_FORMAT, FORMAT_VERSION)
     schema.validate(schema.QUARTERLY, payload)
     if payload["sender"]["fingerprint"] != signer_fingerprint:
-        raise SignerMismatch(fingerprint=signer_fingerprint)
+        raise SignerMismatch(fingerprint=crypto.groups_of_fingerprint(signer_fingerprint))
     _check_period(payload["period"], today or dt.date.today())
     _check_created_at(payload["created_at"])
     if (payload["revision"] == 1) != (payload["supersedes"] is None):
         raise RevisionInconsistent()
+    if payload["supersedes"] == payload["submission_id"]:
+        raise RevisionInconsistent(REVISION_NAMES_ITSELF)
     lists = _check_codelist(payload)
     _check_sender_component(payload, lists)
     measures = Measures.from_payload(payload["measures"])
@@ -377,14 +384,18 @@ def check_payload(
         raise NilReturnNotEmpty()
     problems = inconsistencies(measures)
     if problems:
-        raise InconsistentMeasures(measure=problems[0])
+        msgid, params = problems[0]
+        raise InconsistentMeasures(msgid, **params)
     _check_level_rules(payload)
     return measures
 
 
 def _check_period(period: dict[str, str], today: dt.date) -> None:
     quarter = period["quarter"]
-    year = int(quarter[:4])
+    match = _QUARTER.fullmatch(quarter)
+    if match is None:
+        raise InvalidPeriod(period=quarter[:32])
+    year = int(match.group(1))
     if not FIRST_YEAR <= year <= today.year + 1 or period["interval"] != quarter_interval(quarter):
         raise InvalidPeriod(period=quarter)
 
@@ -406,6 +417,9 @@ def _check_codelist(payload: dict[str, Any]) -> codelists.CodeLists:
         for code in payload["measures"][name]:
             if code not in allowed[name]:
                 raise UnknownCode(code=code, field=f"measures.{name}", version=version)
+        for code in allowed[name]:  # the writer lists every code, 0 where nothing happened
+            if code not in payload["measures"][name]:
+                raise MissingCode(code=code, field=f"measures.{name}", version=version)
     return lists
 
 
@@ -433,6 +447,9 @@ def _check_level_rules(payload: dict[str, Any]) -> None:
     quarter = payload["period"]["quarter"]
     sources = [SourceRef.from_dict(s) for s in payload["sources"]]
     inputs = [SourceRef.from_dict(s) for s in payload["merged_from"]]
+    if not sources:
+        raise LevelRuleViolation(LEVEL_RULE_NO_SOURCES, level=level)
+    _check_sources_once(sources, level)
     own_component = payload["sender"]["component"]
     if level == "component":
         for ref in [*sources, *inputs]:
@@ -453,6 +470,18 @@ def _check_level_rules(payload: dict[str, Any]) -> None:
     ) or len(set(inputs)) != len(inputs):
         raise LevelRuleViolation(LEVEL_RULE_BAD_INPUT, level=level)
     _check_reporting(payload["reporting"], {s.sender_code for s in sources}, level)
+
+
+def _check_sources_once(sources: Sequence[SourceRef], level: str) -> None:
+    """Each VP report once: no submission id, file hash or VP code twice, not even a code in
+    another spelling (case) that a reader could take for a second confidant."""
+    seen: set[str] = set()
+    for ref in sources:
+        keys = {"code:" + ref.sender_code.casefold(), "sha:" + ref.sha256,
+                "id:" + ref.submission_id}
+        if keys & seen:
+            raise LevelRuleViolation(LEVEL_RULE_SOURCE_TWICE, level=level, code=ref.sender_code)
+        seen |= keys
 
 
 def _check_reporting(reporting: dict[str, list[str]], senders: set[str], level: str) -> None:

@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from app.errors import (
+    BOUND_FIRST_CONTACTS,
+    BOUND_GROUND,
+    BOUND_MINUTES_PER_CONTACT,
+    BOUND_MODES,
+    BOUND_NEW_CASES,
+    BOUND_OUTCOMES,
+    BOUND_TOPIC,
+)
 from app.i18n import N_, Translator, translator
 from app.models.codelists import DISCRIMINATION
 
@@ -169,24 +178,47 @@ def sum_quarters(quarters: Sequence[Measures]) -> Measures:
     )
 
 
-def inconsistencies(m: Measures) -> list[str]:
-    """Names of measures that break a bound every honest register keeps (empty when sound).
+Problem = tuple[str, dict[str, object]]  # (msgid of app.errors.BOUND_*, its parameters)
 
-    Each bound survives merging, so it holds at every level:
-    - a topic count cannot exceed ``cases_new`` (each counts new cases carrying the topic);
-    - a discrimination-ground count cannot exceed the new cases with topic ``discriminatie``;
-    - an outcome count cannot exceed ``cases_closed``;
-    - a contact-mode count cannot exceed the contact moments.
+MAX_CONTACT_MINUTES = 1440  # a contact moment lasts 1 to 1440 minutes (a CHECK in the register)
+
+
+def inconsistencies(m: Measures) -> list[Problem]:
+    """The bounds every honest register keeps that ``m`` breaks (empty when sound).
+
+    Each bound follows from the register's own rules (app/services/confidant: every case
+    starts with its first contact moment, every contact moment has one mode and lasts 1 to
+    1440 minutes, a closed case has one outcome, a case is closed on or after its first
+    contact) and is linear, so it survives adding files up: it holds at every level. The list
+    is in docs/file-format.md, "Bounds":
+
+    - minutes_contacts lies between 1 and 1440 minutes per contact moment;
+    - contacts_first equals cases_new;
+    - cases_new is at most cases_closed + cases_open_end (a case new in the quarter is closed
+      in it or open at its end);
+    - the contact modes add up to the contact moments;
+    - the outcomes add up to at most cases_closed;
+    - a topic count is at most cases_new; a ground count at most the new cases with the topic
+      discrimination.
     """
-    problems: list[str] = []
-    problems += [f"topics.{c}" for c, n in m.topics.items() if n > m.cases_new]
-    discrimination = m.topics.get(DISCRIMINATION, 0)
-    problems += [
-        f"discrimination_grounds.{c}"
-        for c, n in m.discrimination_grounds.items()
-        if n > discrimination
-    ]
-    problems += [f"outcomes.{c}" for c, n in m.outcomes.items() if n > m.cases_closed]
+    problems: list[Problem] = []
     contacts = m.contacts_first + m.contacts_followup
-    problems += [f"modes.{c}" for c, n in m.modes.items() if n > contacts]
+    if not contacts <= m.minutes_contacts <= MAX_CONTACT_MINUTES * contacts:
+        problems.append((BOUND_MINUTES_PER_CONTACT,
+                         {"minutes": m.minutes_contacts, "contacts": contacts}))
+    if m.contacts_first != m.cases_new:
+        problems.append((BOUND_FIRST_CONTACTS, {"first": m.contacts_first, "new": m.cases_new}))
+    if m.cases_new > m.cases_closed + m.cases_open_end:
+        problems.append((BOUND_NEW_CASES, {"new": m.cases_new, "closed": m.cases_closed,
+                                           "open": m.cases_open_end}))
+    if sum(m.modes.values()) != contacts:
+        problems.append((BOUND_MODES, {"modes": sum(m.modes.values()), "contacts": contacts}))
+    if sum(m.outcomes.values()) > m.cases_closed:
+        problems.append((BOUND_OUTCOMES, {"outcomes": sum(m.outcomes.values()),
+                                          "closed": m.cases_closed}))
+    problems += [(BOUND_TOPIC, {"code": c, "count": n, "new": m.cases_new})
+                 for c, n in sorted(m.topics.items()) if n > m.cases_new]
+    discrimination = m.topics.get(DISCRIMINATION, 0)
+    problems += [(BOUND_GROUND, {"code": c, "count": n, "n": discrimination})
+                 for c, n in sorted(m.discrimination_grounds.items()) if n > discrimination]
     return problems

@@ -16,7 +16,7 @@ What it gives a report module:
   a bookmark (outline entry) for the title and every section heading (``h2``), so a screen
   reader and the reader's side panel can find their way; deterministic bytes (reportlab
   ``invariant``);
-- ``write_pdf(path, data)``: atomic write.
+- ``write_pdf(path, data)``: atomic write, never over an existing file.
 
 No Qt here: reports are rendered headless and tested in milliseconds.
 """
@@ -46,7 +46,8 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 from app import __version__
-from app.atomic import atomic_write_bytes
+from app.export.report_model import DATETIME_PATTERN
+from app.files import write_new
 from app.i18n import Translator
 from app.paths import resources_dir
 
@@ -174,11 +175,12 @@ def data_table(
     col_widths: Sequence[float] | None = None,
     group_rows: Sequence[int] = (),
     total_rows: Sequence[int] = (),
+    rule_before: Sequence[int] = (),
 ) -> Table:
     """A styled table: header row shaded, ``group_rows`` (indices into ``rows``) shaded as
-    sub-headings, ``total_rows`` ruled above. Strings wrap and are escaped; ints are counts,
-    right-aligned and formatted by ``t`` (the report's language); ``Right`` is right-aligned
-    text."""
+    sub-headings, ``total_rows`` ruled above, ``rule_before`` (column indices) ruled on the
+    left. Strings wrap and are escaped; ints are counts, right-aligned and formatted by ``t``
+    (the report's language); ``Right`` is right-aligned text."""
     head = [Paragraph(safe(h), styles()["cell_bold" if i == 0 else "cell_right_bold"])
             for i, h in enumerate(header)]
     data: list[list[Any]] = [head]
@@ -200,6 +202,8 @@ def data_table(
         commands.append(("BACKGROUND", (0, index + 1), (-1, index + 1), GROUP_FILL))
     for index in total_rows:
         commands.append(("LINEABOVE", (0, index + 1), (-1, index + 1), 0.6, MUTED))
+    for column in rule_before:
+        commands.append(("LINEBEFORE", (column, 0), (column, -1), 0.6, MUTED))
     table.setStyle(TableStyle(commands))
     return table
 
@@ -209,6 +213,18 @@ def _two_line_period(label: str) -> str:
     """'2026-Q3' -> 'Q3' over '2026', so eight quarters fit in half a page width."""
     year, dash, quarter = label.partition("-")
     return f"{quarter}\n{year}" if dash else label
+
+
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    """``text`` in lines no wider than ``width`` (broken between words)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        wide = float(pdfmetrics.stringWidth(f"{lines[-1]} {word}", font, size)) if lines else 0.0
+        if lines and wide <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def bar_chart(
@@ -231,10 +247,13 @@ def bar_chart(
     only the last. Drawing strings are not parsed as markup, so no escaping is needed here."""
     register_fonts()
     drawing = Drawing(width, height)
-    drawing.add(String(0, height - 10, title, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
+    lines = _wrap(title, FONT_BOLD, 8.5, width)  # a narrow chart's title takes two lines
+    for n, line in enumerate(lines):
+        drawing.add(String(0, height - 10 - 10.5 * n, line, fontName=FONT_BOLD, fontSize=8.5,
+                           fillColor=INK))
     chart = VerticalBarChart()
     chart.x, chart.y = 22, 22
-    chart.width, chart.height = width - 30, height - 42
+    chart.width, chart.height = width - 30, height - 42 - 10.5 * (len(lines) - 1)
     chart.data = [[float(v) for v in values]]
     chart.strokeColor = None
     chart.bars[0].fillColor = BAR_FILL
@@ -277,11 +296,18 @@ def bar_chart(
 HALF_WIDTH = CONTENT_WIDTH / 2 - 3 * mm
 
 
+def column_width(share: float) -> float:
+    """The width to draw in for a ``side_by_side`` column of ``share`` of the page."""
+    return float(CONTENT_WIDTH * share - 3 * mm)
+
+
 def side_by_side(left: Flowable | Drawing | Sequence[Flowable],
-                 right: Flowable | Drawing | Sequence[Flowable]) -> Table:
-    """Two columns of equal width (each a flowable or a list of them); give tables inside a
-    width of ``HALF_WIDTH``."""
-    table = Table([[left, right]], colWidths=[CONTENT_WIDTH / 2] * 2, hAlign="LEFT")
+                 right: Flowable | Drawing | Sequence[Flowable], *, left_share: float = 0.5,
+                 ) -> Table:
+    """Two columns (each a flowable or a list of them), the left one ``left_share`` of the
+    width; give tables inside a width of ``HALF_WIDTH`` (equal columns) or ``column_width``."""
+    widths = [CONTENT_WIDTH * left_share, CONTENT_WIDTH * (1 - left_share)]
+    table = Table([[left, right]], colWidths=widths, hAlign="LEFT")
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (-1, -1), 0),
                                ("RIGHTPADDING", (0, 0), (0, -1), 3 * mm),
@@ -353,7 +379,7 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
                                  f"Vertrouwd {meta.app_version}")
             t = meta.translator
             self.drawString(MARGIN, MARGIN - 9 * mm, t._("Generated on {when}").format(
-                when=t.format_datetime(meta.generated_at, "short")))
+                when=t.format_datetime(meta.generated_at, DATETIME_PATTERN)))
             self.drawRightString(width - MARGIN, MARGIN - 9 * mm,
                                  t._("Page {page} of {total}").format(page=page, total=total))
             self.restoreState()
@@ -392,7 +418,5 @@ def render_pdf(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
 
 
 def write_pdf(path: Path, data: bytes) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(path, data, mode=0o600)
-    return path
+    """Atomically, owner-only, never over an existing file (app.files.write_new)."""
+    return write_new(Path(path), data)

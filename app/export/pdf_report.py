@@ -1,9 +1,10 @@
 """The published PDF report of a coordinator (component) or the central level (Defence).
 
 It prints only what ``app.services.coordination.report_data`` protected: each cell as
-``display`` shows it ("1.234", "< 5" or "×"). The chart draws published values only; a hidden
-bar is drawn at height 0 with its mark above it, so no suppressed count reaches the drawing
-either.
+``report_model.cell_text`` shows it (``display``'s number or mark; hours to the half hour), and
+"—" where the report has no figure (a gap, explained on the title page and in the notes). The
+charts draw published values only; a hidden bar is drawn at height 0 with its mark above it,
+so no suppressed count reaches the drawing either.
 """
 
 from __future__ import annotations
@@ -32,19 +33,26 @@ from app.export.pdf_common import (
     ReportMeta,
     Right,
     bar_chart,
+    column_width,
     data_table,
     para,
     render_pdf,
+    side_by_side,
     write_pdf,
 )
-from app.export.report_model import ReportData, ReportTable
+from app.export.report_model import (
+    DATETIME_PATTERN,
+    NO_FIGURE,
+    Chart,
+    Label,
+    ReportData,
+    ReportTable,
+    cell_text,
+)
 from app.i18n import N_, Translator, translator
 
-MIXED_CODELISTS_NOTE = N_(
-    "The sources used different versions of the topic list ({versions}); topics are shown "
-    "in version {version}, codes of other versions under their code."
-)
-
+NO_FIGURE_MEANING = N_("no figure: {reasons}")
+YEARS_SHARE = 0.3  # of the page width: the chart of the years, beside the quarters
 
 def report_title(data: ReportData, t: Translator) -> str:
     who = data.component_label.text(t)
@@ -53,29 +61,41 @@ def report_title(data: ReportData, t: Translator) -> str:
     return t._("Confidants' annual report {period} — {who}").format(period=data.year, who=who)
 
 
-def chart_points(data: ReportData, t: Translator) -> tuple[list[str], list[int], list[str]]:
-    """Categories, heights and labels of the chart: a hidden count has height 0 and its mark.
+def chart_points(chart: Chart, t: Translator) -> tuple[list[str], list[int], list[str]]:
+    """Categories, heights and labels of a chart: a hidden count has height 0 and its mark.
 
     The only place where chart values come from; tests check that it holds no hidden value."""
     categories, heights, labels = [], [], []
-    for bar in data.chart:
-        categories.append(bar.period)
+    for bar in chart.bars:
+        categories.append(bar.caption.text(t) if bar.caption else bar.period)
+        if bar.cell is None:  # an empty slot: the period has no figure
+            heights.append(0)
+            labels.append(NO_FIGURE)
+            continue
         published = bar.cell.status is Status.PUBLISHED and bar.cell.value is not None
         heights.append(bar.cell.value if published and bar.cell.value is not None else 0)
         labels.append(display(bar.cell, t.language))
     return categories, heights, labels
 
 
-def _text(cell: ProtectedCell | None, t: Translator, bold: bool) -> Cell:
+def gap_reasons(data: ReportData) -> list[Label]:
+    """Why positions of this report have no figure, each reason once, in report order."""
+    return list(dict.fromkeys(reason for table in data.tables for reason in table.gaps.values()))
+
+
+def _text(table: ReportTable, row: str, column: str, t: Translator, bold: bool) -> Cell:
+    cell = table.cell(row, column)
     if cell is None:
-        return None
-    shown = Right(display(cell, t.language))
+        shown = Right(NO_FIGURE if (row, column) in table.gaps else "")
+    else:
+        shown = Right(cell_text(table, cell, t))
     return Bold(shown) if bold else shown
 
 
 def _table(table: ReportTable, t: Translator) -> list[Flowable]:
-    label_width = CONTENT_WIDTH * (0.46 if len(table.columns) > 2 else 0.6)
-    rest = (CONTENT_WIDTH - label_width) / max(1, len(table.columns))
+    n = len(table.columns)
+    label_width = CONTENT_WIDTH * (0.6 if n <= 2 else 0.46 if n <= 5 else 0.36)
+    rest = (CONTENT_WIDTH - label_width) / max(1, n)
     header = [t._("Hours") if table.unit == "hours" else t._("Number")]
     header += [c.label.text(t) for c in table.columns]
     rows: list[list[Cell]] = []
@@ -85,16 +105,19 @@ def _table(table: ReportTable, t: Translator) -> list[Flowable]:
         first: Cell = Indented(label, row.indent) if row.indent else label
         if row.bold and not row.indent:
             first = Bold(label)
-        rows.append([first] + [_text(table.cell(row.key, c.key), t, row.bold)
+        rows.append([first] + [_text(table, row.key, c.key, t, row.bold)
                                for c in table.columns])
         if row.group:
             group_rows.append(index)
         if row.total:
             total_rows.append(index)
+    # a rule between the earlier years and this year's quarters
+    years_before = [i + 1 for i, c in enumerate(table.columns)
+                    if i > 0 and "-Q" in c.key and "-Q" not in table.columns[i - 1].key]
     flow: list[Flowable] = [
         para(table.title.text(t), "h2"),
-        data_table(header, rows, t=t, col_widths=[label_width] + [rest] * len(table.columns),
-                   group_rows=group_rows, total_rows=total_rows),
+        data_table(header, rows, t=t, col_widths=[label_width] + [rest] * n,
+                   group_rows=group_rows, total_rows=total_rows, rule_before=years_before),
     ]
     if table.note is not None:
         flow += [Spacer(1, 1 * mm), para(table.note.text(t), "small")]
@@ -108,13 +131,14 @@ def _title_page(data: ReportData, t: Translator, title: str, now: dt.datetime) -
     info: list[list[Cell]] = [
         [t._("Level"), level],
         [t._("Component or Defence"), data.component_label.text(t)],
-        [t._("Period"), data.quarter or t._("Year {year}").format(year=data.year)],
-        [t._("Generated on"), t.format_datetime(now, "medium")],
+        [t._("Period"), data.period_label.text(t) if data.period_label else
+         data.quarter or t._("Year {year}").format(year=data.year)],
+        [t._("Generated on"), t.format_datetime(now, DATETIME_PATTERN)],
         [t._("Minimum cell frequency (k)"), t.format_number(data.k)],
         [t._("Topic list"), t._("version {version}").format(version=data.codelist_version)],
     ]
-    if data.previous_year:
-        info.append([t._("Compared with"), str(data.previous_year)])
+    if data.previous_years:
+        info.append([t._("Compared with"), ", ".join(str(y) for y in data.previous_years)])
     k = data.k
     legend: list[list[Cell]] = [
         [Right(display(ProtectedCell("", Status.PRIMARY, None, k), t.language)),
@@ -123,6 +147,10 @@ def _title_page(data: ReportData, t: Translator, title: str, now: dt.datetime) -
         [Right(SECONDARY_MARK), t._(STATUS_LABELS[Status.SECONDARY])],
         [Right("0"), t._("none")],
     ]
+    reasons = gap_reasons(data)
+    if reasons:
+        legend.append([Right(NO_FIGURE), t._(NO_FIGURE_MEANING).format(
+            reasons="; ".join(r.text(t) for r in reasons))])
     story: list[Flowable] = [
         para(title, "title"),
         para(t._("Counts of the confidants' registrations, protected for publication. No "
@@ -136,24 +164,27 @@ def _title_page(data: ReportData, t: Translator, title: str, now: dt.datetime) -
         data_table([t._("Shown as"), t._("Meaning")], legend,
                    t=t, col_widths=[CONTENT_WIDTH * 0.15, CONTENT_WIDTH * 0.85]),
         Spacer(1, 2 * mm),
-        para(t._("Hidden figures are hidden in every table and chart of this report. Totals are "
-               "exact."), "small"),
+        para(t._("Every count shown is exact. A hidden figure is hidden in every table and "
+               "chart of this report."), "small"),
     ]
-    if data.mixed_codelists:
-        story.append(para(t._(MIXED_CODELISTS_NOTE).format(
-            versions=", ".join(data.codelist_versions), version=data.codelist_version), "small"))
+    story += [para(note.text(t), "small") for note in data.notes]
     return story
 
 
-def _chart(data: ReportData, t: Translator) -> Flowable:
-    categories, heights, labels = chart_points(data, t)
-    title = t._("New cases per quarter")
-    if data.previous_year:
-        title = t._("New cases per quarter, {year} against {previous}").format(
-            year=data.year, previous=data.previous_year)
-    return bar_chart(categories, heights, title=title, t=t, bar_labels=labels,
-                     highlight=[bar.current for bar in data.chart],
-                     width=CONTENT_WIDTH, height=45 * mm)
+def _chart(chart: Chart, t: Translator, width: float) -> Flowable:
+    categories, heights, labels = chart_points(chart, t)
+    return bar_chart(categories, heights, title=chart.title.text(t), t=t, bar_labels=labels,
+                     highlight=[bar.current for bar in chart.bars], width=width,
+                     height=45 * mm)
+
+
+def _charts(data: ReportData, t: Translator) -> list[Flowable]:
+    charts = {chart.id: chart for chart in data.charts}
+    if "years" in charts:  # a year report: the years beside the quarters
+        return [side_by_side(_chart(charts["years"], t, column_width(YEARS_SHARE)),
+                             _chart(charts["quarters"], t, column_width(1 - YEARS_SHARE)),
+                             left_share=YEARS_SHARE)]
+    return [_chart(chart, t, CONTENT_WIDTH) for chart in data.charts]
 
 
 def render_report_pdf(data: ReportData, *, lang: str | None = None,
@@ -172,7 +203,7 @@ def render_report_pdf(data: ReportData, *, lang: str | None = None,
     story.append(PageBreak())
     tables = {table.id: table for table in data.tables}
     story += _table(tables["totals"], t)
-    story += [Spacer(1, 3 * mm), _chart(data, t)]
+    story += [Spacer(1, 3 * mm), *_charts(data, t)]
     story += _table(tables["comparison"], t)
     order: Sequence[str] = ("components", "topics", "modes", "outcomes", "referrals", "hours")
     for table_id in order:

@@ -30,6 +30,7 @@ from app.export.pdf_common import (
     render_pdf,
     side_by_side,
 )
+from app.export.report_model import DATE_PATTERN
 from app.i18n import N_, Translator, translator
 from app.models import codelists
 from app.models.codelists import DISCRIMINATION, Code, CodeLists
@@ -190,8 +191,9 @@ def render_vp_quarter_pdf(facts: VpQuarterFacts, *, lang: str | None = None,
                register_label=t._("Register"), code=facts.code,
                component_label=t._("Component"),
                component=lists.label(lists.components, facts.component, t.language),
-               period=t._("{start} to {end}").format(start=t.format_date(quarter.start, "long"),
-                                                     end=t.format_date(quarter.end, "long"))),
+               period=t._("{start} to {end}").format(
+                   start=t.format_date(quarter.start, DATE_PATTERN),
+                   end=t.format_date(quarter.end, DATE_PATTERN))),
         Spacer(1, 1.5 * mm),
         *_export_status(facts.export, t),
     ]

@@ -82,11 +82,12 @@ def read_receipt(data: bytes, coordinator_public_key: bytes) -> Receipt:
     content = open_envelope(parse_strict(data), data, FILE_FORMAT)
     expected = crypto.fingerprint_hex(coordinator_public_key)
     if content.signer_public_key != coordinator_public_key:
-        raise UnexpectedSigner(fingerprint=content.signer_fingerprint, expected=expected)
+        raise UnexpectedSigner(fingerprint=crypto.groups_of_fingerprint(content.signer_fingerprint),
+                               expected=crypto.groups_of_fingerprint(expected))
     payload = content.payload
     check_format(payload, PAYLOAD_FORMAT, FORMAT_VERSION)
     schema.validate(schema.RECEIPT, payload)
     if payload["receiver_fingerprint"] != expected:
-        raise SignerMismatch(fingerprint=content.signer_fingerprint)
+        raise SignerMismatch(fingerprint=crypto.groups_of_fingerprint(content.signer_fingerprint))
     fields = {k: v for k, v in payload.items() if k not in ("format", "format_version")}
     return Receipt(**fields)

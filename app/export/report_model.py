@@ -1,39 +1,85 @@
 """What a published report is made of, as plain values: tables of protected cells with their
-labels, and the chart's bars. `app.services.coordination.report_data` builds them from the
+labels, and the charts' bars. `app.services.coordination.report_data` builds them from the
 register; `pdf_report` and `csv_report` draw them. Nothing here reads a register.
+
+A position of a table is either a cell (a protected count) or a *gap*: a figure the report does
+not have (a quarter that had not ended, a period without quarterly files, a category an older
+topic list did not tell apart). A gap is no cell at all, so it can give nothing away; it is
+printed as ``NO_FIGURE`` ("—") and the report says why.
+
+Hours are published to the half hour: an hours cell holds minutes rounded to the nearest 30
+(``half_hour_minutes``), printed as hours with one decimal ("839,5") by ``cell_text``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from decimal import Decimal
+from typing import Final, Literal, Union
 
-from app.export.disclosure import Key, ProtectedCell, Table
-from app.i18n import Translator
+from app.errors import DisclosureParameterError
+from app.export.disclosure import Key, ProtectedCell, Status, Table, display
+from app.i18n import N_, Translator
 from app.models.codelists import Code, TopicGroup
 
 Level = Literal["component", "defence"]
+NO_FIGURE: Final = "—"
+# Dates in the reports' text, in both languages the same way: "30 November 2026".
+DATE_PATTERN: Final = "d MMMM y"
+DATETIME_PATTERN: Final = "d MMMM y, HH:mm"
 
 
 # --- what a report is made of --------------------------------------------------------------
+Param = Union[str, "Label", dt.date]
+
+
 @dataclass(frozen=True)
 class Label:
-    """Text resolved in the report language: a code-list entry, or a msgid with parameters."""
+    """Text resolved in the report language: a code-list entry, a msgid with parameters
+    (a parameter may be a Label or a date, resolved in the same language), or ``parts``
+    joined by ``sep``."""
 
     msgid: str = ""
     code: Code | TopicGroup | None = None
-    params: tuple[tuple[str, str], ...] = ()
+    params: tuple[tuple[str, Param], ...] = ()
+    parts: tuple[Label, ...] = ()
+    sep: str = " "
 
     def text(self, t: Translator) -> str:
         if self.code is not None:
             return self.code.label(t.language)
-        return t._(self.msgid).format(**dict(self.params)) if self.params else t._(self.msgid)
+        if self.parts:
+            return self.sep.join(p.text(t) for p in self.parts)
+        if not self.params:
+            return t._(self.msgid)
+        return t._(self.msgid).format(**{k: _param(v, t) for k, v in self.params})
+
+
+def _param(value: Param, t: Translator) -> str:
+    if isinstance(value, Label):
+        return value.text(t)
+    if isinstance(value, dt.date):
+        return t.format_date(value, DATE_PATTERN)
+    return value
+
+
+def half_hour_minutes(minutes: int) -> int:
+    """Minutes rounded to the nearest half hour for publication (15 min → 30, 14 → 0)."""
+    if minutes < 0:
+        raise DisclosureParameterError(N_("A duration cannot be negative."))
+    return (minutes + 15) // 30 * 30
+
+
+def format_hours(minutes: int, t: Translator) -> str:
+    """Minutes (a multiple of 30) as hours with one decimal: 50370 → "839,5" / "839.5"."""
+    return t.format_number(Decimal(minutes) / 60, decimals=1)
 
 
 @dataclass(frozen=True)
 class Row:
-    key: str
+    key: str  # the row code in the CSV
     label: Label
     indent: int = 0
     bold: bool = False  # a total or a group
@@ -43,7 +89,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Column:
-    key: str  # a period: "2026-Q1" or "2026"
+    key: str  # a period: "2026-Q1" or "2026" (the column code in the CSV)
     label: Label
 
 
@@ -51,21 +97,48 @@ class Column:
 class ReportTable:
     id: str
     title: Label
-    unit: Literal["count", "hours"]
+    unit: Literal["count", "hours"]  # hours: cells hold minutes, rounded to the half hour
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
-    cells: Mapping[tuple[str, str], ProtectedCell]  # (row key, column key); absent: not shown
+    cells: Mapping[tuple[str, str], ProtectedCell]  # (row key, column key)
     note: Label | None = None
+    # positions without a cell: why there is no figure (printed as NO_FIGURE)
+    gaps: Mapping[tuple[str, str], Label] = field(default_factory=dict)
+    # the global key of every position, gaps included: the codes the CSV prints
+    keys: Mapping[tuple[str, str], Key] = field(default_factory=dict)
 
     def cell(self, row: str, column: str) -> ProtectedCell | None:
         return self.cells.get((row, column))
 
+    def codes(self, row: Row, column: Column) -> tuple[str, str]:
+        """The row and column codes of a position (the cell's global key)."""
+        key = self.keys.get((row.key, column.key))
+        if isinstance(key, tuple) and len(key) == 2:
+            return str(key[0]), str(key[1])
+        return row.key, column.key
+
+
+def cell_text(table: ReportTable, cell: ProtectedCell, t: Translator) -> str:
+    """A cell as the report prints it: hours to the half hour, counts and marks by
+    ``display``."""
+    if table.unit == "hours" and cell.status is Status.PUBLISHED and cell.value is not None:
+        return format_hours(cell.value, t)
+    return display(cell, t.language)
+
 
 @dataclass(frozen=True)
 class ChartBar:
-    period: str  # "2025-Q1"
-    cell: ProtectedCell  # only a published value may be drawn
+    period: str  # "2025-Q1" or "2025": the cell's period
+    cell: ProtectedCell | None  # only a published value may be drawn; None: no figure ("—")
     current: bool  # this report's year (highlighted)
+    caption: Label | None = None  # under the bar (default: the period)
+
+
+@dataclass(frozen=True)
+class Chart:
+    id: str  # "years" or "quarters"
+    title: Label
+    bars: tuple[ChartBar, ...]
 
 
 @dataclass(frozen=True)
@@ -76,18 +149,30 @@ class ReportData:
     year: int
     quarter: str | None  # "2026-Q3" for a quarter report
     k: int
-    codelist_version: str
+    codelist_version: str  # the list the report shows (the current one)
     codelist_versions: tuple[str, ...]  # as used by the sources
-    previous_year: int | None  # when the register has figures for it
+    previous_years: tuple[int, ...]  # the earlier years shown (the register has figures)
     tables: tuple[ReportTable, ...]
-    chart: tuple[ChartBar, ...]
+    charts: tuple[Chart, ...]
     # for audits: every protected group of cells with its equations
     protected_groups: tuple[tuple[Table, Mapping[Key, ProtectedCell]], ...] = field(
         repr=False, compare=False)
+    today: dt.date | None = None  # quarters that had not ended on this day have no figures
+    period_label: Label | None = None  # "Year 2026, Q1–Q3" while the year is in progress
+    notes: tuple[Label, ...] = ()  # about the report as a whole (title page, CSV comments)
 
     @property
     def mixed_codelists(self) -> bool:
         return len(self.codelist_versions) > 1
+
+    @property
+    def previous_year(self) -> int | None:
+        return self.previous_years[-1] if self.previous_years else None
+
+    @property
+    def chart(self) -> tuple[ChartBar, ...]:
+        """Every bar of every chart that has a figure (each is a cell of the report)."""
+        return tuple(bar for chart in self.charts for bar in chart.bars if bar.cell is not None)
 
     def table(self, table_id: str) -> ReportTable:
         for t in self.tables:

@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import ValidationError as SchemaError
 from jsonschema.exceptions import best_match
 
@@ -41,6 +41,50 @@ def load_schema(name: str) -> dict[str, Any]:
     return schema
 
 
+# --- `pattern` with the meaning JSON Schema gives it ----------------------------------------
+# JSON Schema patterns are ECMA-262 regular expressions: there, `$` matches only at the very end
+# of the string. The jsonschema library applies them with Python's `re.search`, where `$` also
+# matches before a final newline, so "2026-Q2\n" would pass `^[0-9]{4}-Q[1-4]$`. Every pattern
+# is therefore applied here with its unescaped `$` read as `\Z` (end of string, and nothing
+# else), and every shipped pattern is anchored at both ends (tests/export/test_schema_whole.py).
+
+
+def ecma_pattern(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled for Python with ECMA-262's meaning of `$` (end of input only)."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append(r"\Z")
+            continue
+        out.append(char)
+    return re.compile("".join(out))
+
+
+_ECMA_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _whole_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Any:
+    if not validator.is_type(instance, "string"):
+        return
+    compiled = _ECMA_PATTERNS.get(pattern)
+    if compiled is None:
+        compiled = _ECMA_PATTERNS[pattern] = ecma_pattern(pattern)
+    if not compiled.search(instance):
+        yield SchemaError(f"{instance[:64]!r} does not match {pattern!r}")
+
+
+_Validator = validators.extend(Draft202012Validator, {"pattern": _whole_pattern})
+
+
 def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
     """Replace local `#/$defs/x` references by their content (our schemas are not recursive).
 
@@ -60,10 +104,10 @@ def _inline_refs(node: Any, defs: dict[str, Any]) -> Any:
 @cache
 def _validator(name: str) -> Draft202012Validator:
     schema = load_schema(name)
-    return Draft202012Validator(_inline_refs(schema, schema.get("$defs", {})))
+    return _Validator(_inline_refs(schema, schema.get("$defs", {})))
 
 
-_KEY = re.compile(r"^[a-z0-9_]{1,64}$")
+_KEY = re.compile(r"[a-z0-9_]{1,64}")  # codeKey of the quarterly schema, matched whole
 
 
 def _is_bounded_int(value: Any, maximum: int) -> bool:
@@ -92,7 +136,7 @@ def measures_valid(measures: Any, schema: dict[str, Any]) -> bool:
         if not isinstance(value, dict) or len(value) > spec["maxProperties"]:
             return False
         for key, count in value.items():
-            if not _KEY.match(key) or not _is_bounded_int(count, maximum):
+            if not _KEY.fullmatch(key) or not _is_bounded_int(count, maximum):
                 return False
     return True
 
@@ -102,7 +146,7 @@ def _validator_without_measures(name: str) -> Draft202012Validator:
     schema = load_schema(name)
     reduced = _inline_refs(schema, schema.get("$defs", {}))
     reduced["properties"] = {**reduced["properties"], "measures": {"type": "object"}}
-    return Draft202012Validator(reduced)
+    return _Validator(reduced)
 
 
 def validate(name: str, instance: Any, prefix: str = "") -> None:

@@ -91,10 +91,10 @@ def open_envelope(document: dict[str, Any], data: bytes, file_format: str) -> Si
     value = crypto.b64decode_canonical(signature["value"], crypto.SIGNATURE_BYTES)
     claimed = signature["fingerprint"]
     if public_key is None or value is None or crypto.fingerprint_hex(public_key) != claimed:
-        raise SignatureInvalid(fingerprint=claimed[:64])
+        raise SignatureInvalid(fingerprint=crypto.groups_of_fingerprint(claimed))
     payload: dict[str, Any] = document["payload"]
     if not crypto.verify(public_key, value, canonical_bytes_of_parsed(payload)):
-        raise SignatureInvalid(fingerprint=claimed)
+        raise SignatureInvalid(fingerprint=crypto.groups_of_fingerprint(claimed))
     if canonical_bytes_of_parsed(document) != data:
         raise NotCanonical()
     return SignedContent(payload, public_key, claimed, hashlib.sha256(data).hexdigest())

@@ -2,11 +2,19 @@
 
 Dutch labels are canonical, English labels are glosses; codes are stable ASCII identifiers.
 Every export names the list's id and version.
+
+An older version ships a mapping to the current one (``resources/codelists/mappings/``): each
+of its topics is the union of the current topics it lists, and those unions cover every current
+topic exactly once (a partition). Figures recorded on an older list are shown in the current
+categories where that is exact: a topic that maps to one current topic fills that topic's row;
+one that maps to several can only fill a row that adds up exactly those (a group, or a combined
+row). The other lists (modes, outcomes, ...) must have the same codes in every version.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -103,3 +111,80 @@ def known_versions() -> list[str]:
     return sorted(
         p.stem[len(prefix):] for p in (resources_dir() / "codelists").glob(f"{prefix}*.json")
     )
+
+
+# --- from an older version to the current one ----------------------------------------------
+Block = frozenset[str]  # a set of current topic codes
+
+
+@dataclass(frozen=True)
+class TopicMapping:
+    """The topics of list ``source`` as sets of topics of the current list ``target``."""
+
+    source: str
+    target: str
+    topics: Mapping[str, Block]  # source topic code -> the current topic codes it covers
+
+    @property
+    def blocks(self) -> tuple[Block, ...]:
+        """The partition of the current topics this version can tell apart."""
+        return tuple(dict.fromkeys(self.topics.values()))
+
+    def counts(self, counts: Mapping[str, int]) -> dict[Block, int]:
+        """Counts per source topic as counts per block (every block present, zeros too)."""
+        result = dict.fromkeys(self.blocks, 0)
+        for code, n in counts.items():
+            result[self.topics[code]] += n
+        return result
+
+
+def mapping_path(version: str, target: str = CURRENT_VERSION) -> Path:
+    return resources_dir() / "codelists" / "mappings" / f"{CODELIST_ID}-{version}-to-{target}.json"
+
+
+@cache
+def mapping(version: str) -> TopicMapping:
+    """How topics of list ``version`` are shown in the current list (identity for the current
+    one). Raises ValueError when the shipped mapping is not a partition of the current topics
+    or the version's other lists differ from the current ones."""
+    current = load()
+    if version == CURRENT_VERSION:
+        return TopicMapping(version, version, {t.code: frozenset({t.code}) for t in current.topics})
+    raw = json.loads(mapping_path(version).read_text(encoding="utf-8"))
+    older = load(version)
+    if (raw["id"], raw["from"], raw["to"]) != (CODELIST_ID, version, CURRENT_VERSION):
+        raise ValueError(f"mapping {mapping_path(version).name} names other versions")
+    topics = {code: frozenset(codes) for code, codes in raw["topics"].items()}
+    if set(topics) != set(older.codes(older.topics)):
+        raise ValueError(f"mapping of {version} does not name every topic of {version} once")
+    covered = [c for codes in raw["topics"].values() for c in codes]
+    if sorted(covered) != sorted(current.codes(current.topics)) or not all(topics.values()):
+        raise ValueError(f"mapping of {version} does not cover every current topic exactly once")
+    for name in ("discrimination_grounds", "contact_modes", "outcomes", "referral_targets",
+                 "activity_kinds", "components"):
+        if older.codes(getattr(older, name)) != current.codes(getattr(current, name)):
+            raise ValueError(f"code list {version} differs from {CURRENT_VERSION} in {name}")
+    return TopicMapping(version, CURRENT_VERSION, topics)
+
+
+def common_blocks(versions: Iterable[str]) -> tuple[Block, ...]:
+    """The finest partition of the current topics that every one of ``versions`` can tell
+    apart: the rows that can be shown exactly for figures recorded on all of them together.
+    In the order of the current list."""
+    parent = {t.code: t.code for t in load().topics}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for version in versions:
+        for block in mapping(version).blocks:
+            first, *rest = sorted(block)
+            for code in rest:
+                parent[find(code)] = find(first)
+    blocks: dict[str, set[str]] = {}
+    for code in parent:
+        blocks.setdefault(find(code), set()).add(code)
+    return tuple(frozenset(b) for b in blocks.values())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import hashlib
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,14 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import QueuePool
 
-from app.errors import AppError, DiskFull, NotSQLCipher, RegisterDamaged, StorageError
+from app.errors import (
+    AppError,
+    DiskFull,
+    NotSQLCipher,
+    RegisterDamaged,
+    RegisterDatabaseMissing,
+    StorageError,
+)
 
 dbapi = sqlcipher3.dbapi2
 DatabaseError = dbapi.DatabaseError
@@ -29,8 +37,18 @@ def _key_pragma(key: bytes) -> str:
     return f"PRAGMA key = \"x'{key.hex()}'\""
 
 
+def silence_cipher_log(conn: Any) -> None:
+    """SQLCipher writes its own log lines to the terminal ("ERROR CORE sqlcipher_page_cipher:
+    hmac check failed ...") before the program's sentence about a damaged register. The
+    setting is the library's, for the whole process; it is set on every connection, before
+    the key, so that no connection ever reads a page with it on. (SQLCipher 4.x:
+    `PRAGMA cipher_log_level = NONE`.)"""
+    conn.execute("PRAGMA cipher_log_level = NONE")
+
+
 def apply_policy(conn: Any, key: bytes) -> None:
     """Key first, then check we really run SQLCipher 4, then the safety pragmas."""
+    silence_cipher_log(conn)
     conn.execute(_key_pragma(key))
     row = conn.execute("PRAGMA cipher_version").fetchone()
     if not row or not str(row[0]).startswith("4."):
@@ -57,6 +75,38 @@ def connect(path: Path, key: bytes) -> Any:
         # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
         raise (storage_error(exc) or RegisterDamaged()) from exc
     return conn
+
+
+# SQLCipher 4 writes whole pages of 4096 bytes: a register's database is never shorter than one
+# page, and its length is a whole number of pages.
+PAGE_SIZE = 4096
+
+
+def check_database_file(path: Path) -> None:
+    """RegisterDatabaseMissing unless ``path`` is an ordinary, non-empty file of whole pages.
+
+    Checked before SQLite opens it: SQLite would take an empty file for a new database (and
+    writes to it), and a folder or a device is no database at all."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise RegisterDatabaseMissing() from exc
+    if not stat.S_ISREG(info.st_mode) or info.st_size < PAGE_SIZE or info.st_size % PAGE_SIZE:
+        raise RegisterDatabaseMissing()
+
+
+def check_holds_register(conn: Any) -> None:
+    """RegisterDatabaseMissing when a database that opened with the key holds no register: no
+    schema version, or no profile (the state a new database is in before it is created)."""
+    try:
+        version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        has_profile = version > 0 and conn.execute(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'profile'"
+        ).fetchone()[0] == 1 and conn.execute("SELECT count(*) FROM profile").fetchone()[0] > 0
+    except DatabaseError as exc:
+        raise RegisterDamaged() from exc
+    if not has_profile:
+        raise RegisterDatabaseMissing()
 
 
 def cipher_version(conn: Any) -> str:

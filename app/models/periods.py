@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from app.errors import ValidationError
 from app.i18n import N_
 
-_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_QUARTER = re.compile(r"([0-9]{4})-Q([1-4])")  # matched whole (fullmatch), ASCII digits only
 
 
 @dataclass(frozen=True, order=True)
@@ -19,7 +19,7 @@ class Quarter:
 
     @staticmethod
     def parse(text: str) -> Quarter:
-        match = _QUARTER.match(text.strip()) if isinstance(text, str) else None
+        match = _QUARTER.fullmatch(text.strip(" ")) if isinstance(text, str) else None
         if not match:
             raise ValidationError(N_("“{text}” is not a quarter; write it as 2026-Q3."), text=text)
         return Quarter(int(match.group(1)), int(match.group(2)))

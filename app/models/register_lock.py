@@ -25,6 +25,7 @@ from pathlib import Path
 
 from app.errors import RegisterInUse
 from app.models.register_files import LOCK_NAME
+from app.owner_only import restrict_file
 
 _BINARY = getattr(os, "O_BINARY", 0)
 
@@ -116,6 +117,7 @@ def acquire(folder: Path) -> RegisterLock:
             held.count += 1
             return RegisterLock(folder)
         fd = os.open(lock_path(folder), os.O_RDWR | os.O_CREAT | _BINARY, 0o600)
+        restrict_file(lock_path(folder))  # owner-only like every file the program writes
         if not _try_lock(fd):
             os.close(fd)
             raise RegisterInUse()

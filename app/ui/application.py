@@ -391,7 +391,7 @@ class AppController(QObject):
     def _save_settings(self) -> None:
         try:
             self.settings.save(self.settings_path)
-        except OSError:
+        except AppError:
             log.warning("settings could not be saved")
 
 

@@ -206,9 +206,6 @@ class CardsDialog(QDialog):
         except AppError as exc:
             self._show_error(exc)
             return None
-        except OSError:
-            self._show_error(AppError(N_("The card could not be written to {path}."), path=path))
-            return None
         self.message_label.setText(_("Card saved: {path}. Give it to your coordinator and read "
                                      "the fingerprint aloud.").format(path=written))
         return written
@@ -224,13 +221,9 @@ class CardsDialog(QDialog):
         """Check the card, show its fingerprint, keep it only when the user confirms."""
         self._clear_error()
         try:
-            card = exporting.check_recipient_card(self.register, Path(path).read_bytes())
+            card = exporting.check_recipient_card_file(self.register, path)
         except AppError as exc:
             self._show_error(exc)
-            return None
-        except OSError:
-            self._show_error(AppError(N_("The file {path} could not be read. Nothing was "
-                                         "changed."), path=path))
             return None
         if not self._confirm(self, card):
             self.message_label.setText(_("The card was not kept. Nothing was changed."))

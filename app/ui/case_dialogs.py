@@ -246,10 +246,11 @@ class EditCaseDialog(FormDialog):
     preferred = QSize(560, 620)
 
     def __init__(
-        self, detail: queries.CaseDetail, submit: Submit, parent: QWidget | None = None
+        self, detail: queries.CaseDetail, submit: Submit, parent: QWidget | None = None,
+        lists: codelists.CodeLists | None = None,  # the register's (an older one: history)
     ) -> None:
         super().__init__(_("Edit case"), submit, parent)
-        lists = codelists.load()
+        lists = lists or codelists.load()
         self.topics = check_list(lists.topics, detail.topics)
         self.grounds = check_list(lists.discrimination_grounds, detail.grounds)
         self.memo = QPlainTextEdit(detail.memo)

@@ -624,10 +624,6 @@ class ExportDialog(QDialog):
         except AppError as exc:
             self._show_error(exc)
             return None
-        except OSError:
-            self._show_error(AppError(N_("The file {path} could not be read. Nothing was "
-                                         "changed."), path=path))
-            return None
         self.refresh_history()
         self.result_label.setText(
             _("Receipt imported: quarter {quarter}, revision {revision} was received.").format(

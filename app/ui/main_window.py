@@ -745,7 +745,8 @@ class MainWindow(QMainWindow):
         d, service = self.detail.detail, self.service
         if d is None or service is None:
             return
-        EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self).exec()
+        EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self,
+                       service.lists).exec()
 
     def _delete_case(self) -> None:
         d, service = self.detail.detail, self.service

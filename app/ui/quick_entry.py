@@ -211,6 +211,9 @@ class QuickEntry(QGroupBox):
     # --- wiring ----------------------------------------------------------------------------
     def attach(self, service: CaseService) -> None:
         self.service = service
+        if service.lists != self.lists:  # a register on an older topic list (historic entry)
+            self.lists = service.lists
+            self._fill_lists()
         self._last_mode = service.last_mode()
         self.reload_cases()
         self.reset()

@@ -64,7 +64,7 @@ def test_sealed_file_needs_the_recipient_key(
     sealed = interchange.write_file(payload, vp_key.private_key, coordinator_sealing.public_key)
     with pytest.raises(errors.SealedNoKey) as caught:
         interchange.read_file(sealed)
-    assert crypto.fingerprint_hex(coordinator_sealing.public_key) in caught.value.message
+    assert crypto.fingerprint_groups(coordinator_sealing.public_key) in caught.value.message
     with pytest.raises(errors.SealedForOtherRecipient):
         interchange.read_file(sealed, crypto.new_sealing_key().private_key)
 
@@ -112,7 +112,7 @@ def test_file_signed_by_another_key_is_refused(
     # Re-signed as a whole by another key: verifies, but is not the sender it names.
     with pytest.raises(errors.SignerMismatch) as caught:
         interchange.read_file(resign(document["payload"], other_key))
-    assert crypto.fingerprint_hex(other_key.public_key) in caught.value.message
+    assert crypto.fingerprint_groups(other_key.public_key) in caught.value.message
 
 
 def test_file_without_signature_is_refused(valid_file: bytes) -> None:

@@ -15,7 +15,8 @@ def _interchange_msgids() -> set[str]:
         for cls in vars(errors).values()
         if isinstance(cls, type) and issubclass(cls, errors.InvalidImportFile)
     }
-    return ids | {v for k, v in vars(errors).items() if k.startswith("LEVEL_RULE_")}
+    return ids | {v for k, v in vars(errors).items()
+                  if k.startswith(("LEVEL_RULE_", "BOUND_", "REVISION_"))}
 
 
 def _placeholders(text: str) -> set[str]:

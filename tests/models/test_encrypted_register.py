@@ -193,10 +193,12 @@ def test_weakened_key_derivation_parameters_are_refused(register_dir: Path,
     key.write_text(json.dumps(raw))
     before = snapshot(register_dir)
     # In production the floor is 64 MiB; tests lower it, so check against the real floor too.
-    monkeypatch.setenv("VERTROUWD_INSECURE_TEST_KDF", "0")
-    with pytest.raises(KeyFileWeakened):
-        vault.unlock(register_dir, PASSPHRASE)
-    monkeypatch.setenv("VERTROUWD_INSECURE_TEST_KDF", "1")
+    from app.models import keyfile
+
+    with monkeypatch.context() as production:
+        production.setattr(keyfile, "FLOOR", keyfile.PRODUCTION_FLOOR)
+        with pytest.raises(KeyFileWeakened):
+            vault.unlock(register_dir, PASSPHRASE)
     # Even above the floor, changed parameters break the authenticated unwrap.
     with pytest.raises(WrongPassphrase):
         vault.unlock(register_dir, PASSPHRASE)
@@ -244,7 +246,7 @@ def test_key_file_round_trip_and_checksum() -> None:
     kf = KeyFile.create(PASSPHRASE, key)
     again = KeyFile.from_bytes(kf.to_bytes())
     assert again.unwrap(PASSPHRASE) == key
-    damaged = kf.to_bytes().replace(b'"version": 1', b'"version": 2')
+    damaged = kf.to_bytes().replace(b'"version": 2', b'"version": 1')
     with pytest.raises(KeyFileDamaged):
         KeyFile.from_bytes(damaged)
 

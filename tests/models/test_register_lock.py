@@ -66,7 +66,7 @@ def test_the_command_line_says_the_register_is_open_elsewhere(
     before = snapshot(register_dir)
     env = {**os.environ, "VERTROUWD_HOME": str(tmp_path / "home")}
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "--lang", "en", "--register", str(register_dir),
+        [sys.executable, "-m", "tests.cheap_app", "--lang", "en", "--register", str(register_dir),
          "--passphrase-file", str(passphrase_file), "unlock-check"],
         capture_output=True, text=True, encoding="utf-8", env=env, timeout=120)
     assert proc.returncode == 2, proc.stderr

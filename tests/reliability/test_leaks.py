@@ -162,6 +162,7 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
     assert _cli(base + coord, "roster-add", str(card))[0] == 0
     code, text = _cli(base + coord, "import", str(exports), "--receipts", str(home / "receipts"))
     assert code in (0, 2) and list((home / "receipts").iterdir()), text  # the card is refused
+    (home / "reports").mkdir()  # a report goes into a folder that exists (a typo creates none)
     for fmt in ("pdf", "csv"):
         assert _cli(base + coord, "report", "--year", "2025", "--format", fmt, "--out",
                     str(home / "reports" / f"jaar.{fmt}"))[0] == 0

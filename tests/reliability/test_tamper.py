@@ -98,17 +98,19 @@ def test_wrong_passphrases_and_tampered_key_files_are_refused(
     assert structured.get("ACCEPTED", 0) <= 1, structured
 
     # 4. Weakened KDF parameters are refused under the production floor.
-    monkeypatch.setenv(keyfile.TEST_KDF_ENV, "0")
+    monkeypatch.setattr(keyfile, "FLOOR", keyfile.PRODUCTION_FLOOR)
     weak_profiles = [KdfParams(1, 64, 1), KdfParams(1, 256 * 1024, 2), KdfParams(3, 32 * 1024, 2)]
     weakened = 0
     for params in weak_profiles:
-        kf = KeyFile.create(PASSPHRASE, b"\x00" * 32, params)
+        with monkeypatch.context() as cheap:  # the writer refuses them too: make one by hand
+            cheap.setattr(keyfile, "FLOOR", KdfParams(1, 8, 1))
+            kf = KeyFile.create(PASSPHRASE, b"\x00" * 32, params)
         key.write_bytes(kf.to_bytes())
         with pytest.raises(KeyFileWeakened):
             vault.unlock(register_dir, PASSPHRASE)
         weakened += 1
     # ... and lowering the parameters of the real key file (checksum recomputed) too.
-    monkeypatch.setenv(keyfile.TEST_KDF_ENV, "1")
+    monkeypatch.undo()
     lowered = json.loads(original)
     lowered["slots"]["passphrase"]["kdf"]["memory_kib"] = 8
     key.write_bytes(_with_checksum(lowered))

@@ -52,14 +52,18 @@ def random_measures(rng: random.Random) -> Measures:
     new = rng.randint(1, 6)
     closed = rng.randint(0, 4)
     first, follow = new, rng.randint(0, 8)
+    # The bounds every honest register keeps (app.export.measures.inconsistencies).
+    open_end = max(rng.randint(0, 9), new - closed)
+    minutes = max(rng.randint(0, 900), first + follow)
+    phone = rng.randint(0, first + follow)
     return Measures(
-        cases_new=new, cases_closed=closed, cases_open_end=rng.randint(0, 9),
+        cases_new=new, cases_closed=closed, cases_open_end=open_end,
         contacts_first=first, contacts_followup=follow,
-        minutes_contacts=rng.randint(0, 900),
+        minutes_contacts=minutes,
         minutes_activities={"voorlichting": rng.randint(0, 300), "reistijd": rng.randint(0, 90)},
         topics={"pesten": rng.randint(0, new), "discriminatie": rng.randint(0, new)},
         discrimination_grounds={},
-        modes={"telefoon": rng.randint(0, first + follow)},
+        modes={"telefoon": phone, "persoonlijk": first + follow - phone},
         outcomes={"doorverwezen": rng.randint(0, closed)},
         referrals={"bmw": rng.randint(0, 3)},
     )
@@ -76,9 +80,12 @@ def report_measures(rng: random.Random) -> Measures:
     new, closed = _small_count(rng), _small_count(rng)
     follow = _small_count(rng)
     first_mode = rng.randint(0, new + follow)
+    # The bounds every honest register keeps (app.export.measures.inconsistencies).
+    open_end = max(_small_count(rng), new - closed)
+    minutes = min(max(rng.randint(0, 600), new + follow), 1440 * (new + follow))
     return Measures(
-        cases_new=new, cases_closed=closed, cases_open_end=_small_count(rng),
-        contacts_first=new, contacts_followup=follow, minutes_contacts=rng.randint(0, 600),
+        cases_new=new, cases_closed=closed, cases_open_end=open_end,
+        contacts_first=new, contacts_followup=follow, minutes_contacts=minutes,
         minutes_activities={"voorlichting": rng.randint(0, 300)},
         topics={t: min(new, _small_count(rng)) for t in rng.sample(
             ["pesten", "stalking", "intimidatie", "discriminatie", "arbeidsconflict",
@@ -89,12 +96,21 @@ def report_measures(rng: random.Random) -> Measures:
     )
 
 
+def _supersedes(revision: int, supersedes: str | None) -> str | None:
+    """Revision 1 replaces nothing; a later one names the revision before it (a fresh id when
+    the test does not care: a previous revision that never arrived)."""
+    if revision == 1:
+        return None
+    return supersedes or str(uuid.uuid4())
+
+
 def vp_payload(sender: Sender, measures: Measures, quarter: str = QUARTER, revision: int = 1,
-               submission_id: str | None = None) -> dict:  # type: ignore[type-arg]
+               submission_id: str | None = None,
+               supersedes: str | None = None) -> dict:  # type: ignore[type-arg]
     sid = submission_id or str(uuid.uuid4())
     return interchange.build_payload(
         measures=measures, submission_id=sid, revision=revision,
-        supersedes=None if revision == 1 else sid, created_at=CREATED, app_version="0.1.0",
+        supersedes=_supersedes(revision, supersedes), created_at=CREATED, app_version="0.1.0",
         level="vp",
         sender=interchange.Sender(sender.code, sender.component, sender.fingerprint),
         quarter=quarter,
@@ -102,21 +118,23 @@ def vp_payload(sender: Sender, measures: Measures, quarter: str = QUARTER, revis
 
 
 def vp_file(sender: Sender, measures: Measures, quarter: str = QUARTER, revision: int = 1,
-            submission_id: str | None = None, seal_to: bytes | None = None) -> bytes:
-    return interchange.write_file(vp_payload(sender, measures, quarter, revision, submission_id),
-                                  sender.key.private_key, seal_to, today=TODAY)
+            submission_id: str | None = None, seal_to: bytes | None = None,
+            supersedes: str | None = None) -> bytes:
+    return interchange.write_file(
+        vp_payload(sender, measures, quarter, revision, submission_id, supersedes),
+        sender.key.private_key, seal_to, today=TODAY)
 
 
 def merged_file(acvp: Sender, files: list[bytes], *, level: str = "component",
                 revision: int = 1, submission_id: str | None = None,
-                expected: tuple[str, ...] = ()) -> bytes:
+                expected: tuple[str, ...] = (), supersedes: str | None = None) -> bytes:
     inputs = [interchange.read_file(f, today=TODAY) for f in files]
     sid = submission_id or str(uuid.uuid4())
     payload = interchange.build_merged_payload(
         inputs, level=level,  # type: ignore[arg-type]
         sender=interchange.Sender(acvp.code, acvp.component, acvp.fingerprint),
         expected=expected, submission_id=sid, revision=revision,
-        supersedes=None if revision == 1 else sid, created_at=CREATED, app_version="0.1.0",
+        supersedes=_supersedes(revision, supersedes), created_at=CREATED, app_version="0.1.0",
     )
     return interchange.write_file(payload, acvp.key.private_key, today=TODAY)
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from app.errors import RosterError
-from app.export import crypto
+from app.export import crypto, interchange
 from app.export.measures import Measures, merge_all
 from app.export.receipts import read_receipt
 from app.i18n import _
@@ -37,8 +37,10 @@ from .coordination_helpers import (
 )
 
 ON_TIME = dt.datetime(2026, 10, 5, 12, 0)
-M1 = Measures(cases_new=2, contacts_first=2, minutes_contacts=90, topics={"pesten": 2})
-M2 = Measures(cases_new=1, contacts_first=1, minutes_contacts=30, topics={"stalking": 1})
+M1 = Measures(cases_new=2, cases_open_end=2, contacts_first=2, minutes_contacts=90,
+              topics={"pesten": 2}, modes={"telefoon": 2})
+M2 = Measures(cases_new=1, cases_open_end=1, contacts_first=1, minutes_contacts=30,
+              topics={"stalking": 1}, modes={"persoonlijk": 1})
 
 
 def _import(reg: Register, paths: list[Path], choices=None, receipts: Path | None = None):  # type: ignore[no-untyped-def]
@@ -96,14 +98,14 @@ def test_new_revision_replaces_and_conflicting_revision_is_refused(
     sid = "0b7a1a4e-5d5c-4a38-9b6b-1f1c2a3d4e5f"
     _import(coordinator, [write(tmp_path, "r1.json", vp_file(a, M1, submission_id=sid))])
     plan, _result = _import(coordinator, [write(tmp_path, "r2.json",
-                                               vp_file(a, M2, revision=2, submission_id=sid))])
+                                               vp_file(a, M2, revision=2, supersedes=sid))])
     assert plan.items[0].status == ImportStatus.REPLACES and plan.items[0].replaces_revision == 1
     assert merging.quarter_table(coordinator, QUARTER).measures == M2  # not M1 + M2
     with coordinator.session() as s:
         rows = s.scalars(select(Submission).order_by(Submission.revision)).all()
         assert [r.revision for r in rows] == [1, 2] and rows[0].superseded_by_id == rows[1].id
     conflict, _ = _import(coordinator, [write(tmp_path, "r2b.json",
-                                              vp_file(a, M1, revision=2, submission_id=sid))])
+                                              vp_file(a, M1, revision=2, supersedes=sid))])
     assert conflict.items[0].status == ImportStatus.REFUSED
     assert "revisie 2" in conflict.items[0].reason or "revision 2" in conflict.items[0].reason
     cells = merging.completeness(coordinator, [QUARTER])
@@ -148,7 +150,8 @@ def test_overlapping_merged_files_are_a_conflict_and_the_choice_counts(
     assert merging.quarter_table(coordinator, QUARTER).measures == merge_all([M1, M2])
     # the coordinator chooses the second file after all (a fresh plan of a new revision)
     plan = plan_import(coordinator, [write(tmp_path, "m2r2.json", merged_file(
-        acvp2, [fb, fc], revision=2))], TODAY)
+        acvp2, [fb, fc], revision=2,
+        supersedes=interchange.read_file(m2, today=TODAY).submission_id))], TODAY)
     assert plan.items[0].status == ImportStatus.OVERLAP
     apply_import(coordinator, plan, {plan.items[0].key: OverlapChoice.USE_THIS},  # type: ignore[dict-item]
                  now=ON_TIME)
@@ -187,7 +190,8 @@ def test_forward_component_then_central_tables_equal_the_sums(
     _import(coordinator, paths)
     first = forwarding.forward(coordinator, QUARTER, tmp_path / "out")
     assert first.unsealed_warning and first.revision == 1 and len(first.sources) == 20
-    assert first.path.name == "vertrouwd-component-CLAS-2026-Q3-r1.json"
+    coordinator_code = coordinator.profile().code  # type: ignore[union-attr]
+    assert first.path.name == f"vertrouwd-component-{coordinator_code}-2026-Q3-r1.json"
     # the central card becomes known: the next forward is sealed and revision 2
     central_profile = central.profile()
     coord_profile = coordinator.profile()
@@ -255,8 +259,10 @@ def test_late_and_missing_in_completeness(coordinator: Register, tmp_path: Path)
 def test_year_table_takes_open_cases_from_q4(coordinator: Register, tmp_path: Path) -> None:
     a = new_sender("CLAS-AAAAA")
     enrol(coordinator, a)
-    q3 = Measures(cases_new=2, cases_open_end=2, contacts_first=2)
-    q2 = Measures(cases_new=1, cases_open_end=1, contacts_first=1)
+    q3 = Measures(cases_new=2, cases_open_end=2, contacts_first=2, minutes_contacts=60,
+                  modes={"telefoon": 2})
+    q2 = Measures(cases_new=1, cases_open_end=1, contacts_first=1, minutes_contacts=30,
+                  modes={"telefoon": 1})
     _import(coordinator, [write(tmp_path, "2.json", vp_file(a, q2, "2026-Q2")),
                           write(tmp_path, "3.json", vp_file(a, q3, "2026-Q3"))])
     year = merging.year_table(coordinator, 2026)

@@ -131,8 +131,8 @@ def test_the_command_line_prints_every_character_when_redirected(
     out_dir = tmp_path / "Łukasz Ğündüz" / "back-ups"
     env = {**os.environ, "VERTROUWD_HOME": str(tmp_path / "home")}
     proc = subprocess.run(
-        [sys.executable, "-m", "app", "--register", str(register_dir), "--passphrase-file",
-         str(passphrase_file), "backup", "--out", str(out_dir)],
+        [sys.executable, "-m", "tests.cheap_app", "--register", str(register_dir),
+         "--passphrase-file", str(passphrase_file), "backup", "--out", str(out_dir)],
         capture_output=True, env=env, timeout=120)
     assert proc.returncode == 0, proc.stderr
     text = proc.stdout.decode("utf-8")  # cp1252 output would have failed before this line

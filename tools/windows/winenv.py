@@ -48,6 +48,7 @@ NOT_UNDER_WINE = {"numpy": "Wine 8 cannot import it (ucrtbase.crealf is unimplem
 
 # Debian packages, by the file each provides (Debian's wine64 holds the 64-bit loader and
 # wineserver under /usr/lib/wine; `wine` puts the commands on the PATH).
+DEJAVU = "/usr/share/fonts/truetype/dejavu"
 NEEDED_COMMANDS = {
     "wine": "wine",
     "wineboot": "wine",
@@ -55,6 +56,9 @@ NEEDED_COMMANDS = {
     "wixl": "wixl",
     "x86_64-w64-mingw32-gcc": "gcc-mingw-w64-x86-64",
     "script": "bsdutils",
+    # Fonts for Qt's offscreen platform, which reads font files from a folder (QT_QPA_FONTDIR);
+    # a Wine prefix has no C:\Windows\Fonts of its own.
+    DEJAVU + "/DejaVuSans.ttf": "fonts-dejavu-core",
 }
 
 
@@ -252,7 +256,7 @@ def base_env() -> dict[str, str]:
     env.update(WINEPREFIX=str(prefix_dir()), WINEARCH="win64", WINEDEBUG="-all",
                # Our stand-ins (native) where Wine has no builtin DLL.
                WINEDLLOVERRIDES="bcryptprimitives,icuuc=n,b;mscoree,mshtml=",
-               QT_QPA_PLATFORM="offscreen")
+               QT_QPA_PLATFORM="offscreen", QT_QPA_FONTDIR="C:\\windows\\Fonts")
     # PYTHONDONTWRITEBYTECODE would make every Windows python (each spawned test child too)
     # compile every module it imports, which under Wine costs seconds per process.
     for var in ("PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "DISPLAY", "PYTHONDONTWRITEBYTECODE"):
@@ -277,6 +281,12 @@ def ensure_prefix(standins: Path) -> Path:
     # The tests run below a profile folder with a space and non-ASCII letters, as on the
     # laptop of a confidant named Zoë Çelik (make test-windows passes it as --basetemp).
     (prefix / "drive_c" / "users" / "Zoë Çelik" / "Temp").mkdir(parents=True, exist_ok=True)
+    # Windows has its fonts in C:\Windows\Fonts; Qt (offscreen) reads them from there.
+    fonts = prefix / "drive_c" / "windows" / "Fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for ttf in Path(DEJAVU).glob("DejaVuSans*.ttf"):
+        if not (fonts / ttf.name).is_file():
+            shutil.copyfile(ttf, fonts / ttf.name)
     system32 = prefix / "drive_c" / "windows" / "system32"
     for name in STANDINS:
         src, dst = standins / f"{name}.dll", system32 / f"{name}.dll"

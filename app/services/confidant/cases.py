@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 
 from app.errors import AppError, DiskFull, FieldError, NotFound, StorageError
 from app.i18n import N_
-from app.models import codelists
 from app.models.entities import (
     Activity,
     AuditEntry,
@@ -74,7 +73,7 @@ class CaseService:
         self.register = register
         self.today = today
         self.now = now
-        self.lists = codelists.load()
+        self.lists = register.code_lists()  # the register's version (an older one: history)
         self.rules = CaseRules(self.lists, lambda: self.today())  # today may be replaced later
         self.journal = Journal()
         self.saved_contacts: list[SavedContact] = []

@@ -1,13 +1,13 @@
 """Bring existing spreadsheet registrations in: all rows or none.
 
-Columns (header row required, `;` or `,` separated, UTF-8 with or without BOM):
+Columns (header row required; any order; names in any case):
 
 | column        | contact row                          | activity row             |
 |---------------|--------------------------------------|--------------------------|
 | type          | `contact`                            | `activiteit`             |
 | casus         | your own reference grouping contacts into one case (not stored) | empty |
-| datum         | date, `YYYY-MM-DD` or `DD-MM-YYYY`   | date                     |
-| minuten       | 1–1440                               | 1–1440                   |
+| datum         | date, `YYYY-MM-DD`, `DD-MM-YYYY` or `DD/MM/YYYY` | date         |
+| minuten       | 1–1440, digits 0-9 only              | 1–1440                   |
 | wijze         | contact mode code or Dutch label     | empty                    |
 | onderwerpen   | topic codes or labels, `|` separated (first row of a case) | empty |
 | gronden       | discrimination grounds, `|` separated (optional) | empty       |
@@ -16,7 +16,20 @@ Columns (header row required, `;` or `,` separated, UTF-8 with or without BOM):
 | activiteit    | empty                                | activity kind code or label |
 | memo          | optional, local only                 | empty                    |
 
-Cell text is stored as text and never evaluated, so `=SUM(A1)` stays exactly that.
+The dialect is fixed, not guessed (docs/user-guide.md, "Importing a spreadsheet"): UTF-8 (a
+byte-order mark is allowed), cells separated by `;` as Dutch Excel writes them, or by the
+separator a first line `sep=;` / `sep=,` declares (as Excel writes and reads it), or by `,`
+when the header row is written with commas; a cell in double quotes may hold the separator, line
+breaks and quotes written twice (`"Hij zei ""nee"" tegen mij"`), exactly as Excel saves them.
+Any line end (CR LF, LF, CR) ends a row. Row numbers are those a spreadsheet shows: the header
+is row 1.
+
+Every cell is either stored exactly or refused with its row and column: a cell that cannot be
+read, digits other than 0-9 (`1_0`, `٣٠`), a NUL character, a second, different memo or
+closing date for one case, an outcome without a closing date, a cell an activity row does not
+have, a duplicate, unknown or unnamed column, a row with more or fewer cells than the header.
+Cell text is stored as text and never evaluated, so `=SUM(A1)` stays exactly that. A file whose
+rows were imported before is refused: importing it again would count everything twice.
 """
 
 from __future__ import annotations
@@ -24,16 +37,22 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
+import json
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+
 from app.errors import AppError, CsvImportError, FieldError
+from app.files import read_input
 from app.i18n import N_
 from app.models import codelists
-from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment
+from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment, KeyValue
 from app.services.confidant.case_rules import CaseRules
 from app.services.storage.vault import Register
 
@@ -41,7 +60,18 @@ COLUMNS = (
     "type", "casus", "datum", "minuten", "wijze", "onderwerpen", "gronden",
     "afgesloten_op", "uitkomst", "activiteit", "memo",
 )
+REQUIRED = ("type", "datum", "minuten")
+CONTACT_ONLY = ("casus", "wijze", "onderwerpen", "gronden", "afgesloten_op", "uitkomst", "memo")
 MAX_BYTES = 20 * 1024 * 1024
+SEPARATORS = (";", ",")  # `;` first: what Dutch Excel writes
+_DECLARED = re.compile(r"sep=([;,\t])")  # Excel's first line, matched whole
+_MINUTES = re.compile(r"[0-9]{1,4}")
+_DATES = (
+    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "%Y-%m-%d"),
+    (re.compile(r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"), "%d-%m-%Y"),
+    (re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), "%d/%m/%Y"),
+)
+IMPORTED_KEY_PREFIX = "csv-import-"  # + the digest of the rows: KeyValue, one per import
 
 
 @dataclass
@@ -50,8 +80,10 @@ class _CaseRows:
     topics: set[str] = field(default_factory=set)
     grounds: set[str] = field(default_factory=set)
     closed_on: dt.date | None = None
+    closed_row: int = 0
     outcome: str | None = None
     memo: str | None = None
+    memo_row: int = 0
     first_row: int = 0
 
 
@@ -60,6 +92,10 @@ class CsvImportResult:
     cases: int
     contacts: int
     activities: int
+
+
+def _refusal(message: str, **params: object) -> CsvImportError:
+    return CsvImportError(message, **params)
 
 
 def _problem(row: int, column: str, message: str, **params: object) -> CsvImportError:
@@ -88,51 +124,121 @@ def _lookup(items: tuple[codelists.Code, ...], value: str) -> str | None:
 
 
 def _parse_date(text: str) -> dt.date | None:
+    """One of the three written forms, ASCII digits only, matched whole."""
     text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
+    for pattern, fmt in _DATES:
+        if pattern.fullmatch(text):
+            try:
+                return dt.datetime.strptime(text, fmt).date()
+            except ValueError:
+                return None
     return None
 
 
 def _parse_int(text: str) -> int | str:
-    try:
-        return int(text)
-    except ValueError:
-        return text  # the rules say what is wrong with it
+    """Whole minutes written with the digits 0-9 only: not `1_0`, `٣٠`, `+30` or `3e1`."""
+    return int(text) if _MINUTES.fullmatch(text) else text  # the rules say what is wrong
 
 
-def _read_rows(path: Path) -> csv.DictReader[str]:
-    """The file's rows by (case-folded) column name; a broken file or header is refused."""
-    raw = Path(path).read_bytes()
-    if len(raw) > MAX_BYTES:
-        raise CsvImportError(N_("The file is larger than 20 MB. Nothing was imported."))
+@dataclass(frozen=True)
+class _Table:
+    header: list[str]  # case-folded column names
+    rows: list[tuple[int, list[str]]]  # (row number as a spreadsheet shows it, cells)
+
+    def digest(self) -> str:
+        """The same registrations give the same digest, however the file was saved (line ends,
+        byte-order mark, separator, quoting, column order, empty rows)."""
+        order = sorted(range(len(self.header)), key=lambda i: self.header[i])
+        records = [[self.header[i] for i in order]] + [
+            [cells[i] for i in order] for _n, cells in self.rows]
+        return hashlib.sha256(json.dumps(records, ensure_ascii=False).encode()).hexdigest()
+
+
+def _text(path: Path) -> str:
+    raw = read_input(Path(path), MAX_BYTES,
+                     CsvImportError(N_("The file is larger than 20 MB. Nothing was imported.")))
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise CsvImportError(N_("The file is not UTF-8 text. Nothing was imported.")) from exc
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
-            text.split("\n", 1)[0], delimiters=";,")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    header = [h.strip().casefold() for h in (reader.fieldnames or [])]
-    missing = [c for c in ("type", "datum", "minuten") if c not in header]
+
+
+def _records(text: str, separator: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells); a row that cannot be read is refused with its number."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator, quotechar='"',
+                        doublequote=True, strict=True, skipinitialspace=False)
+    row = 0
+    while True:
+        row += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                raise _refusal(N_("Row {row} holds a cell longer than {limit} characters, far "
+                                  "longer than anything this import stores. Nothing was "
+                                  "imported."), row=row, limit=csv.field_size_limit()) from None
+            raise _refusal(N_("Row {row} cannot be read: a quoted cell is not closed, or text "
+                              "follows its closing quote. Nothing was imported."),
+                           row=row) from None
+        yield row, cells
+
+
+def _separator(text: str) -> tuple[str, str]:
+    """The separator and the text from the header on: declared by a `sep=` line, else the one
+    whose header row names the required columns (`;` first). Never a guess from the data."""
+    first, _end, rest = text.partition("\n")
+    declared = _DECLARED.fullmatch(first.rstrip("\r"))
+    if declared is None and "\r" in first:  # CR-only line ends
+        first, _end, rest = text.partition("\r")
+        declared = _DECLARED.fullmatch(first)
+    if declared is not None:
+        return declared.group(1), rest
+    for separator in SEPARATORS:
+        header = next(_records(text, separator), (1, []))[1]
+        if set(REQUIRED) <= {h.strip().casefold() for h in header}:
+            return separator, text
+    return SEPARATORS[0], text
+
+
+def _read_table(path: Path) -> _Table:
+    """The header and the rows (with their numbers); the header's problems are refused."""
+    separator, text = _separator(_text(path))
+    records = _records(text, separator)
+    header = [h.strip().casefold() for h in next(records, (1, []))[1]]
+    missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise CsvImportError(
             N_("The header row lacks the column(s) {columns}. Nothing was imported."),
             columns=", ".join(missing),
         )
+    for number, name in enumerate(header, start=1):
+        if not name:
+            raise _refusal(N_("Column {n} of the header row has no name. Nothing was "
+                              "imported."), n=number)
+        if header.index(name) != number - 1:
+            raise _refusal(N_("The header row names the column “{column}” twice. Nothing was "
+                              "imported."), column=name)
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
         raise CsvImportError(
             N_("Unknown column(s) {columns}. Nothing was imported."), columns=", ".join(unknown)
         )
-    reader.fieldnames = header
-    return reader
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in records:
+        if not any(c.strip() for c in cells):
+            continue  # an empty row
+        if len(cells) != len(header):
+            raise _refusal(N_("Row {row} has {found} cells, but the header row names {expected} "
+                              "columns. Nothing was imported."),
+                           row=number, found=len(cells), expected=len(header))
+        for column, cell in zip(header, cells, strict=True):
+            if "\x00" in cell:
+                raise _problem(number, column, N_("The cell holds a NUL character, which no "
+                                                  "spreadsheet writes."))
+        rows.append((number, cells))
+    return _Table(header, rows)
 
 
 class _Reader:
@@ -158,12 +264,18 @@ class _Reader:
         with _cell(number, "minuten"):
             minutes = self.rules.minutes("minutes", _parse_int(rec.get("minuten", "")))
         if kind in ("activiteit", "activity"):
+            for column in CONTACT_ONLY:
+                if rec.get(column):
+                    raise _problem(number, column, N_("An activity row leaves this column "
+                                                      "empty."))
             activity = self.code(number, "activiteit", self.lists.activity_kinds,
                                  rec.get("activiteit", ""))
             self.activities.append((on, minutes, activity))
             return
         if kind != "contact":
             raise _problem(number, "type", N_("Use “contact” or “activiteit”."))
+        if rec.get("activiteit"):
+            raise _problem(number, "activiteit", N_("A contact row leaves this column empty."))
         ref = rec.get("casus", "")
         if not ref:
             raise _problem(number, "casus", N_("Give each case a reference."))
@@ -173,13 +285,31 @@ class _Reader:
             case.first_row = number
         case.contacts.append((number, on, minutes, mode))
         self._add_codes(number, rec, case)
-        if rec.get("afgesloten_op"):
-            case.closed_on = self.date(number, "afgesloten_op", rec["afgesloten_op"])
-            case.outcome = self.code(number, "uitkomst", self.lists.outcomes,
-                                     rec.get("uitkomst", ""))
+        self._closing(number, rec, case)
         if rec.get("memo"):
             with _cell(number, "memo"):
-                case.memo = self.rules.memo(rec["memo"])
+                memo = self.rules.memo(rec["memo"])
+            if case.memo is not None and memo != case.memo:
+                raise _problem(number, "memo", N_("This case already has another memo, in row "
+                                                  "{first}; a case has one memo."),
+                               first=case.memo_row)
+            case.memo, case.memo_row = memo, case.memo_row or number
+
+    def _closing(self, number: int, rec: dict[str, str], case: _CaseRows) -> None:
+        if not rec.get("afgesloten_op"):
+            if rec.get("uitkomst"):
+                raise _problem(number, "uitkomst", N_("An outcome needs the closing date in "
+                                                      "“afgesloten_op”."))
+            return
+        closed_on = self.date(number, "afgesloten_op", rec["afgesloten_op"])
+        outcome = self.code(number, "uitkomst", self.lists.outcomes, rec.get("uitkomst", ""))
+        if case.closed_on is not None and (closed_on, outcome) != (case.closed_on, case.outcome):
+            raise _problem(number, "afgesloten_op", N_("This case is already closed in row "
+                                                       "{first}, on another day or with another "
+                                                       "outcome; a case is closed once."),
+                           first=case.closed_row)
+        case.closed_on, case.outcome = closed_on, outcome
+        case.closed_row = case.closed_row or number
 
     def _add_codes(self, number: int, rec: dict[str, str], case: _CaseRows) -> None:
         for column, target, items in (
@@ -205,9 +335,17 @@ class _Reader:
                                                      max(c[1] for c in case.contacts))
 
 
-def _store(register: Register, reader: _Reader) -> CsvImportResult:
+def _store(register: Register, reader: _Reader, digest: str, today: dt.date
+           ) -> CsvImportResult:
     n_contacts = 0
     with register.session() as s:
+        key = IMPORTED_KEY_PREFIX + digest[:52]
+        before = s.scalars(select(KeyValue).where(KeyValue.key == key)).first()
+        if before is not None:
+            raise CsvImportError(
+                N_("The registrations in this file were imported before ({when}). Importing "
+                   "them again would count every case twice. Nothing was imported."),
+                when=json.loads(before.value).get("on", "?"))
         for case in reader.cases.values():
             opened = min(c[1] for c in case.contacts)
             row = Case(
@@ -226,16 +364,17 @@ def _store(register: Register, reader: _Reader) -> CsvImportResult:
                 n_contacts += 1
         for on, minutes, kind in reader.activities:
             s.add(Activity(on=on, minutes=minutes, kind=kind))
-    return CsvImportResult(len(reader.cases), n_contacts, len(reader.activities))
+        result = CsvImportResult(len(reader.cases), n_contacts, len(reader.activities))
+        s.add(KeyValue(key=key, value=json.dumps({"on": today.isoformat(), **result.__dict__})))
+    return result
 
 
 def import_csv(register: Register, path: Path, today: dt.date | None = None) -> CsvImportResult:
     """Read and check every row first; store all of them in one transaction, or none."""
     day = today or dt.date.today()
-    reader = _Reader(CaseRules(codelists.load(), lambda: day))
-    for number, rec in enumerate(_read_rows(path), start=2):  # row 1 is the header
-        cells = {k: (v or "").strip() for k, v in rec.items() if k is not None}
-        if any(cells.values()):
-            reader.add_row(number, cells)
+    table = _read_table(path)
+    reader = _Reader(CaseRules(register.code_lists(), lambda: day))  # the register's version
+    for number, cells in table.rows:
+        reader.add_row(number, {k: v.strip() for k, v in zip(table.header, cells, strict=True)})
     reader.check_cases()
-    return _store(register, reader)
+    return _store(register, reader, table.digest(), day)

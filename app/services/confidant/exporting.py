@@ -14,17 +14,20 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import func, select
 
 from app import __version__
-from app.atomic import atomic_write_bytes
-from app.errors import AppError, CardError, DiskFull, ProfileMissing, ReceiptUnknown
+from app.errors import AppError, CardError, FileTooLarge, ProfileMissing, ReceiptUnknown
 from app.export import cards, crypto, interchange, receipts
+from app.export.canonical import MAX_FILE_BYTES
 from app.export.measures import Measures
+from app.files import read_input, write_new
 from app.i18n import N_
 from app.models.entities import Case, CaseTopic, ExportRecord, Profile, Recipient
 from app.models.periods import Quarter, last_completed_quarter
+from app.services import revisions
 from app.services.confidant import aggregation
 from app.services.storage.vault import Register
 
@@ -84,18 +87,12 @@ def _profile(register: Register) -> Profile:
 
 def _recipient(register: Register) -> Recipient | None:
     with register.session() as s:
-        return s.scalars(
-            select(Recipient).where(Recipient.active.is_(True)).order_by(Recipient.id.desc())
-        ).first()
+        return revisions.active_recipient(s)
 
 
 def _last_export(register: Register, quarter: Quarter, level: str) -> ExportRecord | None:
     with register.session() as s:
-        return s.scalars(
-            select(ExportRecord)
-            .where(ExportRecord.quarter == str(quarter), ExportRecord.level == level)
-            .order_by(ExportRecord.revision.desc())
-        ).first()
+        return revisions.last_issued(s, quarter, level)
 
 
 def default_quarter(today: dt.date) -> Quarter:
@@ -158,7 +155,8 @@ def export_quarter(
     app_version: str = __version__,
     random_bytes: crypto.RandomBytes = os.urandom,
 ) -> ExportResult:
-    """Write the quarter's file (revision n+1 if exported before) and record it.
+    """Record and write the quarter's file (revision n+1 if exported before): see
+    ``app.services.revisions``, which forwarding shares.
 
     What varies from call to call comes in as arguments, so the same register content gives
     the same file when they are fixed (tools/make_golden.py): the clock (``today``, ``now``),
@@ -167,48 +165,29 @@ def export_quarter(
     """
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.UTC)
-    view = preview(register, quarter, today)
+    measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
-    recipient = _recipient(register)
-    submission_id = str(new_submission_id())
-    payload = interchange.build_payload(
-        measures=view.measures,
-        submission_id=submission_id,
-        revision=view.revision,
-        supersedes=view.supersedes,
-        created_at=now,
-        app_version=app_version,
-        level="vp",
-        sender=interchange.Sender(
-            code=profile.code,
-            component=profile.component,
-            fingerprint=crypto.fingerprint_hex(profile.signing_public_key),
-        ),
-        quarter=str(quarter),
-        codelist_version=profile.codelist_version,
+    sender = interchange.Sender(
+        code=profile.code,
+        component=profile.component,
+        fingerprint=crypto.fingerprint_hex(profile.signing_public_key),
     )
-    signed = interchange.write_file(payload, profile.signing_private_key, None, today=today)
-    data = signed
-    if recipient is not None:
-        data = interchange.seal_file(signed, recipient.sealing_public_key,
-                                     random_bytes=random_bytes)
-    verified = interchange.read_file(signed, today=today)  # what the coordinator will check
-    name = file_name(profile.code, quarter, view.revision)
-    path = Path(out_dir) / name
-    try:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(path, data, mode=0o644)
-    except OSError as exc:
-        raise DiskFull() from exc
-    with register.session() as s:
-        s.add(ExportRecord(
-            quarter=str(quarter), level="vp", submission_id=submission_id,
-            revision=view.revision, supersedes=view.supersedes, sha256=verified.sha256,
-            file_name=name, sealed=recipient is not None, nil_return=view.nil_return,
-            created_at=now.replace(tzinfo=None),
-        ))
-    return ExportResult(path, verified.sha256, short_fingerprint(verified.sha256),
-                        view.revision, submission_id, recipient is not None)
+
+    def build(submission_id: str, revision: int, supersedes: str | None) -> dict[str, Any]:
+        return interchange.build_payload(
+            measures=measures, submission_id=submission_id, revision=revision,
+            supersedes=supersedes, created_at=now, app_version=app_version, level="vp",
+            sender=sender, quarter=str(quarter), codelist_version=profile.codelist_version,
+        )
+
+    issued = revisions.issue_revision(
+        register, quarter=quarter, level="vp", out_dir=Path(out_dir),
+        file_name=lambda revision: file_name(profile.code, quarter, revision), build=build,
+        signing_private_key=profile.signing_private_key, now=now,
+        new_submission_id=new_submission_id, random_bytes=random_bytes,
+    )
+    return ExportResult(issued.path, issued.sha256, short_fingerprint(issued.sha256),
+                        issued.revision, issued.submission_id, issued.sealed)
 
 
 def history(register: Register) -> list[HistoryRow]:
@@ -243,9 +222,17 @@ def write_own_card(register: Register, out: Path, now: dt.datetime | None = None
     )
     out = Path(out)
     if out.is_dir():
-        out = out / f"Vertrouwd-kaart-{profile.code}.json"
-    atomic_write_bytes(out, data, mode=0o644)
-    return out
+        out = out / card_file_name(profile.code)
+    return write_new(out, data)
+
+
+def card_file_name(code: str) -> str:
+    return f"Vertrouwd-kaart-{code}.json"
+
+
+def read_interchange_file(path: Path) -> bytes:
+    """A card, receipt or quarterly file from disk: an ordinary file of at most 1 MiB."""
+    return read_input(Path(path), MAX_FILE_BYTES, FileTooLarge(limit=MAX_FILE_BYTES))
 
 
 def own_fingerprint_groups(register: Register) -> str:
@@ -288,9 +275,14 @@ def keep_recipient_card(register: Register, card: cards.Card) -> None:
             ))
 
 
+def check_recipient_card_file(register: Register, path: Path) -> cards.Card:
+    """``check_recipient_card`` of the card in the file ``path``."""
+    return check_recipient_card(register, read_interchange_file(path))
+
+
 def import_recipient_card(register: Register, path: Path) -> cards.Card:
     """The card of whom this register reports to: a coordinator (for a VP) or central."""
-    card = check_recipient_card(register, Path(path).read_bytes())
+    card = check_recipient_card_file(register, path)
     keep_recipient_card(register, card)
     return card
 
@@ -301,7 +293,7 @@ def recipient_card(register: Register) -> Recipient | None:
 
 # --- receipts ------------------------------------------------------------------------------
 def import_receipt(register: Register, path: Path) -> HistoryRow:
-    data = Path(path).read_bytes()
+    data = read_interchange_file(path)
     with register.session() as s:
         keys = [r.signing_public_key for r in s.scalars(select(Recipient))]
     if not keys:

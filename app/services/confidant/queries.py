@@ -29,12 +29,12 @@ CASE_SORT_KEYS = (
 ACTIVITY_SORT_KEYS = ("on", "minutes", "kind")
 CONTACT_SORT_KEYS = ("on", "minutes", "mode")
 
-_YEAR = re.compile(r"^(\d{4})$")
+_YEAR = re.compile(r"([0-9]{4})")  # matched whole (fullmatch), ASCII digits only
 
 
 def period_range(period: str) -> tuple[dt.date, dt.date]:
     """'2026-Q3' or '2026' as first and last day (inclusive)."""
-    if m := _YEAR.match(period):
+    if m := _YEAR.fullmatch(period):
         year = int(m.group(1))
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
     try:

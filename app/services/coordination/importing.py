@@ -24,22 +24,32 @@ from pathlib import Path
 
 from sqlalchemy import func, insert, select, update
 
-from app.atomic import atomic_write_bytes
 from app.errors import (
+    REVISION_NAMES_OTHER,
+    REVISION_NOT_NAMED_BY_NEXT,
+    REVISION_NOT_PREVIOUS,
     AppError,
+    FileAccessError,
     FileTooLarge,
-    FileUnreadable,
     ForeignComponent,
     InvalidImportFile,
     LevelNotAccepted,
+    OutputExists,
+    RevisionInconsistent,
     SenderCodeMismatch,
     SenderDeactivated,
     SenderNotCoordinator,
+    SourceAlreadyCountedOtherwise,
+    SourceNotOnRoster,
+    SourceSpelledDifferently,
     SubmissionConflict,
+    SubmissionIdReused,
 )
+from app.export import crypto
 from app.export.canonical import MAX_FILE_BYTES, canonical_bytes
 from app.export.interchange import SourceRef, VerifiedFile, read_file, require_enrolled
 from app.export.receipts import write_receipt
+from app.files import ensure_folder, file_errors, read_input, write_new
 from app.i18n import N_, _
 from app.models.entities import RosterEntry, Submission, SubmissionSource, utcnow
 from app.models.periods import Quarter
@@ -87,7 +97,7 @@ class Overlap:
 class PlanItem:
     path: Path
     status: ImportStatus
-    reason: str  # one sentence in the user's language
+    reason: str  # one sentence in the user's language (a refusal without its consequence)
     verified: VerifiedFile | None = None
     replaces_revision: int | None = None
     overlaps: tuple[Overlap, ...] = ()
@@ -135,6 +145,9 @@ class ImportResult:
     refused: int
     receipts: tuple[Path, ...] = ()
     changed_quarters: tuple[str, ...] = ()
+    # Receipts are written after the commit: one that cannot be written does not undo the
+    # import; it is reported here, one sentence each.
+    receipt_problems: tuple[str, ...] = ()
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -151,27 +164,25 @@ class CancelFlag:
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Folders become their ``*.json`` files (not recursive, hidden files skipped)."""
+    """Folders become their ``*.json`` files (not recursive, hidden files skipped). A folder
+    that cannot be listed is a FileAccessError; a file is looked at when it is read."""
     found: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found += sorted(
-                p for p in path.iterdir()
-                if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file()
-            )
+            with file_errors(path):
+                found += sorted(
+                    p for p in path.iterdir()
+                    if p.suffix.lower() == ".json" and not p.name.startswith(".") and p.is_file()
+                )
         else:
             found.append(path)
     return found
 
 
 def _read(path: Path, sealing_private_key: bytes, today: dt.date) -> VerifiedFile:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:  # the size gate, before reading anything
-            raise FileTooLarge(limit=MAX_FILE_BYTES)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FileUnreadable() from exc
+    """The size gate and the kind of file (no folder, device or pipe) before reading."""
+    data = read_input(path, MAX_FILE_BYTES, FileTooLarge(limit=MAX_FILE_BYTES))
     return read_file(data, sealing_private_key, today=today)
 
 
@@ -188,25 +199,51 @@ class _Known:
     stream: Stream
     imported_at: dt.datetime | None
     row_id: int | None  # None: in the batch
+    supersedes: str | None = None
+
+
+@dataclass(frozen=True)
+class _HeldReport:
+    """A VP report the register (or the batch) holds: a VP file, or a source of a merged one."""
+
+    code: str
+    submission_id: str
+    revision: int
+    sha256: str
 
 
 @dataclass
 class _State:
     roster: dict[bytes, RosterEntry]
     by_sha: dict[str, _Known] = field(default_factory=dict)
+    by_id: dict[str, _Known] = field(default_factory=dict)
     by_id_revision: dict[tuple[str, int], _Known] = field(default_factory=dict)
     by_stream_revision: dict[tuple[Stream, int], _Known] = field(default_factory=dict)
     current: dict[Stream, _Known] = field(default_factory=dict)
     # quarter -> VP code -> the current, counting merged files containing that VP's report
     cover: dict[str, dict[str, dict[str, tuple[str, bool, Stream]]]] = field(default_factory=dict)
+    # every VP report held, by its file's hash, by its submission id, by its code case-folded
+    reports_by_sha: dict[str, _HeldReport] = field(default_factory=dict)
+    reports_by_id: dict[str, _HeldReport] = field(default_factory=dict)
+    codes_folded: dict[str, str] = field(default_factory=dict)
 
     def remember(self, known: _Known) -> None:
         self.by_sha[known.sha256] = known
+        self.by_id.setdefault(known.submission_id, known)
         self.by_id_revision[(known.submission_id, known.revision)] = known
         self.by_stream_revision[(known.stream, known.revision)] = known
         now = self.current.get(known.stream)
         if now is None or known.revision > now.revision:
             self.current[known.stream] = known
+
+    def hold(self, report: _HeldReport) -> None:
+        self.reports_by_sha.setdefault(report.sha256, report)
+        self.reports_by_id.setdefault(report.submission_id, report)
+        self.codes_folded.setdefault(report.code.casefold(), report.code)
+
+    @property
+    def roster_by_code(self) -> dict[str, RosterEntry]:
+        return {e.code: e for e in self.roster.values()}
 
     def add_cover(self, quarter: str, vp_codes: Iterable[str], sha: str, sender: str,
                   in_register: bool, stream: Stream) -> None:
@@ -236,15 +273,23 @@ def _load_state(register: Register) -> _State:
             select(Submission.id, Submission.sha256, Submission.submission_id,
                    Submission.revision, Submission.level, Submission.sender_code,
                    Submission.quarter, Submission.imported_at, Submission.superseded_by_id,
-                   Submission.excluded)
+                   Submission.excluded,
+                   func.json_extract(Submission.payload, "$.supersedes").label("supersedes"))
         ).all()
         counting_merged: dict[int, tuple[str, str, Stream]] = {}
         for r in rows:
             stream = (r.level, r.sender_code, r.quarter)
             state.remember(_Known(r.sha256, r.submission_id, r.revision, stream,
-                                  r.imported_at, r.id))
+                                  r.imported_at, r.id, r.supersedes))
             if r.level != "vp" and r.superseded_by_id is None and not r.excluded:
                 counting_merged[r.id] = (r.sha256, r.sender_code, stream)
+        for held in s.execute(
+            select(SubmissionSource.sender_code, SubmissionSource.source_submission_id,
+                   SubmissionSource.revision, SubmissionSource.sha256)
+            .order_by(SubmissionSource.id)
+        ):
+            state.hold(_HeldReport(held.sender_code, held.source_submission_id, held.revision,
+                                   held.sha256))
         if counting_merged:
             sources = s.execute(
                 select(SubmissionSource.submission_id, SubmissionSource.sender_code,
@@ -273,7 +318,9 @@ def _check_sender(verified: VerifiedFile, state: _State, component: str, central
                                 quarter=verified.quarter)
     sender = verified.sender
     if sender.code != entry.code:
-        raise SenderCodeMismatch(code=sender.code, fingerprint=verified.signer_fingerprint,
+        raise SenderCodeMismatch(code=sender.code,
+                                 fingerprint=crypto.groups_of_fingerprint(
+                                     verified.signer_fingerprint),
                                  enrolled=entry.code)
     accepted = ("component",) if central else ("vp", "component")
     if verified.level not in accepted:
@@ -312,11 +359,17 @@ def _classify(item: PlanItem, state: _State, component: str, central: bool) -> N
         if clash is not None:
             raise SubmissionConflict(revision=verified.revision, sender=verified.sender.code,
                                      quarter=verified.quarter)
+        _check_revision_chain(verified, stream, state)
+        if verified.level != "vp":
+            _check_sources(verified, state, central)
     except InvalidImportFile as exc:
-        item.status, item.reason = ImportStatus.REFUSED, exc.message
+        item.status, item.reason = ImportStatus.REFUSED, exc.reason
         return
     now = state.current.get(stream)
-    known = _Known(verified.sha256, verified.submission_id, verified.revision, stream, None, None)
+    known = _Known(verified.sha256, verified.submission_id, verified.revision, stream, None, None,
+                   verified.payload["supersedes"])
+    for ref in _sources(verified):
+        state.hold(_HeldReport(ref.sender_code, ref.submission_id, ref.revision, ref.sha256))
     if now is not None and now.revision > verified.revision:
         item.status = ImportStatus.OLDER
         item.reason = _("Revision {revision} is older than revision {current}, which is already "
@@ -332,6 +385,54 @@ def _classify(item: PlanItem, state: _State, component: str, central: bool) -> N
     state.remember(known)
     if verified.level != "vp":
         _find_overlaps(item, state, verified, stream)
+
+
+def _check_revision_chain(verified: VerifiedFile, stream: Stream, state: _State) -> None:
+    """Every revision has its own submission id, and revision n replaces revision n-1: the
+    file must not name another file, skip a revision, or disagree with the revision after it
+    (where those are here). A file whose previous revision never arrived is accepted."""
+    same_id = state.by_id.get(verified.submission_id)
+    if same_id is not None:  # the same id and revision is a SubmissionConflict, checked before
+        raise SubmissionIdReused(sender=same_id.stream[1], quarter=same_id.stream[2],
+                                 revision=same_id.revision)
+    revision, supersedes = verified.revision, verified.payload["supersedes"]
+    where = {"revision": revision, "sender": verified.sender.code, "quarter": verified.quarter}
+    if revision > 1:
+        previous = state.by_stream_revision.get((stream, revision - 1))
+        named = state.by_id.get(supersedes)
+        if previous is not None and previous.submission_id != supersedes:
+            raise RevisionInconsistent(REVISION_NOT_PREVIOUS, previous=revision - 1, **where)
+        if previous is None and named is not None:
+            if named.stream == stream:  # names an older revision: skips one
+                raise RevisionInconsistent(REVISION_NOT_PREVIOUS, previous=revision - 1, **where)
+            raise RevisionInconsistent(REVISION_NAMES_OTHER, other=named.revision,
+                                       other_sender=named.stream[1],
+                                       other_quarter=named.stream[2], **where)
+    following = state.by_stream_revision.get((stream, revision + 1))
+    if following is not None and following.supersedes != verified.submission_id:
+        raise RevisionInconsistent(REVISION_NOT_NAMED_BY_NEXT, next=revision + 1, **where)
+
+
+def _check_sources(verified: VerifiedFile, state: _State, central: bool) -> None:
+    """The VP reports inside a merged file: each code exactly a roster code (component level)
+    or the one spelling already here (central level), and a report whose file (hash) or
+    submission id is already held must be that same report: it then counts once."""
+    roster = state.roster_by_code
+    for src in verified.payload["sources"]:
+        code = src["sender_code"]
+        if not central:
+            entry = roster.get(code)
+            if entry is None or entry.role != "vp":
+                raise SourceNotOnRoster(code=code)
+        known = state.codes_folded.get(code.casefold())
+        if known is not None and known != code:
+            raise SourceSpelledDifferently(code=code, known=known)
+        held = state.reports_by_sha.get(src["sha256"]) or state.reports_by_id.get(
+            src["submission_id"])
+        if held is not None and (held.code, held.submission_id, held.revision, held.sha256) != (
+                code, src["submission_id"], src["revision"], src["sha256"]):
+            raise SourceAlreadyCountedOtherwise(code=code, known=held.code,
+                                                revision=held.revision)
 
 
 def _find_overlaps(item: PlanItem, state: _State, verified: VerifiedFile, stream: Stream) -> None:
@@ -382,8 +483,9 @@ def plan_import(
         try:
             verified = _read(path, profile.sealing_private_key, today)
             items.append(PlanItem(path, ImportStatus.NEW, "", verified))
-        except InvalidImportFile as exc:
-            items.append(PlanItem(path, ImportStatus.REFUSED, exc.message))
+        except (InvalidImportFile, FileAccessError) as exc:
+            # The sentence without "Nothing was imported.": a batch says what it imported once.
+            items.append(PlanItem(path, ImportStatus.REFUSED, exc.reason))
         if on_progress is not None:
             on_progress(done, len(files))
     # Lower revisions first, so revision 2 in the same batch replaces revision 1.
@@ -469,11 +571,13 @@ def apply_import(
                  "component": ref.component, "period": ref.period, "sha256": ref.sha256}
                 for i in stored for ref in _sources(i.verified)  # type: ignore[arg-type]
             ]
-            s.execute(insert(SubmissionSource), source_rows)
+            if source_rows:  # every file has one (read_file refuses a merged file without)
+                s.execute(insert(SubmissionSource), source_rows)
             _exclude_overlapped(s, plan, chosen, ids)
             _relink_streams(s, {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
                                 for i in stored})
-    receipts = _write_receipts(register, plan, ids, receipts_dir) if receipts_dir else ()
+    receipts, problems = (_write_receipts(register, plan, ids, receipts_dir) if receipts_dir
+                          else ([], []))
     return ImportResult(
         added=sum(1 for i in stored if i.status in (ImportStatus.NEW, ImportStatus.OLDER)),
         replaced=sum(1 for i in stored if i.status == ImportStatus.REPLACES),
@@ -484,6 +588,7 @@ def apply_import(
         refused=len(plan.refused),
         receipts=tuple(receipts),
         changed_quarters=tuple(sorted({i.verified.quarter for i in stored if i.verified})),
+        receipt_problems=tuple(problems),
     )
 
 
@@ -524,15 +629,32 @@ def _relink_streams(s: object, streams: set[Stream]) -> None:
         s.execute(update(Submission), changes)  # type: ignore[attr-defined]
 
 
-def receipt_name(verified: VerifiedFile) -> str:
+def receipt_name(verified: VerifiedFile, receiver_code: str) -> str:
+    """Carries the sender's and the receiver's code: receipts of a CVP and an ACVP for the same
+    file can lie side by side."""
     return (f"ontvangstbewijs-{verified.sender.code}-{verified.quarter}-r{verified.revision}-"
-            f"{verified.sha256[:8]}.json")
+            f"{verified.sha256[:8]}-{receiver_code}.json")
+
+
+def _write_receipt(path: Path, data: bytes) -> Path:
+    """A receipt is never written over a file: the same receipt again (byte for byte, as a
+    repeated import makes it) is already there and stays; another file is refused."""
+    try:
+        return write_new(path, data)
+    except OutputExists:
+        with file_errors(path):
+            if path.is_file() and path.read_bytes() == data:
+                return path
+        raise
 
 
 def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int],
-                    folder: Path) -> list[Path]:
+                    folder: Path) -> tuple[list[Path], list[str]]:
     profile = coordination_profile(register)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        ensure_folder(folder)
+    except FileAccessError as exc:
+        return [], [exc.reason]
     wanted = [i for i in plan.items
               if i.verified and (i.key in ids or i.existing_id is not None)]
     existing_ids = {i.existing_id for i in wanted if i.existing_id is not None}
@@ -542,6 +664,7 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
             .where(Submission.id.in_(set(ids.values()) | existing_ids))
         ).all())
     written: list[Path] = []
+    problems: list[str] = []
     for item in wanted:
         v = item.verified
         assert v is not None
@@ -550,7 +673,8 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
         received_at = stamps[row_id].replace(tzinfo=dt.UTC)
         data = write_receipt(v, receiver_code=profile.code, received_at=received_at,
                              signing_private_key=profile.signing_private_key)
-        path = folder / receipt_name(v)
-        atomic_write_bytes(path, data)
-        written.append(path)
-    return written
+        try:
+            written.append(_write_receipt(folder / receipt_name(v, profile.code), data))
+        except FileAccessError as exc:
+            problems.append(exc.reason)
+    return written, problems

@@ -1,24 +1,41 @@
 """The tables of a coordinator's or the central level's report, protected for publication.
 
-A report covers one year (columns Q1..Q4 and the year; flows summed, open cases = Q4's) or one
-quarter (one column). It holds: totals (cases and contacts), at central level new cases per
-component, topics by group, contact modes, outcomes, referrals, hours, and new cases per
-quarter against the previous year (the chart's data).
+A report covers one year or one quarter. A year report has the columns Q1..Q4 and the year
+(flows summed, open cases = the last quarter's) and, before them, the two previous years
+wherever the register holds figures for them (as the annual integrity report prints three
+years side by side); a quarter report has that quarter. Tables: totals (cases and contacts),
+at central level new cases per component, topics by group, contact modes, outcomes,
+referrals, hours, and new cases per quarter over the years shown (with the charts' data).
+
+What has no figure is no cell (``report_model``: a gap, printed "—"): a quarter that had not
+ended on ``today`` (a year in progress), a quarter without quarterly files, and a topic row
+that an older code list could not tell apart. Years without any file are left out; a year
+with figures for some quarters only says which ("2019, Q3–Q4"), and its open cases are those
+of its last quarter with figures.
+
+Topics recorded on an older code-list version are shown in the current list through the
+version's mapping (``codelists.mapping``): per column, the rows that can be shown exactly are
+the unions of the finest partition all the column's versions tell apart
+(``codelists.common_blocks``). A partition block that is no row of the current list (e.g.
+2018.1's "Overige" = arbeidsconflict + privéomstandigheden + the group Overig) becomes a
+combined row ("Together: ..."), which the current figures fill too, so the years compare.
 
 Disclosure control (docs/disclosure.md):
 
 - Every count cell of the report gets a *global key* (measure, period), e.g.
-  ``("cases_new", "2026-Q2")``. A number that appears in two tables (the Defence new cases per
-  quarter: totals table, component table and chart) is ONE cell, so it has one status.
-- All additive relations are equations: rows and groups against their totals, quarters against
-  the year, components against Defence, first + follow-up contacts = contacts, and the
-  definitional identities a reader may know, *where the figures satisfy them*: first contacts =
-  new cases, contact modes add up to the contacts, outcomes add up to the closed cases, and the
-  stock-flow identity open(Q) + new(Q+1) = open(Q+1) + closed(Q+1) (through a helper cell that
-  is never printed; treating it as known only makes the protection stricter).
+  ``("cases_new", "2026-Q2")`` or ``("topic:pesten", "2025")``. A number that appears in two
+  tables (the Defence new cases per quarter: totals table, component table, chart) is ONE
+  cell, so it has one status.
+- All additive relations are equations: rows and groups against their totals (combined rows
+  too), quarters against the year, components against Defence, first + follow-up contacts =
+  contacts, and the definitional identities a reader may know, *where the figures satisfy
+  them*: first contacts = new cases, contact modes add up to the contacts, outcomes add up to
+  the closed cases, and the stock-flow identity open(Q) + new(Q+1) = open(Q+1) + closed(Q+1)
+  (through a helper cell that is never printed; treating it as known only makes the
+  protection stricter).
 - Cells are grouped by the equations that connect them (connected components) and each group
   is protected once with ``protect(table, k)``: cells tied across tables are protected together.
-- Hours: rounded to whole hours (``whole_hours`` of the summed minutes, so rows may not add up
+- Hours: to the half hour (``half_hour_minutes`` of the summed minutes, so rows may not add up
   exactly). Hours of contact moments (and total hours, which include them) are hidden, shown
   as secondary, wherever the number of contacts of that column is hidden, so hours cannot
   reveal a hidden count. Hours of activities outside cases concern no one who was helped and
@@ -31,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
@@ -45,11 +63,12 @@ from app.export.disclosure import (
     Table,
     check_k,
     protect,
-    whole_hours,
 )
 from app.export.measures import LABELS as MEASURE_LABELS
-from app.export.measures import Measures
+from app.export.measures import Measures, merge_all, sum_quarters
 from app.export.report_model import (
+    DATE_PATTERN,
+    Chart,
     ChartBar,
     Column,
     Label,
@@ -57,10 +76,11 @@ from app.export.report_model import (
     ReportData,
     ReportTable,
     Row,
+    half_hour_minutes,
 )
-from app.i18n import N_
+from app.i18n import N_, format_date
 from app.models import codelists
-from app.models.codelists import Code, CodeLists, TopicGroup
+from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
 from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
@@ -68,20 +88,55 @@ from app.services.storage.vault import Register
 
 Format = Literal["pdf", "csv"]
 FORMATS: tuple[str, ...] = ("pdf", "csv")
+YEARS_BACK = 2  # a year report shows the two previous years beside it
 
 
-def _label(msgid: str, **params: object) -> Label:
-    return Label(msgid=msgid, params=tuple((k, str(v)) for k, v in params.items()))
+def _label(msgid: str, **params: str | Label | dt.date) -> Label:
+    return Label(msgid=msgid, params=tuple(params.items()))
 
 
 HOURS_NOTE = N_(
-    "Hours are rounded to whole hours, so the rows may not add up exactly. Hours of contact "
+    "Hours are given to the half hour, so the rows may not add up exactly. Hours of contact "
     "moments are hidden wherever the number of contacts is hidden."
 )
 TOPICS_NOTE = N_(
     "Topics are not cases: each topic counts the new cases that carry it, and a case can "
     "carry several topics, so the topics add up to more than the new cases."
 )
+OLDER_LIST_NOTE = N_(
+    "Figures for {periods} were recorded on topic list {version}, which had one category for "
+    "several current ones: {rows}. For those periods the rows that list could not tell apart "
+    "show “—”."
+)
+MIXED_CODELISTS_NOTE = N_(
+    "The sources used different versions of the topic list ({versions}); every figure is "
+    "shown in the categories of version {version}, at the level where the versions agree "
+    "(see the note under the topics)."
+)
+PARTIAL_YEAR_NOTE = N_(
+    "{year}: figures for {quarters} only. The year column adds up those quarters, and its "
+    "open cases are those at the end of {last}."
+)
+# Why a position has no figure ("—"); the CSV says "no figure: <reason>".
+NOT_ENDED = N_("the quarter had not ended on {date}")
+NO_FILES = N_("no quarterly files were received for this quarter")
+OLDER_LIST = N_("recorded on topic list {version}, which did not tell these topics apart")
+NOT_IN_REPORT = N_("not part of this report")
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where a table prints which cell: positions without a key are gaps ("—")."""
+
+    id: str
+    title: Label
+    unit: Literal["count", "hours"]
+    rows: tuple[Row, ...]
+    columns: tuple[Column, ...]
+    keys: dict[tuple[str, str], Key]
+    note: Label | None = None
+    gaps: dict[tuple[str, str], Label] = field(default_factory=dict)
+    gap_keys: dict[tuple[str, str], Key] = field(default_factory=dict)  # what a gap would be
 
 
 # --- building ------------------------------------------------------------------------------
@@ -91,9 +146,7 @@ class _Builder:
     def __init__(self) -> None:
         self.values: dict[Key, int] = {}
         self.equations: list[Equation] = []
-        self.layouts: list[tuple[str, Label, Literal["count", "hours"], tuple[Row, ...],
-                                 tuple[Column, ...], dict[tuple[str, str], Key],
-                                 Label | None]] = []
+        self.layouts: list[_Layout] = []
         self.hours: dict[Key, tuple[int, Key | None]] = {}  # hours cell -> (value, count cell)
 
     def cell(self, key: Key, value: int) -> Key:
@@ -154,228 +207,493 @@ class _Builder:
         return result, groups
 
 
-def _periods(year: int, quarter: Quarter | None) -> tuple[list[Quarter], bool]:
-    """The quarters shown and whether a year column follows them."""
-    if quarter is None:
-        return quarters_of_year(year), True
-    return [quarter], False
+# --- the figures of a report: periods with figures, and gaps ------------------------------
+@dataclass(frozen=True)
+class _Period:
+    """The figures of one column: a quarter or a year (the sum of its quarters with figures)."""
+
+    key: str  # "2026-Q1", "2026"
+    measures: Measures
+    by_component: Mapping[str, Measures]
+    topics: Mapping[str, Mapping[str, int]]  # per code-list version: topic counts
+    quarters: tuple[Quarter, ...] = ()  # a year: its quarters with figures
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        return tuple(sorted(self.topics))
 
 
-def _columns(quarters: Sequence[Quarter], with_year: bool, year: int) -> tuple[Column, ...]:
-    cols = [Column(str(q), Label(msgid=f"Q{q.q}") if with_year else Label(msgid=str(q)))
-            for q in quarters]
-    if with_year:
-        cols.append(Column(str(year), _label(N_("Year {year}"), year=year)))
-    return tuple(cols)
+def _quarter_period(table: merging.QuarterTable) -> _Period:
+    topics: dict[str, list[Measures]] = {}
+    for f in table.counted:
+        topics.setdefault(f.codelist_version, []).append(f.measures)
+    return _Period(table.quarter, table.measures, table.by_component,
+                   {v: merge_all(ms).topics for v, ms in topics.items()})
+
+
+def _year_period(year: int, quarters: Sequence[tuple[Quarter, _Period]]) -> _Period:
+    components = sorted({c for _, p in quarters for c in p.by_component})
+    topics: dict[str, list[Measures]] = {}
+    for _, p in quarters:
+        for version, counts in p.topics.items():
+            topics.setdefault(version, []).append(Measures(topics=dict(counts)))
+    return _Period(
+        str(year), sum_quarters([p.measures for _, p in quarters]),
+        {c: sum_quarters([p.by_component.get(c, Measures()) for _, p in quarters])
+         for c in components},
+        {v: merge_all(ms).topics for v, ms in topics.items()},
+        tuple(q for q, _ in quarters),
+    )
+
+
+def _quarter_span(quarters: Sequence[Quarter]) -> str:
+    """"Q1–Q3" for consecutive quarters, else "Q1, Q3"."""
+    numbers = [q.q for q in quarters]
+    if len(numbers) > 1 and numbers == list(range(numbers[0], numbers[-1] + 1)):
+        return f"Q{numbers[0]}–Q{numbers[-1]}"
+    return ", ".join(f"Q{n}" for n in numbers)
 
 
 class _Scope:
-    """The figures of one report: measures per column key."""
+    """The periods of one report: which columns have figures (cells) and which are gaps."""
 
-    def __init__(self, table: merging.YearTable, quarters: Sequence[Quarter], with_year: bool):
-        by_q = {q.quarter: q for q in table.quarters}
-        self.quarter_keys = [str(q) for q in quarters]
-        self.year_key = str(table.year) if with_year else None
-        self.measures: dict[str, Measures] = {q: by_q[q].measures for q in self.quarter_keys}
-        self.by_component: dict[str, dict[str, Measures]] = {
-            q: by_q[q].by_component for q in self.quarter_keys}
-        if self.year_key:
-            self.measures[self.year_key] = table.measures
-            self.by_component[self.year_key] = table.by_component
-        self.codelist_versions = sorted({v for q in quarters for v in by_q[str(q)]
-                                         .codelist_versions})
+    def __init__(self, figures: merging.YearTable, earlier: Sequence[merging.YearTable],
+                 quarter: Quarter | None, today: dt.date) -> None:
+        self.year = figures.year
+        self.today = today
+        self.quarter = quarter
+        # every quarter of the years shown: its figures, or why it has none
+        self.quarter_figures: dict[str, _Period] = {}
+        self.quarter_gaps: dict[str, Label] = {}
+        for table in [*earlier, figures]:
+            for q, qt in zip(quarters_of_year(table.year), table.quarters, strict=True):
+                if q.end >= today:
+                    self.quarter_gaps[str(q)] = _label(NOT_ENDED, date=today)
+                elif not qt.counted:
+                    self.quarter_gaps[str(q)] = Label(NO_FILES)
+                else:
+                    self.quarter_figures[str(q)] = _quarter_period(qt)
+        self.previous: list[_Period] = []  # the earlier years with figures, oldest first
+        for table in sorted(earlier, key=lambda t: t.year):
+            period = self._year(table.year)
+            if period is not None:
+                self.previous.append(period)
+        self.layout_quarters = quarters_of_year(self.year) if quarter is None else [quarter]
+        self.quarter_keys = [str(q) for q in self.layout_quarters
+                             if str(q) in self.quarter_figures]
+        self.current = self._year(self.year) if quarter is None else None
+        # the columns with figures: a year report shows the earlier years beside its own
+        self.periods: dict[str, _Period] = {
+            p.key: p for p in (self.previous if quarter is None else [])}
+        self.periods.update({q: self.quarter_figures[q] for q in self.quarter_keys})
+        if self.current is not None:
+            self.periods[self.current.key] = self.current
+
+    def _year(self, year: int) -> _Period | None:
+        held = [(q, self.quarter_figures[str(q)]) for q in quarters_of_year(year)
+                if str(q) in self.quarter_figures]
+        return _year_period(year, held) if held else None
 
     @property
-    def columns(self) -> list[str]:
-        return self.quarter_keys + ([self.year_key] if self.year_key else [])
+    def year_key(self) -> str | None:
+        return self.current.key if self.current is not None else None
+
+    @property
+    def cell_keys(self) -> list[str]:
+        """The columns with figures, in report order."""
+        return list(self.periods)
+
+    def year_label(self, period: _Period, *, current: bool) -> Label:
+        if len(period.quarters) == 4:
+            return _label(N_("Year {year}"), year=period.key) if current else Label(period.key)
+        span = _quarter_span(period.quarters)
+        return (_label(N_("Year {year}, {quarters}"), year=period.key, quarters=span) if current
+                else _label(N_("{year}, {quarters}"), year=period.key, quarters=span))
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        if self.quarter is not None:
+            return (Column(str(self.quarter), Label(str(self.quarter))),)
+        cols = [Column(p.key, self.year_label(p, current=False)) for p in self.previous]
+        cols += [Column(str(q), Label(f"Q{q.q}")) for q in self.layout_quarters]
+        cols.append(Column(str(self.year), self.current_label))
+        return tuple(cols)
+
+    @property
+    def current_label(self) -> Label:
+        if self.current is None:
+            return _label(N_("Year {year}"), year=str(self.year))
+        return self.year_label(self.current, current=True)
+
+    def gap(self, column: str) -> Label | None:
+        """Why a column has no figures (None: it has)."""
+        return None if column in self.periods else self.quarter_gaps.get(
+            column, Label(NOT_IN_REPORT))
+
+    def partial_years(self) -> list[Label]:
+        notes = []
+        for period in [p for p in self.periods.values() if p.quarters]:
+            if len(period.quarters) < 4:
+                notes.append(_label(PARTIAL_YEAR_NOTE, year=period.key,
+                                    quarters=_quarter_span(period.quarters),
+                                    last=f"Q{period.quarters[-1].q}"))
+        return notes
 
 
-Getter = Callable[["_Scope", str], int]
+Getter = Callable[[_Period], int]
+
+
+def _grid(b: _Builder, scope: _Scope, table_id: str, title: Label, rows: Sequence[Row],
+          unit: Literal["count", "hours"] = "count", note: Label | None = None) -> None:
+    """The layout of a table with the report's columns: a cell per row where the column has
+    figures, a gap elsewhere."""
+    keys: dict[tuple[str, str], Key] = {}
+    gaps: dict[tuple[str, str], Label] = {}
+    for col in scope.columns:
+        reason = scope.gap(col.key)
+        for r in rows:
+            if reason is None:
+                keys[(r.key, col.key)] = (r.key, col.key)
+            else:
+                gaps[(r.key, col.key)] = reason
+    _layout(b, table_id, title, rows, scope.columns, unit, note, keys, gaps)
 
 
 def _add_rows(b: _Builder, scope: _Scope, rows: Sequence[str],
               value: Mapping[str, Getter], *, stock: frozenset[str] = frozenset()) -> None:
-    """Cells (row, column) with the year equations: flows sum the quarters, stocks = Q4."""
+    """Cells (row, column) with the year equations: flows sum the quarters, stocks = the last."""
     for row in rows:
         get = value[row]
-        for col in scope.columns:
-            b.cell((row, col), get(scope, col))
+        for col in scope.cell_keys:
+            b.cell((row, col), get(scope.periods[col]))
         if scope.year_key:
             parts = [(row, q) for q in scope.quarter_keys]
             b.sum((row, scope.year_key), parts[-1:] if row in stock else parts)
 
 
 def _scalar(name: str) -> Getter:
-    return lambda scope, col: getattr(scope.measures[col], name)
+    return lambda period: int(getattr(period.measures, name))
 
 
 def _mapped(name: str, code: str) -> Getter:
-    return lambda scope, col: getattr(scope.measures[col], name).get(code, 0)
+    return lambda period: int(getattr(period.measures, name).get(code, 0))
 
 
 def _component_new(component: str) -> Getter:
-    return lambda scope, col: scope.by_component[col].get(component, Measures()).cases_new
-
-
-def _topics_sum(codes: Sequence[str]) -> Getter:
-    return lambda scope, col: sum(scope.measures[col].topics.get(c, 0) for c in codes)
+    return lambda period: period.by_component.get(component, Measures()).cases_new
 
 
 def _layout(b: _Builder, table_id: str, title: Label, rows: Sequence[Row],
             columns: Sequence[Column], unit: Literal["count", "hours"] = "count",
-            note: Label | None = None, keys: Mapping[tuple[str, str], Key] | None = None) -> None:
+            note: Label | None = None, keys: Mapping[tuple[str, str], Key] | None = None,
+            gaps: Mapping[tuple[str, str], Label] | None = None,
+            gap_keys: Mapping[tuple[str, str], Key] | None = None) -> None:
     if keys is None:
         keys = {(r.key, c.key): (r.key, c.key) for r in rows for c in columns}
-    b.layouts.append((table_id, title, unit, tuple(rows), tuple(columns), dict(keys), note))
+    b.layouts.append(_Layout(table_id, title, unit, tuple(rows), tuple(columns), dict(keys),
+                             note, dict(gaps or {}), dict(gap_keys or {})))
 
 
-def _totals(b: _Builder, scope: _Scope, columns: Sequence[Column]) -> None:
+# --- the tables -------------------------------------------------------------------------------
+def _totals(b: _Builder, scope: _Scope) -> None:
     names = ["cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup"]
     _add_rows(b, scope, names, {n: _scalar(n) for n in names},
               stock=frozenset({"cases_open_end"}))
-    _add_rows(b, scope, ["contacts"], {"contacts": lambda s, c: (
-        s.measures[c].contacts_first + s.measures[c].contacts_followup)})
-    for col in scope.columns:
+    _add_rows(b, scope, ["contacts"], {"contacts": lambda p: (
+        p.measures.contacts_first + p.measures.contacts_followup)})
+    for col in scope.cell_keys:
         b.sum(("contacts", col), [("contacts_first", col), ("contacts_followup", col)])
         b.identity(("contacts_first", col), ("cases_new", col))
-    q = scope.quarter_keys
-    for before, after in itertools.pairwise(q):
-        m0, m1 = scope.measures[before], scope.measures[after]
+    # open(Q) + new(Q+1) = open(Q+1) + closed(Q+1), between consecutive columns with figures
+    # (the previous year's column is its last quarter's stock, so it joins the chain)
+    before_year = [p for p in scope.previous if p.key in scope.periods][-1:]
+    chain = [*(before_year if scope.quarter_keys else []),
+             *(scope.periods[q] for q in scope.quarter_keys)]
+    for before, after in itertools.pairwise(chain):
+        last = before.quarters[-1] if before.quarters else Quarter.parse(before.key)
+        if str(last.next()) != after.key:
+            continue  # not consecutive quarters: no identity
+        m0, m1 = before.measures, after.measures
         if m0.cases_open_end + m1.cases_new == m1.cases_open_end + m1.cases_closed:
-            flow = b.cell(("flow", after), m0.cases_open_end + m1.cases_new)
-            b.sum(flow, [("cases_open_end", before), ("cases_new", after)])
-            b.sum(flow, [("cases_open_end", after), ("cases_closed", after)])
+            flow = b.cell(("flow", after.key), m0.cases_open_end + m1.cases_new)
+            b.sum(flow, [("cases_open_end", before.key), ("cases_new", after.key)])
+            b.sum(flow, [("cases_open_end", after.key), ("cases_closed", after.key)])
     rows = [
         *(Row(name, Label(MEASURE_LABELS[name])) for name in (
             "cases_new", "cases_closed", "cases_open_end", "contacts_first", "contacts_followup")),
         Row("contacts", Label(N_("Contact moments, total")), bold=True, total=True),
     ]
-    _layout(b, "totals", Label(N_("Cases and contacts")), rows, columns)
+    partial = scope.partial_years()
+    note = Label(parts=tuple(partial)) if partial else None
+    _grid(b, scope, "totals", Label(N_("Cases and contacts")), rows, note=note)
 
 
-def _components(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLists,
-                ) -> None:
-    present = sorted({c for col in scope.columns for c in scope.by_component[col]},
-                     key=lambda c: ([x.code for x in lists.components] + [c]).index(c))
+def _components(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
+    order = [x.code for x in lists.components]
+    present = sorted({c for p in scope.periods.values() for c in p.by_component},
+                     key=lambda c: (order.index(c) if c in order else len(order), c))
     names = [f"cases_new@{c}" for c in present]
     _add_rows(b, scope, names, {f"cases_new@{c}": _component_new(c) for c in present})
-    for col in scope.columns:
+    for col in scope.cell_keys:
         b.sum(("cases_new", col), [(n, col) for n in names])
     rows = [Row(f"cases_new@{c}", Label(code=next((x for x in lists.components if x.code == c),
                                                   Code(c, c, c)))) for c in present]
     rows.append(Row("cases_new", Label(N_("Defence")), bold=True, total=True))
-    _layout(b, "components", Label(N_("New cases per component")), rows, columns)
+    _grid(b, scope, "components", Label(N_("New cases per component")), rows)
 
 
-def _topic_groups(lists: CodeLists, seen: Iterable[str]) -> list[tuple[TopicGroup, list[Code]]]:
-    groups = [(g, list(g.topics)) for g in lists.topic_groups]
-    known = {t.code for t in lists.topics}
-    unknown = sorted(set(seen) - known)
-    if unknown:  # codes of another code-list version: shown under their code
-        other = TopicGroup("other-version", "Codes uit een andere versie",
-                           "Codes from another version", tuple(Code(c, c, c) for c in unknown))
-        groups.append((other, list(other.topics)))
-    return groups
+# --- topics, in the current list whatever list the figures were recorded on -----------------
+@dataclass(frozen=True)
+class _TopicRow:
+    row: Row
+    coverage: Block  # the current topics it adds up
+    children: tuple[str, ...] = ()  # the rows that add up to it (keys)
+    section: int = 0  # the top-level row (group) it belongs to, for placing combined rows
 
 
-def _topics(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLists) -> None:
-    seen = {code for col in scope.columns for code in scope.measures[col].topics}
-    rows: list[Row] = []
-    group_keys: list[str] = []
-    for group, topics in _topic_groups(lists, seen):
-        topic_keys = [f"topic:{t.code}" for t in topics]
-        _add_rows(b, scope, topic_keys,
-                  {f"topic:{t.code}": _mapped("topics", t.code) for t in topics})
-        if len(topics) == 1:  # a group of one topic is one row
-            group_keys.append(topic_keys[0])
-            rows.append(Row(topic_keys[0], Label(code=group), bold=True))
+def _group_label(group: TopicGroup) -> Label:
+    """A group whose label is also one of its topics' ("Overig") is called "Overig (group)"."""
+    if any(t.nl == group.nl or t.en == group.en for t in group.topics):
+        return _label(N_("{label} (group)"), label=Label(code=group))
+    return Label(code=group)
+
+
+def _topic_label(group: TopicGroup, topic: Code) -> Label:
+    if topic.nl == group.nl or topic.en == group.en:
+        return _label(N_("{label}, not elsewhere classified"), label=Label(code=topic))
+    return Label(code=topic)
+
+
+def _block_key(block: Iterable[str], lists: CodeLists) -> str:
+    order = [t.code for t in lists.topics]
+    return "+".join(sorted(block, key=order.index))
+
+
+def _topic_rows(lists: CodeLists, blocks: Iterable[Block]) -> list[_TopicRow]:
+    """The rows of the topics table: groups and topics of the current list, a combined row for
+    every block some column needs that is no row of the list, and the total."""
+    rows: list[_TopicRow] = []
+    top: list[_TopicRow] = []
+    for section, group in enumerate(lists.topic_groups):
+        codes = frozenset(t.code for t in group.topics)
+        if len(group.topics) == 1:
+            row = _TopicRow(Row(f"topic:{group.topics[0].code}", Label(code=group), bold=True),
+                            codes, (), section)
+            rows.append(row)
+            top.append(row)
             continue
-        gkey = f"group:{group.code}"
-        _add_rows(b, scope, [gkey], {gkey: _topics_sum([t.code for t in topics])})
-        for col in scope.columns:
-            b.sum((gkey, col), [(t, col) for t in topic_keys])
-        group_keys.append(gkey)
-        rows.append(Row(gkey, Label(code=group), bold=True, group=True))
-        rows += [Row(f"topic:{t.code}", Label(code=t), indent=1) for t in topics]
-    _add_rows(b, scope, ["topics"], {"topics": lambda s, col: sum(s.measures[col].topics.values())})
+        members = [_TopicRow(Row(f"topic:{t.code}", _topic_label(group, t), indent=1),
+                             frozenset({t.code}), (), section) for t in group.topics]
+        head = _TopicRow(Row(f"group:{group.code}", _group_label(group), bold=True, group=True),
+                         codes, tuple(m.row.key for m in members), section)
+        rows += [head, *members]
+        top.append(head)
+    known = {r.coverage for r in rows} | {frozenset(t.code for t in lists.topics)}
+    combined: list[_TopicRow] = []
+    for block in sorted(set(blocks) - known, key=lambda bl: _block_key(bl, lists)):
+        parts: list[_TopicRow] = []
+        for head in top:
+            if head.coverage <= block:
+                parts.append(head)
+            elif head.coverage & block:
+                parts += [r for r in rows if r.section == head.section and r is not head
+                          and r.coverage <= block]
+        label = _label(N_("Together: {parts}"),
+                       parts=Label(parts=tuple(p.row.label for p in parts), sep=" + "))
+        combined.append(_TopicRow(Row(f"topics:{_block_key(block, lists)}", label, bold=True,
+                                      total=True), block, tuple(p.row.key for p in parts),
+                                  max(p.section for p in parts)))
+    for row in sorted(combined, key=lambda r: r.section, reverse=True):
+        after = max(i for i, r in enumerate(rows) if r.section == row.section)
+        rows.insert(after + 1, row)
+    rows.append(_TopicRow(Row("topics", Label(N_("All topics")), bold=True, total=True),
+                          frozenset(t.code for t in lists.topics), tuple(r.row.key for r in top),
+                          len(lists.topic_groups)))
+    return rows
+
+
+def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
+    blocks = {col: codelists.common_blocks(scope.periods[col].versions or
+                                           (codelists.CURRENT_VERSION,))
+              for col in scope.cell_keys}
+    rows = _topic_rows(lists, {bl for bls in blocks.values() for bl in bls})
+    by_coverage = {r.coverage: r.row.key for r in rows}
+    keys: dict[tuple[str, str], Key] = {}
+    gaps: dict[tuple[str, str], Label] = {}
     for col in scope.columns:
-        b.sum(("topics", col), [(g, col) for g in group_keys])
-    rows.append(Row("topics", Label(N_("All topics")), bold=True, total=True))
-    _layout(b, "topics", Label(MEASURE_LABELS["topics"]), rows, columns,
-            note=Label(TOPICS_NOTE))
+        reason = scope.gap(col.key)
+        if reason is not None:
+            gaps.update({(r.row.key, col.key): reason for r in rows})
+            continue
+        period = scope.periods[col.key]
+        column_blocks = blocks[col.key]
+        owner = {code: bl for bl in column_blocks for code in bl}
+        value = dict.fromkeys(column_blocks, 0)
+        for version, counts in period.topics.items():
+            for block, n in codelists.mapping(version).counts(counts).items():
+                value[owner[next(iter(block))]] += n
+        older = ", ".join(v for v in period.versions if v != codelists.CURRENT_VERSION)
+        shown: set[str] = set()
+        for r in rows:
+            if all(bl <= r.coverage or not bl & r.coverage for bl in column_blocks):
+                keys[(r.row.key, col.key)] = b.cell(
+                    (r.row.key, col.key),
+                    sum(n for bl, n in value.items() if bl <= r.coverage))
+                shown.add(r.row.key)
+            else:
+                gaps[(r.row.key, col.key)] = _label(OLDER_LIST, version=older)
+        for r in rows:
+            if r.row.key not in shown or not r.children:
+                continue
+            if all(c in shown for c in r.children):
+                b.sum((r.row.key, col.key), [(c, col.key) for c in r.children])
+                continue
+            parts = [bl for bl in column_blocks if bl <= r.coverage]
+            if len(parts) > 1:  # add up the blocks (a block that is no row: a helper cell)
+                b.sum((r.row.key, col.key), [
+                    (by_coverage[bl], col.key) if bl in by_coverage else
+                    b.cell((f"topics:{_block_key(bl, lists)}", col.key), value[bl])
+                    for bl in parts])
+    if scope.year_key:
+        for r in rows:
+            if (r.row.key, scope.year_key) in keys:
+                b.sum((r.row.key, scope.year_key), [(r.row.key, q) for q in scope.quarter_keys])
+    notes = [Label(TOPICS_NOTE), *_older_list_notes(scope, rows, lists)]
+    _layout(b, "topics", Label(MEASURE_LABELS["topics"]), [r.row for r in rows], scope.columns,
+            note=Label(parts=tuple(notes)), keys=keys, gaps=gaps)
 
 
-def _code_table(b: _Builder, scope: _Scope, columns: Sequence[Column], table_id: str,
-                measure: str, items: Sequence[Code], title: str,
-                same_as: str | None = None) -> None:
-    seen = {code for col in scope.columns for code in getattr(scope.measures[col], measure)}
+def _older_list_notes(scope: _Scope, rows: Sequence[_TopicRow], lists: CodeLists,
+                      ) -> list[Label]:
+    """Per older code-list version in the report: where it was used, and the rows that are
+    shown for it although it had one category for several current topics."""
+    label_of = {r.coverage: r.row.label for r in rows}
+    notes = []
+    versions = sorted({v for p in scope.periods.values() for v in p.versions} -
+                      {codelists.CURRENT_VERSION})
+    for version in versions:
+        using = [key for key, p in scope.periods.items() if version in p.versions]
+        if scope.year_key in using and any(q in using for q in scope.quarter_keys):
+            using.remove(scope.year_key)  # its quarters are named already
+        periods = ", ".join(using)
+        merged = [label_of[bl] for bl in codelists.mapping(version).blocks
+                  if len(bl) > 1 and bl in label_of]
+        notes.append(_label(OLDER_LIST_NOTE, periods=periods, version=version,
+                            rows=Label(parts=tuple(merged), sep="; ")))
+    return notes
+
+
+def _code_table(b: _Builder, scope: _Scope, table_id: str, measure: str,
+                items: Sequence[Code], title: str, same_as: str | None = None) -> None:
+    seen = {code for p in scope.periods.values() for code in getattr(p.measures, measure)}
     items = list(items) + [Code(c, c, c) for c in sorted(seen - {i.code for i in items})]
     keys = [f"{table_id}:{i.code}" for i in items]
     _add_rows(b, scope, keys, {f"{table_id}:{i.code}": _mapped(measure, i.code) for i in items})
     total = f"{table_id}:total"
-    _add_rows(b, scope, [total], {total: lambda s, col: sum(
-        getattr(s.measures[col], measure).values())})
-    for col in scope.columns:
+    _add_rows(b, scope, [total], {total: lambda p: sum(getattr(p.measures, measure).values())})
+    for col in scope.cell_keys:
         b.sum((total, col), [(key, col) for key in keys])
         if same_as:
             b.identity((total, col), (same_as, col))
     rows = [Row(key, Label(code=i)) for key, i in zip(keys, items, strict=True)]
     rows.append(Row(total, Label(N_("Total")), bold=True, total=True))
-    _layout(b, table_id, Label(title), rows, columns)
+    _grid(b, scope, table_id, Label(title), rows)
 
 
-def _hours(b: _Builder, scope: _Scope, columns: Sequence[Column], lists: CodeLists) -> None:
+def _hours(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
     rows = [Row("hours:contacts", Label(N_("Contact moments")))]
-    for col in scope.columns:
-        m = scope.measures[col]
-        b.hours[("hours:contacts", col)] = (whole_hours(m.minutes_contacts), ("contacts", col))
+    for col in scope.cell_keys:
+        m = scope.periods[col].measures
+        b.hours[("hours:contacts", col)] = (half_hour_minutes(m.minutes_contacts),
+                                            ("contacts", col))
         activities = sum(m.minutes_activities.values())
         for kind in lists.activity_kinds:
             b.hours[(f"hours:{kind.code}", col)] = (
-                whole_hours(m.minutes_activities.get(kind.code, 0)), None)
-        b.hours[("hours:activities", col)] = (whole_hours(activities), None)
-        b.hours[("hours:total", col)] = (whole_hours(m.minutes_contacts + activities),
+                half_hour_minutes(m.minutes_activities.get(kind.code, 0)), None)
+        b.hours[("hours:activities", col)] = (half_hour_minutes(activities), None)
+        b.hours[("hours:total", col)] = (half_hour_minutes(m.minutes_contacts + activities),
                                          ("contacts", col))
     rows += [Row(f"hours:{kind.code}", Label(code=kind), indent=1) for kind in lists.activity_kinds]
     rows.insert(1, Row("hours:activities", Label(N_("Activities outside cases")), bold=True,
                        group=True))
     rows.append(Row("hours:total", Label(N_("Total hours")), bold=True, total=True))
-    _layout(b, "hours", Label(N_("Hours")), rows, columns, unit="hours", note=Label(HOURS_NOTE))
+    _grid(b, scope, "hours", Label(N_("Hours")), rows, unit="hours", note=Label(HOURS_NOTE))
 
 
-def _comparison(b: _Builder, figures: merging.YearTable, previous: _Scope | None,
-                quarter: Quarter | None) -> tuple[str, Label, tuple[Row, ...],
-                                                  tuple[Column, ...], dict[tuple[str, str], Key]]:
-    """New cases per quarter, this year (to the report's quarter) against the previous year."""
-    year = figures.year
-    shown = [q for q in quarters_of_year(year) if quarter is None or q <= quarter]
-    for q, table in zip(quarters_of_year(year), figures.quarters, strict=True):
-        if q in shown:  # in a quarter report, the earlier quarters are cells of their own
-            b.cell(("cases_new", str(q)), table.measures.cases_new)
-    cols = [Column(f"Q{n}", Label(msgid=f"Q{n}")) for n in (1, 2, 3, 4)]
+def _comparison(b: _Builder, scope: _Scope) -> list[tuple[Key | None, str, bool]]:
+    """New cases per quarter over the years shown (this year: to the report's quarter).
+    Returns the chart's quarters in time order: (the cell's key, or None where the quarter
+    has no figure; period; this year)."""
+    years = [int(p.key) for p in scope.previous] + [scope.year]
+    cols = [Column(f"Q{n}", Label(f"Q{n}")) for n in (1, 2, 3, 4)]
     cols.append(Column("year", Label(N_("Year"))))
-    keys: dict[tuple[str, str], Key] = {(str(year), f"Q{q.q}"): ("cases_new", str(q))
-                                        for q in shown}
-    if quarter is None:
-        keys[(str(year), "year")] = ("cases_new", str(year))
-    rows = [Row(str(year), Label(msgid=str(year)), bold=True)]
-    if previous is not None:
-        prev = year - 1
-        _add_rows(b, previous, ["cases_new"], {"cases_new": _scalar("cases_new")})
-        for n in (1, 2, 3, 4):
-            keys[(str(prev), f"Q{n}")] = ("cases_new", f"{prev}-Q{n}")
-        keys[(str(prev), "year")] = ("cases_new", str(prev))
-        rows.insert(0, Row(str(prev), Label(msgid=str(prev))))
-    return ("comparison", Label(N_("New cases per quarter compared with the previous year")),
-            tuple(rows), tuple(cols), keys)
+    keys: dict[tuple[str, str], Key] = {}
+    gaps: dict[tuple[str, str], Label] = {}
+    gap_keys: dict[tuple[str, str], Key] = {}
+    bars: list[tuple[Key | None, str, bool]] = []
+    rows = []
+    for year in years:
+        current = year == scope.year
+        shown = []
+        gap_keys[(str(year), "year")] = ("cases_new", str(year))
+        for q in quarters_of_year(year):
+            position = (str(year), f"Q{q.q}")
+            gap_keys[position] = ("cases_new", str(q))
+            figures = scope.quarter_figures.get(str(q))
+            if current and scope.quarter is not None and q > scope.quarter:
+                gaps[position] = Label(NOT_IN_REPORT)
+            elif figures is None:
+                gaps[position] = scope.quarter_gaps.get(str(q), Label(NO_FILES))
+                bars.append((None, str(q), current))  # an empty slot: no figure
+            else:
+                keys[position] = b.cell(("cases_new", str(q)), figures.measures.cases_new)
+                shown.append(keys[position])
+                bars.append((keys[position], str(q), current))
+        period = scope.current if current else next(p for p in scope.previous
+                                                     if p.key == str(year))
+        if period is None:
+            gaps[(str(year), "year")] = Label(NOT_IN_REPORT)
+        else:
+            keys[(str(year), "year")] = b.cell(("cases_new", str(year)),
+                                               period.measures.cases_new)
+            if not current:  # this year's equation comes with the totals
+                b.sum(("cases_new", str(year)), shown)
+        rows.append(Row(str(year), Label(str(year)), bold=current))
+    title = (_label(N_("New cases per quarter, {first}–{last}"), first=str(years[0]),
+                    last=str(years[-1])) if len(years) > 1
+             else _label(N_("New cases per quarter, {year}"), year=str(scope.year)))
+    _layout(b, "comparison", title, rows, cols, keys=keys, gaps=gaps, gap_keys=gap_keys)
+    return bars
 
 
-def _report_codelists(scope: _Scope) -> CodeLists:
-    """The newest code list the sources used (one this program knows; else the current)."""
-    version = max(scope.codelist_versions, default=codelists.CURRENT_VERSION)
-    if version not in codelists.known_versions():
-        version = codelists.CURRENT_VERSION
-    return codelists.load(version)
+def _charts(scope: _Scope, quarter_bars: Sequence[tuple[Key | None, str, bool]],
+            protected: Mapping[Key, ProtectedCell]) -> tuple[Chart, ...]:
+    """The years side by side (a year report with earlier years), and the quarters."""
+    charts = []
+    if scope.current is not None and scope.previous:
+        periods = [*scope.previous, scope.current]
+        year_bars = tuple(
+            ChartBar(p.key, protected[("cases_new", p.key)], current=p is scope.current,
+                     caption=Label(parts=(Label(p.key), Label(_quarter_span(p.quarters))),
+                                   sep="\n") if len(p.quarters) < 4 else Label(p.key))
+            for p in periods)
+        title = _label(N_("New cases per year, {first}–{last}"), first=periods[0].key,
+                       last=periods[-1].key)
+        charts.append(Chart("years", title, year_bars))
+    years = sorted({period[:4] for _, period, _ in quarter_bars})
+    title = (_label(N_("New cases per quarter, {first}–{last}"), first=years[0], last=years[-1])
+             if len(years) > 1 else _label(N_("New cases per quarter, {year}"), year=years[0]))
+    bars: list[ChartBar] = []
+    seen: set[str] = set()
+    for key, period, current in quarter_bars:  # "Q1 / 2025" under a year's first bar, then "Q2"
+        year, quarter = period.split("-")
+        caption = Label(quarter) if year in seen else Label(parts=(Label(quarter), Label(year)),
+                                                             sep="\n")
+        seen.add(year)
+        bars.append(ChartBar(period, None if key is None else protected[key], current=current,
+                             caption=caption))
+    charts.append(Chart("quarters", title, tuple(bars)))
+    return tuple(charts)
 
 
 def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
@@ -387,52 +705,74 @@ def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> 
                                 else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
 
 
-def build_report(year_figures: merging.YearTable, previous_figures: merging.YearTable | None,
+def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
+    """A report needs figures: a quarter that has ended and has files, or such a quarter in
+    the year."""
+    if quarter is not None:
+        if quarter.end >= scope.today:
+            raise ValidationError(
+                N_("The quarter {quarter} has not ended yet; its report can be made from "
+                   "{date}."), quarter=str(quarter),
+                date=format_date(quarter.next().start, DATE_PATTERN))
+        if str(quarter) not in scope.quarter_figures:
+            raise ValidationError(N_("The register holds no quarterly files for {period}; "
+                                     "there is nothing to report."), period=str(quarter))
+    elif scope.current is None:
+        if Quarter(scope.year, 1).end >= scope.today:
+            raise ValidationError(
+                N_("No quarter of {year} has ended yet; its first report can be made from "
+                   "{date}."), year=scope.year,
+                date=format_date(Quarter(scope.year, 2).start, DATE_PATTERN))
+        raise ValidationError(N_("The register holds no quarterly files for {period}; "
+                                 "there is nothing to report."), period=str(scope.year))
+
+
+def build_report(year_figures: merging.YearTable,
+                 earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int) -> ReportData:
-    """The protected report from the figures (no register needed: the pure part)."""
+                 k: int, today: dt.date) -> ReportData:
+    """The protected report from the figures (no register needed: the pure part).
+
+    ``earlier_figures``: the figures of earlier years (those with files are shown beside a
+    year report and in the quarter comparison); ``today``: quarters that had not ended on
+    this day have no figures ("—")."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
         raise ValidationError(N_("The quarter {quarter} does not lie in {year}."),
                               quarter=str(quarter), year=year)
-    quarters, with_year = _periods(year, quarter)
-    scope = _Scope(year_figures, quarters, with_year)
-    previous = None
-    if previous_figures is not None and any(q.counted for q in previous_figures.quarters):
-        previous = _Scope(previous_figures, quarters_of_year(year - 1), True)
-    lists = _report_codelists(scope)
-    columns = _columns(quarters, with_year, year)
+    earlier = [f for f in earlier_figures if year - YEARS_BACK <= f.year < year]
+    scope = _Scope(year_figures, earlier, quarter, today)
+    _check_period(scope, quarter)
+    lists = codelists.load()  # shown in the current list, whatever the sources used
 
     b = _Builder()
-    _totals(b, scope, columns)
+    _totals(b, scope)
     if level == "defence":
-        _components(b, scope, columns, lists)
-    _topics(b, scope, columns, lists)
-    _code_table(b, scope, columns, "modes", "modes", lists.contact_modes,
-                MEASURE_LABELS["modes"], same_as="contacts")
-    _code_table(b, scope, columns, "outcomes", "outcomes", lists.outcomes,
-                MEASURE_LABELS["outcomes"], same_as="cases_closed")
-    _code_table(b, scope, columns, "referrals", "referrals", lists.referral_targets,
+        _components(b, scope, lists)
+    _topics(b, scope, lists)
+    _code_table(b, scope, "modes", "modes", lists.contact_modes, MEASURE_LABELS["modes"],
+                same_as="contacts")
+    _code_table(b, scope, "outcomes", "outcomes", lists.outcomes, MEASURE_LABELS["outcomes"],
+                same_as="cases_closed")
+    _code_table(b, scope, "referrals", "referrals", lists.referral_targets,
                 MEASURE_LABELS["referrals"])
-    _hours(b, scope, columns, lists)
-    comparison = _comparison(b, year_figures, previous, quarter)
+    _hours(b, scope, lists)
+    quarter_bars = _comparison(b, scope)
 
     protected, groups = b.protect_all(k)
     _protect_hours(b, protected, k)
 
-    tables = []
-    for table_id, title, unit, rows, cols, keys, note in b.layouts:
-        cells = {pos: protected[key] for pos, key in keys.items()}
-        tables.append(ReportTable(table_id, title, unit, rows, cols, cells, note))
-    table_id, title, rows, cols, keys = comparison
-    tables.append(ReportTable(table_id, title, "count", rows, cols,
-                              {pos: protected[key] for pos, key in keys.items()}))
-    chart = tuple(
-        ChartBar(key[1], protected[key], current=key[1].startswith(str(year)))
-        for (row, col), key in sorted(keys.items(), key=lambda item: str(item[1][1]))
-        if col != "year"
-    )
+    tables = tuple(
+        ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
+                    {pos: protected[key] for pos, key in lay.keys.items()}, lay.note,
+                    lay.gaps, {**lay.gap_keys, **lay.keys})
+        for lay in b.layouts)
+    versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
+    notes = []
+    if len(versions) > 1:
+        notes.append(_label(MIXED_CODELISTS_NOTE, versions=", ".join(versions),
+                            version=lists.version))
     return ReportData(
         level=level,
         component=component,
@@ -443,25 +783,31 @@ def build_report(year_figures: merging.YearTable, previous_figures: merging.Year
         quarter=str(quarter) if quarter else None,
         k=k,
         codelist_version=lists.version,
-        codelist_versions=tuple(scope.codelist_versions),
-        previous_year=year - 1 if previous else None,
-        tables=tuple(tables),
-        chart=chart,
+        codelist_versions=versions,
+        previous_years=tuple(int(p.key) for p in scope.previous),
+        tables=tables,
+        charts=_charts(scope, quarter_bars, protected),
         protected_groups=tuple(groups),
+        today=today,
+        notes=tuple(notes),
+        period_label=Label(str(quarter)) if quarter else scope.current_label,
     )
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
-                *, k: int) -> ReportData:
-    """The report of a coordination register (component or central level)."""
+                *, k: int, today: dt.date) -> ReportData:
+    """The report of a coordination register (component or central level), with the figures
+    of the two years before it where the register holds them. ``today``: the day the report
+    is made (quarters not ended on it have no figures)."""
     check_k(k)
     profile = roster_service.coordination_profile(register)
     central = roster_service.is_central(profile)
     q = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     return build_report(
-        merging.year_table(register, year), merging.year_table(register, year - 1),
+        merging.year_table(register, year),
+        [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
-        component=None if central else profile.component, quarter=q, k=k,
+        component=None if central else profile.component, quarter=q, k=k, today=today,
     )
 
 
@@ -483,12 +829,13 @@ def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None) -> Path:
+                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
     """Build, protect and write the report of a coordination register as PDF or CSV.
 
     ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
-    language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``)."""
+    language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
+    ``today`` None: the real date (the program's; tests pass a fixed day)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    return write_report_file(report_data(register, year, quarter, k=k), fmt, path, lang,
-                             now=now)
+    data = report_data(register, year, quarter, k=k, today=today or dt.date.today())
+    return write_report_file(data, fmt, path, lang, now=now)

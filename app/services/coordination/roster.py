@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.errors import (
     CARD_CODE_TAKEN,
@@ -22,18 +23,24 @@ from app.errors import (
     CARD_KEY_TAKEN,
     CARD_NOT_COORDINATOR,
     CARD_OTHER_COMPONENT,
+    ROSTER_ACTIVE_FROM,
     ROSTER_UNKNOWN_CODE,
+    FileTooLarge,
     NotCoordination,
     RosterError,
     ValidationError,
 )
 from app.export import crypto
+from app.export.canonical import MAX_FILE_BYTES
 from app.export.cards import Card, read_card
 from app.export.interchange import CENTRAL_COMPONENT
+from app.files import read_input
 from app.i18n import N_
 from app.models.entities import Profile, RosterEntry, RosterNickname
 from app.models.periods import Quarter
 from app.services.storage.vault import Register
+
+EARLIEST_ACTIVE_FROM = dt.date(2000, 1, 1)  # the first quarter a file may be about
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,9 @@ def add_card(
     profile = coordination_profile(register)
     card = read_card(data)  # InvalidImportFile with its own sentence when damaged
     check_card(profile, card)
+    start = active_from or today
+    if not EARLIEST_ACTIVE_FROM <= start <= today + dt.timedelta(days=366):
+        raise RosterError(ROSTER_ACTIVE_FROM, date=start.isoformat())
     with register.session() as s:
         same_key = s.scalars(
             select(RosterEntry).where(RosterEntry.fingerprint == card.fingerprint)
@@ -103,8 +113,11 @@ def add_card(
         if same_key is not None:
             raise RosterError(CARD_KEY_TAKEN, fingerprint=card.fingerprint_groups,
                               code=same_key.code)
-        if s.scalars(select(RosterEntry).where(RosterEntry.code == card.code)).first():
-            raise RosterError(CARD_CODE_TAKEN, code=card.code)
+        # One confidant, one code: "clas-7kq2m" would be a second spelling of CLAS-7KQ2M.
+        taken = s.scalars(select(RosterEntry).where(
+            func.lower(RosterEntry.code) == card.code.lower())).first()
+        if taken is not None:
+            raise RosterError(CARD_CODE_TAKEN, code=taken.code)
         entry = RosterEntry(
             code=card.code,
             component=card.component,
@@ -112,12 +125,27 @@ def add_card(
             signing_public_key=card.signing_public_key,
             sealing_public_key=card.sealing_public_key,
             fingerprint=card.fingerprint,
-            active_from=active_from or today,
+            active_from=start,
             active_until=None,
         )
         s.add(entry)
         s.flush()
         return _member(entry)
+
+
+def read_card_file(path: Path) -> tuple[bytes, Card]:
+    """A card from disk (an ordinary file of at most 1 MiB), read and checked: its bytes, to
+    enrol them with ``add_card`` once the fingerprint was compared, and the card."""
+    data = read_input(Path(path), MAX_FILE_BYTES, FileTooLarge(limit=MAX_FILE_BYTES))
+    return data, read_card(data)
+
+
+def add_card_file(
+    register: Register, path: Path, *, today: dt.date, active_from: dt.date | None = None
+) -> RosterMember:
+    """``add_card`` of the card in the file ``path``."""
+    data, _card = read_card_file(path)
+    return add_card(register, data, today=today, active_from=active_from)
 
 
 def list_members(register: Register) -> list[RosterMember]:

@@ -18,6 +18,7 @@ from typing import Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
+from app.files import file_errors
 from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
 from app.models.register_files import (
@@ -87,13 +88,27 @@ def _write_backup(
 
 
 def _check_database(path: Path, data_key: bytes) -> tuple[list[str], str]:
+    """Problems and content digest of a backup's database; an empty, cut-short or
+    register-less one is RegisterDatabaseMissing (never taken for a new, empty register)."""
+    database.check_database_file(path)
     conn = database.connect(path, data_key)
     try:
         migrations.check_not_newer(conn)
+        database.check_holds_register(conn)
         problems = database.integrity_problems(conn)
         return problems, database.content_digest(conn)
     finally:
         conn.close()
+
+
+def holds_register(backup_dir: Path, data_key: bytes) -> bool:
+    """Whether a backup's database opens with ``data_key`` and holds a register (a profile):
+    real content, as opposed to an empty or foreign database."""
+    try:
+        problems, _digest = _check_database(Path(backup_dir) / DB_NAME, data_key)
+    except Exception:  # noqa: BLE001 - whatever fails to open holds no register for us
+        return False
+    return not problems
 
 
 class OpenRegister(Protocol):
@@ -115,9 +130,11 @@ def create_backup(
     """Back the register up into a new folder in ``dest_dir``, named after ``now`` (default:
     the current time), and keep the newest ``generations``."""
     register.checkpoint()
-    path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir,
-                         now=now)
-    rotate(dest_dir, generations)
+    with file_errors(Path(dest_dir)):
+        path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir,
+                             now=now)
+        rotate(dest_dir, generations, register_id=register.key_file.register_id,
+               data_key=register.data_key)
     return path
 
 
@@ -157,8 +174,14 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
 DELETING = ".deleting"
 
 
-def rotate(dest_dir: Path, generations: int) -> list[Path]:
+def rotate(dest_dir: Path, generations: int, *, register_id: str | None = None,
+           data_key: bytes | None = None) -> list[Path]:
     """Keep the newest `generations` backups; return the removed folders.
+
+    With ``register_id``, only that register's backups are counted and removed (a folder
+    shared by two registers keeps the other's). With ``data_key`` too, the newest backup that
+    holds a register is never removed while none of the kept ones does: backups of an empty
+    or foreign database can never rotate the last real one away.
 
     A backup is first renamed out of the list, then deleted, so it is either whole or gone: on
     Windows a folder holding a file that another program has open (a virus scanner, a copy in
@@ -168,8 +191,15 @@ def rotate(dest_dir: Path, generations: int) -> list[Path]:
     generations = max(1, int(generations))
     for leftover in Path(dest_dir).glob(BACKUP_PREFIX + "*" + DELETING):
         shutil.rmtree(leftover, ignore_errors=True)  # what a held file kept from a deletion
+    backups = [b for b in list_backups(dest_dir)
+               if register_id is None or b.register_id == register_id]
+    doomed_list = backups[generations:]
+    if data_key is not None and doomed_list and not any(
+            holds_register(b.path, data_key) for b in backups[:generations]):
+        real = next((b for b in doomed_list if holds_register(b.path, data_key)), None)
+        doomed_list = [b for b in doomed_list if b is not real]
     removed = []
-    for info in list_backups(dest_dir)[generations:]:
+    for info in doomed_list:
         doomed = info.path.with_name(info.path.name + DELETING)
         try:
             replace(info.path, doomed)
@@ -206,6 +236,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         os.link(src, dst)
     except OSError:
         shutil.copy2(src, dst)
+        restrict_file(dst)
         fsync_file(dst)
 
 
@@ -254,6 +285,7 @@ def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: byt
         #    so a restore killed at any moment leaves a register that opens.
         for name, tmp in zip((DB_NAME, KEY_NAME), staged, strict=True):
             shutil.copyfile(Path(backup_dir) / name, tmp)
+            restrict_file(tmp)  # copyfile creates it with the umask's permissions
             fsync_file(tmp)
         # 2. Keep the previous register aside (links: the live files stay in place).
         aside: Path | None = None
@@ -263,7 +295,9 @@ def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: byt
             aside.mkdir(mode=0o700)
             restrict_folder(aside)
             for name in os.listdir(folder):
-                if name in (DB_NAME, KEY_NAME):
+                if name in (DB_NAME, KEY_NAME) and (folder / name).is_dir():
+                    replace(folder / name, aside / name)  # damage: a folder where a file was
+                elif name in (DB_NAME, KEY_NAME):
                     _link_or_copy(folder / name, aside / name)
                 elif name.startswith(DB_NAME) and not name.endswith(RESTORING):
                     replace(folder / name, aside / name)  # a -shm left without its WAL

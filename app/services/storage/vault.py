@@ -8,6 +8,7 @@ until both the key file and the database have been checked.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import secrets
 from collections.abc import Iterator
@@ -35,6 +36,7 @@ from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
+from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
 from app.owner_only import private_folder, restrict_file
@@ -42,6 +44,7 @@ from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
 ROLES = ("vp", "coordinator", "central")
+log = logging.getLogger("vertrouwd.vault")
 
 
 @contextlib.contextmanager
@@ -96,6 +99,12 @@ class Register:
         with self.session() as s:
             return s.scalars(select(Profile)).first()
 
+    def code_lists(self) -> codelists.CodeLists:
+        """The code lists this register records with: its profile's version (the current
+        one for a register without a profile yet)."""
+        profile = self.profile()
+        return codelists.load(profile.codelist_version if profile else codelists.CURRENT_VERSION)
+
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
         with _storage_errors():
@@ -128,18 +137,20 @@ def _open_locked(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
 
 
 def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
+    """Open the existing database of a register whose key file unwrapped. Never creates one:
+    a database that is not an ordinary file, is empty, cut short or holds no register (a
+    failed copy, a full USB stick) is damage, with restoring a backup as the way out."""
     path = db_path(folder)
-    if not path.exists():
-        raise RegisterDamaged()
+    database.check_database_file(path)  # RegisterDatabaseMissing, before SQLite sees it
     conn = database.connect(path, data_key)  # RegisterDamaged if the header fails
     try:
         migrations.check_not_newer(conn)  # refuses before anything is written
         problems = conn.execute("PRAGMA quick_check").fetchall()
         if [tuple(r) for r in problems] != [("ok",)]:
             raise RegisterDamaged()
+        database.check_holds_register(conn)
         if migrations.needs_migration(conn):
-            if migrations.schema_version(conn) > 0:
-                backup.backup_before_migration(folder, key_file, data_key)
+            backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
         raise (database.storage_error(exc) or RegisterDamaged()) from exc
@@ -164,7 +175,19 @@ def unlock(folder: Path, passphrase: str) -> Register:
     register_lock.check_not_in_use(folder)  # before the key derivation: say it at once
     key_file = _load_key_file(folder)
     data_key = key_file.unwrap(passphrase)
-    return _open_locked(folder, key_file, data_key)
+    register = _open_locked(folder, key_file, data_key)
+    if key_file.version < KEY_FILE_VERSION:
+        _upgrade_key_file(register, passphrase)
+    return register
+
+
+def _upgrade_key_file(register: Register, passphrase: str) -> None:
+    """A version-1 key file becomes version 2 (keyed MAC, register id checked by it), once the
+    key file and the database have both been checked: the passphrase slot is wrapped anew."""
+    try:
+        set_new_passphrase(register, passphrase, check_policy=False)
+    except OSError:
+        log.warning("the key file could not be upgraded to version 2; it stays version 1")
 
 
 def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
@@ -193,9 +216,11 @@ def change_passphrase(
         key_file.with_passphrase(new, data_key, params).save(key_path(folder))
 
 
-def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None) -> None:
+def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None, *,
+                       check_policy: bool = True) -> None:
     """After unlocking with the recovery code (or from settings while unlocked)."""
-    passphrase_policy.check(new)
+    if check_policy:
+        passphrase_policy.check(new)
     updated = register.key_file.with_passphrase(new, register.data_key, params)
     updated.save(key_path(register.folder))
     register.key_file = updated
@@ -233,27 +258,59 @@ def create_register(
     component: str,
     params: KdfParams | None = None,
     with_recovery: bool = False,
+    codelist_version: str = codelists.CURRENT_VERSION,
 ) -> tuple[Register, str | None]:
-    """Create a new register. Returns it unlocked, with the recovery code if one was asked."""
+    """Create a new register. Returns it unlocked, with the recovery code if one was asked.
+
+    ``codelist_version``: the code lists it records with; an older version is for entering
+    historic registrations (its quarterly files are shown in the current categories)."""
     folder = native(folder)
     if register_exists(folder):
         raise RegisterExists(path=display(folder))
     passphrase_policy.check(passphrase)
     lists = codelists.load()
-    valid_components = codelists.CodeLists.codes(lists.components) | {CENTRAL_COMPONENT}
-    if component not in valid_components:
-        raise ValidationError(N_("Choose a defence component."))
-    if not roles or any(r not in ROLES for r in roles):
-        raise ValidationError(N_("Choose a role."))
+    component = profile_component(roles, component, lists)
+    if codelist_version not in codelists.known_versions():
+        raise ValidationError(
+            N_("There is no topic list version {version}; choose one of {versions}."),
+            version=codelist_version, versions=", ".join(codelists.known_versions()))
 
     private_folder(folder)
     lock = register_lock.acquire(folder)
     try:
-        return _create_locked(folder, passphrase, roles, component, lists.version, params,
+        return _create_locked(folder, passphrase, roles, component, codelist_version, params,
                               with_recovery, lock)
     except BaseException:
         lock.release()
         raise
+
+
+PROFILE_CHOICES = N_(
+    "“{component}” with the role(s) {roles} cannot work: a confidant (vp) or coordinator "
+    "belongs to one defence component ({components}); the central role, alone, to {central}. "
+    "Nothing was created."
+)
+
+
+def profile_component(roles: tuple[str, ...], component: str,
+                      lists: codelists.CodeLists) -> str:
+    """The component's code as the code list spells it (any case is accepted: kmar, KMar),
+    once the roles and the component fit together; one sentence listing the valid choices
+    otherwise. Central is alone and DEFENSIE; vp and coordinator belong to a component."""
+    if not roles or any(r not in ROLES for r in roles) or len(set(roles)) != len(roles):
+        raise ValidationError(N_("Choose a role."))
+    codes = [c.code for c in lists.components]
+    spelled = {c.casefold(): c for c in [*codes, CENTRAL_COMPONENT]}.get(
+        component.strip().casefold() if isinstance(component, str) else "")
+    central = "central" in roles
+    fits = spelled is not None and (
+        (central and roles == ("central",) and spelled == CENTRAL_COMPONENT)
+        or (not central and spelled != CENTRAL_COMPONENT))
+    if not fits:
+        raise ValidationError(PROFILE_CHOICES, component=component, roles=", ".join(roles),
+                              components=", ".join(codes), central=CENTRAL_COMPONENT)
+    assert spelled is not None
+    return spelled
 
 
 def _create_locked(
@@ -270,7 +327,7 @@ def _create_locked(
         leftover.unlink()
     conn = database.connect(tmp_db, data_key)
     try:
-        migrations.migrate(conn)
+        migrations.migrate(conn)  # the one place a database starts from nothing
         signing = Ed25519PrivateKey.generate()
         sealing = X25519PrivateKey.generate()
         conn.execute(

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.export.cards import Card, read_card
+from app.export.cards import Card
 from app.i18n import N_, _
 from app.services.changes import Change, ChangeKind
 from app.services.coordination import roster as roster_service
@@ -272,11 +272,7 @@ class RosterPanel(QWidget):
         if self.register is None:
             return None
         try:
-            data = Path(path).read_bytes()
-            card = read_card(data)
-        except OSError:
-            show_error(self, _("The file could not be read."))
-            return None
+            data, card = roster_service.read_card_file(path)
         except AppError as exc:
             show_error(self, exc.message)
             return None

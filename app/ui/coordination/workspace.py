@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.export.cards import read_card
 from app.i18n import LANGUAGES, N_, _, current_language
 from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
@@ -307,9 +306,8 @@ class CoordinationWorkspace(QWidget):
         try:
             path = exporting.write_own_card(self.register, folder)
             groups = exporting.own_fingerprint_groups(self.register)
-        except (AppError, OSError) as exc:
-            show_error(self, exc.message if isinstance(exc, AppError) else
-                       _("The file could not be written."))
+        except AppError as exc:
+            show_error(self, exc.message)
             return None
         box = QMessageBox(QMessageBox.Icon.Information, _("My card"),
                           _("Card written to {path}.\n\nRead this fingerprint aloud when the "
@@ -332,10 +330,7 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return False
         try:
-            card = read_card(Path(path).read_bytes())
-        except OSError:
-            show_error(self, _("The file could not be read."))
-            return False
+            card = exporting.check_recipient_card_file(self.register, path)
         except AppError as exc:
             show_error(self, exc.message)
             return False
@@ -343,7 +338,7 @@ class CoordinationWorkspace(QWidget):
         if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
-            exporting.import_recipient_card(self.register, path)
+            exporting.keep_recipient_card(self.register, card)
         except AppError as exc:
             show_error(self, exc.message)
             return False
