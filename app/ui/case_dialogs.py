@@ -77,6 +77,7 @@ class FormDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
+        self.first_field: QWidget | None = None
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -87,6 +88,9 @@ class FormDialog(QDialog):
         layout.addWidget(self.scroll_area, 1)
         layout.addWidget(self.general_error)
         layout.addWidget(self.buttons)
+        # Enter saves, wherever the typing is (not "Add referral", the first button Qt finds);
+        # only once the button is in the dialog does the dialog know its default
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setDefault(True)
 
     def fit(self) -> None:
         fit_to_screen(self, self.preferred)
@@ -105,6 +109,9 @@ class FormDialog(QDialog):
         label = QLabel()
         caption(label, text, widget if labels_field else None)
         self.form.addRow(label, box)
+        if self.first_field is None:
+            self.first_field = widget
+            widget.setFocus()  # the dialog opens with the typing in its first field
         return label
 
     def values(self) -> dict[str, Any]:

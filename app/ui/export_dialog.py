@@ -324,7 +324,8 @@ class ExportDialog(QDialog):
         self.write_button = QPushButton(_("Write file"))
         self.write_button.setObjectName("write_button")
         self.write_button.setIcon(icon("export"))
-        self.write_button.setDefault(True)
+        # Not setDefault(True) here: the button is not in the dialog yet, so the dialog would
+        # not know and would make "Choose folder…" its default; _arm makes it the default.
         self.write_button.clicked.connect(self.export_now)
         self.again_button = QPushButton(_("Write a new revision…"))
         self.again_button.setObjectName("again_button")

@@ -519,6 +519,10 @@ class MainWindow(QMainWindow):
             action.setEnabled(self.has_vp)
         self.quarter_menu.menuAction().setVisible(self.has_vp)
         self._workspace_changed(self.workspaces.currentIndex())
+        if not self.has_vp and self.coordination is not None:
+            # A coordinator's window opens with the focus on its navigation (Roster, Who
+            # reported, Tables), not on nothing: the first key already does something.
+            self.coordination.tabs.setFocus()
 
     def _workspace_changed(self, index: int) -> None:
         self.new_action.setEnabled(self.has_vp and index == 0)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import func, select
 
@@ -25,6 +25,7 @@ from app.services.coordination import merging
 from app.services.storage import vault
 from app.settings import Settings
 from app.ui.application import AppController
+from app.ui.export_dialog import ExportDialog
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
@@ -68,15 +69,54 @@ class Keyboard:
         raise AssertionError(f"Tab never reached {wanted!r}; it is at {self.focus()!r}")
 
     def in_modal(self, steps: Callable[[QWidget], None]) -> None:
-        """Run ``steps`` on the next modal dialog once it is up (its exec() blocks here)."""
+        """Run ``steps`` on the next modal dialog once it is up and has the keyboard focus
+        (its exec() blocks the caller). A dialog that does not come, does not take the
+        focus or stays open after ``steps`` fails the test in ``modal_done`` instead of
+        hanging it."""
+        self.modal_errors: list[BaseException] = []
+        self.modal_ran = False
+        tries = 0
+
         def attempt() -> None:
+            nonlocal tries
             dialog = QApplication.activeModalWidget()
-            if dialog is None or not dialog.isVisible():
+            focus = QApplication.focusWidget()
+            if dialog is None or not dialog.isVisible() or focus is None \
+                    or not dialog.isAncestorOf(focus):
+                tries += 1
+                if tries == 25 and dialog is not None:
+                    dialog.activateWindow()  # what the window manager does with a new window
+                if tries > 250:
+                    self.modal_errors.append(AssertionError(
+                        f"no dialog took the keyboard focus ({dialog!r}, focus {focus!r})"))
+                    if isinstance(dialog, QDialog):
+                        dialog.reject()
+                    return
                 QTimer.singleShot(20, attempt)
                 return
-            steps(dialog)
+            self.modal_ran = True
+            try:
+                steps(dialog)
+            except BaseException as exc:  # noqa: BLE001 - reported by modal_done
+                self.modal_errors.append(exc)
+            if dialog.isVisible() and isinstance(dialog, QDialog):
+                if not self.modal_errors:
+                    self.modal_errors.append(AssertionError(f"{dialog!r} stayed open"))
+                dialog.reject()
 
         QTimer.singleShot(0, attempt)
+
+    def come_to(self, window: QWidget) -> None:
+        """``window`` (a new one, or the one a dialog closed over) is the active window, and
+        the keyboard focus is in it: the window manager's part, not the user's."""
+        window.activateWindow()
+        self.qtbot.waitUntil(lambda: QApplication.focusWidget() is not None
+                             and QApplication.focusWidget().window() is window, timeout=5_000)
+
+    def modal_done(self) -> None:
+        self.qtbot.waitUntil(lambda: self.modal_ran or bool(self.modal_errors), timeout=10_000)
+        if self.modal_errors:
+            raise self.modal_errors[0]
 
 
 def _answer_folders(monkeypatch: pytest.MonkeyPatch, folder: Path, save_as: Path) -> None:
@@ -101,8 +141,8 @@ def _controller(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> AppControll
 def _unlock(qtbot: QtBot, keys: Keyboard, controller: AppController) -> MainWindow:
     dialog = controller.unlock_dialog
     assert dialog is not None
-    dialog.activateWindow()
-    dialog.passphrase.setFocus()
+    dialog.activateWindow()  # the window manager's part; the typing starts in the passphrase
+    qtbot.waitUntil(lambda: dialog.passphrase.hasFocus(), timeout=5_000)
     keys.type(PASSPHRASE)
     keys.press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not controller.is_locked, timeout=15_000)
@@ -125,6 +165,7 @@ def test_a_confidants_day_by_keyboard_only(
         monkeypatch: pytest.MonkeyPatch) -> None:
     keys = Keyboard(qtbot)
     usb = tmp_path / "usb"
+    usb.mkdir()
     _answer_folders(monkeypatch, usb, tmp_path / "overzicht.pdf")
     window = _unlock(qtbot, keys, controller)
     qe = window.quick_entry
@@ -169,6 +210,7 @@ def test_a_confidants_day_by_keyboard_only(
     keys.press(Qt.Key.Key_Return)
     with register.session() as s:
         assert s.scalar(select(func.count()).select_from(ContactMoment)) == 3
+        assert s.scalar(select(func.count()).select_from(Case)) == 2  # a follow-up, no case
 
     # Close a case: Tab to the list, pick the case, Tab to "Close case…", Enter.
     keys.tab_to(window.cases_view)
@@ -179,18 +221,21 @@ def test_a_confidants_day_by_keyboard_only(
     keys.tab_to(window.detail.buttons["close"])
 
     def close_dialog(dialog: QWidget) -> None:
-        keys.type("h")  # the focus starts on the date; Tab to the outcome and choose one
-        keys.press(Qt.Key.Key_Tab)
-        keys.type("h")
+        assert keys.focus() is getattr(dialog, "closed_on", None)  # today, as it opens
+        keys.press(Qt.Key.Key_Tab)  # to the outcome; "g": "Geen verdere actie gewenst"
+        keys.type("g")
         keys.press(Qt.Key.Key_Return)
 
     keys.in_modal(close_dialog)
     keys.press(Qt.Key.Key_Return)  # Enter on the focused button opens the dialog
+    keys.modal_done()
+    keys.come_to(window)
     with register.session() as s:
-        assert s.get(Case, selected.id).status == "closed"
+        closed = s.get(Case, selected.id)
+        assert closed is not None and closed.status == "closed"
+        assert closed.outcome == "geen_actie" and closed.closed_on == TODAY
 
     # An activity: Ctrl+Tab to the Activities tab, Tab to the minutes, the kind, Enter.
-    window.tabs.setFocus()
     keys.press(Qt.Key.Key_Tab, Ctrl)
     assert window.tabs.currentWidget() is window.activities
     keys.tab_to(window.activities.minutes_edit)
@@ -206,10 +251,13 @@ def test_a_confidants_day_by_keyboard_only(
     def export_dialog(dialog: QWidget) -> None:
         keys.press(Qt.Key.Key_Return)
         qtbot.waitUntil(lambda: bool(list(usb.glob("*.json"))), timeout=10_000)
+        # written once: "Write file" is no longer armed, so Enter cannot write revision 2
+        assert isinstance(dialog, ExportDialog) and not dialog.write_button.isEnabled()
         keys.press(Qt.Key.Key_Escape)
 
     keys.in_modal(export_dialog)
     keys.press(Qt.Key.Key_E, Ctrl)
+    keys.modal_done()
     written = list(usb.glob("*.json"))
     assert len(written) == 1
     assert exporting.history(register)[0].file_name == written[0].name
@@ -250,8 +298,7 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.press(Qt.Key.Key_I, Ctrl)
         dialog = ws.dialogs[-1]
         qtbot.waitUntil(lambda: dialog.isVisible(), timeout=5_000)
-        dialog.activateWindow()
-        dialog.add_files_button.setFocus()
+        keys.come_to(dialog)
         keys.tab_to(dialog.add_folder_button)
         keys.press(Qt.Key.Key_Return)
         keys.tab_to(dialog.check_button)
@@ -266,8 +313,8 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.press(Qt.Key.Key_Escape)
 
         # Who reported: Ctrl+Tab from the roster to the next screen.
-        window.activateWindow()
-        ws.tabs.setFocus()
+        keys.come_to(window)
+        keys.tab_to(ws.tabs.tabBar())  # the navigation: Roster, Who reported, Tables
         keys.press(Qt.Key.Key_Tab, Ctrl)
         assert ws.tabs.currentWidget() is ws.completeness
         counts = merging.completeness(register, ["2026-Q3"]).counts["2026-Q3"]
@@ -277,11 +324,10 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.press(Qt.Key.Key_E, Ctrl | Shift)
         forward = ws.dialogs[-1]
         qtbot.waitUntil(lambda: forward.isVisible(), timeout=5_000)
-        forward.activateWindow()
-        forward.quarter_combo.setFocus()
-        keys.press(Qt.Key.Key_Down)  # from the newest quarter to the last completed one
-        keys.press(Qt.Key.Key_Up)
-        forward.select_quarter("2026-Q3")
+        keys.come_to(forward)
+        keys.tab_to(forward.quarter_combo)
+        keys.type("2026-Q3")  # a combo box finds the item typed
+        assert forward.quarter_combo.currentData() == "2026-Q3"
         keys.tab_to(forward.out_edit)
         keys.type(str(tmp_path / "centraal"))
         keys.tab_to(forward.write_button)
@@ -291,14 +337,20 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.press(Qt.Key.Key_Escape)
 
         # Report: Ctrl+R, Enter in the options (PDF, Dutch, k = 5), written off the GUI thread.
-        window.activateWindow()
-        ws.tables.select_quarter("2026-Q3")
+        keys.come_to(window)
+        keys.tab_to(ws.tabs.tabBar())
+        keys.press(Qt.Key.Key_Tab, Ctrl)  # Who reported -> Tables
+        assert ws.tabs.currentWidget() is ws.tables
+        keys.tab_to(ws.tables.period_combo)
+        keys.type("2026-Q3")
+        assert ws.tables.period_combo.currentData() == "2026-Q3"
 
         def options(dialog: QWidget) -> None:
             keys.press(Qt.Key.Key_Return)
 
         keys.in_modal(options)
         keys.press(Qt.Key.Key_R, Ctrl)
+        keys.modal_done()
         qtbot.waitUntil(lambda: ws.report_task is None, timeout=30_000)
         assert (tmp_path / "rapport.pdf").read_bytes().startswith(b"%PDF")
         print(f"\ncoordinator's quarter: {keys.count} keys")
