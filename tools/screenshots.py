@@ -40,9 +40,9 @@ def save(widget: QWidget, name: str) -> None:
     widget.hide()
 
 
-def settle(wizard: FirstRunWizard) -> None:
-    """Key derivation runs in a worker now (issue 14): wait until the wizard is done."""
-    while wizard.busy:
+def settle(window: QWidget) -> None:
+    """Key derivation runs in a worker now (issue 14): wait until the window is done."""
+    while getattr(window, "task", None) is not None:
         QApplication.processEvents()
         time.sleep(0.02)
     QApplication.processEvents()
@@ -81,6 +81,7 @@ def main() -> None:
     unlock = UnlockDialog(tmp / "demo", tmp / "backups")
     unlock.passphrase.setText("verkeerde zin")
     unlock.try_unlock()
+    settle(unlock)
     save(unlock, "unlock-wrong-passphrase")
     unlock.show_message(RegisterDamaged().message, offer_restore=True)
     save(unlock, "unlock-damaged")
