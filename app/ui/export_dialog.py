@@ -40,7 +40,6 @@ from app.errors import AppError
 from app.export.measures import Measures
 from app.export.measures import label as measure_label
 from app.i18n import (
-    N_,
     _,
     current_language,
     format_datetime,
@@ -578,12 +577,8 @@ class ExportDialog(QDialog):
         register, lang = self.register, current_language()
         self._clear_error()
 
-        def work() -> Path:
-            try:
-                return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
-            except OSError as exc:
-                raise AppError(N_("The PDF could not be written to {path}."),
-                               path=path) from exc
+        def work() -> Path:  # the writer raises typed errors (app.files), never OSError
+            return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
 
         self.pdf_task = run_task(self, work, self._pdf_written, self._pdf_failed, busy=Busy(
             (self.pdf_button, self.quarter_combo, self.close_button), self.result_label,

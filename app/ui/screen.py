@@ -77,8 +77,8 @@ class FocusFollower(QObject):
             return
         current = new.parentWidget()
         while current is not None:
-            if isinstance(current, QScrollArea) and current.widget() is not None \
-                    and current.widget().isAncestorOf(new):
+            pane = current.widget() if isinstance(current, QScrollArea) else None
+            if isinstance(current, QScrollArea) and pane is not None and pane.isAncestorOf(new):
                 current.ensureWidgetVisible(new, 8, 8)
             current = current.parentWidget()
 
