@@ -90,10 +90,15 @@ class Translator:
         return babel_format_datetime(value, format=fmt, locale=self.locale())
 
     def format_minutes(self, minutes: int) -> str:
-        """Minutes as hours and minutes, e.g. '5:45' -> '5 u 45 min' / '5 h 45 min'."""
+        """Minutes as hours and minutes the way people say them: '1 u', '1 u 15 min',
+        '45 min' (English: '1 h', '1 h 15 min', '45 min')."""
         hours, rest = divmod(int(minutes), 60)
-        return self._("{hours} h {minutes} min").format(hours=self.format_number(hours),
-                                                         minutes=rest)
+        if hours and rest:
+            return self._("{hours} h {minutes} min").format(hours=self.format_number(hours),
+                                                             minutes=rest)
+        if hours:
+            return self._("{hours} h").format(hours=self.format_number(hours))
+        return self._("{minutes} min").format(minutes=rest)
 
 
 def translator(lang: str | None = None) -> Translator:
@@ -133,5 +138,5 @@ def format_datetime(value: dt.datetime, fmt: str = "medium") -> str:
 
 
 def format_minutes(minutes: int) -> str:
-    """Minutes as hours and minutes, e.g. '5:45' -> '5 u 45 min' / '5 h 45 min'."""
+    """Minutes as hours and minutes: '1 u', '1 u 15 min', '45 min' (Dutch)."""
     return translator().format_minutes(minutes)

@@ -28,6 +28,11 @@ def translations_dir() -> Path:
     return _bundle_root() / "translations"
 
 
+def docs_dir() -> Path:
+    """The user guides (and the screenshots they show), bundled for the Help window."""
+    return _bundle_root() / "docs"
+
+
 def program_dir() -> Path:
     """Folder of the running program (the executable when bundled)."""
     if getattr(sys, "frozen", False):

@@ -1,6 +1,7 @@
 """Registers of every released schema version, for the upgrade tests.
 
     python tools/make_old_registers.py     # (re)writes tests/data/register-v2 ... -v<latest>
+    python tools/make_old_registers.py 8   # only the new version's register
 
 tests/models/test_migrations.py opens each one with today's program and checks that it comes
 out as a fresh register of the latest version holding the same data, with a pre-migration
@@ -90,6 +91,8 @@ def rows_at(version: int) -> list[Row]:
         ]
     if version >= 5:
         rows.append(("UPDATE case_ SET reduced = 1, memo = NULL WHERE id = 1", ()))
+    if version >= 8:
+        rows.append(("INSERT INTO roster_nickname VALUES ('CLAS-VPONE', 'Eerste VP')", ()))
     return rows
 
 
@@ -115,8 +118,11 @@ def make_register(folder: Path, version: int) -> None:
     assert leftovers == [], leftovers  # the WAL was folded in and removed on close
 
 
-def main() -> int:
-    for version in range(FIRST_MADE_HERE, migrations.LATEST_VERSION + 1):
+def main(argv: list[str] | None = None) -> int:
+    """All versions, or only those given (``6 7 8``): a file once made stays as it is."""
+    wanted = [int(v) for v in (sys.argv[1:] if argv is None else argv)] or \
+        list(range(FIRST_MADE_HERE, migrations.LATEST_VERSION + 1))
+    for version in wanted:
         folder = DATA / f"register-v{version}"
         make_register(folder, version)
         size = sum(p.stat().st_size for p in folder.iterdir())

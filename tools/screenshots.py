@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -39,6 +40,14 @@ def save(widget: QWidget, name: str) -> None:
     widget.hide()
 
 
+def settle(window: QWidget) -> None:
+    """Key derivation runs in a worker now (issue 14): wait until the window is done."""
+    while getattr(window, "task", None) is not None:
+        QApplication.processEvents()
+        time.sleep(0.02)
+    QApplication.processEvents()
+
+
 def main() -> None:
     app = QApplication([])
     QtTranslations(app).apply(os.environ.get("LANG_UI", "nl"))
@@ -58,7 +67,9 @@ def main() -> None:
     wizard.profile.component.setCurrentIndex(2)
     save(wizard, "wizard-3-role")
     wizard.next()
+    settle(wizard)
     wizard.recovery.create_button.click()
+    settle(wizard)
     save(wizard, "wizard-4-recovery")
     wizard.next()
     save(wizard, "wizard-5-done")
@@ -70,6 +81,7 @@ def main() -> None:
     unlock = UnlockDialog(tmp / "demo", tmp / "backups")
     unlock.passphrase.setText("verkeerde zin")
     unlock.try_unlock()
+    settle(unlock)
     save(unlock, "unlock-wrong-passphrase")
     unlock.show_message(RegisterDamaged().message, offer_restore=True)
     save(unlock, "unlock-damaged")

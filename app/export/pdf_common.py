@@ -12,7 +12,10 @@ What it gives a report module:
 - ``data_table(...)``: a styled table, counts right-aligned and formatted by babel;
 - ``bar_chart(...)``: a bar chart of one measure over quarters;
 - ``render_pdf(meta, story)``: header (title, "Vertrouwd" + version), footer (generation date in
-  the report language, "page x of y"); deterministic bytes (reportlab ``invariant``);
+  the report language, "page x of y"); the document's title and language in its properties and
+  a bookmark (outline entry) for the title and every section heading (``h2``), so a screen
+  reader and the reader's side panel can find their way; deterministic bytes (reportlab
+  ``invariant``);
 - ``write_pdf(path, data)``: atomic write, never over an existing file.
 
 No Qt here: reports are rendered headless and tested in milliseconds.
@@ -323,13 +326,24 @@ class ReportMeta:
     app_version: str = __version__  # in the header and the PDF's creator field
 
 
+# Headings that get a bookmark, by paragraph style: the level in the outline.
+OUTLINE_LEVELS = {"title": 0, "h2": 1}
+
+
 def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
-    """A canvas that knows the page count when it finishes, for the 'page x of y' footer."""
+    """A canvas that knows the page count when it finishes, for the 'page x of y' footer.
+
+    Its pages reach the PDF only in ``save``, so bookmarks made while laying out are kept per
+    page (``mark``) and written there, each on the page it belongs to."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped: Canvas is Any
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._pages: list[dict[str, Any]] = []
+            self._marks: dict[int, list[tuple[str, int]]] = {}
+
+        def mark(self, title: str, level: int) -> None:
+            self._marks.setdefault(len(self._pages), []).append((title, level))
 
         def showPage(self) -> None:  # noqa: N802 (reportlab API)
             self._pages.append(dict(self.__dict__))
@@ -337,10 +351,18 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
 
         def save(self) -> None:
             total = len(self._pages)
-            for state in self._pages:
+            marks, number = self._marks, 0
+            for index, state in enumerate(self._pages):
                 self.__dict__.update(state)
                 self._decorate(self._pageNumber, total)
+                for title, level in marks.get(index, []):
+                    number += 1
+                    key = f"section-{number}"
+                    self.bookmarkPage(key)
+                    self.addOutlineEntry(title, key, level=level, closed=False)
                 super().showPage()
+            if number:
+                self.showOutline()
             super().save()
 
         def _decorate(self, page: int, total: int) -> None:
@@ -365,18 +387,31 @@ def _numbered_canvas(meta: ReportMeta) -> type[Canvas]:
     return NumberedCanvas
 
 
+class _OutlinedDocument(SimpleDocTemplate):  # type: ignore[misc]  # reportlab is untyped
+    """Gives every title and section heading (``OUTLINE_LEVELS``) a bookmark."""
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 (reportlab API)
+        if isinstance(flowable, Paragraph):
+            level = OUTLINE_LEVELS.get(flowable.style.name)
+            if level is not None and hasattr(self.canv, "mark"):
+                self.canv.mark(flowable.getPlainText(), level)
+
+
 def render_pdf(meta: ReportMeta, story: Sequence[Flowable]) -> bytes:
     """Lay out ``story`` on A4 with header and footer; same input, same bytes.
 
     reportlab's invariant mode leaves out the creation date and derives the document id from
     the content, so the bytes depend only on ``meta`` and ``story`` (and not on the platform:
-    tests/test_golden_files.py compares them with committed files on Linux and Windows)."""
+    tests/test_golden_files.py compares them with committed files on Linux and Windows).
+    The document carries its title and its language (the report's, "nl" or "en") and a
+    bookmark per section."""
     register_fonts()
     buffer = BytesIO()
-    doc = SimpleDocTemplate(
+    doc = _OutlinedDocument(
         buffer, pagesize=PAGE_SIZE, leftMargin=MARGIN, rightMargin=MARGIN,
         topMargin=MARGIN + 4 * mm, bottomMargin=MARGIN, title=meta.title, author=meta.author,
         subject=meta.subject, creator=f"Vertrouwd {meta.app_version}", invariant=1,
+        lang=meta.translator.language, displayDocTitle=1,
     )
     doc.build(list(story), canvasmaker=_numbered_canvas(meta))
     return buffer.getvalue()

@@ -40,15 +40,35 @@ def write_receipt(
     received_at: dt.datetime,
     signing_private_key: bytes,
 ) -> bytes:
+    return write_receipt_for(
+        submission_id=received.submission_id, revision=received.revision,
+        sha256=received.sha256, period=received.quarter, sender_code=received.sender.code,
+        receiver_code=receiver_code, received_at=received_at,
+        signing_private_key=signing_private_key)
+
+
+def write_receipt_for(
+    *,
+    submission_id: str,
+    revision: int,
+    sha256: str,
+    period: str,
+    sender_code: str,
+    receiver_code: str,
+    received_at: dt.datetime,
+    signing_private_key: bytes,
+) -> bytes:
+    """The receipt of a file known by what the register kept of it (re-issuing one later
+    gives the same bytes as at the import: the same fields, the same time of arrival)."""
     public_key = crypto.signing_public_key(signing_private_key)
     payload: dict[str, Any] = {
         "format": PAYLOAD_FORMAT,
         "format_version": FORMAT_VERSION,
-        "submission_id": received.submission_id,
-        "revision": received.revision,
-        "sha256": received.sha256,
-        "period": received.quarter,
-        "sender_code": received.sender.code,
+        "submission_id": submission_id,
+        "revision": revision,
+        "sha256": sha256,
+        "period": period,
+        "sender_code": sender_code,
         "received_at": received_at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "receiver_code": receiver_code,
         "receiver_fingerprint": crypto.fingerprint_hex(public_key),

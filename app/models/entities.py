@@ -224,6 +224,16 @@ class RosterEntry(Base):
     enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class RosterNickname(Base):
+    """A coordinator's own name for a roster code ("CLAS-7KQ2M" → "Jan, 13 Lichte Brigade"),
+    to recognise people in the lists. Kept only in this register: never in a quarterly file,
+    a receipt, a report or a card (migration step 8)."""
+
+    __tablename__ = "roster_nickname"
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    nickname: Mapped[str] = mapped_column(String(40))
+
+
 class Submission(Base):
     """One imported quarterly file (every revision is kept; the history is never rewritten)."""
 

@@ -1,5 +1,6 @@
 """The GUI: options, QApplication, translations, and the controller that owns the lifecycle
-(first run → wizard; otherwise unlock → main window; idle → lock; quit → backup and lock)."""
+(first run → wizard; otherwise unlock → main window; idle → lock; quit → backup and lock;
+moving the register: lock → move → unlock in the new place)."""
 
 from __future__ import annotations
 
@@ -23,13 +24,17 @@ from app import paths
 from app.errors import AppError
 from app.i18n import _, set_language
 from app.settings import Settings
+from app.ui.appearance import prepare_application
 from app.ui.lock import IdleWatcher, lock_register, resume_register
 from app.ui.signals import AppSignals
+from app.ui.style import set_role
 from app.ui.unlock import UnlockDialog
+from app.ui.worker import Task, run_task, tasks_running
 
 if TYPE_CHECKING:
     from app.services.storage import vault
     from app.ui.main_window import MainWindow
+    from app.ui.settings_dialog import MoveRequest
     from app.ui.wizard import FirstRunWizard
 
 # Start-up: the unlock dialog needs neither the database stack (SQLAlchemy, SQLCipher,
@@ -111,9 +116,13 @@ class AppController(QObject):
         window_factory: Callable[[AppSignals, Settings], MainWindow] | None = None,
         idle_ms: int | None = None,
         demo_passphrase: str | None = None,
+        register_given: bool = False,
     ) -> None:
         super().__init__(app)
+        prepare_application(app)
         self.app = app
+        self.register_given = register_given  # --register PATH: the wizard offers that folder
+        self.move_task: Task | None = None
         self.settings = settings
         self.settings_path = Path(settings_path)
         self.register_dir = Path(register_dir)
@@ -150,7 +159,8 @@ class AppController(QObject):
     def show_wizard(self) -> None:
         from app.ui.wizard import FirstRunWizard
 
-        self.wizard = FirstRunWizard()
+        self.wizard = FirstRunWizard(
+            given_dir=self.register_dir if self.register_given else None)
         self.wizard.accepted.connect(self._wizard_finished)
         self.wizard.rejected.connect(self._wizard_cancelled)
         self.wizard.show()
@@ -174,12 +184,16 @@ class AppController(QObject):
         else:
             self.app.quit()
 
-    def show_unlock(self) -> None:
+    def show_unlock(self, message: str = "", *, intro: str = "") -> None:
         suffix = " — DEMO" if self.demo_passphrase else ""
         dialog = UnlockDialog(self.register_dir, self.backup_dir(), title_suffix=suffix)
         if self.demo_passphrase:
             dialog.intro.setText(_("Demo register. The passphrase is: {passphrase}").format(
                 passphrase=self.demo_passphrase))
+        if intro:
+            dialog.intro.setText(intro)
+        if message:
+            dialog.show_message(message)
         dialog.unlocked.connect(self.open_register)
         dialog.rejected.connect(self.app.quit)
         self.unlock_dialog = dialog
@@ -212,6 +226,8 @@ class AppController(QObject):
             window = factory(self.signals, self.settings)
             window.lock_requested.connect(self.lock)
             window.settings_requested.connect(self.open_settings)
+            window.about_requested.connect(self.open_about)
+            window.quit_requested.connect(self.app.quit)
             self.main_window = window
         return self.main_window
 
@@ -226,7 +242,7 @@ class AppController(QObject):
         if marker is None:
             marker = QLabel()
             marker.setObjectName("demo_marker")
-            marker.setStyleSheet("background: #b00020; color: white; padding: 2px 8px;")
+            set_role(marker, "demo")
             window.statusBar().addPermanentWidget(marker)
         marker.setText(_("DEMO — invented data. Passphrase: {passphrase}").format(
             passphrase=self.demo_passphrase))
@@ -236,8 +252,13 @@ class AppController(QObject):
         return self.register is None
 
     def lock(self) -> None:
-        """Store the draft encrypted, clear and hide everything, forget the key."""
+        """Store the draft encrypted, clear and hide everything, forget the key. While a task
+        still works on the register (a backup, a PDF) the lock waits for it: the idle timer
+        starts again and locks when it has finished."""
         if self.register is None or self.main_window is None:
+            return
+        if tasks_running():
+            self.idle.start()
             return
         self.idle.stop()
         register, self.register = self.register, None
@@ -286,8 +307,62 @@ class AppController(QObject):
         dialog = SettingsDialog(self.settings, self.register, paths.default_backup_dir(),
                                 self.main_window)
         dialog.restore_requested.connect(self.restore_from_backup)
+        dialog.move_requested.connect(self.move_register)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.apply_settings(dialog.result_settings())
+
+    def open_about(self) -> None:
+        from app.services.about import about_facts
+        from app.ui.help import AboutDialog
+
+        facts = about_facts(self.register_dir, self.backup_dir(), self.settings_path)
+        AboutDialog(facts, self.main_window).exec()
+
+    def move_register(self, request: MoveRequest) -> Task | None:
+        """Lock, move the register (and its backups when asked) off the GUI thread, then
+        offer the unlock window in the new place; on failure, in the old one, with the reason
+        (a failed move leaves the register where it was)."""
+        from app.services.storage import relocation
+
+        if self.register is None or self.move_task is not None:
+            return None
+        self.lock()
+        if self.unlock_dialog is not None:  # stays up (the last window), but waits
+            self.unlock_dialog.wait_for_move(request.target)
+        source, old_backups = self.register_dir, self.backup_dir()
+        backups_to = request.backups_to
+
+        def work() -> relocation.MoveResult:
+            return relocation.move_register(
+                source, request.target, request.passphrase,
+                backups_from=old_backups if backups_to is not None else None,
+                backups_to=backups_to)
+
+        def moved(result: relocation.MoveResult) -> None:
+            self.move_task = None
+            self.register_dir = result.register_dir
+            self.settings.register_dir = str(result.register_dir)
+            if result.backup_dir is not None and result.backup_error is None:
+                self.settings.backup_dir = str(result.backup_dir)
+            self._save_settings()
+            self._reopen_unlock(_("The register was moved to {folder}. Type your passphrase to "
+                                  "open it there.").format(folder=result.register_dir),
+                                result.backup_error.message if result.backup_error else "")
+
+        def failed(error: AppError) -> None:
+            self.move_task = None
+            self._reopen_unlock("", error.message)
+
+        self.move_task = run_task(self, work, moved, failed)
+        return self.move_task
+
+    def _reopen_unlock(self, intro: str, message: str) -> None:
+        old = self.unlock_dialog
+        self.show_unlock(message, intro=intro)  # first: the old one was the last window
+        if old is not None:
+            old.rejected.disconnect(self.app.quit)
+            old.hide()
+            old.deleteLater()
 
     def apply_settings(self, new: Settings) -> None:
         language_changed = new.language != self.settings.language
@@ -350,8 +425,10 @@ def run_gui(argv: list[str]) -> int:
     assert isinstance(app, QApplication)
     app.setApplicationName(paths.APP_NAME)
     app.setOrganizationName(paths.APP_AUTHOR)
+    # Window titles name the screen only ("Mijn register"); the system adds " — Vertrouwd".
     app.setApplicationDisplayName(paths.APP_NAME)
     app.setWindowIcon(app_icon())
+    prepare_application(app)
     settings_path = paths.settings_file()
     settings = Settings.load(settings_path)
     if options.lang:
@@ -383,6 +460,7 @@ def run_gui(argv: list[str]) -> int:
     controller = AppController(
         app, settings, settings_path, register_dir, signals, translations=translations,
         demo_passphrase=DEMO_PASSPHRASE if options.demo else None,
+        register_given=bool(options.register),
     )
     controller.start(register)
     if os.environ.get(BENCH_EXIT_ENV) == "1":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
@@ -34,7 +34,11 @@ from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.signals import AppSignals
+from app.ui.style import monospace, set_role
 
 ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
                "central": N_("Central compiler")}
@@ -43,10 +47,7 @@ Confirm = Callable[[QWidget, Card], bool]
 
 
 def _groups_font() -> QFont:
-    font = QFont("monospace")
-    font.setStyleHint(QFont.StyleHint.TypeWriter)
-    font.setPointSize(16)
-    return font
+    return monospace(16)
 
 
 def two_lines(groups: str) -> str:
@@ -62,7 +63,12 @@ def _component(code: str) -> str:
 
 def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
     """Show the card's fingerprint groups and ask whether they were compared by phone."""
+    return compare_box(parent, card).exec() == QMessageBox.StandardButton.Yes
+
+
+def compare_box(parent: QWidget | None, card: Card) -> QMessageBox:
     box = QMessageBox(parent)
+    box.setObjectName("compare_box")
     box.setIcon(QMessageBox.Icon.Question)
     box.setWindowTitle(_("Check the fingerprint"))
     box.setText(_("Card of {code} ({role}, {component}). Call them and let them read their "
@@ -74,7 +80,7 @@ def ask_compared_by_phone(parent: QWidget, card: Card) -> bool:
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Yes, compared: keep the card"))
     box.button(QMessageBox.StandardButton.No).setText(_("No, do not keep it"))
-    return box.exec() == QMessageBox.StandardButton.Yes
+    return box
 
 
 class CardsDialog(QDialog):
@@ -86,26 +92,32 @@ class CardsDialog(QDialog):
         self.signals = signals
         self.settings = settings
         self._confirm = confirm
+        self.setObjectName("cards_dialog")
+        set_help_topic(self, "cards")
         self.setWindowTitle(_("Enrolment cards"))
-        self.resize(640, 460)
         own = self._own_card_group()
         recipient = self._recipient_group()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        set_role(self.error_label, "error")
         self.error_label.hide()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addWidget(own)
+        body_layout.addWidget(recipient)
+        body_layout.addWidget(self.message_label)
+        body_layout.addWidget(self.error_label)
+        body_layout.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.addWidget(own)
-        layout.addWidget(recipient)
-        layout.addWidget(self.message_label)
-        layout.addWidget(self.error_label)
-        layout.addStretch(1)
+        layout.addWidget(ScrollArea(body), 1)
         layout.addWidget(buttons)
         self.refresh()
+        fit_to_screen(self, QSize(660, 540))
 
     def _own_card_group(self) -> QGroupBox:
         """This register's card: its code, role, component and fingerprint, and saving it."""
@@ -117,6 +129,7 @@ class CardsDialog(QDialog):
         self.groups_label.setWordWrap(True)
         self.groups_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         save = QPushButton(_("Save my card…"))
+        save.setIcon(icon("save"))
         save.clicked.connect(self.choose_card_file)
 
         own = QGroupBox(_("This register"))
@@ -142,6 +155,7 @@ class CardsDialog(QDialog):
         self.recipient_groups.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         import_button = QPushButton(_("Import coordinator's card…"))
+        import_button.setIcon(icon("import"))
         import_button.clicked.connect(self.choose_recipient_card)
         recipient = QGroupBox(_("Your coordinator (files are sealed to this card)"))
         recipient_layout = QVBoxLayout(recipient)

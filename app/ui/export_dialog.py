@@ -2,7 +2,10 @@
 signed (and sealed) file, read its fingerprint aloud, save the PDF overview, import receipts.
 
 Open it with ``ExportDialog(register, signals, settings, parent)``. The folder last written to
-is remembered for the session on the dialog (no setting is stored).
+is remembered for the session on the dialog (no setting is stored). Once a file is written,
+"Write file" is disarmed: another revision of the same quarter is only written through "Write
+a new revision…", which says what that means and asks first. The PDF is written off the GUI
+thread.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, QSize, Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTableView,
@@ -35,7 +39,14 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.measures import Measures
 from app.export.measures import label as measure_label
-from app.i18n import _, current_language, format_datetime, format_minutes, format_number
+from app.i18n import (
+    _,
+    current_language,
+    format_datetime,
+    format_minutes,
+    format_number,
+    ngettext,
+)
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
@@ -44,10 +55,43 @@ from app.services.confidant import exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.accessible import caption, describe_table
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.signals import AppSignals
-from app.ui.views import table_view
+from app.ui.style import monospace, set_role
+from app.ui.views import EmptyState, table_view
+from app.ui.worker import Busy, Task, run_task
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
+PREFERRED_SIZE = QSize(860, 760)
+Confirm = Callable[[QWidget, str, str], bool]
+
+
+def revision_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    box.setObjectName("revision_box")
+    box.addButton(_("Write the new revision"), QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(_("Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    return box
+
+
+def ask(parent: QWidget, title: str, text: str) -> bool:
+    box = revision_box(parent, title, text)
+    box.exec()
+    return box.buttonRole(box.clickedButton()) == QMessageBox.ButtonRole.AcceptRole
+
+
+def warning_text(msgid: str, params: dict[str, object]) -> str:
+    """A preview warning in the current language (a count in it with its plural)."""
+    if msgid == exporting.WARN_NO_TOPICS:
+        n = int(params["n"])  # type: ignore[call-overload]
+        return ngettext("{n} open case has no topic; it is counted without topic.",
+                        "{n} open cases have no topic; they are counted without topic.",
+                        n).format(n=n)
+    return _(msgid).format(**params)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -128,6 +172,9 @@ class PreviewModel(QAbstractTableModel):
             if index.column() == 0:
                 return "    " * row.indent + row.label
             return row.value
+        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) \
+                and index.column() == 0:
+            return row.label
         if role == Qt.ItemDataRole.FontRole and row.heading:
             font = QFont()
             font.setBold(True)
@@ -213,18 +260,21 @@ def _table(model: QAbstractTableModel) -> QTableView:
 class ExportDialog(QDialog):
     def __init__(self, register: Register, signals: AppSignals, settings: Settings,
                  parent: QWidget | None = None, *,
-                 today: Callable[[], dt.date] = dt.date.today) -> None:
+                 today: Callable[[], dt.date] = dt.date.today, confirm: Confirm = ask) -> None:
         super().__init__(parent)
+        self.setObjectName("export_dialog")
+        set_help_topic(self, "export")
         self.register = register
         self.signals = signals
         self.settings = settings
         self._today = today
+        self._confirm = confirm
         self.folder: Path | None = None
         self.preview: ExportPreview | None = None
         self.last_result: ExportResult | None = None
         self._result_quarter: Quarter | None = None
+        self.pdf_task: Task | None = None
         self.setWindowTitle(_("Quarterly export"))
-        self.resize(860, 760)
         self._make_preview()
         self._make_writing()
         self._make_history()
@@ -232,6 +282,7 @@ class ExportDialog(QDialog):
         self._fill_quarters()
         self.refresh_history()
         self._show_result(None)
+        fit_to_screen(self, PREFERRED_SIZE)
 
     def _make_preview(self) -> None:
         self.quarter_combo = QComboBox()
@@ -239,56 +290,81 @@ class ExportDialog(QDialog):
         self.nil_banner = QLabel(_("Nil return: no cases, contacts or activities in this "
                                    "quarter. A nil return is a report too; send it."))
         self.nil_banner.setWordWrap(True)
-        self.nil_banner.setStyleSheet("QLabel { background: #fff4e5; border: 1px solid #c05621;"
-                                      " padding: 6px; font-weight: bold; }")
+        set_role(self.nil_banner, "banner")
         self.warnings_label = QLabel()
         self.warnings_label.setWordWrap(True)
-        self.warnings_label.setStyleSheet("QLabel { color: #8a4b08; }")
+        set_role(self.warnings_label, "warning")
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
         self.preview_model = PreviewModel(self)
         self.preview_view = _table(self.preview_model)
-        self.preview_view.horizontalHeader().setSectionResizeMode(
-            0, QHeaderView.ResizeMode.Stretch)
-        self.preview_view.horizontalHeader().setStretchLastSection(False)
-        self.preview_view.setColumnWidth(1, 170)
+        self.preview_view.setObjectName("preview_view")
+        self.preview_view.setMinimumHeight(120)
+        # Whole topic names, never cut: the label column takes the room and wraps.
+        self.preview_view.setWordWrap(True)
+        header = self.preview_view.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        header.sectionResized.connect(
+            lambda *_a: self.preview_view.resizeRowsToContents())
+        describe_table(self.preview_view, _("What the coordinator will receive"),
+                       _("Every measure of the file with its value: counts only, no memos, no "
+                         "date finer than the quarter."))
 
     def _make_writing(self) -> None:
         self.folder_edit = QLineEdit()
         self.folder_edit.setReadOnly(True)
         self.folder_edit.setPlaceholderText(_("Choose the folder or removable drive"))
+        self.folder_label = QLabel()
+        caption(self.folder_label, _("&Folder"), self.folder_edit)
         self.choose_button = QPushButton(_("Choose folder…"))
         self.choose_button.clicked.connect(self.choose_folder)
         self.write_button = QPushButton(_("Write file"))
-        self.write_button.setDefault(True)
+        self.write_button.setObjectName("write_button")
+        self.write_button.setIcon(icon("export"))
+        # Not setDefault(True) here: the button is not in the dialog yet, so the dialog would
+        # not know and would make "Choose folder…" its default; _arm makes it the default.
         self.write_button.clicked.connect(self.export_now)
+        self.again_button = QPushButton(_("Write a new revision…"))
+        self.again_button.setObjectName("again_button")
+        self.again_button.clicked.connect(self.export_new_revision)
+        self.again_button.hide()
 
         self.result_label = QLabel()
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint_label = QLabel()
-        mono = QFont("monospace")
-        mono.setStyleHint(QFont.StyleHint.TypeWriter)
-        mono.setPointSize(15)
-        self.fingerprint_label.setFont(mono)
+        self.fingerprint_label.setFont(monospace(15))
         self.fingerprint_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.pdf_button = QPushButton(_("Save PDF overview…"))
+        self.pdf_button.setIcon(icon("report"))
         self.pdf_button.clicked.connect(self.choose_pdf)
         self.error_label = QLabel()
         self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("QLabel { color: #b00020; font-weight: bold; }")
+        set_role(self.error_label, "error")
         self.error_label.hide()
 
     def _make_history(self) -> None:
         self.history_model = HistoryModel(self)
         self.history_view = _table(self.history_model)
+        self.history_view.setObjectName("history_view")
+        self.history_view.setMinimumHeight(90)
+        describe_table(self.history_view, _("Files written"),
+                       _("One row per quarterly file written: quarter, revision, when, "
+                         "fingerprint, sealed, and when the coordinator's receipt came in."))
+        self.history_empty = EmptyState(self.history_view, lambda: _(
+            "No files written yet. Choose the folder or stick, then Write file."))
         self.receipt_button = QPushButton(_("Import receipt…"))
+        self.receipt_button.setIcon(icon("import"))
         self.receipt_button.clicked.connect(self.choose_receipt)
 
     def _lay_out(self) -> None:
         top = QHBoxLayout()
-        top.addWidget(QLabel(_("Quarter:")))
+        quarter_label = QLabel()
+        caption(quarter_label, _("&Quarter"), self.quarter_combo)
+        top.addWidget(quarter_label)
         top.addWidget(self.quarter_combo)
         top.addStretch(1)
 
@@ -302,10 +378,15 @@ class ExportDialog(QDialog):
         write_box = QGroupBox(_("Write the file"))
         write_layout = QVBoxLayout(write_box)
         folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label)
         folder_row.addWidget(self.folder_edit, 1)
         folder_row.addWidget(self.choose_button)
-        folder_row.addWidget(self.write_button)
+        write_row = QHBoxLayout()
+        write_row.addWidget(self.write_button)
+        write_row.addWidget(self.again_button)
+        write_row.addStretch(1)
         write_layout.addLayout(folder_row)
+        write_layout.addLayout(write_row)
         write_layout.addWidget(self.result_label)
         write_layout.addWidget(self.fingerprint_label)
         pdf_row = QHBoxLayout()
@@ -322,23 +403,27 @@ class ExportDialog(QDialog):
         history_layout.addLayout(receipt_row)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
-        upper = QWidget()
-        upper_layout = QVBoxLayout(upper)
-        upper_layout.setContentsMargins(0, 0, 0, 0)
-        upper_layout.addWidget(preview_box, 1)
-        upper_layout.addWidget(write_box)
-        splitter.addWidget(upper)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(preview_box)
+        splitter.addWidget(write_box)
         splitter.addWidget(history_box)
         splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(1, 0)
+        splitter.setStretchFactor(2, 1)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
+        self.close_button = buttons.button(QDialogButtonBox.StandardButton.Close)
 
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(top)
+        body_layout.addWidget(self.error_label)
+        body_layout.addWidget(splitter, 1)
+        body.setMinimumHeight(560)  # below this the window scrolls instead of squeezing
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.error_label)
-        layout.addWidget(splitter, 1)
+        layout.addWidget(ScrollArea(body), 1)
         layout.addWidget(buttons)
 
     # --- quarter and preview -----------------------------------------------------------------
@@ -379,6 +464,8 @@ class ExportDialog(QDialog):
             return
         self.preview = view
         self.preview_model.set_rows(preview_rows(view.measures, lists, current_language()))
+        self.preview_view.resizeRowsToContents()
+        self._arm(view)
         recipient = (_("sealed to {code}").format(code=view.recipient) if view.recipient
                      else _("not sealed"))
         self.summary_label.setText(
@@ -387,7 +474,7 @@ class ExportDialog(QDialog):
                     component=view.component, sealed=recipient))
         self.nil_banner.setVisible(view.nil_return)
         self.warnings_label.setText("\n".join(
-            "⚠ " + _(msgid).format(**params) for msgid, params in view.warnings))
+            "⚠ " + warning_text(msgid, params) for msgid, params in view.warnings))
         self.warnings_label.setVisible(bool(view.warnings))
 
     # --- writing -----------------------------------------------------------------------------
@@ -401,7 +488,43 @@ class ExportDialog(QDialog):
         if chosen:
             self.set_folder(Path(chosen))
 
+    def _arm(self, view: ExportPreview) -> None:
+        """"Write file" for a quarter not written in this window; once it is, only "Write a
+        new revision…" (which asks first) writes the quarter again."""
+        written_here = self._result_quarter == view.quarter
+        self.write_button.setEnabled(not written_here)
+        self.write_button.setDefault(not written_here)
+        self.close_button.setDefault(written_here)
+        self.again_button.setVisible(written_here)
+        self.again_button.setText(_("Write revision {revision}…").format(
+            revision=view.revision))
+
+    def export_new_revision(self) -> ExportResult | None:
+        """Another revision of a quarter already written: only after saying what it means."""
+        view = self.preview
+        if view is None:
+            return None
+        if not self._confirm(self, _("Write a new revision"), _(
+                "Revision {revision} of {quarter} replaces the earlier file at the coordinator. "
+                "Write it only when something in the quarter was corrected. Write revision "
+                "{revision}?").format(revision=view.revision, quarter=view.quarter)):
+            return None
+        return self._write()
+
     def export_now(self) -> ExportResult | None:
+        """Write the quarter's file; refused (nothing happens) once this window wrote it."""
+        if not self.write_button.isEnabled():
+            return None
+        view = self.preview
+        if view is not None and view.revision > 1 and not self._confirm(
+                self, _("Write a new revision"), _(
+                    "{quarter} was exported before. Revision {revision} replaces the earlier "
+                    "file at the coordinator. Write revision {revision}?").format(
+                    revision=view.revision, quarter=view.quarter)):
+            return None
+        return self._write()
+
+    def _write(self) -> ExportResult | None:
         if self.folder is None:
             self.choose_folder()
             if self.folder is None:
@@ -443,19 +566,37 @@ class ExportDialog(QDialog):
         if chosen:
             self.write_pdf_to(Path(chosen))
 
-    def write_pdf_to(self, path: Path) -> Path | None:
+    def write_pdf_to(self, path: Path) -> Task | None:
+        """Write the PDF overview off the GUI thread; the result shows when it is done."""
         from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
+        if self.pdf_task is not None:
+            return None
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None
+        register, lang = self.register, current_language()
         self._clear_error()
-        try:
-            written = write_vp_quarter_pdf(self.register, quarter, result, path)
-        except AppError as exc:
-            self._show_error(exc)
-            return None
+
+        def work() -> Path:  # the writer raises typed errors (app.files), never OSError
+            return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
+
+        self.pdf_task = run_task(self, work, self._pdf_written, self._pdf_failed, busy=Busy(
+            (self.pdf_button, self.quarter_combo, self.close_button), self.result_label,
+            _("Writing the PDF overview…")))
+        return self.pdf_task
+
+    def _pdf_written(self, written: Path) -> None:
+        self.pdf_task = None
         self.result_label.setText(_("PDF overview saved: {path}").format(path=written))
-        return written
+
+    def _pdf_failed(self, error: AppError) -> None:
+        self.pdf_task = None
+        self._show_error(error)
+
+    def reject(self) -> None:
+        if self.pdf_task is not None:  # a PDF is being written: wait for it
+            self.pdf_task.wait()
+        super().reject()
 
     # --- history and receipts ----------------------------------------------------------------
     def refresh_history(self) -> None:

@@ -1,7 +1,11 @@
-"""The main window: the confidant's register workspace (filter bar, cases, case detail, quick
-entry, activities, quarter panel) and/or the coordination workspace, chosen by the profile's
-roles on attach (a coordinator is often a VP as well: then both, as top-level tabs).
-Views refresh on `AppSignals.data_changed`; none reaches into another."""
+"""The main window: the confidant's register workspace (cases with their filter, quick entry,
+case detail and quarter; activities; the year overview) and/or the coordination workspace,
+chosen by the profile's roles on attach (a coordinator is often a VP as well: then both, as
+top-level tabs). Views refresh on `AppSignals.data_changed`; none reaches into another.
+
+It fits a laptop screen: the panes sit in splitters and scroll areas, the window opens no
+larger than the screen's available area, and every field stays reachable at 150 % scaling.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,10 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -23,9 +28,9 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QPushButton,
+    QSizePolicy,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -39,15 +44,26 @@ from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
 from app.settings import Settings
+from app.ui.accessible import caption, describe_table, name
 from app.ui.activities import ActivitiesTab
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
 from app.ui.coordination.workspace import CoordinationWorkspace, workspaces_for
 from app.ui.formatting import label, short_date, topic_labels
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
 from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
+from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.signals import AppSignals
-from app.ui.views import table_view
+from app.ui.style import set_role
+from app.ui.views import EmptyState, table_view
+from app.ui.year_overview import YearOverviewTab
+
+PREFERRED_SIZE = QSize(1280, 800)
+# Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) the case detail and
+# the quarter go under the case list instead of beside it: two columns, not three.
+NARROW_BELOW = 1100
 
 
 class CaseDetail(QGroupBox):
@@ -55,6 +71,7 @@ class CaseDetail(QGroupBox):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("case_detail")
         self.detail: queries.CaseDetail | None = None
         self.fields = {k: QLabel() for k in ("topics", "status", "outcome", "referrals", "memo")}
         self.captions = {k: QLabel() for k in self.fields}
@@ -65,20 +82,24 @@ class CaseDetail(QGroupBox):
             form.addRow(self.captions[key], lab)
         self.contacts_model = ContactTableModel(self)
         self.contacts = table_view(self.contacts_model, sortable=True)
+        self.contacts.setObjectName("contacts_view")
+        self.contacts.setMinimumHeight(90)
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.contacts_empty = EmptyState(self.contacts, self._empty_text)
         self.buttons = {k: QPushButton() for k in (
             "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
-        # Two rows, so the detail pane leaves room for the case list on a laptop screen.
+        self.buttons["add_contact"].setIcon(icon("new"))
+        # Rows of two, so the detail pane stays narrow beside the case list on a laptop screen.
         case_row = QGridLayout()
         for i, key in enumerate(("add_contact", "close", "reopen", "edit", "delete")):
-            case_row.addWidget(self.buttons[key], i // 3, i % 3)
-        case_row.setColumnStretch(3, 1)
+            case_row.addWidget(self.buttons[key], i // 2, i % 2)
+        case_row.setColumnStretch(2, 1)
         contact_row = QHBoxLayout()
         contact_row.addStretch(1)
         contact_row.addWidget(self.buttons["edit_contact"])
         contact_row.addWidget(self.buttons["delete_contact"])
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
+        set_role(self.error, "error")
         self.error.setWordWrap(True)
         self.error.hide()
         layout = QVBoxLayout(self)
@@ -90,9 +111,12 @@ class CaseDetail(QGroupBox):
         self.retranslate_ui()
         self.show_case(None, None)
 
+    def _empty_text(self) -> str:
+        return _("Select a case in the list to see its contact moments.") \
+            if self.detail is None else ""
+
     def retranslate_ui(self) -> None:
-        self.setTitle(_("Case") if self.detail is None else
-                      _("Case opened {date}").format(date=short_date(self.detail.opened_on)))
+        self._title()
         for key, text in {"topics": _("Topics"), "status": _("Status"), "outcome": _("Outcome"),
                           "referrals": _("Referrals"), "memo": _("Memo")}.items():
             self.captions[key].setText(text)
@@ -101,8 +125,15 @@ class CaseDetail(QGroupBox):
                           "edit_contact": _("Edit contact moment…"),
                           "delete_contact": _("Delete contact moment…")}.items():
             self.buttons[key].setText(text)
+        describe_table(self.contacts, _("Contact moments of the case"),
+                       _("One row per contact moment: date, duration and mode."))
         self.contacts_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, 2)
         self._fill()
+        self.contacts_empty.update()
+
+    def _title(self) -> None:
+        self.setTitle(_("Case") if self.detail is None else
+                      _("Case opened {date}").format(date=short_date(self.detail.opened_on)))
 
     def show_case(self, register: vault.Register | None, case_id: int | None) -> None:
         self.error.hide()
@@ -110,8 +141,8 @@ class CaseDetail(QGroupBox):
         self.contacts_model.set_case(register if self.detail else None,
                                      case_id if self.detail else None)
         self._fill()
-        self.setTitle(_("Case") if self.detail is None else
-                      _("Case opened {date}").format(date=short_date(self.detail.opened_on)))
+        self._title()
+        self.contacts_empty.update()
 
     def _fill(self) -> None:
         d = self.detail
@@ -145,9 +176,51 @@ class CaseDetail(QGroupBox):
         self.error.show()
 
 
+class FilterBar(QWidget):
+    """Period, topic, status and the memo search of the case list."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filter_bar")
+        self.period_combo = QComboBox()
+        self.topic_combo = QComboBox()
+        self.status_combo = QComboBox()
+        for combo in (self.period_combo, self.topic_combo, self.status_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(9)
+        self.topic_combo.setMinimumContentsLength(14)
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("memo_search")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        self.search_edit.setMinimumWidth(160)
+        self.captions = [QLabel(), QLabel(), QLabel()]
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for caption_label, combo in zip(
+            self.captions, (self.period_combo, self.topic_combo, self.status_combo), strict=True
+        ):
+            row.addWidget(caption_label)
+            row.addWidget(combo, 1)
+            row.addSpacing(6)
+        row.addWidget(self.search_edit, 2)
+
+    def retranslate_ui(self) -> None:
+        for caption_label, text, combo in zip(
+                self.captions, (_("&Period"), _("Top&ic"), _("&Status")),
+                (self.period_combo, self.topic_combo, self.status_combo), strict=True):
+            caption(caption_label, text, combo)
+        self.search_edit.setPlaceholderText(_("Search in memos (Ctrl+F)"))
+        name(self.search_edit, _("Search in memos"),
+             _("Shows only the cases whose memo contains this text."))
+
+
 class MainWindow(QMainWindow):
     lock_requested = Signal()
     settings_requested = Signal()
+    about_requested = Signal()
+    quit_requested = Signal()
 
     def __init__(self, signals: AppSignals, settings: Settings, parent: QWidget | None = None,
                  today: Callable[[], dt.date] = dt.date.today) -> None:
@@ -158,8 +231,6 @@ class MainWindow(QMainWindow):
         self.register: vault.Register | None = None
         self.service: CaseService | None = None
         self.setObjectName("main_window")
-        self.resize(1280, 800)
-        self._build_filter_bar()
         self._build_register_tabs(today)
         self._build_workspaces()
         self._build_menus()
@@ -167,35 +238,29 @@ class MainWindow(QMainWindow):
         self._connect()
         self._fill_filters()
         self.retranslate_ui()
+        fit_to_screen(self, PREFERRED_SIZE, centre=True)
 
-    def _build_filter_bar(self) -> None:
-        self.filter_bar = QToolBar()
-        self.filter_bar.setMovable(False)
-        self.addToolBar(self.filter_bar)
-        self.period_combo = QComboBox()
-        self.topic_combo = QComboBox()
-        self.status_combo = QComboBox()
-        self.search_edit = QLineEdit()
-        self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(200)
-        self.filter_captions = [QLabel(), QLabel(), QLabel()]
-        for caption, combo in zip(
-            self.filter_captions,
-            (self.period_combo, self.topic_combo, self.status_combo),
-            strict=True,
-        ):
-            caption.setContentsMargins(8, 0, 4, 0)
-            self.filter_bar.addWidget(caption)
-            self.filter_bar.addWidget(combo)
-        spacer = QWidget()
-        spacer.setFixedWidth(12)
-        self.filter_bar.addWidget(spacer)
-        self.filter_bar.addWidget(self.search_edit)
+    # --- building ------------------------------------------------------------------------
+    @property
+    def period_combo(self) -> QComboBox:
+        return self.filter_bar.period_combo
 
-    def _build_register_tabs(self, today: Callable[[], dt.date]) -> None:
-        """The VP register: quick entry, cases with their detail and the quarter; activities."""
+    @property
+    def topic_combo(self) -> QComboBox:
+        return self.filter_bar.topic_combo
+
+    @property
+    def status_combo(self) -> QComboBox:
+        return self.filter_bar.status_combo
+
+    @property
+    def search_edit(self) -> QLineEdit:
+        return self.filter_bar.search_edit
+
+    def _build_cases_view(self) -> None:
         self.cases_model = CaseTableModel(self)
         self.cases_view = table_view(self.cases_model, sortable=True)
+        self.cases_view.setObjectName("cases_view")
         self.cases_view.sortByColumn(0, Qt.SortOrder.DescendingOrder)
         self.cases_view.setWordWrap(False)
         self.cases_view.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -203,32 +268,92 @@ class MainWindow(QMainWindow):
                   "last_contact": 100, "closed_on": 92, "outcome": 200}
         for column, (key, _msgid) in enumerate(self.cases_model.columns):
             self.cases_view.setColumnWidth(column, widths[key])
+        self.cases_empty = EmptyState(self.cases_view, self._cases_empty_text)
         self.cases_count = QLabel()
+        self.cases_count.setObjectName("cases_count")
+
+    def _build_register_tabs(self, today: Callable[[], dt.date]) -> None:
+        """The VP register: filters and quick entry, cases with their detail and the quarter;
+        activities; the year overview."""
+        self.filter_bar = FilterBar()
+        self._build_cases_view()
         self.detail = CaseDetail()
         self.quick_entry = QuickEntry(today)
         self.quarter_panel = QuarterPanel(today)
         self.activities = ActivitiesTab(today)
+        self.overview = YearOverviewTab(today)
 
-        cases_page = QWidget()
-        cases_col = QVBoxLayout(cases_page)
+        self.cases_column = QWidget()
+        cases_col = QVBoxLayout(self.cases_column)
+        cases_col.setContentsMargins(0, 0, 0, 0)
         cases_col.addWidget(self.cases_view, 1)
         cases_col.addWidget(self.cases_count)
-        right = QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.detail)
-        right.addWidget(self.quarter_panel)
-        right.setStretchFactor(0, 3)
-        right.setStretchFactor(1, 2)
-        middle = QSplitter(Qt.Orientation.Horizontal)
-        middle.addWidget(self.quick_entry)
-        middle.addWidget(cases_page)
-        middle.addWidget(right)
-        middle.setStretchFactor(0, 0)
-        middle.setStretchFactor(1, 3)
-        middle.setStretchFactor(2, 2)
-        middle.setSizes([340, 660, 400])
+        self.quick_scroll = ScrollArea(self.quick_entry)
+        self.detail_scroll = ScrollArea(self.detail)
+        self.quarter_scroll = ScrollArea(self.quarter_panel)
+        self.right = QSplitter(Qt.Orientation.Vertical)
+        self.right.setChildrenCollapsible(False)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.quick_scroll)
+        self.splitter.addWidget(self.right)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.wide_right = QSplitter(Qt.Orientation.Horizontal)  # cases | (detail / quarter)
+        self.wide_right.setChildrenCollapsible(False)
+        self.side = QSplitter(Qt.Orientation.Vertical)
+        self.side.setChildrenCollapsible(False)
+        for pane in (self.quick_scroll, self.cases_column, self.detail_scroll,
+                     self.quarter_scroll):
+            pane.setMinimumWidth(220)
+            pane.setMinimumHeight(90)
+            pane.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.quick_scroll.setMinimumWidth(270)
+        self.narrow: bool | None = None
+        self._arrange(narrow=False)
+        cases_page = QWidget()
+        page = QVBoxLayout(cases_page)
+        page.addWidget(self.filter_bar)
+        page.addWidget(self.splitter, 1)
+        set_help_topic(cases_page, "contact")
+        set_help_topic(self.activities, "activities")
+        set_help_topic(self.overview, "overview")
         self.tabs = QTabWidget()
-        self.tabs.addTab(middle, "")
+        self.tabs.setObjectName("register_tabs")
+        self.tabs.addTab(cases_page, "")
         self.tabs.addTab(self.activities, "")
+        self.tabs.addTab(self.overview, "")
+
+    def _arrange(self, *, narrow: bool) -> None:
+        """Wide: quick entry | cases | detail over quarter. Narrow: quick entry | cases over
+        detail over quarter (the same panes, so nothing is out of reach at 150 %)."""
+        if narrow == self.narrow:
+            return
+        self.narrow = narrow
+        focus = QApplication.focusWidget()
+        if narrow:
+            for pane in (self.cases_column, self.detail_scroll, self.quarter_scroll):
+                self.right.addWidget(pane)
+            self.right.setSizes([260, 200, 120])
+            self.wide_right.setParent(None)
+            self.side.setParent(None)
+        else:
+            self.side.addWidget(self.detail_scroll)
+            self.side.addWidget(self.quarter_scroll)
+            self.side.setSizes([380, 300])
+            self.wide_right.addWidget(self.cases_column)
+            self.wide_right.addWidget(self.side)
+            self.wide_right.setStretchFactor(0, 3)
+            self.wide_right.setStretchFactor(1, 2)
+            self.wide_right.setSizes([520, 440])
+            self.right.addWidget(self.wide_right)
+        self.splitter.setSizes([330, max(self.width() - 330, 400)])
+        if focus is not None and focus.isVisible():
+            focus.setFocus()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._arrange(narrow=event.size().width() < NARROW_BELOW)
 
     def _build_workspaces(self) -> None:
         """The VP register and coordination, shown by the profile's roles."""
@@ -242,31 +367,42 @@ class MainWindow(QMainWindow):
         self.workspaces.currentChanged.connect(self._workspace_changed)
         self.setCentralWidget(self.workspaces)
 
+    def _action(self, menu: QMenu, icon_name: str | None, slot: Callable[[], Any],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None
+                ) -> QAction:
+        action = QAction(self)
+        if icon_name:
+            action.setIcon(icon(icon_name))
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        self.addAction(action)
+        return action
+
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
-        self.new_action = QAction(self)
-        self.new_action.setShortcut(QKeySequence("Ctrl+N"))
-        self.new_action.triggered.connect(self.focus_quick_entry)
-        self.lock_action = QAction(self)
-        self.lock_action.setShortcut(QKeySequence("Ctrl+L"))
-        self.lock_action.triggered.connect(self.lock_requested)
-        self.settings_action = QAction(self)
-        self.settings_action.triggered.connect(self.settings_requested)
-        self.search_action = QAction(self)
-        self.search_action.setShortcut(QKeySequence("Ctrl+F"))
-        self.search_action.triggered.connect(lambda: self.search_edit.setFocus())
-        for action in (self.new_action, self.search_action, self.settings_action, self.lock_action):
-            self.file_menu.addAction(action)
-            self.addAction(action)
+        self.new_action = self._action(self.file_menu, "new", self.focus_quick_entry, "Ctrl+N")
+        self.search_action = self._action(self.file_menu, "search",
+                                          lambda: self.search_edit.setFocus(), "Ctrl+F")
+        self.undo_action = self._action(self.file_menu, "undo", self.undo,
+                                        QKeySequence.StandardKey.Undo)
+        self.file_menu.addSeparator()
+        self.settings_action = self._action(self.file_menu, "settings",
+                                            self.settings_requested.emit)
+        self.lock_action = self._action(self.file_menu, "lock", self.lock_requested.emit,
+                                        "Ctrl+L")
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, "quit", self.quit_requested.emit,
+                                        "Ctrl+Q")
         self.quarter_menu = self.menuBar().addMenu("")
-        self.export_action = QAction(self)
-        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.export_action.triggered.connect(self.open_export)
-        self.cards_action = QAction(self)
-        self.cards_action.triggered.connect(self.open_cards)
-        for action in (self.export_action, self.cards_action):
-            self.quarter_menu.addAction(action)
-            self.addAction(action)
+        self.export_action = self._action(self.quarter_menu, "export", self.open_export,
+                                          "Ctrl+E")
+        self.cards_action = self._action(self.quarter_menu, "cards", self.open_cards)
+        self.help_menu = self.menuBar().addMenu("")
+        self.help_action = self._action(self.help_menu, "help", self.open_help,
+                                        QKeySequence.StandardKey.HelpContents)
+        self.about_action = self._action(self.help_menu, None, self.about_requested.emit)
 
     def _connect(self) -> None:
         self.period_combo.currentIndexChanged.connect(self.apply_filter)
@@ -306,7 +442,9 @@ class MainWindow(QMainWindow):
         self.apply_filter()
         self.quick_entry.attach(self.service)
         self.activities.attach(self.service)
+        self.overview.set_register(register)
         self.quarter_panel.set_register(register)
+        self._update_undo()
         self.focus_quick_entry()
 
     def clear_for_lock(self) -> None:
@@ -316,12 +454,15 @@ class MainWindow(QMainWindow):
         self.detail.show_case(None, None)
         self.quick_entry.clear_for_lock()
         self.activities.clear_for_lock()
+        self.overview.set_register(None)
         self.quarter_panel.clear()
         self.search_edit.blockSignals(True)
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.cases_count.clear()
+        self.statusBar().clearMessage()
         self._fill_filters()
+        self._update_undo()
         if self.coordination is not None:
             self.coordination.clear_for_lock()
 
@@ -333,27 +474,34 @@ class MainWindow(QMainWindow):
 
     def open_export(self) -> None:
         """The quarterly export screen (preview, write, history, receipts)."""
-        if self.register is None:
+        if self.register is None or not self.has_vp:
             return
         from app.ui.export_dialog import ExportDialog
 
         ExportDialog(self.register, self.signals, self.settings, self, today=self.today).exec()
 
     def open_cards(self) -> None:
-        if self.register is None:
+        if self.register is None or not self.has_vp:
             return
         from app.ui.cards_dialog import CardsDialog
 
         CardsDialog(self.register, self.signals, self.settings, self).exec()
+
+    def open_help(self) -> None:
+        from app.ui.help import open_help_for
+
+        open_help_for(self.focusWidget() or self.workspaces.currentWidget(), self)
 
     def _ensure_coordination(self) -> CoordinationWorkspace:
         if self.coordination is None:
             self.coordination = CoordinationWorkspace(self.signals, self.settings,
                                                       today=self.today)
             self.workspaces.addTab(self.coordination, "")
-            self.coordination_menu = self.menuBar().addMenu("")
+            self.coordination_menu = QMenu(self)
+            self.menuBar().insertMenu(self.help_menu.menuAction(), self.coordination_menu)
             for action in self.coordination.actions_in_menu():
                 self.coordination_menu.addAction(action)
+                self.addAction(action)  # its shortcut works wherever the focus is
             self.retranslate_ui()
         return self.coordination
 
@@ -366,50 +514,70 @@ class MainWindow(QMainWindow):
             self.coordination_menu.menuAction().setVisible(self.has_coordination)
         self.workspaces.tabBar().setVisible(both)
         self.workspaces.setCurrentIndex(0 if self.has_vp else 1)
-        for action in (self.new_action, self.search_action, self.export_action, self.cards_action):
+        for action in (self.new_action, self.search_action, self.export_action, self.cards_action,
+                       self.undo_action):
             action.setEnabled(self.has_vp)
         self.quarter_menu.menuAction().setVisible(self.has_vp)
         self._workspace_changed(self.workspaces.currentIndex())
+        if not self.has_vp and self.coordination is not None:
+            # A coordinator's window opens with the focus on its navigation (Roster, Who
+            # reported, Tables), not on nothing: the first key already does something.
+            self.coordination.tabs.setFocus()
 
     def _workspace_changed(self, index: int) -> None:
-        self.filter_bar.setVisible(self.has_vp and index == 0)
+        self.new_action.setEnabled(self.has_vp and index == 0)
+        self.search_action.setEnabled(self.has_vp and index == 0)
 
     def show_coordination(self) -> None:
         if self.has_coordination and self.coordination is not None:
             self.workspaces.setCurrentWidget(self.coordination)
 
+    def title(self) -> str:
+        """The window title, without the program's name (the system adds it once)."""
+        if self.has_vp and self.has_coordination:
+            return _("Register and coordination")
+        return _("Coordination") if not self.has_vp else _("My register")
+
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Vertrouwd — register") if self.has_vp and not self.has_coordination
-                            else _("Vertrouwd — coordination") if not self.has_vp
-                            else _("Vertrouwd — register and coordination"))
+        self.setWindowTitle(self.title())
+        self.file_menu.setTitle(_("&Register"))
+        self.new_action.setText(_("New contact moment"))
+        self.search_action.setText(_("Search memos"))
+        self.settings_action.setText(_("Settings…"))
+        self.lock_action.setText(_("Lock"))
+        self.quit_action.setText(_("Quit"))
         self.quarter_menu.setTitle(_("&Quarter"))
         self.export_action.setText(_("Quarterly export…"))
         self.cards_action.setText(_("Enrolment cards…"))
+        self.help_menu.setTitle(_("&Help"))
+        self.help_action.setText(_("User guide"))
+        self.about_action.setText(_("About Vertrouwd"))
         self.workspaces.setTabText(0, _("My register"))
+        name(self.workspaces.tabBar(), _("Workspaces"))
         if self.coordination is not None and self.coordination_menu is not None:
             self.workspaces.setTabText(1, _("Coordination"))
-            self.coordination_menu.setTitle(_("&Coordination"))
+            self.coordination_menu.setTitle(_("Coordi&nation"))
             self.coordination.retranslate_ui()
-        self.file_menu.setTitle(_("&Register"))
-        self.new_action.setText(_("New contact moment"))
-        self.search_action.setText(_("Search memo"))
-        self.settings_action.setText(_("Settings…"))
-        self.lock_action.setText(_("Lock"))
-        self.filter_bar.setWindowTitle(_("Filter"))
-        for caption, text in zip(self.filter_captions, (_("Period"), _("Topic"), _("Status")),
-                                 strict=True):
-            caption.setText(text)
-        self.search_edit.setPlaceholderText(_("Search in memos (Ctrl+F)"))
+        self.filter_bar.retranslate_ui()
         self.tabs.setTabText(0, _("Cases"))
         self.tabs.setTabText(1, _("Activities"))
+        self.tabs.setTabText(2, _("Year overview"))
+        name(self.tabs.tabBar(), _("Register views"))
+        describe_table(self.cases_view, _("Cases"),
+                       _("One row per case that passes the filter: opened, status, topics, "
+                         "contact moments, time, last contact, closed, outcome. Select a case "
+                         "to see it on the right."))
         self._fill_filters()
         self.cases_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                                 self.cases_model.columnCount() - 1)
         self.quick_entry.retranslate_ui()
         self.detail.retranslate_ui()
         self.activities.retranslate_ui()
+        self.overview.retranslate_ui()
         self.quarter_panel.retranslate_ui()
         self._update_count()
+        self._update_undo()
+        self.cases_empty.update()
 
     # --- filters -------------------------------------------------------------------------
     def _periods(self) -> list[tuple[str, str | None]]:
@@ -450,10 +618,22 @@ class MainWindow(QMainWindow):
             memo_search=self.search_edit.text(),
         )
 
+    def filtering(self) -> bool:
+        return self.current_filter() != queries.CaseFilter()
+
     def apply_filter(self, *_args: Any) -> None:
         if self.register is None:
             return
         self.cases_model.set_filter(self.current_filter())
+
+    def _cases_empty_text(self) -> str:
+        if self.register is None:
+            return ""
+        if self.filtering():
+            return _("No case matches this filter. Clear the search or choose “All periods”, "
+                     "“All topics” and “Open and closed”.")
+        return _("No cases yet. Ctrl+N puts the cursor in “New contact moment”: a first "
+                 "contact moment opens a case.")
 
     def _update_count(self) -> None:
         if self.register is None:
@@ -477,13 +657,29 @@ class MainWindow(QMainWindow):
             self.quick_entry.reload_cases()
         if change.touches(ChangeKind.ACTIVITIES):
             self.activities.refresh()
+        if change.touches(ChangeKind.CASES, ChangeKind.CONTACTS, ChangeKind.ACTIVITIES):
+            self.overview.refresh()
         self.quarter_panel.refresh()
-
-    def _after_case_reset(self) -> None:
-        self._update_count()
-        self.detail.show_case(self.register, self._selected_case_id)
+        self._update_undo()
 
     _selected_case_id: int | None = None
+
+    def _after_case_reset(self) -> None:
+        """After the list reloaded (a filter, a save, a sort): the detail pane shows the
+        selected case only while the list still shows it."""
+        self._update_count()
+        case_id = self._selected_case_id
+        if case_id is not None and self.register is not None and not queries.case_matches(
+                self.register, self.current_filter(), case_id):
+            case_id = self._selected_case_id = None
+        for row in range(self.cases_model.rowCount()):
+            found = self.cases_model.row_at(row)
+            if case_id is not None and found is not None and found.id == case_id:
+                self.cases_view.selectionModel().blockSignals(True)
+                self.cases_view.selectRow(row)
+                self.cases_view.selectionModel().blockSignals(False)
+                break
+        self.detail.show_case(self.register, case_id)
 
     def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
         row = selected_row(self.cases_view)
@@ -491,8 +687,34 @@ class MainWindow(QMainWindow):
         self.detail.show_case(self.register, self._selected_case_id)
 
     def focus_quick_entry(self) -> None:
+        if not self.has_vp:
+            return
+        self.workspaces.setCurrentIndex(0)
         self.tabs.setCurrentIndex(0)
         self.quick_entry.focus_first()
+
+    # --- undo ------------------------------------------------------------------------------
+    def _update_undo(self) -> None:
+        what = self.service.undo_label() if self.service is not None else None
+        self.undo_action.setEnabled(what is not None and self.has_vp)
+        self.undo_action.setText(_("Undo {what}").format(what=_(what)) if what else _("Undo"))
+
+    def undo(self) -> Change | None:
+        """Undo the last save, edit or delete (Ctrl+Z)."""
+        if self.service is None:
+            return None
+        what = self.service.undo_label()
+        try:
+            change = self.service.undo()
+        except AppError as exc:
+            self.statusBar().showMessage(exc.message, 10_000)
+            return None
+        if change is None:
+            self.statusBar().showMessage(_("There is nothing to undo."), 5_000)
+            return None
+        self.statusBar().showMessage(_("Undone: {what}.").format(what=_(what or "")), 10_000)
+        self._emit_change(change)
+        return change
 
     # --- case actions ------------------------------------------------------------------------
     def _run(self, action: Callable[[], Change]) -> bool:
@@ -535,7 +757,8 @@ class MainWindow(QMainWindow):
         if d is None or service is None:
             return
         if confirm(self, _("Delete case"),
-                   _("Delete this case with all its contact moments? This cannot be undone.")):
+                   _("Delete this case with all its contact moments? Until you lock the "
+                     "register, Ctrl+Z (Undo) brings it back.")):
             self._selected_case_id = None
             self._run(lambda: service.delete_case(d.id))
 
@@ -546,12 +769,16 @@ class MainWindow(QMainWindow):
         ContactDialog(_("Edit contact moment"),
                       lambda v: self._emit_change(service.update_contact(row.id, **v)),
                       self.today(), row.on, row.minutes, row.mode,
-                      codelists.load().contact_modes, "mode", _("Mode"), self).exec()
+                      codelists.load().contact_modes, "mode", _("M&ode"), self).exec()
 
     def _delete_contact(self) -> None:
         row, service = selected_row(self.detail.contacts), self.service
         if row is None or service is None:
             return
         if confirm(self, _("Delete contact moment"),
-                   _("Delete this contact moment? This cannot be undone.")):
+                   _("Delete this contact moment? Until you lock the register, Ctrl+Z (Undo) "
+                     "brings it back.")):
             self._run(lambda: service.delete_contact(row.id))
+
+
+__all__ = ["CaseDetail", "FilterBar", "MainWindow"]

@@ -8,10 +8,10 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBo
 
 from app.i18n import N_, _
 from app.services.storage import passphrase_policy
+from app.ui.accessible import caption
+from app.ui.style import set_role
 
 STRENGTH_NAMES = (N_("Very weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
-ERROR_STYLE = "color: #b00020;"
-OK_STYLE = "color: #1b5e20;"
 
 
 class PassphraseEntry(QWidget):
@@ -54,9 +54,10 @@ class PassphraseEntry(QWidget):
     def retranslate_ui(self) -> None:
         self.hint.setText(_("A sentence is a good passphrase: at least 12 characters, easy for "
                             "you to remember, hard for others to guess."))
-        for label, text in zip(self._labels, (_("Passphrase"), _("Repeat passphrase"),
-                                              _("Strength")), strict=True):
-            label.setText(text)
+        for label, text, field in zip(
+                self._labels, (_("Pass&phrase"), _("&Repeat passphrase"), _("Strength")),
+                (self.first, self.second, self.strength), strict=True):
+            caption(label, text, field)
         self._update()
 
     def passphrase(self) -> str:
@@ -92,8 +93,8 @@ class PassphraseEntry(QWidget):
         problem = self.problem()
         if problem is None:
             self.feedback.setText(_("This passphrase can be used."))
-            self.feedback.setStyleSheet(OK_STYLE)
+            set_role(self.feedback, "ok")
         else:
             self.feedback.setText(problem)
-            self.feedback.setStyleSheet(ERROR_STYLE if text else "")
+            set_role(self.feedback, "error" if text else "")
         self.changed.emit()

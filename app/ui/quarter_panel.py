@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QVBoxLayout, QWidget
 
 from app.i18n import _, format_minutes, format_number
 from app.models.periods import Quarter
 from app.services.confidant import queries
 from app.services.storage.vault import Register
-from app.ui.chart import BarChart
+from app.ui.chart import BarChart, ChartPanel
 from app.ui.formatting import topic_labels
 
 
@@ -38,12 +38,10 @@ class QuarterPanel(QGroupBox):
             form.addRow(self.captions[key], self.values[key])
         self.cases_chart = BarChart()
         self.hours_chart = BarChart()
-        charts = QHBoxLayout()
-        charts.addWidget(self.cases_chart)
-        charts.addWidget(self.hours_chart)
+        self.charts = ChartPanel([self.cases_chart, self.hours_chart])
         layout = QVBoxLayout(self)
         layout.addLayout(form)
-        layout.addLayout(charts, 1)
+        layout.addWidget(self.charts, 1)
         self.retranslate_ui()
 
     @property
@@ -78,6 +76,7 @@ class QuarterPanel(QGroupBox):
                 lab.clear()
             self.cases_chart.clear()
             self.hours_chart.clear()
+            self.charts.refresh()
             return
         cur = s.current
         self.values["new_cases"].setText(format_number(cur.new_cases))
@@ -87,8 +86,10 @@ class QuarterPanel(QGroupBox):
             "; ".join(f"{topic_labels([t])} ({format_number(n)})" for t, n in s.top_topics) or "–")
         labels = [short_quarter(f.quarter, i == 0 or f.quarter.endswith("Q1"))
                   for i, f in enumerate(s.history)]
+        periods = [f.quarter for f in s.history]
         self.cases_chart.set_data(_("New cases per quarter"), labels,
-                                  [f.new_cases for f in s.history])
+                                  [f.new_cases for f in s.history], long_labels=periods)
         hours = [f.minutes / 60 for f in s.history]
         self.hours_chart.set_data(_("Hours per quarter"), labels, hours,
-                                  [format_number(round(h)) for h in hours])
+                                  [format_number(round(h)) for h in hours], long_labels=periods)
+        self.charts.refresh()

@@ -2,7 +2,8 @@
 
 Tab moves between fields, Enter saves from any field (Ctrl+Enter in the memo), Space ticks
 the current topic, typing in the topic filter narrows the list. After saving the form resets
-and the focus returns to the first field.
+and the focus returns to the first field. A contact moment that looks like one saved minutes
+ago is not saved at once: a warning says so, and a second Enter saves it anyway.
 """
 
 from __future__ import annotations
@@ -31,13 +32,17 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError, FieldError
-from app.i18n import _, current_language
+from app.i18n import _, current_language, ngettext
 from app.models import codelists
 from app.models.codelists import DISCRIMINATION
 from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
+from app.ui.accessible import caption, name
+from app.ui.date_field import DateField
 from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
+from app.ui.icons import icon
+from app.ui.style import set_role
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
 DEFAULT_MINUTES = 60
@@ -47,7 +52,7 @@ ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 def error_label() -> QLabel:
     lab = QLabel()
     lab.setObjectName("field_error")
-    lab.setStyleSheet("color: #b00020;")
+    set_role(lab, "error")
     lab.setWordWrap(True)
     lab.hide()
     return lab
@@ -74,6 +79,7 @@ class QuickEntry(QGroupBox):
         self.service: CaseService | None = None
         self.lists = codelists.load()
         self._last_mode = "persoonlijk"
+        self._duplicate_of: tuple[object, ...] | None = None  # warned once: Enter saves it
         self._make_fields()
         self._lay_out()
         self._set_tab_order()
@@ -83,7 +89,7 @@ class QuickEntry(QGroupBox):
         self.reset()
 
     def _make_fields(self) -> None:
-        self.date_edit = QLineEdit()
+        self.date_edit = DateField(self.today)
         self.minutes_edit = QLineEdit()
         self.minutes_edit.setMaxLength(4)
         self.mode_combo = QComboBox()
@@ -93,7 +99,9 @@ class QuickEntry(QGroupBox):
         self.case_combo.setMinimumContentsLength(18)
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
-        self.topic_list.setMinimumHeight(150)
+        self.topic_list.setMinimumHeight(120)
+        self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
+        self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.grounds_list = QListWidget()
         self.grounds_list.setMaximumHeight(110)
         self.memo_edit = QPlainTextEdit()
@@ -102,17 +110,28 @@ class QuickEntry(QGroupBox):
         self.memo_warning = QLabel()
         self.memo_warning.setObjectName("memo_warning")
         self.memo_warning.setWordWrap(True)
-        self.memo_warning.setStyleSheet("color: #8a5a00;")
+        set_role(self.memo_warning, "warning")
         self.memo_warning.hide()
         self.save_button = QPushButton()
+        self.save_button.setObjectName("quick_save")
+        self.save_button.setIcon(icon("save"))
         self.status_label = QLabel()
+        self.status_label.setObjectName("quick_status")
+        self.status_label.setWordWrap(True)
+        set_role(self.status_label, "ok")
+        self.duplicate_warning = QLabel()
+        self.duplicate_warning.setObjectName("duplicate_warning")
+        self.duplicate_warning.setWordWrap(True)
+        set_role(self.duplicate_warning, "warning")
+        self.duplicate_warning.hide()
         self.errors = {f: error_label() for f in
                        ("on", "minutes", "mode", "case", "topics", "grounds", "memo", "form")}
 
     def _add_row(self, key: str, widget: QWidget) -> QWidget:
-        """A labelled form row: the field with its error line below it (the returned box)."""
+        """A labelled form row: the field with its error line below it (the returned box).
+        The label's buddy (its mnemonic's target) is set in ``retranslate_ui``: the field
+        that takes the typing, never a container."""
         lab = QLabel()
-        lab.setBuddy(widget)
         self.labels[key] = lab
         box = QWidget()
         col = QVBoxLayout(box)
@@ -136,17 +155,16 @@ class QuickEntry(QGroupBox):
     def _lay_out(self) -> None:
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.labels: dict[str, QLabel] = {}
         when = QWidget()
         row = QHBoxLayout(when)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.date_edit, 2)
+        row.addWidget(self.date_edit, 3)
         self.minutes_label = QLabel()
-        self.minutes_label.setBuddy(self.minutes_edit)
         row.addWidget(self.minutes_label)
         row.addWidget(self.minutes_edit, 1)
         self.labels["on"] = QLabel()
-        self.labels["on"].setBuddy(self.date_edit)
         self.form.addRow(self.labels["on"], when)
         self.form.addRow("", self.errors["on"])
         self.form.addRow("", self.errors["minutes"])
@@ -164,7 +182,9 @@ class QuickEntry(QGroupBox):
         outer = QVBoxLayout(self)
         outer.addLayout(self.form)
         outer.addWidget(self.errors["form"])
+        outer.addWidget(self.duplicate_warning)
         outer.addLayout(buttons)
+        outer.addStretch(1)
 
     def _set_tab_order(self) -> None:
         order = (self.date_edit, self.minutes_edit, self.mode_combo, self.case_combo,
@@ -182,6 +202,11 @@ class QuickEntry(QGroupBox):
         self.topic_filter.textChanged.connect(self._filter_topics)
         self.topic_list.itemChanged.connect(self._topics_changed)
         self.memo_edit.textChanged.connect(self._check_memo)
+        for line in (self.date_edit, self.minutes_edit, self.topic_filter):
+            line.textChanged.connect(self._forget_duplicate)
+        for combo in (self.mode_combo, self.case_combo):
+            combo.currentIndexChanged.connect(self._forget_duplicate)
+        self.topic_list.itemChanged.connect(self._forget_duplicate)
 
     # --- wiring ----------------------------------------------------------------------------
     def attach(self, service: CaseService) -> None:
@@ -232,7 +257,7 @@ class QuickEntry(QGroupBox):
             self.topic_list.addItem(header)
             for topic in group.topics:
                 self.topic_list.addItem(
-                    _checkable("   " + topic.label(lang), topic.code, topic.code in checked))
+                    _checkable(topic.label(lang), topic.code, topic.code in checked))
         self.topic_list.blockSignals(False)
         self.grounds_list.clear()
         for ground in self.lists.discrimination_grounds:
@@ -248,14 +273,18 @@ class QuickEntry(QGroupBox):
 
     def retranslate_ui(self) -> None:
         self.setTitle(_("New contact moment"))
-        self.labels["on"].setText(_("&Date"))
-        self.minutes_label.setText(_("&Minutes"))
-        self.labels["mode"].setText(_("M&ode"))
-        self.labels["case"].setText(_("&Case"))
-        self.labels["topics"].setText(_("&Topics"))
-        self.labels["grounds"].setText(_("&Grounds"))
-        self.labels["memo"].setText(_("M&emo"))
-        self.date_edit.setPlaceholderText(_("dd-mm-yyyy"))
+        caption(self.labels["on"], _("&Date"), self.date_edit)
+        caption(self.minutes_label, _("&Minutes"), self.minutes_edit)
+        caption(self.labels["mode"], _("M&ode"), self.mode_combo)
+        caption(self.labels["case"], _("&Case"), self.case_combo)
+        caption(self.labels["topics"], _("&Topics"), self.topic_filter)
+        caption(self.labels["grounds"], _("&Grounds"), self.grounds_list)
+        caption(self.labels["memo"], _("M&emo"), self.memo_edit)
+        name(self.topic_filter, _("Filter topics"),
+             _("Type part of a topic; Down moves to the list."))
+        name(self.topic_list, _("Topics"),
+             _("Space ticks or unticks the current topic. One or more topics per case."))
+        self.date_edit.retranslate_ui()
         self.topic_filter.setPlaceholderText(_("Type to filter topics; Down, then Space to tick"))
         self.memo_edit.setPlaceholderText(
             _("Optional, for yourself only. No names, numbers or other identifying details."))
@@ -332,6 +361,7 @@ class QuickEntry(QGroupBox):
         self._set_checked(self.grounds_list, [])
         self.memo_edit.clear()
         self._clear_errors()
+        self._forget_duplicate()
         self._case_changed()
 
     def clear_for_lock(self) -> None:
@@ -398,6 +428,32 @@ class QuickEntry(QGroupBox):
         self._case_changed()
 
     # --- saving ----------------------------------------------------------------------------
+    def _forget_duplicate(self, *_args: Any) -> None:
+        self._duplicate_of = None
+        self.duplicate_warning.hide()
+
+    def _looks_like_duplicate(self, case_id: int | None, on: dt.date, minutes: int,
+                              mode: str) -> bool:
+        """Warn once about a contact moment like one saved minutes ago; the same input saved
+        again right after the warning goes through."""
+        assert self.service is not None
+        topics = tuple(self.checked_topics()) if case_id is None else ()
+        signature = (case_id, on, minutes, mode, topics)
+        if self._duplicate_of == signature:
+            return False
+        ago = self.service.minutes_since_same_contact(case_id, on=on, minutes=minutes,
+                                                      mode=mode, topics=topics)
+        if ago is None:
+            return False
+        self._duplicate_of = signature
+        self.duplicate_warning.setText(ngettext(
+            "This looks like the contact moment you saved {n} minute ago (same date, duration "
+            "and mode). Press Enter again to save it anyway.",
+            "This looks like the contact moment you saved {n} minutes ago (same date, "
+            "duration and mode). Press Enter again to save it anyway.", ago).format(n=ago))
+        self.duplicate_warning.show()
+        return True
+
     def save(self) -> bool:
         self._clear_errors()
         if self.service is None:
@@ -407,6 +463,8 @@ class QuickEntry(QGroupBox):
             minutes = parse_minutes(self.minutes_edit.text(), "minutes")
             mode = self.mode_combo.currentData() or ""
             case_id = self.case_combo.currentData()
+            if self._looks_like_duplicate(case_id, on, minutes, mode):
+                return False
             if case_id is None:
                 change = self.service.open_case(
                     on=on,

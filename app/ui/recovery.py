@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,6 +13,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.ui.screen import fit_to_screen
+from app.ui.style import monospace, set_role
+
+SAMPLE_CODE = "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
 
 
 def recovery_warning() -> str:
@@ -27,13 +30,16 @@ class RecoveryCodePanel(QWidget):
         super().__init__(parent)
         self.code_label = QLabel()
         self.code_label.setObjectName("recovery_code")
-        font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+        font = monospace(bold=True)
         font.setPointSize(max(font.pointSize(), 10) + 6)
-        font.setWeight(QFont.Weight.Bold)
         self.code_label.setFont(font)
         self.code_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # The whole code on one line, however narrow the window: it is copied onto paper.
+        self.code_label.setMinimumWidth(self.code_label.fontMetrics().horizontalAdvance(
+            SAMPLE_CODE) + 8)
         self.warning = QLabel(recovery_warning())
         self.warning.setWordWrap(True)
+        set_role(self.warning, "warning")
         self.print_button = QPushButton(_("Print…"))
         self.print_button.clicked.connect(self.print_code)
         layout = QVBoxLayout(self)
@@ -68,6 +74,7 @@ class RecoveryCodeDialog(QDialog):
 
     def __init__(self, code: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("recovery_code_dialog")
         self.setWindowTitle(_("New recovery code"))
         self.panel = RecoveryCodePanel()
         self.panel.set_code(code)
@@ -76,3 +83,4 @@ class RecoveryCodeDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.panel)
         layout.addWidget(buttons)
+        fit_to_screen(self, QSize(max(620, self.panel.sizeHint().width() + 40), 320))

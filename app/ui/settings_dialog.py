@@ -1,16 +1,19 @@
-"""Settings: language, auto-lock, backups, passphrase and recovery code.
+"""Settings: language, auto-lock, where the register lives (and moving it), backups,
+passphrase and recovery code.
 
 Plain values are edited on a copy; the caller applies and saves it on OK. Actions that touch
-the register (back up now, change passphrase, new recovery code) act at once.
+the register act at once: back up now and a new recovery code run off the GUI thread; moving
+the register and restoring a backup need the register closed, so the dialog asks the caller
+(``move_requested``, ``restore_requested``), which locks first.
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,39 +36,178 @@ from app.errors import AppError
 from app.i18n import LANGUAGES, _
 from app.services.storage import backup, vault
 from app.settings import Settings
+from app.ui.accessible import caption, name
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
 from app.ui.recovery import RecoveryCodeDialog
-from app.ui.unlock import NewPassphraseDialog
+from app.ui.screen import ScrollArea, fit_to_screen
+from app.ui.style import set_role
+from app.ui.unlock import NewPassphraseDialog, password_field
+from app.ui.worker import Busy, Task, run_task
+
+Ask = Callable[[QWidget, str, str], bool]
+
+
+def question_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("question_box")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Yes"))
+    box.button(QMessageBox.StandardButton.No).setText(_("No"))
+    return box
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str) -> bool:
+    return question_box(parent, title, text).exec() == QMessageBox.StandardButton.Yes
+
+
+@dataclasses.dataclass(frozen=True)
+class MoveRequest:
+    target: Path
+    passphrase: str
+    backups_to: Path | None  # None: the backups stay where they are
+
+
+class MoveRegisterDialog(QDialog):
+    """Where the register goes, whether its backups go along, and the passphrase (the copy is
+    checked with it before the old one is removed)."""
+
+    def __init__(self, current: Path, backup_dir: Path, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("move_register_dialog")
+        set_help_topic(self, "settings")
+        self.setWindowTitle(_("Move the register"))
+        self.current = Path(current)
+        self.backup_dir = Path(backup_dir)
+        intro = QLabel(_("The register is locked, copied to the new folder, checked there, and "
+                         "only then removed here. Afterwards you unlock it in its new place. "
+                         "Choose a new or an empty folder, for instance on a USB stick."))
+        intro.setWordWrap(True)
+        now = QLabel(str(self.current))
+        now.setWordWrap(True)
+        set_role(now, "note")
+        self.target = QLineEdit()
+        self.target.setObjectName("move_target")
+        choose = QPushButton(_("Choose…"))
+        name(choose, _("Choose the new folder"))
+        choose.clicked.connect(self._choose)
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.target, 1)
+        target_row.addWidget(choose)
+        self.with_backups = QCheckBox()
+        self.with_backups.setObjectName("move_backups")
+        self.passphrase = password_field("move_passphrase")
+        self.message = QLabel()
+        set_role(self.message, "error")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        form = QFormLayout()
+        now_label, target_label, pass_label = QLabel(), QLabel(), QLabel()
+        now_label.setText(_("Now in"))
+        caption(target_label, _("&New folder"), self.target)
+        caption(pass_label, _("&Passphrase"), self.passphrase)
+        form.addRow(now_label, now)
+        form.addRow(target_label, target_row)
+        form.addRow("", self.with_backups)
+        form.addRow(pass_label, self.passphrase)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Move"))
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+        self.target.textChanged.connect(lambda _t: self._update())
+        self._update()
+        fit_to_screen(self, QSize(620, 360))
+
+    def backups_target(self) -> Path | None:
+        text = self.target.text().strip()
+        return Path(text).parent / "backups" if text else None
+
+    def _update(self) -> None:
+        where = self.backups_target()
+        self.with_backups.setText(
+            _("Move the backups too, to {folder}").format(folder=where) if where
+            else _("Move the backups too"))
+
+    def _choose(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, _("New folder for the register"))
+        if folder:
+            self.set_target(Path(folder))
+
+    def set_target(self, folder: Path) -> None:
+        """A chosen folder that already holds files gets a new sub-folder ``register``."""
+        folder = Path(folder)
+        if folder.is_dir() and any(folder.iterdir()):
+            folder = folder / "register"
+        self.target.setText(str(folder))
+
+    def request(self) -> MoveRequest | None:
+        text = self.target.text().strip()
+        if not text or not self.passphrase.text():
+            return None
+        return MoveRequest(Path(text).expanduser(), self.passphrase.text(),
+                           self.backups_target() if self.with_backups.isChecked() else None)
+
+    def accept(self) -> None:
+        if self.request() is None:
+            self.message.setText(_("Choose the new folder and type your passphrase."))
+            self.message.show()
+            return
+        super().accept()
 
 
 class SettingsDialog(QDialog):
     restore_requested = Signal()  # the caller locks, then offers the backup picker
+    move_requested = Signal(object)  # a MoveRequest: the caller locks, then moves
 
     def __init__(self, settings: Settings, register: vault.Register | None,
-                 default_backup_dir: Path, parent: QWidget | None = None) -> None:
+                 default_backup_dir: Path, parent: QWidget | None = None, *,
+                 ask: Ask = ask_yes_no) -> None:
         super().__init__(parent)
+        self.setObjectName("settings_dialog")
+        set_help_topic(self, "settings")
         self.setWindowTitle(_("Settings"))
         self._settings = dataclasses.replace(settings)
+        self._ask = ask
         self.register_ = register
         self.default_backup_dir = Path(default_backup_dir)
+        self.task: Task | None = None
+        self.status = QLabel()
+        self.status.setObjectName("settings_status")
+        self.status.setWordWrap(True)
         general = self._general_group(settings)
+        location = self._location_group()
         backups = self._backups_group(settings)
         security = self._security_group()
-        for button in (self.backup_now, self.restore, self.change_passphrase, self.new_recovery):
+        for button in (self.backup_now, self.restore, self.change_passphrase, self.new_recovery,
+                       self.move_button):
             button.setEnabled(register is not None)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        for w in (general, location, backups, security, self.status):
+            body_layout.addWidget(w)
+        body_layout.addStretch(1)
         layout = QVBoxLayout(self)
-        for w in (general, backups, security, self.status, buttons):
-            layout.addWidget(w)
-        self.setMinimumWidth(560)
+        layout.addWidget(ScrollArea(body), 1)
+        layout.addWidget(self.buttons)
+        fit_to_screen(self, QSize(640, 640))
 
     def _general_group(self, settings: Settings) -> QGroupBox:
         self.language = QComboBox()
         self.language.setObjectName("language")
-        for code, name in LANGUAGES.items():
-            self.language.addItem(name, code)
+        for code, lang_name in LANGUAGES.items():
+            self.language.addItem(lang_name, code)
         self.language.setCurrentIndex(max(0, self.language.findData(settings.language)))
         self.autolock = QSpinBox()
         self.autolock.setRange(1, 240)
@@ -73,14 +215,35 @@ class SettingsDialog(QDialog):
         self.autolock.setValue(settings.autolock_minutes)
         general = QGroupBox(_("General"))
         form = QFormLayout(general)
-        form.addRow(_("Language"), self.language)
-        form.addRow(_("Lock after inactivity"), self.autolock)
+        language_label, autolock_label = QLabel(), QLabel()
+        caption(language_label, _("&Language"), self.language)
+        caption(autolock_label, _("Lock after &inactivity"), self.autolock)
+        form.addRow(language_label, self.language)
+        form.addRow(autolock_label, self.autolock)
         return general
+
+    def _location_group(self) -> QGroupBox:
+        folder = self.register_.folder if self.register_ is not None else None
+        self.register_folder = QLabel(str(folder) if folder else "–")
+        self.register_folder.setObjectName("register_folder")
+        self.register_folder.setWordWrap(True)
+        self.move_button = QPushButton(_("Move the register…"))
+        self.move_button.setObjectName("move_register")
+        self.move_button.clicked.connect(self.ask_move)
+        group = QGroupBox(_("Register"))
+        form = QFormLayout(group)
+        form.addRow(_("Folder"), self.register_folder)
+        row = QHBoxLayout()
+        row.addWidget(self.move_button)
+        row.addStretch()
+        form.addRow("", row)
+        return group
 
     def _backups_group(self, settings: Settings) -> QGroupBox:
         self.backup_dir = QLineEdit(settings.backup_dir)
         self.backup_dir.setPlaceholderText(str(self.default_backup_dir))
         choose = QPushButton(_("Choose…"))
+        name(choose, _("Choose the backup folder"))
         choose.clicked.connect(self._choose_backup_dir)
         folder_row = QHBoxLayout()
         folder_row.addWidget(self.backup_dir)
@@ -92,16 +255,17 @@ class SettingsDialog(QDialog):
         self.backup_on_close.setChecked(settings.backup_on_close)
         self.backup_now = QPushButton(_("Back up now"))
         self.backup_now.setObjectName("backup_now")
+        self.backup_now.setIcon(icon("back_up"))
         self.backup_now.clicked.connect(self.make_backup)
         self.restore = QPushButton(_("Restore from backup…"))
         self.restore.clicked.connect(self._ask_restore)
-        self.status = QLabel()
-        self.status.setObjectName("settings_status")
-        self.status.setWordWrap(True)
         backups = QGroupBox(_("Backups"))
         bform = QFormLayout(backups)
-        bform.addRow(_("Backup folder"), folder_row)
-        bform.addRow(_("Backups to keep"), self.generations)
+        folder_label, generations_label = QLabel(), QLabel()
+        caption(folder_label, _("&Backup folder"), self.backup_dir)
+        caption(generations_label, _("Backups to &keep"), self.generations)
+        bform.addRow(folder_label, folder_row)
+        bform.addRow(generations_label, self.generations)
         bform.addRow("", self.backup_on_close)
         actions = QHBoxLayout()
         actions.addWidget(self.backup_now)
@@ -141,50 +305,91 @@ class SettingsDialog(QDialog):
         if folder:
             self.backup_dir.setText(folder)
 
-    def make_backup(self) -> bool:
-        if self.register_ is None:
-            return False
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            path = backup.create_backup(self.register_, self.chosen_backup_dir(),
-                                        self.generations.value())
-        except AppError as exc:
-            self.status.setText(exc.message)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.status.setText(_("Backup written and checked: {path}").format(path=path))
-        return True
+    # --- work on the register ----------------------------------------------------------------
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def _run(self, work: Callable[[], object], on_done: Callable[[object], None],
+             text: str) -> Task | None:
+        if self.task is not None:
+            return None
+
+        def done(result: object) -> None:
+            self.task = None
+            on_done(result)
+
+        def failed(error: AppError) -> None:
+            self.task = None
+            self.status.setText(error.message)
+            set_role(self.status, "error")
+
+        set_role(self.status, "note")
+        self.task = run_task(self, work, done, failed, busy=Busy(
+            (self.backup_now, self.restore, self.change_passphrase, self.new_recovery,
+             self.move_button, self.buttons), self.status, text))
+        return self.task
+
+    def make_backup(self) -> Task | None:
+        """Back up now, off the GUI thread; the status line says where when it is done."""
+        register = self.register_
+        if register is None:
+            return None
+        folder, generations = self.chosen_backup_dir(), self.generations.value()
+
+        def done(path: object) -> None:
+            set_role(self.status, "ok")
+            self.status.setText(_("Backup written and checked: {path}").format(path=path))
+
+        return self._run(lambda: backup.create_backup(register, folder, generations), done,
+                         _("Making the backup…"))
 
     def _ask_restore(self) -> None:
-        answer = QMessageBox.question(
-            self, _("Restore from backup"),
-            _("The register will be locked. After choosing a backup you unlock it again. "
-              "Continue?"))
-        if answer == QMessageBox.StandardButton.Yes:
+        if self._ask(self, _("Restore from backup"), _(
+                "The register will be locked. After choosing a backup you unlock it again. "
+                "Continue?")):
             self.restore_requested.emit()
             self.reject()
+
+    def ask_move(self) -> None:
+        if self.register_ is None:
+            return
+        dialog = MoveRegisterDialog(self.register_.folder, self.chosen_backup_dir(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            request = dialog.request()
+            if request is not None:
+                self.move_requested.emit(request)
+                self.reject()
 
     def _change_passphrase(self) -> None:
         if self.register_ is None:
             return
         dialog = NewPassphraseDialog(self.register_, self, ask_current=True)
         if dialog.exec() == QDialog.DialogCode.Accepted:
+            set_role(self.status, "ok")
             self.status.setText(_("The passphrase was changed. Backups made earlier still open "
                                   "with the passphrase of that time."))
 
-    def _new_recovery_code(self) -> None:
-        if self.register_ is None:
-            return
-        answer = QMessageBox.question(
-            self, _("New recovery code"),
-            _("A new recovery code replaces the previous one, which then stops working. "
-              "Continue?"))
-        if answer != QMessageBox.StandardButton.Yes:
-            return
-        try:
-            code = vault.create_recovery_code(self.register_)
-        except AppError as exc:
-            self.status.setText(exc.message)
-            return
-        RecoveryCodeDialog(code, self).exec()
+    def _new_recovery_code(self) -> Task | None:
+        register = self.register_
+        if register is None:
+            return None
+        if not self._ask(self, _("New recovery code"), _(
+                "A new recovery code replaces the previous one, which then stops working. "
+                "Continue?")):
+            return None
+
+        def done(code: object) -> None:
+            self.status.clear()
+            RecoveryCodeDialog(str(code), self).exec()
+
+        return self._run(lambda: vault.create_recovery_code(register), done,
+                         _("Creating the recovery code…"))
+
+    def reject(self) -> None:
+        if self.task is None:
+            super().reject()
+
+    def accept(self) -> None:
+        if self.task is None:
+            super().accept()

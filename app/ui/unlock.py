@@ -1,16 +1,18 @@
 """Unlocking: the passphrase dialog, unlocking with the recovery code (which forces a new
 passphrase), and restoring a damaged register from a backup.
 
-The passphrase is never logged and never kept in a widget after an attempt.
+The passphrase is never logged and never kept in a widget after an attempt. The key
+derivation (Argon2id, about half a second by design) runs off the GUI thread, so the window
+keeps painting while it runs; the dialog shows that it is busy and takes no second attempt.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -32,7 +34,13 @@ from app.errors import (
     RegisterDamaged,
 )
 from app.i18n import _, format_datetime, format_number
-from app.ui.passphrase_entry import ERROR_STYLE, PassphraseEntry
+from app.ui.accessible import caption, describe_table
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.passphrase_entry import PassphraseEntry
+from app.ui.screen import fit_to_screen
+from app.ui.style import monospace, set_role
+from app.ui.worker import Busy, Task, run_task
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
     from app.services.storage import vault
@@ -69,19 +77,73 @@ class CapsLockWatcher(QObject):
         return False
 
 
-def _busy() -> None:
-    QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-    QGuiApplication.processEvents()
-
-
-def _password_field(name: str) -> QLineEdit:
+def password_field(object_name: str) -> QLineEdit:
     field = QLineEdit()
     field.setEchoMode(QLineEdit.EchoMode.Password)
-    field.setObjectName(name)
+    field.setObjectName(object_name)
     return field
 
 
-class UnlockDialog(QDialog):
+def _message_label(object_name: str = "") -> QLabel:
+    label = QLabel()
+    if object_name:
+        label.setObjectName(object_name)
+    label.setWordWrap(True)
+    set_role(label, "error")
+    label.hide()
+    return label
+
+
+def _busy_label() -> QLabel:
+    label = QLabel()
+    label.setObjectName("busy_label")
+    set_role(label, "note")
+    return label
+
+
+class TaskDialog(QDialog):
+    """A dialog that runs one slow step at a time off the GUI thread and cannot be closed
+    while it runs (the step holds the register)."""
+
+    task: Task | None = None
+    held = False  # waiting for work elsewhere (a move): it cannot be closed either
+
+    def start(self, work: Any, on_done: Any, on_error: Any, busy: Busy) -> Task | None:
+        if self.task is not None:
+            return None
+
+        def done(result: Any) -> None:
+            self.task = None
+            on_done(result)
+
+        def failed(error: AppError) -> None:
+            self.task = None
+            on_error(error)
+
+        self.task = run_task(self, work, done, failed, busy=busy)
+        return self.task
+
+    @property
+    def busy(self) -> bool:
+        return self.task is not None
+
+    def reject(self) -> None:
+        if self.task is None and not self.held:  # Escape while a step runs does nothing
+            super().reject()
+
+    def done(self, result: int) -> None:
+        if self.task is not None:
+            self.task.wait()  # never leave a thread behind that holds the register
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.task is not None or self.held:
+            event.ignore()
+            return
+        super().closeEvent(event)
+
+
+class UnlockDialog(TaskDialog):
     """Emits `unlocked(Register)` and accepts when the register opens."""
 
     unlocked = Signal(object)
@@ -89,6 +151,8 @@ class UnlockDialog(QDialog):
     def __init__(self, register_dir: Path, backup_dir: Path, parent: QWidget | None = None,
                  *, title_suffix: str = "") -> None:
         super().__init__(parent)
+        self.setObjectName("unlock_dialog")
+        set_help_topic(self, "unlock")
         self.register_dir = Path(register_dir)
         self.backup_dir = Path(backup_dir)
         self.title_suffix = title_suffix
@@ -96,19 +160,20 @@ class UnlockDialog(QDialog):
 
         self.intro = QLabel()
         self.intro.setWordWrap(True)
-        self.passphrase = _password_field("passphrase")
+        self.folder_label = QLabel()
+        self.folder_label.setWordWrap(True)
+        set_role(self.folder_label, "note")
+        self.passphrase = password_field("passphrase")
         self.caps_hint = QLabel()
         self.caps_hint.setObjectName("caps_hint")
-        self.caps_hint.setStyleSheet("color: #8a5a00;")
+        set_role(self.caps_hint, "warning")
         self.caps_hint.hide()
         CapsLockWatcher(self.passphrase, self.caps_hint)
-        self.message = QLabel()
-        self.message.setObjectName("unlock_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
-        self.message.hide()
+        self.message = _message_label("unlock_message")
+        self.busy_label = _busy_label()
         self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("unlock_button")
+        self.unlock_button.setIcon(icon("lock"))
         self.unlock_button.setDefault(True)
         self.restore_button = QPushButton()
         self.restore_button.setObjectName("restore_button")
@@ -128,12 +193,14 @@ class UnlockDialog(QDialog):
         buttons.addWidget(self.unlock_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
+        layout.addWidget(self.folder_label)
         layout.addLayout(self._form)
         layout.addWidget(self.caps_hint)
         layout.addWidget(self.message)
+        layout.addWidget(self.busy_label)
         layout.addWidget(self.restore_button)
         layout.addLayout(buttons)
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(min(480, fit_to_screen(self, QSize(520, 260)).width()))
 
         # Enter in the field presses the default button; connecting returnPressed as well ran
         # the unlock twice, the second time with the field already emptied.
@@ -157,37 +224,51 @@ class UnlockDialog(QDialog):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Unlock register") + self.title_suffix)
         self.intro.setText(_("Type your passphrase to open the register."))
-        self.passphrase_label.setText(_("Passphrase"))
+        self.folder_label.setText(_("Register: {folder}").format(folder=self.register_dir))
+        caption(self.passphrase_label, _("&Passphrase"), self.passphrase)
         self.caps_hint.setText(_("Caps Lock seems to be on."))
         self.unlock_button.setText(_("Unlock"))
         self.restore_button.setText(_("Restore from backup…"))
         self.recovery_button.setText(_("Use recovery code"))
         self.quit_button.setText(_("Quit"))
 
+    def wait_for_move(self, target: Path) -> None:
+        """While the register is being moved: nothing to type, a sentence saying why."""
+        self.held = True
+        for widget in (self.passphrase, self.unlock_button, self.recovery_button,
+                       self.restore_button, self.quit_button):
+            widget.setEnabled(False)
+        self.busy_label.setText(_("Moving the register to {folder}…").format(folder=target))
+
     def show_message(self, text: str, *, offer_restore: bool = False) -> None:
         self.message.setText(text)
         self.message.setVisible(bool(text))
         self.restore_button.setVisible(offer_restore)
 
-    def try_unlock(self) -> bool:
+    def try_unlock(self) -> Task | None:
+        """Derive the key and open the register off the GUI thread; `unlocked` follows."""
+        if self.busy:
+            return None
         passphrase = self.passphrase.text()
         self.passphrase.clear()
         if not passphrase:
             self.show_message(_("Type your passphrase."))
-            return False
-        _busy()
-        from app.services.storage import vault
+            return None
+        self.show_message("")
+        folder = self.register_dir
 
-        try:
-            register = vault.unlock(self.register_dir, passphrase)
-        except AppError as exc:
-            self.show_message(exc.message, offer_restore=isinstance(exc, DAMAGE_ERRORS))
-            return False
-        finally:
-            del passphrase
-            QGuiApplication.restoreOverrideCursor()
-        self._finish(register)
-        return True
+        def work() -> vault.Register:
+            from app.services.storage import vault
+
+            return vault.unlock(folder, passphrase)
+
+        return self.start(work, self._finish, self._failed, Busy(
+            (self.passphrase, self.unlock_button, self.recovery_button, self.restore_button,
+             self.quit_button), self.busy_label, _("Opening the register…")))
+
+    def _failed(self, error: AppError) -> None:
+        self.show_message(error.message, offer_restore=isinstance(error, DAMAGE_ERRORS))
+        self.passphrase.setFocus()
 
     def _finish(self, register: vault.Register) -> None:
         self.show_message("")
@@ -208,63 +289,82 @@ class UnlockDialog(QDialog):
             self._finish(dialog.register)
 
 
-class RecoveryUnlockDialog(QDialog):
+class RecoveryUnlockDialog(TaskDialog):
     """Recovery code → unlock → a new passphrase must be set before the register is used."""
 
     def __init__(self, register_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("recovery_unlock_dialog")
+        set_help_topic(self, "unlock")
         self.register_dir = Path(register_dir)
         self.register: vault.Register | None = None
         self.setWindowTitle(_("Unlock with recovery code"))
         self.code = QLineEdit()
         self.code.setObjectName("recovery_code_field")
+        self.code.setFont(monospace())
         self.code.setPlaceholderText("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX")
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.code.setMinimumWidth(
+            self.code.fontMetrics().horizontalAdvance("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX") + 24)
+        code_label = QLabel()
+        caption(code_label, _("Recovery &code"), self.code)
+        self.message = _message_label()
+        self.busy_label = _busy_label()
         intro = QLabel(_("Type the recovery code from the sealed envelope. You will then choose "
                          "a new passphrase."))
         intro.setWordWrap(True)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.try_unlock)
-        buttons.rejected.connect(self.reject)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons.accepted.connect(self.try_unlock)
+        self.buttons.rejected.connect(self.reject)
+        form = QFormLayout()
+        form.addRow(code_label, self.code)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(self.code)
+        layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        layout.addWidget(self.busy_label)
+        layout.addWidget(self.buttons)
+        fit_to_screen(self, QSize(max(600, self.sizeHint().width()), 240))
 
-    def try_unlock(self) -> bool:
+    def try_unlock(self) -> Task | None:
         code = self.code.text().strip()
         self.code.clear()
-        _busy()
-        from app.services.storage import vault
+        self.message.hide()
+        folder = self.register_dir
 
-        try:
-            register = vault.unlock_with_recovery(self.register_dir, code)
-        except AppError as exc:
-            self.message.setText(exc.message)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        def work() -> vault.Register:
+            from app.services.storage import vault
+
+            return vault.unlock_with_recovery(folder, code)
+
+        return self.start(work, self._unlocked, self._failed, Busy(
+            (self.code, self.buttons), self.busy_label, _("Checking the recovery code…")))
+
+    def _failed(self, error: AppError) -> None:
+        self.message.setText(error.message)
+        self.message.show()
+        self.code.setFocus()
+
+    def _unlocked(self, register: vault.Register) -> None:
         dialog = NewPassphraseDialog(register, self, mandatory=True)
         if dialog.exec() != QDialog.DialogCode.Accepted or register.must_set_passphrase:
             register.close()
             self.message.setText(_("A new passphrase is required. The register stays locked."))
-            return False
+            self.message.show()
+            return
         self.register = register
         self.accept()
-        return True
 
 
-class NewPassphraseDialog(QDialog):
+class NewPassphraseDialog(TaskDialog):
     """Set a new passphrase on an unlocked register. With `ask_current`, the current one is
     checked first (changing it from Settings)."""
 
     def __init__(self, register: vault.Register, parent: QWidget | None = None, *,
                  mandatory: bool = False, ask_current: bool = False) -> None:
         super().__init__(parent)
+        self.setObjectName("new_passphrase_dialog")
+        set_help_topic(self, "settings")
         self.register_ = register
         self.setWindowTitle(_("Set a new passphrase") if mandatory else _("Change passphrase"))
         layout = QVBoxLayout(self)
@@ -275,14 +375,15 @@ class NewPassphraseDialog(QDialog):
             layout.addWidget(note)
         self.current: QLineEdit | None = None
         if ask_current:
-            self.current = _password_field("current_passphrase")
+            self.current = password_field("current_passphrase")
+            current_label = QLabel()
+            caption(current_label, _("C&urrent passphrase"), self.current)
             form = QFormLayout()
-            form.addRow(_("Current passphrase"), self.current)
+            form.addRow(current_label, self.current)
             layout.addLayout(form)
         self.entry = PassphraseEntry()
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        self.message = _message_label()
+        self.busy_label = _busy_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
@@ -290,72 +391,93 @@ class NewPassphraseDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.entry)
         layout.addWidget(self.message)
+        layout.addWidget(self.busy_label)
         layout.addWidget(self.buttons)
         self.entry.changed.connect(self._update)
         self._update()
-        self.setMinimumWidth(520)
+        fit_to_screen(self, QSize(560, self.sizeHint().height()))
 
     def _update(self) -> None:
-        self.ok_button.setEnabled(self.entry.is_acceptable())
+        self.ok_button.setEnabled(self.entry.is_acceptable() and not self.busy)
 
-    def apply(self) -> bool:
+    def apply(self) -> Task | None:
+        """Check the current passphrase (when asked) and rewrap the key under the new one,
+        off the GUI thread; the dialog closes when it is done."""
         if not self.entry.is_acceptable():
-            return False
-        _busy()
-        try:
-            if self.current is not None:
-                current = self.current.text()
-                self.current.clear()
-                self.register_.key_file.unwrap(current)  # WrongPassphrase if not
+            return None
+        current = self.current.text() if self.current is not None else None
+        if self.current is not None:
+            self.current.clear()
+        new = self.entry.passphrase()
+        register = self.register_
+
+        def work() -> None:
             from app.services.storage import vault
 
-            vault.set_new_passphrase(self.register_, self.entry.passphrase())
-        except AppError as exc:
-            self.message.setText(exc.message)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+            if current is not None:
+                register.key_file.unwrap(current)  # WrongPassphrase if not
+            vault.set_new_passphrase(register, new)
+
+        widgets: list[QWidget] = [self.entry, self.buttons]
+        if self.current is not None:
+            widgets.append(self.current)
+        self.message.hide()
+        return self.start(work, self._done, self._failed, Busy(
+            widgets, self.busy_label, _("Changing the passphrase…")))
+
+    def _done(self, _result: object) -> None:
         self.entry.clear()
         self.accept()
-        return True
+
+    def _failed(self, error: AppError) -> None:
+        self.message.setText(error.message)
+        self.message.show()
 
 
-class BackupPickerDialog(QDialog):
+class BackupPickerDialog(TaskDialog):
     """Choose a backup and restore it over the (closed) register. `backup.restore` verifies the
     backup before anything is replaced and keeps the current register aside."""
 
     def __init__(self, register_dir: Path, backup_dir: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setObjectName("backup_picker")
+        set_help_topic(self, "settings")
         self.register_dir = Path(register_dir)
         self.backup_dir = Path(backup_dir)
         self.setWindowTitle(_("Restore from backup"))
         intro = QLabel(_("Choose a backup. It is checked completely before it replaces the "
                          "register; the current register is kept aside."))
         intro.setWordWrap(True)
+        folder = QLabel(str(self.backup_dir))
+        set_role(folder, "note")
+        folder.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("backup_list")
-        self.passphrase = _password_field("backup_passphrase")
-        self.message = QLabel()
-        self.message.setObjectName("restore_message")
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet(ERROR_STYLE)
+        describe_table(self.list, _("Backups"), _("The backups in this folder, newest first."))
+        self.passphrase = password_field("backup_passphrase")
+        pass_label = QLabel()
+        caption(pass_label, _("&Passphrase at the time of the backup"), self.passphrase)
+        self.message = _message_label("restore_message")
+        self.busy_label = _busy_label()
         form = QFormLayout()
-        form.addRow(_("Passphrase at the time of the backup"), self.passphrase)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.restore_button = buttons.addButton(
+        form.addRow(pass_label, self.passphrase)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.restore_button = self.buttons.addButton(
             _("Restore"), QDialogButtonBox.ButtonRole.AcceptRole
         )
-        buttons.accepted.connect(self.restore)
-        buttons.rejected.connect(self.reject)
+        self.buttons.accepted.connect(self.restore)
+        self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addWidget(QLabel(str(self.backup_dir)))
-        layout.addWidget(self.list)
+        layout.addWidget(folder)
+        layout.addWidget(self.list, 1)
         layout.addLayout(form)
         layout.addWidget(self.message)
-        layout.addWidget(buttons)
-        self.setMinimumSize(520, 360)
+        layout.addWidget(self.busy_label)
+        layout.addWidget(self.buttons)
+        self.list.setMinimumHeight(80)
         self.reload()
+        fit_to_screen(self, QSize(560, 400))
 
     def reload(self) -> None:
         from app.services.storage import backup
@@ -372,23 +494,30 @@ class BackupPickerDialog(QDialog):
             self.list.setCurrentRow(0)
         else:
             self.message.setText(_("There are no backups in this folder."))
+            self.message.show()
         self.restore_button.setEnabled(self.list.count() > 0)
 
-    def restore(self) -> bool:
+    def restore(self) -> Task | None:
         item = self.list.currentItem()
         if item is None:
-            return False
+            return None
         passphrase = self.passphrase.text()
         self.passphrase.clear()
-        _busy()
-        from app.services.storage import backup
+        self.message.hide()
+        folder, chosen = self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole))
 
-        try:
-            backup.restore(self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole)), passphrase)
-        except AppError as exc:
-            self.message.setText(exc.message)
-            return False
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.accept()
-        return True
+        def work() -> None:
+            from app.services.storage import backup
+
+            backup.restore(folder, chosen, passphrase)
+
+        return self.start(work, lambda _r: self.accept(), self._failed, Busy(
+            (self.list, self.passphrase, self.buttons), self.busy_label,
+            _("Checking and restoring the backup…")))
+
+    def _failed(self, error: AppError) -> None:
+        self.message.setText(error.message)
+        self.message.show()
+
+
+__all__ = ["BackupPickerDialog", "NewPassphraseDialog", "RecoveryUnlockDialog", "UnlockDialog"]

@@ -1,10 +1,15 @@
 """The one way the program shows a table: rows selected whole, one at a time, read-only,
-alternating colours, no row numbers."""
+alternating colours, no row numbers, a name and a description for screen readers, and —
+when it has no rows — a sentence in the middle that says what to do."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from collections.abc import Callable
+
+from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+from app.ui.style import set_role
 
 
 def table_view(model: QAbstractItemModel, *, sortable: bool = False,
@@ -16,7 +21,55 @@ def table_view(model: QAbstractItemModel, *, sortable: bool = False,
     view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    view.setTabKeyNavigation(False)  # Tab leaves the table, arrows move inside it
     view.verticalHeader().hide()
     view.horizontalHeader().setStretchLastSection(stretch_last)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    view.horizontalHeader().setHighlightSections(False)
     return view
+
+
+class EmptyState(QObject):
+    """A sentence over an empty table (e.g. "No cases yet — Ctrl+N records a contact
+    moment"), also given to screen readers as the table's description while it is empty."""
+
+    def __init__(self, view: QAbstractItemView, text: Callable[[], str]) -> None:
+        super().__init__(view)
+        self.view = view
+        self.text = text
+        self.description = ""
+        self.label = QLabel(view.viewport())
+        self.label.setObjectName("empty_state")
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        set_role(self.label, "empty")
+        model = view.model()
+        for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved,
+                       model.layoutChanged):
+            signal.connect(self.update)
+        view.viewport().installEventFilter(self)
+        self.update()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
+            self._place()
+        return False
+
+    def _place(self) -> None:
+        self.label.setGeometry(self.view.viewport().rect().adjusted(8, 8, -8, -8))
+
+    def is_showing(self) -> bool:
+        return not self.label.isHidden()
+
+    def update(self, *_args: object) -> None:
+        empty = self.view.model().rowCount() == 0
+        text = self.text() if empty else ""
+        self.label.setText(text)
+        self.label.setVisible(empty and bool(text))
+        self._place()
+        base = self.view.accessibleDescription()
+        if self.description and base.endswith(self.description):
+            base = base[: -len(self.description)].rstrip()
+        self.description = text
+        self.view.setAccessibleDescription(f"{base} {text}".strip() if text else base)

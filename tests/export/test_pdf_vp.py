@@ -151,3 +151,41 @@ def test_export_and_pdf_of_a_busy_quarter_keep_the_memos_out(register: vault.Reg
     text, _pages = _text(data)
     assert result.fingerprint in text
     assert CANARY not in text and CANARY.encode() not in data
+
+
+def _outline(reader: PdfReader) -> list[tuple[str, int]]:
+    """(title, page number) of every bookmark, in order, nested ones included."""
+    found: list[tuple[str, int]] = []
+
+    def walk(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                found.append((item.title, reader.get_destination_page_number(item) + 1))  # type: ignore[attr-defined]
+
+    walk(reader.outline)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_the_pdf_carries_its_title_language_and_a_bookmark_per_section(
+        register: vault.Register, lang: str) -> None:
+    """WCAG for documents: a screen reader announces the title and reads in the right
+    language; the bookmarks lead to each section, on the page where it starts."""
+    _fill(register)
+    data = render_vp_quarter_pdf(collect_vp_quarter_facts(register, Q3, None), lang=lang,
+                                 now=GENERATED)
+    reader = PdfReader(io.BytesIO(data))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == lang
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata is not None and reader.metadata.title
+    outline = _outline(reader)
+    assert len(outline) >= 3  # the title and at least two sections
+    assert outline[0][0] == reader.metadata.title or outline[0][1] == 1
+    pages = [page for _title, page in outline]
+    assert pages == sorted(pages) and pages[-1] <= len(reader.pages)
+    text_of = [reader.pages[p - 1].extract_text() for p in pages]
+    for (title, _page), text in zip(outline, text_of, strict=True):
+        assert title.split()[0] in text  # each bookmark's heading is on its page

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,8 @@ from app.export.report_model import (
 from app.i18n import translator
 from app.services.coordination.report_data import report_data
 from app.services.storage.vault import Register
-from tests.export.test_reports import _import, _m, _pdf_text, known_component  # noqa: F401
+from tests.export.test_reports import _import, _pdf_text, known_component  # noqa: F401
+from tests.export.test_reports import _m as _measures
 from tests.services.conftest import (  # noqa: F401 (fixtures)
     central,
     central_template,
@@ -47,6 +49,15 @@ from tests.services.coordination_helpers import (
 NOW = dt.datetime(2026, 11, 30, 10, 0)
 IN_Q4 = dt.date(2026, 11, 30)  # 2026 is in progress: Q4 has not ended
 AFTER = dt.date(2027, 1, 15)
+
+
+def _m(new: int, topics: dict[str, int], **figures: Any) -> Measures:
+    """Measures an honest register could send (the bounds of issue 13 hold): a new case is
+    still open at the quarter's end unless said otherwise, and a contact lasts 45 minutes
+    unless the minutes are given."""
+    figures.setdefault("open_end", new)
+    figures.setdefault("minutes", 45 * (new + figures.get("follow", 0)))
+    return _measures(new, topics, **figures)
 
 
 def _csv(data: ReportData, lang: str = "en") -> list[dict[str, str]]:
@@ -181,7 +192,7 @@ def test_hours_are_given_to_the_half_hour(central: Register, tmp_path: Path,
 def _old_list_file(sender: object, topics: dict[str, int], new: int, quarter: str) -> bytes:
     payload = interchange.build_payload(
         measures=Measures(cases_new=new, cases_open_end=new, contacts_first=new,
-                          minutes_contacts=30 * new, topics=topics, modes={"telefoon": new}),
+                          minutes_contacts=45 * new, topics=topics, modes={"telefoon": new}),
         submission_id="5f0e6a8e-0000-4000-8000-000000000001", revision=1, supersedes=None,
         created_at=CREATED, app_version="0.1.0", level="vp",
         sender=interchange.Sender(sender.code, sender.component, sender.fingerprint),  # type: ignore[attr-defined]

@@ -65,7 +65,7 @@ def test_quarter_summary(register: Register, service: CaseService) -> None:
     )
     service.add_activity(on=dt.date(2026, 11, 2), minutes=45, kind="training")
     s = queries.quarter_summary(register, "2026-Q4")
-    assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45)
+    assert s.current == queries.QuarterFigures("2026-Q4", 1, 2, 150, 45, activities=1)
     assert s.top_topics == (("pesten", 2), ("stalking", 1))
     assert s.history[0].quarter == "2025-Q1" and len(s.history) == 8
     assert s.history[-2] == queries.QuarterFigures("2026-Q3", 1, 1, 30, 0)
@@ -144,10 +144,52 @@ def test_bulk_register_counts_filters_and_sorts_like_its_rows(register: Register
     start, end = queries.period_range("2026-Q3")
     in_q3 = [(d, m) for _i, _c, on, m, _mode in raw["contact_moment"]
              if start <= (d := dt.date.fromisoformat(str(on))) <= end]
-    activity = sum(int(m) for _i, on, m, _k in raw["activity"]
-                   if start <= dt.date.fromisoformat(str(on)) <= end)
+    activities = [int(m) for _i, on, m, _k in raw["activity"]
+                  if start <= dt.date.fromisoformat(str(on)) <= end]
     current = queries.quarter_summary(register, "2026-Q3").current
     assert current == queries.QuarterFigures(
         "2026-Q3", sum(start <= r.opened_on <= end for r in expected), len(in_q3),
-        sum(int(m) for _d, m in in_q3), activity)
+        sum(int(m) for _d, m in in_q3), sum(activities), len(activities),
+        sum(r.closed_on is not None and start <= r.closed_on <= end for r in expected))
     assert current.contacts > 0
+
+
+def test_year_overview_adds_up_the_quarters(register: Register, service: CaseService) -> None:
+    a = service.open_case(on=dt.date(2026, 2, 2), minutes=30, mode="telefoon", topics=["pesten"]).id
+    service.add_contact(a, on=dt.date(2026, 5, 5), minutes=90, mode="persoonlijk")
+    service.close_case(a, on=dt.date(2026, 5, 6), outcome="handvatten")
+    service.open_case(on=dt.date(2026, 8, 12), minutes=60, mode="video", topics=["stalking"])
+    service.add_activity(on=dt.date(2026, 8, 2), minutes=45, kind="training")
+    service.add_activity(on=dt.date(2026, 11, 2), minutes=120, kind="intervisie")
+    service.open_case(on=dt.date(2025, 12, 30), minutes=15, mode="video", topics=["stalking"])
+    year = queries.year_overview(register, 2026)
+    assert [q.quarter for q in year.quarters] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert [q.new_cases for q in year.quarters] == [1, 0, 1, 0]
+    assert [q.closed_cases for q in year.quarters] == [0, 1, 0, 0]
+    assert [q.contacts for q in year.quarters] == [1, 1, 1, 0]
+    assert [q.activities for q in year.quarters] == [0, 0, 1, 1]
+    total = year.total
+    assert total.quarter == "2026"
+    for field in ("new_cases", "closed_cases", "contacts", "contact_minutes", "activities",
+                  "activity_minutes"):
+        assert getattr(total, field) == sum(getattr(q, field) for q in year.quarters), field
+    assert total.minutes == 30 + 90 + 60 + 45 + 120  # the case of 2025 is not in it
+
+
+def test_case_matches_follows_the_filter(register: Register, service: CaseService) -> None:
+    a = service.open_case(on=dt.date(2026, 7, 2), minutes=30, mode="telefoon", topics=["pesten"],
+                          memo="rooster").id
+    assert a is not None
+    assert queries.case_matches(register, CaseFilter(), a)
+    assert queries.case_matches(register, CaseFilter(memo_search="roost"), a)
+    assert not queries.case_matches(register, CaseFilter(memo_search="kantine"), a)
+    assert not queries.case_matches(register, CaseFilter(period="2026-Q1"), a)
+    assert not queries.case_matches(register, CaseFilter(), a + 1000)
+
+
+def test_activity_totals_per_period(register: Register, service: CaseService) -> None:
+    service.add_activity(on=dt.date(2026, 8, 2), minutes=45, kind="training")
+    service.add_activity(on=dt.date(2026, 11, 2), minutes=120, kind="intervisie")
+    assert queries.activity_totals(register) == queries.ActivityTotals(2, 165)
+    assert queries.activity_totals(register, "2026-Q4") == queries.ActivityTotals(1, 120)
+    assert queries.activity_totals(register, "2025") == queries.ActivityTotals(0, 0)

@@ -3,14 +3,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from app.services.confidant.cases import CaseService
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.appearance import prepare_application
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
 from tests.conftest import TODAY
+
+
+@pytest.fixture(autouse=True)
+def _program_look(qapp: QApplication) -> None:
+    """Every GUI test sees what the program shows: its style, palette, focus ring and shared
+    keyboard behaviour (prepared once per application)."""
+    prepare_application(qapp)
 
 
 @pytest.fixture

@@ -195,9 +195,12 @@ def test_roster_card_import_deactivation_and_completeness(
     dialog.compared.setChecked(True)
     assert dialog.ok.isEnabled()
     texts = [panel.model.index(0, c).data() for c in range(panel.model.columnCount())]
-    assert texts[0] == "CLAS-NIEUW" and texts[3] == member.fingerprint_groups and texts[5] == "–"
+    assert texts[0] == "CLAS-NIEUW" and texts[4] == member.fingerprint_groups and texts[6] == "–"
+    assert texts[1] == "–"  # no nickname yet
     panel.deactivate("CLAS-NIEUW", dt.date(2026, 6, 30))
-    assert panel.model.index(0, 5).data() == "30-06-2026"
+    assert panel.model.index(0, 6).data() == "30-06-2026"
+    assert panel.set_nickname("CLAS-NIEUW", "  Nieuwe   VP ")
+    assert panel.model.index(0, 1).data() == "Nieuwe VP"  # one line, spaces tidied
 
     reporter, nil_sender, silent = (new_sender(c) for c in ("CLAS-RAP", "CLAS-NUL", "CLAS-STIL"))
     enrol(coordinator, reporter, nil_sender, silent)
@@ -374,7 +377,10 @@ def test_report_action_writes_a_disclosure_controlled_pdf(
     monkeypatch.setattr(ws.ReportOptionsDialog, "exec", lambda self: QDialog.DialogCode.Accepted)
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "*.pdf"))
     assert w.coordination.report_action.isEnabled()
-    written = w.coordination.write_report(2026, None)
-    assert written == target and target.read_bytes().startswith(b"%PDF")
+    task = w.coordination.write_report(2026, None)
+    assert task is not None
+    qtbot.waitUntil(lambda: w.coordination.report_task is None, timeout=30_000)
+    assert target.read_bytes().startswith(b"%PDF")
+    assert str(target) in w.coordination.status.text()
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert "< 5" in text or "1 tot en met 4" in text

@@ -44,8 +44,17 @@ def _fill(register: vault.Register) -> None:
     s.open_case(on=dt.date(2026, 9, 29), minutes=30, mode="video", topics=["arbeidsconflict"])
 
 
-def _dialog(qtbot: QtBot, register: vault.Register) -> ExportDialog:
-    dialog = ExportDialog(register, AppSignals(), Settings(), today=lambda: TODAY)
+def _dialog(qtbot: QtBot, register: vault.Register, answers: list[str] | None = None
+            ) -> ExportDialog:
+    """The export dialog; a question about a new revision is answered yes (and noted in
+    ``answers`` when given)."""
+    def confirm(_parent, _title, text):  # type: ignore[no-untyped-def]
+        if answers is not None:
+            answers.append(text)
+        return True
+
+    dialog = ExportDialog(register, AppSignals(), Settings(), today=lambda: TODAY,
+                          confirm=confirm)
     qtbot.addWidget(dialog)
     dialog.show()
     return dialog
@@ -86,7 +95,8 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
     _fill(register)
     card = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
     exporting.import_recipient_card(register, card)
-    dialog = _dialog(qtbot, register)
+    answers: list[str] = []
+    dialog = _dialog(qtbot, register, answers)
     usb = tmp_path / "usb"
     usb.mkdir()
     dialog.set_folder(usb)
@@ -95,7 +105,12 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
     assert first.sealed and dialog.fingerprint_label.text() == first.fingerprint
     history = dialog.history_model
     assert history.rowCount() == 1 and history.data(history.index(0, 1)) == "1"
-    second = dialog.export_now()
+    # Written: "Write file" is disarmed; a second click (or Enter) writes nothing.
+    assert not dialog.write_button.isEnabled() and not dialog.write_button.isDefault()
+    assert dialog.export_now() is None and history.rowCount() == 1 and answers == []
+    assert dialog.again_button.isVisible()
+    second = dialog.export_new_revision()  # only after the question, answered yes
+    assert len(answers) == 1 and "2" in answers[0]
     assert second is not None and second.revision == 2
     assert [history.data(history.index(r, 1)) for r in range(history.rowCount())] == ["2", "1"]
     assert history.data(history.index(0, 5)) == ""
@@ -112,8 +127,11 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
     assert str(history.data(history.index(0, 5))).startswith("✓")
     assert history.data(history.index(1, 5)) == ""
 
-    pdf = dialog.write_pdf_to(tmp_path / "overview.pdf")
-    assert pdf is not None and pdf.read_bytes().startswith(b"%PDF")
+    task = dialog.write_pdf_to(tmp_path / "overview.pdf")  # off the GUI thread
+    assert task is not None
+    qtbot.waitUntil(lambda: dialog.pdf_task is None, timeout=30_000)
+    assert (tmp_path / "overview.pdf").read_bytes().startswith(b"%PDF")
+    assert "overview.pdf" in dialog.result_label.text()
 
 
 def test_errors_are_shown_as_a_sentence(

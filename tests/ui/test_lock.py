@@ -36,18 +36,20 @@ def controller(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[App
     c.dispose()
 
 
-def _unlock(controller: AppController) -> None:
+def _unlock(qtbot: QtBot, controller: AppController) -> None:
     dialog = controller.unlock_dialog
     assert dialog is not None and dialog.isVisible()
     dialog.passphrase.setText(PASSPHRASE)
-    dialog.unlock_button.click()
+    dialog.unlock_button.click()  # the key is derived off the GUI thread
+    qtbot.waitUntil(lambda: not controller.is_locked or dialog.message.isVisible(),
+                    timeout=10_000)
     assert not controller.is_locked, dialog.message.text()
 
 
 def test_idle_lock_hides_case_data_disposes_engine_and_keeps_draft(
     qtbot, controller: AppController, register_dir: Path
 ) -> None:
-    _unlock(controller)
+    _unlock(qtbot, controller)
     window = controller.main_window
     assert window is not None and window.isVisible()
     window.cases_view.selectRow(0)  # the memo shows in the detail pane of the selected case
@@ -66,14 +68,14 @@ def test_idle_lock_hides_case_data_disposes_engine_and_keeps_draft(
     assert not any(DRAFT_TEXT.encode() in p.read_bytes() for p in register_dir.iterdir()
                    if p.is_file())
 
-    _unlock(controller)
+    _unlock(qtbot, controller)
     assert window.isVisible()
     assert window.quick_entry.memo_edit.toPlainText() == DRAFT_TEXT
     assert take_stored_draft(controller.register) is None  # deleted after restoring
 
 
 def test_activity_postpones_the_lock(qtbot, controller: AppController) -> None:
-    _unlock(controller)
+    _unlock(qtbot, controller)
     window = controller.main_window
     for _ in range(6):
         qtbot.wait(150)
@@ -83,10 +85,10 @@ def test_activity_postpones_the_lock(qtbot, controller: AppController) -> None:
 
 
 def test_lock_action_and_shortcut(qtbot, controller: AppController) -> None:
-    _unlock(controller)
+    _unlock(qtbot, controller)
     controller.main_window.lock_action.trigger()
     assert controller.is_locked
-    _unlock(controller)
+    _unlock(qtbot, controller)
     window = controller.main_window
     window.activateWindow()
     qtbot.keyClick(window.quick_entry.memo_edit, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
@@ -94,7 +96,7 @@ def test_lock_action_and_shortcut(qtbot, controller: AppController) -> None:
 
 
 def test_quit_makes_backup_and_closes(qtbot, controller: AppController, tmp_path: Path) -> None:
-    _unlock(controller)
+    _unlock(qtbot, controller)
     register = controller.register
     controller.shutdown()
     assert register.data_key == b""
@@ -103,7 +105,7 @@ def test_quit_makes_backup_and_closes(qtbot, controller: AppController, tmp_path
 
 def test_language_switch_retranslates_main_window(qtbot, controller: AppController,
                                                   tmp_path: Path) -> None:
-    _unlock(controller)
+    _unlock(qtbot, controller)
     window = controller.main_window
     assert window.lock_action.text() == "Vergrendelen"
     new = Settings(**vars(controller.settings))

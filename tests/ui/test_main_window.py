@@ -148,7 +148,11 @@ def test_clear_for_lock_leaves_no_case_data(
     assert not any(CANARY_MEMO in t or "KANARIE" in t for t in texts)
     assert not any(stalking in t for t in texts if t)  # the canary topic is nowhere in a text
     tables = window.findChildren(QTableView)
-    assert len(tables) == 3  # cases, contacts of the case, activities
+    # cases, contacts of the case, activities, the year overview, and the figures of the
+    # quarter panel's and the year overview's charts (their text alternative)
+    assert sorted(t.objectName() for t in tables) == sorted([
+        "cases_view", "contacts_view", "activities_view", "year_table", "chart_table",
+        "chart_table"])
     for view in tables:
         assert view.model().rowCount() == 0, view
     for combo in window.findChildren(QComboBox):

@@ -17,6 +17,11 @@ from tests.ui.helpers import add_case
 pytestmark = pytest.mark.gui
 
 
+def _settled(qtbot: QtBot, dialog: object) -> None:
+    """Wait until the dialog's slow step (the key derivation, off the GUI thread) is done."""
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=15_000)  # type: ignore[attr-defined]
+
+
 @pytest.fixture
 def dialog(qtbot: QtBot, register_dir: Path, tmp_path: Path) -> Iterator[UnlockDialog]:
     d = UnlockDialog(register_dir, tmp_path / "backups")
@@ -33,6 +38,7 @@ def test_wrong_passphrase_shows_dutch_message_and_changes_no_file(
     before = snapshot(register_dir)
     qtbot.keyClicks(dialog.passphrase, "dit is niet de goede zin")
     qtbot.mouseClick(dialog.unlock_button, Qt.MouseButton.LeftButton)
+    _settled(qtbot, dialog)
     assert dialog.message.isVisible()
     assert "wachtwoordzin" in dialog.message.text() and "klopt niet" in dialog.message.text()
     assert not dialog.restore_button.isVisible()
@@ -43,7 +49,7 @@ def test_wrong_passphrase_shows_dutch_message_and_changes_no_file(
 
 def test_right_passphrase_unlocks_and_emits(qtbot, dialog: UnlockDialog) -> None:
     dialog.passphrase.setText(PASSPHRASE)
-    with qtbot.waitSignal(dialog.unlocked, timeout=5000) as blocker:
+    with qtbot.waitSignal(dialog.unlocked, timeout=15_000) as blocker:
         dialog.unlock_button.click()
     register = blocker.args[0]
     assert isinstance(register, vault.Register) and register.data_key
@@ -73,6 +79,7 @@ def test_damaged_register_offers_restore_and_restore_works(
     dialog.show()
     dialog.passphrase.setText(PASSPHRASE)
     dialog.unlock_button.click()
+    _settled(qtbot, dialog)
     assert dialog.register is None
     assert "beschadigd" in dialog.message.text()
     assert dialog.restore_button.isVisible()
@@ -83,12 +90,17 @@ def test_damaged_register_offers_restore_and_restore_works(
     qtbot.addWidget(picker)
     assert picker.list.count() == 1
     picker.passphrase.setText("niet de zin van toen, helaas")
-    assert not picker.restore()
+    picker.restore()
+    _settled(qtbot, picker)
     assert "wachtwoordzin" in picker.message.text()
+    assert picker.result() != picker.DialogCode.Accepted
     picker.passphrase.setText(PASSPHRASE)
-    assert picker.restore()
+    picker.restore()
+    _settled(qtbot, picker)
+    assert picker.result() == picker.DialogCode.Accepted
     dialog.passphrase.setText(PASSPHRASE)
-    assert dialog.try_unlock()
+    assert dialog.try_unlock() is not None
+    _settled(qtbot, dialog)
     assert vault.verify(dialog.register) == []
 
 
@@ -101,6 +113,7 @@ def test_register_from_newer_version_has_its_own_message(
     register.close()
     dialog.passphrase.setText(PASSPHRASE)
     dialog.unlock_button.click()
+    _settled(qtbot, dialog)
     assert "nieuwere versie" in dialog.message.text()
     assert not dialog.restore_button.isVisible()
 
@@ -138,7 +151,9 @@ def test_new_passphrase_after_recovery(qtbot, register_dir: Path) -> None:
     dialog.entry.first.setText(new)
     dialog.entry.second.setText(new)
     assert dialog.ok_button.isEnabled()
-    assert dialog.apply()
+    assert dialog.apply() is not None
+    _settled(qtbot, dialog)
+    assert dialog.result() == dialog.DialogCode.Accepted
     assert not recovered.must_set_passphrase
     recovered.close()
     vault.unlock(register_dir, new).close()
@@ -161,6 +176,7 @@ def test_a_second_window_on_an_open_register_says_so_before_anyone_types(
         assert "al geopend in een ander venster" in d.message.text()
         qtbot.keyClicks(d.passphrase, PASSPHRASE)
         qtbot.keyClick(d.passphrase, Qt.Key.Key_Return)
+        _settled(qtbot, d)
         assert d.register is None
         assert "al geopend in een ander venster" in d.message.text()
         assert snapshot(register_dir) == before
@@ -168,5 +184,29 @@ def test_a_second_window_on_an_open_register_says_so_before_anyone_types(
         child.kill()
     qtbot.keyClicks(d.passphrase, PASSPHRASE)
     d.unlock_button.click()
+    _settled(qtbot, d)
     assert d.register is not None
     d.register.close()
+
+
+def test_enter_with_a_wrong_passphrase_says_it_is_wrong(qtbot, dialog: UnlockDialog) -> None:
+    """Enter in the field runs the unlock once (the default button), not a second time with
+    the emptied field ("Type your passphrase")."""
+    qtbot.keyClicks(dialog.passphrase, "dit is niet de goede zin")
+    qtbot.keyClick(dialog.passphrase, Qt.Key.Key_Return)
+    _settled(qtbot, dialog)
+    assert "klopt niet" in dialog.message.text()
+    assert dialog.passphrase.hasFocus() or not dialog.isActiveWindow()
+
+
+def test_the_window_keeps_painting_while_the_key_is_derived(qtbot, dialog: UnlockDialog) -> None:
+    """The unlock runs on a worker thread: while it runs the dialog is busy (and says so) and
+    a second attempt is refused instead of queued."""
+    dialog.passphrase.setText(PASSPHRASE)
+    task = dialog.try_unlock()
+    assert task is not None and dialog.busy
+    assert not dialog.unlock_button.isEnabled() and dialog.busy_label.text()
+    dialog.passphrase.setText(PASSPHRASE)
+    assert dialog.try_unlock() is None
+    _settled(qtbot, dialog)
+    assert dialog.register is not None and dialog.unlock_button.isEnabled()

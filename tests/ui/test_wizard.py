@@ -30,12 +30,18 @@ def wizard(qtbot: QtBot, tmp_path: Path) -> Iterator[FirstRunWizard]:
         w.register.close()
 
 
+def _created(qtbot: QtBot, w: FirstRunWizard) -> None:
+    """The register (or the recovery code) is made off the GUI thread: wait for it."""
+    qtbot.waitUntil(lambda: not w.busy, timeout=15_000)
+
+
 def _next_enabled(w: FirstRunWizard) -> bool:
     return w.button(QWizard.WizardButton.NextButton).isEnabled() or \
         w.button(QWizard.WizardButton.CommitButton).isEnabled()
 
 
-def test_first_run_creates_a_register_the_cli_opens(wizard: FirstRunWizard, tmp_path: Path) -> None:
+def test_first_run_creates_a_register_the_cli_opens(
+        qtbot: QtBot, wizard: FirstRunWizard, tmp_path: Path) -> None:
     wizard.location.portable_choice.setChecked(True)
     wizard.next()
     assert wizard.currentPage() is wizard.passphrase
@@ -47,13 +53,16 @@ def test_first_run_creates_a_register_the_cli_opens(wizard: FirstRunWizard, tmp_
     assert wizard.currentPage() is wizard.profile
     wizard.profile.coordinator.setChecked(True)
     wizard.profile.component.setCurrentIndex(wizard.profile.component.findData("CZSK"))
-    wizard.next()  # creates the register
+    wizard.next()  # creates the register, then moves on by itself
+    _created(qtbot, wizard)
     assert wizard.currentPage() is wizard.recovery, wizard.profile.error.text()
     folder = tmp_path / "usb" / "VertrouwdData" / "register"
     assert register_files.register_exists(folder)
     assert wizard.passphrase.entry.first.text() == ""  # not kept in the widget
 
+    assert not _next_enabled(wizard)  # Enter alone never skips the recovery code
     wizard.recovery.create_button.click()
+    _created(qtbot, wizard)
     code = wizard.recovery.panel.code_label.text()
     assert len(code.replace("-", "")) >= 25
     assert "IT" in wizard.recovery.panel.warning.text()
@@ -72,7 +81,7 @@ def test_first_run_creates_a_register_the_cli_opens(wizard: FirstRunWizard, tmp_
         vault.unlock_with_recovery(folder, "A" * 30)
 
 
-def test_central_role_uses_component_def(wizard: FirstRunWizard) -> None:
+def test_central_role_uses_component_def(qtbot: QtBot, wizard: FirstRunWizard) -> None:
     wizard.next()
     wizard.passphrase.entry.first.setText(PASSPHRASE)
     wizard.passphrase.entry.second.setText(PASSPHRASE)
@@ -81,6 +90,7 @@ def test_central_role_uses_component_def(wizard: FirstRunWizard) -> None:
     wizard.profile.central.setChecked(True)
     assert not wizard.profile.component.isEnabled()
     wizard.next()
+    _created(qtbot, wizard)
     profile = wizard.register.profile()
     assert profile is not None and profile.component == "DEFENSIE" and profile.roles == "central"
 

@@ -191,9 +191,12 @@ def export_quarter(
 
 
 def history(register: Register) -> list[HistoryRow]:
+    """The confidant's own quarterly files. A coordinator who is a confidant as well also
+    records the component files it forwards (level ``component``): those are not theirs."""
     with register.session() as s:
         rows = s.scalars(
-            select(ExportRecord).order_by(ExportRecord.quarter.desc(), ExportRecord.revision.desc())
+            select(ExportRecord).where(ExportRecord.level == "vp")
+            .order_by(ExportRecord.quarter.desc(), ExportRecord.revision.desc())
         ).all()
         return [HistoryRow(r.quarter, r.revision, r.created_at, r.sha256, r.file_name, r.sealed,
                            r.nil_return, r.received_at) for r in rows]

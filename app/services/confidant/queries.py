@@ -104,15 +104,32 @@ class OpenCase:
 
 @dataclass(frozen=True)
 class QuarterFigures:
-    quarter: str
+    quarter: str  # "2026-Q3", or "2026" for a whole year
     new_cases: int
     contacts: int
     contact_minutes: int
     activity_minutes: int
+    activities: int = 0
+    closed_cases: int = 0
 
     @property
     def minutes(self) -> int:
         return self.contact_minutes + self.activity_minutes
+
+
+@dataclass(frozen=True)
+class YearOverview:
+    """A year of the confidant's register: each quarter and the year as a whole."""
+
+    year: int
+    quarters: tuple[QuarterFigures, ...]  # Q1..Q4
+    total: QuarterFigures
+
+
+@dataclass(frozen=True)
+class ActivityTotals:
+    count: int
+    minutes: int
 
 
 @dataclass(frozen=True)
@@ -141,6 +158,14 @@ def _case_conditions(flt: CaseFilter) -> list[ColumnElement[bool]]:
     if search:
         conds.append(Case.memo.like(f"%{_escape_like(search)}%", escape="\\"))
     return conds
+
+
+def case_matches(register: Register, flt: CaseFilter, case_id: int) -> bool:
+    """Whether the case ``case_id`` exists and passes ``flt`` (the list shows it)."""
+    stmt = select(func.count()).select_from(Case).where(Case.id == case_id,
+                                                        *_case_conditions(flt))
+    with register.session() as s:
+        return bool(s.scalar(stmt))
 
 
 def count_cases(register: Register, flt: CaseFilter) -> int:
@@ -312,6 +337,14 @@ def count_activities(register: Register, period: str | None = None) -> int:
         return int(s.scalar(stmt) or 0)
 
 
+def activity_totals(register: Register, period: str | None = None) -> ActivityTotals:
+    stmt = select(func.count(), func.coalesce(func.sum(Activity.minutes), 0)).where(
+        *_activity_conditions(period))
+    with register.session() as s:
+        count, minutes = s.execute(stmt).one()
+    return ActivityTotals(int(count), int(minutes))
+
+
 def _activity_conditions(period: str | None) -> list[ColumnElement[bool]]:
     if not period:
         return []
@@ -354,11 +387,23 @@ def _figures(session: Session, quarter: str) -> QuarterFigures:
             ContactMoment.on.between(start, end)
         )
     ).one()
-    activity_minutes = session.scalar(
-        select(func.coalesce(func.sum(Activity.minutes), 0)).where(Activity.on.between(start, end))
+    activities, activity_minutes = session.execute(
+        select(func.count(), func.coalesce(func.sum(Activity.minutes), 0)).where(
+            Activity.on.between(start, end))
+    ).one()
+    closed = session.scalar(
+        select(func.count()).select_from(Case).where(Case.closed_on.between(start, end))
     )
     return QuarterFigures(quarter, int(new_cases or 0), int(contacts), int(contact_minutes),
-                          int(activity_minutes or 0))
+                          int(activity_minutes or 0), int(activities), int(closed or 0))
+
+
+def year_overview(register: Register, year: int) -> YearOverview:
+    """Cases, contact moments, hours and activities per quarter of ``year`` and in total."""
+    with register.session() as s:
+        quarters = tuple(_figures(s, f"{year}-Q{q}") for q in range(1, 5))
+        total = _figures(s, str(year))
+    return YearOverview(year, quarters, total)
 
 
 def quarter_summary(
@@ -388,6 +433,7 @@ def quarter_summary(
 
 __all__ = [
     "ActivityRow",
+    "ActivityTotals",
     "CaseDetail",
     "CaseFilter",
     "CaseRow",
@@ -395,8 +441,11 @@ __all__ = [
     "OpenCase",
     "QuarterFigures",
     "QuarterSummary",
+    "YearOverview",
     "activity_page",
+    "activity_totals",
     "case_detail",
+    "case_matches",
     "case_page",
     "contacts_of_case",
     "count_activities",
@@ -404,4 +453,5 @@ __all__ = [
     "open_cases",
     "period_range",
     "quarter_summary",
+    "year_overview",
 ]

@@ -629,14 +629,19 @@ def _relink_streams(s: object, streams: set[Stream]) -> None:
         s.execute(update(Submission), changes)  # type: ignore[attr-defined]
 
 
-def receipt_name(verified: VerifiedFile, receiver_code: str) -> str:
+def receipt_file_name(sender_code: str, quarter: str, revision: int, sha256: str,
+                      receiver_code: str) -> str:
     """Carries the sender's and the receiver's code: receipts of a CVP and an ACVP for the same
     file can lie side by side."""
-    return (f"ontvangstbewijs-{verified.sender.code}-{verified.quarter}-r{verified.revision}-"
-            f"{verified.sha256[:8]}-{receiver_code}.json")
+    return f"ontvangstbewijs-{sender_code}-{quarter}-r{revision}-{sha256[:8]}-{receiver_code}.json"
 
 
-def _write_receipt(path: Path, data: bytes) -> Path:
+def receipt_name(verified: VerifiedFile, receiver_code: str) -> str:
+    return receipt_file_name(verified.sender.code, verified.quarter, verified.revision,
+                             verified.sha256, receiver_code)
+
+
+def write_receipt_file(path: Path, data: bytes) -> Path:
     """A receipt is never written over a file: the same receipt again (byte for byte, as a
     repeated import makes it) is already there and stays; another file is refused."""
     try:
@@ -674,7 +679,7 @@ def _write_receipts(register: Register, plan: ImportPlan, ids: Mapping[str, int]
         data = write_receipt(v, receiver_code=profile.code, received_at=received_at,
                              signing_private_key=profile.signing_private_key)
         try:
-            written.append(_write_receipt(folder / receipt_name(v, profile.code), data))
+            written.append(write_receipt_file(folder / receipt_name(v, profile.code), data))
         except FileAccessError as exc:
             problems.append(exc.reason)
     return written, problems

@@ -28,13 +28,15 @@ from app.errors import (
     FileTooLarge,
     NotCoordination,
     RosterError,
+    ValidationError,
 )
 from app.export import crypto
 from app.export.canonical import MAX_FILE_BYTES
 from app.export.cards import Card, read_card
 from app.export.interchange import CENTRAL_COMPONENT
 from app.files import read_input
-from app.models.entities import Profile, RosterEntry
+from app.i18n import N_
+from app.models.entities import Profile, RosterEntry, RosterNickname
 from app.models.periods import Quarter
 from app.services.storage.vault import Register
 
@@ -50,6 +52,7 @@ class RosterMember:
     fingerprint_groups: str
     active_from: dt.date
     active_until: dt.date | None
+    nickname: str = ""  # the coordinator's own name for the code: only in this register
 
     def active_during(self, quarter: Quarter) -> bool:
         return self.active_from <= quarter.end and (
@@ -69,7 +72,7 @@ def coordination_profile(register: Register) -> Profile:
     return profile
 
 
-def _member(entry: RosterEntry) -> RosterMember:
+def _member(entry: RosterEntry, nickname: str = "") -> RosterMember:
     return RosterMember(
         code=entry.code,
         component=entry.component,
@@ -78,6 +81,7 @@ def _member(entry: RosterEntry) -> RosterMember:
         fingerprint_groups=crypto.fingerprint_groups(entry.signing_public_key),
         active_from=entry.active_from,
         active_until=entry.active_until,
+        nickname=nickname,
     )
 
 
@@ -145,9 +149,42 @@ def add_card_file(
 
 
 def list_members(register: Register) -> list[RosterMember]:
+    names = nicknames(register)
     with register.session() as s:
         entries = s.scalars(select(RosterEntry).order_by(RosterEntry.component, RosterEntry.code))
-        return [_member(e) for e in entries]
+        return [_member(e, names.get(e.code, "")) for e in entries]
+
+
+# --- nicknames: the coordinator's own names for codes, never written to any file ------------
+NICKNAME_MAX = 40
+NICKNAME_INVALID = N_("A nickname is one line of at most {max} characters.")
+
+
+def nicknames(register: Register) -> dict[str, str]:
+    """Code → nickname, for the codes this coordinator gave one."""
+    with register.session() as s:
+        return {n.code: n.nickname for n in s.scalars(select(RosterNickname))}
+
+
+def set_nickname(register: Register, code: str, nickname: str) -> str:
+    """Give ``code`` a nickname (empty: remove it). Only this register ever holds it."""
+    if any(not (ch.isprintable() or ch in " \t") for ch in nickname):
+        raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
+    nickname = " ".join(nickname.split())
+    if len(nickname) > NICKNAME_MAX:
+        raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
+    with register.session() as s:
+        if s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first() is None:
+            raise RosterError(ROSTER_UNKNOWN_CODE, code=code)
+        existing = s.get(RosterNickname, code)
+        if not nickname:
+            if existing is not None:
+                s.delete(existing)
+        elif existing is None:
+            s.add(RosterNickname(code=code, nickname=nickname))
+        else:
+            existing.nickname = nickname
+    return nickname
 
 
 def expected_for(
@@ -159,12 +196,13 @@ def expected_for(
 
 
 def _set_until(register: Register, code: str, until: dt.date | None) -> RosterMember:
+    name = nicknames(register).get(code, "")
     with register.session() as s:
         entry = s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first()
         if entry is None:
             raise RosterError(ROSTER_UNKNOWN_CODE, code=code)
         entry.active_until = until
-        return _member(entry)
+        return _member(entry, name)
 
 
 def deactivate(register: Register, code: str, *, until: dt.date) -> RosterMember:

@@ -1,5 +1,6 @@
 """Passphrase rules: at least 12 characters, no composition rules, no common or
-Defence-themed phrases (an offline list bundled in resources/), plus a strength estimate."""
+Defence-themed phrases (an offline list bundled in resources/), no shorter part repeated
+("Welkom01Welkom01" is as weak as "Welkom01"), plus a strength estimate."""
 
 from __future__ import annotations
 
@@ -30,6 +31,21 @@ def _squash(text: str) -> str:
 
 def _strip_digits(text: str) -> str:
     return text.rstrip("0123456789").lstrip("0123456789")
+
+
+def repeated_part(squashed: str) -> str | None:
+    """The shortest part that, repeated two or more times, makes ``squashed``; None when the
+    text is not such a repetition ('welkom01welkom01' -> 'welkom01')."""
+    n = len(squashed)
+    for size in range(1, n // 2 + 1):
+        if n % size == 0 and squashed[:size] * (n // size) == squashed:
+            return squashed[:size]
+    return None
+
+
+REPEATED = N_("This passphrase repeats a shorter part; a part said twice is no stronger than "
+              "the part once. Use a sentence.")
+BLOCKED = N_("This passphrase is on the list of common or Defence-related passphrases.")
 
 
 @dataclass(frozen=True)
@@ -68,21 +84,20 @@ def assess(passphrase: str) -> Assessment:
         return Assessment(False, N_("Use at least 12 characters. A short sentence works well."), 0)
     if len(set(squashed)) < 4:
         return Assessment(False, N_("This passphrase repeats too few characters."), 0)
+    if _is_blocked(squashed):
+        return Assessment(False, BLOCKED, 0)
+    part = repeated_part(squashed)
+    if part is not None and (len(part) < MIN_LENGTH or _is_blocked(part)):
+        return Assessment(False, REPEATED, 0)
+    return Assessment(True, None, max(strength, 1))
+
+
+def _is_blocked(squashed: str) -> bool:
     blocked = _blocklist()
     if squashed in blocked or _strip_digits(squashed) in blocked:
-        return Assessment(
-            False,
-            N_("This passphrase is on the list of common or Defence-related passphrases."),
-            0,
-        )
-    for word in blocked:
-        if len(word) >= 8 and squashed.startswith(word) and len(squashed) - len(word) <= 4:
-            return Assessment(
-                False,
-                N_("This passphrase is on the list of common or Defence-related passphrases."),
-                0,
-            )
-    return Assessment(True, None, max(strength, 1))
+        return True
+    return any(len(word) >= 8 and squashed.startswith(word) and len(squashed) - len(word) <= 4
+               for word in blocked)
 
 
 def check(passphrase: str) -> None:

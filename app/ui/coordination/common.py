@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models.periods import Quarter, last_completed_quarter
+from app.ui.style import set_role
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -114,8 +115,15 @@ def recent_quarters(today: dt.date, n: int = 8) -> list[Quarter]:
     return list(reversed(last_completed_quarter(today).back(n - 1) + [current]))
 
 
+def error_box(parent: QWidget | None, message: str) -> QMessageBox:
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Something went wrong"), message,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("error_box")
+    return box
+
+
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.warning(parent, _("Vertrouwd"), message)
+    error_box(parent, message).exec()
 
 
 def internal_note() -> QLabel:
@@ -123,7 +131,7 @@ def internal_note() -> QLabel:
     note = QLabel()
     note.setObjectName("internal_note")
     note.setWordWrap(True)
-    note.setStyleSheet("color: #5a5a5a; font-size: 11px;")
+    set_role(note, "note")
     return note
 
 

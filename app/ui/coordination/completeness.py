@@ -7,18 +7,21 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.errors import AppError
 from app.i18n import N_, _
 from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
+from app.services.coordination import roster as roster_service
 from app.services.coordination.merging import Completeness, CompletenessCell, QuarterCounts
 from app.services.storage.vault import Register
+from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
-from app.ui.views import table_view
+from app.ui.style import set_role
+from app.ui.views import EmptyState, table_view
 
 QUARTERS_SHOWN = 4
 STATUS_MARKS = {"reported": ("●", N_("reported")), "nil": ("○", N_("nil return")),
@@ -63,6 +66,7 @@ class CompletenessModel(RowsTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.grid: Completeness | None = None
+        self.nicknames: dict[str, str] = {}
         self.columns = (("code", N_("Sender")),)
 
     def set_grid(self, grid: Completeness | None) -> None:
@@ -86,7 +90,10 @@ class CompletenessModel(RowsTableModel):
         return self.grid.cells.get((sender, quarter))
 
     def display(self, row: str, key: str) -> str:
-        return row if key == "code" else cell_text(self._cell(row, key))
+        if key == "code":
+            nickname = self.nicknames.get(row)
+            return f"{row} ({nickname})" if nickname else row
+        return cell_text(self._cell(row, key))
 
     def background(self, row: str, key: str) -> QColor | None:
         if key == "code":
@@ -125,6 +132,8 @@ class QuarterCountsModel(RowsTableModel):
 
 
 class CompletenessPanel(QWidget):
+    receipt_requested = Signal(str, str)  # sender code, quarter: re-issue its receipt
+
     def __init__(self, today: Callable[[], dt.date], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.today = today
@@ -134,17 +143,28 @@ class CompletenessPanel(QWidget):
         self.until_combo = QComboBox()
         self.legend = QLabel()
         self.legend.setWordWrap(True)
+        set_role(self.legend, "note")
         self.model = CompletenessModel(self)
         self.view = table_view(self.model, stretch_last=False)
+        self.view.setObjectName("completeness_view")
+        self.view.setSelectionBehavior(self.view.SelectionBehavior.SelectItems)
+        self.empty = EmptyState(self.view, lambda: _(
+            "Nobody is expected yet: enrol the senders on the Roster tab (Import card…).")
+            if self.register is not None else "")
         self.counts_model = QuarterCountsModel(self)
         self.counts_view = table_view(self.counts_model)
+        self.counts_view.setObjectName("counts_view")
         self.counts_view.setMaximumHeight(150)
+        self.receipt_button = QPushButton()
+        self.receipt_button.setObjectName("reissue_receipt")
+        self.receipt_button.clicked.connect(self._receipt_clicked)
         self.error = QLabel()
-        self.error.setStyleSheet("color: #b00020;")
+        set_role(self.error, "error")
         top = QHBoxLayout()
         top.addWidget(self.until_caption)
         top.addWidget(self.until_combo)
         top.addStretch(1)
+        top.addWidget(self.receipt_button)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(self.legend)
@@ -152,7 +172,21 @@ class CompletenessPanel(QWidget):
         layout.addWidget(self.counts_view)
         layout.addWidget(self.error)
         self.until_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.view.selectionModel().currentChanged.connect(lambda *_a: self._update_button())
         self.retranslate_ui()
+
+    def selected_cell(self) -> CompletenessCell | None:
+        return self.model.cell_at(self.view.currentIndex())
+
+    def _update_button(self) -> None:
+        cell = self.selected_cell()
+        self.receipt_button.setEnabled(cell is not None and cell.status != "missing"
+                                       and cell.via is None)
+
+    def _receipt_clicked(self) -> None:
+        cell = self.selected_cell()
+        if cell is not None:
+            self.receipt_requested.emit(cell.sender_code, cell.quarter)
 
     def quarters(self) -> list[Quarter]:
         end = self.until_combo.currentData()
@@ -189,12 +223,20 @@ class CompletenessPanel(QWidget):
             self.error.setText(exc.message)
             return
         self.error.clear()
+        self.model.nicknames = roster_service.nicknames(self.register)
         self.model.set_grid(self.grid)
         self.counts_model.set_rows([self.grid.counts[q] for q in self.grid.quarters])
         self.view.resizeColumnsToContents()
+        self._update_button()
 
     def retranslate_ui(self) -> None:
-        self.until_caption.setText(_("Four quarters up to"))
+        caption(self.until_caption, _("Four quarters &up to"), self.until_combo)
+        self.receipt_button.setText(_("Receipt again…"))
+        describe_table(self.view, _("Who reported"),
+                       _("Rows: the senders; columns: the quarters. Each cell says reported, nil "
+                         "return or missing, and whether the file was replaced or late."))
+        describe_table(self.counts_view, _("Counts per quarter"),
+                       _("Expected, received, nil returns, missing, late and replaced files."))
         self.legend.setText(_("● reported   ○ nil return (a report without cases)   ✕ missing   "
                               "r2 = replaced by revision 2   late = arrived more than {days} "
                               "days after the quarter").format(days=merging.LATE_AFTER_DAYS))

@@ -7,7 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,15 +23,20 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.models.periods import last_completed_quarter
 from app.services.confidant import exporting
 from app.services.coordination import forwarding, merging
 from app.services.coordination import roster as roster_service
 from app.services.coordination.forwarding import ForwardResult
 from app.services.storage.vault import Register
+from app.ui.accessible import caption, name
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.coordination.tables import measures_summary
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.screen import ScrollArea, fit_to_screen
+from app.ui.style import set_role
 
 
 class ForwardDialog(QDialog):
@@ -41,10 +46,10 @@ class ForwardDialog(QDialog):
                  out_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("forward_dialog")
+        set_help_topic(self, "coordination")
         self.register: Register | None = register
         self.today = today
         self.forward_result: ForwardResult | None = None
-        self.resize(620, 560)
         profile = roster_service.coordination_profile(register)
         self.central = roster_service.is_central(profile)
 
@@ -54,7 +59,9 @@ class ForwardDialog(QDialog):
         self.quarter_combo.setCurrentIndex(
             max(self.quarter_combo.findData(str(last_completed_quarter(today()))), 0))
         top = QFormLayout()
-        top.addRow(_("Quarter"), self.quarter_combo)
+        quarter_label = QLabel()
+        caption(quarter_label, _("&Quarter"), self.quarter_combo)
+        top.addRow(quarter_label, self.quarter_combo)
 
         self.summary_box = QGroupBox(_("Merged summary"))
         self.summary_form = QFormLayout(self.summary_box)
@@ -63,7 +70,7 @@ class ForwardDialog(QDialog):
         self.warning = QLabel()
         self.warning.setObjectName("forward_warning")
         self.warning.setWordWrap(True)
-        self.warning.setStyleSheet("background: #fff3cd; color: #5c4400; padding: 6px;")
+        set_role(self.warning, "notice")
 
         out_row = self._folder_row(out_dir)
         self.outcome = QLabel()
@@ -74,32 +81,43 @@ class ForwardDialog(QDialog):
         note = internal_note()
         note.setText(internal_note_text())
 
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 0, 0)
+        body_layout.addLayout(top)
+        body_layout.addWidget(self.summary_box)
+        body_layout.addWidget(self.reporting_box)
+        body_layout.addWidget(self.warning)
+        body_layout.addLayout(out_row)
+        body_layout.addWidget(self.outcome)
+        body_layout.addWidget(note)
+        body_layout.addStretch(1)
+        self.scroll_area = ScrollArea(body)
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary_box)
-        layout.addWidget(self.reporting_box)
-        layout.addWidget(self.warning)
-        layout.addLayout(out_row)
-        layout.addWidget(self.outcome)
-        layout.addWidget(note)
+        layout.addWidget(self.scroll_area, 1)
         layout.addLayout(buttons)
         self.setWindowTitle(_("Forward to the central level") if not self.central
                             else _("Forward the Defence summary"))
         self.quarter_combo.currentIndexChanged.connect(lambda _i: self.show_quarter())
         self.show_quarter()
+        fit_to_screen(self, QSize(640, 640))
 
     def _folder_row(self, out_dir: Path | None) -> QHBoxLayout:
         self.out_edit = QLineEdit(str(out_dir) if out_dir else "")
         choose = QPushButton(_("Choose…"))
+        name(choose, _("Choose the folder to write to"))
         choose.clicked.connect(self._pick_folder)
+        out_label = QLabel()
+        caption(out_label, _("&Write to folder"), self.out_edit)
         out_row = QHBoxLayout()
-        out_row.addWidget(QLabel(_("Write to folder")))
+        out_row.addWidget(out_label)
         out_row.addWidget(self.out_edit, 1)
         out_row.addWidget(choose)
         return out_row
 
     def _buttons_row(self) -> QHBoxLayout:
         self.write_button = QPushButton(_("Write file"))
+        self.write_button.setIcon(icon("forward"))
         close = QPushButton(_("Close"))
         close.clicked.connect(self.reject)
         self.write_button.clicked.connect(self.write)
@@ -119,10 +137,10 @@ class ForwardDialog(QDialog):
     def _fill(form: QFormLayout, pairs: list[tuple[str, str]]) -> None:
         while form.rowCount():
             form.removeRow(0)
-        for caption, value in pairs:
+        for text, value in pairs:
             shown = QLabel(value)
             shown.setAlignment(Qt.AlignmentFlag.AlignRight)
-            form.addRow(caption, shown)
+            form.addRow(text, shown)
 
     def show_quarter(self) -> None:
         if self.register is None:
@@ -148,8 +166,11 @@ class ForwardDialog(QDialog):
                               "list ({versions}); the quarter cannot be forwarded as one file.")
                             .format(versions=", ".join(table.codelist_versions)))
         if counts.missing:
-            warnings.append(_("{count} expected files are missing; you can forward now and "
-                              "send a new revision later.").format(count=counts.missing))
+            warnings.append(ngettext(
+                "{count} expected file is missing; you can forward now and send a new "
+                "revision later.",
+                "{count} expected files are missing; you can forward now and send a new "
+                "revision later.", counts.missing).format(count=counts.missing))
         if not table.counted:
             warnings.append(_("No files have been imported for this quarter."))
         self.warning.setText("\n\n".join(warnings))
@@ -182,6 +203,8 @@ class ForwardDialog(QDialog):
         lines.append(_("Sealed to {code}.").format(code=result.recipient_code) if result.sealed
                      else _("Signed but not encrypted: no central card is known."))
         self.outcome.setText("\n".join(lines))
+        self.write_button.setEnabled(False)  # no silent second revision: choose the quarter
+        self.scroll_area.ensureWidgetVisible(self.outcome)
         self.forwarded.emit(result)
         return result
 

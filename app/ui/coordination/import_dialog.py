@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QThread, Signal
+from PySide6.QtCore import QSize, Qt, QThread, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -38,8 +38,13 @@ from app.services.coordination.importing import (
     PlanItem,
 )
 from app.services.storage.vault import Register
+from app.ui.accessible import caption, describe_table, name
 from app.ui.coordination.common import RowsTableModel
-from app.ui.views import table_view
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.screen import fit_to_screen
+from app.ui.style import set_role
+from app.ui.views import EmptyState, table_view
 
 STATUS_LABELS = {
     ImportStatus.NEW: N_("new"),
@@ -119,6 +124,7 @@ class ImportDialog(QDialog):
                  receipts_dir: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("import_dialog")
+        set_help_topic(self, "coordination")
         self.register: Register | None = register
         self.today = today
         self.paths: list[Path] = []
@@ -128,11 +134,15 @@ class ImportDialog(QDialog):
         self.cancel_flag: CancelFlag | None = None
         self.progress: QProgressDialog | None = None
         self.choice_boxes: dict[str, QComboBox] = {}
-        self.resize(980, 620)
         pick = self._files_row()
         self.model = PlanModel(self)
         self.view = table_view(self.model)
+        self.view.setObjectName("plan_view")
         self.view.setWordWrap(True)
+        self.view.setMinimumHeight(100)
+        self.empty = EmptyState(self.view, lambda: _(
+            "Choose files or a folder (a USB stick), then “Check files”: nothing is imported "
+            "before you confirm."))
         self.counts = QLabel()
         self.counts.setObjectName("plan_counts")
         self.counts.setWordWrap(True)
@@ -155,10 +165,12 @@ class ImportDialog(QDialog):
         self.import_button.clicked.connect(self.confirm_import)
         self.close_button.clicked.connect(self.reject)
         self.retranslate_ui()
+        fit_to_screen(self, QSize(980, 620))
 
     def _files_row(self) -> QHBoxLayout:
         """The files or folder to import, and the button that checks them (a dry run)."""
         self.add_files_button = QPushButton()
+        self.add_files_button.setIcon(icon("import"))
         self.add_folder_button = QPushButton()
         self.selection = QLabel()
         self.selection.setWordWrap(True)
@@ -185,6 +197,7 @@ class ImportDialog(QDialog):
         self.message = QLabel()
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
+        set_role(self.message, "note")
         self.import_button = QPushButton()
         self.import_button.setEnabled(False)
         self.close_button = QPushButton()
@@ -200,8 +213,12 @@ class ImportDialog(QDialog):
         self.add_folder_button.setText(_("Folder or drive…"))
         self.check_button.setText(_("Check files (dry run)"))
         self.conflicts.setTitle(_("Overlapping merged files: choose which one counts"))
-        self.receipts_caption.setText(_("Receipts to folder"))
+        caption(self.receipts_caption, _("&Receipts to folder"), self.receipts_edit)
         self.receipts_button.setText(_("Choose…"))
+        name(self.receipts_button, _("Choose the folder for the receipts"))
+        describe_table(self.view, _("Files to import"),
+                       _("One row per file of the dry run: its name, what importing it would "
+                         "do, and why."))
         self.import_button.setText(_("Import"))
         self.close_button.setText(_("Close"))
         self._show_selection()
@@ -327,9 +344,10 @@ class ImportDialog(QDialog):
             box = QComboBox()
             for choice in (OverlapChoice.KEEP_OTHERS, OverlapChoice.USE_THIS, OverlapChoice.SKIP):
                 box.addItem(_(CHOICE_LABELS[choice]), choice)
-            caption = QLabel(f"{item.path.name}: {item.reason}")
-            caption.setWordWrap(True)
-            self.conflict_form.addRow(caption, box)
+            label = QLabel()
+            caption(label, f"{item.path.name}: {item.reason}".replace("&", "&&"), box)
+            label.setWordWrap(True)
+            self.conflict_form.addRow(label, box)
             self.choice_boxes[item.key or ""] = box
         self.conflicts.setVisible(bool(conflicts))
 

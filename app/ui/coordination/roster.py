@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QSize, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -34,9 +35,13 @@ from app.services.changes import Change, ChangeKind
 from app.services.coordination import roster as roster_service
 from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
+from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import RowsTableModel, selected_row, show_error
 from app.ui.formatting import short_date
-from app.ui.views import table_view
+from app.ui.icons import icon
+from app.ui.screen import fit_to_screen
+from app.ui.style import monospace, set_role
+from app.ui.views import EmptyState, table_view
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
 
@@ -48,6 +53,7 @@ def role_label(role: str) -> str:
 class RosterModel(RowsTableModel):
     columns = (
         ("code", N_("Code")),
+        ("nickname", N_("Nickname (only here)")),
         ("role", N_("Role")),
         ("component", N_("Component")),
         ("fingerprint_groups", N_("Fingerprint")),
@@ -62,6 +68,8 @@ class RosterModel(RowsTableModel):
             return short_date(row.active_from)
         if key == "active_until":
             return short_date(row.active_until) if row.active_until else "–"
+        if key == "nickname":
+            return row.nickname or "–"
         return str(getattr(row, key))
 
     def background(self, row: RosterMember, key: str) -> QColor | None:
@@ -94,11 +102,14 @@ class CardConfirmDialog(QDialog):
         form.addRow(_("Component"), QLabel(card.component))
         self.fingerprint = QLabel(card.fingerprint_groups)
         self.fingerprint.setObjectName("fingerprint")
-        self.fingerprint.setStyleSheet("font-family: monospace; font-size: 15px;")
+        self.fingerprint.setFont(monospace(13))
+        self.fingerprint.setWordWrap(True)
         form.addRow(_("Fingerprint"), self.fingerprint)
         self.active_from = _date_edit(today)
         if with_date:
-            form.addRow(_("Counts from"), self.active_from)
+            from_label = QLabel()
+            caption(from_label, _("Counts &from"), self.active_from)
+            form.addRow(from_label, self.active_from)
         else:
             self.active_from.hide()
         intro = QLabel(_("Read the fingerprint groups aloud with the sender, in person or by "
@@ -120,6 +131,7 @@ class CardConfirmDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.compared)
         layout.addWidget(self.buttons)
+        fit_to_screen(self, QSize(600, self.sizeHint().height()))
 
     def chosen_active_from(self) -> dt.date:
         return _to_date(self.active_from)
@@ -132,6 +144,7 @@ class DateDialog(QDialog):
         self.edit = _date_edit(day)
         label = QLabel(text)
         label.setWordWrap(True)
+        self.edit.setAccessibleName(text)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -145,6 +158,36 @@ class DateDialog(QDialog):
         return _to_date(self.edit)
 
 
+class NicknameDialog(QDialog):
+    """A coordinator's own name for a code, to recognise people: kept only here."""
+
+    def __init__(self, code: str, nickname: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("nickname_dialog")
+        self.setWindowTitle(_("Nickname for {code}").format(code=code))
+        self.edit = QLineEdit(nickname)
+        self.edit.setObjectName("nickname")
+        self.edit.setMaxLength(roster_service.NICKNAME_MAX)
+        edit_label = QLabel()
+        caption(edit_label, _("&Nickname"), self.edit)
+        note = QLabel(_("Only for you, to recognise the code: it stays in this register and is "
+                        "never written into a quarterly file, a receipt, a report or a card. "
+                        "Leave it empty to remove it."))
+        note.setWordWrap(True)
+        set_role(note, "note")
+        form = QFormLayout()
+        form.addRow(edit_label, self.edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addWidget(buttons)
+        fit_to_screen(self, QSize(480, self.sizeHint().height()))
+
+
 class RosterPanel(QWidget):
     changed = Signal(object)  # a Change, for AppSignals.data_changed
 
@@ -154,17 +197,25 @@ class RosterPanel(QWidget):
         self.register: Register | None = None
         self.model = RosterModel(self)
         self.view = table_view(self.model)
+        self.view.setObjectName("roster_view")
+        self.empty = EmptyState(self.view, lambda: _(
+            "No one is enrolled yet. “Import card…” enrols a confidant from the card they gave "
+            "you, after you compared its fingerprint by phone.") if self.register else "")
         self.count = QLabel()
         self.import_button = QPushButton()
+        self.import_button.setIcon(icon("cards"))
+        self.nickname_button = QPushButton()
         self.deactivate_button = QPushButton()
         self.reactivate_button = QPushButton()
         self.import_button.clicked.connect(self.import_card)
+        self.nickname_button.clicked.connect(self._nickname_clicked)
         self.deactivate_button.clicked.connect(self._deactivate_clicked)
         self.reactivate_button.clicked.connect(self.reactivate_selected)
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         buttons = QHBoxLayout()
-        for b in (self.import_button, self.deactivate_button, self.reactivate_button):
+        for b in (self.import_button, self.nickname_button, self.deactivate_button,
+                  self.reactivate_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
@@ -194,6 +245,10 @@ class RosterPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.import_button.setText(_("Import card…"))
+        self.nickname_button.setText(_("Nickname…"))
+        describe_table(self.view, _("Roster"),
+                       _("One row per enrolled sender: code, your nickname for it, role, "
+                         "component, fingerprint, and the days they count."))
         self.deactivate_button.setText(_("Deactivate…"))
         self.reactivate_button.setText(_("Reactivate"))
         self.model.retranslate()
@@ -201,6 +256,7 @@ class RosterPanel(QWidget):
 
     def _update_buttons(self, *_args: Any) -> None:
         member = selected_row(self.view)
+        self.nickname_button.setEnabled(member is not None)
         self.deactivate_button.setEnabled(member is not None and member.active_until is None)
         self.reactivate_button.setEnabled(member is not None and member.active_until is not None)
 
@@ -238,6 +294,27 @@ class RosterPanel(QWidget):
         self.changed.emit(Change.of(ChangeKind.ROSTER))
         self.refresh()
         return member
+
+    # --- nickname -------------------------------------------------------------------------
+    def _nickname_clicked(self) -> None:
+        member = selected_row(self.view)
+        if member is None:
+            return
+        dialog = NicknameDialog(member.code, member.nickname, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.set_nickname(member.code, dialog.edit.text())
+
+    def set_nickname(self, code: str, nickname: str) -> bool:
+        if self.register is None:
+            return False
+        try:
+            roster_service.set_nickname(self.register, code, nickname)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return False
+        self.changed.emit(Change.of(ChangeKind.ROSTER))
+        self.refresh()
+        return True
 
     # --- active period -------------------------------------------------------------------
     def _deactivate_clicked(self) -> None:

@@ -24,12 +24,13 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.measures import LABELS, Measures
 from app.export.measures import label as measure_label
-from app.i18n import N_, _, current_language, format_minutes, format_number
+from app.i18n import N_, _, current_language, format_minutes, format_number, ngettext
 from app.models import codelists
 from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
 from app.services.storage.vault import Register
-from app.ui.chart import BarChart
+from app.ui.accessible import caption, describe_table, name
+from app.ui.chart import BarChart, ChartPanel
 from app.ui.coordination.common import (
     Index,
     RowsTableModel,
@@ -37,6 +38,8 @@ from app.ui.coordination.common import (
     internal_note_text,
     recent_quarters,
 )
+from app.ui.icons import icon
+from app.ui.style import set_role
 from app.ui.views import table_view
 
 TOP_PER_GROUP = 3
@@ -211,6 +214,7 @@ class TablesPanel(QWidget):
         self.period_combo = QComboBox()
         self.report_button = QPushButton()
         self.report_button.setObjectName("report_button")
+        self.report_button.setIcon(icon("report"))
         top = QHBoxLayout()
         top.addWidget(self.view_caption)
         top.addWidget(self.mode_combo)
@@ -219,20 +223,22 @@ class TablesPanel(QWidget):
         top.addWidget(self.report_button)
         self.model = FiguresModel(self)
         self.view = table_view(self.model, stretch_last=False)
+        self.view.setObjectName("figures_view")
         self.view.setSelectionMode(self.view.SelectionMode.NoSelection)
         self.chart = BarChart()
-        self.chart.setMinimumWidth(280)
+        self.chart_panel = ChartPanel([self.chart])
+        self.chart_panel.setMinimumWidth(200)
         self.sources = QLabel()
         self.sources.setWordWrap(True)
         self.footnote = QLabel()
         self.footnote.setObjectName("codelist_footnote")
         self.footnote.setWordWrap(True)
-        self.footnote.setStyleSheet("color: #8a4b00;")
+        set_role(self.footnote, "warning")
         self.note = internal_note()
         right = QWidget()
         right_col = QVBoxLayout(right)
         right_col.setContentsMargins(8, 0, 0, 0)
-        right_col.addWidget(self.chart, 1)
+        right_col.addWidget(self.chart_panel, 1)
         right_col.addWidget(self.sources)
         right_col.addStretch(1)
         split = QSplitter(Qt.Orientation.Horizontal)
@@ -241,6 +247,7 @@ class TablesPanel(QWidget):
         split.setStretchFactor(0, 3)
         split.setStretchFactor(1, 1)
         split.setSizes([760, 300])
+        split.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
@@ -296,12 +303,17 @@ class TablesPanel(QWidget):
         self.register = None
         self.model.clear()
         self.chart.clear()
+        self.chart_panel.refresh()
         self.sources.clear()
         self.footnote.clear()
         self.footnote.hide()
 
     def retranslate_ui(self) -> None:
-        self.view_caption.setText(_("Show"))
+        caption(self.view_caption, _("&Show"), self.mode_combo)
+        name(self.period_combo, _("Period"))
+        describe_table(self.view, _("Merged figures"),
+                       _("Rows: the measures, by section; columns: the periods compared. The "
+                         "highlighted column is the period chosen. Exact counts."))
         keep = self.mode_combo.currentData() or "quarter"
         self.mode_combo.blockSignals(True)
         self.mode_combo.clear()
@@ -337,11 +349,14 @@ class TablesPanel(QWidget):
         current = tables[-1]
         self.chart.set_data(_("New cases per quarter"),
                             [str(q).replace("-", "\n") for q in quarters],
-                            [t.measures.cases_new for t in tables])
+                            [t.measures.cases_new for t in tables],
+                            long_labels=[str(q) for q in quarters])
+        self.chart_panel.refresh()
         files = len(current.counted)
         nil = sum(1 for f in current.counted if f.nil_return)
-        text = _("{quarter}: {files} files counted, {nil} of them nil returns.").format(
-            quarter=current.quarter, files=files, nil=nil)
+        text = ngettext("{quarter}: {files} file counted", "{quarter}: {files} files counted",
+                        files).format(quarter=current.quarter, files=files) + ", " + ngettext(
+            "{nil} of them a nil return.", "{nil} of them nil returns.", nil).format(nil=nil)
         if current.stale:
             text += " " + _("Newer files of {codes} arrived after the merged file that counts; "
                             "ask for a new merged file.").format(codes=", ".join(current.stale))
@@ -359,7 +374,9 @@ class TablesPanel(QWidget):
         self.model.set_figures(columns, figure_rows(columns, 4))
         self.chart.set_data(_("New cases per quarter, {year}").format(year=year),
                             [f"Q{i + 1}" for i in range(4)],
-                            [q.measures.cases_new for q in this.quarters])
+                            [q.measures.cases_new for q in this.quarters],
+                            long_labels=[f"{year}-Q{i + 1}" for i in range(4)])
+        self.chart_panel.refresh()
         self.sources.setText(_("Open at the end of the year is the value of Q4; the other "
                                "figures are the sum of the quarters."))
         versions = tuple(sorted({v for q in this.quarters for v in q.codelist_versions}))

@@ -1,5 +1,7 @@
-"""The coordination workspace: roster, who reported and the merged tables as tabs, with the
-actions Import…, Forward…, Report…, My card… and (for a CVP) Central card….
+"""The coordination workspace: roster, who reported and the merged tables as tabs — the one
+way to move between them — and the actions Import…, Forward…, Report…, Receipt again…, My
+card… and (for a CVP) Central card… in a toolbar and in the Coordination menu. Reports are
+written off the GUI thread.
 
 Same lifecycle contract as the VP main window: attach(register), clear_for_lock(),
 retranslate_ui(). Dialogs it opens are closed and emptied on lock.
@@ -12,13 +14,15 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtGui import QAction
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QMessageBox,
     QSpinBox,
@@ -29,19 +33,26 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
-from app.i18n import LANGUAGES, _, current_language
+from app.i18n import LANGUAGES, N_, _, current_language
 from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
+from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.accessible import caption, name
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog
 from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
+from app.ui.help import set_help_topic
+from app.ui.icons import icon
+from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
+from app.ui.style import set_role
+from app.ui.worker import Busy, Task, run_task
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -62,8 +73,8 @@ class ReportOptionsDialog(QDialog):
         self.fmt.addItem("PDF", "pdf")
         self.fmt.addItem("CSV", "csv")
         self.lang = QComboBox()
-        for code, name in LANGUAGES.items():
-            self.lang.addItem(name, code)
+        for code, language in LANGUAGES.items():
+            self.lang.addItem(language, code)
         self.lang.setCurrentIndex(max(self.lang.findData(current_language()), 0))
         self.k = QSpinBox()
         self.k.setRange(3, 20)
@@ -72,9 +83,11 @@ class ReportOptionsDialog(QDialog):
                         "are shown as “< k” and hours are rounded."))
         info.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(_("Format"), self.fmt)
-        form.addRow(_("Language"), self.lang)
-        form.addRow(_("Minimum count shown (k)"), self.k)
+        for text, field in ((_("&Format"), self.fmt), (_("&Language"), self.lang),
+                            (_("&Minimum count shown (k)"), self.k)):
+            label = QLabel()
+            caption(label, text, field)
+            form.addRow(label, field)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -83,6 +96,41 @@ class ReportOptionsDialog(QDialog):
         layout.addWidget(info)
         layout.addLayout(form)
         layout.addWidget(buttons)
+        fit_to_screen(self, QSize(480, self.sizeHint().height()))
+
+
+class ReceiptDialog(QDialog):
+    """Which imported file of a sender and quarter to write the receipt for, and where."""
+
+    def __init__(self, files: list[receipt_service.ImportedFile],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("receipt_dialog")
+        self.setWindowTitle(_("Receipt again"))
+        self.files = QComboBox()
+        for f in files:
+            self.files.addItem(_("{code}, {quarter}, revision {revision}").format(
+                code=f.sender_code, quarter=f.quarter, revision=f.revision), f.sha256)
+        intro = QLabel(_("The receipt is written again exactly as at the import: the sender "
+                         "imports it to see that the file arrived."))
+        intro.setWordWrap(True)
+        label = QLabel()
+        caption(label, _("&File"), self.files)
+        form = QFormLayout()
+        form.addRow(label, self.files)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write receipt…"))
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(buttons)
+        fit_to_screen(self, QSize(520, self.sizeHint().height()))
+
+
+NAVIGATION_HELP = N_("Move between Roster, Who reported and Tables with Ctrl+Tab.")
 
 
 class CoordinationWorkspace(QWidget):
@@ -90,60 +138,74 @@ class CoordinationWorkspace(QWidget):
                  today: Callable[[], dt.date] = dt.date.today) -> None:
         super().__init__(parent)
         self.setObjectName("coordination_workspace")
+        set_help_topic(self, "coordination")
         self.signals = signals
         self.settings = settings
         self.today = today
         self.register: Register | None = None
         self.central = False
         self.dialogs: list[Any] = []  # open dialogs, closed on lock
+        self.report_task: Task | None = None
 
         self.heading = QLabel()
         self.heading.setObjectName("coordination_heading")
-        self.heading.setStyleSheet("font-size: 15px; font-weight: 600; padding: 4px 2px;")
+        set_role(self.heading, "heading")
+        self.status = QLabel()
+        self.status.setObjectName("coordination_status")
+        self.status.setWordWrap(True)
+        set_role(self.status, "note")
         self.toolbar = QToolBar()
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setIconSize(QSize(20, 20))
         self.roster = RosterPanel(today)
         self.completeness = CompletenessPanel(today)
         self.tables = TablesPanel(today)
+        # The tabs are the one way to move between the three screens; the toolbar and the
+        # Coordination menu hold actions only.
         self.tabs = QTabWidget()
+        self.tabs.setObjectName("coordination_tabs")
         self.tabs.addTab(self.roster, "")
         self.tabs.addTab(self.completeness, "")
         self.tabs.addTab(self.tables, "")
 
-        self.import_action = QAction(self)
-        self.roster_action = QAction(self)
-        self.completeness_action = QAction(self)
-        self.tables_action = QAction(self)
-        self.forward_action = QAction(self)
-        self.report_action = QAction(self)
-        self.card_action = QAction(self)
-        self.central_card_action = QAction(self)
+        self.import_action = QAction(icon("import"), "", self)
+        self.forward_action = QAction(icon("forward"), "", self)
+        self.report_action = QAction(icon("report"), "", self)
+        self.receipt_action = QAction(icon("export"), "", self)
+        self.card_action = QAction(icon("cards"), "", self)
+        self.central_card_action = QAction(icon("cards"), "", self)
+        # Shortcuts, so the coordinator's quarter needs no mouse and no menu.
+        self.import_action.setShortcut(QKeySequence("Ctrl+I"))
+        self.forward_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.report_action.setShortcut(QKeySequence("Ctrl+R"))
         self.import_action.triggered.connect(lambda: self.open_import())
-        self.roster_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.roster))
-        self.completeness_action.triggered.connect(
-            lambda: self.tabs.setCurrentWidget(self.completeness))
-        self.tables_action.triggered.connect(lambda: self.tabs.setCurrentWidget(self.tables))
         self.forward_action.triggered.connect(lambda: self.open_forward())
         self.report_action.triggered.connect(lambda: self.tables._report_clicked())
+        self.receipt_action.triggered.connect(lambda: self.reissue_receipt_for(None, None))
         self.card_action.triggered.connect(self._my_card_clicked)
         self.central_card_action.triggered.connect(self._central_card_clicked)
         for action in self.actions_in_menu():
             self.toolbar.addAction(action)
 
+        head = QHBoxLayout()
+        head.addWidget(self.heading)
+        head.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.heading)
+        layout.addLayout(head)
         layout.addWidget(self.toolbar)
+        layout.addWidget(self.status)
         layout.addWidget(self.tabs, 1)
 
         self.roster.changed.connect(self.signals.data_changed)
         self.tables.report_requested.connect(self.write_report)
+        self.completeness.receipt_requested.connect(self.reissue_receipt_for)
         self.signals.data_changed.connect(self.refresh)
         self.retranslate_ui()
 
     def actions_in_menu(self) -> list[QAction]:
-        return [self.import_action, self.roster_action, self.completeness_action,
-                self.tables_action, self.forward_action, self.report_action, self.card_action,
-                self.central_card_action]
+        return [self.import_action, self.forward_action, self.report_action,
+                self.receipt_action, self.card_action, self.central_card_action]
 
     # --- contract ------------------------------------------------------------------------
     def attach(self, register: Register) -> None:
@@ -167,18 +229,18 @@ class CoordinationWorkspace(QWidget):
         self.completeness.clear_for_lock()
         self.tables.clear_for_lock()
         self.heading.clear()
+        self.status.clear()
 
     def retranslate_ui(self) -> None:
         self.tabs.setTabText(0, _("Roster"))
         self.tabs.setTabText(1, _("Who reported"))
         self.tabs.setTabText(2, _("Tables"))
+        name(self.tabs.tabBar(), _("Coordination screens"), _(NAVIGATION_HELP))
         self.toolbar.setWindowTitle(_("Coordination"))
         self.import_action.setText(_("Import…"))
-        self.roster_action.setText(_("Roster"))
-        self.completeness_action.setText(_("Who reported"))
-        self.tables_action.setText(_("Tables"))
         self.forward_action.setText(_("Forward…"))
         self.report_action.setText(_("Report…"))
+        self.receipt_action.setText(_("Receipt again…"))
         self.card_action.setText(_("My card…"))
         self.central_card_action.setText(_("Central card…"))
         self.roster.retranslate_ui()
@@ -283,25 +345,73 @@ class CoordinationWorkspace(QWidget):
         self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
         return True
 
-    # --- reports ------------------------------------------------------------------------
-    def write_report(self, year: int, quarter: str | None) -> Path | None:
+    # --- receipts again --------------------------------------------------------------------
+    def reissue_receipt_for(self, sender: str | None, quarter: str | None) -> Path | None:
+        """Write the receipt of an imported file again: the chosen sender and quarter (from
+        Who reported), or any imported file (from the menu)."""
         if self.register is None:
             return None
-        from app.services.coordination.report_data import write_report
+        files = [f for f in receipt_service.imported_files(self.register, quarter)
+                 if sender is None or f.sender_code == sender]
+        if not files:
+            show_error(self, _("No imported file to write a receipt for."))
+            return None
+        dialog = ReceiptDialog(files, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        folder = QFileDialog.getExistingDirectory(self, _("Folder for the receipt"))
+        if not folder:
+            return None
+        return self.reissue_receipt(str(dialog.files.currentData()), Path(folder))
 
+    def reissue_receipt(self, sha256: str, folder: Path) -> Path | None:
+        if self.register is None:
+            return None
+        try:
+            path = receipt_service.reissue_receipt(self.register, sha256, folder)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return None
+        self.status.setText(_("Receipt written: {path}").format(path=path))
+        return path
+
+    # --- reports ------------------------------------------------------------------------
+    def write_report(self, year: int, quarter: str | None) -> Task | None:
+        """Ask format, language and k, then where; the report is written off the GUI thread
+        (the status line says when it is there)."""
+        if self.register is None or self.report_task is not None:
+            return None
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)
         if options.exec() != QDialog.DialogCode.Accepted:
             return None
         fmt = options.fmt.currentData()
-        name, _filter = QFileDialog.getSaveFileName(
+        chosen, _filter = QFileDialog.getSaveFileName(
             self, _("Save report"), f"Vertrouwd-rapport-{period}.{fmt}", f"*.{fmt}")
-        if not name:
+        if not chosen:
             return None
-        try:
-            write_report(self.register, year, quarter, fmt, Path(name),
-                                       options.lang.currentData(), options.k.value())
-        except AppError as exc:
-            show_error(self, exc.message)
+        return self.start_report(year, quarter, fmt, Path(chosen), options.lang.currentData(),
+                                 options.k.value())
+
+    def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
+                     k: int) -> Task | None:
+        from app.services.coordination.report_data import write_report
+
+        register = self.register
+        if register is None or self.report_task is not None:
             return None
-        return Path(name)
+
+        def done(_result: object) -> None:
+            self.report_task = None
+            self.status.setText(_("Report saved: {path}").format(path=path))
+
+        def failed(error: AppError) -> None:
+            self.report_task = None
+            self.status.setText("")
+            show_error(self, error.message)
+
+        self.report_task = run_task(
+            self, lambda: write_report(register, year, quarter, fmt, path, lang, k), done, failed,
+            busy=Busy((self.tables.report_button, self.toolbar), self.status,
+                      _("Writing the report…")))
+        return self.report_task

@@ -1,0 +1,160 @@
+"""The confidant's year at a glance: cases, contact moments, hours and activities per quarter
+and for the whole year, as a table and with the same charts as the quarter panel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.i18n import N_, _, format_minutes, format_number
+from app.services.confidant import queries
+from app.services.storage.vault import Register
+from app.ui.accessible import caption, describe_table
+from app.ui.chart import BarChart, ChartPanel
+from app.ui.views import table_view
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+YEARS_SHOWN = 5
+
+# (column key, header msgid, is a duration in minutes)
+COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("new_cases", N_("New cases"), False),
+    ("closed_cases", N_("Closed cases"), False),
+    ("contacts", N_("Contact moments"), False),
+    ("contact_minutes", N_("Time in contact moments"), True),
+    ("activities", N_("Activities"), False),
+    ("activity_minutes", N_("Time in activities"), True),
+    ("minutes", N_("Total time"), True),
+)
+
+
+def period_name(figures: queries.QuarterFigures) -> str:
+    if "-Q" in figures.quarter:
+        return figures.quarter.split("-")[1]
+    return _("Year {year}").format(year=figures.quarter)
+
+
+class YearModel(QAbstractTableModel):
+    """Rows: Q1..Q4 and the year; columns: the period, then the figures."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.overview: queries.YearOverview | None = None
+
+    def set_overview(self, overview: queries.YearOverview | None) -> None:
+        self.beginResetModel()
+        self.overview = overview
+        self.endResetModel()
+
+    def rows(self) -> list[queries.QuarterFigures]:
+        if self.overview is None:
+            return []
+        return [*self.overview.quarters, self.overview.total]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows())
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else 1 + len(COLUMNS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        rows = self.rows()
+        if not index.isValid() or not 0 <= index.row() < len(rows):
+            return None
+        figures = rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            if index.column() == 0:
+                return period_name(figures)
+            key, _msgid, minutes = COLUMNS[index.column() - 1]
+            value = int(getattr(figures, key))
+            return format_minutes(value) if minutes else format_number(value)
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.FontRole and index.row() == len(rows) - 1:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        if section == 0:
+            return _("Period")
+        return _(COLUMNS[section - 1][1]) if 0 < section <= len(COLUMNS) else None
+
+
+class YearOverviewTab(QWidget):
+    def __init__(self, today: Callable[[], dt.date] = dt.date.today,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.register: Register | None = None
+        self.year_caption = QLabel()
+        self.year_combo = QComboBox()
+        self.year_combo.setObjectName("overview_year")
+        self.model = YearModel(self)
+        self.view = table_view(self.model, stretch_last=False)
+        self.view.setObjectName("year_table")
+        self.view.setSelectionMode(self.view.SelectionMode.NoSelection)
+        self.cases_chart = BarChart()
+        self.hours_chart = BarChart()
+        self.charts = ChartPanel([self.cases_chart, self.hours_chart])
+        top = QHBoxLayout()
+        top.addWidget(self.year_caption)
+        top.addWidget(self.year_combo)
+        top.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 2)
+        layout.addWidget(self.charts, 3)
+        self.year_combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self._fill_years()
+        self.retranslate_ui()
+
+    def _fill_years(self) -> None:
+        keep = self.year_combo.currentData() or self.today().year
+        self.year_combo.blockSignals(True)
+        self.year_combo.clear()
+        for year in range(self.today().year, self.today().year - YEARS_SHOWN, -1):
+            self.year_combo.addItem(str(year), year)
+        self.year_combo.setCurrentIndex(max(self.year_combo.findData(keep), 0))
+        self.year_combo.blockSignals(False)
+
+    def year(self) -> int:
+        return int(self.year_combo.currentData())
+
+    def set_register(self, register: Register | None) -> None:
+        self.register = register
+        self.refresh()
+
+    def refresh(self) -> None:
+        overview = queries.year_overview(self.register, self.year()) if self.register else None
+        self.model.set_overview(overview)
+        self.view.resizeColumnsToContents()
+        if overview is None:
+            self.cases_chart.clear()
+            self.hours_chart.clear()
+        else:
+            labels = [f.quarter.split("-")[1] for f in overview.quarters]
+            self.cases_chart.set_data(_("New cases per quarter"), labels,
+                                      [f.new_cases for f in overview.quarters])
+            hours = [f.minutes / 60 for f in overview.quarters]
+            self.hours_chart.set_data(_("Hours per quarter"), labels, hours,
+                                      [format_number(round(h)) for h in hours])
+        self.charts.refresh()
+
+    def retranslate_ui(self) -> None:
+        caption(self.year_caption, _("&Year"), self.year_combo)
+        describe_table(self.view, _("Year overview"),
+                       _("One row per quarter and one for the year: new and closed cases, "
+                         "contact moments, time in contact moments, activities, time in "
+                         "activities and the total time."))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS))
+        self.refresh()
