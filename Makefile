@@ -70,8 +70,15 @@ selftest-bundle:
 
 # Regenerate every screenshot in docs/screenshots (widgets rendered offscreen with grab(),
 # PDF pages with pdftoppm when poppler-utils is installed).
+# Every window at the two smallest laptop screens: 1280×720 at 100 % (docs/screenshots/, the
+# ones the guides show) and 1366×768 at 150 % (docs/screenshots/1366x768-150/).
 screenshots: setup translations
-	for script in tools/screenshots*.py; do QT_QPA_PLATFORM=offscreen $(BIN)/python $$script || exit 1; done
+	for script in tools/screenshots*.py; do \
+		QT_QPA_PLATFORM=offscreen:configfile=$(CURDIR)/tools/screens/1280x720.json \
+		VERTROUWD_SCREENSHOTS_OUT=docs/screenshots $(BIN)/python $$script || exit 1; \
+		QT_QPA_PLATFORM=offscreen:configfile=$(CURDIR)/tools/screens/1366x768.json QT_SCALE_FACTOR=1.5 \
+		VERTROUWD_SCREENSHOTS_OUT=docs/screenshots/1366x768-150 $(BIN)/python $$script || exit 1; \
+	done
 
 # --- Windows, under Wine (tools/windows/winenv.py; ../shared/design/WINDOWS.md) ---------------
 # Sets up Wine, the Windows CPython 3.11 embeddable distribution and the Windows wheels of

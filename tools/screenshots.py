@@ -29,7 +29,7 @@ from tests import cheap_kdf  # noqa: E402
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
 
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("VERTROUWD_SCREENSHOTS_OUT") or ROOT / "docs" / "screenshots")
 PASS = "een zin als wachtwoord is goed"
 
 

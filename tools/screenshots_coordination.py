@@ -16,6 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from app.export.measures import Measures
@@ -25,6 +26,7 @@ from app.services.coordination import importing
 from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
+from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
 from tests import cheap_kdf
 from tests.services.coordination_helpers import (
@@ -53,7 +55,10 @@ def vp_measures(rng: random.Random) -> Measures:
     for _i in range(new):
         t = rng.choice(TOPICS)
         topics[t] = topics.get(t, 0) + 1
-    modes = {"persoonlijk": rng.randint(0, new + follow), "telefoon": rng.randint(0, follow)}
+    # The bounds every honest register keeps (app.export.measures.inconsistencies): each
+    # contact moment has one mode.
+    phone = rng.randint(0, follow)
+    modes = {"persoonlijk": new + follow - phone, "telefoon": phone}
     return Measures(
         cases_new=new,
         cases_closed=closed,
@@ -93,7 +98,8 @@ def build(folder: Path, stick: Path) -> vault.Register:
 
 
 def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/screenshots")
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(
+        os.environ.get("VERTROUWD_SCREENSHOTS_OUT") or "docs/screenshots")
     out.mkdir(parents=True, exist_ok=True)
     app = QApplication.instance() or QApplication(["vertrouwd"])
     tmp = Path(tempfile.mkdtemp(prefix="vertrouwd-coord-shots-"))
@@ -102,7 +108,7 @@ def main() -> int:
         for lang in ("nl", "en"):
             set_language(lang)
             window = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
-            window.resize(1280, 800)
+            fit_to_screen(window, QSize(1280, 800))
             window.show()
             window.attach(register)
             window.show_coordination()
@@ -119,8 +125,9 @@ def main() -> int:
             window.grab().save(str(out / f"coord-tables-year-{lang}.png"))
             extra = tmp / "extra"
             late = new_sender("CLAS-LAAT1")
-            write(extra, "onbekend.json", vp_file(late, Measures(cases_new=1, contacts_first=1,
-                                                                 topics={"pesten": 1})))
+            write(extra, "onbekend.json", vp_file(late, Measures(
+                cases_new=1, cases_open_end=1, contacts_first=1, minutes_contacts=45,
+                topics={"pesten": 1}, modes={"persoonlijk": 1})))
             write(extra, "kapot.json", b'{"format": ')
             write(extra, "dubbel.json", next((tmp / "stick" / "2026-Q3").iterdir()).read_bytes())
             dialog = ws.open_import([extra])

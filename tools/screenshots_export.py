@@ -18,6 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from PySide6.QtCore import QSize  # noqa: E402
 from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from app.models.periods import Quarter  # noqa: E402
@@ -29,12 +30,13 @@ from app.settings import Settings  # noqa: E402
 from app.ui.application import QtTranslations  # noqa: E402
 from app.ui.cards_dialog import CardsDialog  # noqa: E402
 from app.ui.export_dialog import ExportDialog  # noqa: E402
+from app.ui.screen import fit_to_screen  # noqa: E402
 from app.ui.signals import AppSignals  # noqa: E402
 from tests import cheap_kdf  # noqa: E402
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
 
-OUT = ROOT / "docs" / "screenshots"
+OUT = Path(os.environ.get("VERTROUWD_SCREENSHOTS_OUT") or ROOT / "docs" / "screenshots")
 PASS = "een zin als wachtwoord is goed"
 TODAY = dt.date(2026, 11, 23)
 
@@ -66,7 +68,7 @@ def main() -> None:
     save(cards, f"cards-{lang}-coordinator-kept")
 
     dialog = ExportDialog(register, signals, settings, today=lambda: TODAY)
-    dialog.resize(900, 900)
+    fit_to_screen(dialog, QSize(900, 900))
     save(dialog, f"export-{lang}-preview")
     dialog.set_folder(tmp / "usb")
     result = dialog.export_now()
@@ -77,7 +79,7 @@ def main() -> None:
     empty, _c = vault.create_register(tmp / "empty", PASS, roles=("vp",), component="CLAS",
                                       with_recovery=False)
     nil = ExportDialog(empty, signals, settings, today=lambda: TODAY)
-    nil.resize(900, 700)
+    fit_to_screen(nil, QSize(900, 700))
     save(nil, f"export-{lang}-nil-return")
 
     for name, quarter, res in ((f"pdf-{lang}-quarter", Quarter(2026, 3), result),

@@ -15,6 +15,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # this checkout's app/
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QApplication
 
 from app.i18n import set_language
@@ -23,6 +24,7 @@ from app.services.confidant.cases import CaseService, ReferralInput
 from app.services.storage import vault
 from app.settings import Settings
 from app.ui.main_window import MainWindow
+from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
 from tests import cheap_kdf
 
@@ -80,7 +82,7 @@ def main(out: Path) -> None:
         for lang in ("nl", "en"):
             set_language(lang)
             window = MainWindow(AppSignals(), Settings(language=lang), today=lambda: TODAY)
-            window.resize(1400, 860)
+            fit_to_screen(window, QSize(1400, 860))
             window.show()
             window.attach(register)
             window.cases_view.selectRow(1)
@@ -102,5 +104,6 @@ if __name__ == "__main__":
     main(
         Path(sys.argv[1])
         if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+        else Path(os.environ.get("VERTROUWD_SCREENSHOTS_OUT")
+                  or Path(__file__).resolve().parent.parent / "docs" / "screenshots")
     )
