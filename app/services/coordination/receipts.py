@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from app.errors import AppError
 from app.export.receipts import write_receipt_for
-from app.i18n import N_
 from app.files import ensure_folder
+from app.i18n import N_
 from app.models.entities import Submission
 from app.services.coordination.importing import receipt_file_name, write_receipt_file
 from app.services.coordination.roster import coordination_profile
