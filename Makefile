@@ -138,7 +138,7 @@ selftest-windows:
 	env -u VERTROUWD_HOME VERTROUWD_BENCH_EXIT_ON_SHOWN=1 $(WINENV) run \
 		--log $(WIN_LOGS)/windowed.log -- '$(WIN_BUNDLE_PATH)\Vertrouwd.exe' < /dev/null; \
 		rc=$$?; rm -rf $(WIN_BUNDLE)/VertrouwdData; test $$rc -eq 0
-	grep -q "^VERTROUWD_SHOWN .*Wizard" $(WIN_LOGS)/windowed.log || \
+	grep -qi "^VERTROUWD_SHOWN .*wizard" $(WIN_LOGS)/windowed.log || \
 		{ echo "Vertrouwd.exe did not open its window"; exit 1; }
 	env -u VERTROUWD_HOME $(WINENV) run --log $(WIN_LOGS)/windowed-command.log -- \
 		'$(WIN_BUNDLE_PATH)\Vertrouwd.exe' self-test < /dev/null; test $$? -eq 2
