@@ -9,6 +9,7 @@ import contextlib
 import logging
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -475,8 +476,12 @@ def run_gui(argv: list[str]) -> int:
 
 
 def _report_shown_and_quit(app: QApplication) -> None:
+    """Only with VERTROUWD_BENCH_EXIT_ON_SHOWN=1 (make bench, make dist-windows): one line for
+    the measuring process on standard output, which is no user's output, then quit."""
     shown = [w.objectName() or type(w).__name__ for w in app.topLevelWidgets() if w.isVisible()]
-    print(f"VERTROUWD_SHOWN {time.time():.6f} {','.join(shown)}", flush=True)
+    if sys.stdout is not None:
+        sys.stdout.write(f"VERTROUWD_SHOWN {time.time():.6f} {','.join(shown)}\n")
+        sys.stdout.flush()
     app.quit()
 
 
