@@ -16,8 +16,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+# Only what every command needs is imported here: each command imports the rest (the
+# database stack, the vault, backups, reports) when it runs, so `--version`, `--help` and a
+# refused argument start fast (issue 19, "Speed"; tests/test_cli_imports.py).
 from app import __version__, paths
 from app.errors import (
     AppError,
@@ -27,12 +30,12 @@ from app.errors import (
     ValidationError,
 )
 from app.i18n import N_, _, set_language
-from app.logging_setup import setup_logging
 from app.models import codelists, register_files
-from app.models.periods import Quarter
-from app.services.storage import backup as backup_service
-from app.services.storage import vault
+from app.models.roles import ROLES
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.services.storage.vault import Register
 
 log = logging.getLogger("vertrouwd.cli")
 
@@ -83,7 +86,9 @@ class Context:
             raise ValidationError(N_("The two passphrases are not the same."))
         return first
 
-    def unlock(self) -> vault.Register:
+    def unlock(self) -> Register:
+        from app.services.storage import vault
+
         return vault.unlock(self.register_dir, self.passphrase())
 
 
@@ -112,6 +117,8 @@ def command(name: str) -> Callable[[Handler], Handler]:
 # --- foundation commands ------------------------------------------------------------------
 @command("init")
 def cmd_init(ctx: Context) -> int:
+    from app.services.storage import vault
+
     folder = ctx.register_dir
     if register_files.register_exists(folder):
         raise AppError(N_("A register already exists at {path}."), path=str(folder))
@@ -160,6 +167,8 @@ def cmd_unlock_check(ctx: Context) -> int:
 
 @command("passphrase")
 def cmd_passphrase(ctx: Context) -> int:
+    from app.services.storage import vault
+
     old = ctx.passphrase(_("Current passphrase"))
     new = ctx.new_passphrase()
     vault.change_passphrase(ctx.register_dir, old, new)
@@ -169,6 +178,8 @@ def cmd_passphrase(ctx: Context) -> int:
 
 @command("recovery-code")
 def cmd_recovery_code(ctx: Context) -> int:
+    from app.services.storage import vault
+
     register = ctx.unlock()
     try:
         code = vault.create_recovery_code(register)
@@ -180,6 +191,8 @@ def cmd_recovery_code(ctx: Context) -> int:
 
 @command("verify")
 def cmd_verify(ctx: Context) -> int:
+    from app.services.storage import vault
+
     register = ctx.unlock()
     try:
         problems = vault.verify(register)
@@ -195,6 +208,8 @@ def cmd_verify(ctx: Context) -> int:
 
 @command("backup")
 def cmd_backup(ctx: Context) -> int:
+    from app.services.storage import backup as backup_service
+
     register = ctx.unlock()
     try:
         path = backup_service.create_backup(
@@ -208,6 +223,8 @@ def cmd_backup(ctx: Context) -> int:
 
 @command("restore")
 def cmd_restore(ctx: Context) -> int:
+    from app.services.storage import backup as backup_service
+
     aside = backup_service.restore(ctx.register_dir, Path(ctx.args.backup), ctx.passphrase())
     ctx.say(_("The register was restored from the backup."))
     if aside:
@@ -232,6 +249,8 @@ def cmd_import_csv(ctx: Context) -> int:
 
 def _offer_restore(ctx: Context) -> None:
     """A damaged register: name the newest backup and the command that restores it."""
+    from app.services.storage import backup as backup_service
+
     try:
         found = backup_service.list_backups(ctx.backup_dir)
     except OSError:
@@ -263,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--component", required=True,
                    help=_("defence component, e.g. CLAS (any case), or DEFENSIE for the "
                           "central role"))
-    p.add_argument("--role", action="append", choices=vault.ROLES,
+    p.add_argument("--role", action="append", choices=ROLES,
                    help=_("role (repeatable; default vp, or central with DEFENSIE)"))
     p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
     p.add_argument("--codelist", metavar="VERSION",
@@ -310,6 +329,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     if not args.command:
         parser.print_help(out)
         return EXIT_USER
+    from app.logging_setup import setup_logging
+
     with contextlib.suppress(OSError):
         setup_logging(paths.log_dir())
     ctx = Context(args=args, settings=settings, out=out, err=err, gui_check=gui_check)
@@ -514,8 +535,7 @@ def command_names() -> frozenset[str]:
 
 @command("roster-add")
 def cmd_roster_add(ctx: Context) -> int:
-    import datetime as dt
-
+    from app.models.periods import Quarter
     from app.services.coordination import roster
 
     active_from = _parse_day(ctx.args.active_from) if ctx.args.active_from else None
@@ -551,8 +571,6 @@ def _parse_day(text: str) -> dt.date:
 
 @command("import")
 def cmd_import(ctx: Context) -> int:
-    import datetime as dt
-
     from app.services.coordination.importing import ImportStatus, apply_import, plan_import
 
     register = ctx.unlock()

@@ -39,11 +39,11 @@ from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recove
 from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
+from app.models.roles import ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
-ROLES = ("vp", "coordinator", "central")
 log = logging.getLogger("vertrouwd.vault")
 
 
