@@ -212,6 +212,7 @@ class ProtectedCell:
 class ProtectedTable:
     k: int
     cells: Mapping[Key, ProtectedCell]  # report order
+    certificate: Certificate | None = None  # the witnesses (None: no hidden small count)
 
     def __getitem__(self, key: Key) -> ProtectedCell:
         return self.cells[key]
@@ -230,7 +231,8 @@ def check_k(k: int) -> int:
     return k
 
 
-def protect(table: Table, k: int = DEFAULT_K) -> ProtectedTable:
+def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = ()
+            ) -> ProtectedTable:
     check_k(k)
     keys = list(table.values)
     hidden = _Suppressor(table, k).run()
@@ -479,6 +481,113 @@ class _CertificateSearch:
             self._unassign(cell)
             if self.budget < 0:
                 return
+
+
+# --- publications and certificates -------------------------------------------------------
+
+Quantity = tuple[Key, int]  # a cell's key and its true value: one number a reader may learn
+
+
+def key_to_json(key: Key) -> object:
+    return key if isinstance(key, str) else list(key)
+
+
+def key_from_json(data: object) -> Key:
+    if isinstance(data, str):
+        return data
+    if isinstance(data, list) and all(isinstance(part, str) for part in data):
+        return tuple(data)
+    raise DisclosureParameterError(N_("A stored publication holds an unreadable cell name."))
+
+
+def _int(data: object) -> int:
+    if isinstance(data, bool) or not isinstance(data, int):
+        raise DisclosureParameterError(N_("A stored publication holds an unreadable number."))
+    return data
+
+
+def _list(data: object) -> list[object]:
+    if not isinstance(data, list):
+        raise DisclosureParameterError(N_("A stored publication holds an unreadable list."))
+    return data
+
+
+@dataclass(frozen=True)
+class Publication:
+    """What one report showed: every cell's true value and status, its equations, k."""
+
+    table: Table  # all cells (true values) and equations
+    cells: Mapping[Key, ProtectedCell]
+    k: int
+
+    @classmethod
+    def of(cls, table: Table, protected: ProtectedTable) -> Publication:
+        return cls(table, dict(protected.cells), protected.k)
+
+    def hidden(self) -> list[Key]:
+        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "k": self.k,
+            "cells": [[key_to_json(key), self.table.values[key], self.cells[key].status.value]
+                      for key in self.table.values],
+            "equations": [[key_to_json(eq.total), [key_to_json(p) for p in eq.parts]]
+                          for eq in self.table.equations],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Publication:
+        k = check_k(_int(data.get("k")))
+        values: dict[Key, int] = {}
+        cells: dict[Key, ProtectedCell] = {}
+        for item in _list(data.get("cells")):
+            key_data, value_data, status_data = _list(item)
+            key, value = key_from_json(key_data), _int(value_data)
+            try:
+                status = Status(status_data)
+            except ValueError:
+                raise DisclosureParameterError(
+                    N_("A stored publication holds an unknown cell status.")) from None
+            values[key] = value
+            cells[key] = ProtectedCell(key, status, value if status is Status.PUBLISHED
+                                       else None, k)
+        equations = tuple(
+            Equation(key_from_json(total), tuple(key_from_json(p) for p in _list(parts)))
+            for total, parts in (_list(item) for item in _list(data.get("equations"))))
+        return cls(Table(values, equations), cells, k)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Witnesses: complete assignments of whole numbers ≥ 0 to every hidden quantity that
+    agree with everything published; together they give every hidden small count every
+    value from 0 to k−1."""
+
+    quantities: tuple[Quantity, ...]  # the hidden quantities, in model order
+    assignments: tuple[tuple[int, ...], ...]  # one value per quantity, per witness
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "quantities": [[key_to_json(key), value] for key, value in self.quantities],
+            "witnesses": [list(a) for a in self.assignments],
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> Certificate:
+        quantities = tuple((key_from_json(key), _int(value)) for key, value in
+                           (_list(item) for item in _list(data.get("quantities"))))
+        assignments = tuple(tuple(_int(v) for v in _list(a))
+                            for a in _list(data.get("witnesses")))
+        return cls(quantities, assignments)
+
+
+def verify_certificate(publication: Publication, prior: Sequence[Publication],
+                       certificate: Certificate) -> list[str]:
+    """What does not hold in the certificate (an empty list: it proves the rule)."""
+    from app.export.certificate import check
+
+    return check(publication, prior, certificate)
 
 
 # --- display ----------------------------------------------------------------------------

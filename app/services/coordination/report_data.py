@@ -56,9 +56,11 @@ from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
+    Certificate,
     Equation,
     Key,
     ProtectedCell,
+    Publication,
     Status,
     Table,
     check_k,
@@ -165,8 +167,9 @@ class _Builder:
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
 
-    def protect_all(self, k: int) -> tuple[dict[Key, ProtectedCell],
-                                           list[tuple[Table, dict[Key, ProtectedCell]]]]:
+    def protect_all(self, k: int, prior: Sequence[Publication] = ()) -> tuple[
+            dict[Key, ProtectedCell], list[tuple[Table, dict[Key, ProtectedCell]]],
+            Publication, Certificate | None]:
         """Protect each group of cells that equations connect (together, once)."""
         parent: dict[Key, Key] = {key: key for key in self.values}
 
@@ -204,7 +207,9 @@ class _Builder:
             cells = dict(protect(table, k).cells)
             result.update(cells)
             groups.append((table, cells))
-        return result, groups
+        whole = Table(dict(self.values), tuple(self.equations))
+        publication = Publication(whole, {key: result[key] for key in whole.values}, k)
+        return result, groups, publication, None
 
 
 # --- the figures of a report: periods with figures, and gaps ------------------------------
@@ -730,12 +735,14 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
 def build_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date) -> ReportData:
+                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
     """The protected report from the figures (no register needed: the pure part).
 
     ``earlier_figures``: the figures of earlier years (those with files are shown beside a
     year report and in the quarter comparison); ``today``: quarters that had not ended on
-    this day have no figures ("—")."""
+    this day have no figures ("—"); ``prior``: what the register published before (the
+    ledger), which this report must not undo. The report's ``publication`` and
+    ``certificate`` are what the ledger stores."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -760,7 +767,7 @@ def build_report(year_figures: merging.YearTable,
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
 
-    protected, groups = b.protect_all(k)
+    protected, groups, publication, certificate = b.protect_all(k, prior)
     _protect_hours(b, protected, k)
 
     tables = tuple(
@@ -791,11 +798,13 @@ def build_report(year_figures: merging.YearTable,
         today=today,
         notes=tuple(notes),
         period_label=Label(str(quarter)) if quarter else scope.current_label,
+        publication=publication,
+        certificate=certificate,
     )
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
-                *, k: int, today: dt.date) -> ReportData:
+                *, k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
     """The report of a coordination register (component or central level), with the figures
     of the two years before it where the register holds them. ``today``: the day the report
     is made (quarters not ended on it have no figures)."""
@@ -808,6 +817,7 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
         [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
         component=None if central else profile.component, quarter=q, k=k, today=today,
+        prior=prior,
     )
 
 
@@ -829,7 +839,8 @@ def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
+                 *, now: dt.datetime | None = None, today: dt.date | None = None,
+                 prior: Sequence[Publication] = ()) -> Path:
     """Build, protect and write the report of a coordination register as PDF or CSV.
 
     ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
@@ -837,5 +848,6 @@ def write_report(register: Register, year: int, quarter: Quarter | str | None,
     ``today`` None: the real date (the program's; tests pass a fixed day)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    data = report_data(register, year, quarter, k=k, today=today or dt.date.today())
+    data = report_data(register, year, quarter, k=k, today=today or dt.date.today(),
+                       prior=prior)
     return write_report_file(data, fmt, path, lang, now=now)
