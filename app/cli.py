@@ -693,32 +693,95 @@ _PARSER_EXTENSIONS.append(_coordination_parsers)
 @command("report")
 def cmd_report(ctx: Context) -> int:
     from app.export.disclosure import Status, check_k
-    from app.services.coordination.report_data import report_data, write_report_file
+    from app.services.coordination import publications
+    from app.services.coordination.report_data import publish_report
 
+    if ctx.args.reissue is not None:
+        register = ctx.unlock()
+        try:
+            path = publications.reissue(register, ctx.args.reissue, Path(ctx.args.out))
+        finally:
+            register.close()
+        ctx.say(_("Publication {id} written again, byte for byte: {path}").format(
+            id=ctx.args.reissue, path=path))
+        return EXIT_OK
+    if ctx.args.year is None:
+        raise ValidationError(N_("Give the year of the report (--year 2026), or --reissue "
+                                 "with the number of an earlier publication."))
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k,
-                           today=dt.date.today())
+        done = publish_report(register, ctx.args.year, ctx.args.quarter, ctx.args.format,
+                              Path(ctx.args.out), ctx.args.lang, k, today=dt.date.today())
     finally:
         register.close()
-    path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)
-    cells = [c for t in data.tables for c in t.cells.values()]
+    cells = [c for t in done.data.tables for c in t.cells.values()]
+    hidden = sum(1 for c in cells if c.status is not Status.PUBLISHED)
     ctx.say(_("Report written: {path} (k = {k}; {hidden} of {cells} figures hidden).").format(
-        path=path, k=k, cells=len(cells),
-        hidden=sum(1 for c in cells if c.status is not Status.PUBLISHED)))
+        path=done.path, k=k, cells=len(cells), hidden=hidden))
+    ctx.say(_("Recorded as publication {id}; write it again with: vertrouwd report --reissue "
+              "{id} --out FILE").format(id=done.id))
+    return EXIT_OK
+
+
+@command("publications")
+def cmd_publications(ctx: Context) -> int:
+    from app.services.coordination import publications
+
+    register = ctx.unlock()
+    try:
+        found = publications.entries(register)
+    finally:
+        register.close()
+    if not found:
+        ctx.say(_("The register has published no report yet."))
+        return EXIT_OK
+    for e in found:
+        ctx.say(_("{id:>4}  {when} UTC  {period:8} {scope:9} {fmt}  k = {k}  {hidden} of "
+                  "{cells} hidden  {file}").format(
+            id=e.id, when=e.published_at.strftime("%Y-%m-%d %H:%M"), period=e.period,
+            scope=e.component or _("Defence"), fmt=e.format.upper(), k=e.k, hidden=e.hidden,
+            cells=e.cells, file=e.file_name))
+    return EXIT_OK
+
+
+@command("verify-publication")
+def cmd_verify_publication(ctx: Context) -> int:
+    from app.services.coordination import publications
+
+    register = ctx.unlock()
+    try:
+        problems = publications.verify(register, ctx.args.id)
+    finally:
+        register.close()
+    if problems:
+        for problem in problems:
+            print(problem, file=ctx.err)
+        print(_("Publication {id} does not hold: see above.").format(id=ctx.args.id),
+              file=ctx.err)
+        return EXIT_USER
+    ctx.say(_("Publication {id} holds: its file is as written, its figures add up, and every "
+              "hidden small count could be any value from 0 to k−1 for a reader of everything "
+              "published up to it.").format(id=ctx.args.id))
     return EXIT_OK
 
 
 def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help=_("write a report for publication (PDF or CSV, with "
-                                        "disclosure control)"))
-    p.add_argument("--year", type=int, required=True, help=_("year of the report"))
+                                        "disclosure control); it is recorded in the register"))
+    p.add_argument("--year", type=int, help=_("year of the report"))
     p.add_argument("--quarter", metavar="YYYY-Qn", help=_("only this quarter, e.g. 2026-Q3"))
     p.add_argument("--format", choices=["pdf", "csv"], default="pdf")
     p.add_argument("--out", metavar="FILE", required=True, help=_("output file"))
     p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
                                            "settings, at least 3)"))
+    p.add_argument("--reissue", type=int, metavar="ID",
+                   help=_("write publication ID again, byte for byte (see: vertrouwd "
+                          "publications)"))
+    sub.add_parser("publications", help=_("list the reports this register published"))
+    p = sub.add_parser("verify-publication",
+                       help=_("check a publication's certificate (exit 0: it holds)"))
+    p.add_argument("id", type=int, metavar="ID")
 
 
 _PARSER_EXTENSIONS.append(_report_parsers)

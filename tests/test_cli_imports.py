@@ -39,7 +39,7 @@ def _loaded(tmp_path: Path, *argv: str) -> tuple[object, list[str], str]:
 
 
 @pytest.mark.parametrize("argv", [("--version",), ("--help",), ("report", "--help"),
-                                  ("--lang", "en", "init", "--help")])
+                                  ("--lang", "en", "publications", "--help")])
 def test_version_and_help_load_no_database_stack(tmp_path: Path, argv: tuple[str, ...]) -> None:
     code, modules, out = _loaded(tmp_path, *argv)
     assert code == 0

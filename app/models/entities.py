@@ -280,7 +280,7 @@ class SubmissionSource(Base):
 # --- the publication ledger (issue 19): every report this register published ----------------
 
 
-class Publication(Base):
+class PublicationRecord(Base):
     """One published report: its scope, what it showed (every cell's value and status, the
     equations a reader knows: the disclosure engine's Publication as JSON), the certificate
     that proves every hidden small count could be any value 0..k-1, and the file exactly as
@@ -296,7 +296,7 @@ class Publication(Base):
     level: Mapped[str] = mapped_column(String(12))  # component | defence
     component: Mapped[str | None] = mapped_column(String(16))  # None at Defence level
     report_day: Mapped[dt.date] = mapped_column(Date)  # quarters not ended on it: no figures
-    format: Mapped[str] = mapped_column(String(8))  # pdf | csv
+    format: Mapped[str] = mapped_column(String(8))  # pdf | csv (| docx: the annual section)
     lang: Mapped[str] = mapped_column(String(8))
     k: Mapped[int] = mapped_column(Integer)
     hidden: Mapped[int] = mapped_column(Integer)  # cells shown with the mark
@@ -308,7 +308,4 @@ class Publication(Base):
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_data: Mapped[bytes] = mapped_column(LargeBinary)  # the bytes written (zlib)
 
-    __table_args__ = (
-        CheckConstraint("format IN ('pdf', 'csv')", name="publication_format"),
-        Index("ix_publication_scope", "year", "quarter", "level"),
-    )
+    __table_args__ = (Index("ix_publication_scope", "year", "quarter", "level"),)

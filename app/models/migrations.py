@@ -292,8 +292,7 @@ CREATE TABLE publication (
 	file_name VARCHAR(255) NOT NULL, 
 	file_sha256 VARCHAR(64) NOT NULL, 
 	file_data BLOB NOT NULL, 
-	PRIMARY KEY (id), 
-	CONSTRAINT publication_format CHECK (format IN ('pdf', 'csv'))
+	PRIMARY KEY (id)
 );
 CREATE INDEX ix_publication_scope ON publication (year, quarter, level)
 """
