@@ -148,7 +148,7 @@ def cmd_init(ctx: Context) -> int:
 
 
 def _default_roles(component: str) -> list[str]:
-    from app.export.interchange import CENTRAL_COMPONENT
+    from app.models.roles import CENTRAL_COMPONENT
 
     return ["central"] if component.casefold() == CENTRAL_COMPONENT.casefold() else ["vp"]
 

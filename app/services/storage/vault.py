@@ -31,7 +31,6 @@ from app.errors import (
     RegisterExists,
     ValidationError,
 )
-from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import Profile
@@ -39,7 +38,7 @@ from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recove
 from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
-from app.models.roles import ROLES
+from app.models.roles import CENTRAL_COMPONENT, ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
