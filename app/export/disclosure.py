@@ -297,7 +297,7 @@ class Publication:
             key_data, value_data, status_data = _list(item)
             key, value = key_from_json(key_data), _int(value_data)
             try:
-                status = Status(status_data)
+                status = Status(str(status_data))
             except ValueError:
                 raise DisclosureParameterError(
                     N_("A stored publication holds an unknown cell status.")) from None
@@ -351,6 +351,11 @@ def display(cell: ProtectedCell, lang: str | None = None) -> str:
         assert cell.value is not None
         return format_decimal(cell.value, format="#,##0", locale=lang or current_language())
     return HIDDEN_MARK
+
+
+def status_label(status: Status, k: int, t: Translator | None = None) -> str:
+    """What a status means, in the language of ``t`` (None: the current language)."""
+    return (t or translator())._(STATUS_LABELS[status]).format(kminus=k - 1, k=k)
 
 
 def whole_hours(minutes: int) -> int:

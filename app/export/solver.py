@@ -51,7 +51,7 @@ def library() -> ctypes.CDLL:
     if _library is None:
         for path in _candidates():
             if path.is_file():
-                if os.name == "nt":  # its companions (OpenBLAS) lie beside it
+                if sys.platform == "win32":  # its companions (OpenBLAS) lie beside it
                     os.add_dll_directory(str(path.parent))
                 lib = ctypes.CDLL(str(path))
                 _declare(lib)
@@ -109,7 +109,9 @@ class LinearModel:
         lib.Highs_setIntOptionValue(h, b"threads", 1)
         lib.Highs_setStringOptionValue(h, b"presolve", b"on")
         lib.Highs_setDoubleOptionValue(h, b"mip_rel_gap", 0.0)
-        starts, index, value = [], [], []
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
         for terms, _, _ in rows:
             starts.append(len(index))
             for col, coef in terms:

@@ -154,32 +154,38 @@ class _Hiding:
             key=key if isinstance(key, str) else " / ".join(key))
 
     def relaxed(self, questions: Sequence[tuple[Quantity, int]]) -> set[Key]:
-        """Cells to hide so that each question has a witness in real numbers: per question
-        the cheapest moves (a linear program), the cells moved are hidden from then on."""
+        """Cells to hide so that each question has a witness in real numbers. Per small count,
+        one linear program over a copy of the model per open value: a cell not hidden yet
+        may move by h in every copy at the cost of its weight × (k + value) × h. The cells
+        moved are hidden from then on (free for the next small count)."""
+        by_target: dict[Quantity, list[int]] = {}
+        for target, value in questions:
+            by_target.setdefault(target, []).append(value)
         n, m = len(self.model.hidden), len(self.choices)
-        rows = list(self.rows)
-        for number, key in enumerate(self.choices):  # x − up + down = true value
-            true = float(self.table.values[key])
-            rows.append((((self._column(key), 1.0), (n + number, -1.0),
-                          (n + m + number, 1.0)), true, true))
-        cost = [0.0] * n + self.costs + self.costs
         extra: set[Key] = set()
-        with LinearModel([0.0] * (n + 2 * m), [float(self.bound)] * (n + 2 * m), rows,
-                         cost=cost) as lp:
-            for target, value in questions:
-                column = self.index[target]
-                lp.set_bounds(column, value, value)
+        for target, values in by_target.items():
+            copies = len(values)
+            h = copies * n  # the shared moves start after the copies
+            lower = [0.0] * (h + m)
+            upper = [float(self.bound)] * (h + m)
+            rows: list[tuple[Sequence[tuple[int, float]], float, float]] = []
+            for j, value in enumerate(values):
+                offset = j * n
+                lower[offset + self.index[target]] = upper[offset + self.index[target]] = value
+                rows += [(tuple((offset + i, c) for i, c in terms), lo, hi)
+                         for terms, lo, hi in self.rows]
+                for number, key in enumerate(self.choices):
+                    x, true = offset + self._column(key), float(self.table.values[key])
+                    rows.append((((x, 1.0), (h + number, -1.0)), -float("inf"), true))
+                    rows.append((((x, 1.0), (h + number, 1.0)), true, float("inf")))
+            cost = [0.0] * h + [0.0 if key in extra else c
+                                for key, c in zip(self.choices, self.costs, strict=True)]
+            with LinearModel(lower, upper, rows, cost=cost) as lp:
                 solution = lp.solve()
-                lp.set_bounds(column, 0, self.bound)
-                if solution is None:
-                    raise self._refuse(target)
-                moved = [number for number in range(m) if self.choices[number] not in extra
-                         and solution[n + number] + solution[n + m + number] > _EPSILON]
-                for number in moved:
-                    extra.add(self.choices[number])
-                    cost[n + number] = cost[n + m + number] = 0.0
-                if moved:
-                    lp.set_costs(cost)
+            if solution is None:
+                raise self._refuse(target)
+            extra |= {key for number, key in enumerate(self.choices)
+                      if solution[h + number] > _EPSILON}
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:

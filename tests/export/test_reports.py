@@ -16,7 +16,7 @@ from app import cli, i18n, owner_only
 from app.errors import ValidationError
 from app.export.csv_report import neutralise, render_report_csv
 from app.export.disclosure import (
-    SECONDARY_MARK,
+    HIDDEN_MARK,
     ProtectedTable,
     Status,
     rule_text,
@@ -117,7 +117,7 @@ def _row(lines: list[str], label: str, n: int, start: str | None = None) -> list
 def test_component_pdf_shows_published_numbers_and_marks(known_component: Register) -> None:
     data = report_data(known_component, 2026, k=5, today=DAY)
     stalking = data.table("topics")
-    assert stalking.cell("topic:stalking", "2026-Q2").status is Status.PRIMARY  # type: ignore[union-attr]
+    assert stalking.cell("topic:stalking", "2026-Q2").status is Status.HIDDEN  # type: ignore[union-attr]
     pages, lines = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
     assert pages == 4
     # columns: 2025 (files for Q2 and Q4 only, said so), then 2026's quarters and year
@@ -128,7 +128,7 @@ def test_component_pdf_shows_published_numbers_and_marks(known_component: Regist
         "11", "9", "13", "7", "11", "40"]
     bullying = _row(lines, "Bullying", 6)  # 6, 12, 5, 6, 29: Q2 and the year give stalking away
     assert bullying[0] == "11"
-    assert bullying[2] in ("< 5", SECONDARY_MARK) and bullying[5] in ("< 5", SECONDARY_MARK)
+    assert bullying[2] in ("< 5", HIDDEN_MARK) and bullying[5] in ("< 5", HIDDEN_MARK)
     assert "12" not in bullying and "29" not in bullying
     # every row prints exactly what the protected table says, marks in place of hidden values
     english = translator("en")
@@ -210,7 +210,7 @@ def test_csv_has_status_on_every_cell_and_the_rule_on_top(known_component: Regis
     assert [(r[5], r[6]) for r in stalking] == [
         ("2025", "0"), ("2026-Q1", "0"), ("2026-Q2", "< 5"), ("2026-Q3", "0"),
         ("2026-Q4", "0"), ("2026", "< 5")]
-    assert {r[6] for r in body if r[7] == "secondary"} == {SECONDARY_MARK}
+    assert {r[6] for r in body if r[7] == "secondary"} == {HIDDEN_MARK}
     assert {r[6] for r in body if r[7] == "primary"} == {"< 5"}
     # 2025's quarters without files are no figure in the quarter table, with the reason
     gaps = [r for r in body if r[7] == "no_figure"]
@@ -278,10 +278,10 @@ def test_chart_draws_published_values_only(known_component: Register) -> None:
             elif bar.cell.status is Status.PUBLISHED:
                 assert height == bar.cell.value
             else:
-                assert height == 0 and label in ("< 5", SECONDARY_MARK)
+                assert height == 0 and label in ("< 5", HIDDEN_MARK)
     # the previous year's small quarter is hidden in the chart as in the table
     by_period = {bar.period: bar.cell for bar in bars if bar.cell is not None}
-    assert by_period["2025-Q2"].status is Status.PRIMARY
+    assert by_period["2025-Q2"].status is Status.HIDDEN
     assert by_period["2025-Q2"] == data.table("comparison").cell("2025", "Q2")
     assert "3" not in chart_points(charts["quarters"], english)[2]
 
