@@ -18,6 +18,7 @@ earlier publications alone: `protect` refuses with a sentence that says so.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
@@ -36,6 +37,7 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
+_LINES = 8  # earlier witnesses to draw lines from to a new one
 
 
 def find_protection(table: Table, k: int, prior: Sequence[Publication]
@@ -88,43 +90,115 @@ def _reached(model: Model, witnesses: Sequence[Witness]) -> dict[int, set[int]]:
     return reached
 
 
+def _parts(model: Model) -> list[int]:
+    """For every hidden quantity, a representative of the part of the model it lies in (the
+    quantities that equations connect)."""
+    parent = list(range(len(model.hidden)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms, _ in model.rows:
+        first = find(terms[0][0])
+        for i, _ in terms[1:]:
+            parent[find(i)] = first
+    return [find(i) for i in range(len(parent))]
+
+
 def _find_witnesses(model: Model, witnesses: list[Witness], bound: int
                     ) -> list[tuple[Quantity, int]]:
-    """Add witnesses for the open questions; the questions left without one."""
+    """Add witnesses for the open questions; the questions left without one. Each part of
+    the model is solved on its own (the rest of a witness keeps the true figures)."""
     reached = _reached(model, witnesses)
     open_questions = [(i, v) for i in sorted(model.small) for v in range(model.small[i])
                       if v not in reached[i]]
     failing: list[tuple[Quantity, int]] = []
     if not open_questions:
         return failing
-    n = len(model.hidden)
-    rows = [(terms, float(-c), float(-c)) for terms, c in model.rows]
-    with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
-        for i, v in open_questions:
-            if v in reached[i]:
-                continue
-            lp.set_bounds(i, v, v)
-            solution = lp.solve()
-            vector = None if solution is None else _whole(model, solution)
-            if solution is not None and vector is None:
-                lp.set_integer(True)
+    vectors = [_vector(model, witness) for witness in witnesses]
+    truth = [q[1] for q in model.hidden]
+    parts = _parts(model)
+    by_part: dict[int, list[tuple[int, int]]] = {}
+    for i, v in open_questions:
+        by_part.setdefault(parts[i], []).append((i, v))
+    for part, questions in by_part.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
+                for terms, b in model.rows if parts[terms[0][0]] == part]
+        with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
+            for i, v in questions:
+                if v in reached[i]:
+                    continue
+                lp.set_bounds(local[i], v, v)
                 solution = lp.solve()
-                lp.set_integer(False)
-                vector = None if solution is None else _whole(model, solution)
-            lp.set_bounds(i, 0, bound)
-            if vector is None:
-                failing.append((model.hidden[i], v))
-                continue
-            witnesses.append(dict(zip(model.hidden, vector, strict=True)))
-            for j, seen in reached.items():
-                seen.add(vector[j])
+                vector = None if solution is None else _whole(model, truth, columns, solution)
+                if solution is not None and vector is None:
+                    lp.set_integer(True)
+                    solution = lp.solve()
+                    lp.set_integer(False)
+                    vector = (None if solution is None
+                              else _whole(model, truth, columns, solution))
+                lp.set_bounds(local[i], 0, bound)
+                if vector is None:
+                    failing.append((model.hidden[i], v))
+                    continue
+                for found in [vector, *_on_lines(model, vectors, vector, reached)]:
+                    vectors.append(found)
+                    witnesses.append(dict(zip(model.hidden, found, strict=True)))
+                    for j, seen in reached.items():
+                        seen.add(found[j])
     return failing
 
 
-def _whole(model: Model, solution: Sequence[float]) -> list[int] | None:
-    vector = [round(x) for x in solution]
-    if any(abs(x - r) > _EPSILON for x, r in zip(solution, vector, strict=True)):
-        return None
+def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
+              reached: Mapping[int, set[int]]) -> list[list[int]]:
+    """Free witnesses: u and w satisfy the same equations, so u + s·(w − u)/g does too for
+    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0 and give a
+    small count a value it has not reached yet are witnesses."""
+    found: list[list[int]] = []
+    seen = {i: set(values) for i, values in reached.items()}
+    for i in model.small:
+        seen[i].add(new[i])
+    for u in vectors[-_LINES:]:
+        step = [w - x for w, x in zip(new, u, strict=True)]
+        g = 0
+        for d in step:
+            g = math.gcd(g, d)
+        if g == 0:
+            continue
+        step = [d // g for d in step]
+        moving = [i for i in model.small if step[i]]
+        if not moving:
+            continue
+        # s where some moving small count lands in 0..k−1 on a value not seen yet
+        wanted: set[int] = set()
+        for i in moving:
+            for v in range(model.small[i]):
+                if v not in seen[i] and (v - u[i]) % step[i] == 0:
+                    wanted.add((v - u[i]) // step[i])
+        for s in sorted(wanted):
+            point = [x + s * d for x, d in zip(u, step, strict=True)]
+            if min(point) >= 0:
+                found.append(point)
+                for i in moving:
+                    seen[i].add(point[i])
+    return found
+
+
+def _whole(model: Model, truth: Sequence[int], columns: Sequence[int],
+           solution: Sequence[float]) -> list[int] | None:
+    """The true figures with the part's solution in place, if whole-numbered and exact."""
+    vector = list(truth)
+    for i, x in zip(columns, solution, strict=True):
+        r = round(x)
+        if abs(x - r) > _EPSILON:
+            return None
+        vector[i] = r
     return vector if satisfies(model, vector) else None
 
 
@@ -142,6 +216,20 @@ class _Hiding:
             (terms, float(-c), float(-c)) for terms, c in self.model.rows]
         self.costs = [float(_weight(table.weights, key) * (k + table.values[key]))
                       for key in self.choices]
+        # connected parts of the model: a question involves only its own part
+        parent = list(range(len(self.model.hidden)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for terms, _, _ in self.rows:
+            first = find(terms[0][0])
+            for i, _ in terms[1:]:
+                parent[find(i)] = first
+        self.part = [find(i) for i in range(len(parent))]
 
     def _column(self, key: Key) -> int:
         return self.index[(key, self.table.values[key])]
@@ -155,37 +243,47 @@ class _Hiding:
 
     def relaxed(self, questions: Sequence[tuple[Quantity, int]]) -> set[Key]:
         """Cells to hide so that each question has a witness in real numbers. Per small count,
-        one linear program over a copy of the model per open value: a cell not hidden yet
-        may move by h in every copy at the cost of its weight × (k + value) × h. The cells
-        moved are hidden from then on (free for the next small count)."""
+        one linear program over its part of the model, copied for its lowest and its highest
+        open value: a cell not hidden yet may move by h in both copies at the cost of its
+        weight × (k + value) × h. The cells moved are hidden from then on (free for the next
+        small count); values in between that still fail come back in the next round."""
         by_target: dict[Quantity, list[int]] = {}
         for target, value in questions:
             by_target.setdefault(target, []).append(value)
-        n, m = len(self.model.hidden), len(self.choices)
         extra: set[Key] = set()
         for target, values in by_target.items():
-            copies = len(values)
-            h = copies * n  # the shared moves start after the copies
+            part = self.part[self.index[target]]
+            columns = [i for i, p in enumerate(self.part) if p == part]
+            local = {i: n for n, i in enumerate(columns)}
+            n = len(columns)
+            rows_here = [(terms, lo, hi) for terms, lo, hi in self.rows
+                         if self.part[terms[0][0]] == part]
+            choices = [(number, key) for number, key in enumerate(self.choices)
+                       if self.part[self._column(key)] == part]
+            m = len(choices)
+            wanted = sorted({min(values), max(values)})
+            h = len(wanted) * n  # the shared moves start after the copies
             lower = [0.0] * (h + m)
             upper = [float(self.bound)] * (h + m)
             rows: list[tuple[Sequence[tuple[int, float]], float, float]] = []
-            for j, value in enumerate(values):
+            for j, value in enumerate(wanted):
                 offset = j * n
-                lower[offset + self.index[target]] = upper[offset + self.index[target]] = value
-                rows += [(tuple((offset + i, c) for i, c in terms), lo, hi)
-                         for terms, lo, hi in self.rows]
-                for number, key in enumerate(self.choices):
-                    x, true = offset + self._column(key), float(self.table.values[key])
-                    rows.append((((x, 1.0), (h + number, -1.0)), -float("inf"), true))
-                    rows.append((((x, 1.0), (h + number, 1.0)), true, float("inf")))
-            cost = [0.0] * h + [0.0 if key in extra else c
-                                for key, c in zip(self.choices, self.costs, strict=True)]
+                lower[offset + local[self.index[target]]] = float(value)
+                upper[offset + local[self.index[target]]] = float(value)
+                rows += [(tuple((offset + local[i], c) for i, c in terms), lo, hi)
+                         for terms, lo, hi in rows_here]
+                for slot, (_, key) in enumerate(choices):
+                    x, true = offset + local[self._column(key)], float(self.table.values[key])
+                    rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
+                    rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
+            cost = [0.0] * h + [0.0 if key in extra else self.costs[number]
+                                for number, key in choices]
             with LinearModel(lower, upper, rows, cost=cost) as lp:
                 solution = lp.solve()
             if solution is None:
                 raise self._refuse(target)
-            extra |= {key for number, key in enumerate(self.choices)
-                      if solution[h + number] > _EPSILON}
+            extra |= {key for slot, (_, key) in enumerate(choices)
+                      if solution[h + slot] > _EPSILON}
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:

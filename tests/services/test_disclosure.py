@@ -385,3 +385,29 @@ def test_no_value_of_a_hidden_count_is_ruled_out_in_10000_report_sequences(
         print("\n" + summary)
     assert reports > 20_000
     assert ruled_out == []
+
+
+def test_docs_example_is_what_protect_shows_and_its_witnesses() -> None:
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "docs" / "disclosure.md").read_text("utf-8")
+    example = text.split("<!-- example: k=5 -->")[1]
+    lines = [line for line in example.splitlines() if line.startswith("| Stalking")]
+    figures = [int(v) for v in lines[0].split("|")[2:7]]
+    shown = [v.strip() for v in lines[1].split("|")[2:7]]
+    keys = ["Q1", "Q2", "Q3", "Q4", "Year"]
+    table = one_way(Dimension.flat("Year", QUARTERS), dict(zip(QUARTERS, figures[:4],
+                                                               strict=True)))
+    assert [table.values[key] for key in keys] == figures
+    protected = protect(table, 5)
+    assert [display(protected[key], "en") for key in keys] == shown
+    witnesses = example.split("| Q2 | Q3 |")[1].split("\n\n")[0]
+    rows = {tuple(int(v) for v in line.split("|")[1:3])
+            for line in witnesses.splitlines() if line.startswith("| ") and "-" not in line}
+    certificate = protected.certificate
+    assert certificate is not None
+    where = {key: n for n, (key, _) in enumerate(certificate.quantities)}
+    found = {(a[where["Q2"]], a[where["Q3"]]) for a in certificate.assignments}
+    found.add((1, 5))  # the true figures, a witness in every certificate
+    assert rows == found == {(v, 6 - v) for v in range(5)}
+    assert_safe(table, protected)
