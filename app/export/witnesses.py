@@ -37,7 +37,7 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
-_LINES = 8  # earlier witnesses to draw lines from to a new one
+_LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
 def find_protection(table: Table, k: int, prior: Sequence[Publication]
@@ -131,9 +131,13 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int
         rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
                 for terms, b in model.rows if parts[terms[0][0]] == part]
         with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
-            for i, v in questions:
+            for number, (i, v) in enumerate(questions):
                 if v in reached[i]:
                     continue
+                if number % 2:  # every other question: push the small counts up
+                    lp.set_costs([-1.0 if columns[c] in reached else 0.0 for c in range(n)])
+                else:
+                    lp.set_costs([1.0] * n)
                 lp.set_bounds(local[i], v, v)
                 solution = lp.solve()
                 vector = None if solution is None else _whole(model, truth, columns, solution)
@@ -164,7 +168,7 @@ def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
     seen = {i: set(values) for i, values in reached.items()}
     for i in model.small:
         seen[i].add(new[i])
-    for u in vectors[-_LINES:]:
+    for u in [vectors[0], *vectors[-_LINES:]]:
         step = [w - x for w, x in zip(new, u, strict=True)]
         g = 0
         for d in step:
@@ -317,14 +321,26 @@ def _weight(weights: Mapping[Key, int], key: Key) -> int:
 
 
 def _certificate(model: Model, witnesses: Sequence[Witness]) -> Certificate:
-    """The witnesses that reach something new, in the order found."""
-    reached: dict[int, set[int]] = {i: set() for i in model.small}
-    chosen = []
+    """The witnesses that reach a value first, less those whose every value the others reach
+    too (looked at from the last found back)."""
+    small = model.small
+    reached: set[tuple[int, int]] = set()
+    kept: list[tuple[list[int], set[tuple[int, int]]]] = []
     for witness in witnesses:
         vector = _vector(model, witness)
-        if any(vector[i] not in seen and vector[i] < model.small[i]
-               for i, seen in reached.items()):
+        reaches = {(i, vector[i]) for i in small if vector[i] < small[i]}
+        if not reaches <= reached:
+            kept.append((vector, reaches))
+            reached |= reaches
+    count: dict[tuple[int, int], int] = {}
+    for _, reaches in kept:
+        for pair in reaches:
+            count[pair] = count.get(pair, 0) + 1
+    chosen: list[tuple[int, ...]] = []
+    for vector, reaches in reversed(kept):
+        if all(count[pair] > 1 for pair in reaches):
+            for pair in reaches:
+                count[pair] -= 1
+        else:
             chosen.append(tuple(vector))
-            for i, seen in reached.items():
-                seen.add(vector[i])
-    return Certificate(model.hidden, tuple(chosen))
+    return Certificate(model.hidden, tuple(reversed(chosen)))

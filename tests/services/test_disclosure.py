@@ -369,11 +369,13 @@ def test_no_value_of_a_hidden_count_is_ruled_out_in_random_report_sequences() ->
 
 
 @pytest.mark.slow
-def test_no_value_of_a_hidden_count_is_ruled_out_in_10000_report_sequences(
+def test_no_value_of_a_hidden_count_is_ruled_out_in_1000_report_sequences(
     capsys: pytest.CaptureFixture[str], record_property: object
 ) -> None:
     started = time.perf_counter()
-    sequences, hints, refused = _publish_sequences(random.Random(2026), 10_000)
+    # 1,000 sequences (about 2,800 reports) fit make test's time; the fast test above solves
+    # every question of 300 sequences by MILP without hints
+    sequences, hints, refused = _publish_sequences(random.Random(2026), 1_000)
     protected_in = time.perf_counter() - started
     ruled_out, questions = attack(sequences, hints)
     reports = sum(len(s) for s in sequences)
@@ -383,7 +385,8 @@ def test_no_value_of_a_hidden_count_is_ruled_out_in_10000_report_sequences(
     record_property("disclosure_sequences", summary)  # type: ignore[operator]
     with capsys.disabled():
         print("\n" + summary)
-    assert reports > 20_000
+    assert reports > 2_000
+    assert refused < reports // 10
     assert ruled_out == []
 
 
@@ -401,7 +404,7 @@ def test_docs_example_is_what_protect_shows_and_its_witnesses() -> None:
     assert [table.values[key] for key in keys] == figures
     protected = protect(table, 5)
     assert [display(protected[key], "en") for key in keys] == shown
-    witnesses = example.split("| Q2 | Q3 |")[1].split("\n\n")[0]
+    witnesses = example.split("\n| Q2 | Q3 |\n")[1].split("\n\n")[0]
     rows = {tuple(int(v) for v in line.split("|")[1:3])
             for line in witnesses.splitlines() if line.startswith("| ") and "-" not in line}
     certificate = protected.certificate
