@@ -448,3 +448,22 @@ def test_cli_report_refuses_k_below_3_and_a_quarter_of_another_year(
                      str(tmp_path / "r.pdf")], io.StringIO(), err)
     assert code == cli.EXIT_USER and "2025-Q4" in err.getvalue()
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_two_year_reports_in_a_row_keep_what_either_hid(known_component: Register) -> None:
+    """The 2026 report shows 2025 beside it; protected against the 2025 report (the ledger),
+    it hides again every 2025 figure the 2025 report hid, and the attacker holding both
+    reports rules out no value of any hidden small count."""
+    data25 = report_data(known_component, 2025, k=5, today=DAY)
+    first = data25.publication
+    assert first is not None and first.hidden()
+    data26 = report_data(known_component, 2026, k=5, today=DAY, prior=(first,))
+    second = data26.publication
+    assert second is not None and data26.certificate is not None
+    again = [key for key in first.hidden()
+             if second.table.values.get(key) == first.table.values[key]]
+    assert again  # the 2025 column of the 2026 report repeats hidden 2025 figures
+    assert all(second.cells[key].status is Status.HIDDEN for key in again)
+    assert verify_certificate(second, (first,), data26.certificate) == []
+    ruled_out, _ = attack([[first, second]])
+    assert ruled_out == []
