@@ -43,7 +43,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
-from app.export.disclosure import STATUS_LABELS
+from app.export.disclosure import status_label
 from app.export.measures import Measures
 from app.export.report_model import cell_text
 from app.i18n import translator
@@ -344,7 +344,7 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
                 cell = table.cell(r.key, c.key)
                 if cell is not None:
                     expected.append((*where, cell_text(table, cell, dutch), cell.status.value,
-                                     dutch._(STATUS_LABELS[cell.status])))
+                                     status_label(cell.status, cell.k, dutch)))
                 elif (r.key, c.key) in table.gaps:
                     expected.append((*where, "—", "no_figure", "geen cijfer: " +
                                      table.gaps[(r.key, c.key)].text(dutch)))
