@@ -14,9 +14,7 @@ from tests.conftest import PASSPHRASE
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
 # Covered elsewhere: the bundle's self-test runs in `make test`; tests/test_selftest.py too.
-# verify-publication: tests/services/test_publications.py (a certified publication, and each
-# kind of tampering).
-RUN_ELSEWHERE = {"self-test", "verify-publication"}
+RUN_ELSEWHERE = {"self-test"}
 
 
 def documented_commands() -> set[str]:
@@ -116,12 +114,14 @@ def test_walkthrough_runs_every_documented_command(tmp_path: Path) -> None:
     run("central", "report", "--year", "2026", "--quarter", "2026-Q3", "--format", "pdf",
         "--out", str(f / "reports" / "defensie.pdf"))
     assert (f / "reports" / "defensie.pdf").read_bytes().startswith(b"%PDF")
-    # The ledger: list, and write the report again byte for byte.
+    # The ledger: list, write the report again byte for byte, check its certificate.
     assert "defensie.pdf" in run("central", "publications")
     run("central", "report", "--reissue", "1", "--out", str(f / "reports" / "again.pdf"))
     assert (f / "reports" / "again.pdf").read_bytes() == (
         f / "reports" / "defensie.pdf").read_bytes()
-    assert "< 5" in (f / "reports" / "clas.csv").read_text(encoding="utf-8-sig")
+    assert "Publicatie 1 klopt" in run("central", "verify-publication", "1")
+    published = (f / "reports" / "clas.csv").read_text(encoding="utf-8-sig")
+    assert "×" in published and "hidden" in published  # one mark, one status
 
     # Back at the confidant: the receipt, then upkeep of the register.
     receipt = next((f / "receipts").iterdir())

@@ -3,13 +3,16 @@ loaded in process with ctypes: no numpy, no solver program per question.
 
 One `LinearModel` is passed to HiGHS once; later questions change bounds, costs and
 integrality and run again (HiGHS starts from the last basis). HiGHS runs single-threaded
-with its output off, so results do not depend on timing.
+with its output off, so results do not depend on timing. Each thread keeps one HiGHS instance
+and one model at a time in it (a `LinearModel` is used and closed before the next).
 """
 
 from __future__ import annotations
 
 import ctypes
 import os
+import threading
+from array import array
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -51,7 +54,7 @@ def library() -> ctypes.CDLL:
     if _library is None:
         for path in _candidates():
             if path.is_file():
-                if os.name == "nt":  # its companions (OpenBLAS) lie beside it
+                if sys.platform == "win32":  # its companions (OpenBLAS) lie beside it
                     os.add_dll_directory(str(path.parent))
                 lib = ctypes.CDLL(str(path))
                 _declare(lib)
@@ -62,12 +65,31 @@ def library() -> ctypes.CDLL:
     return _library
 
 
+_local = threading.local()
+
+
+def _instance() -> ctypes.c_void_p:
+    """This thread's HiGHS instance (creating one costs more than a small solve), options set
+    once: quiet, one thread, no presolve (the models are small), exact MIP gap."""
+    handle: ctypes.c_void_p | None = getattr(_local, "handle", None)
+    if handle is None:
+        lib = library()
+        handle = ctypes.c_void_p(lib.Highs_create())
+        lib.Highs_setBoolOptionValue(handle, b"output_flag", 0)
+        lib.Highs_setIntOptionValue(handle, b"threads", 1)
+        lib.Highs_setStringOptionValue(handle, b"presolve", b"off")
+        lib.Highs_setDoubleOptionValue(handle, b"mip_rel_gap", 0.0)
+        _local.handle = handle
+    return handle
+
+
 def _declare(lib: ctypes.CDLL) -> None:
     i, d, p = ctypes.c_int, ctypes.c_double, ctypes.c_void_p
     ip, dp, cp = ctypes.POINTER(i), ctypes.POINTER(d), ctypes.c_char_p
     signatures: dict[str, tuple[object, list[object]]] = {
         "Highs_create": (p, []),
         "Highs_destroy": (None, [p]),
+        "Highs_clearModel": (i, [p]),
         "Highs_setBoolOptionValue": (i, [p, cp, i]),
         "Highs_setIntOptionValue": (i, [p, cp, i]),
         "Highs_setDoubleOptionValue": (i, [p, cp, d]),
@@ -87,11 +109,13 @@ def _declare(lib: ctypes.CDLL) -> None:
 
 
 def _doubles(values: Sequence[float]) -> ctypes.Array[ctypes.c_double]:
-    return (ctypes.c_double * max(1, len(values)))(*values)
+    data = array("d", values or [0.0])
+    return (ctypes.c_double * len(data)).from_buffer(data)
 
 
 def _ints(values: Sequence[int]) -> ctypes.Array[ctypes.c_int]:
-    return (ctypes.c_int * max(1, len(values)))(*values)
+    data = array("i", values or [0])
+    return (ctypes.c_int * len(data)).from_buffer(data)
 
 
 class LinearModel:
@@ -103,13 +127,12 @@ class LinearModel:
                  cost: Sequence[float] | None = None) -> None:
         self.lib = library()
         self.n = len(lower)
-        self.handle = ctypes.c_void_p(self.lib.Highs_create())
+        self.handle = _instance()
         lib, h = self.lib, self.handle
-        lib.Highs_setBoolOptionValue(h, b"output_flag", 0)
-        lib.Highs_setIntOptionValue(h, b"threads", 1)
-        lib.Highs_setStringOptionValue(h, b"presolve", b"on")
-        lib.Highs_setDoubleOptionValue(h, b"mip_rel_gap", 0.0)
-        starts, index, value = [], [], []
+        lib.Highs_clearModel(h)
+        starts: list[int] = []
+        index: list[int] = []
+        value: list[float] = []
         for terms, _, _ in rows:
             starts.append(len(index))
             for col, coef in terms:
@@ -127,9 +150,7 @@ class LinearModel:
             raise SolverUnavailable("HiGHS refused the model")
 
     def close(self) -> None:
-        if self.handle:
-            self.lib.Highs_destroy(self.handle)
-            self.handle = ctypes.c_void_p()
+        self.lib.Highs_clearModel(self.handle)
 
     def __enter__(self) -> LinearModel:
         return self

@@ -158,8 +158,8 @@ def _small_publication() -> tuple[Publication, Certificate]:
     could be 0..4; the witnesses (a, b) = (0, 5) .. (5, 0) prove it."""
     table = Table({"total": 5, "a": 2, "b": 3}, (Equation("total", ("a", "b")),))
     cells = {"total": ProtectedCell("total", Status.PUBLISHED, 5, 5),
-             "a": ProtectedCell("a", Status.PRIMARY, None, 5),
-             "b": ProtectedCell("b", Status.PRIMARY, None, 5)}
+             "a": ProtectedCell("a", Status.HIDDEN, None, 5),
+             "b": ProtectedCell("b", Status.HIDDEN, None, 5)}
     certificate = Certificate((("a", 2), ("b", 3)),
                               tuple((v, 5 - v) for v in range(6)))
     return Publication(table, cells, 5), certificate
@@ -210,7 +210,7 @@ def test_verify_publication_holds_and_each_tampering_is_named(
 
     # a stored value changed: the publication's own sums no longer hold (one sentence)
     changed = publication.to_json()
-    changed["cells"] = [["total", 5, "published"], ["a", 4, "primary"], ["b", 3, "primary"]]
+    changed["cells"] = [["total", 5, "published"], ["a", 4, "hidden"], ["b", 3, "hidden"]]
     bad_value = _record(coordinator, publication, certificate)
     _tamper(coordinator, bad_value, "publication", json.dumps(changed))
     code, _said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(bad_value),

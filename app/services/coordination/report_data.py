@@ -56,10 +56,10 @@ from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
-    Certificate,
     Equation,
     Key,
     ProtectedCell,
+    ProtectedTable,
     Publication,
     Status,
     Table,
@@ -102,6 +102,7 @@ HOURS_NOTE = N_(
     "Hours are given to the half hour, so the rows may not add up exactly. Hours of contact "
     "moments are hidden wherever the number of contacts is hidden."
 )
+HIDDEN_NOTE = N_("Hidden in this table: {hidden} of {cells} figures.")
 TOPICS_NOTE = N_(
     "Topics are not cases: each topic counts the new cases that carry it, and a case can "
     "carry several topics, so the topics add up to more than the new cases."
@@ -168,49 +169,27 @@ class _Builder:
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
 
-    def protect_all(self, k: int, prior: Sequence[Publication] = ()) -> tuple[
-            dict[Key, ProtectedCell], list[tuple[Table, dict[Key, ProtectedCell]]],
-            Publication, Certificate | None]:
-        """Protect each group of cells that equations connect (together, once)."""
-        parent: dict[Key, Key] = {key: key for key in self.values}
+    def protect_all(self, k: int, prior: Sequence[Publication] = ()
+                    ) -> tuple[ProtectedTable, Publication]:
+        """Protect every cell of the report together, against what was published before."""
+        totals = {eq.total for eq in self.equations}
+        weights = {key: _weight(key, key in totals) for key in self.values}
+        table = Table(dict(self.values), tuple(self.equations), weights)
+        protected = protect(table, k, prior)
+        return protected, Publication.of(table, protected)
 
-        def find(x: Key) -> Key:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
 
-        for eq in self.equations:
-            root = find(eq.total)
-            for part in eq.parts:
-                other = find(part)
-                if other != root:
-                    parent[other] = root
-        members: dict[Key, list[Key]] = {}
-        for key in self.values:
-            members.setdefault(find(key), []).append(key)
-        eqs_of: dict[Key, list[Equation]] = {}
-        for eq in self.equations:
-            eqs_of.setdefault(find(eq.total), []).append(eq)
-        result: dict[Key, ProtectedCell] = {}
-        groups: list[tuple[Table, dict[Key, ProtectedCell]]] = []
-        loose: list[Key] = []
-        for root, keys in members.items():
-            if root not in eqs_of:
-                loose.append(root)  # a cell in no equation: primary suppression only
-                continue
-            table = Table({key: self.values[key] for key in keys}, tuple(eqs_of[root]))
-            cells = dict(protect(table, k).cells)
-            result.update(cells)
-            groups.append((table, cells))
-        if loose:
-            table = Table({key: self.values[key] for key in loose})
-            cells = dict(protect(table, k).cells)
-            result.update(cells)
-            groups.append((table, cells))
-        whole = Table(dict(self.values), tuple(self.equations))
-        publication = Publication(whole, {key: result[key] for key in whole.values}, k)
-        return result, groups, publication, None
+def _weight(key: Key, total: bool) -> int:
+    """What hiding a cell costs, besides its value: the year columns and the topic table lead
+    (the annual report prints them), totals above their parts, quarterly details last."""
+    weight = 2 if total else 1
+    if isinstance(key, tuple) and len(key) == 2:
+        measure, period = key
+        if "-Q" not in period:
+            weight *= 4
+        if measure.startswith(("topic", "group")):
+            weight *= 2
+    return weight
 
 
 # --- the figures of a report: periods with figures, and gaps ------------------------------
@@ -707,8 +686,18 @@ def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> 
     is hidden: hours must not reveal a hidden count."""
     for hours_key, (value, count_key) in b.hours.items():
         hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
-        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
+        protected[hours_key] = (ProtectedCell(hours_key, Status.HIDDEN, None, k) if hidden
                                 else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+
+
+def _hidden_note(lay: _Layout, protected: Mapping[Key, ProtectedCell]) -> Label | None:
+    """The table's note, with how many of its figures are hidden."""
+    shown = {key for key in lay.keys.values()}
+    hidden = sum(protected[key].status is not Status.PUBLISHED for key in shown)
+    if not hidden:
+        return lay.note
+    count = _label(HIDDEN_NOTE, hidden=str(hidden), cells=str(len(shown)))
+    return count if lay.note is None else Label(parts=(lay.note, count))
 
 
 def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
@@ -768,12 +757,14 @@ def build_report(year_figures: merging.YearTable,
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
 
-    protected, groups, publication, certificate = b.protect_all(k, prior)
+    whole, publication = b.protect_all(k, prior)
+    protected = dict(whole.cells)
     _protect_hours(b, protected, k)
 
     tables = tuple(
         ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
-                    {pos: protected[key] for pos, key in lay.keys.items()}, lay.note,
+                    {pos: protected[key] for pos, key in lay.keys.items()},
+                    _hidden_note(lay, protected),
                     lay.gaps, {**lay.gap_keys, **lay.keys})
         for lay in b.layouts)
     versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
@@ -795,12 +786,12 @@ def build_report(year_figures: merging.YearTable,
         previous_years=tuple(int(p.key) for p in scope.previous),
         tables=tables,
         charts=_charts(scope, quarter_bars, protected),
-        protected_groups=tuple(groups),
+        protected_groups=((publication.table, whole.cells),),
         today=today,
         notes=tuple(notes),
         period_label=Label(str(quarter)) if quarter else scope.current_label,
         publication=publication,
-        certificate=certificate,
+        certificate=whole.certificate,
     )
 
 
