@@ -236,3 +236,27 @@ def test_verify_publication_holds_and_each_tampering_is_named(
 
     # the first one still holds: checking changes nothing
     assert publications.verify(coordinator, good) == []
+
+
+def test_the_attacker_holding_the_whole_ledger_narrows_nothing(
+        known_component: Register, coordinator_dir: Path, tmp_path: Path) -> None:
+    """Quarter reports, the year report, and the year report again in English (a second
+    publication of the same figures), published through the CLI one after the other: each
+    certificate holds over everything published up to it, and the independent attacker (scipy
+    MILP, no hints) holding the whole ledger rules out no value 0..k−1 of any hidden small
+    count."""
+    from tests.services.disclosure_oracle import attack
+
+    for n, (fmt, *args) in enumerate((("pdf", "--quarter", "2026-Q2"),
+                                       ("csv", "--quarter", "2026-Q3"), ("pdf",), ("csv",))):
+        code, _said, err = _cli(coordinator_dir, tmp_path, "report", "--year", "2026", *args,
+                                "--format", fmt, "--out", str(tmp_path / f"r{n}.{fmt}"))
+        assert code == cli.EXIT_OK, err
+    for number in (1, 2, 3, 4):
+        assert publications.verify(known_component, number) == []
+    ledger = publications.earlier(known_component)
+    assert len(ledger) == 4
+    assert sum(len(p.hidden()) for p in ledger) > 0
+    ruled_out, questions = attack([ledger])
+    assert ruled_out == []
+    assert questions > 0  # there were small counts to attack
