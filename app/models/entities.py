@@ -299,8 +299,8 @@ class PublicationRecord(Base):
     format: Mapped[str] = mapped_column(String(8))  # pdf | csv (| docx: the annual section)
     lang: Mapped[str] = mapped_column(String(8))
     k: Mapped[int] = mapped_column(Integer)
-    hidden: Mapped[int] = mapped_column(Integer)  # cells shown with the mark
-    cells: Mapped[int] = mapped_column(Integer)
+    hidden: Mapped[int] = mapped_column(Integer)  # figures of its tables shown with the mark
+    cells: Mapped[int] = mapped_column(Integer)  # figures of its tables (as it says)
     publication: Mapped[str] = mapped_column(Text)  # canonical JSON: what the report showed
     certificate: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the witnesses
     app_version: Mapped[str] = mapped_column(String(32))

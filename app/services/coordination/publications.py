@@ -29,7 +29,7 @@ from sqlalchemy import select
 from app import __version__
 from app.errors import AppError, ValidationError
 from app.export.certificate import build_model
-from app.export.disclosure import Certificate, Publication, verify_certificate
+from app.export.disclosure import Certificate, Publication, Status, verify_certificate
 from app.export.report_model import ReportData
 from app.files import write_new
 from app.i18n import N_, _, current_language
@@ -121,6 +121,7 @@ def publish(register: Register, build: Callable[[Sequence[Publication]], ReportD
     publication = data.publication
     if publication is None:
         raise AssertionError("a report for publication must carry what it showed")
+    shown = [c for t in data.tables for c in t.cells.values()]  # as the report counts them
     content = render(data, printed)
     path = write_new(Path(path), content)
     try:
@@ -129,8 +130,8 @@ def publish(register: Register, build: Callable[[Sequence[Publication]], ReportD
                 published_at=published_at, year=data.year, quarter=data.quarter,
                 level=data.level, component=data.component,
                 report_day=data.today or published_at.date(), format=fmt,
-                lang=lang or current_language(), k=data.k, hidden=len(publication.hidden()),
-                cells=len(publication.table.values),
+                lang=lang or current_language(), k=data.k, cells=len(shown),
+                hidden=sum(1 for c in shown if c.status is not Status.PUBLISHED),
                 publication=_canonical(publication.to_json()),
                 certificate=(None if data.certificate is None
                              else _canonical(data.certificate.to_json())),
