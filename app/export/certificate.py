@@ -16,12 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
+from app.export.publication import Certificate, Key, Publication, Quantity, Status
 from app.i18n import N_, translator
-
-if TYPE_CHECKING:
-    from app.export.disclosure import Certificate, Key, Publication, Quantity
 
 # A row: the hidden terms (index into the hidden quantities, coefficient) and the constant
 # (the published terms); the row holds when the terms plus the constant add up to 0.
@@ -40,8 +37,6 @@ class Model:
 
 def build_model(publications: Sequence[Publication]) -> Model:
     """The reader's model of these publications (oldest first)."""
-    from app.export.disclosure import Status
-
     order: dict[Quantity, None] = {}
     known: dict[Quantity, int] = {}
     hid_k: dict[Quantity, int] = {}

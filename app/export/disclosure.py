@@ -18,74 +18,47 @@ stores it and passes it as ``prior``, so a later report cannot undo an earlier o
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Final
 
 from babel.numbers import format_decimal
 
 from app.errors import DisclosureParameterError
+from app.export.certificate import check
+from app.export.publication import (
+    DEFAULT_K,
+    MINIMUM_K,
+    Certificate,
+    Equation,
+    Key,
+    ProtectedCell,
+    ProtectedTable,
+    Publication,
+    Quantity,
+    Status,
+    Table,
+    check_k,
+    key_from_json,
+    key_to_json,
+)
+from app.export.witnesses import find_protection
 from app.i18n import N_, Translator, current_language, translator
 
-DEFAULT_K: Final = 5
-MINIMUM_K: Final = 3
+__all__ = [
+    "DEFAULT_K", "HIDDEN_MARK", "MINIMUM_K", "STATUS_LABELS", "Certificate", "Dimension",
+    "Equation", "Key", "ProtectedCell", "ProtectedTable", "Publication", "Quantity", "Status",
+    "Table", "check_k", "cross", "display", "hierarchy", "key_from_json", "key_to_json",
+    "one_way", "protect", "rule_text", "status_label", "two_way", "verify_certificate",
+    "whole_hours",
+]
+
 HIDDEN_MARK: Final = "×"
-
-Key = str | tuple[str, ...]
-
-
-
-class Status(enum.StrEnum):
-    PUBLISHED = "published"
-    HIDDEN = "hidden"  # one mark for every hidden cell: "0 to k−1 or at least k"
-
 
 STATUS_LABELS: Final[Mapping[Status, str]] = {
     Status.PUBLISHED: N_("published"),
     Status.HIDDEN: N_("hidden: 0 to {kminus} or at least {k}"),
 }
-
-
-# --- tables -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Equation:
-    """`total` equals the sum of `parts`."""
-
-    total: Key
-    parts: tuple[Key, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class Table:
-    """Non-negative integer cells in report order, and the equations that tie them."""
-
-    values: Mapping[Key, int]
-    equations: tuple[Equation, ...] = ()
-    # what hiding a cell costs besides its value (1 when absent): year totals and the topic
-    # table weigh more than quarterly details
-    weights: Mapping[Key, int] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for key, value in self.values.items():
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-                raise DisclosureParameterError(
-                    N_("Cell {key} holds {value}; only whole numbers of 0 or more can be shown."),
-                    key=key,
-                    value=value,
-                )
-        for eq in self.equations:
-            keys = (eq.total, *eq.parts)
-            if len(set(keys)) != len(keys) or any(key not in self.values for key in keys):
-                raise DisclosureParameterError(
-                    N_("The sum for {key} refers to unknown or repeated cells."), key=eq.total
-                )
-            if self.values[eq.total] != sum(self.values[p] for p in eq.parts):
-                raise DisclosureParameterError(
-                    N_("The total {key} is not the sum of its parts."), key=eq.total
-                )
 
 
 @dataclass(frozen=True)
@@ -185,40 +158,6 @@ def hierarchy(
     return one_way(Dimension.grouped(total, groups), values)
 
 
-# --- protection -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ProtectedCell:
-    key: Key
-    status: Status
-    value: int | None  # None when hidden: the true count never leaves `protect`
-    k: int
-
-
-@dataclass(frozen=True)
-class ProtectedTable:
-    k: int
-    cells: Mapping[Key, ProtectedCell]  # report order
-    certificate: Certificate | None = None  # the witnesses (None: no hidden small count)
-
-    def __getitem__(self, key: Key) -> ProtectedCell:
-        return self.cells[key]
-
-    def hidden(self) -> list[Key]:
-        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
-
-
-def check_k(k: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, int) or k < MINIMUM_K:
-        raise DisclosureParameterError(
-            N_("The minimum cell frequency must be at least {minimum}; {k} was given."),
-            minimum=MINIMUM_K,
-            k=k,
-        )
-    return k
-
-
 def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = ()
             ) -> ProtectedTable:
     """Hide the counts below k (zeros only where that protects another count) and as few
@@ -226,119 +165,15 @@ def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = ()
     publication can give every hidden small count every value from 0 to k−1; the returned
     certificate holds a witness for each."""
     check_k(k)
-    from app.export.witnesses import find_protection
-
     hidden, certificate = find_protection(table, k, prior)
     cells = {key: ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
              else ProtectedCell(key, Status.PUBLISHED, value, k)
              for key, value in table.values.items()}
     return ProtectedTable(k, cells, certificate)
 
-
-# --- publications and certificates -------------------------------------------------------
-
-Quantity = tuple[Key, int]  # a cell's key and its true value: one number a reader may learn
-
-
-def key_to_json(key: Key) -> object:
-    return key if isinstance(key, str) else list(key)
-
-
-def key_from_json(data: object) -> Key:
-    if isinstance(data, str):
-        return data
-    if isinstance(data, list) and all(isinstance(part, str) for part in data):
-        return tuple(data)
-    raise DisclosureParameterError(N_("A stored publication holds an unreadable cell name."))
-
-
-def _int(data: object) -> int:
-    if isinstance(data, bool) or not isinstance(data, int):
-        raise DisclosureParameterError(N_("A stored publication holds an unreadable number."))
-    return data
-
-
-def _list(data: object) -> list[object]:
-    if not isinstance(data, list):
-        raise DisclosureParameterError(N_("A stored publication holds an unreadable list."))
-    return data
-
-
-@dataclass(frozen=True)
-class Publication:
-    """What one report showed: every cell's true value and status, its equations, k."""
-
-    table: Table  # all cells (true values) and equations
-    cells: Mapping[Key, ProtectedCell]
-    k: int
-
-    @classmethod
-    def of(cls, table: Table, protected: ProtectedTable) -> Publication:
-        return cls(table, dict(protected.cells), protected.k)
-
-    def hidden(self) -> list[Key]:
-        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "k": self.k,
-            "cells": [[key_to_json(key), self.table.values[key], self.cells[key].status.value]
-                      for key in self.table.values],
-            "equations": [[key_to_json(eq.total), [key_to_json(p) for p in eq.parts]]
-                          for eq in self.table.equations],
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Publication:
-        k = check_k(_int(data.get("k")))
-        values: dict[Key, int] = {}
-        cells: dict[Key, ProtectedCell] = {}
-        for item in _list(data.get("cells")):
-            key_data, value_data, status_data = _list(item)
-            key, value = key_from_json(key_data), _int(value_data)
-            try:
-                status = Status(str(status_data))
-            except ValueError:
-                raise DisclosureParameterError(
-                    N_("A stored publication holds an unknown cell status.")) from None
-            values[key] = value
-            cells[key] = ProtectedCell(key, status, value if status is Status.PUBLISHED
-                                       else None, k)
-        equations = tuple(
-            Equation(key_from_json(total), tuple(key_from_json(p) for p in _list(parts)))
-            for total, parts in (_list(item) for item in _list(data.get("equations"))))
-        return cls(Table(values, equations), cells, k)
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """Witnesses: complete assignments of whole numbers ≥ 0 to every hidden quantity that
-    agree with everything published; together they give every hidden small count every
-    value from 0 to k−1."""
-
-    quantities: tuple[Quantity, ...]  # the hidden quantities, in model order
-    assignments: tuple[tuple[int, ...], ...]  # one value per quantity, per witness
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "quantities": [[key_to_json(key), value] for key, value in self.quantities],
-            "witnesses": [list(a) for a in self.assignments],
-        }
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, object]) -> Certificate:
-        quantities = tuple((key_from_json(key), _int(value)) for key, value in
-                           (_list(item) for item in _list(data.get("quantities"))))
-        assignments = tuple(tuple(_int(v) for v in _list(a))
-                            for a in _list(data.get("witnesses")))
-        return cls(quantities, assignments)
-
-
 def verify_certificate(publication: Publication, prior: Sequence[Publication],
                        certificate: Certificate) -> list[str]:
     """What does not hold in the certificate (an empty list: it proves the rule)."""
-    from app.export.certificate import check
-
     return check(publication, prior, certificate)
 
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ctypes
 import os
+import sys
 import threading
 from array import array
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final

@@ -23,7 +23,7 @@ from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
 from app.export.certificate import Model, build_model, satisfies
-from app.export.disclosure import (
+from app.export.publication import (
     Certificate,
     Key,
     ProtectedCell,
@@ -37,6 +37,7 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
+_SHOW_AGAIN = 12  # extra hidden cells tried for showing again, the costliest first
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
@@ -56,11 +57,14 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
     hidden = {key for key in hideable if 0 < values[key] < k or (key, values[key]) in
               hidden_before}
     bound = 2 * max([*values.values(), *(q[1] for q in hidden_before), 0]) + 2 * k
+    required = set(hidden)
     witnesses: list[Witness] = [{}]  # the true figures
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
         failing = _find_witnesses(model, witnesses, bound)
         if not failing:
+            hidden, witnesses, model = _show_again(table, k, prior, hidden - required,
+                                                   hidden, witnesses, model, bound)
             return hidden, _certificate(model, witnesses)
         hiding = _Hiding(table, hidden, hideable, k, prior, bound)
         extra = hiding.relaxed(failing)
@@ -68,6 +72,25 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
             extra, witness = hiding.whole(failing[0])
             witnesses.append(witness)
         hidden |= extra
+
+
+def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[Key],
+                hidden: set[Key], witnesses: list[Witness], model: Model, bound: int
+                ) -> tuple[set[Key], list[Witness], Model]:
+    """Hiding chose cells one small count at a time; try to show each extra cell again, the
+    costliest first: it stays shown when every question still has a witness (the witnesses
+    that give it its true value stay; the others are looked for again)."""
+    def cost(key: Key) -> tuple[int, str]:
+        return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+
+    for key in sorted(extra, key=cost)[:_SHOW_AGAIN]:
+        quantity = (key, table.values[key])
+        trial = hidden - {key}
+        kept = [w for w in witnesses if w.get(quantity, quantity[1]) == quantity[1]]
+        trial_model = build_model([*prior, _publication(table, trial, k)])
+        if not _find_witnesses(trial_model, kept, bound, stop_at_first=True):
+            hidden, witnesses, model = trial, kept, trial_model
+    return hidden, witnesses, model
 
 
 def _publication(table: Table, hidden: set[Key], k: int) -> Publication:
@@ -108,10 +131,11 @@ def _parts(model: Model) -> list[int]:
     return [find(i) for i in range(len(parent))]
 
 
-def _find_witnesses(model: Model, witnesses: list[Witness], bound: int
-                    ) -> list[tuple[Quantity, int]]:
-    """Add witnesses for the open questions; the questions left without one. Each part of
-    the model is solved on its own (the rest of a witness keeps the true figures)."""
+def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
+                    stop_at_first: bool = False) -> list[tuple[Quantity, int]]:
+    """Add witnesses for the open questions; the questions left without one (with
+    `stop_at_first`, the first only). Each part of the model is solved on its own (the rest
+    of a witness keeps the true figures)."""
     reached = _reached(model, witnesses)
     open_questions = [(i, v) for i in sorted(model.small) for v in range(model.small[i])
                       if v not in reached[i]]
@@ -150,6 +174,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int
                 lp.set_bounds(local[i], 0, bound)
                 if vector is None:
                     failing.append((model.hidden[i], v))
+                    if stop_at_first:
+                        return failing
                     continue
                 for found in [vector, *_on_lines(model, vectors, vector, reached)]:
                     vectors.append(found)
