@@ -734,3 +734,33 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 _PARSER_EXTENSIONS.append(_report_parsers)
+
+
+# --- a confidant's register moves to a newer topic list (issue 23) ------------------------
+@command("codelist-move")
+def cmd_codelist_move(ctx: Context) -> int:
+    from app.services.confidant import codelist_moves
+
+    start = Quarter.parse(ctx.args.from_quarter)
+    register = ctx.unlock()
+    try:
+        codelist_moves.move(register, ctx.args.version, start)
+        before = register.codelist_version(start.previous().start)
+    finally:
+        register.close()
+    ctx.say(_("From {quarter} on this register records with topic list {version}; the quarters "
+              "before stay on {before}. Code, card and history are unchanged.").format(
+        quarter=start, version=ctx.args.version, before=before))
+    return EXIT_OK
+
+
+def _codelist_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("codelist-move", help=_("record with a newer topic list from a quarter on "
+                                               "(same code, card and history)"))
+    p.add_argument("--version", default=codelists.CURRENT_VERSION,
+                   help=_("the topic list version (default: the current one)"))
+    p.add_argument("--from", dest="from_quarter", required=True, metavar="YYYY-Qn",
+                   help=_("the first quarter recorded with it"))
+
+
+_PARSER_EXTENSIONS.append(_codelist_parsers)

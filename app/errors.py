@@ -622,6 +622,10 @@ ROSTER_ACTIVE_FROM = N_(
 )
 
 
+class CodelistMoveError(AppError):
+    default_message = N_("The register was not changed.")
+
+
 class ForwardError(AppError):
     default_message = N_("The summary was not written.")
 
