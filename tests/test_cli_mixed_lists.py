@@ -25,12 +25,12 @@ def run(*args: str, lang: str = "en") -> tuple[int, str, str]:
     return code, out.getvalue(), err.getvalue()
 
 
-def file_on(sender: Sender, measures: Measures, version: str) -> bytes:
+def file_on(sender: Sender, measures: Measures, version: str, quarter: str = QUARTER) -> bytes:
     payload = interchange.build_payload(
         measures=measures, submission_id=str(uuid.uuid4()), revision=1, supersedes=None,
         created_at=CREATED, app_version="0.1.0", level="vp",
         sender=interchange.Sender(sender.code, sender.component, sender.fingerprint),
-        quarter=QUARTER, codelist_version=version)
+        quarter=quarter, codelist_version=version)
     return interchange.write_file(payload, sender.key.private_key, None, today=TODAY)
 
 

@@ -2,18 +2,33 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
+from app.export import interchange
+from app.export.measures import Measures
 from app.i18n import set_language
 from app.models.entities import Profile
 from app.models.periods import Quarter
 from app.services.confidant import codelist_moves
+from app.services.coordination.importing import apply_import, plan_import
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
 from tests.conftest import TODAY
+from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
+from tests.services.coordination_helpers import (
+    QUARTER,
+    enrol,
+    new_sender,
+    write,
+)
+from tests.services.coordination_helpers import TODAY as HELPER_TODAY
+from tests.test_cli_mixed_lists import file_on
 
 
 def test_the_status_bar_names_the_topic_list_and_since_when(qtbot: QtBot,
@@ -41,3 +56,29 @@ def test_the_status_bar_names_the_topic_list_and_since_when(qtbot: QtBot,
     set_language("nl")
     window.retranslate_ui()
     assert label.text() == f"Onderwerpenlijst 2026.1 sinds {following}"
+
+
+def test_the_forward_dialog_forwards_a_mixed_quarter_and_says_on_which_list(
+        qtbot: QtBot, coordinator: Register, tmp_path: Path) -> None:
+    set_language("en")
+    old, new = new_sender("CLAS-OLDAA"), new_sender("CLAS-NEWAA")
+    enrol(coordinator, old, new)
+    folder = tmp_path / "stick"
+    write(folder, "old.json", file_on(old, Measures(), "2018.1", QUARTER))
+    write(folder, "new.json", file_on(new, Measures(
+        cases_new=1, cases_open_end=1, contacts_first=1, minutes_contacts=30,
+        topics={"arbeidsconflict": 1}, modes={"telefoon": 1}), "2026.1", QUARTER))
+    plan = plan_import(coordinator, [folder], HELPER_TODAY)
+    assert all("forwarded on list 2026.1" in item.reason for item in plan.items), plan.items
+    apply_import(coordinator, plan)
+    dialog = ForwardDialog(coordinator, lambda: HELPER_TODAY, out_dir=tmp_path / "out")
+    qtbot.addWidget(dialog)
+    dialog.select_quarter(QUARTER)
+    dialog.show()
+    assert "it is forwarded on list 2026.1" in dialog.warning.text()
+    assert dialog.write_button.isEnabled()
+    result = dialog.write()
+    assert result is not None and result.mixed_codelists
+    payload = interchange.read_file(result.path.read_bytes(), today=HELPER_TODAY).payload
+    assert payload["codelist"]["version"] == "2026.1"
+    assert payload["measures"]["topics"]["arbeidsconflict"] == 1
