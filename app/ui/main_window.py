@@ -770,7 +770,7 @@ class MainWindow(QMainWindow):
         if d is None or service is None:
             return
         EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self,
-                       service.lists).exec()
+                       service.register.code_lists(d.opened_on)).exec()  # the case's list
 
     def _delete_case(self) -> None:
         d, service = self.detail.detail, self.service

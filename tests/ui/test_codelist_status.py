@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from pytestqt.qtbot import QtBot
@@ -12,11 +13,13 @@ from app.export.measures import Measures
 from app.i18n import set_language
 from app.models.entities import Profile
 from app.models.periods import Quarter
-from app.services.confidant import codelist_moves
+from app.services.confidant import codelist_moves, queries
 from app.services.coordination.importing import apply_import, plan_import
 from app.services.storage.vault import Register
 from app.settings import Settings
+from app.ui.case_dialogs import EditCaseDialog, checked_codes
 from app.ui.coordination.forward_dialog import ForwardDialog
+from app.ui.formatting import topic_labels
 from app.ui.main_window import MainWindow
 from app.ui.signals import AppSignals
 from tests.conftest import TODAY
@@ -82,3 +85,24 @@ def test_the_forward_dialog_forwards_a_mixed_quarter_and_says_on_which_list(
     payload = interchange.read_file(result.path.read_bytes(), today=HELPER_TODAY).payload
     assert payload["codelist"]["version"] == "2026.1"
     assert payload["measures"]["topics"]["arbeidsconflict"] == 1
+
+
+def test_a_moved_register_shows_old_topics_by_name_and_edits_a_case_on_its_own_list(
+        qtbot: QtBot, register: Register) -> None:
+    set_language("nl")
+    assert topic_labels(["overige", "arbeidsconflict"]) == "Overige, Arbeidsconflict"
+    with register.session() as s:
+        s.scalars(select(Profile)).one().codelist_version = "2018.1"
+    codelist_moves.move(register, "2026.1", Quarter(2020, 1))
+    assert register.code_lists(dt.date(2019, 5, 1)).version == "2018.1"
+    window = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.attach(register)
+    assert window.service is not None
+    case = window.service.open_case(on=dt.date(2019, 5, 1), minutes=30, mode="telefoon",
+                                    topics=["overige"]).id
+    detail = queries.case_detail(register, case)
+    assert detail is not None
+    dialog = EditCaseDialog(detail, lambda v: None, window, register.code_lists(detail.opened_on))
+    qtbot.addWidget(dialog)
+    assert checked_codes(dialog.topics) == ["overige"]  # offered, and checked
