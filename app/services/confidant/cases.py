@@ -73,7 +73,7 @@ class CaseService:
         self.register = register
         self.today = today
         self.now = now
-        self.lists = register.code_lists()  # the register's version (an older one: history)
+        self.lists = register.code_lists(today())  # the list in force today (older: history)
         # today may be replaced later; a case's topics are checked against the list in force
         # on its first day (a register that moved to a newer list: Register.codelist_periods)
         self.rules = CaseRules(self.lists, lambda: self.today(), register.code_lists)
