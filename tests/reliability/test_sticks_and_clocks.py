@@ -1,0 +1,254 @@
+"""A register on a USB stick and a laptop with a wrong clock (issue 20, items 1, 2, 3, 9).
+
+- A clock years behind: every backup is kept by its generation number, never rotated away by
+  the time in its name; the backup on quit too.
+- A read-only medium (a write-protected stick, FAT remounted read-only after an error): a tmpfs
+  remounted read-only when the tests run as root (CI does); on Windows the read-only attribute.
+  Every command says one sentence naming the read-only medium, never "an unexpected error".
+- A pulled stick: closing the lock file fails with EIO; the sentence already chosen stays.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import io
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import types
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app import cli
+from app.errors import RegisterReadOnly
+from app.i18n import _
+from app.models import register_files, register_lock
+from app.services.storage import backup, vault
+from tests.conftest import PASSPHRASE, snapshot
+
+pytestmark = pytest.mark.reliability
+
+IN_2019 = dt.datetime(2019, 6, 1, 12, tzinfo=dt.UTC)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(list(args), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def pass_file(tmp_path: Path) -> Path:
+    path = tmp_path / "pass.txt"
+    path.write_text(PASSPHRASE, encoding="utf-8")
+    return path
+
+
+def clock_at(monkeypatch: pytest.MonkeyPatch, module: types.ModuleType,
+             moment: dt.datetime) -> None:
+    """``module``'s clock (its ``dt``) reads ``moment``: a laptop whose clock is wrong."""
+
+    class WrongClock(dt.datetime):
+        @classmethod
+        def now(cls, tz: dt.tzinfo | None = None) -> WrongClock:  # type: ignore[override]
+            return cls.fromtimestamp(moment.timestamp(), tz)
+
+    class WrongDate(dt.date):
+        @classmethod
+        def today(cls) -> WrongDate:
+            return cls(moment.year, moment.month, moment.day)
+
+    fake = types.SimpleNamespace(**{k: getattr(dt, k) for k in dir(dt) if not k.startswith("__")})
+    fake.datetime = WrongClock
+    fake.date = WrongDate
+    monkeypatch.setattr(module, "dt", fake)
+
+
+# --- 1. backups with the clock behind -----------------------------------------------------------
+def test_backup_made_with_the_clock_in_2019_is_kept_by_rotation(
+        register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    first = backup.create_backup(register, dest, 2, now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    second = backup.create_backup(register, dest, 2, now=dt.datetime(2026, 11, 2, tzinfo=dt.UTC))
+    in_2019 = backup.create_backup(register, dest, 2, now=IN_2019)
+    assert in_2019.is_dir() and "20190601" in in_2019.name
+    assert [b.path for b in backup.list_backups(dest)] == [in_2019, second]
+    assert not first.exists()
+    # Every later backup with the clock still wrong is kept the same way; the oldest goes.
+    again = backup.create_backup(register, dest, 2, now=IN_2019 + dt.timedelta(hours=1))
+    assert [b.path for b in backup.list_backups(dest)] == [again, in_2019]
+    assert backup.verify_backup(again, PASSPHRASE)[0].register_id == \
+        register.key_file.register_id
+
+
+def test_one_generation_always_keeps_the_backup_just_written(
+        register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    backup.create_backup(register, dest, 1, now=dt.datetime(2026, 11, 1, tzinfo=dt.UTC))
+    made = backup.create_backup(register, dest, 1, now=IN_2019)
+    assert [b.path for b in backup.list_backups(dest)] == [made]
+
+
+def test_cli_backup_with_the_clock_in_2019_keeps_what_it_says_it_wrote(
+        register_dir: Path, pass_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    dest = tmp_path / "backups"
+    base = ("--register", str(register_dir), "--passphrase-file", str(pass_file))
+    for _round in range(2):
+        assert run(*base, "backup", "--out", str(dest), "--generations", "2")[0] == 0
+    clock_at(monkeypatch, register_files, IN_2019)
+    code, out, err = run(*base, "backup", "--out", str(dest), "--generations", "2")
+    assert code == 0, err
+    written = Path(out.strip().rsplit(": ", 1)[1])
+    assert "20190601" in written.name and written.is_dir()
+    assert backup.list_backups(dest)[0].path == written
+
+
+def test_backup_on_quit_with_the_clock_in_2019_is_kept(
+        qtbot: object, register_dir: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    from app.settings import Settings
+    from app.ui.application import AppController
+    from app.ui.signals import AppSignals
+
+    dest = tmp_path / "backups"
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    for day in (1, 2):
+        backup.create_backup(reg, dest, 2, now=dt.datetime(2026, 11, day, tzinfo=dt.UTC))
+    clock_at(monkeypatch, register_files, IN_2019)
+    settings = Settings(backup_on_close=True, backup_generations=2, backup_dir=str(dest))
+    controller = AppController(QApplication.instance(), settings, tmp_path / "settings.json",
+                               register_dir, AppSignals())
+    controller.start(reg)
+    controller.shutdown()  # quitting: the backup on quit, then the lock
+    controller.dispose()
+    newest = backup.list_backups(dest)
+    assert len(newest) == 2 and "20190601" in newest[0].path.name
+
+
+# --- 2. a read-only register --------------------------------------------------------------------
+@pytest.fixture
+def stick(tmp_path: Path) -> Iterator[Path]:
+    """A removable medium of its own: a small tmpfs (root, as in CI), remountable read-only."""
+    if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs a mount of its own: run as root on Linux (CI does)")
+    mount = Path(tempfile.mkdtemp(prefix="vertrouwd-stick-"))
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        mount.rmdir()
+        pytest.skip(f"cannot mount a tmpfs here: {proc.stderr.strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+        with contextlib.suppress(OSError):
+            mount.rmdir()
+
+
+def write_protect(mount: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(mount)], check=True)
+
+
+def make_read_only(folder: Path) -> None:
+    """Windows: the read-only attribute on every file of a register (a read-only copy)."""
+    for path in folder.rglob("*"):
+        if path.is_file():
+            os.chmod(path, stat.S_IREAD)
+
+
+@pytest.fixture
+def register_on_stick(stick: Path, template_register: Path) -> Path:
+    folder = stick / "register"
+    shutil.copytree(template_register, folder)
+    return folder
+
+
+READ_ONLY_SENTENCE = RegisterReadOnly.default_message
+
+
+@pytest.mark.parametrize("command", [
+    ["unlock-check"], ["verify"], ["report", "--year", "2026"], ["backup"],
+    ["export", "--quarter", "2026-Q3"],
+])
+def test_every_command_on_a_write_protected_stick_says_one_sentence(
+        register_on_stick: Path, pass_file: Path, tmp_path: Path, command: list[str]) -> None:
+    stick = register_on_stick.parent
+    vault.unlock(register_on_stick, PASSPHRASE).close()  # lock file there, as after any use
+    write_protect(stick)
+    before = snapshot(stick)
+    if command[0] == "report":
+        command = [*command, "--out", str(tmp_path / "report.pdf")]
+    if command[0] == "backup":
+        command = [*command, "--out", str(tmp_path / "backups")]
+    if command[0] == "export":
+        command = [*command, "--out", str(tmp_path)]
+    code, out, err = run("--lang", "en", "--register", str(register_on_stick),
+                         "--passphrase-file", str(pass_file), *command)
+    assert code == cli.EXIT_USER, (out, err)
+    assert err.strip() == _(READ_ONLY_SENTENCE).format(path=register_on_stick)
+    assert "unexpected" not in err
+    assert snapshot(stick) == before
+
+
+def test_a_stick_write_protected_before_its_first_use_is_told_too(
+        register_on_stick: Path, pass_file: Path) -> None:
+    register_lock.lock_path(register_on_stick).unlink()  # a register never opened here
+    write_protect(register_on_stick.parent)  # so register.lock cannot be created
+    assert not register_lock.lock_path(register_on_stick).exists()
+    code, _out, err = run("--register", str(register_on_stick), "--passphrase-file",
+                          str(pass_file), "unlock-check")
+    assert code == cli.EXIT_USER
+    assert err.strip() == _(READ_ONLY_SENTENCE).format(path=register_on_stick)
+
+
+@pytest.mark.skipif(sys.platform != "win32", reason="the read-only attribute is Windows'")
+def test_a_read_only_copy_on_windows_says_one_sentence(
+        register_dir: Path, pass_file: Path) -> None:
+    vault.unlock(register_dir, PASSPHRASE).close()
+    make_read_only(register_dir)
+    before = snapshot(register_dir)
+    try:
+        code, _out, err = run("--register", str(register_dir), "--passphrase-file",
+                              str(pass_file), "verify")
+    finally:
+        for path in register_dir.rglob("*"):
+            os.chmod(path, stat.S_IREAD | stat.S_IWRITE)
+    assert code == cli.EXIT_USER
+    assert err.strip() == _(READ_ONLY_SENTENCE).format(path=register_dir)
+    assert snapshot(register_dir) == before
+
+
+# --- 3. a pulled stick ----------------------------------------------------------------------------
+def test_a_lock_file_that_fails_to_close_does_not_replace_the_sentence(
+        register_dir: Path, pass_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stick is pulled while a command fails for its own reason: closing the lock file
+    then fails with EIO (ENOTCONN on a network drive); the first, right sentence is said."""
+    not_a_folder = tmp_path / "a-file"
+    not_a_folder.write_bytes(b"x")
+    real_close = os.close
+
+    def pulled(fd: int) -> None:
+        real_close(fd)
+        if sys._getframe(1).f_globals["__name__"] == register_lock.__name__:
+            raise OSError(errno.EIO, "Input/output error")  # only the lock file's close
+
+    monkeypatch.setattr(register_lock.os, "close", pulled)  # the OS's answer on a pulled stick
+    code, _out, err = run("--register", str(register_dir), "--passphrase-file", str(pass_file),
+                          "backup", "--out", str(not_a_folder))
+    monkeypatch.undo()
+    assert code == cli.EXIT_USER
+    assert "unexpected" not in err.lower() and "onverwachte" not in err.lower()
+    assert str(not_a_folder) in err
+    assert not register_lock.held_here(register_dir)  # released all the same
+    vault.unlock(register_dir, PASSPHRASE).close()  # and the register opens again
