@@ -252,3 +252,143 @@ def test_a_lock_file_that_fails_to_close_does_not_replace_the_sentence(
     assert str(not_a_folder) in err
     assert not register_lock.held_here(register_dir)  # released all the same
     vault.unlock(register_dir, PASSPHRASE).close()  # and the register opens again
+
+
+# --- 9. smaller: a wrong sentence or a crash ------------------------------------------------------
+def fill(drive: Path, leave: int) -> None:
+    """A filler file that leaves about ``leave`` bytes free on ``drive``."""
+    size = max(shutil.disk_usage(drive).free - leave, 0)
+    with open(drive / "filler.bin", "wb") as fh:
+        while size > 0:
+            step = min(size, 1 << 20)
+            try:
+                fh.write(b"\xa5" * step)
+            except OSError:
+                break
+            size -= step
+
+
+@pytest.fixture
+def second_stick(tmp_path: Path) -> Iterator[Path]:
+    """Another small removable medium, for what an export writes."""
+    if sys.platform == "win32" or os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs a mount of its own: run as root on Linux (CI does)")
+    mount = Path(tempfile.mkdtemp(prefix="vertrouwd-out-"))
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)], check=True)
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+        with contextlib.suppress(OSError):
+            mount.rmdir()
+
+
+def test_export_with_a_pdf_that_does_not_fit_says_what_was_written(
+        register_on_stick: Path, second_stick: Path, pass_file: Path) -> None:
+    """Room for the quarterly file (a few kilobytes), not for the PDF: the file is written and
+    recorded, and the sentence says so instead of "Nothing was changed"."""
+    fill(second_stick, leave=12 * 1024)
+    pdf = second_stick / "overzicht.pdf"
+    code, out, err = run("--lang", "en", "--register", str(register_on_stick),
+                         "--passphrase-file", str(pass_file), "export", "--quarter", "2026-Q3",
+                         "--out", str(second_stick), "--pdf", str(pdf))
+    files = sorted(p.name for p in second_stick.glob("Vertrouwd-2026-Q3-*.json"))
+    assert len(files) == 1 and not pdf.exists()
+    assert code == cli.EXIT_USER
+    assert "revision 1" in out and files[0] in out
+    assert "Nothing was changed" not in err
+    assert "recorded as revision 1" in err and "PDF overview was not written" in err
+    assert str(pdf) in err  # the reason: no room on the drive of the PDF
+    reg = vault.unlock(register_on_stick, PASSPHRASE)
+    try:
+        from app.services.confidant import exporting
+
+        assert [(r.quarter, r.revision) for r in exporting.history(reg)] == [("2026-Q3", 1)]
+    finally:
+        reg.close()
+
+
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="Linux: /proc/self/mem")
+def test_a_read_error_on_the_key_file_is_about_the_drive_not_damage(
+        register_dir: Path, pass_file: Path) -> None:
+    """A key file that cannot be read (EIO, as from a failing stick; here /proc/self/mem, whose
+    first page gives a real EIO) is not "damaged — restore from a backup"."""
+    from app.errors import KeyFileDamaged, KeyFileUnreadable
+    from app.models.keyfile import KeyFile
+
+    key = register_files.key_path(register_dir)
+    key.unlink()
+    key.symlink_to("/proc/self/mem")
+    with pytest.raises(KeyFileUnreadable) as caught:
+        KeyFile.load(key)
+    assert not isinstance(caught.value, KeyFileDamaged)
+    code, _out, err = run("--lang", "en", "--register", str(register_dir), "--passphrase-file",
+                          str(pass_file), "unlock-check")
+    assert code == cli.EXIT_USER
+    assert err.strip() == _(KeyFileUnreadable.default_message)
+    assert "Restore" not in err and "restore" not in err.split("could not be read")[0]
+
+
+def test_a_write_failing_on_a_read_only_drive_is_not_disk_full(
+        stick: Path, tmp_path: Path) -> None:
+    """SQLite says "disk I/O error" when a write meets a stick the system has just made
+    read-only (EROFS); on a writable drive the same error stays "disk full"."""
+    from app.errors import DiskFull, MediumReadOnly
+    from app.models import database
+
+    io_error = database.DatabaseError("disk I/O error")
+    (stick / "register").mkdir()
+    write_protect(stick)
+    assert isinstance(database.storage_error(io_error, stick / "register"), MediumReadOnly)
+    assert isinstance(database.storage_error(OSError(errno.EROFS, "ro")), MediumReadOnly)
+    on_writable = database.storage_error(io_error, tmp_path)
+    assert isinstance(on_writable, DiskFull) and not isinstance(on_writable, MediumReadOnly)
+
+
+def test_export_with_the_clock_in_2019_says_the_clock_looks_wrong(
+        register_dir: Path, pass_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    before = snapshot(register_dir)
+    clock_at(monkeypatch, cli, IN_2019)
+    code, out, err = run("--lang", "en", "--register", str(register_dir), "--passphrase-file",
+                         str(pass_file), "export", "--quarter", "2026-Q3", "--out", str(out_dir))
+    assert code == cli.EXIT_USER, out
+    assert err.strip().splitlines() == [err.strip()]  # one sentence, no warnings before it
+    assert "clock" in err and "2019-06-01" in err and "2026-Q3" in err
+    assert "imported" not in err
+    assert list(out_dir.iterdir()) == []
+    assert {k: v for k, v in snapshot(register_dir).items() if k != "register.lock"} == \
+        {k: v for k, v in before.items() if k != "register.lock"}
+
+
+def test_retention_with_the_clock_five_years_ahead_refuses(
+        register_dir: Path, pass_file: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.errors import ClockAhead
+    from app.services.confidant.cases import CaseService
+    from app.services.storage import retention
+    from tests.conftest import TODAY
+    from tests.reliability.test_retention import MONTHS, export_and_receive, populate
+
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    try:
+        populate(CaseService(reg, today=lambda: TODAY))
+        export_and_receive(reg, tmp_path)
+        assert retention.plan_retention(reg, TODAY, MONTHS).count == 2  # the honest clock
+        ahead = TODAY.replace(year=TODAY.year + 5)
+        with pytest.raises(ClockAhead):
+            retention.plan_retention(reg, ahead, MONTHS)
+    finally:
+        reg.close()
+    before = snapshot(register_dir)
+    clock_at(monkeypatch, cli, dt.datetime(ahead.year, ahead.month, ahead.day, tzinfo=dt.UTC))
+    code, out, err = run("--lang", "en", "--register", str(register_dir), "--passphrase-file",
+                         str(pass_file), "retention", "--months", str(MONTHS), "--apply",
+                         "--yes")
+    assert code == cli.EXIT_USER, out
+    assert "clock" in err and ahead.isoformat() in err
+    assert "reduced" not in out
+    assert {k: v for k, v in snapshot(register_dir).items() if k != "register.lock"} == \
+        {k: v for k, v in before.items() if k != "register.lock"}
