@@ -392,3 +392,92 @@ def test_retention_with_the_clock_five_years_ahead_refuses(
     assert "reduced" not in out
     assert {k: v for k, v in snapshot(register_dir).items() if k != "register.lock"} == \
         {k: v for k, v in before.items() if k != "register.lock"}
+
+
+DEMO_CHILD = """
+import sys
+sys.path.insert(0, {root!r})
+from tests import cheap_kdf
+cheap_kdf.install()
+from app.main import main
+sys.exit(main(["--demo"]))
+"""
+
+
+def _demo_env(tmp_path: Path) -> dict[str, str]:
+    temp = tmp_path / "temp"
+    temp.mkdir(exist_ok=True)
+    env = dict(os.environ, TMPDIR=str(temp), TEMP=str(temp), TMP=str(temp),
+               VERTROUWD_HOME=str(tmp_path / "home"), QT_QPA_PLATFORM="offscreen")
+    return env
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGTERM to answer")
+def test_a_demo_killed_with_sigterm_leaves_no_folder_and_stale_ones_are_swept(
+        tmp_path: Path) -> None:
+    import signal
+    import time
+
+    from app.services import demo
+
+    env = _demo_env(tmp_path)
+    temp = Path(env["TMPDIR"])
+    stale = temp / (demo.DEMO_PREFIX + "killed-earlier")
+    (stale / "register").mkdir(parents=True)
+    (stale / "register" / "register.db").write_bytes(b"\0" * 4096)
+    old = time.time() - 2 * demo.STALE_AFTER_S
+    os.utime(stale, (old, old))
+    root = str(Path(__file__).resolve().parents[2])
+    child = subprocess.Popen([sys.executable, "-c", DEMO_CHILD.format(root=root)], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and child.poll() is None:
+            opened = [f for f in temp.glob(demo.DEMO_PREFIX + "*")
+                      if f != stale and register_lock.held_elsewhere(f / "register")]
+            if opened:
+                break
+            time.sleep(0.2)
+        assert opened, child.communicate(timeout=5)
+        assert not stale.exists()  # swept at start: no program held it
+        time.sleep(5)  # the window is up and the event loop runs
+        child.send_signal(signal.SIGTERM)
+        _out, err = child.communicate(timeout=60)
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.communicate()
+    # 0: quit from the event loop, as the window's Quit; 143 (128 + SIGTERM): still starting,
+    # ended through the same clean-up. Never -15: killed without cleaning up.
+    assert child.returncode in (0, 128 + signal.SIGTERM), err
+    assert list(temp.glob(demo.DEMO_PREFIX + "*")) == []
+    assert "Traceback" not in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="Windows has no SIGTERM to answer")
+def test_sweeping_keeps_a_demo_folder_whose_register_is_open(tmp_path: Path) -> None:
+    import time
+
+    from app.services import demo
+
+    open_one = tmp_path / (demo.DEMO_PREFIX + "open")
+    (open_one / "register").mkdir(parents=True)
+    old = time.time() - 2 * demo.STALE_AFTER_S
+    young = tmp_path / (demo.DEMO_PREFIX + "young")
+    young.mkdir()
+    child = subprocess.Popen(  # another program holding the demo register's lock
+        [sys.executable, "-c", "import fcntl, os, sys, time; "
+         "fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT); fcntl.flock(fd, fcntl.LOCK_EX); "
+         "print('held', flush=True); time.sleep(60)",
+         str(register_lock.lock_path(open_one / "register"))],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout is not None and child.stdout.readline().strip() == "held"
+        os.utime(open_one, (old, old))
+        assert demo.sweep_stale_demo_folders(tmp_path) == []
+        assert open_one.exists() and young.exists()
+    finally:
+        child.kill()
+        child.communicate()
+    assert demo.sweep_stale_demo_folders(tmp_path) == [open_one]
