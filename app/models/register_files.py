@@ -3,8 +3,8 @@
 One register is one folder: the SQLCipher database, the key file beside it and the lock file
 that keeps a second program out (`register_lock`). Backups are folders named after the time
 they were made and numbered: the generation number (`-g000042`) orders them, because the
-clock of a laptop may be wrong (a dead CMOS battery sets it years back). Vault, backup and restore all read these names
-from here, so none of them needs another for the layout.
+clock of a laptop may be wrong (a dead CMOS battery sets it years back). Vault, backup and
+restore all read these names from here, so none of them needs another for the layout.
 """
 
 from __future__ import annotations

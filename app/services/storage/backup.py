@@ -1,11 +1,11 @@
 """Encrypted backups: `VACUUM INTO` a keyed file, verify it, then publish and rotate.
 
-A backup is a folder `vertrouwd-backup-<UTC time>-g<generation>` holding a copy of the key file and the
-database, both encrypted exactly as the register itself (same data key, same passphrase at the
-time of the backup). Backups are ordered by their generation number, one more than any backup
-beside them, never by the time in their name: a laptop's clock may be years behind, and the
-backup just written must never be the one rotation takes for the oldest. Restore verifies everything before it replaces anything and keeps the
-current register aside.
+A backup is a folder `vertrouwd-backup-<UTC time>-g<generation>` holding a copy of the key
+file and the database, both encrypted exactly as the register itself (same data key, same
+passphrase at the time of the backup). Backups are ordered by their generation number, one more
+than any backup beside them, never by the time in their name: a laptop's clock may be years
+behind, and the backup just written must never be the one rotation takes for the oldest.
+Restore verifies everything before it replaces anything and keeps the current register aside.
 """
 
 from __future__ import annotations
