@@ -351,20 +351,30 @@ def cmd_export(ctx: Context) -> int:
             if ctx.args.quarter
             else exporting.default_quarter(today)
         )
+        exporting.check_begun(quarter, today)  # a clock years behind: said before anything
         view = exporting.preview(register, quarter, today)
         for msgid, params in view.warnings:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)
         result = exporting.export_quarter(register, quarter, Path(ctx.args.out), today=today)
+        pdf_error = None
         if ctx.args.pdf:
+            from app.errors import ExportPdfNotWritten
             from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
-            write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            try:
+                write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            except AppError as exc:  # the file is written and recorded: say so, truthfully
+                pdf_error = ExportPdfNotWritten(revision=result.revision, path=str(result.path),
+                                                reason=exc.reason)
     finally:
         register.close()
     ctx.say(_("Quarter {quarter}, revision {revision}{nil}: {path}").format(
         quarter=quarter, revision=result.revision, path=result.path,
         nil=_(" (nil return)") if view.nil_return else ""))
     ctx.say(_("File fingerprint: {fp}").format(fp=result.fingerprint))
+    if pdf_error is not None:
+        print(pdf_error.message, file=ctx.err)
+        return EXIT_USER
     return EXIT_OK
 
 

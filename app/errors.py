@@ -126,6 +126,23 @@ class RegisterInUse(AppError):
     )
 
 
+class RegisterReadOnly(AppError):
+    default_message = N_(
+        "The register at {path} is on a read-only drive (a write-protected USB stick, or a "
+        "stick the computer made read-only after an error) or its files are read-only, so "
+        "Vertrouwd cannot open it. Remove the write protection, or copy the register folder to "
+        "a drive you can write to. Nothing was changed."
+    )
+
+
+class KeyFileUnreadable(AppError):
+    default_message = N_(
+        "The key file of this register could not be read from its drive (a read error: the USB "
+        "stick may be loose, pulled or failing). The register itself may be fine: reconnect the "
+        "stick or copy the register folder to another drive, and try again. Nothing was changed."
+    )
+
+
 class RegisterStillOpen(AppError):
     default_message = N_(
         "The register is still open. Lock it first, then restore the backup. Nothing was "
@@ -171,6 +188,15 @@ class StorageError(AppError):
     default_message = N_(
         "The register could not be written ({detail}). The last change was not saved; "
         "everything saved before is intact."
+    )
+
+
+class MediumReadOnly(StorageError):
+    default_message = N_(
+        "The drive of the register has become read-only (a write-protected USB stick, or a "
+        "stick the computer made read-only after an error), so the last change was not saved; "
+        "everything saved before is intact. Check the stick, or copy the register folder to "
+        "another drive."
     )
 
 
@@ -643,6 +669,31 @@ FORWARD_MIXED_CODELISTS = N_(
 # --- quarterly export, cards and receipts (the confidant's side) --------------------------
 class ProfileMissing(AppError):
     default_message = N_("This register has no profile; create it with the first-run wizard.")
+
+
+class QuarterNotBegun(AppError):
+    default_message = N_(
+        "The quarter {quarter} has not begun yet by this computer's clock (today is {today}), "
+        "so it cannot be exported. If that date is wrong, the computer's clock is wrong (a "
+        "flat battery can set it years back): correct the date and time first. Nothing was "
+        "changed."
+    )
+
+
+class ClockAhead(AppError):
+    default_message = N_(
+        "By this computer's clock today is {today}, but this register's last quarterly file "
+        "was made on {last}, more than a year earlier. If that date is wrong, the computer's "
+        "clock is wrong: correct it first, or retention would remove memos too early. If the "
+        "date is right, export the last quarter first. Nothing was changed."
+    )
+
+
+class ExportPdfNotWritten(AppError):
+    default_message = N_(
+        "The quarterly file was written and recorded as revision {revision} ({path}), but the "
+        "PDF overview was not written: {reason}"
+    )
 
 
 class CardError(AppError):

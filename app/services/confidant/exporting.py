@@ -19,7 +19,14 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app import __version__
-from app.errors import AppError, CardError, FileTooLarge, ProfileMissing, ReceiptUnknown
+from app.errors import (
+    AppError,
+    CardError,
+    FileTooLarge,
+    ProfileMissing,
+    QuarterNotBegun,
+    ReceiptUnknown,
+)
 from app.export import cards, crypto, interchange, receipts
 from app.export.canonical import MAX_FILE_BYTES
 from app.export.measures import Measures
@@ -99,6 +106,13 @@ def default_quarter(today: dt.date) -> Quarter:
     return last_completed_quarter(today)
 
 
+def check_begun(quarter: Quarter, today: dt.date) -> None:
+    """QuarterNotBegun for a quarter that starts after ``today``: the file would be refused
+    everywhere, and most often the computer's clock is what is wrong (years behind)."""
+    if today < quarter.start:
+        raise QuarterNotBegun(quarter=str(quarter), today=today.isoformat())
+
+
 def preview(register: Register, quarter: Quarter, today: dt.date | None = None) -> ExportPreview:
     today = today or dt.date.today()
     profile = _profile(register)
@@ -165,6 +179,7 @@ def export_quarter(
     """
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.UTC)
+    check_begun(quarter, today)
     measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
     version = register.codelist_version(quarter.start)  # the list the quarter was recorded on
