@@ -339,3 +339,21 @@ def test_implausible_files_are_refused_with_the_clock_injected(coordinator_dir: 
             i.reason for i in plan.items]
     finally:
         reg.close()
+
+
+def test_a_quarter_that_has_not_begun_is_not_exported(tmp_path: Path) -> None:
+    """The confidant's side of the same bound: no file the coordinator would refuse, and the
+    sentence names the clock."""
+    folder = tmp_path / "confidant"
+    reg, _none = vault.create_register(folder, PASSPHRASE, component="CLAS")
+    try:
+        with pytest.raises(errors.AppError) as info:
+            exporting.export_quarter(reg, Quarter(2027, 1), tmp_path / "out", today=TODAY)
+        assert "2027-Q1" in info.value.message and TODAY.isoformat() in info.value.message
+        assert not (tmp_path / "out").exists() and exporting.history(reg) == []
+        done = exporting.export_quarter(reg, Quarter(2027, 1), tmp_path / "out",
+                                        today=dt.date(2027, 1, 1),
+                                        now=dt.datetime(2027, 1, 1, 8, tzinfo=dt.UTC))
+        assert done.revision == 1
+    finally:
+        reg.close()

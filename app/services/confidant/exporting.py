@@ -46,6 +46,11 @@ WARN_UNSEALED = N_(
     "anyone who finds the stick can read the counts. Import the coordinator's card first."
 )
 WARN_NO_TOPICS = N_("{n} open case(s) have no topic; they are counted without topic.")
+NOT_BEGUN = N_(
+    "{quarter} has not begun by this computer's clock (today is {today}), so there is nothing "
+    "to report yet. If the date of this computer is wrong, correct it first. No file was "
+    "written."
+)
 WARN_ALREADY = N_(
     "This quarter was exported before (revision {revision}); this file will be revision "
     "{next} and replaces it at the coordinator."
@@ -175,6 +180,8 @@ def export_quarter(
     """
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.UTC)
+    if quarter.start > today:  # the coordinator would refuse it (measures.implausibilities)
+        raise AppError(NOT_BEGUN, quarter=str(quarter), today=today.isoformat())
     measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
     sender = interchange.Sender(
