@@ -63,6 +63,7 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
         model = build_model([*prior, _publication(table, hidden, k)])
         failing = _find_witnesses(model, witnesses, bound)
         if not failing:
+            witnesses = [{}, *_essential(model, witnesses)]
             hidden, witnesses, model = _show_again(table, k, prior, hidden - required,
                                                    hidden, witnesses, model, bound)
             return hidden, _certificate(model, witnesses)
@@ -105,11 +106,11 @@ def _vector(model: Model, witness: Witness) -> list[int]:
 
 
 def _reached(model: Model, witnesses: Sequence[Witness]) -> dict[int, set[int]]:
+    small = [(i, model.hidden[i]) for i in model.small]
     reached: dict[int, set[int]] = {i: set() for i in model.small}
     for witness in witnesses:
-        vector = _vector(model, witness)
-        for i, seen in reached.items():
-            seen.add(vector[i])
+        for i, q in small:
+            reached[i].add(witness.get(q, q[1]))
     return reached
 
 
@@ -142,7 +143,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
     failing: list[tuple[Quantity, int]] = []
     if not open_questions:
         return failing
-    vectors = [_vector(model, witness) for witness in witnesses]
+    # lines are drawn from the true figures and the latest witnesses only
+    vectors = [_vector(model, witness) for witness in [witnesses[0], *witnesses[-_LINES:]]]
     truth = [q[1] for q in model.hidden]
     parts = _parts(model)
     by_part: dict[int, list[tuple[int, int]]] = {}
@@ -346,27 +348,35 @@ def _weight(weights: Mapping[Key, int], key: Key) -> int:
     return weights.get(key, 1)
 
 
-def _certificate(model: Model, witnesses: Sequence[Witness]) -> Certificate:
+def _essential(model: Model, witnesses: Sequence[Witness]) -> list[Witness]:
     """The witnesses that reach a value first, less those whose every value the others reach
     too (looked at from the last found back)."""
-    small = model.small
+    small = [(i, model.hidden[i], model.small[i]) for i in model.small]
     reached: set[tuple[int, int]] = set()
-    kept: list[tuple[list[int], set[tuple[int, int]]]] = []
+    kept: list[tuple[Witness, set[tuple[int, int]]]] = []
     for witness in witnesses:
-        vector = _vector(model, witness)
-        reaches = {(i, vector[i]) for i in small if vector[i] < small[i]}
+        reaches = set()
+        for i, q, k in small:
+            value = witness.get(q, q[1])
+            if value < k:
+                reaches.add((i, value))
         if not reaches <= reached:
-            kept.append((vector, reaches))
+            kept.append((witness, reaches))
             reached |= reaches
     count: dict[tuple[int, int], int] = {}
     for _, reaches in kept:
         for pair in reaches:
             count[pair] = count.get(pair, 0) + 1
-    chosen: list[tuple[int, ...]] = []
-    for vector, reaches in reversed(kept):
+    chosen: list[Witness] = []
+    for witness, reaches in reversed(kept):
         if all(count[pair] > 1 for pair in reaches):
             for pair in reaches:
                 count[pair] -= 1
         else:
-            chosen.append(tuple(vector))
-    return Certificate(model.hidden, tuple(reversed(chosen)))
+            chosen.append(witness)
+    return chosen[::-1]
+
+
+def _certificate(model: Model, witnesses: Sequence[Witness]) -> Certificate:
+    return Certificate(model.hidden, tuple(tuple(_vector(model, w))
+                                           for w in _essential(model, witnesses)))
