@@ -28,7 +28,6 @@ from app.export.disclosure import (
     status_label,
     two_way,
     verify_certificate,
-    whole_hours,
 )
 from app.i18n import set_language
 from tests.services.disclosure_oracle import attack
@@ -115,17 +114,20 @@ def test_rule_text_states_the_parameters() -> None:
         rule_text(2)
 
 
-@pytest.mark.parametrize(
-    ("minutes", "hours"),
-    [(0, 0), (29, 0), (30, 1), (89, 1), (90, 2), (150, 3), (839 * 60 + 30, 840)],
-)
-def test_hours_are_whole_hours_rounded_half_up(minutes: int, hours: int) -> None:
-    assert whole_hours(minutes) == hours
+def test_the_rule_says_hours_are_given_to_the_half_hour_as_the_hours_note_does() -> None:
+    """Issue 23 item 6: page 1, the last page and the hours table's note agree."""
+    set_language("en")
+    from app.services.coordination.report_data import HOURS_NOTE
 
-
-def test_negative_duration_is_refused() -> None:
-    with pytest.raises(DisclosureParameterError):
-        whole_hours(-1)
+    assert "Hours are given to the half hour." in rule_text()
+    assert "whole hours" not in rule_text()
+    assert HOURS_NOTE.startswith("Hours are given to the half hour")
+    set_language("nl")
+    try:
+        assert "Uren zijn afgerond op het halve uur." in rule_text()
+        assert "hele uren" not in rule_text()
+    finally:
+        set_language("en")
 
 
 # --- builders ----------------------------------------------------------------------------
