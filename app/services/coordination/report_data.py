@@ -839,3 +839,44 @@ def write_report(register: Register, year: int, quarter: Quarter | str | None,
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
     data = report_data(register, year, quarter, k=k, today=today or dt.date.today())
     return write_report_file(data, fmt, path, lang, now=now)
+
+
+ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
+ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
+
+
+def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
+                 k: int = DEFAULT_K, *, now: dt.datetime | None = None,
+                 today: dt.date | None = None) -> list[Path]:
+    """The confidants' section of the annual report (Defence at central level, the component's
+    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published through the same
+    year report as ``write_report``: every protected figure is that report's cell. Nothing is
+    written when one of the three files exists already."""
+    from app.export.csv_annual import render_annual_csv
+    from app.export.docx_annual import render_annual_docx
+    from app.export.pdf_annual import render_annual_pdf
+    from app.files import ensure_folder, refuse_existing, remove_quietly, write_new
+    from app.i18n import translator
+    from app.services.coordination.annual import build_section
+
+    day = today or dt.date.today()
+    data = report_data(register, year, None, k=k, today=day)
+    section = build_section(register, data, today=day)
+    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year,
+                                                        who=data.component or "DEFENSIE")
+    paths = [Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS]
+    for path in paths:
+        refuse_existing(path)
+    files = [render_annual_pdf(section, lang=lang, now=now),
+             render_annual_csv(section, lang=lang, now=now),
+             render_annual_docx(section, lang=lang, now=now)]
+    ensure_folder(Path(folder))
+    written: list[Path] = []
+    try:
+        for path, content in zip(paths, files, strict=True):
+            written.append(write_new(path, content))
+    except BaseException:
+        for path in written:  # all three or none
+            remove_quietly(path)
+        raise
+    return written
