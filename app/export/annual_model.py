@@ -227,7 +227,9 @@ def summary(section: AnnualSection, t: Translator) -> list[str]:
     year = str(data.year)
     cases = totals.cell("cases_new", year)
     n = _published(cases)
-    period = data.period_label.text(t) if data.period_label else year
+    held = [c.key[-2:] for c in totals.columns
+            if c.key.startswith(f"{year}-Q") and totals.cell("cases_new", c.key) is not None]
+    period = year if len(held) == 4 else f"{year} ({', '.join(held)})"
     if n is None:
         shown = display(cases, t.language) if cases is not None else NO_FIGURE
         lines = [t._("The number of new cases the confidants of {who} registered in {period} "

@@ -96,8 +96,9 @@ def _central_networks(register: Register, year: int, today: dt.date,
     networks = {c: Network(len(enrolled[c]), len(active[c]), expected.get(c, 0),
                            arrived.get(c, 0), nil.get(c, 0)) for c in enrolled}
     grid = merging.completeness(register, _ended(year, today))
-    files_expected = sum(n.expected for n in grid.counts.values())
-    files_arrived = sum(n.received for n in grid.counts.values())
+    owed = [c for c in grid.cells.values() if c.expected or c.status != "missing"]
+    files_expected = len(owed)
+    files_arrived = sum(1 for c in owed if c.status != "missing")
     return networks, files_expected, files_arrived
 
 
