@@ -124,7 +124,7 @@ def test_a_coordinator_writes_the_component_appendix(pipeline: Path) -> None:
     assert "Per defensieonderdeel" not in text
     words, tables = _docx_text(out / f"{name}.docx")
     assert "bijlage Commando Zeestrijdkrachten" in words
-    network = next(t for t in tables if "Vertrouwenspersonen ingeschreven" in t[0])
+    network = next(t for t in tables if "Ingeschreven" in t[0])
     # one VP of CZSK reported on the current list in 2020 (the other sent 2018-2019 only):
     # enrolled 1, active 1, four quarterly reports owed and arrived
     assert network[1][1:] == ["1", "1", "4", "4"]

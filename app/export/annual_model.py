@@ -277,7 +277,7 @@ def _cases_grid(section: AnnualSection, t: Translator) -> Grid:
     totals = section.report.table("totals")
     rows = [GridRow(r.label.text(t), tuple(_figure(totals, r.key, y, t)
                                            for y in section.year_keys), bold=r.bold)
-            for r in totals.rows if r.key in ("cases_new", "cases_closed", "contacts")]
+            for r in totals.rows if r.key in ("cases_new", "cases_closed")]
     return Grid("cases", t._("New cases, {first}–{last}").format(
         first=section.year_keys[0], last=section.year_keys[-1]) if len(section.year_keys) > 1
         else t._("New cases, {year}").format(year=section.year_keys[0]),
@@ -296,8 +296,8 @@ def _ranking_grid(ranking: TopicRanking, section: AnnualSection, t: Translator) 
     topics = section.report.table("topics")
     rows = []
     for r in ranking.ranked:
-        place = f"{r.place}=" if r.tied else str(r.place)
-        rows.append(GridRow(f"{place}. {r.entry.label.text(t)}",
+        place = f"{r.place}=" if r.tied else f"{r.place}."
+        rows.append(GridRow(f"{place} {r.entry.label.text(t)}",
                             (_figure(topics, r.entry.row, year, t),)))
     if not rows:
         rows.append(GridRow(t._("no topic with a published count above zero"), (None,)))
@@ -337,7 +337,7 @@ def _work_grid(section: AnnualSection, t: Translator) -> Grid:
         label = row.label.text(t)
         if table.unit == "hours":
             label = t._("{title} (hours)").format(title=label)
-        rows.append(GridRow(label, (_figure(table, key, year, t),), bold=row.total))
+        rows.append(GridRow(label, (_figure(table, key, year, t),), bold=key == "hours:total"))
     return Grid("work", t._("Cases, contacts and hours, {year}").format(year=year),
                 (t._("Number"), _year_header(section, year, t)), tuple(rows),
                 hours.note.text(t) if hours.note else "")
@@ -345,8 +345,7 @@ def _work_grid(section: AnnualSection, t: Translator) -> Grid:
 
 def _network_grid(section: AnnualSection, t: Translator) -> Grid:
     year = str(section.report.year)
-    header = [t._("Confidants enrolled"), t._("of whom active"),
-              t._("Quarterly reports expected"), t._("arrived")]
+    header = [t._("Enrolled"), t._("Active"), t._("Reports owed"), t._("Arrived")]
 
     def figures(code: str, network: Network) -> tuple[Figure, ...]:
         return tuple(_exact(v, f"{name}@{code}", year, t) for name, v in (
@@ -381,8 +380,8 @@ def _network_grid(section: AnnualSection, t: Translator) -> Grid:
 def completeness_sentence(section: AnnualSection, t: Translator) -> str:
     if not section.quarters:
         return t._("No quarter of {year} has ended yet.").format(year=section.report.year)
-    span = (section.quarters[0] if len(section.quarters) == 1
-            else f"{section.quarters[0]}–{section.quarters[-1]}")
+    first, last = section.quarters[0][-2:], section.quarters[-1][-2:]
+    span = f"{section.report.year} ({first if first == last else f'{first}–{last}'})"
     n = section.network
     text = t._("Completeness: of the {expected} quarterly reports the confidants owed for "
                "{quarters}, {arrived} arrived ({nil} of them nil returns).").format(
@@ -400,8 +399,10 @@ def blocks(section: AnnualSection, t: Translator) -> list[Block]:
     """The section in the order it is printed (the CSV takes the grids)."""
     data = section.report
     charts = {c.id: c for c in data.charts}
-    out: list[Block] = [Text(t._("Cases"), "h2")]
-    out += [Text(line) for line in summary(section, t)]
+    out: list[Block] = [Text(t._(SOURCE_NOTE).format(year=data.year, who=who(section, t),
+                                                     k=data.k), "small"),
+                        Text(t._("Cases"), "h2")]
+    out.append(Text(" ".join(summary(section, t))))
     out.append(ChartBlock(charts.get("years") or charts["quarters"]))
     out.append(_cases_grid(section, t))
     out.append(Text(t._("Top {n} topics per topic group, {year}").format(n=TOP, year=data.year),
@@ -413,8 +414,6 @@ def blocks(section: AnnualSection, t: Translator) -> list[Block]:
     out.append(_work_grid(section, t))
     out.append(_network_grid(section, t))
     out.append(Text(completeness_sentence(section, t)))
-    out.append(Text(t._(SOURCE_NOTE).format(year=data.year, who=who(section, t), k=data.k),
-                    "small"))
     return out
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -22,6 +24,7 @@ from app.files import write_new
 from app.i18n import Translator, translator
 from app.paths import resources_dir
 
+CONTENT_CM = 17.0  # A4 less 2 cm margins
 CHART_SIZE = (1200, 480)  # pixels, drawn at 15 cm wide
 BAR = (62, 106, 138)
 BAR_CURRENT = (192, 86, 33)
@@ -66,20 +69,30 @@ def _grid(doc: object, grid: Grid) -> None:
     table = doc.add_table(rows=1, cols=len(grid.header))  # type: ignore[attr-defined]
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
-    for cell, text in zip(table.rows[0].cells, grid.header, strict=True):
-        cell.text = text
-        for run in cell.paragraphs[0].runs:
-            run.bold = True
+    table.autofit = False
+    n = len(grid.header) - 1
+    number = 3.2 if n == 1 else 2.8 if n <= 3 else 2.6
+    widths = [Cm(CONTENT_CM - n * number), *([Cm(number)] * n)]
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = width
+
+    def fill(cells: Sequence[Any], texts: Sequence[str], bold: bool, indent: int = 0) -> None:
+        for i, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            cell.width = widths[i]
+            paragraph = cell.paragraphs[0]
+            run = paragraph.add_run(text)
+            run.bold = bold
+            run.font.size = Pt(9)
+            if i:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            elif indent:
+                paragraph.paragraph_format.left_indent = Cm(0.4 * indent)
+
+    fill(table.rows[0].cells, grid.header, True)
     for row in grid.rows:
-        cells = table.add_row().cells
-        cells[0].text = ("    " * row.indent) + row.label
-        for cell, figure in zip(cells[1:], row.figures, strict=True):
-            cell.text = "" if figure is None else figure.text
-            cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        if row.bold:
-            for cell in cells:
-                for run in cell.paragraphs[0].runs:
-                    run.bold = True
+        fill(table.add_row().cells,
+             [row.label, *("" if f is None else f.text for f in row.figures)], row.bold,
+             row.indent)
     if grid.note:
         note = doc.add_paragraph(grid.note)  # type: ignore[attr-defined]
         for run in note.runs:
@@ -91,6 +104,9 @@ def render_annual_docx(section: AnnualSection, *, lang: str | None = None,
     when = now or dt.datetime.now()
     t = translator(lang)
     doc = Document()
+    for section_ in doc.sections:  # A4, as the Defence report
+        section_.page_width, section_.page_height = Cm(21), Cm(29.7)
+        section_.left_margin = section_.right_margin = Cm(2)
     title = section_title(section, t)
     props = doc.core_properties
     props.title, props.author, props.language = title, "Vertrouwd", t.language

@@ -32,7 +32,8 @@ from app.i18n import Translator, translator
 
 def _grid(grid: Grid, t: Translator) -> list[Flowable]:
     n = len(grid.header) - 1
-    label_width = CONTENT_WIDTH * (0.55 if n <= 2 else 0.4 if n <= 4 else 0.28)
+    label_width = CONTENT_WIDTH * (0.55 if n <= 2 else 0.4 if n <= 3 else 0.3 if n == 4
+                                   else 0.21)
     rest = (CONTENT_WIDTH - label_width) / max(1, n)
     rows: list[list[Cell]] = []
     totals = []
@@ -68,7 +69,7 @@ def render_annual_pdf(section: AnnualSection, *, lang: str | None = None,
     ]
     for block in blocks(section, t):
         if isinstance(block, Text):
-            story.append(para(block.text, block.style))
+            story += [Spacer(1, 1.5 * mm), para(block.text, block.style)]
         elif isinstance(block, ChartBlock):
             categories, heights, labels = chart_points(block.chart, t)
             story += [Spacer(1, 2 * mm), bar_chart(
