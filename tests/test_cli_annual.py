@@ -68,6 +68,10 @@ def _docx_text(path: Path) -> tuple[str, list[list[list[str]]]]:
     return text, tables
 
 
+def _central(pipeline: Path, ext: str) -> Path:
+    return pipeline / "out-central" / f"{NAME_NL.format(who='DEFENSIE')}.{ext}"
+
+
 def _number(text: str) -> int:
     return int(text.replace(".", "").replace(",", ""))
 
@@ -155,7 +159,7 @@ def test_every_protected_figure_equals_the_year_report_cell(
 
 
 def test_network_and_completeness_are_counted_and_marked_not_protected(pipeline: Path) -> None:
-    rows = _rows((pipeline / "out-central" / (NAME_NL.format(who="DEFENSIE") + ".csv")).read_bytes())
+    rows = _rows(_central(pipeline, "csv").read_bytes())
     network = {r["rijcode"]: r for r in rows if r["tabelcode"] == "network"}
     for component in ("CLAS", "CZSK"):
         assert network[f"enrolled@{component}"]["waarde"] == "1"
@@ -164,14 +168,14 @@ def test_network_and_completeness_are_counted_and_marked_not_protected(pipeline:
         assert network[f"reports_arrived@{component}"]["status"] == "not_protected"
     assert network["enrolled@DEFENSIE"]["waarde"] == "2"
     assert network["cases_new@CZSK"]["status"] in ("published", "primary", "secondary")
-    text, _ = _pdf_text(pipeline / "out-central" / (NAME_NL.format(who="DEFENSIE") + ".pdf"))
+    text, _ = _pdf_text(_central(pipeline, "pdf"))
     assert "Het centrale niveau ontving 8 van de 8 kwartaalbestanden" in text
     assert "niet de mensen die zij hielpen" in text  # the note says why it is not protected
 
 
 # --- the ranking -------------------------------------------------------------------------------
 def test_the_top_three_ranks_published_counts_only(pipeline: Path) -> None:
-    rows = _rows((pipeline / "out-central" / (NAME_NL.format(who="DEFENSIE") + ".csv")).read_bytes())
+    rows = _rows(_central(pipeline, "csv").read_bytes())
     ranked = [r for r in rows if r["tabelcode"].startswith("top:") and r["rijcode"]]
     assert ranked, "at least one topic is ranked"
     by_group: dict[str, list[dict[str, str]]] = {}

@@ -199,7 +199,9 @@ def section_title(section: AnnualSection, t: Translator) -> str:
 
 def _figure(table: ReportTable, row: str, column: str, t: Translator) -> Figure:
     cell = table.cell(row, column)
-    row_code, column_code = table.keys.get((row, column), (row, column))
+    key = table.keys.get((row, column))
+    row_code, column_code = ((str(key[0]), str(key[1])) if isinstance(key, tuple)
+                             and len(key) == 2 else (row, column))
     if cell is None:
         reason = table.gaps.get((row, column))
         explanation = (t._(NO_FIGURE_MEANING).format(reasons=reason.text(t)) if reason
