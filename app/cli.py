@@ -715,8 +715,8 @@ def cmd_annual(ctx: Context) -> int:
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        paths = write_annual(register, ctx.args.year, Path(ctx.args.out), ctx.args.lang, k,
-                             today=dt.date.today())
+        paths = write_annual(register, ctx.args.year, Path(ctx.args.out),
+                             ctx.args.annual_lang or ctx.args.lang, k, today=dt.date.today())
     finally:
         register.close()
     ctx.say(_("Annual section {year} written (k = {k}):").format(year=ctx.args.year, k=k))
@@ -730,6 +730,8 @@ def _annual_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                         "(PDF, CSV and DOCX, with disclosure control)"))
     p.add_argument("--year", type=int, required=True, help=_("year of the report"))
     p.add_argument("--out", metavar="FOLDER", required=True, help=_("output folder"))
+    p.add_argument("--lang", dest="annual_lang", choices=["nl", "en"],
+                   help=_("language of the section (default: Dutch)"))
     p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
                                            "settings, at least 3)"))
 

@@ -38,7 +38,8 @@ def pipeline(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = _run_pipeline(tmp)  # also writes the central year report 2020 (CSV, PDF)
     run = Cli(tmp)
     run("central", "annual", "--year", "2020", "--out", str(tmp / "out-central"))
-    run("central", "--lang", "en", "annual", "--year", "2020", "--out", str(tmp / "out-central-en"))
+    run("central", "annual", "--year", "2020", "--out", str(tmp / "out-central-en"), "--lang",
+        "en")
     run("coord-CZSK", "annual", "--year", "2020", "--out", str(tmp / "out-czsk"))
     run("coord-CZSK", "report", "--year", "2020", "--format", "csv", "--out",
         str(folder / "czsk-2020.csv"))
