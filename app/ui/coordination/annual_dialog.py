@@ -68,7 +68,7 @@ class AnnualDialog(QDialog):
             caption(label, text, field)
             form.addRow(label, field)
         folder_label = QLabel()
-        caption(folder_label, _("&Folder"), self.folder)
+        caption(folder_label, _("F&older for the files"), self.folder)
         form.addRow(folder_label, where)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
