@@ -259,3 +259,19 @@ def test_a_year_without_files_is_refused_with_a_sentence(pipeline: Path) -> None
     assert code == cli.EXIT_USER
     assert "geen kwartaalbestanden" in err.getvalue()
     assert not os.path.exists(target)
+
+
+def test_one_file_in_the_way_stops_all_three(pipeline: Path) -> None:
+    """All three or none: a DOCX of the same name already there (an editor's copy) stays as it
+    is, and no PDF or CSV appears beside it."""
+    folder = pipeline / "half"
+    folder.mkdir()
+    (folder / (NAME_NL.format(who="CZSK") + ".docx")).write_bytes(b"de versie van de redactie")
+    before = snapshot(folder)
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["--register", str(pipeline / "coord-CZSK"), "--passphrase-file",
+                     str(pipeline / "pass.txt"), "annual", "--year", "2020", "--out",
+                     str(folder)], out=out, err=err)
+    assert code == cli.EXIT_USER
+    assert "bestaat al" in err.getvalue()
+    assert snapshot(folder) == before
