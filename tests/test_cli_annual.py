@@ -275,3 +275,23 @@ def test_one_file_in_the_way_stops_all_three(pipeline: Path) -> None:
     assert code == cli.EXIT_USER
     assert "bestaat al" in err.getvalue()
     assert snapshot(folder) == before
+
+
+@pytest.mark.parametrize(("register", "target", "sentence"), [
+    ("coord-CZSK", "a-file", "is een bestand, geen map"),
+    ("vp-new-CZSK", "folder", "coördin"),  # a confidant's register has no annual section
+    ("central", "folder-2027", "2027"),  # no quarter of the year has ended
+])
+def test_refusals_say_one_sentence_and_write_nothing(
+        pipeline: Path, register: str, target: str, sentence: str) -> None:
+    (pipeline / "a-file").write_bytes(b"niet aanraken")
+    year = "2027" if target.endswith("2027") else "2020"
+    before = (pipeline / "a-file").read_bytes()
+    out, err = io.StringIO(), io.StringIO()
+    code = cli.main(["--register", str(pipeline / register), "--passphrase-file",
+                     str(pipeline / "pass.txt"), "annual", "--year", year, "--out",
+                     str(pipeline / target)], out=out, err=err)
+    assert code == cli.EXIT_USER, out.getvalue()
+    assert sentence in err.getvalue() and "Traceback" not in err.getvalue()
+    assert (pipeline / "a-file").read_bytes() == before
+    assert not (pipeline / "folder").exists() and not (pipeline / "folder-2027").exists()
