@@ -49,9 +49,9 @@ from app.settings import Settings
 from app.ui import style
 from app.ui.cards_dialog import CardsDialog, compare_box
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm_box
+from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import error_box
 from app.ui.coordination.roster import CardConfirmDialog, DateDialog, NicknameDialog
-from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.workspace import ReceiptDialog, ReportOptionsDialog
 from app.ui.date_field import CalendarPopup
 from app.ui.export_dialog import ExportDialog, revision_box
