@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
-from app.export.disclosure import STATUS_LABELS, ProtectedCell, Status, display
+from app.export.disclosure import STATUS_LABELS, ProtectedCell, Status, display, rule_text
 from app.export.pdf_report import NO_FIGURE_MEANING
 from app.export.report_model import NO_FIGURE, Chart, Label, ReportData, ReportTable, cell_text
 from app.i18n import N_, Translator
@@ -402,7 +402,8 @@ def blocks(section: AnnualSection, t: Translator) -> list[Block]:
     data = section.report
     charts = {c.id: c for c in data.charts}
     out: list[Block] = [Text(t._(SOURCE_NOTE).format(year=data.year, who=who(section, t),
-                                                     k=data.k), "small"),
+                                                     k=data.k) + " " + rule_text(data.k, t),
+                             "small"),
                         Text(t._("Cases"), "h2")]
     out.append(Text(" ".join(summary(section, t))))
     out.append(ChartBlock(charts.get("years") or charts["quarters"]))
@@ -414,8 +415,8 @@ def blocks(section: AnnualSection, t: Translator) -> list[Block]:
     out.append(_topics_grid(section, t))
     out.append(Text(t._("Work and network"), "h2"))
     out.append(_work_grid(section, t))
-    out.append(_network_grid(section, t))
     out.append(Text(completeness_sentence(section, t)))
+    out.append(_network_grid(section, t))
     return out
 
 

@@ -17,7 +17,6 @@ from docx.shared import Cm, Pt
 from PIL import Image, ImageDraw, ImageFont
 
 from app.export.annual_model import AnnualSection, ChartBlock, Grid, Text, blocks, section_title
-from app.export.disclosure import rule_text
 from app.export.pdf_report import chart_points
 from app.export.report_model import DATETIME_PATTERN, Chart
 from app.files import write_new
@@ -128,7 +127,6 @@ def render_annual_docx(section: AnnualSection, *, lang: str | None = None,
             doc.add_picture(io.BytesIO(chart_png(block.chart, t)), width=Cm(15))
         else:
             _grid(doc, block)
-    doc.add_paragraph(rule_text(section.report.k, t))
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -7,11 +7,10 @@ import datetime as dt
 from pathlib import Path
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer
 
 from app import __version__
 from app.export.annual_model import AnnualSection, ChartBlock, Grid, Text, blocks, section_title
-from app.export.disclosure import rule_text
 from app.export.pdf_common import (
     CONTENT_WIDTH,
     Bold,
@@ -50,7 +49,8 @@ def _grid(grid: Grid, t: Translator) -> list[Flowable]:
         total_rows=totals)]
     if grid.note:
         flow += [Spacer(1, 1 * mm), para(grid.note, "small")]
-    return [KeepTogether(flow)] if len(grid.rows) <= 12 else flow
+    # a long table splits over pages, but never leaves its heading alone at a page's foot
+    return [KeepTogether(flow)] if len(grid.rows) <= 12 else [CondPageBreak(50 * mm), *flow]
 
 
 def render_annual_pdf(section: AnnualSection, *, lang: str | None = None,
@@ -78,7 +78,6 @@ def render_annual_pdf(section: AnnualSection, *, lang: str | None = None,
                 height=45 * mm)]
         else:
             story += _grid(block, t)
-    story += [Spacer(1, 3 * mm), para(rule_text(section.report.k, t), "small")]
     return render_pdf(meta, story)
 
 
