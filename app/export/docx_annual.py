@@ -70,28 +70,33 @@ def _grid(doc: object, grid: Grid) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.LEFT
     table.autofit = False
     n = len(grid.header) - 1
-    number = 3.2 if n == 1 else 2.8 if n <= 3 else 2.6
+    number = 3.2 if n == 1 else 2.8 if n <= 3 else 2.9 if n == 4 else 2.6
     widths = [Cm(CONTENT_CM - n * number), *([Cm(number)] * n)]
     for column, width in zip(table.columns, widths, strict=True):
         column.width = width
 
-    def fill(cells: Sequence[Any], texts: Sequence[str], bold: bool, indent: int = 0) -> None:
+    def fill(cells: Sequence[Any], texts: Sequence[str], bold: bool, indent: int = 0,
+             size: float = 9) -> None:
         for i, (cell, text) in enumerate(zip(cells, texts, strict=True)):
             cell.width = widths[i]
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(text)
             run.bold = bold
-            run.font.size = Pt(9)
+            run.font.size = Pt(size)
             if i:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             elif indent:
                 paragraph.paragraph_format.left_indent = Cm(0.4 * indent)
 
-    fill(table.rows[0].cells, grid.header, True)
+    fill(table.rows[0].cells, grid.header, True, size=8)
     for row in grid.rows:
         fill(table.add_row().cells,
              [row.label, *("" if f is None else f.text for f in row.figures)], row.bold,
              row.indent)
+    if len(grid.rows) <= 12:  # a short table stays on one page with its heading
+        for row_ in table.rows[:-1]:
+            for cell in row_.cells:
+                cell.paragraphs[0].paragraph_format.keep_with_next = True
     if grid.note:
         note = doc.add_paragraph(grid.note)  # type: ignore[attr-defined]
         for run in note.runs:
