@@ -429,3 +429,18 @@ def test_annual_section_from_the_workspace_writes_pdf_csv_and_docx(
     text = " ".join(p.text for p in docx.Document(str(target / files[1])).paragraphs)
     assert "van de 24 kwartaalrapportages" in text and "kwamen er 21 binnen" in text
     assert (target / files[2]).read_bytes().startswith(b"%PDF")
+
+
+def test_annual_dialog_waits_for_a_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.coordination.annual_dialog import AnnualDialog
+
+    dialog = AnnualDialog(TODAY, central=True, k=7, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.k.value() == 7 and dialog.year.currentData() == 2026
+    dialog.folder.setText("  ")
+    dialog._accept()
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.folder.placeholderText()
+    dialog.folder.setText(str(tmp_path / "uit"))
+    dialog._accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.choice() == (2026, tmp_path / "uit", "nl", 7)

@@ -73,13 +73,20 @@ class AnnualDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                    | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write"))
-        buttons.accepted.connect(self.accept)
+        buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(form)
         layout.addWidget(buttons)
         fit_to_screen(self, QSize(560, self.sizeHint().height()))
+
+    def _accept(self) -> None:
+        if not self.folder.text().strip():
+            self.folder.setFocus()
+            self.folder.setPlaceholderText(_("Choose a folder for the files."))
+            return
+        self.accept()
 
     def _browse(self) -> None:
         chosen = QFileDialog.getExistingDirectory(self, _("Folder for the annual section"),
