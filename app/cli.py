@@ -351,20 +351,30 @@ def cmd_export(ctx: Context) -> int:
             if ctx.args.quarter
             else exporting.default_quarter(today)
         )
+        exporting.check_begun(quarter, today)  # a clock years behind: said before anything
         view = exporting.preview(register, quarter, today)
         for msgid, params in view.warnings:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)
         result = exporting.export_quarter(register, quarter, Path(ctx.args.out), today=today)
+        pdf_error = None
         if ctx.args.pdf:
+            from app.errors import ExportPdfNotWritten
             from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
-            write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            try:
+                write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            except AppError as exc:  # the file is written and recorded: say so, truthfully
+                pdf_error = ExportPdfNotWritten(revision=result.revision, path=str(result.path),
+                                                reason=exc.reason)
     finally:
         register.close()
     ctx.say(_("Quarter {quarter}, revision {revision}{nil}: {path}").format(
         quarter=quarter, revision=result.revision, path=result.path,
         nil=_(" (nil return)") if view.nil_return else ""))
     ctx.say(_("File fingerprint: {fp}").format(fp=result.fingerprint))
+    if pdf_error is not None:
+        print(pdf_error.message, file=ctx.err)
+        return EXIT_USER
     return EXIT_OK
 
 
@@ -385,13 +395,28 @@ def cmd_card(ctx: Context) -> int:
 
 @command("card-import")
 def cmd_card_import(ctx: Context) -> int:
+    """A card that gives a known coordinator code another key is refused (exit 2, both
+    fingerprints named) unless --replace is given; with it, both fingerprints are printed."""
+    from app.errors import CoordinatorKeyChanged
     from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
-        card = exporting.import_recipient_card(register, Path(ctx.args.file))
+        card = exporting.check_recipient_card_file(register, Path(ctx.args.file))
+        change = exporting.key_change(register, card)
+        try:
+            exporting.keep_recipient_card(register, card, replace=ctx.args.replace)
+        except CoordinatorKeyChanged as exc:
+            print(exc.message, file=ctx.err)
+            print(_("To replace the key after comparing it: card-import --replace FILE"),
+                  file=ctx.err)
+            return EXIT_USER
     finally:
         register.close()
+    if change is not None:
+        ctx.say(_("The key of {code} was replaced.").format(code=change.code))
+        ctx.say(_("Old fingerprint: {fp}").format(fp=change.old_fingerprint))
+        ctx.say(_("New fingerprint: {fp}").format(fp=change.new_fingerprint))
     ctx.say(_("Card of {code} ({component}) imported. Check this fingerprint with them: "
               "{fp}").format(code=card.code, component=card.component, fp=card.fingerprint_groups))
     return EXIT_OK
@@ -408,6 +433,10 @@ def cmd_receipt_import(ctx: Context) -> int:
         register.close()
     ctx.say(_("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
         quarter=row.quarter, revision=row.revision))
+    if row.learned:
+        ctx.say(_("This register had no record of that file (a backup restored after the "
+                  "export, or another copy of the register): it is recorded now, and later "
+                  "exports of {quarter} follow on from it.").format(quarter=row.quarter))
     return EXIT_OK
 
 
@@ -421,6 +450,9 @@ def _add_export_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p.add_argument("--out", metavar="FILE", required=True)
     p = sub.add_parser("card-import", help=_("import the card of your coordinator"))
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--replace", action="store_true",
+                   help=_("replace the key of a coordinator code you already have (compare "
+                          "the new fingerprint by phone first)"))
     p = sub.add_parser("receipt-import", help=_("import a receipt from your coordinator"))
     p.add_argument("file", metavar="FILE")
 
