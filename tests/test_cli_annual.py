@@ -52,9 +52,10 @@ def _rows(data: bytes, delimiter: str = ";") -> list[dict[str, str]]:
     return [dict(zip(header, r, strict=True)) for r in rows[rows.index(header) + 1:]]
 
 
-def _cells(data: bytes) -> dict[tuple[str, str], tuple[str, str]]:
-    """(row code, column code) -> (value, status) of a year report's CSV (every table)."""
-    return {(r["rijcode"], r["kolomcode"]): (r["waarde"], r["status"]) for r in _rows(data)}
+def _cells(data: bytes) -> dict[tuple[str, str], tuple[str, str, str]]:
+    """(row code, column code) -> (value, status, explanation) of a year report's CSV."""
+    return {(r["rijcode"], r["kolomcode"]): (r["waarde"], r["status"], r["toelichting"])
+            for r in _rows(data)}
 
 
 def _pdf_text(path: Path) -> tuple[str, int]:
@@ -150,9 +151,9 @@ def test_every_protected_figure_equals_the_year_report_cell(
     for r in protected:
         key = (r["rijcode"], r["kolomcode"])
         assert key in report, key
-        assert (r["waarde"], r["status"]) == report[key], key
+        assert (r["waarde"], r["status"], r["toelichting"]) == report[key], key
         statuses.add(r["status"])
-    assert {"published", "primary"} <= statuses  # real figures and real marks both compared
+    assert {"published", "hidden"} <= statuses  # real figures and real marks both compared
     # the three-year topic table is the year report's topics rows in the year columns
     topic_rows = {r["rijcode"] for r in rows if r["tabelcode"] == "topics"}
     assert {r for r, c in report if r.startswith(("topic:", "group:")) and c == "2020"} <= \
@@ -168,7 +169,7 @@ def test_network_and_completeness_are_counted_and_marked_not_protected(pipeline:
         assert network[f"reports_expected@{component}"]["waarde"] == "4"
         assert network[f"reports_arrived@{component}"]["status"] == "not_protected"
     assert network["enrolled@DEFENSIE"]["waarde"] == "2"
-    assert network["cases_new@CZSK"]["status"] in ("published", "primary", "secondary")
+    assert network["cases_new@CZSK"]["status"] in ("published", "hidden")
     text, _ = _pdf_text(_central(pipeline, "pdf"))
     assert "Het centrale niveau ontving 8 van de 8 kwartaalbestanden" in text
     assert "niet de mensen die zij hielpen" in text  # the note says why it is not protected
@@ -228,8 +229,8 @@ def test_a_rank_never_orders_a_hidden_value(specs: list[tuple[Status, int, int]]
 
 
 def test_ties_share_a_place_in_topic_list_order() -> None:
-    cells = [(Status.PUBLISHED, 12), (Status.PRIMARY, None), (Status.PUBLISHED, 20),
-             (Status.PUBLISHED, 12), (Status.SECONDARY, None), (Status.PUBLISHED, 7)]
+    cells = [(Status.PUBLISHED, 12), (Status.HIDDEN, None), (Status.PUBLISHED, 20),
+             (Status.PUBLISHED, 12), (Status.HIDDEN, None), (Status.PUBLISHED, 7)]
     entries = [TopicEntry(f"topic:{i}", Label(str(i)), _cell(s, v))
                for i, (s, v) in enumerate(cells)]
     ranking = rank_topics("g", Label("g"), entries)

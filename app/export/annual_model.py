@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final, Literal
 
-from app.export.disclosure import STATUS_LABELS, ProtectedCell, Status, display, rule_text
+from app.export.disclosure import ProtectedCell, Status, display, rule_text, status_label
 from app.export.pdf_report import NO_FIGURE_MEANING
 from app.export.report_model import NO_FIGURE, Chart, Label, ReportData, ReportTable, cell_text
 from app.i18n import N_, Translator
@@ -148,7 +148,7 @@ class AnnualSection:
 @dataclass(frozen=True)
 class Figure:
     text: str
-    status: str  # published / primary / secondary / no_figure / not_protected
+    status: str  # published / hidden / no_figure / not_protected
     explanation: str
     row_code: str
     column_code: str
@@ -207,8 +207,8 @@ def _figure(table: ReportTable, row: str, column: str, t: Translator) -> Figure:
         explanation = (t._(NO_FIGURE_MEANING).format(reasons=reason.text(t)) if reason
                        else "")
         return Figure(NO_FIGURE, NO_FIGURE_STATUS, explanation, str(row_code), str(column_code))
-    return Figure(cell_text(table, cell, t), cell.status.value, t._(STATUS_LABELS[cell.status]),
-                  str(row_code), str(column_code))
+    return Figure(cell_text(table, cell, t), cell.status.value,
+                  status_label(cell.status, cell.k, t), str(row_code), str(column_code))
 
 
 def _exact(value: int, row: str, column: str, t: Translator) -> Figure:

@@ -850,11 +850,12 @@ ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
 
 def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
                  k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None) -> list[Path]:
+                 today: dt.date | None = None,
+                 prior: Sequence[Publication] = ()) -> list[Path]:
     """The confidants' section of the annual report (Defence at central level, the component's
     appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published through the same
     year report as ``write_report``: every protected figure is that report's cell. Nothing is
-    written when one of the three files exists already."""
+    written when one of the three files exists already. ``prior``: as for ``write_report``."""
     from app.export.csv_annual import render_annual_csv
     from app.export.docx_annual import render_annual_docx
     from app.export.pdf_annual import render_annual_pdf
@@ -863,7 +864,7 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
     from app.services.coordination.annual import build_section
 
     day = today or dt.date.today()
-    data = report_data(register, year, None, k=k, today=day)
+    data = report_data(register, year, None, k=k, today=day, prior=prior)
     section = build_section(register, data, today=day)
     name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year,
                                                         who=data.component or "DEFENSIE")
