@@ -100,6 +100,11 @@ def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: 
                     "Per defensieonderdeel, 2020", "Volledigheid:"):
         assert heading in text, heading
     assert "Commando Zeestrijdkrachten" in text and "Commando Landstrijdkrachten" in text
+    # the three-year topic table counts its own hidden figures, not the year report's table
+    topics = [r for r in _rows((out / f"{name}.csv").read_bytes()) if r["tabelcode"] == "topics"]
+    shown = [r for r in topics if r["status"] != "no_figure"]
+    hidden = sum(1 for r in shown if r["status"] == "hidden")
+    assert hidden and f"Verborgen in deze tabel: {hidden} van {len(shown)} cijfers." in text
 
     words, tables = _docx_text(out / f"{name}.docx")
     assert "Vertrouwenspersonen — jaarverslag 2020, Defensie" in words

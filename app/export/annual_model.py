@@ -18,7 +18,7 @@ share a place ("2=") and are listed in the order of the topic list.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Final, Literal
 
@@ -268,6 +268,25 @@ def summary(section: AnnualSection, t: Translator) -> list[str]:
     return lines
 
 
+def _note(table: ReportTable, rows: Sequence[GridRow], t: Translator) -> str:
+    """The year report's note of a table for a grid of the section: its count of hidden cells
+    ("Hidden in this table: h of n figures") counts the grid's own figures instead."""
+    if table.note is None:
+        return ""
+    out = []
+    for part in table.note.parts or (table.note,):
+        if {name for name, _ in part.params} == {"hidden", "cells"}:
+            shown = [f for r in rows for f in r.figures if f is not None
+                     and f.status != NO_FIGURE_STATUS]
+            hidden = sum(1 for f in shown if f.status == Status.HIDDEN.value)
+            if hidden:
+                out.append(replace(part, params=(("hidden", str(hidden)),
+                                                 ("cells", str(len(shown))))).text(t))
+            continue
+        out.append(part.text(t))
+    return " ".join(out)
+
+
 def _percent(diff: int, base: int, t: Translator) -> str:
     if base == 0:
         return "—"
@@ -324,7 +343,7 @@ def _topics_grid(section: AnnualSection, t: Translator) -> Grid:
             year=section.year_keys[0]))
     return Grid("topics", title, (t._("Number"), *(_year_header(section, y, t)
                                                     for y in section.year_keys)),
-                rows, topics.note.text(t) if topics.note else "")
+                rows, _note(topics, rows, t))
 
 
 def _work_grid(section: AnnualSection, t: Translator) -> Grid:
@@ -342,7 +361,7 @@ def _work_grid(section: AnnualSection, t: Translator) -> Grid:
         rows.append(GridRow(label, (_figure(table, key, year, t),), bold=key == "hours:total"))
     return Grid("work", t._("Cases, contacts and hours, {year}").format(year=year),
                 (t._("Number"), _year_header(section, year, t)), tuple(rows),
-                hours.note.text(t) if hours.note else "")
+                _note(hours, rows, t))
 
 
 def _network_grid(section: AnnualSection, t: Translator) -> Grid:
