@@ -962,6 +962,18 @@ def _windows_child(name: str) -> None:
                                      "floor": r.floor, "floor_name": r.floor_name}), flush=True)
 
 
+def scenario_cli() -> list[Row]:
+    from benchmarks.cli_reports import scenario_cli as run
+
+    return run()
+
+
+def scenario_reports() -> list[Row]:
+    from benchmarks.cli_reports import scenario_reports as run
+
+    return run()
+
+
 SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "startup": scenario_startup,
     "unlock": scenario_unlock,
@@ -975,6 +987,8 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "memory": scenario_memory,
     "gui-thread": scenario_gui_thread,
     "windows": scenario_windows,
+    "cli": scenario_cli,  # issue 19: benchmarks/cli_reports.py
+    "reports": scenario_reports,
 }
 
 

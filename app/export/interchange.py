@@ -63,6 +63,7 @@ from app.export.measures import (
 from app.export.signed import check_format, open_envelope, require_exact_keys, sign_envelope
 from app.models import codelists
 from app.models.periods import Quarter
+from app.models.roles import CENTRAL_COMPONENT
 
 __all__ = [
     "CENTRAL_COMPONENT",
@@ -87,7 +88,6 @@ __all__ = [
 FILE_FORMAT = "vertrouwd-quarterly-file"
 PAYLOAD_FORMAT = "vertrouwd-quarterly"
 FORMAT_VERSION = 1
-CENTRAL_COMPONENT = "DEFENSIE"  # the sender component of a defence-level file
 FIRST_YEAR = 2000
 _SEALED_KEYS = frozenset(
     {"format", "format_version", "recipient_fingerprint", "ephemeral_public_key", "nonce",

@@ -80,11 +80,12 @@ from app.export.report_model import (
     Row,
     half_hour_minutes,
 )
+from app.files import write_new
 from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
-from app.services.coordination import merging
+from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 
@@ -812,36 +813,57 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
     )
 
 
+def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,
+                       now: dt.datetime | None = None, app_version: str = __version__) -> bytes:
+    """The built report as PDF or CSV bytes. ``now`` is the generation time printed in the
+    file (the same ``now`` gives the same bytes); ``app_version`` goes into the PDF."""
+    if fmt == "pdf":
+        from app.export.pdf_report import render_report_pdf
+
+        return render_report_pdf(data, lang=lang, now=now, app_version=app_version)
+    if fmt == "csv":
+        from app.export.csv_report import render_report_csv
+
+        return render_report_csv(data, lang=lang, now=now)
+    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+
+
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
-    """Render built report data as PDF or CSV and write it atomically to ``path``.
-
-    ``now`` is the generation time printed in the file; ``app_version`` goes into the PDF."""
-    if fmt == "pdf":
-        from app.export.pdf_report import write_report_pdf
-
-        return write_report_pdf(data, Path(path), lang=lang, now=now, app_version=app_version)
-    if fmt == "csv":
-        from app.export.csv_report import write_report_csv
-
-        return write_report_csv(data, Path(path), lang=lang, now=now)
-    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+    """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
+    ledger: for previews and tests; what is published goes through ``write_report``)."""
+    return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
+                                                    app_version=app_version))
 
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None,
-                 prior: Sequence[Publication] = ()) -> Path:
-    """Build, protect and write the report of a coordination register as PDF or CSV.
+                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
+    """Build, protect, write and record the report of a coordination register as PDF or CSV
+    (``publish_report``, which also says under which number the ledger holds it)."""
+    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
+                          today=today).path
+
+
+def publish_report(register: Register, year: int, quarter: Quarter | str | None,
+                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                   *, now: dt.datetime | None = None, today: dt.date | None = None
+                   ) -> publications.Published:
+    """The one way a report is published: protected against every earlier publication of
+    the register, written, and recorded in its ledger (``publications.publish``).
 
     ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
     language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
-    ``today`` None: the real date (the program's; tests pass a fixed day)."""
+    ``today`` None: the real date (the program's; tests pass a fixed day); ``now``: the time
+    printed in the file (default: now)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    data = report_data(register, year, quarter, k=k, today=today or dt.date.today(),
-                       prior=prior)
-    return write_report_file(data, fmt, path, lang, now=now)
+    day = today or dt.date.today()
+    return publications.publish(
+        register,
+        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda data, when: render_report_file(data, fmt, lang, now=when),
+        fmt, path, lang, now=now)
 
 
 ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
@@ -850,37 +872,45 @@ ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
 
 def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
                  k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None,
-                 prior: Sequence[Publication] = ()) -> list[Path]:
+                 today: dt.date | None = None) -> list[Path]:
     """The confidants' section of the annual report (Defence at central level, the component's
-    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published through the same
-    year report as ``write_report``: every protected figure is that report's cell. Nothing is
-    written when one of the three files exists already. ``prior``: as for ``write_report``."""
+    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
+    is: its year report is protected against every earlier publication and the PDF recorded in
+    the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
+    protected figure is a cell of that year report. Nothing is written when one of the three
+    files exists already."""
     from app.export.csv_annual import render_annual_csv
     from app.export.docx_annual import render_annual_docx
     from app.export.pdf_annual import render_annual_pdf
-    from app.files import ensure_folder, refuse_existing, remove_quietly, write_new
+    from app.files import ensure_folder, refuse_existing, remove_quietly
     from app.i18n import translator
     from app.services.coordination.annual import build_section
 
     day = today or dt.date.today()
-    data = report_data(register, year, None, k=k, today=day, prior=prior)
-    section = build_section(register, data, today=day)
-    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year,
-                                                        who=data.component or "DEFENSIE")
-    paths = [Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS]
-    for path in paths:
+    profile = roster_service.coordination_profile(register)
+    who = None if roster_service.is_central(profile) else profile.component
+    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year, who=who or "DEFENSIE")
+    pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
+    for path in (pdf, csv_path, docx_path):
         refuse_existing(path)
-    files = [render_annual_pdf(section, lang=lang, now=now),
-             render_annual_csv(section, lang=lang, now=now),
-             render_annual_docx(section, lang=lang, now=now)]
     ensure_folder(Path(folder))
-    written: list[Path] = []
+    made: dict[str, bytes] = {}
+
+    def render(data: ReportData, when: dt.datetime) -> bytes:
+        section = build_section(register, data, today=day)
+        made["csv"] = render_annual_csv(section, lang=lang, now=when)
+        made["docx"] = render_annual_docx(section, lang=lang, now=when)
+        return render_annual_pdf(section, lang=lang, now=when)
+
+    published = publications.publish(
+        register, lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+        render, "pdf", pdf, lang, now=now)
+    written = [published.path]
     try:
-        for path, content in zip(paths, files, strict=True):
-            written.append(write_new(path, content))
+        for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
+            written.append(write_new(path, made[fmt]))
     except BaseException:
-        for path in written:  # all three or none
+        for path in written[1:]:  # the PDF is published (in the ledger); the others go
             remove_quietly(path)
         raise
     return written

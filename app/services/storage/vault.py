@@ -33,7 +33,6 @@ from app.errors import (
     RegisterExists,
     ValidationError,
 )
-from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import KeyValue, Profile
@@ -42,11 +41,11 @@ from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.periods import Quarter
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
+from app.models.roles import CENTRAL_COMPONENT, ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
-ROLES = ("vp", "coordinator", "central")
 CODELIST_MOVES_KEY = "codelist-moves"  # JSON [[quarter, version], ...]: see codelist_periods
 
 log = logging.getLogger("vertrouwd.vault")
