@@ -116,6 +116,22 @@ def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: 
         assert b"word/media/image1.png" in fh.read()
 
 
+def test_the_section_is_published_in_the_ledger_like_every_report(pipeline: Path) -> None:
+    """Recorded after the year report it is taken from, with the same hidden count; `report
+    --reissue` writes the PDF again byte for byte."""
+    listing = Cli(pipeline)("central", "publications")
+    lines = [line for line in listing.splitlines() if line.strip()]
+    year_report = next(line for line in lines if "defensie-2020.pdf" in line)
+    section = next(line for line in lines if NAME_NL.format(who="DEFENSIE") + ".pdf" in line)
+    assert int(year_report.split()[0]) < int(section.split()[0])
+    assert year_report.split("k = 5")[1].split()[:4] == section.split("k = 5")[1].split()[:4]
+    number = section.split()[0]
+    again = pipeline / "again.pdf"
+    Cli(pipeline)("central", "report", "--reissue", number, "--out", str(again))
+    assert again.read_bytes() == (pipeline / "out-central" /
+                                  (NAME_NL.format(who="DEFENSIE") + ".pdf")).read_bytes()
+
+
 def test_english_on_request(pipeline: Path) -> None:
     name = NAME_EN.format(who="DEFENSIE")
     text, _pages = _pdf_text(pipeline / "out-central-en" / f"{name}.pdf")

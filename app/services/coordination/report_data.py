@@ -879,6 +879,8 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
     the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
     protected figure is a cell of that year report. Nothing is written when one of the three
     files exists already."""
+    import contextlib
+
     from app.export.csv_annual import render_annual_csv
     from app.export.docx_annual import render_annual_docx
     from app.export.pdf_annual import render_annual_pdf
@@ -893,6 +895,7 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
     pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
     for path in (pdf, csv_path, docx_path):
         refuse_existing(path)
+    new_folder = not Path(folder).exists()
     ensure_folder(Path(folder))
     made: dict[str, bytes] = {}
 
@@ -902,15 +905,20 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
         made["docx"] = render_annual_docx(section, lang=lang, now=when)
         return render_annual_pdf(section, lang=lang, now=when)
 
-    published = publications.publish(
-        register, lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
-        render, "pdf", pdf, lang, now=now)
-    written = [published.path]
+    written: list[Path] = []
     try:
+        published = publications.publish(
+            register,
+            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+            render, "pdf", pdf, lang, now=now)
+        written.append(published.path)
         for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
             written.append(write_new(path, made[fmt]))
     except BaseException:
         for path in written[1:]:  # the PDF is published (in the ledger); the others go
             remove_quietly(path)
+        if new_folder and not written:
+            with contextlib.suppress(OSError):
+                Path(folder).rmdir()  # made here for nothing
         raise
     return written
