@@ -78,6 +78,9 @@ class Register:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The list periods, read once: the case rules ask for them inside a use case's own
+        # write session, and a second session there would wait for the first one's lock.
+        self._codelist_periods: list[tuple[Quarter | None, str]] | None = None
 
     @property
     def db_path(self) -> Path:
@@ -107,13 +110,23 @@ class Register:
     def codelist_periods(self) -> list[tuple[Quarter | None, str]]:
         """The topic-list versions this register records with, in order: the one it was made
         with (from the start: None), then each version it moved to, from a quarter on (the
-        key ``CODELIST_MOVES_KEY``, written by ``app.services.confidant.codelist_moves``)."""
+        key ``CODELIST_MOVES_KEY``, written by ``app.services.confidant.codelist_moves``,
+        which calls ``forget_codelist_periods``). Read once per open register, once it has a
+        profile."""
+        if self._codelist_periods is not None:
+            return list(self._codelist_periods)
         profile = self.profile()
         first = profile.codelist_version if profile else codelists.CURRENT_VERSION
         with self.session() as s:
             moves = s.get(KeyValue, CODELIST_MOVES_KEY)
             later = json.loads(moves.value) if moves is not None else []
-        return [(None, first)] + [(Quarter.parse(q), v) for q, v in later]
+        periods = [(None, first)] + [(Quarter.parse(q), v) for q, v in later]
+        if profile is not None:
+            self._codelist_periods = periods
+        return list(periods)
+
+    def forget_codelist_periods(self) -> None:
+        self._codelist_periods = None
 
     def codelist_version(self, on: dt.date | None = None) -> str:
         """The version of the topic list in force on the day ``on`` (default: today)."""
