@@ -58,6 +58,7 @@ from app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
+from app.secrets_in_memory import take, wipe
 
 FORMAT = "vertrouwd-keyfile"
 VERSION = 2
@@ -124,8 +125,13 @@ def check_params(params: KdfParams) -> None:
 
 
 def normalize_secret(secret: str) -> bytes:
-    """NFC-normalise so that the same text typed on another keyboard opens the register."""
-    return unicodedata.normalize("NFC", secret).encode("utf-8")
+    """NFC-normalise so that the same text typed on another keyboard opens the register. The
+    caller wipes the result (secrets_in_memory.wipe) once it has derived the key."""
+    normalized = unicodedata.normalize("NFC", secret)
+    encoded = normalized.encode("utf-8")
+    if normalized is not secret:
+        wipe(normalized)
+    return encoded
 
 
 def normalize_recovery_code(code: str) -> bytes:
@@ -169,9 +175,10 @@ def _mac_key(data_key: bytes) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MAC_INFO).derive(data_key)
 
 
-def _make_slot(slot_name: str, secret: bytes, data_key: bytes, params: KdfParams
+def _make_slot(slot_name: str, secret: bytes, data_key: bytes | bytearray, params: KdfParams
                ) -> dict[str, Any]:
-    """A version-2 slot; refuses parameters below the floor or above the ceiling."""
+    """A version-2 slot; refuses parameters below the floor or above the ceiling. Wipes
+    ``secret``."""
     try:
         check_params(params)
     except (KeyFileWeakened, KeyFileAltered) as exc:
@@ -186,9 +193,12 @@ def _make_slot(slot_name: str, secret: bytes, data_key: bytes, params: KdfParams
     }
     nonce = secrets.token_bytes(12)
     slot: dict[str, Any] = {"kdf": kdf, "aad": SLOT_AAD_VERSION}
-    wrapped = AESGCM(_derive(secret, salt, params)).encrypt(
-        nonce, data_key, _aad("", slot_name, slot)
-    )
+    derived = _derive(secret, salt, params)
+    try:
+        wrapped = AESGCM(derived).encrypt(nonce, data_key, _aad("", slot_name, slot))
+    finally:
+        wipe(derived)
+        wipe(secret)
     return {**slot, "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
 
 
@@ -232,15 +242,23 @@ class KeyFile:
         return self.slots.get("recovery") is not None
 
     # --- unwrapping -----------------------------------------------------------------------
-    def unwrap(self, passphrase: str) -> bytes:
+    def unwrap(self, passphrase: str) -> bytearray:
+        """The data key, in a bytearray the caller wipes (secrets_in_memory.wipe)."""
         return self._unwrap("passphrase", normalize_secret(passphrase), WrongPassphrase)
 
-    def unwrap_recovery(self, code: str) -> bytes:
+    def unwrap_recovery(self, code: str) -> bytearray:
         if not self.has_recovery:
             raise WrongRecoveryCode()
         return self._unwrap("recovery", normalize_recovery_code(code), WrongRecoveryCode)
 
-    def _unwrap(self, slot_name: str, secret: bytes, wrong: type[Exception]) -> bytes:
+    def _unwrap(self, slot_name: str, secret: bytes, wrong: type[Exception]) -> bytearray:
+        try:
+            return self._unwrap_with(slot_name, secret, wrong)
+        finally:
+            wipe(secret)
+
+    def _unwrap_with(self, slot_name: str, secret: bytes, wrong: type[Exception]
+                     ) -> bytearray:
         slot = self.slots.get(slot_name)
         if not isinstance(slot, dict):
             raise KeyFileDamaged()
@@ -255,11 +273,15 @@ class KeyFile:
         except MemoryError as exc:
             raise KeyFileDamaged() from exc
         try:
-            key = AESGCM(derived).decrypt(nonce, wrapped, _aad(self.register_id, slot_name, slot))
+            key = take(AESGCM(derived).decrypt(nonce, wrapped,
+                                               _aad(self.register_id, slot_name, slot)))
         except InvalidTag as exc:
             raise wrong() from exc
+        finally:
+            wipe(derived)
         if self.version >= 2 and not hmac.compare_digest(str(self.mac),
                                                          self._expected_mac(key)):
+            wipe(key)
             raise KeyFileAltered()
         return key
 

@@ -1,0 +1,92 @@
+"""Key material in memory: held where it can be wiped, and wiped when it is done with.
+
+Python's `bytes` and `str` are immutable and their memory is given back without being
+cleared: a key that ever lived in one stays readable in the process (a crash dump, a
+hibernation file, swap) until the allocator happens to reuse the block. So the data key lives
+in a `bytearray` that `wipe` zeroes. Where a library hands us `bytes` (the key
+unwrapped by AES-GCM, `os.urandom`) or needs a `str` (the statement that gives SQLCipher its
+key), that one object is zeroed in place, through ctypes, before it is let go: we made it,
+nothing else holds it, and it was never interned or cached (see `_fresh_ascii`).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import sys
+from typing import Any
+
+# Where the characters of a compact ASCII str and the bytes of a bytes object start, measured
+# on this interpreter rather than assumed (CPython: 48 and 32 on 64-bit builds).
+_STR_DATA = sys.getsizeof("") - 1
+_BYTES_DATA = sys.getsizeof(b"") - 1
+_HEX = b"0123456789abcdef"
+
+
+def wipe(obj: bytearray | bytes | str | None) -> None:
+    """Overwrite ``obj``'s contents with zeros (a str: with '0'), in place.
+
+    For bytes and str only when nothing else can see the object (the caller made it and holds
+    the only reference): the empty and one-character objects CPython shares are left alone."""
+    if obj is None or len(obj) == 0:
+        return
+    if isinstance(obj, bytearray):
+        ctypes.memset((ctypes.c_char * len(obj)).from_buffer(obj), 0, len(obj))
+    elif isinstance(obj, bytes):
+        if len(obj) > 1:
+            ctypes.memset(id(obj) + _BYTES_DATA, 0, len(obj))
+    elif isinstance(obj, str):
+        if len(obj) > 1:
+            _wipe_str(obj)
+    else:  # pragma: no cover - a programming error
+        raise TypeError(type(obj).__name__)
+
+
+def _wipe_str(text: str) -> None:
+    if text.isascii():
+        ctypes.memset(id(text) + _STR_DATA, 0x30, len(text))
+        return
+    # A compact non-ASCII str (CPython 3.11 layout): the UTF-8 length and a pointer to a cached
+    # UTF-8 copy (made when it was handed to C code) after the ASCII header, the characters
+    # (1, 2 or 4 bytes each) after three more words.
+    top = max(map(ord, text))
+    width = 1 if top < 0x100 else 2 if top < 0x10000 else 4
+    utf8_len = ctypes.c_ssize_t.from_address(id(text) + _STR_DATA).value
+    utf8 = ctypes.c_void_p.from_address(id(text) + _STR_DATA + 8).value
+    ctypes.memset(id(text) + _STR_DATA + 24, 0, len(text) * width)
+    if utf8 and utf8_len > 0:
+        ctypes.memset(utf8, 0, utf8_len)
+
+
+def take(source: bytes | bytearray) -> bytearray:
+    """A bytearray copy of ``source``, which is wiped: for the key a library returned as bytes
+    (ours alone, not needed any more)."""
+    kept = bytearray(len(source))
+    kept[:] = source
+    wipe(source)
+    return kept
+
+
+def _fresh_ascii(length: int) -> str:
+    """A new, unshared str of ``length`` '0' characters (joined at run time: never a constant
+    of the code object, never interned)."""
+    return "".join(["0"] * length)
+
+
+def execute_with_hex_key(conn: Any, before: str, key: bytearray, after: str) -> None:
+    """Run ``before + hex(key) + after`` on a DB-API connection, with the hex only ever in one
+    str we made, zeroed right after the call (and in a bytearray wiped with it)."""
+    statement = _fresh_ascii(len(before) + 2 * len(key) + len(after))
+    digits = bytearray(2 * len(key))
+    try:
+        for i, byte in enumerate(key):
+            digits[2 * i] = _HEX[byte >> 4]
+            digits[2 * i + 1] = _HEX[byte & 15]
+        base = id(statement) + _STR_DATA
+        ctypes.memmove(base, before.encode("ascii"), len(before))
+        ctypes.memmove(base + len(before), (ctypes.c_char * len(digits)).from_buffer(digits),
+                       len(digits))
+        ctypes.memmove(base + len(before) + len(digits), after.encode("ascii"), len(after))
+        conn.execute(statement)
+    finally:
+        wipe(digits)
+        ctypes.memset(id(statement) + _STR_DATA + len(before), 0x30, len(digits))
