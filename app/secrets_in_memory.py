@@ -90,3 +90,51 @@ def execute_with_hex_key(conn: Any, before: str, key: bytearray, after: str) -> 
     finally:
         wipe(digits)
         ctypes.memset(id(statement) + _STR_DATA + len(before), 0x30, len(digits))
+
+
+def overwrite_freed_memory() -> None:
+    """Overwrite what the C heap holds in free blocks: the text that Qt and the libraries
+    freed (a memo shown in the window) stays there until the block is reused.
+
+    Windows: every heap of the process is walked (HeapWalk, under HeapLock) and each free
+    block's contents are zeroed, all but its first and last 16 bytes, where a heap keeps its
+    own links (the list of free blocks at the start, and Wine's heap a pointer back to the
+    block's start at the end; zeroing that one corrupts it).
+    Linux (glibc): malloc_trim gives every whole free page back to the system, which hands it
+    out again only zeroed."""
+    if sys.platform == "win32":
+        _overwrite_free_heap_blocks()
+    elif sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None)
+            libc.malloc_trim(0)
+        except (OSError, AttributeError):  # not glibc: nothing to ask
+            pass
+
+
+def _overwrite_free_heap_blocks() -> None:  # pragma: no cover - Windows only
+    from ctypes import wintypes
+
+    class HeapEntry(ctypes.Structure):
+        _fields_ = [("lpData", ctypes.c_void_p), ("cbData", wintypes.DWORD),
+                    ("cbOverhead", ctypes.c_ubyte), ("iRegionIndex", ctypes.c_ubyte),
+                    ("wFlags", wintypes.WORD), ("u", ctypes.c_ubyte * 24)]
+
+    kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.GetProcessHeaps.argtypes = [wintypes.DWORD, ctypes.POINTER(wintypes.HANDLE)]
+    kernel32.HeapWalk.argtypes = [wintypes.HANDLE, ctypes.POINTER(HeapEntry)]
+    kernel32.HeapLock.argtypes = kernel32.HeapUnlock.argtypes = [wintypes.HANDLE]
+    count = kernel32.GetProcessHeaps(0, None)
+    heaps = (wintypes.HANDLE * max(count, 1))()
+    count = min(kernel32.GetProcessHeaps(len(heaps), heaps), len(heaps))
+    links = 16
+    for heap in heaps[:count]:
+        if not kernel32.HeapLock(heap):
+            continue
+        try:
+            entry = HeapEntry()
+            while kernel32.HeapWalk(heap, ctypes.byref(entry)):
+                if entry.wFlags == 0 and entry.lpData and entry.cbData > 2 * links:
+                    ctypes.memset(entry.lpData + links, 0, entry.cbData - 2 * links)
+        finally:
+            kernel32.HeapUnlock(heap)
