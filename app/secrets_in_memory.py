@@ -93,8 +93,14 @@ def execute_with_hex_key(conn: Any, before: str, key: bytearray, after: str) -> 
 
 
 def overwrite_freed_memory() -> None:
-    """Overwrite what the C heap holds in free blocks: the text that Qt and the libraries
-    freed (a memo shown in the window) stays there until the block is reused.
+    """Overwrite what the allocators hold in free blocks: text that Python, Qt and the
+    libraries freed (a memo shown in the window) stays there until the block is reused.
+
+    Python's small objects (up to 512 bytes: a str of a short memo) live in pymalloc's pools;
+    their free blocks are refilled with zeroed bytes objects of the same size, one per free
+    block and enough to cover the pools not in use, then let go again (pymalloc hands out the
+    free blocks of pools in use before anything else; its counts come from
+    sys._debugmallocstats).
 
     Windows: every heap of the process is walked (HeapWalk, under HeapLock) and each free
     block's contents are zeroed, all but its first and last 16 bytes, where a heap keeps its
@@ -102,6 +108,7 @@ def overwrite_freed_memory() -> None:
     block's start at the end; zeroing that one corrupts it).
     Linux (glibc): malloc_trim gives every whole free page back to the system, which hands it
     out again only zeroed."""
+    _overwrite_free_small_blocks()
     if sys.platform == "win32":
         _overwrite_free_heap_blocks()
     elif sys.platform.startswith("linux"):
@@ -138,3 +145,49 @@ def _overwrite_free_heap_blocks() -> None:  # pragma: no cover - Windows only
                     ctypes.memset(entry.lpData + links, 0, entry.cbData - 2 * links)
         finally:
             kernel32.HeapUnlock(heap)
+
+
+_POOL = 16384  # pymalloc's pool size (CPython 3.11), of which the header takes 48 bytes
+_POOL_HEADER = 48
+_BYTES_HEADER = sys.getsizeof(b"")  # a bytes object of n bytes takes this + n
+
+
+def _pymalloc_free_blocks() -> tuple[dict[int, int], int]:
+    """{block size: free blocks in pools in use}, and the number of unused pools."""
+    import os
+    import re
+
+    read, write = os.pipe()
+    try:
+        saved = os.dup(2)
+    except OSError:
+        saved = -1
+    try:
+        os.dup2(write, 2)
+        sys._debugmallocstats()  # to the C runtime's stderr, unbuffered
+    finally:
+        if saved >= 0:
+            os.dup2(saved, 2)
+            os.close(saved)
+        os.close(write)
+    with os.fdopen(read, "r", encoding="ascii", errors="replace") as fh:
+        text = fh.read()
+    free = {int(size): int(avail) for size, avail in re.findall(
+        r"^\s*\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)\s*$", text, re.MULTILINE)}
+    unused = re.search(r"^(\d+) unused pools", text, re.MULTILINE)
+    return free, int(unused.group(1)) if unused else 0
+
+
+def _overwrite_free_small_blocks() -> None:
+    try:
+        free, unused_pools = _pymalloc_free_blocks()
+    except (OSError, ValueError, AttributeError):  # no stderr to read them from: nothing known
+        return
+    fillers: list[list[bytes]] = []
+    for size, avail in free.items():
+        if size >= _BYTES_HEADER + 1 and avail:
+            fillers.append([bytes(size - _BYTES_HEADER) for _ in range(avail)])
+    smallest = 48  # the smallest block a bytes object fills exactly: covers pools all but 16 B
+    per_pool = (_POOL - _POOL_HEADER) // smallest
+    fillers.append([bytes(smallest - _BYTES_HEADER) for _ in range(unused_pools * per_pool)])
+    del fillers

@@ -171,7 +171,7 @@ def _aad(register_id: str, slot_name: str, slot: dict[str, Any]) -> bytes:
     return _canonical({"register_id": register_id, "slot": slot_name, "kdf": kdf})
 
 
-def _mac_key(data_key: bytes) -> bytes:
+def _mac_key(data_key: bytes | bytearray) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MAC_INFO).derive(data_key)
 
 
@@ -212,26 +212,26 @@ class KeyFile:
     # --- creation -------------------------------------------------------------------------
     @staticmethod
     def create(
-        passphrase: str, data_key: bytes, params: KdfParams | None = None
+        passphrase: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         register_id = str(uuid.uuid4())
         slot = _make_slot("passphrase", normalize_secret(passphrase), data_key, params or PROFILE)
         return KeyFile(register_id, {"passphrase": slot, "recovery": None}).sealed(data_key)
 
     def with_passphrase(
-        self, passphrase: str, data_key: bytes, params: KdfParams | None = None
+        self, passphrase: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         slot = _make_slot("passphrase", normalize_secret(passphrase), data_key, params or PROFILE)
         return KeyFile(self.register_id, {**self.slots, "passphrase": slot}).sealed(data_key)
 
     def with_recovery(
-        self, recovery_code: str, data_key: bytes, params: KdfParams | None = None
+        self, recovery_code: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         slot = _make_slot("recovery", normalize_recovery_code(recovery_code), data_key,
                           params or PROFILE)
         return KeyFile(self.register_id, {**self.slots, "recovery": slot}).sealed(data_key)
 
-    def sealed(self, data_key: bytes) -> KeyFile:
+    def sealed(self, data_key: bytes | bytearray) -> KeyFile:
         """This key file as version 2, its MAC made with ``data_key``."""
         upgraded = KeyFile(self.register_id, self.slots, VERSION)
         upgraded.mac = upgraded._expected_mac(data_key)
@@ -294,7 +294,7 @@ class KeyFile:
             "slots": self.slots,
         }
 
-    def _expected_mac(self, data_key: bytes) -> str:
+    def _expected_mac(self, data_key: bytes | bytearray) -> str:
         return hmac.new(_mac_key(data_key), _canonical(self._body()), hashlib.sha256).hexdigest()
 
     def to_bytes(self) -> bytes:

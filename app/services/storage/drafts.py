@@ -2,8 +2,8 @@
 read back and deleted on unlock. At most one draft exists.
 
 The memo is stored as a value of its own, handed to the database as the very str the form
-gave and then wiped (secrets_in_memory): serialised into JSON it would leave copies in freed
-memory that nothing overwrites, and a locked program holds no memo text."""
+gave, which the lock then wipes (app.ui.lock): serialised into JSON it would leave copies in
+freed memory that nothing overwrites, and a locked program holds no memo text."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy import delete, select
 
 from app.models.entities import KeyValue
-from app.secrets_in_memory import wipe
 from app.services.storage.vault import Register
 
 DRAFT_KEY = "draft"
@@ -21,19 +20,15 @@ DRAFT_MEMO_KEY = "draft memo"
 
 
 def store_draft(register: Register, draft: dict[str, Any] | None) -> None:
-    """Keep a half-filled form inside the encrypted register (replacing any earlier one).
-    The draft's memo str is wiped once it is stored."""
-    memo = draft.pop("memo", None) if draft else None
-    try:
-        with register.session() as s:
-            s.execute(delete(KeyValue).where(KeyValue.key.in_((DRAFT_KEY, DRAFT_MEMO_KEY))))
-            if draft:
-                s.add(KeyValue(key=DRAFT_KEY, value=json.dumps(draft, ensure_ascii=False)))
-            if memo:
-                s.add(KeyValue(key=DRAFT_MEMO_KEY, value=memo))
-    finally:
-        if isinstance(memo, str):
-            wipe(memo)
+    """Keep a half-filled form inside the encrypted register (replacing any earlier one)."""
+    fields = {k: v for k, v in draft.items() if k != "memo"} if draft else None
+    memo = draft.get("memo") if draft else None
+    with register.session() as s:
+        s.execute(delete(KeyValue).where(KeyValue.key.in_((DRAFT_KEY, DRAFT_MEMO_KEY))))
+        if fields is not None:
+            s.add(KeyValue(key=DRAFT_KEY, value=json.dumps(fields, ensure_ascii=False)))
+        if memo:
+            s.add(KeyValue(key=DRAFT_MEMO_KEY, value=memo))
 
 
 def take_stored_draft(register: Register) -> dict[str, Any] | None:
