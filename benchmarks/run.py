@@ -515,8 +515,9 @@ def scenario_import(runs: int = 3, n: int = 1000) -> list[Row]:
                 target, ratio_le(2.0, 3.0))]
 
 
-def scenario_save(runs: int = 5, saves: int = 20, contacts: int = 10_000) -> list[Row]:
-    """``saves`` contact moments saved one by one (a commit each, synchronous = FULL)."""
+def scenario_save(runs: int = 5, contacts: int = 10_000) -> list[Row]:
+    """20 contact moments saved one by one (a commit each, synchronous = FULL)."""
+    saves = 20
     from sqlalchemy import select
 
     from app.models.entities import Case, ContactMoment
@@ -538,7 +539,6 @@ def scenario_save(runs: int = 5, saves: int = 20, contacts: int = 10_000) -> lis
             samples = timed(save, runs, warmup=1)
         finally:
             reg.close()
-    assert saves == 20, "the journal scenario's target (≤ 1 s) is for 20 saves"
     return [Row(f"{saves} contact moments saved one by one ({contacts:,})", samples)]
 
 
