@@ -47,7 +47,6 @@ from app.i18n import (
     format_number,
     ngettext,
 )
-from app.models import codelists
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
 from app.services.changes import Change, ChangeKind
@@ -456,9 +455,7 @@ class ExportDialog(QDialog):
         self._clear_error()
         try:
             view = exporting.preview(self.register, self.quarter(), self._today())
-            profile = self.register.profile()
-            lists = codelists.load(profile.codelist_version if profile else
-                                   codelists.CURRENT_VERSION)
+            lists = self.register.code_lists(self.quarter().start)  # the quarter's version
         except AppError as exc:
             self._show_error(exc)
             return
