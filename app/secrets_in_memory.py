@@ -156,8 +156,14 @@ def _pymalloc_free_blocks() -> tuple[dict[int, int], int]:
     """{block size: free blocks in pools in use}, and the number of unused pools."""
     import os
     import re
+    import threading
 
     read, write = os.pipe()
+    chunks: list[bytes] = []
+    # Read while it writes: a Windows pipe holds only a few kilobytes.
+    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(read, 65536),
+                                                                 b"")), daemon=True)
+    reader.start()
     try:
         saved = os.dup(2)
     except OSError:
@@ -169,9 +175,12 @@ def _pymalloc_free_blocks() -> tuple[dict[int, int], int]:
         if saved >= 0:
             os.dup2(saved, 2)
             os.close(saved)
+        else:
+            os.close(2)
         os.close(write)
-    with os.fdopen(read, "r", encoding="ascii", errors="replace") as fh:
-        text = fh.read()
+        reader.join(timeout=5)
+        os.close(read)
+    text = b"".join(chunks).decode("ascii", "replace")
     free = {int(size): int(avail) for size, avail in re.findall(
         r"^\s*\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)\s*$", text, re.MULTILINE)}
     unused = re.search(r"^(\d+) unused pools", text, re.MULTILINE)
