@@ -81,7 +81,7 @@ def log_dir() -> Path:
 
 # Windows refuses paths of 260 characters or more unless they carry the extended-length prefix
 # (or the machine enables long paths by policy, which we cannot count on). Below this length a
-# path plus the names we add to it ("register.db-journal", a backup folder) stays under the limit.
+# path plus the names we add to it ("register.db-wal", a backup folder) stays under the limit.
 LONG_PATH = 200
 _EXTENDED = "\\\\?\\"
 

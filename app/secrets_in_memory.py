@@ -156,31 +156,26 @@ def _pymalloc_free_blocks() -> tuple[dict[int, int], int]:
     """{block size: free blocks in pools in use}, and the number of unused pools."""
     import os
     import re
-    import threading
+    import tempfile
 
-    read, write = os.pipe()
-    chunks: list[bytes] = []
-    # Read while it writes: a Windows pipe holds only a few kilobytes.
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(read, 65536),
-                                                                 b"")), daemon=True)
-    reader.start()
-    try:
-        saved = os.dup(2)
-    except OSError:
-        saved = -1
-    try:
-        os.dup2(write, 2)
-        sys._debugmallocstats()  # to the C runtime's stderr, unbuffered
-    finally:
-        if saved >= 0:
-            os.dup2(saved, 2)
-            os.close(saved)
-        else:
-            os.close(2)
-        os.close(write)
-        reader.join(timeout=5)
-        os.close(read)
-    text = b"".join(chunks).decode("ascii", "replace")
+    # To a nameless temporary file (owner-only, gone when closed), not a pipe: the call holds
+    # the interpreter while it writes, so nothing could drain a pipe that fills up.
+    with tempfile.TemporaryFile() as out:
+        try:
+            saved = os.dup(2)
+        except OSError:
+            saved = -1
+        try:
+            os.dup2(out.fileno(), 2)
+            sys._debugmallocstats()  # to the C runtime's stderr, unbuffered
+        finally:
+            if saved >= 0:
+                os.dup2(saved, 2)
+                os.close(saved)
+            else:
+                os.close(2)
+        out.seek(0)
+        text = out.read().decode("ascii", "replace")
     free = {int(size): int(avail) for size, avail in re.findall(
         r"^\s*\d+\s+(\d+)\s+\d+\s+\d+\s+(\d+)\s*$", text, re.MULTILINE)}
     unused = re.search(r"^(\d+) unused pools", text, re.MULTILINE)

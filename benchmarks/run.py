@@ -515,76 +515,6 @@ def scenario_import(runs: int = 3, n: int = 1000) -> list[Row]:
                 target, ratio_le(2.0, 3.0))]
 
 
-def scenario_save(runs: int = 5, contacts: int = 10_000) -> list[Row]:
-    """20 contact moments saved one by one (a commit each, synchronous = FULL)."""
-    saves = 20
-    from sqlalchemy import select
-
-    from app.models.entities import Case, ContactMoment
-    from app.services.storage import vault
-
-    with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp) / "register"
-        shutil.copytree(generate.register_folder(contacts), folder)
-        reg = vault.unlock(folder, generate.PASSPHRASE)
-        try:
-            with reg.session() as s:
-                case_id = s.scalars(select(Case.id)).first()
-
-            def save() -> None:
-                for _ in range(saves):
-                    with reg.session() as s:
-                        s.add(ContactMoment(case_id=case_id, on=dt.date(2026, 3, 2), minutes=30,
-                                            mode="telefoon"))
-            samples = timed(save, runs, warmup=1)
-        finally:
-            reg.close()
-    return [Row(f"{saves} contact moments saved one by one ({contacts:,})", samples)]
-
-
-def scenario_journal(runs: int = 3) -> list[Row]:
-    """What opening the register without shared memory costs (issue 20, item 4): unlock, a
-    save, import and aggregation with the rollback journal (now) against the same with WAL
-    and its memory-mapped -shm (before). The two are run alternately, so load from elsewhere
-    hits both alike."""
-    from app.models import database
-
-    measures: list[Callable[[], list[Row]]] = [
-        lambda: scenario_unlock(1),
-        lambda: scenario_save(1),
-        lambda: scenario_import(1),
-        lambda: scenario_aggregation(SIZES[1:], 1),
-    ]
-    rows: list[Row] = []
-    for measure in measures:
-        now: list[Row] = []
-        before: list[Row] = []
-        for _ in range(runs):
-            for mode, into in (("WAL", before), ("DELETE", now)):
-                database.JOURNAL_MODE = mode
-                try:
-                    got = measure()
-                finally:
-                    database.JOURNAL_MODE = "DELETE"
-                if not into:
-                    into.extend(got)
-                else:
-                    for kept, row in zip(into, got, strict=True):
-                        kept.samples += row.samples
-        for wal, delete in zip(before, now, strict=True):
-            if not delete.samples or not wal.samples:
-                rows.append(delete)
-                continue
-            # A commit costs more with the rollback journal (it syncs the journal and the
-            # database, WAL only its log): for a save the target is that nobody notices.
-            per_save = "saved one by one" in delete.scenario
-            rows.append(Row(f"{delete.scenario}, rollback journal", delete.samples, wal.samples,
-                            "the same with WAL and a mapped -shm (before)",
-                            "≤ 50 ms a save" if per_save else "≤ 1.5× before",
-                            le(1.0) if per_save else ratio_le(1.5), size=delete.size))
-    return rows
-
-
 def scenario_pdf(runs: int = 3, contacts: int = 10_000) -> list[Row]:
     rows: list[Row] = []
     name = f"PDF: VP quarter overview ({contacts:,} contacts)"
@@ -1032,6 +962,18 @@ def _windows_child(name: str) -> None:
                                      "floor": r.floor, "floor_name": r.floor_name}), flush=True)
 
 
+def scenario_cli() -> list[Row]:
+    from benchmarks.cli_reports import scenario_cli as run
+
+    return run()
+
+
+def scenario_reports() -> list[Row]:
+    from benchmarks.cli_reports import scenario_reports as run
+
+    return run()
+
+
 SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "startup": scenario_startup,
     "unlock": scenario_unlock,
@@ -1039,13 +981,14 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "queries": scenario_queries,
     "aggregation": scenario_aggregation,
     "import": scenario_import,
-    "journal": scenario_journal,
     "pdf": scenario_pdf,
     "fuzz": scenario_fuzz,
     "disclosure": scenario_disclosure,
     "memory": scenario_memory,
     "gui-thread": scenario_gui_thread,
     "windows": scenario_windows,
+    "cli": scenario_cli,  # issue 19: benchmarks/cli_reports.py
+    "reports": scenario_reports,
 }
 
 

@@ -63,42 +63,14 @@ def apply_policy(conn: Any, key: Key) -> None:
     row = conn.execute("PRAGMA cipher_version").fetchone()
     if not row or not str(row[0]).startswith("4."):
         raise NotSQLCipher()
-    conn.execute("PRAGMA mmap_size = 0")
-    _open_without_shared_memory(conn)
+    # The first real read proves the key and the header; a wrong key or a damaged first
+    # page fails here with "file is not a database".
+    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = FULL")
     conn.execute("PRAGMA secure_delete = ON")
     conn.execute("PRAGMA temp_store = MEMORY")
-
-
-# A register lives on a USB stick as often as on a laptop's disk. SQLite's write-ahead log keeps
-# its index in a `-shm` file it maps into memory; when the stick fails under that mapping the
-# process dies of SIGBUS, without a sentence. A register needs no memory shared between
-# processes (one program per register, register_lock), so it uses the rollback journal: no
-# `-shm`, and with mmap_size 0 no file of the register folder is ever mapped. (The cost, against
-# WAL, is in `make bench`, scenario "journal".) Benchmarks set JOURNAL_MODE to "WAL" to measure
-# the old way; the program never does.
-JOURNAL_MODE = "DELETE"
-
-
-def _open_without_shared_memory(conn: Any) -> None:
-    """Switch the connection to JOURNAL_MODE without ever mapping the WAL index.
-
-    Registers written by earlier versions are WAL databases. Opened normally, SQLite would map
-    their `-shm` at the first read; in exclusive locking mode it keeps the WAL index in heap
-    memory instead (SQLite, "WAL without shared memory"), folds a left-over WAL in and changes
-    the journal mode. Then the lock goes back to normal, released at the next read. The first
-    real read also proves the key and the header: a wrong key or a damaged first page fails
-    here with "file is not a database"."""
-    if JOURNAL_MODE == "WAL":  # the old way, for benchmarks only: maps the -shm
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        conn.execute("PRAGMA journal_mode = WAL").fetchone()
-        return
-    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    conn.execute(f"PRAGMA journal_mode = {JOURNAL_MODE}").fetchone()
-    conn.execute("PRAGMA locking_mode = NORMAL")
-    conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
 
 def connect(path: Path, key: Key) -> Any:
@@ -110,7 +82,7 @@ def connect(path: Path, key: Key) -> Any:
         raise
     except DatabaseError as exc:
         conn.close()
-        # A full disk (a journal cannot be created) is not damage: say what it is.
+        # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
         raise (storage_error(exc) or RegisterDamaged()) from exc
     return conn
 
