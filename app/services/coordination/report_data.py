@@ -80,11 +80,12 @@ from app.export.report_model import (
     Row,
     half_hour_minutes,
 )
+from app.files import write_new
 from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
-from app.services.coordination import merging
+from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 
@@ -812,33 +813,54 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
     )
 
 
+def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,
+                       now: dt.datetime | None = None, app_version: str = __version__) -> bytes:
+    """The built report as PDF or CSV bytes. ``now`` is the generation time printed in the
+    file (the same ``now`` gives the same bytes); ``app_version`` goes into the PDF."""
+    if fmt == "pdf":
+        from app.export.pdf_report import render_report_pdf
+
+        return render_report_pdf(data, lang=lang, now=now, app_version=app_version)
+    if fmt == "csv":
+        from app.export.csv_report import render_report_csv
+
+        return render_report_csv(data, lang=lang, now=now)
+    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+
+
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
-    """Render built report data as PDF or CSV and write it atomically to ``path``.
-
-    ``now`` is the generation time printed in the file; ``app_version`` goes into the PDF."""
-    if fmt == "pdf":
-        from app.export.pdf_report import write_report_pdf
-
-        return write_report_pdf(data, Path(path), lang=lang, now=now, app_version=app_version)
-    if fmt == "csv":
-        from app.export.csv_report import write_report_csv
-
-        return write_report_csv(data, Path(path), lang=lang, now=now)
-    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+    """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
+    ledger: for previews and tests; what is published goes through ``write_report``)."""
+    return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
+                                                    app_version=app_version))
 
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None,
-                 prior: Sequence[Publication] = ()) -> Path:
-    """Build, protect and write the report of a coordination register as PDF or CSV.
+                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
+    """Build, protect, write and record the report of a coordination register as PDF or CSV
+    (``publish_report``, which also says under which number the ledger holds it)."""
+    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
+                          today=today).path
+
+
+def publish_report(register: Register, year: int, quarter: Quarter | str | None,
+                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                   *, now: dt.datetime | None = None, today: dt.date | None = None
+                   ) -> publications.Published:
+    """The one way a report is published: protected against every earlier publication of
+    the register, written, and recorded in its ledger (``publications.publish``).
 
     ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
     language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
-    ``today`` None: the real date (the program's; tests pass a fixed day)."""
+    ``today`` None: the real date (the program's; tests pass a fixed day); ``now``: the time
+    printed in the file (default: now)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    data = report_data(register, year, quarter, k=k, today=today or dt.date.today(),
-                       prior=prior)
-    return write_report_file(data, fmt, path, lang, now=now)
+    day = today or dt.date.today()
+    return publications.publish(
+        register,
+        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda data, when: render_report_file(data, fmt, lang, now=when),
+        fmt, path, lang, now=now)

@@ -45,6 +45,7 @@ from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog
+from app.ui.coordination.publications import PublicationsPanel
 from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
 from app.ui.help import set_help_topic
@@ -130,7 +131,7 @@ class ReceiptDialog(QDialog):
         fit_to_screen(self, QSize(520, self.sizeHint().height()))
 
 
-NAVIGATION_HELP = N_("Move between Roster, Who reported and Tables with Ctrl+Tab.")
+NAVIGATION_HELP = N_("Move between Roster, Who reported, Tables and Publications with Ctrl+Tab.")
 
 
 class CoordinationWorkspace(QWidget):
@@ -160,6 +161,7 @@ class CoordinationWorkspace(QWidget):
         self.roster = RosterPanel(today)
         self.completeness = CompletenessPanel(today)
         self.tables = TablesPanel(today)
+        self.publications = PublicationsPanel()
         # The tabs are the one way to move between the three screens; the toolbar and the
         # Coordination menu hold actions only.
         self.tabs = QTabWidget()
@@ -167,6 +169,7 @@ class CoordinationWorkspace(QWidget):
         self.tabs.addTab(self.roster, "")
         self.tabs.addTab(self.completeness, "")
         self.tabs.addTab(self.tables, "")
+        self.tabs.addTab(self.publications, "")
 
         self.import_action = QAction(icon("import"), "", self)
         self.forward_action = QAction(icon("forward"), "", self)
@@ -199,6 +202,7 @@ class CoordinationWorkspace(QWidget):
 
         self.roster.changed.connect(self.signals.data_changed)
         self.tables.report_requested.connect(self.write_report)
+        self.publications.reissue_requested.connect(self.reissue_report_for)
         self.completeness.receipt_requested.connect(self.reissue_receipt_for)
         self.signals.data_changed.connect(self.refresh)
         self.retranslate_ui()
@@ -217,6 +221,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.attach(register)
         self.completeness.attach(register)
         self.tables.attach(register)
+        self.publications.attach(register)
 
     def clear_for_lock(self) -> None:
         for dialog in self.dialogs:
@@ -228,6 +233,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.clear_for_lock()
         self.completeness.clear_for_lock()
         self.tables.clear_for_lock()
+        self.publications.clear_for_lock()
         self.heading.clear()
         self.status.clear()
 
@@ -235,6 +241,7 @@ class CoordinationWorkspace(QWidget):
         self.tabs.setTabText(0, _("Roster"))
         self.tabs.setTabText(1, _("Who reported"))
         self.tabs.setTabText(2, _("Tables"))
+        self.tabs.setTabText(3, _("Publications"))
         name(self.tabs.tabBar(), _("Coordination screens"), _(NAVIGATION_HELP))
         self.toolbar.setWindowTitle(_("Coordination"))
         self.import_action.setText(_("Import…"))
@@ -246,6 +253,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.retranslate_ui()
         self.completeness.retranslate_ui()
         self.tables.retranslate_ui()
+        self.publications.retranslate_ui()
         if self.register is not None:
             profile = self.register.profile()
             if profile is not None:
@@ -261,6 +269,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.refresh()
         self.completeness.refresh()
         self.tables.refresh()
+        self.publications.refresh()
 
     # --- dialogs ------------------------------------------------------------------------
     def _keep(self, dialog: Any) -> None:
@@ -404,6 +413,7 @@ class CoordinationWorkspace(QWidget):
         def done(_result: object) -> None:
             self.report_task = None
             self.status.setText(_("Report saved: {path}").format(path=path))
+            self.publications.refresh()  # it is in the ledger now
 
         def failed(error: AppError) -> None:
             self.report_task = None
@@ -413,5 +423,44 @@ class CoordinationWorkspace(QWidget):
         self.report_task = run_task(
             self, lambda: write_report(register, year, quarter, fmt, path, lang, k), done, failed,
             busy=Busy((self.tables.report_button, self.toolbar), self.status,
+                      _("Writing the report…")))
+        return self.report_task
+
+    def reissue_report_for(self, number: int) -> Task | None:
+        """Ask where, then write publication ``number`` again, byte for byte."""
+        if self.register is None or self.report_task is not None:
+            return None
+        from app.services.coordination import publications
+
+        try:
+            name = publications.suggested_name(self.register, number)
+        except AppError as exc:
+            show_error(self, exc.message)
+            return None
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Write the report again"), name)
+        if not chosen:
+            return None
+        return self.start_reissue(number, Path(chosen))
+
+    def start_reissue(self, number: int, path: Path) -> Task | None:
+        from app.services.coordination import publications
+
+        register = self.register
+        if register is None or self.report_task is not None:
+            return None
+
+        def done(_result: object) -> None:
+            self.report_task = None
+            self.status.setText(_("Publication {id} written again, byte for byte: "
+                                  "{path}").format(id=number, path=path))
+
+        def failed(error: AppError) -> None:
+            self.report_task = None
+            self.status.setText("")
+            show_error(self, error.message)
+
+        self.report_task = run_task(
+            self, lambda: publications.reissue(register, number, path), done, failed,
+            busy=Busy((self.publications.reissue_button, self.toolbar), self.status,
                       _("Writing the report…")))
         return self.report_task
