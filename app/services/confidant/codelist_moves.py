@@ -70,3 +70,4 @@ def move(register: Register, version: str, from_quarter: Quarter) -> None:
                                     topics=", ".join(sorted({t for _, t in foreign})))
         later = [[str(q), v] for q, v in periods[1:]] + [[str(from_quarter), version]]
         s.merge(KeyValue(key=CODELIST_MOVES_KEY, value=json.dumps(later)))
+    register.forget_codelist_periods()

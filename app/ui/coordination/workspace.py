@@ -42,6 +42,7 @@ from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.accessible import caption, name
+from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
 from app.ui.coordination.forward_dialog import ForwardDialog
@@ -177,6 +178,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action = QAction(icon("import"), "", self)
         self.forward_action = QAction(icon("forward"), "", self)
         self.report_action = QAction(icon("report"), "", self)
+        self.annual_action = QAction(icon("report"), "", self)
         self.receipt_action = QAction(icon("export"), "", self)
         self.card_action = QAction(icon("cards"), "", self)
         self.central_card_action = QAction(icon("cards"), "", self)
@@ -187,6 +189,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action.triggered.connect(lambda: self.open_import())
         self.forward_action.triggered.connect(lambda: self.open_forward())
         self.report_action.triggered.connect(lambda: self.tables._report_clicked())
+        self.annual_action.triggered.connect(lambda: self.write_annual())
         self.receipt_action.triggered.connect(lambda: self.reissue_receipt_for(None, None))
         self.card_action.triggered.connect(self._my_card_clicked)
         self.central_card_action.triggered.connect(self._central_card_clicked)
@@ -211,7 +214,7 @@ class CoordinationWorkspace(QWidget):
         self.retranslate_ui()
 
     def actions_in_menu(self) -> list[QAction]:
-        return [self.import_action, self.forward_action, self.report_action,
+        return [self.import_action, self.forward_action, self.report_action, self.annual_action,
                 self.receipt_action, self.card_action, self.central_card_action]
 
     # --- contract ------------------------------------------------------------------------
@@ -250,6 +253,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action.setText(_("Import…"))
         self.forward_action.setText(_("Forward…"))
         self.report_action.setText(_("Report…"))
+        self.annual_action.setText(_("Annual section…"))
         self.receipt_action.setText(_("Receipt again…"))
         self.card_action.setText(_("My card…"))
         self.central_card_action.setText(_("Central card…"))
@@ -466,4 +470,41 @@ class CoordinationWorkspace(QWidget):
             self, lambda: publications.reissue(register, number, path), done, failed,
             busy=Busy((self.publications.reissue_button, self.toolbar), self.status,
                       _("Writing the report…")))
+        return self.report_task
+
+    # --- the annual report's confidants section ------------------------------------------
+    def write_annual(self) -> Task | None:
+        """Ask year, language, k and folder; the three files are written off the GUI thread."""
+        if self.register is None or self.report_task is not None:
+            return None
+        dialog = AnnualDialog(self.today(), central=self.central, k=self.settings.disclosure_k,
+                              folder=Path.home(), parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        year, folder, lang, k = dialog.choice()
+        return self.start_annual(year, folder, lang, k)
+
+    def start_annual(self, year: int, folder: Path, lang: str, k: int) -> Task | None:
+        from app.services.coordination.report_data import write_annual
+
+        register = self.register
+        if register is None or self.report_task is not None:
+            return None
+
+        def done(paths: object) -> None:
+            self.report_task = None
+            self.status.setText(_("Annual section saved in {folder}: {files}").format(
+                folder=folder, files=", ".join(p.name for p in paths)))  # type: ignore[attr-defined]
+            self.publications.refresh()  # it is in the ledger now
+
+        def failed(error: AppError) -> None:
+            self.report_task = None
+            self.status.setText("")
+            show_error(self, error.message)
+
+        today = self.today()
+        self.report_task = run_task(
+            self, lambda: write_annual(register, year, folder, lang, k, today=today), done,
+            failed, busy=Busy((self.tables.report_button, self.toolbar), self.status,
+                              _("Writing the annual section…")))
         return self.report_task
