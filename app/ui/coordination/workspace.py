@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
+from app.export.disclosure import HIDDEN_MARK
 from app.i18n import LANGUAGES, N_, _, current_language
 from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
@@ -81,8 +82,10 @@ class ReportOptionsDialog(QDialog):
         self.k = QSpinBox()
         self.k.setRange(3, 20)
         self.k.setValue(5)
-        info = QLabel(_("A report is for readers outside the confidant network: counts below k "
-                        "are shown as “< k” and hours are rounded."))
+        info = QLabel(_("A report is for readers outside the confidant network: every count "
+                        "from 1 to k−1, and every figure that would give one away, is shown "
+                        "as “{mark}”, meaning “0 to k−1 or at least k”; hours are given to "
+                        "the half hour.").format(mark=HIDDEN_MARK))
         info.setWordWrap(True)
         form = QFormLayout()
         for text, field in ((_("&Format"), self.fmt), (_("&Language"), self.lang),
