@@ -27,7 +27,8 @@ from app.services.confidant.cases import CaseService
 from app.ui.accessible import caption, describe_table
 from app.ui.case_dialogs import ContactDialog, confirm
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date
+from app.services.confidant import typed_input
+from app.ui.formatting import short_date
 from app.ui.icons import icon
 from app.ui.item_models import ActivityTableModel, selected_row
 from app.ui.quick_entry import DEFAULT_MINUTES, error_label
@@ -189,8 +190,8 @@ class ActivitiesTab(QWidget):
         self.error.hide()
         try:
             change = self.service.add_activity(
-                on=parse_date(self.date_edit.text(), "on", self.today()),
-                minutes=parse_minutes(self.minutes_edit.text(), "minutes"),
+                on=typed_input.date(self.date_edit.text(), "on", self.today()),
+                minutes=typed_input.minutes(self.minutes_edit.text(), "minutes"),
                 kind=self.kind_combo.currentData())
         except (FieldError, AppError) as exc:
             self.error.setText(exc.message)

@@ -35,7 +35,8 @@ from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
 from app.ui.accessible import caption, name
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date
+from app.services.confidant import typed_input
+from app.ui.formatting import short_date
 from app.ui.help import set_help_topic
 from app.ui.quick_entry import CODE_ROLE, error_label
 from app.ui.screen import ScrollArea, fit_to_screen
@@ -239,11 +240,11 @@ class CloseCaseDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         return {
-            "on": parse_date(self.closed_on.text(), "closed_on", self.today),
+            "on": typed_input.date(self.closed_on.text(), "closed_on", self.today),
             "outcome": self.outcome.currentData(),
             "referrals": [
                 ReferralInput(r.target.currentData(),
-                              parse_date(r.date.text(), "referrals", self.today))
+                              typed_input.date(r.date.text(), "referrals", self.today))
                 for r in self.referral_rows
             ],
         }
@@ -311,6 +312,6 @@ class ContactDialog(FormDialog):
         self.fit()
 
     def values(self) -> dict[str, Any]:
-        return {"on": parse_date(self.on.text(), "on", self.today),
-                "minutes": parse_minutes(self.minutes.text(), "minutes"),
+        return {"on": typed_input.date(self.on.text(), "on", self.today),
+                "minutes": typed_input.minutes(self.minutes.text(), "minutes"),
                 self.code_field: self.code.currentData()}

@@ -40,7 +40,8 @@ from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
 from app.ui.accessible import caption, name
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
+from app.services.confidant import typed_input
+from app.ui.formatting import short_date, topic_labels
 from app.ui.icons import icon
 from app.ui.style import set_role
 
@@ -459,8 +460,8 @@ class QuickEntry(QGroupBox):
         if self.service is None:
             return False
         try:
-            on = parse_date(self.date_edit.text(), "on", self.today())
-            minutes = parse_minutes(self.minutes_edit.text(), "minutes")
+            on = typed_input.date(self.date_edit.text(), "on", self.today())
+            minutes = typed_input.minutes(self.minutes_edit.text(), "minutes")
             mode = self.mode_combo.currentData() or ""
             case_id = self.case_combo.currentData()
             if self._looks_like_duplicate(case_id, on, minutes, mode):
