@@ -132,7 +132,7 @@ def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
     assert (plan.count, plan.waiting) == (2, 2), plan
     assert set(plan.case_ids) == {ids["A"], ids["B"]}
     assert plan.quarters == ("2025-Q1", "2025-Q2", "2025-Q3")
-    assert retention.apply_retention(register, plan) == 2
+    assert retention.apply_retention(register, plan).reduced == 2
     assert retention.plan_retention(register, TODAY, MONTHS).count == 0  # idempotent
 
     assert measures(register) == before, "retention changed the numbers of a quarter"
@@ -180,7 +180,7 @@ def _twin_run(folder: Path, register: Register) -> tuple[list[str], int]:
         assert len(h.hits_in_files(_files(folder), removed)) == 2
         plan = retention.plan_retention(twin, TODAY, MONTHS)
         assert set(plan.case_ids) == {ids["A"], ids["B"]}
-        assert retention.apply_retention(twin, plan) == 2
+        assert retention.apply_retention(twin, plan).reduced == 2
         # apply_retention checkpointed: look at the db and any WAL now, while it is still open.
         files = _files(folder)
         hits = h.hits_in_files(files, removed)

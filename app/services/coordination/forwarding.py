@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from app import __version__
 from app.errors import FORWARD_MIXED_CODELISTS, FORWARD_NOTHING, ForwardError
@@ -24,6 +24,7 @@ from app.export.interchange import Reporting, Sender, SourceRef, build_merged_pa
 from app.export.measures import Measures
 from app.models.periods import Quarter
 from app.services import revisions
+from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
@@ -31,6 +32,7 @@ from app.services.storage.vault import Register
 
 @dataclass(frozen=True)
 class ForwardResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.SUBMISSIONS)
     path: Path
     level: str
     quarter: str

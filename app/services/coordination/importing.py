@@ -21,6 +21,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import func, insert, select, update
 
@@ -53,6 +54,7 @@ from app.files import ensure_folder, file_errors, read_input, write_new
 from app.i18n import N_, _
 from app.models.entities import RosterEntry, Submission, SubmissionSource, utcnow
 from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
 from app.services.coordination.roster import coordination_profile, is_central
 from app.services.storage.vault import Register
 
@@ -136,6 +138,7 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.SUBMISSIONS)
     added: int  # NEW and OLDER rows stored
     replaced: int  # REPLACES rows stored
     overlaps_used: int  # overlap files chosen to count
