@@ -809,7 +809,7 @@ def scenario_gui_thread(runs: int = 3) -> list[Row]:
         for i in range(runs):
             gap, seconds = _longest_gap(
                 lambda i=i: export.write_pdf_to(Path(tmp) / f"overview-{i}.pdf"),
-                lambda: export.pdf_task is not None)
+                lambda: export.ops.busy)
             gaps.append(gap)
             took.append(seconds)
         export.close()

@@ -71,7 +71,9 @@ def main() -> None:
     fit_to_screen(dialog, QSize(900, 900))
     save(dialog, f"export-{lang}-preview")
     dialog.set_folder(tmp / "usb")
-    result = dialog.export_now()
+    dialog.export_now()
+    dialog.ops.wait()
+    result = dialog.last_result
     save(dialog, f"export-{lang}-written")
     dialog.select_quarter(Quarter(2026, 4))
     save(dialog, f"export-{lang}-current-quarter-warnings")

@@ -231,6 +231,7 @@ def walk_vp_dialogs(w: Walk) -> None:
                                              today=today))
     export.set_folder(w.tmp / "usb")
     export.export_now()
+    export.ops.wait()
     w.check("export, written", export)
     w.close(export)
     w.check("new revision question", box := revision_box(window, "Revision", "Write it?"))
