@@ -65,6 +65,7 @@ def main() -> None:
     card = exporting.write_own_card(coordinator, tmp / "coord-card.json")
     cards._confirm = lambda _parent, _card: True
     cards.import_card_from(card)
+    cards.ops.wait()
     save(cards, f"cards-{lang}-coordinator-kept")
 
     dialog = ExportDialog(register, signals, settings, today=lambda: TODAY)

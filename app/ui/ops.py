@@ -91,9 +91,10 @@ def change_of(result: object) -> Change | None:
 
 class Ops(QObject):
     """A window's runner: one operation at a time, its error in ``error_line`` (or the field's
-    own label in ``field_errors``), its change to ``changed``."""
+    own label in ``field_errors``; a workspace without a line passes a function that tells it
+    in a message box), its change to ``changed``."""
 
-    def __init__(self, owner: QWidget, error_line: ErrorLine,
+    def __init__(self, owner: QWidget, error_line: ErrorLine | Callable[[AppError], None],
                  changed: Callable[[Change], None] | None = None,
                  field_errors: Mapping[str, QLabel] | None = None) -> None:
         super().__init__(owner)
@@ -103,7 +104,7 @@ class Ops(QObject):
         self.field_errors = field_errors if field_errors is not None else {}
         self.task: Task | None = None
         self.progress: Progress | None = None
-        self._dialog: QProgressDialog | None = None
+        self.progress_dialog: QProgressDialog | None = None
         self._timer: QTimer | None = None
 
     @property
@@ -112,14 +113,18 @@ class Ops(QObject):
 
     # --- errors ----------------------------------------------------------------------------
     def clear_errors(self) -> None:
-        self.error_line.clear_error()
+        if isinstance(self.error_line, ErrorLine):
+            self.error_line.clear_error()
         for label in self.field_errors.values():
             label.hide()
 
     def show_error(self, error: AppError) -> None:
         label = self.field_errors.get(error.field) if isinstance(error, FieldError) else None
-        if label is None:
+        if isinstance(self.error_line, ErrorLine) and label is None:
             self.error_line.show_error(error)
+            return
+        if label is None:
+            self.error_line(error)
             return
         label.setText(error.message)
         label.setAccessibleDescription(error.message)
@@ -184,7 +189,7 @@ class Ops(QObject):
         timer.setInterval(PROGRESS_POLL_MS)
         timer.timeout.connect(self._show_progress)
         timer.start()
-        self._dialog, self._timer = dialog, timer
+        self.progress_dialog, self._timer = dialog, timer
         return task
 
     def cancel(self) -> None:
@@ -204,9 +209,9 @@ class Ops(QObject):
 
     # --- inside ----------------------------------------------------------------------------
     def _show_progress(self) -> None:
-        if self._dialog is not None and self.progress is not None:
-            self._dialog.setMaximum(self.progress.total)
-            self._dialog.setValue(self.progress.done)
+        if self.progress_dialog is not None and self.progress is not None:
+            self.progress_dialog.setMaximum(self.progress.total)
+            self.progress_dialog.setValue(self.progress.done)
 
     def _finish(self) -> None:
         self.task = None
@@ -215,11 +220,11 @@ class Ops(QObject):
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
-        if self._dialog is not None:
-            self._dialog.canceled.disconnect()
-            self._dialog.reset()
-            self._dialog.deleteLater()
-            self._dialog = None
+        if self.progress_dialog is not None:
+            self.progress_dialog.canceled.disconnect()
+            self.progress_dialog.reset()
+            self.progress_dialog.deleteLater()
+            self.progress_dialog = None
 
     def _emit(self, result: object) -> None:
         change = change_of(result)

@@ -321,6 +321,7 @@ def walk_coordination_dialogs(w: Walk) -> None:
     w.check("forward", forward)
     forward.out_edit.setText(str(w.tmp / "forwarded"))
     forward.write()
+    forward.ops.wait()
     w.check("forward, written", forward)
     w.close(forward)
     sender = new_sender("CLAS-NIEUWE")

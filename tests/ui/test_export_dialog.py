@@ -181,6 +181,7 @@ def test_card_is_kept_only_after_confirming(qtbot: QtBot, register: vault.Regist
 
     dialog._confirm = lambda _parent, _card: True
     kept = dialog.import_card_from(card_path)
+    dialog.ops.wait()
     assert kept is not None and exporting.recipient_card(register) is not None
     assert dialog.recipient_groups.text().split() == \
         exporting.own_fingerprint_groups(coordinator).split()

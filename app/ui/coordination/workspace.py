@@ -32,9 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.i18n import LANGUAGES, N_, _, current_language
-from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
 from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
@@ -49,10 +47,11 @@ from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
-from app.ui.worker import Busy, Task, run_task
+from app.ui.worker import Task
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -145,7 +144,8 @@ class CoordinationWorkspace(QWidget):
         self.register: Register | None = None
         self.central = False
         self.dialogs: list[Any] = []  # open dialogs, closed on lock
-        self.report_task: Task | None = None
+        self.ops = Ops(self, lambda error: show_error(self, error.message),
+                       self.signals.data_changed.emit)
 
         self.heading = QLabel()
         self.heading.setObjectName("coordination_heading")
@@ -276,8 +276,7 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ImportDialog(self.register, self.today, parent=self)
-        dialog.imported.connect(
-            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
+        dialog.changed.connect(self.signals.data_changed)
         if paths:
             dialog.set_paths(paths)
         self._keep(dialog)
@@ -288,8 +287,7 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ForwardDialog(self.register, self.today, parent=self)
-        dialog.forwarded.connect(
-            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
+        dialog.changed.connect(self.signals.data_changed)
         self._keep(dialog)
         dialog.open()
         return dialog
@@ -303,12 +301,12 @@ class CoordinationWorkspace(QWidget):
     def write_my_card(self, folder: Path) -> Path | None:
         if self.register is None:
             return None
-        try:
-            path = exporting.write_own_card(self.register, folder)
-            groups = exporting.own_fingerprint_groups(self.register)
-        except AppError as exc:
-            show_error(self, exc.message)
+        register = self.register
+        written = self.ops.now(lambda: (exporting.write_own_card(register, folder),
+                                        exporting.own_fingerprint_groups(register)))
+        if written is None:
             return None
+        path, groups = written
         box = QMessageBox(QMessageBox.Icon.Information, _("My card"),
                           _("Card written to {path}.\n\nRead this fingerprint aloud when the "
                             "receiver enrols the card:\n\n{groups}").format(
@@ -329,21 +327,14 @@ class CoordinationWorkspace(QWidget):
         """Show the card's fingerprint for comparison, then store it as the recipient."""
         if self.register is None:
             return False
-        try:
-            card = exporting.check_recipient_card_file(self.register, path)
-        except AppError as exc:
-            show_error(self, exc.message)
+        register = self.register
+        card = self.ops.now(lambda: exporting.check_recipient_card_file(register, path))
+        if card is None:
             return False
         dialog = CardConfirmDialog(card, self.today(), self, with_date=False)
         if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        try:
-            exporting.keep_recipient_card(self.register, card)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return False
-        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
-        return True
+        return self.ops.run(lambda: exporting.keep_recipient_card(register, card)) is not None
 
     # --- receipts again --------------------------------------------------------------------
     def reissue_receipt_for(self, sender: str | None, quarter: str | None) -> Path | None:
@@ -367,19 +358,17 @@ class CoordinationWorkspace(QWidget):
     def reissue_receipt(self, sha256: str, folder: Path) -> Path | None:
         if self.register is None:
             return None
-        try:
-            path = receipt_service.reissue_receipt(self.register, sha256, folder)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return None
-        self.status.setText(_("Receipt written: {path}").format(path=path))
+        register = self.register
+        path = self.ops.now(lambda: receipt_service.reissue_receipt(register, sha256, folder))
+        if path is not None:
+            self.status.setText(_("Receipt written: {path}").format(path=path))
         return path
 
     # --- reports ------------------------------------------------------------------------
     def write_report(self, year: int, quarter: str | None) -> Task | None:
         """Ask format, language and k, then where; the report is written off the GUI thread
         (the status line says when it is there)."""
-        if self.register is None or self.report_task is not None:
+        if self.register is None or self.ops.busy:
             return None
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)
@@ -398,20 +387,10 @@ class CoordinationWorkspace(QWidget):
         from app.services.coordination.report_data import write_report
 
         register = self.register
-        if register is None or self.report_task is not None:
+        if register is None:
             return None
-
-        def done(_result: object) -> None:
-            self.report_task = None
-            self.status.setText(_("Report saved: {path}").format(path=path))
-
-        def failed(error: AppError) -> None:
-            self.report_task = None
-            self.status.setText("")
-            show_error(self, error.message)
-
-        self.report_task = run_task(
-            self, lambda: write_report(register, year, quarter, fmt, path, lang, k), done, failed,
-            busy=Busy((self.tables.report_button, self.toolbar), self.status,
-                      _("Writing the report…")))
-        return self.report_task
+        return self.ops.run(
+            lambda: write_report(register, year, quarter, fmt, path, lang, k),
+            lambda _written: self.status.setText(_("Report saved: {path}").format(path=path)),
+            disable=(self.tables.report_button, self.toolbar), status=self.status,
+            text=_("Writing the report…"))
