@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+
 from app.i18n import current_language
 from app.models import codelists
 

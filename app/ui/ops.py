@@ -134,16 +134,23 @@ class Ops(QObject):
     def now(self, work: Callable[[], T]) -> T | None:
         """``work`` on the GUI thread: its result (after emitting its change), or None when it
         raised an AppError (shown)."""
+        return self._now(work)[1]
+
+    def attempt(self, work: Callable[[], object]) -> bool:
+        """``now`` for work whose result is not needed: whether it succeeded."""
+        return self._now(work)[0]
+
+    def _now(self, work: Callable[[], T]) -> tuple[bool, T | None]:
         if self.busy:
-            return None
+            return False, None
         self.clear_errors()
         try:
             result = work()
         except AppError as exc:
             self.show_error(exc)
-            return None
+            return False, None
         self._emit(result)
-        return result
+        return True, result
 
     def run(self, work: Callable[[], T], on_done: Callable[[T], None] | None = None, *,
             disable: Iterable[QWidget] = (), status: QLabel | None = None, text: str = "",
