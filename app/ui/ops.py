@@ -31,7 +31,6 @@ from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 from app.errors import AppError, FieldError
 from app.i18n import _
 from app.services.changes import Change
-from app.services.coordination.importing import CancelFlag
 from app.ui.style import set_role
 from app.ui.worker import Busy, Task, run_task, wait_for
 
@@ -68,14 +67,17 @@ class ErrorLine(QLabel):
         return "" if self.isHidden() else self.text()
 
 
-class Progress(CancelFlag):
+class Progress:
     """Shared by the work (writes ``done``/``total``, reads ``cancelled``) and the GUI thread
     (reads the numbers on a timer, sets ``cancelled``): plain ints and a bool, never a signal."""
 
     def __init__(self) -> None:
-        super().__init__()
+        self.cancelled = False
         self.done = 0
         self.total = 0
+
+    def cancel(self) -> None:
+        self.cancelled = True
 
     def report(self, done: int, total: int) -> None:
         self.done, self.total = done, total
@@ -94,7 +96,7 @@ class Ops(QObject):
     own label in ``field_errors``; a workspace without a line passes a function that tells it
     in a message box), its change to ``changed``."""
 
-    def __init__(self, owner: QWidget, error_line: ErrorLine | Callable[[AppError], None],
+    def __init__(self, owner: QObject, error_line: ErrorLine | Callable[[AppError], None],
                  changed: Callable[[Change], None] | None = None,
                  field_errors: Mapping[str, QLabel] | None = None) -> None:
         super().__init__(owner)
@@ -120,11 +122,11 @@ class Ops(QObject):
 
     def show_error(self, error: AppError) -> None:
         label = self.field_errors.get(error.field) if isinstance(error, FieldError) else None
-        if isinstance(self.error_line, ErrorLine) and label is None:
-            self.error_line.show_error(error)
-            return
         if label is None:
-            self.error_line(error)
+            if isinstance(self.error_line, ErrorLine):
+                self.error_line.show_error(error)
+            else:
+                self.error_line(error)
             return
         label.setText(error.message)
         label.setAccessibleDescription(error.message)
@@ -187,7 +189,8 @@ class Ops(QObject):
         if task is None:
             return None
         self.progress = progress
-        dialog = QProgressDialog(label, _("Cancel"), 0, 0, self.owner)
+        parent = self.owner if isinstance(self.owner, QWidget) else None
+        dialog = QProgressDialog(label, _("Cancel"), 0, 0, parent)
         dialog.setWindowTitle(title)
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
         dialog.setMinimumDuration(300)

@@ -51,8 +51,8 @@ def minutes(text: str, field: str = "minutes") -> int:
 
 
 def date(text: str, field: str, today: dt.date, *, year_required: bool = False) -> dt.date:
-    """'2026-11-05', '5-11-2026', '5/11/2026', '5.11.2026', '5 11 2026'; unless ``year_required``, also
-    '5-11-26' (this century) and '5-11' (the year of ``today``)."""
+    """'2026-11-05', '5-11-2026', '5/11/2026', '5.11.2026', '5 11 2026'; unless
+    ``year_required``, also '5-11-26' (this century) and '5-11' (the year of ``today``)."""
     text = _digits_checked(field, text)
     iso = _ISO_DATE.fullmatch(text)
     if iso is not None:

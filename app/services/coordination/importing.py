@@ -21,7 +21,7 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol
 
 from sqlalchemy import func, insert, select, update
 
@@ -154,6 +154,13 @@ class ImportResult:
 
 
 ProgressCallback = Callable[[int, int], None]
+
+
+class Cancellable(Protocol):
+    """What the dry run asks between files: a ``CancelFlag``, or the window's progress."""
+
+    @property
+    def cancelled(self) -> bool: ...
 
 
 @dataclass
@@ -471,7 +478,7 @@ def plan_import(
     today: dt.date,
     *,
     on_progress: ProgressCallback | None = None,
-    cancel: CancelFlag | None = None,
+    cancel: Cancellable | None = None,
 ) -> ImportPlan:
     """Dry run: read, verify and classify every file. Writes nothing."""
     profile = coordination_profile(register)

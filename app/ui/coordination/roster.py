@@ -208,6 +208,8 @@ class RosterPanel(QWidget):
         self.nickname_button = QPushButton()
         self.deactivate_button = QPushButton()
         self.reactivate_button = QPushButton()
+        self.edit_buttons = (self.import_button, self.nickname_button, self.deactivate_button,
+                             self.reactivate_button)  # waiting while an edit runs
         self.import_button.clicked.connect(self.import_card)
         self.nickname_button.clicked.connect(self._nickname_clicked)
         self.deactivate_button.clicked.connect(self._deactivate_clicked)
@@ -286,14 +288,12 @@ class RosterPanel(QWidget):
         register, today = self.register, self.today()
         if register is None:
             return None
-        return self._edit(lambda: roster_service.add_card(register, data, today=today,
-                                                          active_from=active_from))
+        return self.ops.run(lambda: roster_service.add_card(
+            register, data, today=today, active_from=active_from),
+            self._edited, disable=self.edit_buttons)
 
-    def _edit(self, work: Callable[[], RosterMember]) -> Task | None:
-        """A roster edit off the GUI thread; the list shows it when it is done."""
-        return self.ops.run(work, lambda _member: self.refresh(), disable=(
-            self.import_button, self.nickname_button, self.deactivate_button,
-            self.reactivate_button))
+    def _edited(self, _member: RosterMember) -> None:
+        self.refresh()
 
     # --- nickname -------------------------------------------------------------------------
     def _nickname_clicked(self) -> None:
@@ -308,7 +308,8 @@ class RosterPanel(QWidget):
         register = self.register
         if register is None:
             return None
-        return self._edit(lambda: roster_service.set_nickname(register, code, nickname))
+        return self.ops.run(lambda: roster_service.set_nickname(register, code, nickname),
+                            self._edited, disable=self.edit_buttons)
 
     # --- active period -------------------------------------------------------------------
     def _deactivate_clicked(self) -> None:
@@ -325,10 +326,12 @@ class RosterPanel(QWidget):
         register = self.register
         if register is None:
             return None
-        return self._edit(lambda: roster_service.deactivate(register, code, until=until))
+        return self.ops.run(lambda: roster_service.deactivate(register, code, until=until),
+                            self._edited, disable=self.edit_buttons)
 
     def reactivate_selected(self) -> Task | None:
         member, register = selected_row(self.view), self.register
         if member is None or register is None:
             return None
-        return self._edit(lambda: roster_service.reactivate(register, member.code))
+        return self.ops.run(lambda: roster_service.reactivate(register, member.code),
+                            self._edited, disable=self.edit_buttons)
