@@ -270,3 +270,13 @@ def test_marks_rarely_pin_down_small_counts_in_random_reports() -> None:
         cell.status is Status.PRIMARY for _, p in pairs for cell in p.cells.values()
     )
     assert len(result.disclosed) <= primaries // 200
+
+
+def test_a_hidden_count_of_exactly_k_is_marked_secondary_not_below_k() -> None:
+    """Mutation check (issue 21): "< k" means 1..k−1. Q2 holds exactly k and hides only to
+    protect Q1; marking it "< 3" would tell the reader something false."""
+    table = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 2, "Q2": 3, "Q3": 9, "Q4": 9})
+    protected = protect(table, 3)
+    assert protected["Q1"].status is Status.PRIMARY
+    assert protected["Q2"].status is Status.SECONDARY
+    assert display(protected["Q2"], "nl") != display(protected["Q1"], "nl")
