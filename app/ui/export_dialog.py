@@ -48,6 +48,7 @@ from app.i18n import (
 )
 from app.models import codelists
 from app.models.codelists import Code, CodeLists
+from app.models.entities import Profile
 from app.models.periods import Quarter
 from app.services.confidant import exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
@@ -448,11 +449,16 @@ class ExportDialog(QDialog):
             index = self.quarter_combo.count() - 1
         self.quarter_combo.setCurrentIndex(index)
 
+    def _read_preview(self) -> tuple[ExportPreview, Profile | None]:
+        return (exporting.preview(self.register, self.quarter(), self._today()),
+                self.register.profile())
+
     def refresh_preview(self) -> None:
-        read = self.ops.now(lambda: (exporting.preview(self.register, self.quarter(),
-                                                       self._today()), self.register.profile()))
-        if read is None:
-            return
+        read = self.ops.now(self._read_preview)
+        if read is not None:
+            self._show_preview(read)
+
+    def _show_preview(self, read: tuple[ExportPreview, Profile | None]) -> None:
         view, profile = read
         lists = codelists.load(profile.codelist_version if profile else codelists.CURRENT_VERSION)
         self.preview = view
@@ -534,7 +540,10 @@ class ExportDialog(QDialog):
         self.last_result, self._result_quarter = result, quarter
         self._show_result(result)
         self.refresh_history()
-        self.refresh_preview()  # the next file would be revision n+1
+        # The next file would be revision n+1: the preview is read again (the quarter's
+        # figures, a read that takes time) off the GUI thread; "Write file" waits for it.
+        self.write_button.setEnabled(False)
+        self.ops.run(self._read_preview, self._show_preview, disable=(self.quarter_combo,))
 
     def _show_result(self, result: ExportResult | None) -> None:
         if result is None:

@@ -207,9 +207,9 @@ class Ops(QObject):
             self.progress.cancel()
 
     def wait(self) -> None:
-        """Block until the running operation has finished and been delivered (closing a
-        window, tests)."""
-        if self.task is not None:
+        """Block until the running operation has finished and been delivered, and any it
+        started when it was done (closing a window, tests)."""
+        while self.task is not None:
             wait_for(self.task)
 
     def stop(self) -> None:
