@@ -32,9 +32,9 @@ from babel.numbers import format_decimal
 
 from app.errors import DisclosureParameterError
 from app.i18n import N_, Translator, current_language, translator
+from app.settings import DEFAULT_K as DEFAULT_K
+from app.settings import MINIMUM_K as MINIMUM_K
 
-DEFAULT_K: Final = 5
-MINIMUM_K: Final = 3
 SECONDARY_MARK: Final = "×"
 
 Key = str | tuple[str, ...]

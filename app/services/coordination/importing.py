@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from app.errors import (
     REVISION_NAMES_OTHER,
@@ -602,7 +603,7 @@ def apply_import(
     )
 
 
-def _exclude_overlapped(s: object, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],
+def _exclude_overlapped(s: Session, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],
                         ids: Mapping[str, int]) -> None:
     """A file chosen to count puts the files it overlaps aside (kept, not counted)."""
     aside: set[str] = set()
@@ -610,14 +611,14 @@ def _exclude_overlapped(s: object, plan: ImportPlan, chosen: Mapping[str, Overla
         if chosen.get(item.key or "") == OverlapChoice.USE_THIS:
             aside |= {o.other_sha256 for o in item.overlaps}
     if aside:
-        s.execute(update(Submission).where(Submission.sha256.in_(aside))  # type: ignore[attr-defined]
+        s.execute(update(Submission).where(Submission.sha256.in_(aside))
                   .values(excluded=True))
 
 
-def _relink_streams(s: object, streams: set[Stream]) -> None:
+def _relink_streams(s: Session, streams: set[Stream]) -> None:
     """In each touched stream the highest revision is current; the others point to it."""
     quarters = {q for _, _, q in streams}
-    rows = s.execute(  # type: ignore[attr-defined]
+    rows = s.execute(
         select(Submission.id, Submission.level, Submission.sender_code, Submission.quarter,
                Submission.revision, Submission.superseded_by_id)
         .where(Submission.quarter.in_(quarters))
@@ -636,7 +637,7 @@ def _relink_streams(s: object, streams: set[Stream]) -> None:
             if old != target:
                 changes.append({"id": row_id, "superseded_by_id": target})
     if changes:
-        s.execute(update(Submission), changes)  # type: ignore[attr-defined]
+        s.execute(update(Submission), changes)
 
 
 def receipt_file_name(sender_code: str, quarter: str, revision: int, sha256: str,
