@@ -40,7 +40,7 @@ from app.ui.icons import icon
 from app.ui.ops import Ops
 from app.ui.screen import fit_to_screen
 from app.ui.style import monospace, set_role
-from app.ui.views import EmptyState, table_view
+from app.ui.views import EmptyState, ok_cancel, table_view
 from app.ui.worker import Task
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
@@ -145,10 +145,7 @@ class DateDialog(QDialog):
         label = QLabel(text)
         label.setWordWrap(True)
         self.edit.setAccessibleName(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.edit)
@@ -177,10 +174,7 @@ class NicknameDialog(QDialog):
         set_role(note, "note")
         form = QFormLayout()
         form.addRow(edit_label, self.edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)

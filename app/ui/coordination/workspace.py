@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -51,6 +50,7 @@ from app.ui.ops import Ops
 from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
+from app.ui.views import ok_cancel
 from app.ui.worker import Task
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
@@ -87,10 +87,7 @@ class ReportOptionsDialog(QDialog):
             label = QLabel()
             caption(label, text, field)
             form.addRow(label, field)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(form)
@@ -117,11 +114,7 @@ class ReceiptDialog(QDialog):
         caption(label, _("&File"), self.files)
         form = QFormLayout()
         form.addRow(label, self.files)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write receipt…"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, _("Write receipt…"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
