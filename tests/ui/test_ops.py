@@ -170,9 +170,9 @@ def test_the_automatic_lock_waits_while_work_runs(
 
 
 # --- structure ---------------------------------------------------------------------------------
-def _modules() -> list[tuple[str, ast.Module]]:
-    return [(p.relative_to(UI).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
-            for p in sorted(UI.rglob("*.py"))]
+def _modules(root: Path = UI) -> list[tuple[str, ast.Module]]:
+    return [(p.relative_to(root).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
+            for p in sorted(root.rglob("*.py"))]
 
 
 def test_one_thread_mechanism_and_no_object_crosses_threads_in_a_signal() -> None:
@@ -248,12 +248,12 @@ def _hands_to_runner(call: ast.Call) -> bool:
     return isinstance(func, ast.Name) and func.id in FORM_DIALOGS
 
 
-def _direct_writes() -> list[str]:
+def _direct_writes(root: Path = UI) -> list[str]:
     from tests.services.test_changes import _public, _writers
 
     writer_names = {name.rsplit(".", 1)[-1] for name in _writers() if _public(name)}
     found = []
-    for name, tree in _modules():
+    for name, tree in _modules(root):
         receivers = _service_receivers(tree)
         parents = {child: parent for parent in ast.walk(tree)
                    for child in ast.iter_child_nodes(parent)}
@@ -270,15 +270,12 @@ def test_no_window_calls_a_writing_use_case_except_through_the_runner() -> None:
     assert _direct_writes() == []
 
 
-def test_the_check_sees_a_direct_call(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_check_sees_a_direct_call(tmp_path: Path) -> None:
     """A window that called `exporting.import_receipt` itself would be found."""
-    bad = UI / "_probe_direct_write.py"
+    bad = tmp_path / "_probe_direct_write.py"
     bad.write_text("from app.services.confidant import exporting\n\n\n"
                    "def f(register, path):\n    return exporting.import_receipt(register, path)\n"
                    "\n\ndef g(ops, register, path):\n"
                    "    return ops.run(lambda: exporting.import_receipt(register, path))\n",
                    encoding="utf-8")
-    try:
-        assert _direct_writes() == ["_probe_direct_write.py:5 exporting.import_receipt"]
-    finally:
-        bad.unlink()
+    assert _direct_writes(tmp_path) == ["_probe_direct_write.py:5 exporting.import_receipt"]
