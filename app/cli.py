@@ -517,6 +517,7 @@ def cmd_roster_add(ctx: Context) -> int:
     import datetime as dt
 
     from app.services.coordination import roster
+    from app.services.coordination.merging import LATE_AFTER_DAYS
 
     active_from = _parse_day(ctx.args.active_from) if ctx.args.active_from else None
     register = ctx.unlock()
@@ -531,6 +532,9 @@ def cmd_roster_add(ctx: Context) -> int:
     ctx.say(_("Expected from {date} on: every quarter from {quarter} counts in the "
               "completeness overview.").format(date=member.active_from.isoformat(),
                                                quarter=Quarter.of(member.active_from)))
+    if Quarter.of(member.active_from).end + dt.timedelta(days=LATE_AFTER_DAYS) < dt.date.today():
+        ctx.say(_("Quarters whose deadline passed before today are history: their files are not "
+                  "marked late."))
     return EXIT_OK
 
 
@@ -643,7 +647,28 @@ def cmd_completeness(ctx: Context) -> int:
         quarter=counts.quarter, expected=counts.expected, received=counts.received,
         nil=counts.nil, missing=counts.missing, late=counts.late))
     for sender in grid.senders:
+        ended = grid.ended_before(sender, ctx.args.quarter)
+        if ended is not None and (sender, ctx.args.quarter) not in grid.cells:
+            ctx.say(f"{sender:16} " + _("not expected (roster entry ended from {date})").format(
+                date=ended.isoformat()))
+            continue
         ctx.say(f"{sender:16} {' '.join(grid.cell(sender, ctx.args.quarter).labels)}")
+    return EXIT_OK
+
+
+@command("roster-end")
+def cmd_roster_end(ctx: Context) -> int:
+    from app.services.coordination import roster
+
+    from_day = _parse_day(ctx.args.from_day)
+    register = ctx.unlock()
+    try:
+        member = roster.end(register, ctx.args.code, from_day=from_day)
+    finally:
+        register.close()
+    ctx.say(_("{code} is no longer expected from {date} on: the last quarter that counts is "
+              "{quarter}.").format(code=member.code, date=from_day.isoformat(),
+                                   quarter=Quarter.of(from_day - dt.timedelta(days=1))))
     return EXIT_OK
 
 
@@ -666,6 +691,11 @@ def _coordination_parsers(sub: argparse._SubParsersAction) -> None:  # type: ign
     p.add_argument("--out", required=True, metavar="DIR")
     p = sub.add_parser("completeness", help=_("who reported for a quarter"))
     p.add_argument("--quarter", required=True, metavar="YYYY-Qn")
+    p = sub.add_parser("roster-end", help=_("end a roster entry: the sender is no longer "
+                                            "expected from a day on"))
+    p.add_argument("code", metavar="CODE")
+    p.add_argument("--from", dest="from_day", required=True, metavar="YYYY-MM-DD",
+                   help=_("the first day the sender is no longer expected"))
 
 
 _PARSER_EXTENSIONS.append(_coordination_parsers)
@@ -704,3 +734,33 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 
 
 _PARSER_EXTENSIONS.append(_report_parsers)
+
+
+# --- a confidant's register moves to a newer topic list (issue 23) ------------------------
+@command("codelist-move")
+def cmd_codelist_move(ctx: Context) -> int:
+    from app.services.confidant import codelist_moves
+
+    start = Quarter.parse(ctx.args.from_quarter)
+    register = ctx.unlock()
+    try:
+        codelist_moves.move(register, ctx.args.version, start)
+        before = register.codelist_version(start.previous().start)
+    finally:
+        register.close()
+    ctx.say(_("From {quarter} on this register records with topic list {version}; the quarters "
+              "before stay on {before}. Code, card and history are unchanged.").format(
+        quarter=start, version=ctx.args.version, before=before))
+    return EXIT_OK
+
+
+def _codelist_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("codelist-move", help=_("record with a newer topic list from a quarter on "
+                                               "(same code, card and history)"))
+    p.add_argument("--version", default=codelists.CURRENT_VERSION,
+                   help=_("the topic list version (default: the current one)"))
+    p.add_argument("--from", dest="from_quarter", required=True, metavar="YYYY-Qn",
+                   help=_("the first quarter recorded with it"))
+
+
+_PARSER_EXTENSIONS.append(_codelist_parsers)

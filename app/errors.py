@@ -612,10 +612,18 @@ CARD_KEY_TAKEN = N_(
 )
 CARD_IS_OWN = N_("This is the card of this register itself. The roster was not changed.")
 ROSTER_UNKNOWN_CODE = N_("{code} is not on the roster.")
+ROSTER_END_BEFORE_START = N_(
+    "{code} counts from {start}; an end from {date} would leave no day. The roster was not "
+    "changed."
+)
 ROSTER_ACTIVE_FROM = N_(
     "The first day a sender counts ({date}) must lie between 1 January 2000 and a year from "
     "today. The roster was not changed."
 )
+
+
+class CodelistMoveError(AppError):
+    default_message = N_("The register was not changed.")
 
 
 class ForwardError(AppError):

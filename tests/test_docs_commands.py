@@ -102,7 +102,12 @@ def test_walkthrough_runs_every_documented_command(tmp_path: Path) -> None:
     # The coordinator: dry run, import with receipts, completeness, forward to central.
     run("coord", "import", str(f / "stick"), "--dry-run")
     run("coord", "import", str(f / "stick"), "--receipts", str(f / "receipts"))
-    assert "CLAS-" in run("coord", "completeness", "--quarter", "2026-Q3")
+    vp_code = re.findall(r"CLAS-\S+", run("coord", "completeness", "--quarter", "2026-Q3"))[0]
+    # A register made on an older topic list moves to the current one (issue 23); a sender
+    # who leaves is no longer expected from a day on.
+    run("old", "init", "--component", "CLAS", "--codelist", "2018.1")
+    assert "2026.1" in run("old", "codelist-move", "--from", "2027-Q1")
+    assert "2026-Q4" in run("coord", "roster-end", vp_code, "--from", "2027-01-01")
     run("coord", "card-import", str(f / "central" / "card.json"))
     run("coord", "forward", "--quarter", "2026-Q3", "--out", str(f / "up"))
     run("coord", "report", "--year", "2026", "--format", "csv", "--out",

@@ -188,3 +188,30 @@ def common_blocks(versions: Iterable[str]) -> tuple[Block, ...]:
     for code in parent:
         blocks.setdefault(find(code), set()).add(code)
     return tuple(frozenset(b) for b in blocks.values())
+
+
+def exact_version(versions: Iterable[str]) -> str | None:
+    """Of ``versions``, the one in whose topics figures recorded on all of them add up
+    exactly (its topics are their ``common_blocks``); None when there is none. With the
+    current list and one older list, that is the older list."""
+    wanted = list(dict.fromkeys(versions))
+    common = set(common_blocks(wanted))
+    for version in sorted(wanted):
+        if set(mapping(version).blocks) == common:
+            return version
+    return None
+
+
+def convert_topics(counts: Mapping[str, int], source: str, target: str) -> dict[str, int]:
+    """Counts per topic of list ``source`` as counts per topic of list ``target`` (every topic
+    of ``target``, zeros too). ValueError when a topic of ``source`` is not inside one topic
+    of ``target`` (the figure could not be placed exactly)."""
+    into = mapping(target).topics
+    result = dict.fromkeys(into, 0)
+    for code, n in counts.items():
+        block = mapping(source).topics[code]
+        found = [t for t, covers in into.items() if block <= covers]
+        if len(found) != 1:
+            raise ValueError(f"topic {code} of {source} is not one topic of {target}")
+        result[found[0]] += n
+    return result

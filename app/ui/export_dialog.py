@@ -46,9 +46,7 @@ from app.i18n import (
     format_number,
     ngettext,
 )
-from app.models import codelists
 from app.models.codelists import Code, CodeLists
-from app.models.entities import Profile
 from app.models.periods import Quarter
 from app.services.confidant import exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
@@ -449,18 +447,20 @@ class ExportDialog(QDialog):
             index = self.quarter_combo.count() - 1
         self.quarter_combo.setCurrentIndex(index)
 
-    def _read_preview(self) -> tuple[ExportPreview, Profile | None]:
-        return (exporting.preview(self.register, self.quarter(), self._today()),
-                self.register.profile())
+    def _read_preview(self, quarter: Quarter) -> tuple[ExportPreview, CodeLists]:
+        """The preview and the quarter's own list version (no widget is read here: it may
+        run off the GUI thread)."""
+        return (exporting.preview(self.register, quarter, self._today()),
+                self.register.code_lists(quarter.start))
 
     def refresh_preview(self) -> None:
-        read = self.ops.now(self._read_preview)
+        quarter = self.quarter()
+        read = self.ops.now(lambda: self._read_preview(quarter))
         if read is not None:
             self._show_preview(read)
 
-    def _show_preview(self, read: tuple[ExportPreview, Profile | None]) -> None:
-        view, profile = read
-        lists = codelists.load(profile.codelist_version if profile else codelists.CURRENT_VERSION)
+    def _show_preview(self, read: tuple[ExportPreview, CodeLists]) -> None:
+        view, lists = read
         self.preview = view
         self.preview_model.set_rows(preview_rows(view.measures, lists, current_language()))
         self.preview_view.resizeRowsToContents()
@@ -543,7 +543,8 @@ class ExportDialog(QDialog):
         # The next file would be revision n+1: the preview is read again (the quarter's
         # figures, a read that takes time) off the GUI thread; "Write file" waits for it.
         self.write_button.setEnabled(False)
-        self.ops.run(self._read_preview, self._show_preview, disable=(self.quarter_combo,))
+        self.ops.run(lambda: self._read_preview(quarter), self._show_preview,
+                     disable=(self.quarter_combo,))
 
     def _show_result(self, result: ExportResult | None) -> None:
         if result is None:

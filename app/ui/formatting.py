@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 
 from app.i18n import current_language
 from app.models import codelists
@@ -16,8 +17,22 @@ def label(items: tuple[codelists.Code, ...], code: str | None) -> str:
 
 
 def topic_labels(codes: tuple[str, ...] | list[str]) -> str:
-    lists = codelists.load()
-    return ", ".join(lists.label(lists.topics, c, current_language()) for c in codes)
+    """The topics' labels: from the current list, else from the older list that has the code
+    (a case recorded before its register moved to the current list)."""
+    lang = current_language()
+    labels = []
+    for code in codes:
+        lists = next((li for li in _topic_lists() if code in li.codes(li.topics)),
+                     codelists.load())
+        labels.append(lists.label(lists.topics, code, lang))
+    return ", ".join(labels)
+
+
+@cache
+def _topic_lists() -> tuple[codelists.CodeLists, ...]:
+    """Every shipped list, the current one first, then the newest older one."""
+    versions = [codelists.CURRENT_VERSION, *reversed(codelists.known_versions())]
+    return tuple(codelists.load(v) for v in dict.fromkeys(versions))
 
 
 def short_date(day: dt.date | None) -> str:

@@ -234,6 +234,10 @@ class MainWindow(QMainWindow):
         self._build_register_tabs(today)
         self._build_workspaces()
         self._build_menus()
+        # Which topic list the register records with, and since when (issue 23).
+        self.codelist_label = QLabel()
+        self.codelist_label.setObjectName("codelist_label")
+        self.statusBar().addPermanentWidget(self.codelist_label)
         self._show_workspaces()
         self._connect()
         self._fill_filters()
@@ -447,7 +451,21 @@ class MainWindow(QMainWindow):
         self.overview.set_register(register)
         self.quarter_panel.set_register(register)
         self._update_undo()
+        self._update_codelist()
         self.focus_quick_entry()
+
+    def _update_codelist(self) -> None:
+        """'Topic list 2026.1 since 2020-Q1' (or without 'since' when never moved)."""
+        if self.register is None or not self.has_vp:
+            self.codelist_label.clear()
+            return
+        periods = [(start, v) for start, v in self.register.codelist_periods()
+                   if start is None or start <= Quarter.of(self.today())]
+        start, version = periods[-1]
+        self.codelist_label.setText(
+            _("Topic list {version}").format(version=version) if start is None else
+            _("Topic list {version} since {quarter}").format(version=version,
+                                                              quarter=str(start)))
 
     def clear_for_lock(self) -> None:
         self.register = None
@@ -462,6 +480,7 @@ class MainWindow(QMainWindow):
         self.search_edit.clear()
         self.search_edit.blockSignals(False)
         self.cases_count.clear()
+        self.codelist_label.clear()
         self.statusBar().clearMessage()
         self._fill_filters()
         self._update_undo()
@@ -579,6 +598,7 @@ class MainWindow(QMainWindow):
         self.quarter_panel.retranslate_ui()
         self._update_count()
         self._update_undo()
+        self._update_codelist()
         self.cases_empty.update()
 
     # --- filters -------------------------------------------------------------------------
@@ -738,7 +758,7 @@ class MainWindow(QMainWindow):
         if d is None or service is None:
             return
         EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self,
-                       service.lists).exec()
+                       service.register.code_lists(d.opened_on)).exec()  # the case's list
 
     def _delete_case(self) -> None:
         d, service = self.detail.detail, self.service

@@ -42,15 +42,18 @@ class _Function:
 
 def _writes_in_session(fn: ast.FunctionDef) -> bool:
     for with_node in (n for n in ast.walk(fn) if isinstance(n, ast.With)):
-        opens = any(isinstance(item.context_expr, ast.Call)
+        sessions = {item.optional_vars.id for item in with_node.items
+                    if isinstance(item.context_expr, ast.Call)
                     and isinstance(item.context_expr.func, ast.Attribute)
-                    and item.context_expr.func.attr == "session" for item in with_node.items)
-        if not opens:
+                    and item.context_expr.func.attr == "session"
+                    and isinstance(item.optional_vars, ast.Name)}
+        if not sessions:
             continue
         for node in (n for stmt in with_node.body for n in ast.walk(stmt)):
             if isinstance(node, ast.Call):
                 func = node.func
-                if isinstance(func, ast.Attribute) and func.attr in WRITES:
+                if (isinstance(func, ast.Attribute) and func.attr in WRITES
+                        and isinstance(func.value, ast.Name) and func.value.id in sessions):
                     return True
                 if isinstance(func, ast.Name) and func.id in STATEMENTS:
                     return True

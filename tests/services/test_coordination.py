@@ -14,7 +14,7 @@ from app.export import crypto, interchange
 from app.export.measures import Measures, merge_all
 from app.export.receipts import read_receipt
 from app.i18n import _
-from app.models.entities import Recipient, Submission
+from app.models.entities import Recipient, RosterEntry, Submission
 from app.models.periods import Quarter
 from app.services.coordination import forwarding, merging, roster
 from app.services.coordination.importing import (
@@ -248,6 +248,9 @@ def test_folder_of_sealed_vp_files_imports_and_merges_to_their_sum(
 def test_late_and_missing_in_completeness(coordinator: Register, tmp_path: Path) -> None:
     a, b = new_sender("CLAS-AAAAA"), new_sender("CLAS-BBBBB")
     enrol(coordinator, a, b)
+    with coordinator.session() as s:  # enrolled in January: Q2's deadline passed on their watch
+        for entry in s.scalars(select(RosterEntry)):
+            entry.enrolled_at = dt.datetime(2026, 1, 5)
     plan = plan_import(coordinator, [write(tmp_path, "a.json", vp_file(a, M1, "2026-Q2"))], TODAY)
     apply_import(coordinator, plan, now=dt.datetime(2026, 8, 15))  # Q2 ends 30 June: +46 days
     grid = merging.completeness(coordinator, ["2026-Q2"])

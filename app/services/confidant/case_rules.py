@@ -10,16 +10,24 @@ from collections.abc import Callable, Iterable, Sequence
 from app.errors import FieldError
 from app.i18n import N_
 from app.models.codelists import DISCRIMINATION, Code, CodeLists
+from app.models.periods import Quarter
 
 EARLIEST_DATE = dt.date(2000, 1, 1)
 MAX_MINUTES = 1440
 MEMO_MAX = 2000
 
 
+TOPIC_NOT_ON_LIST = N_("“{topic}” is not on topic list {version}, which this register uses "
+                      "for {quarter}.")
+
+
 class CaseRules:
-    def __init__(self, lists: CodeLists, today: Callable[[], dt.date]) -> None:
+    def __init__(self, lists: CodeLists, today: Callable[[], dt.date],
+                 lists_on: Callable[[dt.date], CodeLists] | None = None) -> None:
         self.lists = lists
         self.today = today
+        # The lists in force on a day, for a register that moved to another topic list.
+        self.lists_on = lists_on
 
     def date(self, field: str, value: object) -> dt.date:
         """A day from 1 January 2000 up to today."""
@@ -47,13 +55,18 @@ class CaseRules:
             raise FieldError(field, N_("Choose a value from the list."))
         return value
 
-    def topics(self, topics: Iterable[str]) -> list[str]:
-        """At least one topic, each from the list; sorted, without repeats."""
+    def topics(self, topics: Iterable[str], on: dt.date | None = None) -> list[str]:
+        """At least one topic, each from the list (the one in force on the case's first day
+        ``on``, when given); sorted, without repeats."""
         chosen = sorted(set(topics))
         if not chosen:
             raise FieldError("topics", N_("Choose at least one topic."))
+        lists = self.lists_on(on) if self.lists_on is not None and on is not None else self.lists
         for topic in chosen:
-            self.code("topics", topic, self.lists.topics)
+            if lists is not self.lists and topic not in lists.codes(lists.topics):
+                raise FieldError("topics", TOPIC_NOT_ON_LIST, topic=topic, version=lists.version,
+                                 quarter=str(Quarter.of(on)) if on else "")
+            self.code("topics", topic, lists.topics)
         return chosen
 
     def grounds(self, grounds: Iterable[str], topics: Sequence[str]) -> list[str]:

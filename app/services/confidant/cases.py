@@ -73,8 +73,10 @@ class CaseService:
         self.register = register
         self.today = today
         self.now = now
-        self.lists = register.code_lists()  # the register's version (an older one: history)
-        self.rules = CaseRules(self.lists, lambda: self.today())  # today may be replaced later
+        self.lists = register.code_lists(today())  # the list in force today (older: history)
+        # today may be replaced later; a case's topics are checked against the list in force
+        # on its first day (a register that moved to a newer list: Register.codelist_periods)
+        self.rules = CaseRules(self.lists, lambda: self.today(), register.code_lists)
         self.journal = Journal()
         self.saved_contacts: list[SavedContact] = []
 
@@ -141,7 +143,7 @@ class CaseService:
         on = self.rules.date("on", on)
         minutes = self.rules.minutes("minutes", minutes)
         mode = self.rules.code("mode", mode, self.lists.contact_modes)
-        topic_list = self.rules.topics(topics)
+        topic_list = self.rules.topics(topics, on)
         ground_list = self.rules.grounds(grounds, topic_list)
         memo = self.rules.memo(memo)
         with self.register.session() as s:
@@ -166,7 +168,9 @@ class CaseService:
         grounds: Iterable[str] = (),
         memo: str | None = None,
     ) -> Change:
-        topic_list = self.rules.topics(topics)
+        with self.register.session() as s:
+            opened_on = self._get_case(s, case_id).opened_on
+        topic_list = self.rules.topics(topics, opened_on)
         ground_list = self.rules.grounds(grounds, topic_list)
         memo = self.rules.memo(memo)
         with self.register.session() as s:

@@ -43,7 +43,7 @@ import io
 import json
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
@@ -227,9 +227,13 @@ def _read_table(path: Path) -> _Table:
 class _Reader:
     """Collects the cases and activities of the file, row by row, checking each cell."""
 
-    def __init__(self, rules: CaseRules) -> None:
+    def __init__(self, rules: CaseRules, extra_lists: Sequence[codelists.CodeLists] = ()) -> None:
         self.rules = rules
         self.lists = rules.lists
+        # Topics are looked up on every list the register used; each case is then checked
+        # against the list in force on its first day (check_cases).
+        self.topic_items = rules.lists.topics + tuple(
+            t for lists in extra_lists for t in lists.topics)
         self.cases: dict[str, _CaseRows] = defaultdict(_CaseRows)
         self.activities: list[tuple[dt.date, int, str]] = []
 
@@ -298,7 +302,7 @@ class _Reader:
 
     def _add_codes(self, number: int, rec: dict[str, str], case: _CaseRows) -> None:
         for column, target, items in (
-            ("onderwerpen", case.topics, self.lists.topics),
+            ("onderwerpen", case.topics, self.topic_items),
             ("gronden", case.grounds, self.lists.discrimination_grounds),
         ):
             for part in filter(None, (p.strip() for p in rec.get(column, "").split("|"))):
@@ -311,7 +315,7 @@ class _Reader:
         """The rules that hold for a case as a whole, reported at its first row."""
         for case in self.cases.values():
             with _cell(case.first_row, "onderwerpen"):
-                topics = self.rules.topics(case.topics)
+                topics = self.rules.topics(case.topics, min(c[1] for c in case.contacts))
             with _cell(case.first_row, "gronden"):
                 self.rules.grounds(case.grounds, topics)
             if case.closed_on is not None:
@@ -358,7 +362,9 @@ def import_csv(register: Register, path: Path, today: dt.date | None = None) -> 
     """Read and check every row first; store all of them in one transaction, or none."""
     day = today or dt.date.today()
     table = _read_table(path)
-    reader = _Reader(CaseRules(register.code_lists(), lambda: day))  # the register's version
+    versions = [v for _start, v in register.codelist_periods()]
+    reader = _Reader(CaseRules(register.code_lists(), lambda: day, register.code_lists),
+                     [codelists.load(v) for v in versions])  # the register's versions
     for number, cells in table.rows:
         reader.add_row(number, {k: v.strip() for k, v in zip(table.header, cells, strict=True)})
     reader.check_cases()

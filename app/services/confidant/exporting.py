@@ -170,6 +170,7 @@ def export_quarter(
     now = now or dt.datetime.now(dt.UTC)
     measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
+    version = register.codelist_version(quarter.start)  # the list the quarter was recorded on
     sender = interchange.Sender(
         code=profile.code,
         component=profile.component,
@@ -180,7 +181,7 @@ def export_quarter(
         return interchange.build_payload(
             measures=measures, submission_id=submission_id, revision=revision,
             supersedes=supersedes, created_at=now, app_version=app_version, level="vp",
-            sender=sender, quarter=str(quarter), codelist_version=profile.codelist_version,
+            sender=sender, quarter=str(quarter), codelist_version=version,
         )
 
     issued = revisions.issue_revision(

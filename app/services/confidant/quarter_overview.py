@@ -33,7 +33,8 @@ def collect_vp_quarter_facts(register: Register, quarter: Quarter,
         if rows:
             status = ExportStatus(rows[0].revision, exporting.short_fingerprint(rows[0].sha256),
                                   rows[0].sealed)
-    return VpQuarterFacts(quarter, profile.code, profile.component, profile.codelist_version,
+    return VpQuarterFacts(quarter, profile.code, profile.component,
+                          register.codelist_version(quarter.start),
                           series[-1][1], series, status)
 
 

@@ -13,15 +13,22 @@ import datetime as dt
 import os
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
 from app import __version__
 from app.errors import FORWARD_MIXED_CODELISTS, FORWARD_NOTHING, ForwardError
 from app.export import crypto
-from app.export.interchange import Reporting, Sender, SourceRef, build_merged_payload
-from app.export.measures import Measures
+from app.export.interchange import (
+    Reporting,
+    Sender,
+    SourceRef,
+    VerifiedFile,
+    build_merged_payload,
+)
+from app.export.measures import Measures, merge_all
+from app.models import codelists
 from app.models.periods import Quarter
 from app.services import revisions
 from app.services.changes import Change, ChangeKind
@@ -56,6 +63,35 @@ def forward_file_name(level: str, sender_code: str, quarter: str, revision: int)
     return f"vertrouwd-{level}-{sender_code}-{quarter}-r{revision}.json"
 
 
+def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
+    """The quarter's counted files on one topic list. A quarter that mixes list versions goes
+    to the version in whose topics every figure adds up exactly (``codelists.exact_version``);
+    a nil return fits any list. ForwardError when there is no such version."""
+    files = [f.as_verified() for f in table.counted]
+    target = forward_version(table)
+    if target is None:
+        raise ForwardError(FORWARD_MIXED_CODELISTS, quarter=table.quarter,
+                           versions=", ".join(table.codelist_versions))
+    moved = []
+    for f in files:
+        source = f.payload["codelist"]["version"]
+        if source != target:
+            topics = codelists.convert_topics(f.measures.topics, source, target)
+            f = replace(f, payload={**f.payload, "codelist": {**f.payload["codelist"],
+                                                               "version": target}},
+                        measures=replace(f.measures, topics=topics))
+        moved.append(f)
+    return moved
+
+
+def forward_version(table: merging.QuarterTable) -> str | None:
+    """The topic-list version the quarter is forwarded in (None: it cannot be added up)."""
+    if not table.mixed_codelists:
+        return table.codelist_versions[0] if table.codelist_versions else None
+    counting = {f.codelist_version for f in table.counted if not f.nil_return}
+    return codelists.exact_version(counting) if counting else max(table.codelist_versions)
+
+
 def forward(
     register: Register,
     quarter: Quarter | str,
@@ -80,9 +116,7 @@ def forward(
     table = merging.quarter_table(register, q)
     if not table.counted:
         raise ForwardError(FORWARD_NOTHING, quarter=str(q))
-    if table.mixed_codelists:
-        raise ForwardError(FORWARD_MIXED_CODELISTS, quarter=str(q),
-                           versions=", ".join(table.codelist_versions))
+    files = on_one_list(table)
     members = roster_service.list_members(register)
     expected = () if central else [
         m.code for m in roster_service.expected_for(members, q, central=False)]
@@ -92,7 +126,7 @@ def forward(
 
     def build(submission_id: str, revision: int, supersedes: str | None) -> dict[str, Any]:
         return build_merged_payload(
-            [f.as_verified() for f in table.counted],
+            files,
             level=level,  # type: ignore[arg-type]
             sender=sender, expected=expected, submission_id=submission_id,
             revision=revision, supersedes=supersedes, created_at=moment,
@@ -110,7 +144,7 @@ def forward(
         path=issued.path, level=level, quarter=str(q), submission_id=issued.submission_id,
         revision=issued.revision, supersedes=issued.supersedes, sha256=issued.sha256,
         sealed=issued.sealed, unsealed_warning=not issued.sealed,
-        recipient_code=issued.recipient_code, measures=table.measures,
+        recipient_code=issued.recipient_code, measures=merge_all(f.measures for f in files),
         sources=tuple(SourceRef.from_dict(x) for x in payload["sources"]),
         reporting=Reporting(**{k: tuple(v) for k, v in payload["reporting"].items()}),
         mixed_codelists=table.mixed_codelists, stale=table.stale,

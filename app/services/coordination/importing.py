@@ -503,7 +503,55 @@ def plan_import(
     order = sorted((i for i in items if i.verified), key=lambda i: i.verified.revision)  # type: ignore[union-attr]
     for item in order:
         _classify(item, state, profile.component, central)
+    _note_mixed_lists(register, items)
     return ImportPlan(items, today, token)
+
+
+# --- a quarter whose files use different topic-list versions (issue 23) ---------------------
+MIXED_LISTS = N_("{quarter} then mixes topic-list versions ({versions}); it is forwarded on "
+                 "list {version}, where every figure adds up exactly.")
+MIXED_LISTS_APART = N_("{quarter} then mixes topic-list versions ({versions}) that cannot be "
+                       "added up; it cannot be forwarded until its files use one version.")
+
+
+def _note_mixed_lists(register: Register, items: Sequence[PlanItem]) -> None:
+    """Add to the reason of each file to be stored that its quarter would then mix list
+    versions, and on which list the quarter is forwarded (a nil return fits any list)."""
+    from app.models import codelists
+
+    planned = [i for i in items if i.verified is not None
+               and i.status in (ImportStatus.NEW, ImportStatus.REPLACES, ImportStatus.OVERLAP)]
+    quarters = {i.verified.quarter for i in planned}  # type: ignore[union-attr]
+    if not quarters:
+        return
+    streams = {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
+               for i in planned}
+    versions: dict[str, set[tuple[str, bool]]] = {q: set() for q in quarters}
+    with register.session() as s:
+        for level, code, quarter, version, nil in s.execute(
+            select(Submission.level, Submission.sender_code, Submission.quarter,
+                   Submission.codelist_version, Submission.nil_return)
+            .where(Submission.quarter.in_(quarters), Submission.superseded_by_id.is_(None),
+                   Submission.excluded.is_(False))
+        ):
+            if (level, code, quarter) not in streams:
+                versions[quarter].add((version, bool(nil)))
+    for i in planned:
+        v = i.verified
+        assert v is not None
+        versions[v.quarter].add((v.payload["codelist"]["version"], v.nil_return))
+    for quarter, found in versions.items():
+        every = sorted({version for version, _nil in found})
+        if len(every) < 2:
+            continue
+        counting = {version for version, nil in found if not nil}
+        target = codelists.exact_version(counting) if counting else max(every)
+        note = (_(MIXED_LISTS).format(quarter=quarter, versions=", ".join(every), version=target)
+                if target else
+                _(MIXED_LISTS_APART).format(quarter=quarter, versions=", ".join(every)))
+        for i in planned:
+            if i.verified is not None and i.verified.quarter == quarter:
+                i.reason = f"{i.reason} {note}"
 
 
 # --- applying a plan ----------------------------------------------------------------------

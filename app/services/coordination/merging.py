@@ -9,7 +9,10 @@ Which files count for a quarter (each VP report exactly once):
   counts and the VP code is listed in ``stale`` so the coordinator can ask for a new merged file.
 
 Completeness: a report is *late* when the first file carrying it was imported more than
-``LATE_AFTER_DAYS`` days after the quarter ended (a later correction does not make it late).
+``LATE_AFTER_DAYS`` days after the quarter ended (a later correction does not make it late) -
+unless the sender was enrolled here only after that deadline: such a quarter is *history*
+(a coordinator entering 2018 in 2026 enrols with ``--active-from 2018-01-01``), and its file
+cannot have been late here.
 *Replaced* means the counting revision is higher than 1.
 """
 
@@ -195,9 +198,17 @@ class Completeness:
     senders: tuple[str, ...]  # rows: VP codes (component level) or coordinator codes (central)
     cells: dict[tuple[str, str], CompletenessCell]  # (sender, quarter)
     counts: dict[str, QuarterCounts]
+    # Roster entries that were ended: code -> the first day they are no longer expected. Such a
+    # sender has no cell in the quarters after it (unless a file of theirs still counts there).
+    ended: dict[str, dt.date] = field(default_factory=dict)
 
     def cell(self, sender: str, quarter: str) -> CompletenessCell:
         return self.cells[(sender, quarter)]
+
+    def ended_before(self, sender: str, quarter: str) -> dt.date | None:
+        """The day ``sender``'s roster entry ended, when that was before ``quarter`` began."""
+        day = self.ended.get(sender)
+        return day if day is not None and day <= Quarter.parse(quarter).start else None
 
 
 def _first_imports(register: Register, quarter: str, central: bool) -> dict[str, dt.datetime]:
@@ -217,8 +228,9 @@ def _first_imports(register: Register, quarter: str, central: bool) -> dict[str,
     return {code: at for code, at in rows}
 
 
-def _quarter_cells(register: Register, quarter: Quarter, central: bool,
-                   expected: set[str]) -> tuple[list[CompletenessCell], Reporting | None]:
+def _quarter_cells(register: Register, quarter: Quarter, central: bool, expected: set[str],
+                   enrolled: dict[str, dt.date | None]) -> tuple[list[CompletenessCell],
+                                                                 Reporting | None]:
     q = str(quarter)
     table = quarter_table(register, q)
     deadline = quarter.end + dt.timedelta(days=LATE_AFTER_DAYS)
@@ -250,7 +262,9 @@ def _quarter_cells(register: Register, quarter: Quarter, central: bool,
     for code in sorted(expected | set(seen)):
         cell = seen.get(code) or CompletenessCell(code, q, "missing", True)
         at = first.get(code)
-        if cell.status != "missing" and at is not None and at.date() > deadline:
+        on = enrolled.get(code)
+        history = on is not None and on > deadline  # enrolled after the deadline had passed
+        if cell.status != "missing" and at is not None and at.date() > deadline and not history:
             cell = CompletenessCell(cell.sender_code, q, cell.status, cell.expected,
                                     cell.revision, True, cell.via)
         cells.append(cell)
@@ -267,7 +281,8 @@ def completeness(register: Register, quarters: Iterable[Quarter | str]) -> Compl
     counts: dict[str, QuarterCounts] = {}
     for quarter in wanted:
         expected = {m.code for m in roster_service.expected_for(members, quarter, central=central)}
-        row, vp = _quarter_cells(register, quarter, central, expected)
+        row, vp = _quarter_cells(register, quarter, central, expected,
+                                 {m.code: m.enrolled_on for m in members})
         for cell in row:
             cells[(cell.sender_code, str(quarter))] = cell
         counts[str(quarter)] = QuarterCounts(
@@ -280,8 +295,14 @@ def completeness(register: Register, quarters: Iterable[Quarter | str]) -> Compl
             replaced=sum(1 for c in row if c.replaced),
             vp_reporting=vp,
         )
-    senders = tuple(sorted({s for s, _ in cells}))
-    return Completeness(tuple(str(q) for q in wanted), senders, cells, counts)
+    role = "coordinator" if central else "vp"
+    ended = {m.code: m.active_until + dt.timedelta(days=1) for m in members
+             if m.role == role and m.active_until is not None}
+    # An entry ended in the year before a shown quarter stays a row: "not expected from ...".
+    recent = {code for code, day in ended.items()
+              if any(q.start - dt.timedelta(days=366) <= day <= q.start for q in wanted)}
+    senders = tuple(sorted({s for s, _ in cells} | recent))
+    return Completeness(tuple(str(q) for q in wanted), senders, cells, counts, ended)
 
 
 def merged_sources(files: Sequence[CountedFile]) -> list[str]:

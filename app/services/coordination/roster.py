@@ -25,6 +25,7 @@ from app.errors import (
     CARD_NOT_COORDINATOR,
     CARD_OTHER_COMPONENT,
     ROSTER_ACTIVE_FROM,
+    ROSTER_END_BEFORE_START,
     ROSTER_UNKNOWN_CODE,
     FileTooLarge,
     NotCoordination,
@@ -56,6 +57,7 @@ class RosterMember:
     active_from: dt.date
     active_until: dt.date | None
     nickname: str = ""  # the coordinator's own name for the code: only in this register
+    enrolled_on: dt.date | None = None  # the day the card was enrolled here
 
     def active_during(self, quarter: Quarter) -> bool:
         return self.active_from <= quarter.end and (
@@ -85,6 +87,7 @@ def _member(entry: RosterEntry, nickname: str = "") -> RosterMember:
         active_from=entry.active_from,
         active_until=entry.active_until,
         nickname=nickname,
+        enrolled_on=entry.enrolled_at.date() if entry.enrolled_at else None,
     )
 
 
@@ -212,6 +215,20 @@ def _set_until(register: Register, code: str, until: dt.date | None) -> RosterMe
 def deactivate(register: Register, code: str, *, until: dt.date) -> RosterMember:
     """Last day the sender counts; they are no longer expected for quarters after it."""
     return _set_until(register, code, until)
+
+
+def end(register: Register, code: str, *, from_day: dt.date) -> RosterMember:
+    """End the entry: from ``from_day`` on ``code`` is no longer expected (the day before is
+    their last day). A quarter that began before ``from_day`` is still expected from them; a
+    file they send later for a quarter before it is still accepted."""
+    with register.session() as s:
+        entry = s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first()
+        if entry is None:
+            raise RosterError(ROSTER_UNKNOWN_CODE, code=code)
+        if from_day <= entry.active_from:
+            raise RosterError(ROSTER_END_BEFORE_START, code=code,
+                              start=entry.active_from.isoformat(), date=from_day.isoformat())
+    return deactivate(register, code, until=from_day - dt.timedelta(days=1))
 
 
 def reactivate(register: Register, code: str) -> RosterMember:

@@ -8,6 +8,8 @@ until both the key file and the database have been checked.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
 import logging
 import os
 import secrets
@@ -34,9 +36,10 @@ from app.errors import (
 from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
-from app.models.entities import Profile
+from app.models.entities import KeyValue, Profile
 from app.models.keyfile import RECOVERY_ALPHABET, KdfParams, KeyFile, new_recovery_code
 from app.models.keyfile import VERSION as KEY_FILE_VERSION
+from app.models.periods import Quarter
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
 from app.owner_only import private_folder, restrict_file
@@ -44,6 +47,8 @@ from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
 ROLES = ("vp", "coordinator", "central")
+CODELIST_MOVES_KEY = "codelist-moves"  # JSON [[quarter, version], ...]: see codelist_periods
+
 log = logging.getLogger("vertrouwd.vault")
 
 
@@ -99,11 +104,27 @@ class Register:
         with self.session() as s:
             return s.scalars(select(Profile)).first()
 
-    def code_lists(self) -> codelists.CodeLists:
-        """The code lists this register records with: its profile's version (the current
-        one for a register without a profile yet)."""
+    def codelist_periods(self) -> list[tuple[Quarter | None, str]]:
+        """The topic-list versions this register records with, in order: the one it was made
+        with (from the start: None), then each version it moved to, from a quarter on (the
+        key ``CODELIST_MOVES_KEY``, written by ``app.services.confidant.codelist_moves``)."""
         profile = self.profile()
-        return codelists.load(profile.codelist_version if profile else codelists.CURRENT_VERSION)
+        first = profile.codelist_version if profile else codelists.CURRENT_VERSION
+        with self.session() as s:
+            moves = s.get(KeyValue, CODELIST_MOVES_KEY)
+            later = json.loads(moves.value) if moves is not None else []
+        return [(None, first)] + [(Quarter.parse(q), v) for q, v in later]
+
+    def codelist_version(self, on: dt.date | None = None) -> str:
+        """The version of the topic list in force on the day ``on`` (default: today)."""
+        day = on or dt.date.today()
+        return [v for start, v in self.codelist_periods()
+                if start is None or start.start <= day][-1]
+
+    def code_lists(self, on: dt.date | None = None) -> codelists.CodeLists:
+        """The code lists this register records with on the day ``on`` (default: today): its
+        profile's version, or the one it moved to (the current one without a profile yet)."""
+        return codelists.load(self.codelist_version(on))
 
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.

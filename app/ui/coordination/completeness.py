@@ -19,6 +19,7 @@ from app.services.coordination.merging import Completeness, CompletenessCell, Qu
 from app.services.storage.vault import Register
 from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
+from app.ui.formatting import short_date
 from app.ui.ops import ErrorLine, Ops
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
@@ -89,11 +90,18 @@ class CompletenessModel(RowsTableModel):
             return None
         return self.grid.cells.get((sender, quarter))
 
+    def _ended(self, sender: str, quarter: str) -> str:
+        """'' or the words for a sender whose roster entry ended before the quarter."""
+        day = self.grid.ended_before(sender, quarter) if self.grid else None
+        if day is None or self._cell(sender, quarter) is not None:
+            return ""
+        return _("not expected (roster entry ended from {date})").format(date=short_date(day))
+
     def display(self, row: str, key: str) -> str:
         if key == "code":
             nickname = self.nicknames.get(row)
             return f"{row} ({nickname})" if nickname else row
-        return cell_text(self._cell(row, key))
+        return self._ended(row, key) or cell_text(self._cell(row, key))
 
     def background(self, row: str, key: str) -> QColor | None:
         if key == "code":
@@ -102,7 +110,9 @@ class CompletenessModel(RowsTableModel):
         return QColor(STATUS_COLORS[cell.status] if cell else NOT_EXPECTED_COLOR)
 
     def tooltip(self, row: str, key: str) -> str | None:
-        return None if key == "code" else cell_tooltip(self._cell(row, key))
+        if key == "code":
+            return None
+        return self._ended(row, key) or cell_tooltip(self._cell(row, key))
 
     def cell_at(self, index: QModelIndex) -> CompletenessCell | None:
         if not index.isValid() or index.column() == 0:
@@ -111,7 +121,7 @@ class CompletenessModel(RowsTableModel):
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.AccessibleTextRole and index.isValid() and index.column() > 0:
-            return cell_tooltip(self._cell(self.rows[index.row()], self.columns[index.column()][0]))
+            return self.tooltip(self.rows[index.row()], self.columns[index.column()][0])
         return super().data(index, role)
 
 

@@ -165,10 +165,16 @@ class ForwardDialog(QDialog):
             warnings.append(_("The central card is not known: the file will be signed but not "
                               "encrypted. Import the central card first (Coordination → Central "
                               "card…) so that a lost stick reveals nothing."))
-        if table.mixed_codelists:
+        version = forwarding.forward_version(table)
+        if table.mixed_codelists and version is None:
             warnings.append(_("The files of this quarter use different versions of the topic "
                               "list ({versions}); the quarter cannot be forwarded as one file.")
                             .format(versions=", ".join(table.codelist_versions)))
+        elif table.mixed_codelists:
+            warnings.append(_("The files of this quarter use different versions of the topic "
+                              "list ({versions}); it is forwarded on list {version}, where every "
+                              "figure adds up exactly.")
+                            .format(versions=", ".join(table.codelist_versions), version=version))
         if counts.missing:
             warnings.append(ngettext(
                 "{count} expected file is missing; you can forward now and send a new "
@@ -179,7 +185,7 @@ class ForwardDialog(QDialog):
             warnings.append(_("No files have been imported for this quarter."))
         self.warning.setText("\n\n".join(warnings))
         self.warning.setVisible(bool(warnings))
-        self.write_button.setEnabled(bool(table.counted) and not table.mixed_codelists)
+        self.write_button.setEnabled(bool(table.counted) and version is not None)
         self.outcome.clear()
 
     def _pick_folder(self) -> None:
