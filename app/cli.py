@@ -16,8 +16,11 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
+# Only what every command needs is imported here: each command imports the rest (the
+# database stack, the vault, backups, reports) when it runs, so `--version`, `--help` and a
+# refused argument start fast (issue 19, "Speed"; tests/test_cli_imports.py).
 from app import __version__, paths
 from app.errors import (
     AppError,
@@ -27,12 +30,12 @@ from app.errors import (
     ValidationError,
 )
 from app.i18n import N_, _, set_language
-from app.logging_setup import setup_logging
 from app.models import codelists, register_files
-from app.models.periods import Quarter
-from app.services.storage import backup as backup_service
-from app.services.storage import vault
+from app.models.roles import ROLES
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.services.storage.vault import Register
 
 log = logging.getLogger("vertrouwd.cli")
 
@@ -83,7 +86,9 @@ class Context:
             raise ValidationError(N_("The two passphrases are not the same."))
         return first
 
-    def unlock(self) -> vault.Register:
+    def unlock(self) -> Register:
+        from app.services.storage import vault
+
         return vault.unlock(self.register_dir, self.passphrase())
 
 
@@ -112,6 +117,8 @@ def command(name: str) -> Callable[[Handler], Handler]:
 # --- foundation commands ------------------------------------------------------------------
 @command("init")
 def cmd_init(ctx: Context) -> int:
+    from app.services.storage import vault
+
     folder = ctx.register_dir
     if register_files.register_exists(folder):
         raise AppError(N_("A register already exists at {path}."), path=str(folder))
@@ -141,7 +148,7 @@ def cmd_init(ctx: Context) -> int:
 
 
 def _default_roles(component: str) -> list[str]:
-    from app.export.interchange import CENTRAL_COMPONENT
+    from app.models.roles import CENTRAL_COMPONENT
 
     return ["central"] if component.casefold() == CENTRAL_COMPONENT.casefold() else ["vp"]
 
@@ -160,6 +167,8 @@ def cmd_unlock_check(ctx: Context) -> int:
 
 @command("passphrase")
 def cmd_passphrase(ctx: Context) -> int:
+    from app.services.storage import vault
+
     old = ctx.passphrase(_("Current passphrase"))
     new = ctx.new_passphrase()
     vault.change_passphrase(ctx.register_dir, old, new)
@@ -169,6 +178,8 @@ def cmd_passphrase(ctx: Context) -> int:
 
 @command("recovery-code")
 def cmd_recovery_code(ctx: Context) -> int:
+    from app.services.storage import vault
+
     register = ctx.unlock()
     try:
         code = vault.create_recovery_code(register)
@@ -180,6 +191,8 @@ def cmd_recovery_code(ctx: Context) -> int:
 
 @command("verify")
 def cmd_verify(ctx: Context) -> int:
+    from app.services.storage import vault
+
     register = ctx.unlock()
     try:
         problems = vault.verify(register)
@@ -195,6 +208,8 @@ def cmd_verify(ctx: Context) -> int:
 
 @command("backup")
 def cmd_backup(ctx: Context) -> int:
+    from app.services.storage import backup as backup_service
+
     register = ctx.unlock()
     try:
         path = backup_service.create_backup(
@@ -208,6 +223,8 @@ def cmd_backup(ctx: Context) -> int:
 
 @command("restore")
 def cmd_restore(ctx: Context) -> int:
+    from app.services.storage import backup as backup_service
+
     aside = backup_service.restore(ctx.register_dir, Path(ctx.args.backup), ctx.passphrase())
     ctx.say(_("The register was restored from the backup."))
     if aside:
@@ -232,6 +249,8 @@ def cmd_import_csv(ctx: Context) -> int:
 
 def _offer_restore(ctx: Context) -> None:
     """A damaged register: name the newest backup and the command that restores it."""
+    from app.services.storage import backup as backup_service
+
     try:
         found = backup_service.list_backups(ctx.backup_dir)
     except OSError:
@@ -263,7 +282,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--component", required=True,
                    help=_("defence component, e.g. CLAS (any case), or DEFENSIE for the "
                           "central role"))
-    p.add_argument("--role", action="append", choices=vault.ROLES,
+    p.add_argument("--role", action="append", choices=ROLES,
                    help=_("role (repeatable; default vp, or central with DEFENSIE)"))
     p.add_argument("--recovery", action="store_true", help=_("also create a recovery code"))
     p.add_argument("--codelist", metavar="VERSION",
@@ -310,6 +329,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
     if not args.command:
         parser.print_help(out)
         return EXIT_USER
+    from app.logging_setup import setup_logging
+
     with contextlib.suppress(OSError):
         setup_logging(paths.log_dir())
     ctx = Context(args=args, settings=settings, out=out, err=err, gui_check=gui_check)
@@ -351,20 +372,30 @@ def cmd_export(ctx: Context) -> int:
             if ctx.args.quarter
             else exporting.default_quarter(today)
         )
+        exporting.check_begun(quarter, today)  # a clock years behind: said before anything
         view = exporting.preview(register, quarter, today)
         for msgid, params in view.warnings:
             print(_("Warning: ") + _(msgid).format(**params), file=ctx.err)
         result = exporting.export_quarter(register, quarter, Path(ctx.args.out), today=today)
+        pdf_error = None
         if ctx.args.pdf:
+            from app.errors import ExportPdfNotWritten
             from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
-            write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            try:
+                write_vp_quarter_pdf(register, quarter, result, Path(ctx.args.pdf))
+            except AppError as exc:  # the file is written and recorded: say so, truthfully
+                pdf_error = ExportPdfNotWritten(revision=result.revision, path=str(result.path),
+                                                reason=exc.reason)
     finally:
         register.close()
     ctx.say(_("Quarter {quarter}, revision {revision}{nil}: {path}").format(
         quarter=quarter, revision=result.revision, path=result.path,
         nil=_(" (nil return)") if view.nil_return else ""))
     ctx.say(_("File fingerprint: {fp}").format(fp=result.fingerprint))
+    if pdf_error is not None:
+        print(pdf_error.message, file=ctx.err)
+        return EXIT_USER
     return EXIT_OK
 
 
@@ -385,13 +416,28 @@ def cmd_card(ctx: Context) -> int:
 
 @command("card-import")
 def cmd_card_import(ctx: Context) -> int:
+    """A card that gives a known coordinator code another key is refused (exit 2, both
+    fingerprints named) unless --replace is given; with it, both fingerprints are printed."""
+    from app.errors import CoordinatorKeyChanged
     from app.services.confidant import exporting
 
     register = ctx.unlock()
     try:
-        card = exporting.import_recipient_card(register, Path(ctx.args.file))
+        card = exporting.check_recipient_card_file(register, Path(ctx.args.file))
+        change = exporting.key_change(register, card)
+        try:
+            exporting.keep_recipient_card(register, card, replace=ctx.args.replace)
+        except CoordinatorKeyChanged as exc:
+            print(exc.message, file=ctx.err)
+            print(_("To replace the key after comparing it: card-import --replace FILE"),
+                  file=ctx.err)
+            return EXIT_USER
     finally:
         register.close()
+    if change is not None:
+        ctx.say(_("The key of {code} was replaced.").format(code=change.code))
+        ctx.say(_("Old fingerprint: {fp}").format(fp=change.old_fingerprint))
+        ctx.say(_("New fingerprint: {fp}").format(fp=change.new_fingerprint))
     ctx.say(_("Card of {code} ({component}) imported. Check this fingerprint with them: "
               "{fp}").format(code=card.code, component=card.component, fp=card.fingerprint_groups))
     return EXIT_OK
@@ -408,6 +454,10 @@ def cmd_receipt_import(ctx: Context) -> int:
         register.close()
     ctx.say(_("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
         quarter=row.quarter, revision=row.revision))
+    if row.learned:
+        ctx.say(_("This register had no record of that file (a backup restored after the "
+                  "export, or another copy of the register): it is recorded now, and later "
+                  "exports of {quarter} follow on from it.").format(quarter=row.quarter))
     return EXIT_OK
 
 
@@ -421,6 +471,9 @@ def _add_export_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignor
     p.add_argument("--out", metavar="FILE", required=True)
     p = sub.add_parser("card-import", help=_("import the card of your coordinator"))
     p.add_argument("file", metavar="FILE")
+    p.add_argument("--replace", action="store_true",
+                   help=_("replace the key of a coordinator code you already have (compare "
+                          "the new fingerprint by phone first)"))
     p = sub.add_parser("receipt-import", help=_("import a receipt from your coordinator"))
     p.add_argument("file", metavar="FILE")
 
@@ -514,8 +567,7 @@ def command_names() -> frozenset[str]:
 
 @command("roster-add")
 def cmd_roster_add(ctx: Context) -> int:
-    import datetime as dt
-
+    from app.models.periods import Quarter
     from app.services.coordination import roster
     from app.services.coordination.merging import LATE_AFTER_DAYS
 
@@ -555,8 +607,6 @@ def _parse_day(text: str) -> dt.date:
 
 @command("import")
 def cmd_import(ctx: Context) -> int:
-    import datetime as dt
-
     from app.services.coordination.importing import ImportStatus, apply_import, plan_import
 
     register = ctx.unlock()
@@ -658,6 +708,7 @@ def cmd_completeness(ctx: Context) -> int:
 
 @command("roster-end")
 def cmd_roster_end(ctx: Context) -> int:
+    from app.models.periods import Quarter
     from app.services.coordination import roster
 
     from_day = _parse_day(ctx.args.from_day)
@@ -705,32 +756,95 @@ _PARSER_EXTENSIONS.append(_coordination_parsers)
 @command("report")
 def cmd_report(ctx: Context) -> int:
     from app.export.disclosure import Status, check_k
-    from app.services.coordination.report_data import report_data, write_report_file
+    from app.services.coordination import publications
+    from app.services.coordination.report_data import publish_report
 
+    if ctx.args.reissue is not None:
+        register = ctx.unlock()
+        try:
+            path = publications.reissue(register, ctx.args.reissue, Path(ctx.args.out))
+        finally:
+            register.close()
+        ctx.say(_("Publication {id} written again, byte for byte: {path}").format(
+            id=ctx.args.reissue, path=path))
+        return EXIT_OK
+    if ctx.args.year is None:
+        raise ValidationError(N_("Give the year of the report (--year 2026), or --reissue "
+                                 "with the number of an earlier publication."))
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()
     try:
-        data = report_data(register, ctx.args.year, ctx.args.quarter, k=k,
-                           today=dt.date.today())
+        done = publish_report(register, ctx.args.year, ctx.args.quarter, ctx.args.format,
+                              Path(ctx.args.out), ctx.args.lang, k, today=dt.date.today())
     finally:
         register.close()
-    path = write_report_file(data, ctx.args.format, Path(ctx.args.out), ctx.args.lang)
-    cells = [c for t in data.tables for c in t.cells.values()]
+    cells = [c for t in done.data.tables for c in t.cells.values()]
+    hidden = sum(1 for c in cells if c.status is not Status.PUBLISHED)
     ctx.say(_("Report written: {path} (k = {k}; {hidden} of {cells} figures hidden).").format(
-        path=path, k=k, cells=len(cells),
-        hidden=sum(1 for c in cells if c.status is not Status.PUBLISHED)))
+        path=done.path, k=k, cells=len(cells), hidden=hidden))
+    ctx.say(_("Recorded as publication {id}; write it again with: vertrouwd report --reissue "
+              "{id} --out FILE").format(id=done.id))
+    return EXIT_OK
+
+
+@command("publications")
+def cmd_publications(ctx: Context) -> int:
+    from app.services.coordination import publications
+
+    register = ctx.unlock()
+    try:
+        found = publications.entries(register)
+    finally:
+        register.close()
+    if not found:
+        ctx.say(_("The register has published no report yet."))
+        return EXIT_OK
+    for e in found:
+        ctx.say(_("{id:>4}  {when} UTC  {period:8} {scope:9} {fmt}  k = {k}  {hidden} of "
+                  "{cells} hidden  {file}").format(
+            id=e.id, when=e.published_at.strftime("%Y-%m-%d %H:%M"), period=e.period,
+            scope=e.component or _("Defence"), fmt=e.format.upper(), k=e.k, hidden=e.hidden,
+            cells=e.cells, file=e.file_name))
+    return EXIT_OK
+
+
+@command("verify-publication")
+def cmd_verify_publication(ctx: Context) -> int:
+    from app.services.coordination import publications
+
+    register = ctx.unlock()
+    try:
+        problems = publications.verify(register, ctx.args.id)
+    finally:
+        register.close()
+    if problems:
+        for problem in problems:
+            print(problem, file=ctx.err)
+        print(_("Publication {id} does not hold: see above.").format(id=ctx.args.id),
+              file=ctx.err)
+        return EXIT_USER
+    ctx.say(_("Publication {id} holds: its file is as written, its figures add up, and every "
+              "hidden small count could be any value from 0 to k−1 for a reader of everything "
+              "published up to it.").format(id=ctx.args.id))
     return EXIT_OK
 
 
 def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("report", help=_("write a report for publication (PDF or CSV, with "
-                                        "disclosure control)"))
-    p.add_argument("--year", type=int, required=True, help=_("year of the report"))
+                                        "disclosure control); it is recorded in the register"))
+    p.add_argument("--year", type=int, help=_("year of the report"))
     p.add_argument("--quarter", metavar="YYYY-Qn", help=_("only this quarter, e.g. 2026-Q3"))
     p.add_argument("--format", choices=["pdf", "csv"], default="pdf")
     p.add_argument("--out", metavar="FILE", required=True, help=_("output file"))
     p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
                                            "settings, at least 3)"))
+    p.add_argument("--reissue", type=int, metavar="ID",
+                   help=_("write publication ID again, byte for byte (see: vertrouwd "
+                          "publications)"))
+    sub.add_parser("publications", help=_("list the reports this register published"))
+    p = sub.add_parser("verify-publication",
+                       help=_("check a publication's certificate (exit 0: it holds)"))
+    p.add_argument("id", type=int, metavar="ID")
 
 
 _PARSER_EXTENSIONS.append(_report_parsers)
@@ -739,6 +853,7 @@ _PARSER_EXTENSIONS.append(_report_parsers)
 # --- a confidant's register moves to a newer topic list (issue 23) ------------------------
 @command("codelist-move")
 def cmd_codelist_move(ctx: Context) -> int:
+    from app.models.periods import Quarter
     from app.services.confidant import codelist_moves
 
     start = Quarter.parse(ctx.args.from_quarter)

@@ -126,6 +126,23 @@ class RegisterInUse(AppError):
     )
 
 
+class RegisterReadOnly(AppError):
+    default_message = N_(
+        "The register at {path} is on a read-only drive (a write-protected USB stick, or a "
+        "stick the computer made read-only after an error) or its files are read-only, so "
+        "Vertrouwd cannot open it. Remove the write protection, or copy the register folder to "
+        "a drive you can write to. Nothing was changed."
+    )
+
+
+class KeyFileUnreadable(AppError):
+    default_message = N_(
+        "The key file of this register could not be read from its drive (a read error: the USB "
+        "stick may be loose, pulled or failing). The register itself may be fine: reconnect the "
+        "stick or copy the register folder to another drive, and try again. Nothing was changed."
+    )
+
+
 class RegisterStillOpen(AppError):
     default_message = N_(
         "The register is still open. Lock it first, then restore the backup. Nothing was "
@@ -171,6 +188,15 @@ class StorageError(AppError):
     default_message = N_(
         "The register could not be written ({detail}). The last change was not saved; "
         "everything saved before is intact."
+    )
+
+
+class MediumReadOnly(StorageError):
+    default_message = N_(
+        "The drive of the register has become read-only (a write-protected USB stick, or a "
+        "stick the computer made read-only after an error), so the last change was not saved; "
+        "everything saved before is intact. Check the stick, or copy the register folder to "
+        "another drive."
     )
 
 
@@ -413,6 +439,23 @@ BOUND_GROUND = N_(
     "The discrimination ground {code} is counted for {count} new cases, more than the {n} new "
     "cases about discrimination. Nothing was imported."
 )
+# Plausibility (issue 20, item 8): what no register can report, whatever its rules.
+BOUND_QUARTER_NOT_BEGUN = N_(
+    "The file reports on {quarter}, which begins on {start}; by this computer's clock it is "
+    "{today}, so that quarter has not begun. If the date of this computer is wrong, correct it "
+    "first. Nothing was imported."
+)
+BOUND_ACTIVITY_MINUTES = N_(
+    "The file counts {minutes} minutes of activities in {quarter}, more than the {limit} "
+    "minutes that {reporters} confidant(s) have in that quarter, day and night. Nothing was "
+    "imported."
+)
+BOUND_STOCK_FLOW = N_(
+    "The file of {sender} closes {closed} cases in {quarter}, but at most {most} can have been "
+    "open: {open} open at the end of {previous} (in the file of {previous} already here) and "
+    "{new} new. If cases of {previous} were registered after its file was sent, {sender} "
+    "exports {previous} again first. Nothing was imported."
+)
 
 
 class NilReturnNotEmpty(InvalidImportFile):
@@ -438,7 +481,9 @@ REVISION_NAMES_ITSELF = N_(
 REVISION_NOT_PREVIOUS = N_(
     "Revision {revision} of {sender} for {quarter} must replace revision {previous}, which is "
     "here with another submission number: the file names a revision that does not exist, or "
-    "skips one. Nothing was imported."
+    "skips one. If {sender} restored a backup or works on a second copy of the register, send "
+    "them your receipt for revision {previous}: once imported, their next export follows on "
+    "from it. Nothing was imported."
 )
 REVISION_NAMES_OTHER = N_(
     "Revision {revision} of {sender} for {quarter} says it replaces a file that is here as "
@@ -553,9 +598,10 @@ class SourceAlreadyCountedOtherwise(InvalidImportFile):
 
 class SubmissionConflict(InvalidImportFile):
     default_message = N_(
-        "A different file with the same submission number and revision {revision} was "
-        "already imported ({sender}, {quarter}). Two files cannot both be that revision, so "
-        "this one was refused. Ask the sender for a new revision. Nothing was imported."
+        "A different file was already imported as revision {revision} of {sender} for "
+        "{quarter}. Two files cannot both be that revision, so this one was refused. Send "
+        "{sender} your receipt for the file you have: once their register has imported it, "
+        "their next export follows on from it. Nothing was imported."
     )
 
 
@@ -645,14 +691,64 @@ class ProfileMissing(AppError):
     default_message = N_("This register has no profile; create it with the first-run wizard.")
 
 
+class QuarterNotBegun(AppError):
+    default_message = N_(
+        "The quarter {quarter} has not begun yet by this computer's clock (today is {today}), "
+        "so it cannot be exported. If that date is wrong, the computer's clock is wrong (a "
+        "flat battery can set it years back): correct the date and time first. Nothing was "
+        "changed."
+    )
+
+
+class ClockAhead(AppError):
+    default_message = N_(
+        "By this computer's clock today is {today}, but this register's last quarterly file "
+        "was made on {last}, more than a year earlier. If that date is wrong, the computer's "
+        "clock is wrong: correct it first, or retention would remove memos too early. If the "
+        "date is right, export the last quarter first. Nothing was changed."
+    )
+
+
+class ExportPdfNotWritten(AppError):
+    default_message = N_(
+        "The quarterly file was written and recorded as revision {revision} ({path}), but the "
+        "PDF overview was not written: {reason}"
+    )
+
+
 class CardError(AppError):
     default_message = N_("This card cannot be used here.")
+
+
+class CoordinatorKeyChanged(CardError):
+    """A card carrying a known coordinator code with another key (issue 20, item 6)."""
+
+    default_message = N_(
+        "This card gives {code} a different key: the key you have for {code} is {old}, the "
+        "card's key is {new}. Files stay sealed to the key you have. Call {code} and compare "
+        "the new fingerprint; replace the key only if it matches. Nothing was changed."
+    )
 
 
 class ReceiptUnknown(AppError):
     default_message = N_(
         "This receipt is for a file this register did not export (quarter {quarter}). "
         "Nothing was changed."
+    )
+
+
+class ReceiptOtherSender(ReceiptUnknown):
+    default_message = N_(
+        "This receipt is for the file of {sender}, not of this register ({own}). "
+        "Nothing was changed."
+    )
+
+
+class ReceiptContradicts(ReceiptUnknown):
+    default_message = N_(
+        "This receipt names revision {revision} of {quarter} with another content than the "
+        "file this register recorded under that submission number. Ask your coordinator which "
+        "file arrived. Nothing was changed."
     )
 
 

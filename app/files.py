@@ -62,6 +62,30 @@ def shown(path: Path) -> str:
     return os.fspath(path)
 
 
+_FILE_READ_ONLY_VOLUME = 0x00080000  # Windows: GetVolumeInformationW's flag
+
+
+def medium_read_only(path: Path) -> bool:
+    """Whether the drive holding ``path`` (a file or folder that exists) is mounted read-only:
+    a write-protected USB stick, or one the system remounted read-only after an error."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+
+            root = ctypes.create_unicode_buffer(261)
+            kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+            if not kernel32.GetVolumePathNameW(os.fspath(path), root, 261):
+                return False
+            flags = ctypes.c_uint32(0)
+            if not kernel32.GetVolumeInformationW(root, None, 0, None, None,
+                                                  ctypes.byref(flags), None, 0):
+                return False
+            return bool(flags.value & _FILE_READ_ONLY_VOLUME)
+        return bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
 def _disk_is_full(path: Path) -> bool:
     """Wine reports a write past the end of a full drive as EINVAL where Windows says
     ERROR_DISK_FULL: ask the drive (the nearest folder that exists) how much room is left."""

@@ -623,6 +623,74 @@ def _defence_year_pdf(runs: int) -> Row:
                le(3.0))
 
 
+def disclosure_ledger(folder: Path):  # type: ignore[no-untyped-def]
+    """A central register with three years of the seven components' files, its 12 quarter
+    reports published one after another (each protected against those before: the ledger),
+    and the Defence year report 2026's table. Returns (table, earlier publications)."""
+    import random
+
+    from app.models import codelists
+    from app.services.coordination import importing
+    from app.services.coordination.report_data import report_data
+    from app.services.storage import vault
+    from tests.services import coordination_helpers as helpers
+
+    rng = random.Random(19)
+    reg, _code = vault.create_register(folder / "central", generate.PASSPHRASE,
+                                       roles=("central",), component="DEFENSIE")
+    try:
+        components = [c.code for c in codelists.load().components]
+        coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
+                        for c in components}
+        helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2024, 1, 1))
+        vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
+        paths = []
+        for year in (2024, 2025, 2026):
+            for q in (1, 2, 3, 4):
+                quarter = f"{year}-Q{q}"
+                for c in components:
+                    inner = helpers.vp_file(vps[c], helpers.report_measures(rng), quarter=quarter)
+                    paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
+                                               helpers.merged_file(coordinators[c], [inner])))
+        plan = importing.plan_import(reg, paths, dt.date(2027, 1, 15))
+        importing.apply_import(reg, plan, now=dt.datetime(2027, 1, 15, 9, 0))
+        day = dt.date(2027, 1, 15)
+        published = []
+        for year in (2024, 2025, 2026):
+            for q in (1, 2, 3, 4):
+                data = report_data(reg, year, f"{year}-Q{q}", k=5, today=day,
+                                   prior=tuple(published))
+                published.append(data.publication)
+        year_report = report_data(reg, 2026, k=5, today=day)
+        return year_report.publication.table, tuple(published)
+    finally:
+        reg.close()
+
+
+def scenario_disclosure(runs: int = 3) -> list[Row]:
+    """Protect and certify the Defence year report 2026 (three years side by side) against 12
+    earlier quarter reports; check its certificate in pure Python."""
+    from app.export.disclosure import Publication, protect, verify_certificate
+
+    with tempfile.TemporaryDirectory() as tmp:
+        table, prior = disclosure_ledger(Path(tmp))
+    results = []
+    protect_samples = timed(lambda: results.append(protect(table, 5, prior)), runs)
+    protected = results[-1]
+    publication = Publication.of(table, protected)
+    problems: list[str] = []
+    check_samples = timed(lambda: problems.extend(
+        verify_certificate(publication, prior, protected.certificate)), runs)
+    cert = protected.certificate
+    note = (f"{len(table.values)} cells, {len(prior)} earlier reports, "
+            f"{len(protected.hidden())} hidden, {len(cert.quantities)} hidden quantities, "
+            f"{len(cert.assignments)} witnesses; problems found: {len(problems)}")
+    return [Row("Disclosure: protect + certify the Defence year report (3 years, 12 earlier "
+                "reports)", protect_samples, target="≤ 2 s", check=le(2.0), note=note),
+            Row("Disclosure: check its certificate", check_samples, target="≤ 0.2 s",
+                check=le(0.2))]
+
+
 def scenario_fuzz(cases: int = 10_000, runs: int = 3) -> list[Row]:
     """The fuzz test's mutated quarterly files (tests/reliability/test_fuzz.py: the same
     Hypothesis strategy, derandomized, the same number of cases) through read_file; each run
@@ -978,6 +1046,18 @@ def _windows_child(name: str) -> None:
                                      "floor": r.floor, "floor_name": r.floor_name}), flush=True)
 
 
+def scenario_cli() -> list[Row]:
+    from benchmarks.cli_reports import scenario_cli as run
+
+    return run()
+
+
+def scenario_reports() -> list[Row]:
+    from benchmarks.cli_reports import scenario_reports as run
+
+    return run()
+
+
 SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "startup": scenario_startup,
     "unlock": scenario_unlock,
@@ -987,9 +1067,12 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "import": scenario_import,
     "pdf": scenario_pdf,
     "fuzz": scenario_fuzz,
+    "disclosure": scenario_disclosure,
     "memory": scenario_memory,
     "gui-thread": scenario_gui_thread,
     "windows": scenario_windows,
+    "cli": scenario_cli,  # issue 19: benchmarks/cli_reports.py
+    "reports": scenario_reports,
 }
 
 

@@ -119,7 +119,14 @@ def test_walkthrough_runs_every_documented_command(tmp_path: Path) -> None:
     run("central", "report", "--year", "2026", "--quarter", "2026-Q3", "--format", "pdf",
         "--out", str(f / "reports" / "defensie.pdf"))
     assert (f / "reports" / "defensie.pdf").read_bytes().startswith(b"%PDF")
-    assert "< 5" in (f / "reports" / "clas.csv").read_text(encoding="utf-8-sig")
+    # The ledger: list, write the report again byte for byte, check its certificate.
+    assert "defensie.pdf" in run("central", "publications")
+    run("central", "report", "--reissue", "1", "--out", str(f / "reports" / "again.pdf"))
+    assert (f / "reports" / "again.pdf").read_bytes() == (
+        f / "reports" / "defensie.pdf").read_bytes()
+    assert "Publicatie 1 klopt" in run("central", "verify-publication", "1")
+    published = (f / "reports" / "clas.csv").read_text(encoding="utf-8-sig")
+    assert "×" in published and "hidden" in published  # one mark, one status
 
     # Back at the confidant: the receipt, then upkeep of the register.
     receipt = next((f / "receipts").iterdir())

@@ -43,7 +43,7 @@ import pytest
 from pypdf import PdfReader
 
 from app.export import cards, crypto, interchange, receipts
-from app.export.disclosure import STATUS_LABELS
+from app.export.disclosure import status_label
 from app.export.measures import Measures
 from app.export.report_model import cell_text
 from app.i18n import translator
@@ -344,7 +344,7 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
                 cell = table.cell(r.key, c.key)
                 if cell is not None:
                     expected.append((*where, cell_text(table, cell, dutch), cell.status.value,
-                                     dutch._(STATUS_LABELS[cell.status])))
+                                     status_label(cell.status, cell.k, dutch)))
                 elif (r.key, c.key) in table.gaps:
                     expected.append((*where, "—", "no_figure", "geen cijfer: " +
                                      table.gaps[(r.key, c.key)].text(dutch)))
@@ -360,7 +360,7 @@ def test_report_csv_holds_exactly_the_reports_figures(coordinator: vault.Registe
     # 2026 had not ended when the report was made (20 April): Q1 only, the rest no figure
     assert {("cases_new", "2026-Q1", "7", "published"), ("cases_new", "2026", "7", "published"),
             ("cases_new", "2026-Q2", "—", "no_figure")} <= totals
-    assert ("cases_closed", "2026-Q1", "< 5", "primary") in totals
+    assert ("cases_closed", "2026-Q1", "×", "hidden") in totals
     assert ("contacts", "2026-Q1", "13", "published") in totals
     assert [row[4] for row in found if row[3] == "cases_new" and row[1] == "totals"] == [
         "Q1", "Q2", "Q3", "Q4", "Jaar 2026, Q1"]
@@ -405,7 +405,7 @@ def test_report_pdf_shows_the_protected_figures() -> None:
     _invariant_metadata(reader, title)
     assert "Minimale celfrequentie (k)\n5" in text and "Pagina 4 van 4" in text
     assert "Nieuwe casussen (eerste contact in de periode)\n 7\n —\n —\n —\n 7" in text
-    assert "Afgesloten casussen\n < 5\n —\n —\n —\n < 5" in text
+    assert "Afgesloten casussen\n ×\n —\n —\n —\n ×" in text
     assert "Contactmomenten, totaal\n 13\n —\n —\n —\n 13" in text
     assert "geen cijfer: het kwartaal was op 20 april 2026 nog niet voorbij" in text
 

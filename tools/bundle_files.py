@@ -43,6 +43,23 @@ DATA_FILES: tuple[tuple[str, str], ...] = (
 )
 
 
+def highs_binaries() -> list[tuple[str, str]]:
+    """The HiGHS shared library of the highsbox wheel (and what lies beside it: OpenBLAS on
+    Windows), as (source, folder in the bundle) for PyInstaller's `binaries`. The solver
+    (app/export/solver.py) finds it under sys._MEIPASS/highsbox/highs_dist/{bin,lib}."""
+    import highsbox
+
+    root = Path(highsbox.highs_dist_dir())
+    found = [(str(path), f"highsbox/highs_dist/{sub}")
+             for sub in ("bin", "lib") if (root / sub).is_dir()
+             for path in sorted((root / sub).iterdir())
+             if (path.suffix in (".dll", ".so", ".dylib") and "highs" in path.name)
+             or path.suffix == ".dll"]
+    if not any("highs" in Path(src).name for src, _ in found):
+        raise MissingBundleFiles([str(root / "lib" / "libhighs.so")])
+    return found
+
+
 class MissingBundleFiles(Exception):
     def __init__(self, missing: list[str]) -> None:
         self.missing = missing

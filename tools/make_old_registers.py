@@ -93,6 +93,12 @@ def rows_at(version: int) -> list[Row]:
         rows.append(("UPDATE case_ SET reduced = 1, memo = NULL WHERE id = 1", ()))
     if version >= 8:
         rows.append(("INSERT INTO roster_nickname VALUES ('CLAS-VPONE', 'Eerste VP')", ()))
+    if version >= 9:
+        rows.append((
+            "INSERT INTO publication VALUES (1, '2026-01-10 09:00:00', 2025, '2025-Q4', "
+            "'component', 'CLAS', '2026-01-10', 'csv', 'nl', 5, 1, 2, "
+            "'{\"k\": 5}', NULL, '0.1.0', 'rapport-2025-Q4.csv', ?, ?)",
+            ("34" * 32, b"x\x9c\x03\x00\x00\x00\x00\x01")))
     return rows
 
 

@@ -27,7 +27,7 @@ import io
 from pathlib import Path
 from typing import Final
 
-from app.export.disclosure import STATUS_LABELS, rule_text
+from app.export.disclosure import rule_text, status_label
 from app.export.pdf_report import NO_FIGURE_MEANING, report_title
 from app.export.report_model import DATETIME_PATTERN, NO_FIGURE, ReportData, cell_text
 from app.files import write_new
@@ -79,7 +79,7 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
                 cell = table.cell(r.key, c.key)
                 if cell is not None:
                     row(*where, cell_text(table, cell, t), cell.status.value,
-                        t._(STATUS_LABELS[cell.status]))
+                        status_label(cell.status, cell.k, t))
                 elif (r.key, c.key) in table.gaps:
                     row(*where, NO_FIGURE, NO_FIGURE_STATUS, t._(NO_FIGURE_MEANING).format(
                         reasons=table.gaps[(r.key, c.key)].text(t)))

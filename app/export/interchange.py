@@ -54,6 +54,7 @@ from app.export.measures import (
     DEFINITIONS,
     MAP_MEASURES,
     Measures,
+    implausibilities,
     inconsistencies,
     merge_all,
     merge_measures,
@@ -61,6 +62,8 @@ from app.export.measures import (
 )
 from app.export.signed import check_format, open_envelope, require_exact_keys, sign_envelope
 from app.models import codelists
+from app.models.periods import Quarter
+from app.models.roles import CENTRAL_COMPONENT
 
 __all__ = [
     "CENTRAL_COMPONENT",
@@ -85,7 +88,6 @@ __all__ = [
 FILE_FORMAT = "vertrouwd-quarterly-file"
 PAYLOAD_FORMAT = "vertrouwd-quarterly"
 FORMAT_VERSION = 1
-CENTRAL_COMPONENT = "DEFENSIE"  # the sender component of a defence-level file
 FIRST_YEAR = 2000
 _SEALED_KEYS = frozenset(
     {"format", "format_version", "recipient_fingerprint", "ephemeral_public_key", "nonce",
@@ -371,7 +373,8 @@ def check_payload(
     schema.validate(schema.QUARTERLY, payload)
     if payload["sender"]["fingerprint"] != signer_fingerprint:
         raise SignerMismatch(fingerprint=crypto.groups_of_fingerprint(signer_fingerprint))
-    _check_period(payload["period"], today or dt.date.today())
+    today = today or dt.date.today()
+    _check_period(payload["period"], today)
     _check_created_at(payload["created_at"])
     if (payload["revision"] == 1) != (payload["supersedes"] is None):
         raise RevisionInconsistent()
@@ -382,7 +385,9 @@ def check_payload(
     measures = Measures.from_payload(payload["measures"])
     if payload["nil_return"] != measures.is_zero():
         raise NilReturnNotEmpty()
-    problems = inconsistencies(measures)
+    problems = inconsistencies(measures) + implausibilities(
+        measures, Quarter.parse(payload["period"]["quarter"]), today,
+        reporters=len(payload.get("sources", ())) if payload["level"] != "vp" else 1)
     if problems:
         msgid, params = problems[0]
         raise InconsistentMeasures(msgid, **params)

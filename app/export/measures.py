@@ -6,22 +6,27 @@ meaningful and makes ``Measures()`` the identity of ``merge_measures``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
 from app.errors import (
+    BOUND_ACTIVITY_MINUTES,
     BOUND_FIRST_CONTACTS,
     BOUND_GROUND,
     BOUND_MINUTES_PER_CONTACT,
     BOUND_MODES,
     BOUND_NEW_CASES,
     BOUND_OUTCOMES,
+    BOUND_QUARTER_NOT_BEGUN,
+    BOUND_STOCK_FLOW,
     BOUND_TOPIC,
 )
 from app.i18n import N_, Translator, translator
 from app.models.codelists import DISCRIMINATION
+from app.models.periods import Quarter
 
 SCALAR_MEASURES = (
     "cases_new",
@@ -59,7 +64,6 @@ LABELS: Mapping[str, str] = MappingProxyType(
         "referrals": N_("Referrals made"),
     }
 )
-
 
 
 def label(name: str, t: Translator | None = None) -> str:
@@ -222,3 +226,46 @@ def inconsistencies(m: Measures) -> list[Problem]:
     problems += [(BOUND_GROUND, {"code": c, "count": n, "n": discrimination})
                  for c, n in sorted(m.discrimination_grounds.items()) if n > discrimination]
     return problems
+
+
+# --- plausibility: what no register can report, whatever its rules (issue 20, item 8) ------
+MINUTES_PER_DAY = 1440
+
+
+def quarter_minutes(quarter: Quarter) -> int:
+    """The minutes in ``quarter``, day and night: at most 92 days, 132,480 minutes."""
+    return ((quarter.end - quarter.start).days + 1) * MINUTES_PER_DAY
+
+
+def implausibilities(m: Measures, quarter: Quarter, today: dt.date,
+                     reporters: int = 1) -> list[Problem]:
+    """What a file of ``quarter`` from ``reporters`` confidants cannot hold by ``today``
+    (docs/file-format.md, "Bounds"):
+
+    - no quarter that has not begun (by the reader's clock) is reported on;
+    - the activity minutes of one confidant fit in the quarter, day and night (a merged file:
+      those of its confidants together).
+    """
+    problems: list[Problem] = []
+    if quarter.start > today:
+        problems.append((BOUND_QUARTER_NOT_BEGUN, {"quarter": str(quarter),
+                                                    "start": quarter.start.isoformat(),
+                                                    "today": today.isoformat()}))
+    activities = sum(m.minutes_activities.values())
+    limit = max(reporters, 1) * quarter_minutes(quarter)
+    if activities > limit:
+        problems.append((BOUND_ACTIVITY_MINUTES, {"minutes": activities, "limit": limit,
+                                                  "reporters": max(reporters, 1),
+                                                  "quarter": str(quarter)}))
+    return problems
+
+
+def stock_flow(previous_open_end: int, m: Measures) -> Problem | None:
+    """One confidant's quarter after its previous quarter: no more cases can close than were
+    open at the end of the previous quarter plus the new ones. (A case registered late in the
+    previous quarter is counted once that quarter is exported again.)"""
+    most = previous_open_end + m.cases_new
+    if m.cases_closed > most:
+        return (BOUND_STOCK_FLOW, {"closed": m.cases_closed, "most": most,
+                                   "open": previous_open_end, "new": m.cases_new})
+    return None

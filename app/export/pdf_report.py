@@ -18,12 +18,11 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from app import __version__
 from app.export.disclosure import (
-    SECONDARY_MARK,
-    STATUS_LABELS,
-    ProtectedCell,
+    HIDDEN_MARK,
     Status,
     display,
     rule_text,
+    status_label,
 )
 from app.export.pdf_common import (
     CONTENT_WIDTH,
@@ -141,10 +140,7 @@ def _title_page(data: ReportData, t: Translator, title: str, now: dt.datetime) -
         info.append([t._("Compared with"), ", ".join(str(y) for y in data.previous_years)])
     k = data.k
     legend: list[list[Cell]] = [
-        [Right(display(ProtectedCell("", Status.PRIMARY, None, k), t.language)),
-         t._("{status}: 1 to {kminus}").format(status=t._(STATUS_LABELS[Status.PRIMARY]),
-                                             kminus=k - 1)],
-        [Right(SECONDARY_MARK), t._(STATUS_LABELS[Status.SECONDARY])],
+        [Right(HIDDEN_MARK), status_label(Status.HIDDEN, k, t)],
         [Right("0"), t._("none")],
     ]
     reasons = gap_reasons(data)

@@ -20,7 +20,15 @@ from decimal import Decimal
 from typing import Final, Literal, Union
 
 from app.errors import DisclosureParameterError
-from app.export.disclosure import Key, ProtectedCell, Status, Table, display
+from app.export.disclosure import (
+    Certificate,
+    Key,
+    ProtectedCell,
+    Publication,
+    Status,
+    Table,
+    display,
+)
 from app.i18n import N_, Translator
 from app.models.codelists import Code, TopicGroup
 
@@ -160,6 +168,10 @@ class ReportData:
     today: dt.date | None = None  # quarters that had not ended on this day have no figures
     period_label: Label | None = None  # "Year 2026, Q1–Q3" while the year is in progress
     notes: tuple[Label, ...] = ()  # about the report as a whole (title page, CSV comments)
+    # what the report showed (every cell of it, true values, equations, k) and the witnesses
+    # that prove the rule over it and the earlier publications it was protected against
+    publication: Publication | None = field(default=None, repr=False, compare=False)
+    certificate: Certificate | None = field(default=None, repr=False, compare=False)
 
     @property
     def mixed_codelists(self) -> bool:

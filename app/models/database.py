@@ -21,11 +21,13 @@ from sqlalchemy.pool import QueuePool
 from app.errors import (
     AppError,
     DiskFull,
+    MediumReadOnly,
     NotSQLCipher,
     RegisterDamaged,
     RegisterDatabaseMissing,
     StorageError,
 )
+from app.files import medium_read_only
 
 dbapi = sqlcipher3.dbapi2
 DatabaseError = dbapi.DatabaseError
@@ -73,7 +75,7 @@ def connect(path: Path, key: bytes) -> Any:
     except DatabaseError as exc:
         conn.close()
         # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
-        raise (storage_error(exc) or RegisterDamaged()) from exc
+        raise (storage_error(exc, Path(path).parent) or RegisterDamaged()) from exc
     return conn
 
 
@@ -176,23 +178,29 @@ _STORAGE_TEXTS = {
 _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
-def storage_error(exc: BaseException) -> AppError | None:
+def storage_error(exc: BaseException, folder: Path | None = None) -> AppError | None:
     """The user-facing error for a failed write to disk (full, too large, I/O, read-only).
 
     Returns None when `exc` is not a storage failure (a constraint, damage, a bug), so the
     caller re-raises it unchanged. A disk I/O error while writing is reported as "disk full or
-    could not be written": the transaction was rolled back either way.
+    could not be written": the transaction was rolled back either way, unless the drive of
+    ``folder`` (the register's) has become read-only: that is said as it is (MediumReadOnly).
     """
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         exc = exc.orig
     if isinstance(exc, OSError):
         if exc.errno in _FULL_ERRNOS:
             return DiskFull()
-        if exc.errno in (errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM):
+        if exc.errno == errno.EROFS or (folder is not None and medium_read_only(folder)):
+            return MediumReadOnly()
+        if exc.errno in (errno.EIO, errno.EACCES, errno.EPERM):
             return StorageError(detail=errno.errorcode.get(exc.errno or 0, "OSError"))
         return None
     if isinstance(exc, DatabaseError):
         text = str(exc).lower()
+        failed = any(t in text for t in (*_FULL_TEXTS, *_STORAGE_TEXTS))
+        if failed and folder is not None and medium_read_only(folder):
+            return MediumReadOnly()
         if any(t in text for t in _FULL_TEXTS):
             return DiskFull()
         for t, code in _STORAGE_TEXTS.items():

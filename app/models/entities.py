@@ -275,3 +275,37 @@ class SubmissionSource(Base):
     component: Mapped[str] = mapped_column(String(16))
     period: Mapped[str] = mapped_column(String(7))
     sha256: Mapped[str] = mapped_column(String(64), index=True)
+
+
+# --- the publication ledger (issue 19): every report this register published ----------------
+
+
+class PublicationRecord(Base):
+    """One published report: its scope, what it showed (every cell's value and status, the
+    equations a reader knows: the disclosure engine's Publication as JSON), the certificate
+    that proves every hidden small count could be any value 0..k-1, and the file exactly as
+    written, so it can be written again byte for byte. Every later report is protected with
+    all rows of this table as what readers already hold (migration step 9). Rows are never
+    changed or deleted."""
+
+    __tablename__ = "publication"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC; printed in the file
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[str | None] = mapped_column(String(7))  # None: the year report
+    level: Mapped[str] = mapped_column(String(12))  # component | defence
+    component: Mapped[str | None] = mapped_column(String(16))  # None at Defence level
+    report_day: Mapped[dt.date] = mapped_column(Date)  # quarters not ended on it: no figures
+    format: Mapped[str] = mapped_column(String(8))  # pdf | csv (| docx: the annual section)
+    lang: Mapped[str] = mapped_column(String(8))
+    k: Mapped[int] = mapped_column(Integer)
+    hidden: Mapped[int] = mapped_column(Integer)  # figures of its tables shown with the mark
+    cells: Mapped[int] = mapped_column(Integer)  # figures of its tables (as it says)
+    publication: Mapped[str] = mapped_column(Text)  # canonical JSON: what the report showed
+    certificate: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the witnesses
+    app_version: Mapped[str] = mapped_column(String(32))
+    file_name: Mapped[str] = mapped_column(String(255))  # the name it was written under
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    file_data: Mapped[bytes] = mapped_column(LargeBinary)  # the bytes written (zlib)
+
+    __table_args__ = (Index("ix_publication_scope", "year", "quarter", "level"),)

@@ -54,6 +54,7 @@ from app.atomic import atomic_write_bytes
 from app.errors import (
     KeyFileAltered,
     KeyFileDamaged,
+    KeyFileUnreadable,
     KeyFileWeakened,
     WrongPassphrase,
     WrongRecoveryCode,
@@ -327,8 +328,11 @@ class KeyFile:
             data = Path(path).read_bytes()
         except FileNotFoundError:
             raise
+        except (IsADirectoryError, NotADirectoryError) as exc:
+            raise KeyFileDamaged() from exc  # a folder where the file was: damage
         except OSError as exc:
-            raise KeyFileDamaged() from exc
+            # A read error (EIO on a failing or pulled stick): the drive, not the register.
+            raise KeyFileUnreadable() from exc
         return KeyFile.from_bytes(data)
 
 

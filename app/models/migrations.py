@@ -271,9 +271,41 @@ def _step_8_nicknames(conn: Any) -> None:
     _run_script(conn, V8_NICKNAMES)
 
 
+# Step 9 (issue 19): the publication ledger, every report this register published.
+V9_PUBLICATIONS = """
+CREATE TABLE publication (
+	id INTEGER NOT NULL, 
+	published_at DATETIME NOT NULL, 
+	year INTEGER NOT NULL, 
+	quarter VARCHAR(7), 
+	level VARCHAR(12) NOT NULL, 
+	component VARCHAR(16), 
+	report_day DATE NOT NULL, 
+	format VARCHAR(8) NOT NULL, 
+	lang VARCHAR(8) NOT NULL, 
+	k INTEGER NOT NULL, 
+	hidden INTEGER NOT NULL, 
+	cells INTEGER NOT NULL, 
+	publication TEXT NOT NULL, 
+	certificate TEXT, 
+	app_version VARCHAR(32) NOT NULL, 
+	file_name VARCHAR(255) NOT NULL, 
+	file_sha256 VARCHAR(64) NOT NULL, 
+	file_data BLOB NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE INDEX ix_publication_scope ON publication (year, quarter, level)
+"""
+
+
+def _step_9_publications(conn: Any) -> None:
+    _run_script(conn, V9_PUBLICATIONS)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
 STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination, _step_5,
-                                      _step_6_reserved, _step_7_reserved, _step_8_nicknames]
+                                      _step_6_reserved, _step_7_reserved, _step_8_nicknames,
+                                      _step_9_publications]
 LATEST_VERSION = len(STEPS)
 
 

@@ -2,13 +2,15 @@
 
 One register is one folder: the SQLCipher database, the key file beside it and the lock file
 that keeps a second program out (`register_lock`). Backups are folders named after the time
-they were made, so their names sort by age. Vault, backup and restore all read these names
-from here, so none of them needs another for the layout.
+they were made and numbered: the generation number (`-g000042`) orders them, because the
+clock of a laptop may be wrong (a dead CMOS battery sets it years back). Vault, backup and
+restore all read these names from here, so none of them needs another for the layout.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from app.paths import native
@@ -44,8 +46,21 @@ def stamp(now: dt.datetime | None = None) -> str:
     return now.strftime(_STAMP_FORMAT)
 
 
-def backup_name(now: dt.datetime | None = None, label: str = "") -> str:
-    return f"{BACKUP_PREFIX}{stamp(now)}{label}"
+_GENERATION = re.compile(r"-g(\d{1,12})(?:-|$)")
+
+
+def backup_name(now: dt.datetime | None = None, label: str = "", generation: int = 0) -> str:
+    """A backup folder's name: the time it was made (for the reader) and, from generation 1
+    on, its generation number (for the order: one more than any backup beside it)."""
+    numbered = f"-g{generation:06d}" if generation > 0 else ""
+    return f"{BACKUP_PREFIX}{stamp(now)}{numbered}{label}"
+
+
+def backup_generation(name: str) -> int:
+    """The generation number in a backup folder's name; 0 for backups made before numbering
+    (older than every numbered one)."""
+    found = _GENERATION.search(name[len(BACKUP_PREFIX):])
+    return int(found.group(1)) if found else 0
 
 
 def backup_time(name: str) -> dt.datetime | None:

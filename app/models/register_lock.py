@@ -12,18 +12,26 @@ stays.
 
 Within one process the lock is shared (counted): the window keeps it while the register is
 open, and a backup or verification in the same process does not lock itself out.
+
+On a read-only medium (a write-protected USB stick, FAT remounted read-only after an error, a
+copy with read-only files) the lock file cannot be opened for writing: that is RegisterReadOnly,
+one sentence naming the read-only drive, said before anything else is tried. Releasing never
+raises: on a pulled stick closing the file fails (EIO, ENOTCONN), and the sentence the program
+has already chosen must stay the one the user reads.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.errors import RegisterInUse
+from app.errors import RegisterInUse, RegisterReadOnly
+from app.files import error_for
 from app.models.register_files import LOCK_NAME
 from app.owner_only import restrict_file
 
@@ -98,7 +106,8 @@ class RegisterLock:
             if held.count == 0:
                 del _held[key]
                 _unlock(held.fd)
-                os.close(held.fd)
+                with contextlib.suppress(OSError):  # a pulled stick: the OS drops the lock
+                    os.close(held.fd)
 
     def __enter__(self) -> RegisterLock:
         return self
@@ -116,13 +125,29 @@ def acquire(folder: Path) -> RegisterLock:
         if held is not None:
             held.count += 1
             return RegisterLock(folder)
-        fd = os.open(lock_path(folder), os.O_RDWR | os.O_CREAT | _BINARY, 0o600)
-        restrict_file(lock_path(folder))  # owner-only like every file the program writes
+        fd = _open_for_writing(Path(folder))
         if not _try_lock(fd):
             os.close(fd)
             raise RegisterInUse()
         _held[key] = _Held(fd, 1)
         return RegisterLock(folder)
+
+
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def _open_for_writing(folder: Path) -> int:
+    """The lock file opened for writing (created if needed, owner-only); RegisterReadOnly on
+    a read-only medium, the FileAccessError sentence for any other failure."""
+    path = lock_path(folder)
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | _BINARY, 0o600)
+    except OSError as exc:
+        if exc.errno in _READ_ONLY_ERRNOS:
+            raise RegisterReadOnly(path=os.fspath(folder)) from exc
+        raise error_for(exc, path) from exc
+    restrict_file(path)  # owner-only like every file the program writes
+    return fd
 
 
 def held_elsewhere(folder: Path) -> bool:
@@ -141,7 +166,8 @@ def held_elsewhere(folder: Path) -> bool:
                 return False
             return True
         finally:
-            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.close(fd)
 
 
 def held_here(folder: Path) -> bool:

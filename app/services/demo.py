@@ -5,9 +5,13 @@ refers to a real person. No Qt.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import random
+import shutil
+import tempfile
+import time
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -15,6 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
 from sqlalchemy import insert, update
 
+from app.models import register_lock
 from app.models.codelists import DISCRIMINATION
 from app.models.entities import (
     Activity,
@@ -28,6 +33,40 @@ from app.models.entities import (
 from app.services.storage import vault
 
 QUARTERS = 13  # the current quarter and the twelve before it
+
+# `--demo` builds its register in a folder of its own in the temp folder and removes it on quit
+# (and on SIGTERM). What a kill the program could not answer left behind is swept at start.
+DEMO_PREFIX = "vertrouwd-demo-"
+STALE_AFTER_S = 600  # a folder younger than this may be a demo another program is building
+
+
+def demo_folder() -> Path:
+    """A new, owner-only folder for a demo register (the register goes in ``register``)."""
+    return Path(tempfile.mkdtemp(prefix=DEMO_PREFIX))
+
+
+def sweep_stale_demo_folders(temp_dir: Path | None = None) -> list[Path]:
+    """Remove demo folders no running program uses: not locked by another process, and not
+    touched for ``STALE_AFTER_S`` seconds. Returns what was removed."""
+    removed = []
+    for folder in Path(temp_dir or tempfile.gettempdir()).glob(DEMO_PREFIX + "*"):
+        try:
+            if not folder.is_dir() or folder.is_symlink() or \
+                    time.time() - folder.stat().st_mtime < STALE_AFTER_S:
+                continue
+        except OSError:
+            continue
+        if register_lock.held_elsewhere(folder / "register"):
+            continue  # a demo window that is open
+        shutil.rmtree(folder, ignore_errors=True)
+        if not folder.exists():
+            removed.append(folder)
+    return removed
+
+
+def remove_demo_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
 MIN_CASES = 100
 
 # Relative weights: bullying, intimidation and labour conflict are common; stalking is rare.

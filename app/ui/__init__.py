@@ -1,0 +1,6 @@
+"""The windows. Importing this package first makes None, True and False outlive PySide6's
+lost references (app/ui/refcounts.py)."""
+
+from app.ui.refcounts import keep_singletons_alive
+
+keep_singletons_alive()

@@ -8,9 +8,8 @@ import argparse
 import contextlib
 import logging
 import os
-import shutil
+import signal
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -433,16 +432,76 @@ def run_gui(argv: list[str]) -> int:
     translations.apply(settings.language)
     signals = AppSignals()
 
+    from app.services import demo
+
+    demo.sweep_stale_demo_folders()  # what a kill left behind (the program could not answer)
     demo_dir: Path | None = None
     register: vault.Register | None = None
+    controller: AppController | None = None
     if options.demo:
-        from app.services.demo import build_demo_register
+        demo_dir = demo.demo_folder() / "register"
+    stop = _StopOnSignal(app)
+    try:
+        if demo_dir is not None:
+            demo.build_demo_register(demo_dir, DEMO_PASSPHRASE)
+            from app.services.storage import vault
 
-        demo_dir = Path(tempfile.mkdtemp(prefix="vertrouwd-demo-")) / "register"
-        build_demo_register(demo_dir, DEMO_PASSPHRASE)
-        from app.services.storage import vault
+            register = vault.unlock(demo_dir, DEMO_PASSPHRASE)
+        controller = _controller(app, options, settings, settings_path, demo_dir, signals,
+                                 translations)
+        controller.start(register)
+        if os.environ.get(BENCH_EXIT_ENV) == "1":
+            QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
+        stop.looping = True
+        return app.exec()
+    finally:
+        stop.looping = False
+        if controller is not None:
+            controller.shutdown()
+        elif register is not None:
+            register.close()
+        if demo_dir is not None:
+            demo.remove_demo_folder(demo_dir.parent)
+        stop.restore()
 
-        register = vault.unlock(demo_dir, DEMO_PASSPHRASE)
+
+class _StopOnSignal:
+    """SIGTERM (a logout, `kill`) and SIGHUP quit the program as the window's Quit does, so the
+    register is locked and a demo folder removed. Qt's event loop runs no Python code on its
+    own: a timer gives the handler its turn. Before the loop runs, the signal ends the program
+    with SystemExit, through the same clean-up."""
+
+    SIGNALS = ("SIGTERM", "SIGHUP")
+
+    def __init__(self, app: QApplication) -> None:
+        self.app = app
+        self.looping = False
+        self.previous: dict[int, object] = {}
+        for name in self.SIGNALS:
+            number = getattr(signal, name, None)
+            if number is not None:
+                with contextlib.suppress(ValueError, OSError):  # not the main thread
+                    self.previous[number] = signal.signal(number, self._handle)
+        self.tick = QTimer(app)
+        self.tick.timeout.connect(lambda: None)
+        self.tick.start(250)
+
+    def _handle(self, signum: int, _frame: object) -> None:
+        if not self.looping:
+            raise SystemExit(128 + signum)
+        self.app.quit()
+
+    def restore(self) -> None:
+        self.tick.stop()
+        for number, handler in self.previous.items():
+            with contextlib.suppress(ValueError, OSError, TypeError):
+                signal.signal(number, handler)  # type: ignore[arg-type]
+
+
+def _controller(app: QApplication, options: argparse.Namespace, settings: Settings,
+                settings_path: Path, demo_dir: Path | None, signals: AppSignals,
+                translations: QtTranslations) -> AppController:
+    if demo_dir is not None:
         register_dir = demo_dir
         settings_path = demo_dir.parent / "settings.json"  # the user's settings stay untouched
     elif options.register:
@@ -453,21 +512,11 @@ def run_gui(argv: list[str]) -> int:
         register_dir = Path(settings.register_dir) if settings.register_dir \
             else paths.default_register_dir()
 
-    controller = AppController(
+    return AppController(
         app, settings, settings_path, register_dir, signals, translations=translations,
-        demo_passphrase=DEMO_PASSPHRASE if options.demo else None,
+        demo_passphrase=DEMO_PASSPHRASE if demo_dir is not None else None,
         register_given=bool(options.register),
     )
-    controller.start(register)
-    if os.environ.get(BENCH_EXIT_ENV) == "1":
-        QTimer.singleShot(0, lambda: _report_shown_and_quit(app))
-    try:
-        return app.exec()
-    finally:
-        controller.shutdown()
-        if demo_dir is not None:
-            with contextlib.suppress(OSError):
-                shutil.rmtree(demo_dir.parent)
 
 
 def _report_shown_and_quit(app: QApplication) -> None:

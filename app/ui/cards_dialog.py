@@ -44,6 +44,7 @@ ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
                "central": N_("Central compiler")}
 
 Confirm = Callable[[QWidget, Card], bool]
+ConfirmReplace = Callable[[QWidget, exporting.KeyChange], bool]
 
 
 def _groups_font() -> QFont:
@@ -83,15 +84,44 @@ def compare_box(parent: QWidget | None, card: Card) -> QMessageBox:
     return box
 
 
+def ask_replace_key(parent: QWidget, change: exporting.KeyChange) -> bool:
+    """Warn that a card gives a known coordinator another key; True only when the user chooses
+    the new key (the default is to keep the old one)."""
+    box = replace_box(parent, change)
+    box.exec()
+    return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
+
+
+def replace_box(parent: QWidget | None, change: exporting.KeyChange) -> QMessageBox:
+    box = QMessageBox(parent)
+    box.setObjectName("replace_key_box")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("A different key for {code}").format(code=change.code))
+    box.setText(_("This card gives {code} a different key than the one you have. Someone may be "
+                  "posing as your coordinator. Call {code} and let them read their fingerprint "
+                  "aloud; replace the key only if it matches the new fingerprint.").format(
+        code=change.code))
+    box.setInformativeText(
+        _("Old fingerprint (kept so far):") + "\n" + two_lines(change.old_fingerprint) + "\n\n"
+        + _("New fingerprint (on this card):") + "\n" + two_lines(change.new_fingerprint))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setEscapeButton(QMessageBox.StandardButton.No)
+    box.button(QMessageBox.StandardButton.No).setText(_("Keep the old key"))
+    box.button(QMessageBox.StandardButton.Yes).setText(_("Replace it with the new key"))
+    return box
+
+
 class CardsDialog(QDialog):
     def __init__(self, register: Register, signals: AppSignals, settings: Settings,
-                 parent: QWidget | None = None, *, confirm: Confirm = ask_compared_by_phone
-                 ) -> None:
+                 parent: QWidget | None = None, *, confirm: Confirm = ask_compared_by_phone,
+                 confirm_replace: ConfirmReplace = ask_replace_key) -> None:
         super().__init__(parent)
         self.register = register
         self.signals = signals
         self.settings = settings
         self._confirm = confirm
+        self._confirm_replace = confirm_replace
         self.setObjectName("cards_dialog")
         set_help_topic(self, "cards")
         self.setWindowTitle(_("Enrolment cards"))
@@ -213,18 +243,30 @@ class CardsDialog(QDialog):
             self.import_card_from(Path(chosen))
 
     def import_card_from(self, path: Path) -> Card | None:
-        """Check the card, show its fingerprint, keep it only when the user confirms (the
-        keeping runs off the GUI thread; ``ops.wait()`` waits for it)."""
+        """Check the card, show its fingerprint, keep it only when the user confirms. A card
+        that gives a known coordinator another key first shows both fingerprints, and is kept
+        only when the user chooses the new key (keeping the old one is the default). The
+        keeping runs off the GUI thread (``ops.wait()`` waits for it)."""
         register = self.register
-        card = self.ops.now(lambda: exporting.check_recipient_card_file(register, path))
-        if card is None:
+        read = self.ops.now(lambda: self._checked(path))
+        if read is None:
+            return None
+        card, change = read
+        if change is not None and not self._confirm_replace(self, change):
+            self.message_label.setText(_("The old key of {code} stays. Nothing was changed.")
+                                       .format(code=change.code))
             return None
         if not self._confirm(self, card):
             self.message_label.setText(_("The card was not kept. Nothing was changed."))
             return None
-        self.ops.run(lambda: exporting.keep_recipient_card(register, card),
+        replace = change is not None
+        self.ops.run(lambda: exporting.keep_recipient_card(register, card, replace=replace),
                      lambda _change: self._kept(card))
         return card
+
+    def _checked(self, path: Path) -> tuple[Card, exporting.KeyChange | None]:
+        card = exporting.check_recipient_card_file(self.register, path)
+        return card, exporting.key_change(self.register, card)
 
     def _kept(self, card: Card) -> None:
         self.refresh()

@@ -16,10 +16,12 @@ from app import cli, i18n, owner_only
 from app.errors import ValidationError
 from app.export.csv_report import neutralise, render_report_csv
 from app.export.disclosure import (
-    SECONDARY_MARK,
-    ProtectedTable,
+    HIDDEN_MARK,
+    Certificate,
+    Publication,
     Status,
     rule_text,
+    verify_certificate,
 )
 from app.export.measures import Measures
 from app.export.pdf_report import chart_points, render_report_pdf
@@ -47,7 +49,7 @@ from tests.services.coordination_helpers import (
     vp_file,
     write,
 )
-from tests.services.disclosure_audit import audit
+from tests.services.disclosure_oracle import attack
 
 NOW = dt.datetime(2026, 12, 1, 10, 0)
 DAY = dt.date(2027, 1, 15)  # the reports' "today": every quarter of 2026 has ended
@@ -117,18 +119,20 @@ def _row(lines: list[str], label: str, n: int, start: str | None = None) -> list
 def test_component_pdf_shows_published_numbers_and_marks(known_component: Register) -> None:
     data = report_data(known_component, 2026, k=5, today=DAY)
     stalking = data.table("topics")
-    assert stalking.cell("topic:stalking", "2026-Q2").status is Status.PRIMARY  # type: ignore[union-attr]
+    assert stalking.cell("topic:stalking", "2026-Q2").status is Status.HIDDEN  # type: ignore[union-attr]
     pages, lines = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
     assert pages == 4
     # columns: 2025 (files for Q2 and Q4 only, said so), then 2026's quarters and year
     assert [c.label.text(translator("en")) for c in stalking.columns] == [
         "2025, Q2, Q4", "Q1", "Q2", "Q3", "Q4", "Year 2026"]
-    assert _row(lines, "Stalking", 6) == ["0", "0", "< 5", "0", "0", "< 5"]
+    stalking_row = _row(lines, "Stalking", 6)  # 1 in Q2: hidden, and the year with it
+    assert stalking_row[2] == stalking_row[5] == HIDDEN_MARK
+    assert set(stalking_row) <= {"0", HIDDEN_MARK}
     assert _row(lines, "New cases (first contact in the period)", 6) == [
         "11", "9", "13", "7", "11", "40"]
     bullying = _row(lines, "Bullying", 6)  # 6, 12, 5, 6, 29: Q2 and the year give stalking away
     assert bullying[0] == "11"
-    assert bullying[2] in ("< 5", SECONDARY_MARK) and bullying[5] in ("< 5", SECONDARY_MARK)
+    assert bullying[2] == HIDDEN_MARK and bullying[5] == HIDDEN_MARK
     assert "12" not in bullying and "29" not in bullying
     # every row prints exactly what the protected table says, marks in place of hidden values
     english = translator("en")
@@ -205,13 +209,12 @@ def test_csv_has_status_on_every_cell_and_the_rule_on_top(known_component: Regis
                                "waarde", "status", "toelichting"]
     body = rows[header_at + 1:]
     assert body and all(
-        len(r) == 9 and r[7] in {"published", "primary", "secondary", "no_figure"} for r in body)
-    stalking = [r for r in body if r[3] == "topic:stalking"]
-    assert [(r[5], r[6]) for r in stalking] == [
-        ("2025", "0"), ("2026-Q1", "0"), ("2026-Q2", "< 5"), ("2026-Q3", "0"),
-        ("2026-Q4", "0"), ("2026", "< 5")]
-    assert {r[6] for r in body if r[7] == "secondary"} == {SECONDARY_MARK}
-    assert {r[6] for r in body if r[7] == "primary"} == {"< 5"}
+        len(r) == 9 and r[7] in {"published", "hidden", "no_figure"} for r in body)
+    stalking = {r[5]: r[6] for r in body if r[3] == "topic:stalking"}
+    assert list(stalking) == ["2025", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026"]
+    assert stalking["2026-Q2"] == stalking["2026"] == HIDDEN_MARK
+    assert {r[6] for r in body if r[7] == "hidden"} == {HIDDEN_MARK}
+    assert {r[8] for r in body if r[7] == "hidden"} == {"verborgen: 0 tot en met 4 of minstens 5"}
     # 2025's quarters without files are no figure in the quarter table, with the reason
     gaps = [r for r in body if r[7] == "no_figure"]
     assert {(r[3], r[5]) for r in gaps} == {("cases_new", "2025-Q1"), ("cases_new", "2025-Q3")}
@@ -278,10 +281,10 @@ def test_chart_draws_published_values_only(known_component: Register) -> None:
             elif bar.cell.status is Status.PUBLISHED:
                 assert height == bar.cell.value
             else:
-                assert height == 0 and label in ("< 5", SECONDARY_MARK)
+                assert height == 0 and label == HIDDEN_MARK
     # the previous year's small quarter is hidden in the chart as in the table
     by_period = {bar.period: bar.cell for bar in bars if bar.cell is not None}
-    assert by_period["2025-Q2"].status is Status.PRIMARY
+    assert by_period["2025-Q2"].status is Status.HIDDEN
     assert by_period["2025-Q2"] == data.table("comparison").cell("2025", "Q2")
     assert "3" not in chart_points(charts["quarters"], english)[2]
 
@@ -328,10 +331,14 @@ def _fresh(template: Path, folder: Path) -> Register:
 
 def test_no_hidden_count_can_be_worked_out_in_real_reports(
         coordinator_template: Path, central_template: Path, tmp_path: Path) -> None:
+    """Real registers, their year report and then a quarter report of the same year (the
+    quarter report protected against the year report): the certificate of each holds, and
+    the MILP attacker holding both rules out no value 0..k−1 of any hidden small count."""
     rng = random.Random(20260)
-    pairs = []
+    sequences: list[list[Publication]] = []
+    hints: list[list[Certificate | None]] = []
     reports = 0
-    for n in range(56):
+    for n in range(24):
         central_level = n % 4 == 0
         template = central_template if central_level else coordinator_template
         reg = _fresh(template, tmp_path / f"reg{n}")
@@ -341,26 +348,31 @@ def test_no_hidden_count_can_be_worked_out_in_real_reports(
                                 rng.sample(COMPONENTS, rng.randint(2, 7)))
             else:
                 _random_component(reg, rng, tmp_path / f"in{n}")
+            k = rng.choice([3, 5, 5, 7])
+            published: list[Publication] = []
+            last: Certificate | None = None
             for quarter in (None, f"2026-Q{rng.randint(1, 4)}"):
                 try:
-                    data = report_data(reg, 2026, quarter, k=rng.choice([3, 5, 5, 7]), today=DAY)
+                    data = report_data(reg, 2026, quarter, k=k, today=DAY,
+                                       prior=tuple(published))
                 except ValidationError as refused:  # no VP happened to send that quarter
                     assert quarter and "niets te rapporteren" in refused.message
                     continue
                 reports += 1
-                for table, cells in data.protected_groups:
-                    protected = ProtectedTable(data.k, cells)
-                    pairs.append((table, protected))
+                assert data.publication is not None and data.certificate is not None
+                assert verify_certificate(data.publication, published, data.certificate) == []
+                published.append(data.publication)
+                last = data.certificate
                 _check_report_consistency(data)
+            sequences.append(published)
+            hints.append([last])
         finally:
             reg.close()
-    result = audit(pairs)
-    print(f"\n{reports} reports, {result.tables} protected groups, {result.hidden_cells} hidden "
-          f"cells, {result.linear_programs} LPs")
-    assert result.hidden_cells > 500
-    assert result.disclosed == []
-    # the combined groups really span tables (shared Defence row, totals with topics, ...)
-    assert any(len({str(k[0]).split(":")[0] for k in t.values}) > 3 for t, _ in pairs)
+    ruled_out, questions = attack(sequences, hints)
+    hidden = sum(len(p.hidden()) for s in sequences for p in s)
+    print(f"\n{reports} reports, {hidden} hidden cells, {questions} questions left to MILP")
+    assert hidden > 300
+    assert ruled_out == []
 
 
 def _check_report_consistency(data: ReportData) -> None:
@@ -417,7 +429,7 @@ def test_cli_report_writes_pdf_and_csv(known_component: Register, coordinator_di
     assert code == cli.EXIT_OK, err.getvalue()
     assert "k = 5" in out.getvalue()
     rows = _csv_rows((tmp_path / "r.csv").read_bytes(), "en")
-    assert any(r[2] == "Stalking" and r[6] == "< 5" for r in rows if len(r) > 6)
+    assert any(r[2] == "Stalking" and r[6] == HIDDEN_MARK for r in rows if len(r) > 6)
     code = cli.main([*base, "report", "--year", "2026", "--quarter", "2026-Q2", "--format",
                      "pdf", "--k", "3", "--out", str(tmp_path / "r.pdf")], out, err)
     assert code == cli.EXIT_OK, err.getvalue()
@@ -436,3 +448,22 @@ def test_cli_report_refuses_k_below_3_and_a_quarter_of_another_year(
                      str(tmp_path / "r.pdf")], io.StringIO(), err)
     assert code == cli.EXIT_USER and "2025-Q4" in err.getvalue()
     assert not (tmp_path / "r.pdf").exists()
+
+
+def test_two_year_reports_in_a_row_keep_what_either_hid(known_component: Register) -> None:
+    """The 2026 report shows 2025 beside it; protected against the 2025 report (the ledger),
+    it hides again every 2025 figure the 2025 report hid, and the attacker holding both
+    reports rules out no value of any hidden small count."""
+    data25 = report_data(known_component, 2025, k=5, today=DAY)
+    first = data25.publication
+    assert first is not None and first.hidden()
+    data26 = report_data(known_component, 2026, k=5, today=DAY, prior=(first,))
+    second = data26.publication
+    assert second is not None and data26.certificate is not None
+    again = [key for key in first.hidden()
+             if second.table.values.get(key) == first.table.values[key]]
+    assert again  # the 2025 column of the 2026 report repeats hidden 2025 figures
+    assert all(second.cells[key].status is Status.HIDDEN for key in again)
+    assert verify_certificate(second, (first,), data26.certificate) == []
+    ruled_out, _ = attack([[first, second]])
+    assert ruled_out == []

@@ -50,7 +50,9 @@ def random_measures(rng: random.Random) -> Measures:
     if rng.random() < 0.7:
         return Measures()  # most VP quarter files are nil returns
     new = rng.randint(1, 6)
-    closed = rng.randint(0, 4)
+    # No more closed than new: the stock-flow bound (app.export.measures.stock_flow) then
+    # holds whatever the sender's quarter before held, a nil return included.
+    closed = min(rng.randint(0, 4), new)
     first, follow = new, rng.randint(0, 8)
     # The bounds every honest register keeps (app.export.measures.inconsistencies).
     open_end = max(rng.randint(0, 9), new - closed)
@@ -78,6 +80,7 @@ def report_measures(rng: random.Random) -> Measures:
     """Denser than random_measures: the published reports' tests (and the Defence year report
     benchmark) need cells on both sides of the suppression threshold."""
     new, closed = _small_count(rng), _small_count(rng)
+    closed = min(closed, new)  # the stock-flow bound, as in random_measures (same draws)
     follow = _small_count(rng)
     first_mode = rng.randint(0, new + follow)
     # The bounds every honest register keeps (app.export.measures.inconsistencies).

@@ -47,3 +47,37 @@ def random_table(rng: random.Random) -> Table:
     topics = [t for ts in groups.values() for t in ts]
     values = {(t, q): small_count(rng) for t in topics for q in QUARTERS}
     return cross(Dimension.grouped("Total", groups), Dimension.flat("Year", QUARTERS), values)
+
+
+def _recompute(values: dict[object, int], table: Table) -> None:
+    """Totals from their parts again, after a part was revised."""
+    changed = True
+    while changed:
+        changed = False
+        for eq in table.equations:
+            total = sum(values[p] for p in eq.parts)
+            if values[eq.total] != total:
+                values[eq.total], changed = total, True
+
+
+def random_sequence(rng: random.Random) -> list[Table]:
+    """Two to four reports over one register's figures, in the order they are published:
+    each shows a random part of the tables (a quarter, a component, the whole year), and
+    between them a figure may be revised (its totals follow: new quantities beside the old)."""
+    truth = random_table(rng)
+    values: dict[object, int] = dict(truth.values)
+    totals = {eq.total for eq in truth.equations}
+    parts = [key for key in values if key not in totals]
+    reports = []
+    for step in range(rng.randint(2, 4)):
+        if step and rng.random() < 0.3:
+            key = rng.choice(parts)
+            values[key] = max(0, values[key] + rng.choice([-2, -1, 1, 2, 3]))
+            _recompute(values, truth)
+        equations = list(truth.equations)
+        if equations and rng.random() < 0.6:
+            equations = [eq for eq in equations if rng.random() < 0.5] or equations[:1]
+        shown = {key for eq in equations for key in (eq.total, *eq.parts)} or set(values)
+        reports.append(Table({key: values[key] for key in truth.values if key in shown},
+                             tuple(equations)))
+    return reports

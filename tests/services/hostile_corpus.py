@@ -10,6 +10,7 @@ tests/services/test_coordination_corpus.py, which runs them one by one through t
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import random
 import re
@@ -23,6 +24,7 @@ from app.export import cards, crypto, interchange, receipts
 from app.export.measures import Measures
 from app.export.signed import sign_envelope
 from app.i18n import translator
+from app.models.periods import Quarter
 
 from .coordination_helpers import CREATED, QUARTER, TODAY, Sender, new_sender, vp_file, vp_payload
 
@@ -90,7 +92,8 @@ def _cuts(name: str, good: bytes, n: int) -> list[Case]:
 @dataclass
 class Coordination:
     """The senders of the coordinator register the quarterly cases go to, and what it holds:
-    A's revisions 1 and 2 and B's revision 1 of QUARTER (the test imports `baseline`)."""
+    A's revisions 1 and 2 and B's revision 1 of QUARTER, and C's nil return of the quarter
+    before (the test imports `baseline`)."""
 
     a: Sender
     b: Sender
@@ -110,7 +113,8 @@ class Coordination:
         a1, a2, b1 = (str(uuid.uuid4()) for _ in range(3))
         baseline = [vp_file(a, M, submission_id=a1),
                     vp_file(a, M, revision=2, submission_id=a2, supersedes=a1),
-                    vp_file(b, M, submission_id=b1)]
+                    vp_file(b, M, submission_id=b1),
+                    vp_file(c, Measures(), quarter=str(Quarter.parse(QUARTER).previous()))]
         return Coordination(a, b, c, d, acvp, new_sender("CLAS-ZZZZZ"), baseline, a1, a2, b1)
 
 
@@ -184,6 +188,20 @@ def quarterly_cases(co: Coordination, rng: random.Random) -> list[Case]:
                 else:
                     p["measures"][field] = value
         out.append(Case(f"bound-{name}", _signed(c, _edited(good, change)), sentence(msgid)))
+    # Issue 20, item 8: figures no register can hold, each refused with its own sentence. The
+    # quarter that has not begun is the one after today's (the command line reads the clock).
+    future = Quarter.of(dt.date.today()).next()
+    out += [
+        Case("plausible-quarter-not-begun",
+             _signed(c, vp_payload(c, M, quarter=str(future))),
+             sentence(errors.BOUND_QUARTER_NOT_BEGUN)),
+        Case("plausible-activity-minutes", _signed(c, _edited(good, lambda p: p["measures"][
+            "minutes_activities"].update(voorlichting=10**8))),
+             sentence(errors.BOUND_ACTIVITY_MINUTES)),
+        Case("plausible-stock-flow", _signed(c, _edited(good, lambda p: p["measures"].update(
+            cases_closed=5000, cases_new=2, cases_open_end=1))),
+             sentence(errors.BOUND_STOCK_FLOW)),
+    ]
     for field in ("topics", "modes", "outcomes", "minutes_activities", "referrals",
                   "discrimination_grounds"):
         def drop(p: dict[str, Any], field: str = field) -> None:
@@ -326,11 +344,13 @@ def receipt_cases(exported: bytes, coordinator: Sender, rng: random.Random) -> l
                                                                 + "\n"))),
         Case("receipt-sha-newline", receipt(lambda p: p.update(sha256=p["sha256"] + "\n"))),
         Case("receipt-unknown-file", receipt(lambda p: p.update(sha256="0" * 64)),
-             sentence(errors.ReceiptUnknown)),
+             sentence(errors.ReceiptContradicts)),
         Case("receipt-unknown-revision", receipt(lambda p: p.update(revision=2)),
-             sentence(errors.ReceiptUnknown)),
+             sentence(errors.ReceiptContradicts)),
         Case("receipt-unknown-id", receipt(lambda p: p.update(submission_id=str(uuid.uuid4()))),
-             sentence(errors.ReceiptUnknown)),
+             sentence(errors.ReceiptContradicts)),
+        Case("receipt-other-sender", receipt(lambda p: p.update(sender_code="CLAS-ANDER")),
+             sentence(errors.ReceiptOtherSender)),
         Case("receipt-other-signer", receipt(who=stranger), sentence(errors.UnexpectedSigner)),
         Case("receipt-receiver-fingerprint", receipt(lambda p: p.update(
             receiver_fingerprint="1" * 64)), sentence(errors.SignerMismatch)),
@@ -342,7 +362,12 @@ def receipt_cases(exported: bytes, coordinator: Sender, rng: random.Random) -> l
     ]
     good = receipt()
     out += _flips("receipt", good, rng, 12) + _cuts("receipt", good, 5)
-    return out + [Case("receipt-ok", good, accepted="revision 1 was received")]
+    # Issue 20, item 7: the receipt of a file this register has no record of (a backup
+    # restored after the export) teaches it what was sent.
+    sent_elsewhere = receipt(lambda p: p.update(submission_id=str(uuid.uuid4()), sha256="ab" * 32))
+    return out + [Case("receipt-ok", good, accepted="revision 1 was received"),
+                  Case("receipt-learned", sent_elsewhere,
+                       accepted="This register had no record of that file")]
 
 
 # --- CSV files (import-csv at the confidant) -----------------------------------------------

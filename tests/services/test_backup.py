@@ -90,17 +90,29 @@ def test_restore_drill_after_losing_the_register(register: vault.Register, regis
         restored.close()
 
 
-def test_backups_are_named_and_ordered_by_the_clock_they_are_given(
+def test_backups_are_named_after_the_clock_and_ordered_by_generation(
         register: vault.Register, tmp_path: Path) -> None:
+    # The clock may be wrong (set back between two backups): the order is the order made.
     dest = tmp_path / "backups"
     later = dt.datetime(2026, 5, 4, 11, 30, tzinfo=dt.UTC)
     earlier = dt.datetime(2026, 5, 4, 9, 15, tzinfo=dt.UTC)
-    made_later = backup.create_backup(register, dest, now=later)
-    made_earlier = backup.create_backup(register, dest, now=earlier)
-    assert made_later.name == register_files.backup_name(later)
-    assert [(b.path, b.created_at) for b in backup.list_backups(dest)] == [
-        (made_later, later), (made_earlier, earlier)]  # newest first, whatever the order made
-    assert backup.rotate(dest, 1) == [made_earlier]
+    made_first = backup.create_backup(register, dest, now=later)
+    made_second = backup.create_backup(register, dest, now=earlier)
+    assert made_first.name == register_files.backup_name(later, generation=1)
+    assert made_second.name == register_files.backup_name(earlier, generation=2)
+    assert [(b.path, b.created_at, b.generation) for b in backup.list_backups(dest)] == [
+        (made_second, earlier, 2), (made_first, later, 1)]  # newest first: the last made
+    assert backup.rotate(dest, 1) == [made_first]
+
+
+def test_backups_from_before_numbering_count_as_older_than_numbered_ones(
+        register: vault.Register, tmp_path: Path) -> None:
+    dest = tmp_path / "backups"
+    numbered = backup.create_backup(register, dest, now=dt.datetime(2019, 1, 1, tzinfo=dt.UTC))
+    unnumbered = dest / register_files.backup_name(dt.datetime(2026, 5, 4, tzinfo=dt.UTC))
+    shutil.copytree(numbered, unnumbered)  # as a version before numbering named it
+    assert register_files.backup_generation(unnumbered.name) == 0
+    assert [b.path for b in backup.list_backups(dest)] == [numbered, unnumbered]
 
 
 def test_rotation_removes_what_a_held_file_kept_from_a_deletion(

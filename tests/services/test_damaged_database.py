@@ -134,7 +134,7 @@ def test_a_new_register_is_still_created_where_there_is_none(tmp_path: Path) -> 
 def _backup_holding_no_register(dest: Path, register: vault.Register, when: dt.datetime) -> Path:
     """A backup folder as an empty database would have made it before issue 13: the register's
     key file beside a database with the schema and nothing else."""
-    folder = dest / register_files.backup_name(when)
+    folder = dest / register_files.backup_name(when, generation=backup.next_generation(dest))
     folder.mkdir()
     register.key_file.save(folder / register_files.KEY_NAME)
     database.run_in_connection(folder / register_files.DB_NAME, register.data_key,

@@ -17,9 +17,19 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import __version__
-from app.errors import AppError, CardError, FileTooLarge, ProfileMissing, ReceiptUnknown
+from app.errors import (
+    AppError,
+    CardError,
+    CoordinatorKeyChanged,
+    FileTooLarge,
+    ProfileMissing,
+    QuarterNotBegun,
+    ReceiptContradicts,
+    ReceiptOtherSender,
+)
 from app.export import cards, crypto, interchange, receipts
 from app.export.canonical import MAX_FILE_BYTES
 from app.export.measures import Measures
@@ -79,6 +89,7 @@ class HistoryRow:
     sealed: bool
     nil_return: bool
     received_at: dt.datetime | None
+    learned: bool = False  # recorded from the receipt: the register had no record of the file
 
 
 def _profile(register: Register) -> Profile:
@@ -100,6 +111,13 @@ def _last_export(register: Register, quarter: Quarter, level: str) -> ExportReco
 
 def default_quarter(today: dt.date) -> Quarter:
     return last_completed_quarter(today)
+
+
+def check_begun(quarter: Quarter, today: dt.date) -> None:
+    """QuarterNotBegun for a quarter that starts after ``today``: the file would be refused
+    everywhere, and most often the computer's clock is what is wrong (years behind)."""
+    if today < quarter.start:
+        raise QuarterNotBegun(quarter=str(quarter), today=today.isoformat())
 
 
 def preview(register: Register, quarter: Quarter, today: dt.date | None = None) -> ExportPreview:
@@ -168,6 +186,7 @@ def export_quarter(
     """
     today = today or dt.date.today()
     now = now or dt.datetime.now(dt.UTC)
+    check_begun(quarter, today)  # the coordinator would refuse it (measures.implausibilities)
     measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
     version = register.codelist_version(quarter.start)  # the list the quarter was recorded on
@@ -260,9 +279,49 @@ def check_recipient_card(register: Register, data: bytes) -> cards.Card:
     return card
 
 
-def keep_recipient_card(register: Register, card: cards.Card) -> Change:
-    """Make ``card`` (checked by ``check_recipient_card``) the one files are sealed to."""
+@dataclass(frozen=True)
+class KeyChange:
+    """A card that gives a coordinator code this register knows another key: the fingerprint
+    groups of the key kept so far and of the card's key, to compare by phone."""
+
+    code: str
+    old_fingerprint: str
+    new_fingerprint: str
+
+
+def _key_change(s: Session, card: cards.Card) -> KeyChange | None:
+    """The key this register holds for ``card.code`` (the active card of that code, else the
+    latest one), when it differs from the card's. Codes are compared case-folded, so a code
+    spelled otherwise is the same coordinator."""
+    same_code = [r for r in s.scalars(
+        select(Recipient).order_by(Recipient.imported_at.desc(), Recipient.id.desc()))
+        if r.code.casefold() == card.code.casefold()]
+    if not same_code:
+        return None
+    current = next((r for r in same_code if r.active), same_code[0])
+    if current.fingerprint == card.fingerprint:
+        return None
+    return KeyChange(card.code, crypto.fingerprint_groups(current.signing_public_key),
+                     card.fingerprint_groups)
+
+
+def key_change(register: Register, card: cards.Card) -> KeyChange | None:
+    """Whether ``card`` replaces the key of a coordinator code this register already knows."""
     with register.session() as s:
+        return _key_change(s, card)
+
+
+def keep_recipient_card(register: Register, card: cards.Card, *, replace: bool = False
+                        ) -> Change:
+    """Make ``card`` (checked by ``check_recipient_card``) the one files are sealed to.
+
+    A card that gives a known code another key is refused (``CoordinatorKeyChanged``, naming
+    both fingerprints) unless ``replace`` says the user saw both and chose the new one."""
+    with register.session() as s:
+        change = _key_change(s, card)
+        if change is not None and not replace:
+            raise CoordinatorKeyChanged(code=change.code, old=change.old_fingerprint,
+                                        new=change.new_fingerprint)
         for old in s.scalars(select(Recipient)):
             old.active = False
         existing = s.scalars(
@@ -285,10 +344,11 @@ def check_recipient_card_file(register: Register, path: Path) -> cards.Card:
     return check_recipient_card(register, read_interchange_file(path))
 
 
-def import_recipient_card(register: Register, path: Path) -> cards.Card:
-    """The card of whom this register reports to: a coordinator (for a VP) or central."""
+def import_recipient_card(register: Register, path: Path, *, replace: bool = False) -> cards.Card:
+    """The card of whom this register reports to: a coordinator (for a VP) or central.
+    ``replace``: see ``keep_recipient_card``."""
     card = check_recipient_card_file(register, path)
-    keep_recipient_card(register, card)
+    keep_recipient_card(register, card, replace=replace)
     return card
 
 
@@ -297,33 +357,56 @@ def recipient_card(register: Register) -> Recipient | None:
 
 
 # --- receipts ------------------------------------------------------------------------------
-def import_receipt(register: Register, path: Path) -> HistoryRow:
-    data = read_interchange_file(path)
+def _read_receipt(register: Register, data: bytes) -> tuple[receipts.Receipt, Recipient]:
+    """The receipt, verified with the key of one of the cards this register imported."""
     with register.session() as s:
-        keys = [r.signing_public_key for r in s.scalars(select(Recipient))]
-    if not keys:
+        known = list(s.scalars(select(Recipient)))
+        for r in known:
+            s.expunge(r)
+    if not known:
         raise CardError(N_("Import your coordinator's card before importing a receipt."))
     last_error: Exception | None = None
-    for key in keys:
+    for recipient in known:
         try:
-            receipt = receipts.read_receipt(data, key)
-            break
+            return receipts.read_receipt(data, recipient.signing_public_key), recipient
         except AppError as exc:
             last_error = exc
-    else:
-        assert last_error is not None
-        raise last_error
+    assert last_error is not None
+    raise last_error
+
+
+def import_receipt(register: Register, path: Path) -> HistoryRow:
+    """Note that a file arrived. A receipt for a file of this register that the register does
+    not know (a backup restored after the export, or the export made on another copy of the
+    register) teaches the register what was sent: its revision, submission number and file
+    hash are recorded, so the next export continues after it instead of being refused at the
+    coordinator. What the receipt does not say (sealed, nil return) is recorded as not known:
+    not sealed, not a nil return; the file name is the one this program gives that revision."""
+    receipt, signer = _read_receipt(register, read_interchange_file(path))
+    profile = _profile(register)
+    if receipt.sender_code != profile.code:
+        raise ReceiptOtherSender(sender=receipt.sender_code, own=profile.code)
+    received_at = dt.datetime.strptime(receipt.received_at, "%Y-%m-%dT%H:%M:%SZ")
     with register.session() as s:
-        record = s.scalars(
-            select(ExportRecord).where(
-                ExportRecord.submission_id == receipt.submission_id,
-                ExportRecord.revision == receipt.revision,
-                ExportRecord.sha256 == receipt.sha256,
-            )
-        ).first()
+        known = s.scalars(select(ExportRecord).where(
+            (ExportRecord.submission_id == receipt.submission_id)
+            | (ExportRecord.sha256 == receipt.sha256))).all()
+        record = next((r for r in known if (r.submission_id, r.revision, r.sha256) == (
+            receipt.submission_id, receipt.revision, receipt.sha256)), None)
+        if record is None and known:
+            raise ReceiptContradicts(revision=receipt.revision, quarter=receipt.period)
+        learned = record is None
         if record is None:
-            raise ReceiptUnknown(quarter=receipt.period)
-        record.received_at = dt.datetime.strptime(receipt.received_at, "%Y-%m-%dT%H:%M:%SZ")
+            level = "component" if signer.role == "central" else "vp"
+            record = ExportRecord(
+                quarter=receipt.period, level=level, submission_id=receipt.submission_id,
+                revision=receipt.revision, supersedes=None, sha256=receipt.sha256,
+                file_name=file_name(profile.code, receipt.period, receipt.revision, level),
+                sealed=False, nil_return=False, created_at=received_at)
+            s.add(record)
+        record.received_at = received_at
         record.receipt_by = receipt.receiver_code
+        s.flush()
         return HistoryRow(record.quarter, record.revision, record.created_at, record.sha256,
-                          record.file_name, record.sealed, record.nil_return, record.received_at)
+                          record.file_name, record.sealed, record.nil_return, record.received_at,
+                          learned)

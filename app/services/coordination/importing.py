@@ -34,6 +34,7 @@ from app.errors import (
     FileAccessError,
     FileTooLarge,
     ForeignComponent,
+    InconsistentMeasures,
     InvalidImportFile,
     LevelNotAccepted,
     OutputExists,
@@ -50,6 +51,7 @@ from app.errors import (
 from app.export import crypto
 from app.export.canonical import MAX_FILE_BYTES, canonical_bytes
 from app.export.interchange import SourceRef, VerifiedFile, read_file, require_enrolled
+from app.export.measures import stock_flow
 from app.export.receipts import write_receipt
 from app.files import ensure_folder, file_errors, read_input, write_new
 from app.i18n import N_, _
@@ -211,6 +213,7 @@ class _Known:
     imported_at: dt.datetime | None
     row_id: int | None  # None: in the batch
     supersedes: str | None = None
+    open_end: int | None = None  # cases_open_end of the file (the previous quarter's stock)
 
 
 @dataclass(frozen=True)
@@ -285,13 +288,15 @@ def _load_state(register: Register) -> _State:
                    Submission.revision, Submission.level, Submission.sender_code,
                    Submission.quarter, Submission.imported_at, Submission.superseded_by_id,
                    Submission.excluded,
-                   func.json_extract(Submission.payload, "$.supersedes").label("supersedes"))
+                   func.json_extract(Submission.payload, "$.supersedes").label("supersedes"),
+                   func.json_extract(Submission.payload, "$.measures.cases_open_end")
+                   .label("open_end"))
         ).all()
         counting_merged: dict[int, tuple[str, str, Stream]] = {}
         for r in rows:
             stream = (r.level, r.sender_code, r.quarter)
             state.remember(_Known(r.sha256, r.submission_id, r.revision, stream,
-                                  r.imported_at, r.id, r.supersedes))
+                                  r.imported_at, r.id, r.supersedes, r.open_end))
             if r.level != "vp" and r.superseded_by_id is None and not r.excluded:
                 counting_merged[r.id] = (r.sha256, r.sender_code, stream)
         for held in s.execute(
@@ -373,12 +378,14 @@ def _classify(item: PlanItem, state: _State, component: str, central: bool) -> N
         _check_revision_chain(verified, stream, state)
         if verified.level != "vp":
             _check_sources(verified, state, central)
+        else:
+            _check_stock_flow(verified, state)
     except InvalidImportFile as exc:
         item.status, item.reason = ImportStatus.REFUSED, exc.reason
         return
     now = state.current.get(stream)
     known = _Known(verified.sha256, verified.submission_id, verified.revision, stream, None, None,
-                   verified.payload["supersedes"])
+                   verified.payload["supersedes"], verified.measures.cases_open_end)
     for ref in _sources(verified):
         state.hold(_HeldReport(ref.sender_code, ref.submission_id, ref.revision, ref.sha256))
     if now is not None and now.revision > verified.revision:
@@ -422,6 +429,20 @@ def _check_revision_chain(verified: VerifiedFile, stream: Stream, state: _State)
     following = state.by_stream_revision.get((stream, revision + 1))
     if following is not None and following.supersedes != verified.submission_id:
         raise RevisionInconsistent(REVISION_NOT_NAMED_BY_NEXT, next=revision + 1, **where)
+
+
+def _check_stock_flow(verified: VerifiedFile, state: _State) -> None:
+    """A confidant's quarter against the current file of the quarter before it from the same
+    sender (already here, or earlier in the batch): the bound is ``measures.stock_flow``."""
+    quarter = Quarter.parse(verified.quarter)
+    previous = state.current.get(("vp", verified.sender.code, str(quarter.previous())))
+    if previous is None or previous.open_end is None:
+        return
+    problem = stock_flow(int(previous.open_end), verified.measures)
+    if problem is not None:
+        msgid, params = problem
+        raise InconsistentMeasures(msgid, sender=verified.sender.code, quarter=verified.quarter,
+                                   previous=str(quarter.previous()), **params)
 
 
 def _check_sources(verified: VerifiedFile, state: _State, central: bool) -> None:
@@ -499,8 +520,10 @@ def plan_import(
             items.append(PlanItem(path, ImportStatus.REFUSED, exc.reason))
         if on_progress is not None:
             on_progress(done, len(files))
-    # Lower revisions first, so revision 2 in the same batch replaces revision 1.
-    order = sorted((i for i in items if i.verified), key=lambda i: i.verified.revision)  # type: ignore[union-attr]
+    # Earlier quarters first (a quarter is checked against the one before it), and lower
+    # revisions first, so revision 2 in the same batch replaces revision 1.
+    order = sorted((i for i in items if i.verified),
+                   key=lambda i: (i.verified.quarter, i.verified.revision))  # type: ignore[union-attr]
     for item in order:
         _classify(item, state, profile.component, central)
     _note_mixed_lists(register, items)

@@ -59,6 +59,8 @@ from app.export.disclosure import (
     Equation,
     Key,
     ProtectedCell,
+    ProtectedTable,
+    Publication,
     Status,
     Table,
     check_k,
@@ -78,11 +80,12 @@ from app.export.report_model import (
     Row,
     half_hour_minutes,
 )
+from app.files import write_new
 from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
-from app.services.coordination import merging
+from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 
@@ -99,6 +102,7 @@ HOURS_NOTE = N_(
     "Hours are given to the half hour, so the rows may not add up exactly. Hours of contact "
     "moments are hidden wherever the number of contacts is hidden."
 )
+HIDDEN_NOTE = N_("Hidden in this table: {hidden} of {cells} figures.")
 TOPICS_NOTE = N_(
     "Topics are not cases: each topic counts the new cases that carry it, and a case can "
     "carry several topics, so the topics add up to more than the new cases."
@@ -165,46 +169,27 @@ class _Builder:
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
 
-    def protect_all(self, k: int) -> tuple[dict[Key, ProtectedCell],
-                                           list[tuple[Table, dict[Key, ProtectedCell]]]]:
-        """Protect each group of cells that equations connect (together, once)."""
-        parent: dict[Key, Key] = {key: key for key in self.values}
+    def protect_all(self, k: int, prior: Sequence[Publication] = ()
+                    ) -> tuple[ProtectedTable, Publication]:
+        """Protect every cell of the report together, against what was published before."""
+        totals = {eq.total for eq in self.equations}
+        weights = {key: _weight(key, key in totals) for key in self.values}
+        table = Table(dict(self.values), tuple(self.equations), weights)
+        protected = protect(table, k, prior)
+        return protected, Publication.of(table, protected)
 
-        def find(x: Key) -> Key:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
 
-        for eq in self.equations:
-            root = find(eq.total)
-            for part in eq.parts:
-                other = find(part)
-                if other != root:
-                    parent[other] = root
-        members: dict[Key, list[Key]] = {}
-        for key in self.values:
-            members.setdefault(find(key), []).append(key)
-        eqs_of: dict[Key, list[Equation]] = {}
-        for eq in self.equations:
-            eqs_of.setdefault(find(eq.total), []).append(eq)
-        result: dict[Key, ProtectedCell] = {}
-        groups: list[tuple[Table, dict[Key, ProtectedCell]]] = []
-        loose: list[Key] = []
-        for root, keys in members.items():
-            if root not in eqs_of:
-                loose.append(root)  # a cell in no equation: primary suppression only
-                continue
-            table = Table({key: self.values[key] for key in keys}, tuple(eqs_of[root]))
-            cells = dict(protect(table, k).cells)
-            result.update(cells)
-            groups.append((table, cells))
-        if loose:
-            table = Table({key: self.values[key] for key in loose})
-            cells = dict(protect(table, k).cells)
-            result.update(cells)
-            groups.append((table, cells))
-        return result, groups
+def _weight(key: Key, total: bool) -> int:
+    """What hiding a cell costs, besides its value: the year columns and the topic table lead
+    (the annual report prints them), totals above their parts, quarterly details last."""
+    weight = 2 if total else 1
+    if isinstance(key, tuple) and len(key) == 2:
+        measure, period = key
+        if "-Q" not in period:
+            weight *= 4
+        if measure.startswith(("topic", "group")):
+            weight *= 2
+    return weight
 
 
 # --- the figures of a report: periods with figures, and gaps ------------------------------
@@ -701,8 +686,18 @@ def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> 
     is hidden: hours must not reveal a hidden count."""
     for hours_key, (value, count_key) in b.hours.items():
         hidden = count_key is not None and protected[count_key].status is not Status.PUBLISHED
-        protected[hours_key] = (ProtectedCell(hours_key, Status.SECONDARY, None, k) if hidden
+        protected[hours_key] = (ProtectedCell(hours_key, Status.HIDDEN, None, k) if hidden
                                 else ProtectedCell(hours_key, Status.PUBLISHED, value, k))
+
+
+def _hidden_note(lay: _Layout, protected: Mapping[Key, ProtectedCell]) -> Label | None:
+    """The table's note, with how many of its figures are hidden."""
+    shown = {key for key in lay.keys.values()}
+    hidden = sum(protected[key].status is not Status.PUBLISHED for key in shown)
+    if not hidden:
+        return lay.note
+    count = _label(HIDDEN_NOTE, hidden=str(hidden), cells=str(len(shown)))
+    return count if lay.note is None else Label(parts=(lay.note, count))
 
 
 def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
@@ -730,12 +725,14 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
 def build_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date) -> ReportData:
+                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
     """The protected report from the figures (no register needed: the pure part).
 
     ``earlier_figures``: the figures of earlier years (those with files are shown beside a
     year report and in the quarter comparison); ``today``: quarters that had not ended on
-    this day have no figures ("—")."""
+    this day have no figures ("—"); ``prior``: what the register published before (the
+    ledger), which this report must not undo. The report's ``publication`` and
+    ``certificate`` are what the ledger stores."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -760,12 +757,14 @@ def build_report(year_figures: merging.YearTable,
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
 
-    protected, groups = b.protect_all(k)
+    whole, publication = b.protect_all(k, prior)
+    protected = dict(whole.cells)
     _protect_hours(b, protected, k)
 
     tables = tuple(
         ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
-                    {pos: protected[key] for pos, key in lay.keys.items()}, lay.note,
+                    {pos: protected[key] for pos, key in lay.keys.items()},
+                    _hidden_note(lay, protected),
                     lay.gaps, {**lay.gap_keys, **lay.keys})
         for lay in b.layouts)
     versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
@@ -787,15 +786,17 @@ def build_report(year_figures: merging.YearTable,
         previous_years=tuple(int(p.key) for p in scope.previous),
         tables=tables,
         charts=_charts(scope, quarter_bars, protected),
-        protected_groups=tuple(groups),
+        protected_groups=((publication.table, whole.cells),),
         today=today,
         notes=tuple(notes),
         period_label=Label(str(quarter)) if quarter else scope.current_label,
+        publication=publication,
+        certificate=whole.certificate,
     )
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
-                *, k: int, today: dt.date) -> ReportData:
+                *, k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
     """The report of a coordination register (component or central level), with the figures
     of the two years before it where the register holds them. ``today``: the day the report
     is made (quarters not ended on it have no figures)."""
@@ -808,34 +809,58 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
         [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
         component=None if central else profile.component, quarter=q, k=k, today=today,
+        prior=prior,
     )
+
+
+def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,
+                       now: dt.datetime | None = None, app_version: str = __version__) -> bytes:
+    """The built report as PDF or CSV bytes. ``now`` is the generation time printed in the
+    file (the same ``now`` gives the same bytes); ``app_version`` goes into the PDF."""
+    if fmt == "pdf":
+        from app.export.pdf_report import render_report_pdf
+
+        return render_report_pdf(data, lang=lang, now=now, app_version=app_version)
+    if fmt == "csv":
+        from app.export.csv_report import render_report_csv
+
+        return render_report_csv(data, lang=lang, now=now)
+    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
 
 
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
-    """Render built report data as PDF or CSV and write it atomically to ``path``.
-
-    ``now`` is the generation time printed in the file; ``app_version`` goes into the PDF."""
-    if fmt == "pdf":
-        from app.export.pdf_report import write_report_pdf
-
-        return write_report_pdf(data, Path(path), lang=lang, now=now, app_version=app_version)
-    if fmt == "csv":
-        from app.export.csv_report import write_report_csv
-
-        return write_report_csv(data, Path(path), lang=lang, now=now)
-    raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+    """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
+    ledger: for previews and tests; what is published goes through ``write_report``)."""
+    return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
+                                                    app_version=app_version))
 
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
                  *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
-    """Build, protect and write the report of a coordination register as PDF or CSV.
+    """Build, protect, write and record the report of a coordination register as PDF or CSV
+    (``publish_report``, which also says under which number the ledger holds it)."""
+    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
+                          today=today).path
+
+
+def publish_report(register: Register, year: int, quarter: Quarter | str | None,
+                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                   *, now: dt.datetime | None = None, today: dt.date | None = None
+                   ) -> publications.Published:
+    """The one way a report is published: protected against every earlier publication of
+    the register, written, and recorded in its ledger (``publications.publish``).
 
     ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
     language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
-    ``today`` None: the real date (the program's; tests pass a fixed day)."""
+    ``today`` None: the real date (the program's; tests pass a fixed day); ``now``: the time
+    printed in the file (default: now)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    data = report_data(register, year, quarter, k=k, today=today or dt.date.today())
-    return write_report_file(data, fmt, path, lang, now=now)
+    day = today or dt.date.today()
+    return publications.publish(
+        register,
+        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda data, when: render_report_file(data, fmt, lang, now=when),
+        fmt, path, lang, now=now)

@@ -1,9 +1,11 @@
 """Encrypted backups: `VACUUM INTO` a keyed file, verify it, then publish and rotate.
 
-A backup is a folder `vertrouwd-backup-<UTC time>` holding a copy of the key file and the
-database, both encrypted exactly as the register itself (same data key, same passphrase at the
-time of the backup). Restore verifies everything before it replaces anything and keeps the
-current register aside.
+A backup is a folder `vertrouwd-backup-<UTC time>-g<generation>` holding a copy of the key
+file and the database, both encrypted exactly as the register itself (same data key, same
+passphrase at the time of the backup). Backups are ordered by their generation number, one more
+than any backup beside them, never by the time in their name: a laptop's clock may be years
+behind, and the backup just written must never be the one rotation takes for the oldest.
+Restore verifies everything before it replaces anything and keeps the current register aside.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from app.models.register_files import (
     KEY_NAME,
     PRE_MIGRATION_FOLDER,
     PRE_MIGRATION_LABEL,
+    backup_generation,
     backup_name,
     backup_time,
     db_path,
@@ -44,9 +47,16 @@ DEFAULT_GENERATIONS = 10
 @dataclass(frozen=True)
 class BackupInfo:
     path: Path
-    created_at: dt.datetime
+    created_at: dt.datetime  # by the clock of the machine that made it: shown, never ordered by
     register_id: str
     size_bytes: int
+    generation: int = 0
+
+
+def next_generation(dest_dir: Path) -> int:
+    """One more than the generation of any backup (or half-written one) in ``dest_dir``."""
+    found = [backup_generation(entry.name) for entry in Path(dest_dir).glob(BACKUP_PREFIX + "*")]
+    return max(found, default=0) + 1
 
 
 def _write_backup(
@@ -55,7 +65,7 @@ def _write_backup(
 ) -> Path:
     dest_dir = private_folder(native(dest_dir))
     clean_partial(dest_dir)
-    final = dest_dir / backup_name(now, label)
+    final = dest_dir / backup_name(now, label, next_generation(dest_dir))
     tmp = final.with_name(final.name + BACKUP_TMP_SUFFIX)
     tmp.mkdir(mode=0o700)
     restrict_folder(tmp)
@@ -128,13 +138,14 @@ def create_backup(
     *, now: dt.datetime | None = None,
 ) -> Path:
     """Back the register up into a new folder in ``dest_dir``, named after ``now`` (default:
-    the current time), and keep the newest ``generations``."""
+    the current time) and the next generation number, and keep the newest ``generations``;
+    the backup just written is always kept, whatever the clock says."""
     register.checkpoint()
     with file_errors(Path(dest_dir)):
         path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir,
                              now=now)
         rotate(dest_dir, generations, register_id=register.key_file.register_id,
-               data_key=register.data_key)
+               data_key=register.data_key, keep=path)
     return path
 
 
@@ -151,7 +162,8 @@ def clean_partial(dest_dir: Path) -> None:
 
 
 def list_backups(dest_dir: Path) -> list[BackupInfo]:
-    """Newest first. Only complete backups (a key file and a database) are listed."""
+    """Newest first: by generation number, then (for backups made before numbering) by the
+    time in their name. Only complete backups (a key file and a database) are listed."""
     result: list[BackupInfo] = []
     if not Path(dest_dir).is_dir():
         return result
@@ -166,8 +178,9 @@ def list_backups(dest_dir: Path) -> list[BackupInfo]:
             register_id = KeyFile.load(key).register_id
         except Exception:  # noqa: BLE001 - a folder that cannot be read is not listed as a backup
             continue
-        result.append(BackupInfo(entry, created, register_id, db.stat().st_size))
-    result.sort(key=lambda b: b.created_at, reverse=True)
+        result.append(BackupInfo(entry, created, register_id, db.stat().st_size,
+                                 backup_generation(entry.name)))
+    result.sort(key=lambda b: (b.generation, b.created_at), reverse=True)
     return result
 
 
@@ -175,8 +188,9 @@ DELETING = ".deleting"
 
 
 def rotate(dest_dir: Path, generations: int, *, register_id: str | None = None,
-           data_key: bytes | None = None) -> list[Path]:
-    """Keep the newest `generations` backups; return the removed folders.
+           data_key: bytes | None = None, keep: Path | None = None) -> list[Path]:
+    """Keep the newest `generations` backups (by generation number), and ``keep`` whatever
+    its place; return the removed folders.
 
     With ``register_id``, only that register's backups are counted and removed (a folder
     shared by two registers keeps the other's). With ``data_key`` too, the newest backup that
@@ -193,7 +207,7 @@ def rotate(dest_dir: Path, generations: int, *, register_id: str | None = None,
         shutil.rmtree(leftover, ignore_errors=True)  # what a held file kept from a deletion
     backups = [b for b in list_backups(dest_dir)
                if register_id is None or b.register_id == register_id]
-    doomed_list = backups[generations:]
+    doomed_list = [b for b in backups[generations:] if keep is None or b.path != Path(keep)]
     if data_key is not None and doomed_list and not any(
             holds_register(b.path, data_key) for b in backups[:generations]):
         real = next((b for b in doomed_list if holds_register(b.path, data_key)), None)

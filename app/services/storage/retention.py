@@ -26,10 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import DiskFull, StorageError, ValidationError
+from app.errors import ClockAhead, DiskFull, StorageError, ValidationError
 from app.i18n import N_
 from app.models.entities import AuditEntry, Case, ExportRecord
 from app.models.periods import Quarter
@@ -115,6 +115,19 @@ def _eligible(session: Session, cutoff: dt.date, only: Iterable[int] | None = No
     return ids, quarters, waiting
 
 
+# A confidant exports every quarter: a last export more than this long before "today" means the
+# clock is far ahead (or the register was left alone for a year; exporting first settles it).
+PLAUSIBLE_GAP = dt.timedelta(days=366)
+
+
+def check_clock(session: Session, today: dt.date) -> None:
+    """ClockAhead when ``today`` lies more than a year after the register's last export: a
+    clock years ahead would make recent cases look old enough to reduce."""
+    last = session.scalar(select(func.max(ExportRecord.created_at)))
+    if last is not None and today - last.date() > PLAUSIBLE_GAP:
+        raise ClockAhead(today=today.isoformat(), last=last.date().isoformat())
+
+
 def plan_retention(register: Register, today: dt.date, months: int) -> RetentionPlan:
     """Dry run: which cases would be reduced. Writes nothing."""
     months = check_months(months)
@@ -122,6 +135,7 @@ def plan_retention(register: Register, today: dt.date, months: int) -> Retention
         return RetentionPlan(0, (), 0, None)
     cutoff = months_before(today, months)
     with register.session() as s:
+        check_clock(s, today)
         ids, quarters, waiting = _eligible(s, cutoff)
     return RetentionPlan(len(ids), tuple(sorted(quarters)), waiting, cutoff, tuple(sorted(ids)))
 

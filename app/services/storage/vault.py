@@ -33,7 +33,6 @@ from app.errors import (
     RegisterExists,
     ValidationError,
 )
-from app.export.interchange import CENTRAL_COMPONENT
 from app.i18n import N_
 from app.models import codelists, database, migrations, register_lock
 from app.models.entities import KeyValue, Profile
@@ -42,23 +41,24 @@ from app.models.keyfile import VERSION as KEY_FILE_VERSION
 from app.models.periods import Quarter
 from app.models.register_files import DB_NAME, db_path, key_path, register_exists
 from app.models.register_lock import RegisterLock
+from app.models.roles import CENTRAL_COMPONENT, ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
 from app.services.storage import backup, passphrase_policy
 
-ROLES = ("vp", "coordinator", "central")
 CODELIST_MOVES_KEY = "codelist-moves"  # JSON [[quarter, version], ...]: see codelist_periods
 
 log = logging.getLogger("vertrouwd.vault")
 
 
 @contextlib.contextmanager
-def _storage_errors() -> Iterator[None]:
-    """A failed write for lack of space or an I/O error becomes DiskFull or StorageError."""
+def _storage_errors(folder: Path | None = None) -> Iterator[None]:
+    """A failed write for lack of space or an I/O error becomes DiskFull or StorageError
+    (MediumReadOnly when the drive of ``folder`` has become read-only)."""
     try:
         yield
     except (SQLAlchemyError, database.DatabaseError, OSError) as exc:
-        mapped = database.storage_error(exc)
+        mapped = database.storage_error(exc, folder)
         if mapped is None:
             raise
         raise mapped from exc
@@ -94,7 +94,7 @@ class Register:
         A write that fails for lack of space or an I/O error surfaces as DiskFull or
         StorageError (an AppError with a sentence), never as a raw driver error.
         """
-        with _storage_errors(), self._sessions() as session, session.begin():
+        with _storage_errors(self.folder), self._sessions() as session, session.begin():
             yield session
 
     def raw_connection(self) -> Any:
@@ -128,7 +128,7 @@ class Register:
 
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
-        with _storage_errors():
+        with _storage_errors(self.folder):
             conn = self.engine.raw_connection()
             try:
                 conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
@@ -136,10 +136,12 @@ class Register:
                 conn.close()
 
     def close(self) -> None:
-        """Checkpoint, dispose the engine, forget the key."""
+        """Checkpoint, dispose the engine, forget the key, release the lock. Never raises: a
+        pulled stick fails every step, and closing happens while a sentence is on its way."""
         with contextlib.suppress(Exception):
             self.checkpoint()
-        self.engine.dispose()
+        with contextlib.suppress(Exception):
+            self.engine.dispose()
         self._data_key = b""
         if self.lock is not None:
             self.lock.release()
@@ -174,7 +176,7 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register
             backup.backup_before_migration(folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
-        raise (database.storage_error(exc) or RegisterDamaged()) from exc
+        raise (database.storage_error(exc, Path(folder)) or RegisterDamaged()) from exc
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed

@@ -42,6 +42,7 @@ from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog
+from app.ui.coordination.publications import PublicationsPanel
 from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
 from app.ui.help import set_help_topic
@@ -122,7 +123,7 @@ class ReceiptDialog(QDialog):
         fit_to_screen(self, QSize(520, self.sizeHint().height()))
 
 
-NAVIGATION_HELP = N_("Move between Roster, Who reported and Tables with Ctrl+Tab.")
+NAVIGATION_HELP = N_("Move between Roster, Who reported, Tables and Publications with Ctrl+Tab.")
 
 
 class CoordinationWorkspace(QWidget):
@@ -153,6 +154,7 @@ class CoordinationWorkspace(QWidget):
         self.roster = RosterPanel(today)
         self.completeness = CompletenessPanel(today)
         self.tables = TablesPanel(today)
+        self.publications = PublicationsPanel()
         # The tabs are the one way to move between the three screens; the toolbar and the
         # Coordination menu hold actions only.
         self.tabs = QTabWidget()
@@ -160,6 +162,7 @@ class CoordinationWorkspace(QWidget):
         self.tabs.addTab(self.roster, "")
         self.tabs.addTab(self.completeness, "")
         self.tabs.addTab(self.tables, "")
+        self.tabs.addTab(self.publications, "")
 
         self.import_action = QAction(icon("import"), "", self)
         self.forward_action = QAction(icon("forward"), "", self)
@@ -192,6 +195,7 @@ class CoordinationWorkspace(QWidget):
 
         self.roster.changed.connect(self.signals.data_changed)
         self.tables.report_requested.connect(self.write_report)
+        self.publications.reissue_requested.connect(self.reissue_report_for)
         self.completeness.receipt_requested.connect(self.reissue_receipt_for)
         self.signals.data_changed.connect(self.refresh)
         self.retranslate_ui()
@@ -210,6 +214,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.attach(register)
         self.completeness.attach(register)
         self.tables.attach(register)
+        self.publications.attach(register)
 
     def clear_for_lock(self) -> None:
         for dialog in self.dialogs:
@@ -221,6 +226,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.clear_for_lock()
         self.completeness.clear_for_lock()
         self.tables.clear_for_lock()
+        self.publications.clear_for_lock()
         self.heading.clear()
         self.status.clear()
 
@@ -228,6 +234,7 @@ class CoordinationWorkspace(QWidget):
         self.tabs.setTabText(0, _("Roster"))
         self.tabs.setTabText(1, _("Who reported"))
         self.tabs.setTabText(2, _("Tables"))
+        self.tabs.setTabText(3, _("Publications"))
         name(self.tabs.tabBar(), _("Coordination screens"), _(NAVIGATION_HELP))
         self.toolbar.setWindowTitle(_("Coordination"))
         self.import_action.setText(_("Import…"))
@@ -239,6 +246,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.retranslate_ui()
         self.completeness.retranslate_ui()
         self.tables.retranslate_ui()
+        self.publications.retranslate_ui()
         if self.register is not None:
             profile = self.register.profile()
             if profile is not None:
@@ -254,6 +262,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.refresh()
         self.completeness.refresh()
         self.tables.refresh()
+        self.publications.refresh()
 
     # --- dialogs ------------------------------------------------------------------------
     def _keep(self, dialog: Any) -> None:
@@ -384,6 +393,39 @@ class CoordinationWorkspace(QWidget):
             return None
         return self.ops.run(
             lambda: write_report(register, year, quarter, fmt, path, lang, k),
-            lambda _written: self.status.setText(_("Report saved: {path}").format(path=path)),
+            lambda _written: self._report_written(path),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
+            text=_("Writing the report…"))
+
+    def _report_written(self, path: Path) -> None:
+        self.status.setText(_("Report saved: {path}").format(path=path))
+        self.publications.refresh()  # it is in the ledger now
+
+    def reissue_report_for(self, number: int) -> Task | None:
+        """Ask where, then write publication ``number`` again, byte for byte."""
+        register = self.register
+        if register is None or self.ops.busy:
+            return None
+        from app.services.coordination import publications
+
+        name = self.ops.now(lambda: publications.suggested_name(register, number))
+        if name is None:
+            return None
+        chosen, _filter = QFileDialog.getSaveFileName(self, _("Write the report again"), name)
+        if not chosen:
+            return None
+        return self.start_reissue(number, Path(chosen))
+
+    def start_reissue(self, number: int, path: Path) -> Task | None:
+        from app.services.coordination import publications
+
+        register = self.register
+        if register is None:
+            return None
+        return self.ops.run(
+            lambda: publications.reissue(register, number, path),
+            lambda _written: self.status.setText(_(
+                "Publication {id} written again, byte for byte: {path}").format(
+                    id=number, path=path)),
+            disable=(self.publications.reissue_button, self.toolbar), status=self.status,
             text=_("Writing the report…"))

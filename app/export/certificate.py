@@ -1,0 +1,119 @@
+"""The reader's model of everything published, and the check of a witness certificate.
+
+A *quantity* is one number a reader may learn: a cell's key with its true value. The same key
+with the same value in two publications is one quantity; a key whose value was revised is a
+new quantity, and both stay in the model. A quantity shown in any publication is known; every
+other quantity is hidden and, for the reader, any whole number of 0 or more (one mark for
+every hidden cell: "0 to k−1 or at least k"). Every equation of every publication holds.
+
+A hidden quantity whose true value is below k (of a publication that hid it) is a *small
+count*. The rule: every value 0..k−1 of every small count is reachable, proven by a witness
+per value — a complete assignment to the hidden quantities that satisfies every equation.
+Checking a certificate needs no solver: pure Python, additions only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from app.export.publication import Certificate, Key, Publication, Quantity, Status
+from app.i18n import N_, translator
+
+# A row: the hidden terms (index into the hidden quantities, coefficient) and the constant
+# (the published terms); the row holds when the terms plus the constant add up to 0.
+Row = tuple[tuple[tuple[int, int], ...], int]
+
+
+@dataclass(frozen=True)
+class Model:
+    known: dict[Quantity, int]  # shown somewhere: its value
+    hidden: tuple[Quantity, ...]  # in model order
+    small: dict[int, int]  # hidden index -> k (the number of values it must reach)
+    rows: tuple[Row, ...]
+    # per publication: its key -> quantity (to map cells back)
+    keys: tuple[dict[Key, Quantity], ...]
+
+
+def build_model(publications: Sequence[Publication]) -> Model:
+    """The reader's model of these publications (oldest first)."""
+    order: dict[Quantity, None] = {}
+    known: dict[Quantity, int] = {}
+    hid_k: dict[Quantity, int] = {}
+    keys: list[dict[Key, Quantity]] = []
+    for pub in publications:
+        mapping: dict[Key, Quantity] = {}
+        for key, value in pub.table.values.items():
+            q = (key, value)
+            mapping[key] = q
+            order.setdefault(q)
+            if pub.cells[key].status is Status.PUBLISHED:
+                known[q] = value
+            else:
+                hid_k[q] = max(hid_k.get(q, 0), pub.k)
+        keys.append(mapping)
+    hidden = tuple(q for q in order if q not in known)
+    index = {q: i for i, q in enumerate(hidden)}
+    small = {index[q]: hid_k[q] for q in hidden if q[1] < hid_k[q]}
+    rows: dict[Row, None] = {}
+    for pub, mapping in zip(publications, keys, strict=True):
+        for eq in pub.table.equations:
+            terms: dict[int, int] = {}
+            constant = 0
+            for key, coef in ((eq.total, -1), *((p, 1) for p in eq.parts)):
+                q = mapping[key]
+                if q in known:
+                    constant += coef * known[q]
+                else:
+                    i = index[q]
+                    terms[i] = terms.get(i, 0) + coef
+            row_terms = tuple(sorted((i, c) for i, c in terms.items() if c))
+            if row_terms:
+                rows.setdefault((row_terms, constant))
+    return Model(known, hidden, small, tuple(rows), tuple(keys))
+
+
+def satisfies(model: Model, values: Sequence[int]) -> bool:
+    if any(v < 0 for v in values):
+        return False
+    return all(sum(c * values[i] for i, c in terms) + constant == 0
+               for terms, constant in model.rows)
+
+
+def check(publication: Publication, prior: Sequence[Publication],
+          certificate: Certificate) -> list[str]:
+    """The problems of a certificate, each one sentence in the current language ([]: none)."""
+    t = translator()
+    model = build_model([*prior, publication])
+    if set(certificate.quantities) != set(model.hidden) or len(certificate.quantities) != len(
+            model.hidden):
+        return [t._(N_("The certificate does not name exactly the hidden figures of the "
+                       "publication and the earlier ones."))]
+    position = {q: i for i, q in enumerate(certificate.quantities)}
+    permutation = [position[q] for q in model.hidden]
+    problems = []
+    reached: dict[int, set[int]] = {i: set() for i in model.small}
+    for number, assignment in enumerate(certificate.assignments, start=1):
+        if len(assignment) != len(permutation):
+            problems.append(t._(N_("Witness {number} does not give every hidden figure a "
+                                   "value.")).format(number=number))
+            continue
+        values = [assignment[j] for j in permutation]
+        if not satisfies(model, values):
+            problems.append(t._(N_("Witness {number} does not agree with the published "
+                                   "figures and their sums.")).format(number=number))
+            continue
+        for i, seen in reached.items():
+            seen.add(values[i])
+    for i, k in model.small.items():
+        missing = sorted(set(range(k)) - reached[i])
+        if missing:
+            key, _ = model.hidden[i]
+            problems.append(t._(N_("No witness shows that the hidden figure {key} could be "
+                                   "{values}.")).format(
+                key=_key_text(key), values=", ".join(str(v) for v in missing)))
+    return problems
+
+
+def _key_text(key: Key) -> str:
+    return key if isinstance(key, str) else " / ".join(key)

@@ -1,0 +1,382 @@
+"""Finding what to hide, and the witnesses that prove it enough, with HiGHS in process.
+
+Round by round over the reader's model (app/export/certificate.py):
+
+1. Every (small count, value 0..k−1) that no witness reaches yet is an open question. The true
+   figures are the first witness; every witness found reaches many questions at once.
+2. For each open question in model order: fix the small count to the value and solve the
+   continuous relaxation (one HiGHS model, only the bounds change between questions). A
+   whole-numbered solution is a witness; otherwise the same model is solved in whole numbers.
+3. A question without a witness is answered by one small integer solve that picks the
+   cheapest published cells to hide as well (cost: the table's weight of the cell × (k +
+   its value), so zeros and small parts go before large totals) and yields the witness with
+   it. Hiding more never breaks a witness, so the round repeats with what it has.
+
+A question that has no witness even with every cell of this table hidden is pinned by the
+earlier publications alone: `protect` refuses with a sentence that says so.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+
+from app.errors import DisclosureParameterError
+from app.export.certificate import Model, build_model, satisfies
+from app.export.publication import (
+    Certificate,
+    Key,
+    ProtectedCell,
+    Publication,
+    Quantity,
+    Status,
+    Table,
+)
+from app.export.solver import LinearModel
+from app.i18n import N_
+
+Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
+_EPSILON = 1e-6
+_SHOW_AGAIN = 12  # extra hidden cells tried for showing again, the costliest first
+_LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
+
+
+def find_protection(table: Table, k: int, prior: Sequence[Publication]
+                    ) -> tuple[set[Key], Certificate]:
+    known_before: set[Quantity] = set()
+    hidden_before: set[Quantity] = set()
+    for pub in prior:
+        for key, value in pub.table.values.items():
+            if pub.cells[key].status is Status.PUBLISHED:
+                known_before.add((key, value))
+            else:
+                hidden_before.add((key, value))
+    hidden_before -= known_before
+    values = table.values
+    hideable = [key for key, v in values.items() if (key, v) not in known_before]
+    hidden = {key for key in hideable if 0 < values[key] < k or (key, values[key]) in
+              hidden_before}
+    bound = 2 * max([*values.values(), *(q[1] for q in hidden_before), 0]) + 2 * k
+    required = set(hidden)
+    witnesses: list[Witness] = [{}]  # the true figures
+    while True:
+        model = build_model([*prior, _publication(table, hidden, k)])
+        failing = _find_witnesses(model, witnesses, bound)
+        if not failing:
+            witnesses = [{}, *_essential(model, witnesses)]
+            hidden, witnesses, model = _show_again(table, k, prior, hidden - required,
+                                                   hidden, witnesses, model, bound)
+            return hidden, _certificate(model, witnesses)
+        hiding = _Hiding(table, hidden, hideable, k, prior, bound)
+        extra = hiding.relaxed(failing)
+        if not extra:  # each question has a witness in real numbers only
+            extra, witness = hiding.whole(failing[0])
+            witnesses.append(witness)
+        hidden |= extra
+
+
+def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[Key],
+                hidden: set[Key], witnesses: list[Witness], model: Model, bound: int
+                ) -> tuple[set[Key], list[Witness], Model]:
+    """Hiding chose cells one small count at a time; try to show each extra cell again, the
+    costliest first: it stays shown when every question still has a witness (the witnesses
+    that give it its true value stay; the others are looked for again)."""
+    def cost(key: Key) -> tuple[int, str]:
+        return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+
+    for key in sorted(extra, key=cost)[:_SHOW_AGAIN]:
+        quantity = (key, table.values[key])
+        trial = hidden - {key}
+        kept = [w for w in witnesses if w.get(quantity, quantity[1]) == quantity[1]]
+        trial_model = build_model([*prior, _publication(table, trial, k)])
+        if not _find_witnesses(trial_model, kept, bound, stop_at_first=True):
+            hidden, witnesses, model = trial, kept, trial_model
+    return hidden, witnesses, model
+
+
+def _publication(table: Table, hidden: set[Key], k: int) -> Publication:
+    cells = {key: ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
+             else ProtectedCell(key, Status.PUBLISHED, value, k)
+             for key, value in table.values.items()}
+    return Publication(table, cells, k)
+
+
+def _vector(model: Model, witness: Witness) -> list[int]:
+    return [witness.get(q, q[1]) for q in model.hidden]
+
+
+def _reached(model: Model, witnesses: Sequence[Witness]) -> dict[int, set[int]]:
+    small = [(i, model.hidden[i]) for i in model.small]
+    reached: dict[int, set[int]] = {i: set() for i in model.small}
+    for witness in witnesses:
+        for i, q in small:
+            reached[i].add(witness.get(q, q[1]))
+    return reached
+
+
+def _parts(model: Model) -> list[int]:
+    """For every hidden quantity, a representative of the part of the model it lies in (the
+    quantities that equations connect)."""
+    parent = list(range(len(model.hidden)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for terms, _ in model.rows:
+        first = find(terms[0][0])
+        for i, _ in terms[1:]:
+            parent[find(i)] = first
+    return [find(i) for i in range(len(parent))]
+
+
+def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
+                    stop_at_first: bool = False) -> list[tuple[Quantity, int]]:
+    """Add witnesses for the open questions; the questions left without one (with
+    `stop_at_first`, the first only). Each part of the model is solved on its own (the rest
+    of a witness keeps the true figures)."""
+    reached = _reached(model, witnesses)
+    open_questions = [(i, v) for i in sorted(model.small) for v in range(model.small[i])
+                      if v not in reached[i]]
+    failing: list[tuple[Quantity, int]] = []
+    if not open_questions:
+        return failing
+    # lines are drawn from the true figures and the latest witnesses only
+    vectors = [_vector(model, witness) for witness in [witnesses[0], *witnesses[-_LINES:]]]
+    truth = [q[1] for q in model.hidden]
+    parts = _parts(model)
+    by_part: dict[int, list[tuple[int, int]]] = {}
+    for i, v in open_questions:
+        by_part.setdefault(parts[i], []).append((i, v))
+    for part, questions in by_part.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
+                for terms, b in model.rows if parts[terms[0][0]] == part]
+        with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
+            for number, (i, v) in enumerate(questions):
+                if v in reached[i]:
+                    continue
+                if number % 2:  # every other question: push the small counts up
+                    lp.set_costs([-1.0 if columns[c] in reached else 0.0 for c in range(n)])
+                else:
+                    lp.set_costs([1.0] * n)
+                lp.set_bounds(local[i], v, v)
+                solution = lp.solve()
+                vector = None if solution is None else _whole(model, truth, columns, solution)
+                if solution is not None and vector is None:
+                    lp.set_integer(True)
+                    solution = lp.solve()
+                    lp.set_integer(False)
+                    vector = (None if solution is None
+                              else _whole(model, truth, columns, solution))
+                lp.set_bounds(local[i], 0, bound)
+                if vector is None:
+                    failing.append((model.hidden[i], v))
+                    if stop_at_first:
+                        return failing
+                    continue
+                for found in [vector, *_on_lines(model, vectors, vector, reached)]:
+                    vectors.append(found)
+                    witnesses.append(dict(zip(model.hidden, found, strict=True)))
+                    for j, seen in reached.items():
+                        seen.add(found[j])
+    return failing
+
+
+def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
+              reached: Mapping[int, set[int]]) -> list[list[int]]:
+    """Free witnesses: u and w satisfy the same equations, so u + s·(w − u)/g does too for
+    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0 and give a
+    small count a value it has not reached yet are witnesses."""
+    found: list[list[int]] = []
+    seen = {i: set(values) for i, values in reached.items()}
+    for i in model.small:
+        seen[i].add(new[i])
+    for u in [vectors[0], *vectors[-_LINES:]]:
+        step = [w - x for w, x in zip(new, u, strict=True)]
+        g = 0
+        for d in step:
+            g = math.gcd(g, d)
+        if g == 0:
+            continue
+        step = [d // g for d in step]
+        moving = [i for i in model.small if step[i]]
+        if not moving:
+            continue
+        # s where some moving small count lands in 0..k−1 on a value not seen yet
+        wanted: set[int] = set()
+        for i in moving:
+            for v in range(model.small[i]):
+                if v not in seen[i] and (v - u[i]) % step[i] == 0:
+                    wanted.add((v - u[i]) // step[i])
+        for s in sorted(wanted):
+            point = [x + s * d for x, d in zip(u, step, strict=True)]
+            if min(point) >= 0:
+                found.append(point)
+                for i in moving:
+                    seen[i].add(point[i])
+    return found
+
+
+def _whole(model: Model, truth: Sequence[int], columns: Sequence[int],
+           solution: Sequence[float]) -> list[int] | None:
+    """The true figures with the part's solution in place, if whole-numbered and exact."""
+    vector = list(truth)
+    for i, x in zip(columns, solution, strict=True):
+        r = round(x)
+        if abs(x - r) > _EPSILON:
+            return None
+        vector[i] = r
+    return vector if satisfies(model, vector) else None
+
+
+class _Hiding:
+    """The model with every cell of this table that may be hidden as a variable. A cell not
+    hidden yet moves off its true value only at a cost (its weight × (k + value) per unit)."""
+
+    def __init__(self, table: Table, hidden: set[Key], hideable: Sequence[Key], k: int,
+                 prior: Sequence[Publication], bound: int) -> None:
+        self.table, self.k, self.bound = table, k, bound
+        self.model = build_model([*prior, _publication(table, set(hidden) | set(hideable), k)])
+        self.index = {q: i for i, q in enumerate(self.model.hidden)}
+        self.choices = [key for key in hideable if key not in hidden]
+        self.rows: list[tuple[Sequence[tuple[int, float]], float, float]] = [
+            (terms, float(-c), float(-c)) for terms, c in self.model.rows]
+        self.costs = [float(_weight(table.weights, key) * (k + table.values[key]))
+                      for key in self.choices]
+        # connected parts of the model: a question involves only its own part
+        parent = list(range(len(self.model.hidden)))
+
+        def find(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        for terms, _, _ in self.rows:
+            first = find(terms[0][0])
+            for i, _ in terms[1:]:
+                parent[find(i)] = first
+        self.part = [find(i) for i in range(len(parent))]
+
+    def _column(self, key: Key) -> int:
+        return self.index[(key, self.table.values[key])]
+
+    def _refuse(self, target: Quantity) -> DisclosureParameterError:
+        key = target[0]
+        return DisclosureParameterError(
+            N_("The reports published before already narrow the hidden figure {key} down; "
+               "publish the reports of one period together, or not this one."),
+            key=key if isinstance(key, str) else " / ".join(key))
+
+    def relaxed(self, questions: Sequence[tuple[Quantity, int]]) -> set[Key]:
+        """Cells to hide so that each question has a witness in real numbers. Per small count,
+        one linear program over its part of the model, copied for its lowest and its highest
+        open value: a cell not hidden yet may move by h in both copies at the cost of its
+        weight × (k + value) × h. The cells moved are hidden from then on (free for the next
+        small count); values in between that still fail come back in the next round."""
+        by_target: dict[Quantity, list[int]] = {}
+        for target, value in questions:
+            by_target.setdefault(target, []).append(value)
+        extra: set[Key] = set()
+        for target, values in by_target.items():
+            part = self.part[self.index[target]]
+            columns = [i for i, p in enumerate(self.part) if p == part]
+            local = {i: n for n, i in enumerate(columns)}
+            n = len(columns)
+            rows_here = [(terms, lo, hi) for terms, lo, hi in self.rows
+                         if self.part[terms[0][0]] == part]
+            choices = [(number, key) for number, key in enumerate(self.choices)
+                       if self.part[self._column(key)] == part]
+            m = len(choices)
+            wanted = sorted({min(values), max(values)})
+            h = len(wanted) * n  # the shared moves start after the copies
+            lower = [0.0] * (h + m)
+            upper = [float(self.bound)] * (h + m)
+            rows: list[tuple[Sequence[tuple[int, float]], float, float]] = []
+            for j, value in enumerate(wanted):
+                offset = j * n
+                lower[offset + local[self.index[target]]] = float(value)
+                upper[offset + local[self.index[target]]] = float(value)
+                rows += [(tuple((offset + local[i], c) for i, c in terms), lo, hi)
+                         for terms, lo, hi in rows_here]
+                for slot, (_, key) in enumerate(choices):
+                    x, true = offset + local[self._column(key)], float(self.table.values[key])
+                    rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
+                    rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
+            cost = [0.0] * h + [0.0 if key in extra else self.costs[number]
+                                for number, key in choices]
+            with LinearModel(lower, upper, rows, cost=cost) as lp:
+                solution = lp.solve()
+            if solution is None:
+                raise self._refuse(target)
+            extra |= {key for slot, (_, key) in enumerate(choices)
+                      if solution[h + slot] > _EPSILON}
+        return extra
+
+    def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:
+        """The cheapest cells to hide so that the question has a witness in whole numbers
+        (an integer program), and that witness."""
+        target, value = question
+        n, model = len(self.model.hidden), self.model
+        lower, upper = [0.0] * n, [float(self.bound)] * n
+        lower[self.index[target]] = upper[self.index[target]] = float(value)
+        rows = list(self.rows)
+        for number, key in enumerate(self.choices):
+            x, y = self._column(key), n + number
+            true = float(self.table.values[key])
+            # x moves off its true value only when y = 1 (the cell is hidden)
+            rows.append((((x, 1.0), (y, -float(self.bound))), -float("inf"), true))
+            rows.append((((x, 1.0), (y, float(self.bound))), true, float("inf")))
+        total = n + len(self.choices)
+        with LinearModel(lower + [0.0] * len(self.choices),
+                         upper + [1.0] * len(self.choices), rows, integer=[True] * total,
+                         cost=[0.0] * n + self.costs) as mip:
+            solution = mip.solve()
+        if solution is None:
+            raise self._refuse(target)
+        extra = {key for number, key in enumerate(self.choices) if solution[n + number] > 0.5}
+        witness = {q: round(solution[i]) for i, q in enumerate(model.hidden)}
+        return extra, witness
+
+
+def _weight(weights: Mapping[Key, int], key: Key) -> int:
+    return weights.get(key, 1)
+
+
+def _essential(model: Model, witnesses: Sequence[Witness]) -> list[Witness]:
+    """The witnesses that reach a value first, less those whose every value the others reach
+    too (looked at from the last found back)."""
+    small = [(i, model.hidden[i], model.small[i]) for i in model.small]
+    reached: set[tuple[int, int]] = set()
+    kept: list[tuple[Witness, set[tuple[int, int]]]] = []
+    for witness in witnesses:
+        reaches = set()
+        for i, q, k in small:
+            value = witness.get(q, q[1])
+            if value < k:
+                reaches.add((i, value))
+        if not reaches <= reached:
+            kept.append((witness, reaches))
+            reached |= reaches
+    count: dict[tuple[int, int], int] = {}
+    for _, reaches in kept:
+        for pair in reaches:
+            count[pair] = count.get(pair, 0) + 1
+    chosen: list[Witness] = []
+    for witness, reaches in reversed(kept):
+        if all(count[pair] > 1 for pair in reaches):
+            for pair in reaches:
+                count[pair] -= 1
+        else:
+            chosen.append(witness)
+    return chosen[::-1]
+
+
+def _certificate(model: Model, witnesses: Sequence[Witness]) -> Certificate:
+    return Certificate(model.hidden, tuple(tuple(_vector(model, w))
+                                           for w in _essential(model, witnesses)))

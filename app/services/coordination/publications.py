@@ -1,0 +1,204 @@
+"""The publication ledger: every report this register published, in the register itself.
+
+Every report goes out through ``publish``: it reads what the register published before
+(``earlier``), has the report built against it (so a figure hidden once stays hidden, and two
+year reports in a row cannot undo each other's hiding), writes the file (atomically,
+owner-only, never over another file) and records in the same step what the report showed
+(the disclosure engine's Publication), the certificate that proves it, its scope and the
+file's bytes. A file that was written but could not be recorded is removed again: nothing
+leaves the register unrecorded.
+
+``reissue`` writes a recorded report again, byte for byte; ``verify`` checks a recorded
+publication without a solver (the file, the sums of what it showed, and the certificate).
+Rows are never changed or deleted.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import json
+import zlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import __version__
+from app.errors import AppError, ValidationError
+from app.export.certificate import build_model
+from app.export.disclosure import Certificate, Publication, Status, verify_certificate
+from app.export.report_model import ReportData
+from app.files import write_new
+from app.i18n import N_, _, current_language
+from app.models.entities import PublicationRecord as PublicationRow
+from app.services.storage.vault import Register
+
+UNKNOWN_PUBLICATION = N_("The register holds no publication number {id}. The list of "
+                         "publications shows their numbers: vertrouwd publications")
+DAMAGED_ENTRY = N_("Publication {id} in the register is damaged: {reason}")
+NO_CERTIFICATE = N_("Publication {id} hides small counts but carries no certificate that "
+                    "they could be any value from 0 to k−1.")
+FILE_CHANGED = N_("The stored file of publication {id} is not the file that was written.")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the ledger, as the list shows it."""
+
+    id: int
+    published_at: dt.datetime  # UTC
+    year: int
+    quarter: str | None
+    level: str
+    component: str | None
+    format: str
+    lang: str
+    k: int
+    hidden: int
+    cells: int
+    file_name: str
+    app_version: str
+
+    @property
+    def period(self) -> str:
+        return self.quarter or str(self.year)
+
+
+def _entry(row: PublicationRow) -> Entry:
+    return Entry(row.id, row.published_at, row.year, row.quarter, row.level, row.component,
+                 row.format, row.lang, row.k, row.hidden, row.cells, row.file_name,
+                 row.app_version)
+
+
+def entries(register: Register) -> list[Entry]:
+    """Every publication, oldest first."""
+    with register.session() as s:
+        return [_entry(r) for r in s.scalars(select(PublicationRow).order_by(PublicationRow.id))]
+
+
+def _canonical(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def _load(row: PublicationRow) -> Publication:
+    try:
+        return Publication.from_json(json.loads(row.publication))
+    except AppError as exc:  # e.g. its figures no longer add up as its tables say
+        raise AppError(DAMAGED_ENTRY, id=row.id, reason=exc.message) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise AppError(DAMAGED_ENTRY, id=row.id, reason=type(exc).__name__) from None
+
+
+def earlier(register: Register, before: int | None = None) -> list[Publication]:
+    """What the register published (before publication ``before``), oldest first: what any
+    reader may hold when the next report comes out."""
+    stmt = select(PublicationRow).order_by(PublicationRow.id)
+    if before is not None:
+        stmt = stmt.where(PublicationRow.id < before)
+    with register.session() as s:
+        return [_load(row) for row in s.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class Published:
+    id: int
+    path: Path
+    data: ReportData
+
+
+def publish(register: Register, build: Callable[[Sequence[Publication]], ReportData],
+            render: Callable[[ReportData, dt.datetime], bytes], fmt: str, path: Path,
+            lang: str | None = None, *, now: dt.datetime | None = None) -> Published:
+    """Build the report against everything published before, write it to the new file
+    ``path`` and record it. ``render`` makes the file's bytes from the report and the time
+    printed in it (local time; the ledger keeps the same moment in UTC)."""
+    printed = (now or dt.datetime.now()).replace(microsecond=0)
+    published_at = printed.astimezone(dt.UTC).replace(tzinfo=None)
+    data = build(earlier(register))
+    publication = data.publication
+    if publication is None:
+        raise AssertionError("a report for publication must carry what it showed")
+    shown = [c for t in data.tables for c in t.cells.values()]  # as the report counts them
+    content = render(data, printed)
+    path = write_new(Path(path), content)
+    try:
+        with register.session() as s:
+            row = PublicationRow(
+                published_at=published_at, year=data.year, quarter=data.quarter,
+                level=data.level, component=data.component,
+                report_day=data.today or published_at.date(), format=fmt,
+                lang=lang or current_language(), k=data.k, cells=len(shown),
+                hidden=sum(1 for c in shown if c.status is not Status.PUBLISHED),
+                publication=_canonical(publication.to_json()),
+                certificate=(None if data.certificate is None
+                             else _canonical(data.certificate.to_json())),
+                app_version=__version__, file_name=path.name,
+                file_sha256=hashlib.sha256(content).hexdigest(),
+                file_data=zlib.compress(content, 9))
+            s.add(row)
+            s.flush()
+            number = row.id
+    except BaseException:
+        with contextlib.suppress(OSError):
+            path.unlink()  # not recorded: not published
+        raise
+    return Published(number, path, data)
+
+
+def _row(register: Register, number: int) -> PublicationRow:
+    with register.session() as s:
+        row = s.get(PublicationRow, number)
+        if row is None:
+            raise ValidationError(UNKNOWN_PUBLICATION, id=number)
+        return row
+
+
+def _file(row: PublicationRow) -> bytes:
+    try:
+        content = zlib.decompress(row.file_data)
+    except zlib.error:
+        raise AppError(FILE_CHANGED, id=row.id) from None
+    if hashlib.sha256(content).hexdigest() != row.file_sha256:
+        raise AppError(FILE_CHANGED, id=row.id)
+    return content
+
+
+def reissue(register: Register, number: int, path: Path) -> Path:
+    """Write publication ``number`` again to the new file ``path``, byte for byte."""
+    return write_new(Path(path), _file(_row(register, number)))
+
+
+def suggested_name(register: Register, number: int) -> str:
+    return _row(register, number).file_name
+
+
+def verify(register: Register, number: int) -> list[str]:
+    """What does not hold in publication ``number`` (an empty list: it is proven): its stored
+    file, the sums of what it showed, and the certificate that every hidden small count
+    could, for a reader of it and of everything published before it, be any value 0..k−1."""
+    row = _row(register, number)
+    problems: list[str] = []
+    try:
+        _file(row)
+    except AppError:
+        problems.append(_(FILE_CHANGED).format(id=number))
+    try:
+        publication = _load(row)  # its figures add up as its tables say
+    except AppError as exc:
+        return [*problems, exc.message]
+    prior = earlier(register, before=number)
+    if row.certificate is None:
+        if build_model([*prior, publication]).small:
+            problems.append(_(NO_CERTIFICATE).format(id=number))
+        return problems
+    try:
+        certificate = Certificate.from_json(json.loads(row.certificate))
+    except AppError as exc:
+        return [*problems, _(DAMAGED_ENTRY).format(id=number, reason=exc.message)]
+    except (ValueError, TypeError, KeyError) as exc:
+        return [*problems, _(DAMAGED_ENTRY).format(id=number, reason=type(exc).__name__)]
+    return problems + verify_certificate(publication, prior, certificate)
+

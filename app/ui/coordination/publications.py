@@ -1,0 +1,105 @@
+"""The ledger screen: every report this register published (date, period, scope, how many
+figures it hid), and "Write again…", which writes a chosen report once more, byte for byte
+(the workspace does the writing, off the GUI thread)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.i18n import N_, _
+from app.services.coordination import publications
+from app.services.coordination.publications import Entry
+from app.services.storage.vault import Register
+from app.ui.accessible import describe_table
+from app.ui.coordination.common import RowsTableModel, selected_row
+from app.ui.icons import icon
+from app.ui.views import EmptyState, table_view
+
+
+class PublicationsModel(RowsTableModel):
+    columns = (
+        ("id", N_("No.")),
+        ("published_at", N_("Published (UTC)")),
+        ("period", N_("Period")),
+        ("scope", N_("Scope")),
+        ("format", N_("Format")),
+        ("hidden", N_("Hidden")),
+        ("file_name", N_("File")),
+    )
+
+    def display(self, row: Entry, key: str) -> str:
+        if key == "published_at":
+            return row.published_at.strftime("%Y-%m-%d %H:%M")
+        if key == "scope":
+            return row.component or _("Defence")
+        if key == "format":
+            return row.format.upper()
+        if key == "hidden":
+            return _("{hidden} of {cells} (k = {k})").format(hidden=row.hidden, cells=row.cells,
+                                                            k=row.k)
+        return str(getattr(row, key))
+
+
+class PublicationsPanel(QWidget):
+    reissue_requested = Signal(int)  # the publication's number
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.register: Register | None = None
+        self.model = PublicationsModel(self)
+        self.view = table_view(self.model)
+        self.view.setObjectName("publications_view")
+        self.empty = EmptyState(self.view, lambda: _(
+            "No report was published from this register yet. Reports written with “Report…” "
+            "are listed here.") if self.register else "")
+        self.reissue_button = QPushButton()
+        self.reissue_button.setObjectName("reissue_button")
+        self.reissue_button.setIcon(icon("report"))
+        self.reissue_button.clicked.connect(self._reissue_clicked)
+        self.count = QLabel()
+        self.view.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.reissue_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.count)
+        layout = QVBoxLayout(self)
+        layout.addLayout(buttons)
+        layout.addWidget(self.view, 1)
+        self.retranslate_ui()
+
+    def attach(self, register: Register) -> None:
+        self.register = register
+        self.refresh()
+
+    def clear_for_lock(self) -> None:
+        self.register = None
+        self.model.clear()
+        self.count.clear()
+
+    def refresh(self) -> None:
+        if self.register is None:
+            return
+        rows = list(reversed(publications.entries(self.register)))  # newest first
+        self.model.set_rows(rows)
+        self.view.resizeColumnsToContents()
+        self.count.setText(_("{n} published").format(n=len(rows)))
+
+    def retranslate_ui(self) -> None:
+        self.reissue_button.setText(_("Write again…"))
+        describe_table(self.view, _("Publications"),
+                       _("One row per published report, newest first: its number, when, the "
+                         "period, the scope, the format and how many figures it hid."))
+        self.model.retranslate()
+        self.refresh()
+
+    def _update_buttons(self, *_args: Any) -> None:
+        self.reissue_button.setEnabled(selected_row(self.view) is not None)
+
+    def _reissue_clicked(self) -> None:
+        entry = selected_row(self.view)
+        if entry is not None:
+            self.reissue_requested.emit(entry.id)

@@ -1,0 +1,67 @@
+"""The ledger in the coordination window (issue 19): a report written from the window is
+listed in Publications (when, period, scope, hidden figures), and "Write again…" writes it
+once more, byte for byte, off the GUI thread."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from pytestqt.modeltest import ModelTester
+from pytestqt.qtbot import QtBot
+
+from app.i18n import set_language
+from app.services.storage.vault import Register
+from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
+from tests.ui.test_coordination_ui import _busy_register, _window
+
+
+def test_a_report_written_from_the_window_is_listed_and_written_again(
+        qtbot: QtBot, qtmodeltester: ModelTester, coordinator: Register, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from app.ui.coordination import workspace as ws
+
+    _busy_register(coordinator, tmp_path)
+    w = _window(qtbot, coordinator)
+    panel = w.coordination.publications
+    assert panel.model.rowCount() == 0 and not panel.reissue_button.isEnabled()
+
+    first = tmp_path / "rapport.csv"
+    monkeypatch.setattr(ws.ReportOptionsDialog, "exec", lambda self: (
+        self.fmt.setCurrentIndex(self.fmt.findData("csv")), QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(first), "*.csv"))
+    assert w.coordination.write_report(2026, "2026-Q2") is not None
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy, timeout=30_000)
+    assert first.is_file()
+
+    w.coordination.tabs.setCurrentWidget(panel)
+    assert panel.model.rowCount() == 1
+    qtmodeltester.check(panel.model)
+    texts = [panel.model.index(0, c).data(Qt.ItemDataRole.DisplayRole)
+             for c in range(panel.model.columnCount())]
+    assert texts[0] == "1" and texts[2] == "2026-Q2" and texts[3] == "CLAS" and texts[4] == "CSV"
+    assert texts[5].startswith(tuple("0123456789")) and "k = 5" in texts[5]
+
+    panel.view.selectRow(0)
+    assert panel.reissue_button.isEnabled()
+    again = tmp_path / "opnieuw.csv"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(again), "*.csv"))
+    qtbot.mouseClick(panel.reissue_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy and again.exists(),
+                    timeout=30_000)
+    assert again.read_bytes() == first.read_bytes()
+    assert str(again) in w.coordination.status.text()
+
+    set_language("en")
+    try:
+        w.retranslate_ui()
+        assert w.coordination.tabs.tabText(3) == "Publications"
+        assert panel.reissue_button.text() == "Write again…"
+    finally:
+        set_language("nl")
+
+    w.clear_for_lock()
+    assert panel.model.rowCount() == 0
