@@ -249,9 +249,10 @@ def _hands_to_runner(call: ast.Call) -> bool:
 
 
 def _direct_writes(root: Path = UI) -> list[str]:
-    from tests.services.test_changes import _public, _writers
+    from tests.services.test_changes import NOT_A_USE_CASE, _public, _writers
 
-    writer_names = {name.rsplit(".", 1)[-1] for name in _writers() if _public(name)}
+    writer_names = {name.rsplit(".", 1)[-1] for name in _writers()
+                    if _public(name) and name not in NOT_A_USE_CASE}
     found = []
     for name, tree in _modules(root):
         receivers = _service_receivers(tree)
