@@ -879,3 +879,36 @@ def _codelist_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[
 
 
 _PARSER_EXTENSIONS.append(_codelist_parsers)
+
+
+# --- the annual report's confidants section (Defence, or the component's appendix) ---------
+@command("annual")
+def cmd_annual(ctx: Context) -> int:
+    from app.export.disclosure import check_k
+    from app.services.coordination.report_data import write_annual
+
+    k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
+    register = ctx.unlock()
+    try:
+        paths = write_annual(register, ctx.args.year, Path(ctx.args.out),
+                             ctx.args.annual_lang or ctx.args.lang, k, today=dt.date.today())
+    finally:
+        register.close()
+    ctx.say(_("Annual section {year} written (k = {k}):").format(year=ctx.args.year, k=k))
+    for path in paths:
+        ctx.say(f"  {path}")
+    return EXIT_OK
+
+
+def _annual_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("annual", help=_("write the confidants' section of the annual report "
+                                        "(PDF, CSV and DOCX, with disclosure control)"))
+    p.add_argument("--year", type=int, required=True, help=_("year of the report"))
+    p.add_argument("--out", metavar="FOLDER", required=True, help=_("output folder"))
+    p.add_argument("--lang", dest="annual_lang", choices=["nl", "en"],
+                   help=_("language of the section (default: Dutch)"))
+    p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
+                                           "settings, at least 3)"))
+
+
+_PARSER_EXTENSIONS.append(_annual_parsers)

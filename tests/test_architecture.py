@@ -25,6 +25,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 SHARED = ("app", "app.i18n", "app.errors", "app.settings", "app.paths", "app.atomic",
+          "app.secrets_in_memory",
           "app.owner_only", "app.logging_setup", "app.files")
 # (prefix, rank): a module may import modules of its own rank or lower.
 LAYERS = (("app.models", 1), ("app.export", 2), ("app.services", 3), ("app.ui", 4),

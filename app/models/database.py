@@ -28,15 +28,25 @@ from app.errors import (
     StorageError,
 )
 from app.files import medium_read_only
+from app.secrets_in_memory import execute_with_hex_key
 
 dbapi = sqlcipher3.dbapi2
 DatabaseError = dbapi.DatabaseError
 
 
-def _key_pragma(key: bytes) -> str:
+Key = bytes | bytearray
+
+
+def _give_key(conn: Any, key: Key) -> None:
+    """The raw key statement, its 64 hex digits only in a str zeroed right after the call.
+
+    SQLCipher keeps its copies of the key in memory it wipes when the connection closes:
+    `cipher_memory_security` (the library's, for the whole process, set before any key)."""
     if len(key) != 32:
         raise ValueError("data key must be 32 bytes")
-    return f"PRAGMA key = \"x'{key.hex()}'\""
+    conn.execute("PRAGMA cipher_memory_security = ON")
+    execute_with_hex_key(conn, "PRAGMA key = \"x'", bytearray(key) if isinstance(key, bytes)
+                         else key, "'\"")
 
 
 def silence_cipher_log(conn: Any) -> None:
@@ -48,10 +58,10 @@ def silence_cipher_log(conn: Any) -> None:
     conn.execute("PRAGMA cipher_log_level = NONE")
 
 
-def apply_policy(conn: Any, key: bytes) -> None:
+def apply_policy(conn: Any, key: Key) -> None:
     """Key first, then check we really run SQLCipher 4, then the safety pragmas."""
     silence_cipher_log(conn)
-    conn.execute(_key_pragma(key))
+    _give_key(conn, key)
     row = conn.execute("PRAGMA cipher_version").fetchone()
     if not row or not str(row[0]).startswith("4."):
         raise NotSQLCipher()
@@ -65,7 +75,7 @@ def apply_policy(conn: Any, key: bytes) -> None:
     conn.execute("PRAGMA temp_store = MEMORY")
 
 
-def connect(path: Path, key: bytes) -> Any:
+def connect(path: Path, key: Key) -> Any:
     conn = dbapi.connect(str(path), check_same_thread=False, isolation_level=None)
     try:
         apply_policy(conn, key)
@@ -116,7 +126,7 @@ def cipher_version(conn: Any) -> str:
     return str(row[0]) if row else ""
 
 
-def make_engine(path: Path, key: bytes) -> Engine:
+def make_engine(path: Path, key: Key) -> Engine:
     """An SQLAlchemy engine whose every connection is keyed and follows the policy."""
 
     def creator() -> Any:
@@ -160,7 +170,7 @@ def integrity_problems(conn: Any) -> list[str]:
     return problems
 
 
-def run_in_connection(path: Path, key: bytes, fn: Callable[[Any], Any]) -> Any:
+def run_in_connection(path: Path, key: Key, fn: Callable[[Any], Any]) -> Any:
     conn = connect(path, key)
     try:
         return fn(conn)

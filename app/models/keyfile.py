@@ -59,6 +59,7 @@ from app.errors import (
     WrongPassphrase,
     WrongRecoveryCode,
 )
+from app.secrets_in_memory import take, wipe
 
 FORMAT = "vertrouwd-keyfile"
 VERSION = 2
@@ -125,8 +126,13 @@ def check_params(params: KdfParams) -> None:
 
 
 def normalize_secret(secret: str) -> bytes:
-    """NFC-normalise so that the same text typed on another keyboard opens the register."""
-    return unicodedata.normalize("NFC", secret).encode("utf-8")
+    """NFC-normalise so that the same text typed on another keyboard opens the register. The
+    caller wipes the result (secrets_in_memory.wipe) once it has derived the key."""
+    normalized = unicodedata.normalize("NFC", secret)
+    encoded = normalized.encode("utf-8")
+    if normalized is not secret:
+        wipe(normalized)
+    return encoded
 
 
 def normalize_recovery_code(code: str) -> bytes:
@@ -166,13 +172,14 @@ def _aad(register_id: str, slot_name: str, slot: dict[str, Any]) -> bytes:
     return _canonical({"register_id": register_id, "slot": slot_name, "kdf": kdf})
 
 
-def _mac_key(data_key: bytes) -> bytes:
+def _mac_key(data_key: bytes | bytearray) -> bytes:
     return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MAC_INFO).derive(data_key)
 
 
-def _make_slot(slot_name: str, secret: bytes, data_key: bytes, params: KdfParams
+def _make_slot(slot_name: str, secret: bytes, data_key: bytes | bytearray, params: KdfParams
                ) -> dict[str, Any]:
-    """A version-2 slot; refuses parameters below the floor or above the ceiling."""
+    """A version-2 slot; refuses parameters below the floor or above the ceiling. Wipes
+    ``secret``."""
     try:
         check_params(params)
     except (KeyFileWeakened, KeyFileAltered) as exc:
@@ -187,9 +194,12 @@ def _make_slot(slot_name: str, secret: bytes, data_key: bytes, params: KdfParams
     }
     nonce = secrets.token_bytes(12)
     slot: dict[str, Any] = {"kdf": kdf, "aad": SLOT_AAD_VERSION}
-    wrapped = AESGCM(_derive(secret, salt, params)).encrypt(
-        nonce, data_key, _aad("", slot_name, slot)
-    )
+    derived = _derive(secret, salt, params)
+    try:
+        wrapped = AESGCM(derived).encrypt(nonce, data_key, _aad("", slot_name, slot))
+    finally:
+        wipe(derived)
+        wipe(secret)
     return {**slot, "nonce": _b64(nonce), "wrapped_key": _b64(wrapped)}
 
 
@@ -203,26 +213,26 @@ class KeyFile:
     # --- creation -------------------------------------------------------------------------
     @staticmethod
     def create(
-        passphrase: str, data_key: bytes, params: KdfParams | None = None
+        passphrase: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         register_id = str(uuid.uuid4())
         slot = _make_slot("passphrase", normalize_secret(passphrase), data_key, params or PROFILE)
         return KeyFile(register_id, {"passphrase": slot, "recovery": None}).sealed(data_key)
 
     def with_passphrase(
-        self, passphrase: str, data_key: bytes, params: KdfParams | None = None
+        self, passphrase: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         slot = _make_slot("passphrase", normalize_secret(passphrase), data_key, params or PROFILE)
         return KeyFile(self.register_id, {**self.slots, "passphrase": slot}).sealed(data_key)
 
     def with_recovery(
-        self, recovery_code: str, data_key: bytes, params: KdfParams | None = None
+        self, recovery_code: str, data_key: bytes | bytearray, params: KdfParams | None = None
     ) -> KeyFile:
         slot = _make_slot("recovery", normalize_recovery_code(recovery_code), data_key,
                           params or PROFILE)
         return KeyFile(self.register_id, {**self.slots, "recovery": slot}).sealed(data_key)
 
-    def sealed(self, data_key: bytes) -> KeyFile:
+    def sealed(self, data_key: bytes | bytearray) -> KeyFile:
         """This key file as version 2, its MAC made with ``data_key``."""
         upgraded = KeyFile(self.register_id, self.slots, VERSION)
         upgraded.mac = upgraded._expected_mac(data_key)
@@ -233,15 +243,23 @@ class KeyFile:
         return self.slots.get("recovery") is not None
 
     # --- unwrapping -----------------------------------------------------------------------
-    def unwrap(self, passphrase: str) -> bytes:
+    def unwrap(self, passphrase: str) -> bytearray:
+        """The data key, in a bytearray the caller wipes (secrets_in_memory.wipe)."""
         return self._unwrap("passphrase", normalize_secret(passphrase), WrongPassphrase)
 
-    def unwrap_recovery(self, code: str) -> bytes:
+    def unwrap_recovery(self, code: str) -> bytearray:
         if not self.has_recovery:
             raise WrongRecoveryCode()
         return self._unwrap("recovery", normalize_recovery_code(code), WrongRecoveryCode)
 
-    def _unwrap(self, slot_name: str, secret: bytes, wrong: type[Exception]) -> bytes:
+    def _unwrap(self, slot_name: str, secret: bytes, wrong: type[Exception]) -> bytearray:
+        try:
+            return self._unwrap_with(slot_name, secret, wrong)
+        finally:
+            wipe(secret)
+
+    def _unwrap_with(self, slot_name: str, secret: bytes, wrong: type[Exception]
+                     ) -> bytearray:
         slot = self.slots.get(slot_name)
         if not isinstance(slot, dict):
             raise KeyFileDamaged()
@@ -256,11 +274,15 @@ class KeyFile:
         except MemoryError as exc:
             raise KeyFileDamaged() from exc
         try:
-            key = AESGCM(derived).decrypt(nonce, wrapped, _aad(self.register_id, slot_name, slot))
+            key = take(AESGCM(derived).decrypt(nonce, wrapped,
+                                               _aad(self.register_id, slot_name, slot)))
         except InvalidTag as exc:
             raise wrong() from exc
+        finally:
+            wipe(derived)
         if self.version >= 2 and not hmac.compare_digest(str(self.mac),
                                                          self._expected_mac(key)):
+            wipe(key)
             raise KeyFileAltered()
         return key
 
@@ -273,7 +295,7 @@ class KeyFile:
             "slots": self.slots,
         }
 
-    def _expected_mac(self, data_key: bytes) -> str:
+    def _expected_mac(self, data_key: bytes | bytearray) -> str:
         return hmac.new(_mac_key(data_key), _canonical(self._body()), hashlib.sha256).hexdigest()
 
     def to_bytes(self) -> bytes:

@@ -46,7 +46,7 @@ def stamp(now: dt.datetime | None = None) -> str:
     return now.strftime(_STAMP_FORMAT)
 
 
-_GENERATION = re.compile(r"-g(\d{1,12})(?:-|$)")
+_GENERATION = re.compile(r"-g([0-9]{1,12})(?:-|\Z)")
 
 
 def backup_name(now: dt.datetime | None = None, label: str = "", generation: int = 0) -> str:

@@ -4,11 +4,14 @@ disposed) and bring it back."""
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
+
+from app.secrets_in_memory import overwrite_freed_memory, wipe
 
 if TYPE_CHECKING:  # the database stack loads after the unlock dialog is up (start-up time)
     from app.services.storage import vault
@@ -79,14 +82,21 @@ class IdleWatcher(QObject):
 
 
 def lock_register(window: LockableWindow, register: vault.Register) -> None:
-    """Draft stored encrypted, widgets emptied, engine disposed and key forgotten."""
+    """Draft stored encrypted, widgets emptied, engine disposed, key forgotten, and the
+    memory freed on the way overwritten (docs/security.md, "What locking forgets")."""
     from app.services.storage.drafts import store_draft
 
+    draft = None
     try:
-        store_draft(register, window.take_draft())
+        draft = window.take_draft()
+        store_draft(register, draft)
     finally:
+        if draft and isinstance(draft.get("memo"), str):
+            wipe(draft["memo"])  # the str the memo field gave: ours alone
         window.clear_for_lock()
         register.close()
+        gc.collect()  # the objects that held case text are freed now, not at some later time
+        overwrite_freed_memory()
 
 
 def resume_register(window: LockableWindow, register: vault.Register) -> None:

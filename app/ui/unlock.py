@@ -34,6 +34,7 @@ from app.errors import (
     RegisterDamaged,
 )
 from app.i18n import _, format_datetime, format_number
+from app.secrets_in_memory import wipe
 from app.ui.accessible import caption, describe_table
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
@@ -263,7 +264,10 @@ class UnlockDialog(TaskDialog):
         def work() -> vault.Register:
             from app.services.storage import vault
 
-            return vault.unlock(folder, passphrase)
+            try:
+                return vault.unlock(folder, passphrase)
+            finally:
+                wipe(passphrase)  # the one str copy of the field's text, ours alone
 
         return self.start(work, self._finish, self._failed, Busy(
             (self.passphrase, self.unlock_button, self.recovery_button, self.restore_button,

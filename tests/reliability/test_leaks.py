@@ -80,7 +80,7 @@ def test_no_file_the_program_wrote_holds_typed_text_passphrase_or_key(
 
     assert _cli(base, "init", "--component", "CZSK")[0] == 0
     reg = vault.unlock(folder, PASSPHRASE)
-    data_key = reg.data_key
+    data_key = bytes(reg.data_key)  # close() wipes the register's own buffer
     svc = CaseService(reg, today=lambda: TODAY)
     ids = {}
     for i, (on, closed) in enumerate([(dt.date(2025, 7, 3), dt.date(2025, 8, 1)),

@@ -73,7 +73,7 @@ def _same_key_no_register(db: Path) -> None:
     """The worst case: a database SQLCipher opens with the register's own key, but with the
     schema only (what opening an empty file used to make of it)."""
     reg = vault.unlock(db.parent, PASSPHRASE)
-    key = reg.data_key
+    key = bytes(reg.data_key)  # close() wipes the register's own buffer
     reg.close()
     db.unlink()
     for leftover in db.parent.glob(register_files.DB_NAME + "-*"):

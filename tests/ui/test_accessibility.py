@@ -49,6 +49,7 @@ from app.settings import Settings
 from app.ui import style
 from app.ui.cards_dialog import CardsDialog, compare_box
 from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm_box
+from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import error_box
 from app.ui.coordination.roster import CardConfirmDialog, DateDialog, NicknameDialog
 from app.ui.coordination.workspace import ReceiptDialog, ReportOptionsDialog
@@ -335,6 +336,9 @@ def walk_coordination_dialogs(w: Walk) -> None:
     w.check("nickname", dialog := NicknameDialog("CLAS-A11Y0", "Jan", window))
     w.close(dialog)
     w.check("report options", dialog := ReportOptionsDialog("2026", window))
+    w.close(dialog)
+    w.check("annual section", dialog := AnnualDialog(dt.date(2026, 11, 23), central=False, k=5,
+                                                     folder=w.tmp, parent=window))
     w.close(dialog)
     from app.services.coordination import receipts
 

@@ -393,3 +393,63 @@ def test_report_action_writes_a_disclosure_controlled_pdf(
     assert str(target) in w.coordination.status.text()
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
     assert "< 5" in text or "1 tot en met 4" in text
+
+
+def test_annual_section_from_the_workspace_writes_pdf_csv_and_docx(
+        qtbot: QtBot, coordinator: Register, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The coordinator reaches the annual section from the workspace (the action opens the
+    dialog: year, language, k, folder); three files arrive and the status line names them;
+    the network counts the roster (8 enrolled, 7 reported in Q1-Q3, 21 of 24 reports)."""
+    import csv
+    import io
+
+    import docx
+    from PySide6.QtWidgets import QDialog
+
+    from app.ui.coordination.annual_dialog import AnnualDialog
+
+    _busy_register(coordinator, tmp_path)
+    w = _window(qtbot, coordinator)
+    target = tmp_path / "jaarverslag"
+    seen: list[AnnualDialog] = []
+
+    def accept(dialog: AnnualDialog) -> QDialog.DialogCode:
+        seen.append(dialog)
+        dialog.folder.setText(str(target))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(AnnualDialog, "exec", accept)
+    assert w.coordination.annual_action in w.coordination.actions_in_menu()
+    w.coordination.annual_action.trigger()
+    assert seen and seen[0].year.currentData() == 2026 and seen[0].lang.currentData() == "nl"
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy and target.exists(),
+                    timeout=30_000)
+    qtbot.waitUntil(lambda: "jaarverslag-vertrouwenspersonen-2026-CLAS.docx"
+                    in w.coordination.status.text(), timeout=30_000)
+    files = sorted(p.name for p in target.iterdir())
+    assert files == [f"jaarverslag-vertrouwenspersonen-2026-CLAS.{e}" for e in
+                     ("csv", "docx", "pdf")]
+    rows = list(csv.reader(io.StringIO((target / files[0]).read_text("utf-8-sig")),
+                           delimiter=";"))
+    network = {r[3]: r[6] for r in rows if len(r) > 6 and r[1] == "network"}
+    assert (network["enrolled@CLAS"], network["active@CLAS"]) == ("8", "7")
+    assert (network["reports_expected@CLAS"], network["reports_arrived@CLAS"]) == ("24", "21")
+    text = " ".join(p.text for p in docx.Document(str(target / files[1])).paragraphs)
+    assert "van de 24 kwartaalrapportages" in text and "kwamen er 21 binnen" in text
+    assert (target / files[2]).read_bytes().startswith(b"%PDF")
+
+
+def test_annual_dialog_waits_for_a_folder(qtbot: QtBot, tmp_path: Path) -> None:
+    from app.ui.coordination.annual_dialog import AnnualDialog
+
+    dialog = AnnualDialog(TODAY, central=True, k=7, folder=tmp_path)
+    qtbot.addWidget(dialog)
+    assert dialog.k.value() == 7 and dialog.year.currentData() == 2026
+    dialog.folder.setText("  ")
+    dialog._accept()
+    assert dialog.result() != dialog.DialogCode.Accepted and dialog.folder.placeholderText()
+    dialog.folder.setText(str(tmp_path / "uit"))
+    dialog._accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.choice() == (2026, tmp_path / "uit", "nl", 7)

@@ -72,4 +72,5 @@ def move(register: Register, version: str, from_quarter: Quarter) -> Change:
                                     topics=", ".join(sorted({t for _, t in foreign})))
         later = [[str(q), v] for q, v in periods[1:]] + [[str(from_quarter), version]]
         s.merge(KeyValue(key=CODELIST_MOVES_KEY, value=json.dumps(later)))
+    register.forget_codelist_periods()
     return Change(EVERYTHING)

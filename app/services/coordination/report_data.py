@@ -864,3 +864,61 @@ def publish_report(register: Register, year: int, quarter: Quarter | str | None,
         lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
         lambda data, when: render_report_file(data, fmt, lang, now=when),
         fmt, path, lang, now=now)
+
+
+ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
+ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
+
+
+def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
+                 k: int = DEFAULT_K, *, now: dt.datetime | None = None,
+                 today: dt.date | None = None) -> list[Path]:
+    """The confidants' section of the annual report (Defence at central level, the component's
+    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
+    is: its year report is protected against every earlier publication and the PDF recorded in
+    the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
+    protected figure is a cell of that year report. Nothing is written when one of the three
+    files exists already."""
+    import contextlib
+
+    from app.export.csv_annual import render_annual_csv
+    from app.export.docx_annual import render_annual_docx
+    from app.export.pdf_annual import render_annual_pdf
+    from app.files import ensure_folder, refuse_existing, remove_quietly
+    from app.i18n import translator
+    from app.services.coordination.annual import build_section
+
+    day = today or dt.date.today()
+    profile = roster_service.coordination_profile(register)
+    who = None if roster_service.is_central(profile) else profile.component
+    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year, who=who or "DEFENSIE")
+    pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
+    for path in (pdf, csv_path, docx_path):
+        refuse_existing(path)
+    new_folder = not Path(folder).exists()
+    ensure_folder(Path(folder))
+    made: dict[str, bytes] = {}
+
+    def render(data: ReportData, when: dt.datetime) -> bytes:
+        section = build_section(register, data, today=day)
+        made["csv"] = render_annual_csv(section, lang=lang, now=when)
+        made["docx"] = render_annual_docx(section, lang=lang, now=when)
+        return render_annual_pdf(section, lang=lang, now=when)
+
+    written: list[Path] = []
+    try:
+        published = publications.publish(
+            register,
+            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+            render, "pdf", pdf, lang, now=now)
+        written.append(published.path)
+        for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
+            written.append(write_new(path, made[fmt]))
+    except BaseException:
+        for path in written[1:]:  # the PDF is published (in the ledger); the others go
+            remove_quietly(path)
+        if new_folder and not written:
+            with contextlib.suppress(OSError):
+                Path(folder).rmdir()  # made here for nothing
+        raise
+    return written

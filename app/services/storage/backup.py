@@ -60,7 +60,8 @@ def next_generation(dest_dir: Path) -> int:
 
 
 def _write_backup(
-    source_db: Path, key_file: KeyFile, data_key: bytes, dest_dir: Path, label: str = "",
+    source_db: Path, key_file: KeyFile, data_key: bytes | bytearray, dest_dir: Path,
+    label: str = "",
     now: dt.datetime | None = None,
 ) -> Path:
     dest_dir = private_folder(native(dest_dir))
@@ -97,7 +98,7 @@ def _write_backup(
     return final
 
 
-def _check_database(path: Path, data_key: bytes) -> tuple[list[str], str]:
+def _check_database(path: Path, data_key: bytes | bytearray) -> tuple[list[str], str]:
     """Problems and content digest of a backup's database; an empty, cut-short or
     register-less one is RegisterDatabaseMissing (never taken for a new, empty register)."""
     database.check_database_file(path)
@@ -111,7 +112,7 @@ def _check_database(path: Path, data_key: bytes) -> tuple[list[str], str]:
         conn.close()
 
 
-def holds_register(backup_dir: Path, data_key: bytes) -> bool:
+def holds_register(backup_dir: Path, data_key: bytes | bytearray) -> bool:
     """Whether a backup's database opens with ``data_key`` and holds a register (a profile):
     real content, as opposed to an empty or foreign database."""
     try:
@@ -129,7 +130,7 @@ class OpenRegister(Protocol):
     @property
     def key_file(self) -> KeyFile: ...
     @property
-    def data_key(self) -> bytes: ...
+    def data_key(self) -> bytes | bytearray: ...
     def checkpoint(self) -> None: ...
 
 
@@ -149,7 +150,7 @@ def create_backup(
     return path
 
 
-def backup_before_migration(folder: Path, key_file: KeyFile, data_key: bytes) -> Path:
+def backup_before_migration(folder: Path, key_file: KeyFile, data_key: bytes | bytearray) -> Path:
     return _write_backup(
         db_path(folder), key_file, data_key, Path(folder) / PRE_MIGRATION_FOLDER,
         PRE_MIGRATION_LABEL
@@ -188,7 +189,8 @@ DELETING = ".deleting"
 
 
 def rotate(dest_dir: Path, generations: int, *, register_id: str | None = None,
-           data_key: bytes | None = None, keep: Path | None = None) -> list[Path]:
+           data_key: bytes | bytearray | None = None, keep: Path | None = None
+           ) -> list[Path]:
     """Keep the newest `generations` backups (by generation number), and ``keep`` whatever
     its place; return the removed folders.
 
@@ -224,7 +226,7 @@ def rotate(dest_dir: Path, generations: int, *, register_id: str | None = None,
     return removed
 
 
-def verify_backup(backup_dir: Path, passphrase: str) -> tuple[KeyFile, bytes]:
+def verify_backup(backup_dir: Path, passphrase: str) -> tuple[KeyFile, bytearray]:
     """Unwrap the backup's key with the passphrase and check the database fully."""
     try:
         key_file = KeyFile.load(Path(backup_dir) / KEY_NAME)
@@ -254,7 +256,7 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         fsync_file(dst)
 
 
-def _fold_in_wal(folder: Path, data_key: bytes) -> None:
+def _fold_in_wal(folder: Path, data_key: bytes | bytearray) -> None:
     """A write-ahead log must never outlive the database it belongs to: checkpoint it into
     the current database (or, if that is damaged, move it aside) before anything is replaced."""
     wal = folder / (DB_NAME + "-wal")
@@ -286,7 +288,8 @@ def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
         return _restore_locked(folder, native(backup_dir), key_file, _key)
 
 
-def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: bytes) -> Path | None:
+def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: bytearray
+                    ) -> Path | None:
     current_id = None
     with contextlib.suppress(Exception):
         current_id = KeyFile.load(key_path(folder)).register_id

@@ -60,7 +60,7 @@ class MoveResult:
     backup_error: AppError | None = None  # the register moved; (some of) its backups did not
 
 
-def _digest(path: Path, data_key: bytes) -> tuple[list[str], str]:
+def _digest(path: Path, data_key: bytes | bytearray) -> tuple[list[str], str]:
     def check(conn: Any) -> tuple[list[str], str]:
         return database.integrity_problems(conn), database.content_digest(conn)
 
@@ -68,7 +68,7 @@ def _digest(path: Path, data_key: bytes) -> tuple[list[str], str]:
     return result
 
 
-def _checkpoint(path: Path, data_key: bytes) -> None:
+def _checkpoint(path: Path, data_key: bytes | bytearray) -> None:
     database.run_in_connection(
         path, data_key, lambda c: c.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
 
@@ -101,7 +101,7 @@ def _copy_register(source: Path, staging: Path) -> None:
     fsync_dir(staging)
 
 
-def _verify_copy(source: Path, copy: Path, data_key: bytes, expected: str) -> None:
+def _verify_copy(source: Path, copy: Path, data_key: bytes | bytearray, expected: str) -> None:
     if (copy / KEY_NAME).read_bytes() != (source / KEY_NAME).read_bytes():
         raise AppError(MOVE_FAILED, path=display(copy))
     try:
@@ -185,7 +185,7 @@ def move_register(
     return MoveResult(target, Path(backups_to), len(counter))
 
 
-def move_backups(source: Path, target: Path, register_id: str, data_key: bytes,
+def move_backups(source: Path, target: Path, register_id: str, data_key: bytes | bytearray,
                  moved: list[int] | None = None) -> int:
     """Move this register's backups from ``source`` to ``target``, each copied, checked,
     renamed into place and only then removed from ``source``. Returns how many moved (also

@@ -44,6 +44,7 @@ from app.models.register_lock import RegisterLock
 from app.models.roles import CENTRAL_COMPONENT, ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
+from app.secrets_in_memory import take, wipe
 from app.services.storage import backup, passphrase_policy
 
 CODELIST_MOVES_KEY = "codelist-moves"  # JSON [[quarter, version], ...]: see codelist_periods
@@ -66,11 +67,12 @@ def _storage_errors(folder: Path | None = None) -> Iterator[None]:
 
 @dataclass
 class Register:
-    """An unlocked register. Holds the data key in memory until `close()`."""
+    """An unlocked register. Holds the data key in memory, in a bytearray, until `close()`
+    wipes it."""
 
     folder: Path
     key_file: KeyFile
-    _data_key: bytes = field(repr=False)
+    _data_key: bytearray = field(repr=False)
     engine: Engine = field(repr=False)
     must_set_passphrase: bool = False
     # Held while the register is open: a second program is refused (see register_lock).
@@ -78,13 +80,16 @@ class Register:
 
     def __post_init__(self) -> None:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        # The list periods, read once: the case rules ask for them inside a use case's own
+        # write session, and a second session there would wait for the first one's lock.
+        self._codelist_periods: list[tuple[Quarter | None, str]] | None = None
 
     @property
     def db_path(self) -> Path:
         return db_path(self.folder)
 
     @property
-    def data_key(self) -> bytes:
+    def data_key(self) -> bytearray:
         return self._data_key
 
     @contextlib.contextmanager
@@ -107,13 +112,24 @@ class Register:
     def codelist_periods(self) -> list[tuple[Quarter | None, str]]:
         """The topic-list versions this register records with, in order: the one it was made
         with (from the start: None), then each version it moved to, from a quarter on (the
-        key ``CODELIST_MOVES_KEY``, written by ``app.services.confidant.codelist_moves``)."""
+        key ``CODELIST_MOVES_KEY``, written by ``app.services.confidant.codelist_moves``,
+        which calls ``forget_codelist_periods``). Read once per open register, once it has a
+        profile."""
+        if self._codelist_periods is not None:
+            return list(self._codelist_periods)
         profile = self.profile()
         first = profile.codelist_version if profile else codelists.CURRENT_VERSION
         with self.session() as s:
             moves = s.get(KeyValue, CODELIST_MOVES_KEY)
             later = json.loads(moves.value) if moves is not None else []
-        return [(None, first)] + [(Quarter.parse(q), v) for q, v in later]
+        periods: list[tuple[Quarter | None, str]] = [
+            (None, first), *((Quarter.parse(q), v) for q, v in later)]
+        if profile is not None:
+            self._codelist_periods = periods
+        return list(periods)
+
+    def forget_codelist_periods(self) -> None:
+        self._codelist_periods = None
 
     def codelist_version(self, on: dt.date | None = None) -> str:
         """The version of the topic list in force on the day ``on`` (default: today)."""
@@ -136,30 +152,38 @@ class Register:
                 conn.close()
 
     def close(self) -> None:
-        """Checkpoint, dispose the engine, forget the key, release the lock. Never raises: a
-        pulled stick fails every step, and closing happens while a sentence is on its way."""
+        """Checkpoint, dispose the engine (SQLCipher wipes its copies of the key as each
+        connection closes), wipe the key, release the lock. Never raises: a pulled stick
+        fails every step, and closing happens while a sentence is on its way."""
         with contextlib.suppress(Exception):
             self.checkpoint()
         with contextlib.suppress(Exception):
             self.engine.dispose()
-        self._data_key = b""
+        wipe(self._data_key)
+        self._data_key = bytearray()
         if self.lock is not None:
             self.lock.release()
 
 
-def _open_locked(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
-    """Take the register's lock, then open it; the lock goes with the Register."""
-    lock = register_lock.acquire(folder)
+def _open_locked(folder: Path, key_file: KeyFile, data_key: bytearray) -> Register:
+    """Take the register's lock, then open it; the lock and the key go with the Register (the
+    key is wiped if it does not open)."""
+    try:
+        lock = register_lock.acquire(folder)
+    except BaseException:
+        wipe(data_key)
+        raise
     try:
         register = _open_database(folder, key_file, data_key)
     except BaseException:
+        wipe(data_key)
         lock.release()
         raise
     register.lock = lock
     return register
 
 
-def _open_database(folder: Path, key_file: KeyFile, data_key: bytes) -> Register:
+def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Register:
     """Open the existing database of a register whose key file unwrapped. Never creates one:
     a database that is not an ordinary file, is empty, cut short or holds no register (a
     failed copy, a full USB stick) is damage, with restoring a backup as the way out."""
@@ -236,7 +260,10 @@ def change_passphrase(
     with register_lock.acquire(folder):
         key_file = _load_key_file(folder)
         data_key = key_file.unwrap(old)
-        key_file.with_passphrase(new, data_key, params).save(key_path(folder))
+        try:
+            key_file.with_passphrase(new, data_key, params).save(key_path(folder))
+        finally:
+            wipe(data_key)
 
 
 def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None, *,
@@ -341,7 +368,7 @@ def _create_locked(
     params: KdfParams | None, with_recovery: bool, lock: RegisterLock,
 ) -> tuple[Register, str | None]:
     clean_stray_temp_files(folder)
-    data_key = secrets.token_bytes(32)
+    data_key = take(secrets.token_bytes(32))
     key_file = KeyFile.create(passphrase, data_key, params)
 
     # Build the database under a temporary name, then publish key file and database.

@@ -38,6 +38,7 @@ from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.accessible import caption, name
+from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
 from app.ui.coordination.forward_dialog import ForwardDialog
@@ -167,6 +168,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action = QAction(icon("import"), "", self)
         self.forward_action = QAction(icon("forward"), "", self)
         self.report_action = QAction(icon("report"), "", self)
+        self.annual_action = QAction(icon("report"), "", self)
         self.receipt_action = QAction(icon("export"), "", self)
         self.card_action = QAction(icon("cards"), "", self)
         self.central_card_action = QAction(icon("cards"), "", self)
@@ -177,6 +179,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action.triggered.connect(lambda: self.open_import())
         self.forward_action.triggered.connect(lambda: self.open_forward())
         self.report_action.triggered.connect(lambda: self.tables._report_clicked())
+        self.annual_action.triggered.connect(lambda: self.write_annual())
         self.receipt_action.triggered.connect(lambda: self.reissue_receipt_for(None, None))
         self.card_action.triggered.connect(self._my_card_clicked)
         self.central_card_action.triggered.connect(self._central_card_clicked)
@@ -201,7 +204,7 @@ class CoordinationWorkspace(QWidget):
         self.retranslate_ui()
 
     def actions_in_menu(self) -> list[QAction]:
-        return [self.import_action, self.forward_action, self.report_action,
+        return [self.import_action, self.forward_action, self.report_action, self.annual_action,
                 self.receipt_action, self.card_action, self.central_card_action]
 
     # --- contract ------------------------------------------------------------------------
@@ -240,6 +243,7 @@ class CoordinationWorkspace(QWidget):
         self.import_action.setText(_("Import…"))
         self.forward_action.setText(_("Forward…"))
         self.report_action.setText(_("Report…"))
+        self.annual_action.setText(_("Annual section…"))
         self.receipt_action.setText(_("Receipt again…"))
         self.card_action.setText(_("My card…"))
         self.central_card_action.setText(_("Central card…"))
@@ -429,3 +433,33 @@ class CoordinationWorkspace(QWidget):
                     id=number, path=path)),
             disable=(self.publications.reissue_button, self.toolbar), status=self.status,
             text=_("Writing the report…"))
+
+    # --- the annual report's confidants section ------------------------------------------
+    def write_annual(self) -> Task | None:
+        """Ask year, language, k and folder; the three files are written off the GUI thread."""
+        if self.register is None or self.ops.busy:
+            return None
+        dialog = AnnualDialog(self.today(), central=self.central, k=self.settings.disclosure_k,
+                              folder=Path.home(), parent=self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return None
+        year, folder, lang, k = dialog.choice()
+        return self.start_annual(year, folder, lang, k)
+
+    def start_annual(self, year: int, folder: Path, lang: str, k: int) -> Task | None:
+        from app.services.coordination.report_data import write_annual
+
+        register = self.register
+        if register is None:
+            return None
+        today = self.today()
+        return self.ops.run(
+            lambda: write_annual(register, year, folder, lang, k, today=today),
+            lambda paths: self._annual_written(folder, paths),
+            disable=(self.tables.report_button, self.toolbar), status=self.status,
+            text=_("Writing the annual section…"))
+
+    def _annual_written(self, folder: Path, paths: list[Path]) -> None:
+        self.status.setText(_("Annual section saved in {folder}: {files}").format(
+            folder=folder, files=", ".join(p.name for p in paths)))
+        self.publications.refresh()  # it is in the ledger now
