@@ -36,6 +36,7 @@ NOT_A_USE_CASE = {
     "coordination/publications.publish": "the ledger: see above",
     "coordination/report_data.write_report": "the ledger: see above",
     "coordination/report_data.publish_report": "the ledger: see above",
+    "coordination/report_data.write_annual": "the ledger: see above",
 }
 
 
