@@ -33,6 +33,22 @@ def tasks_running() -> bool:
     return any(shiboken6.isValid(task) and task.isRunning() for task in list(_running))
 
 
+# Python's cyclic garbage collector runs on whichever thread happens to allocate when a
+# threshold is crossed. Collected on a task's thread, a forgotten window's QWidget would be
+# destroyed off the GUI thread (a crash much later, anywhere). So garbage is collected on the
+# GUI thread before a task starts, and automatic collection pauses while any task runs; the
+# GUI thread turns it back on when the last one has delivered (as Anki collects only on its
+# main thread).
+def _pause_collection() -> None:
+    gc.collect()
+    gc.disable()
+
+
+def _resume_collection_if_idle() -> None:
+    if not tasks_running():
+        gc.enable()
+
+
 class Task(QThread):
     """One call of ``work`` on its own thread. Its outcome (``result`` or ``error``) is read
     on the GUI thread after ``finished``: no Python object crosses threads in a signal (PySide
@@ -107,6 +123,7 @@ class _Relay(QObject):
         # `finished` comes from the thread just before it ends: let it end before anything
         # (its deletion included) happens to the QThread.
         task.wait()
+        _resume_collection_if_idle()
         self.state.end()
         # Task and relay stay children of the owner and go with it: deleting them here
         # (deleteLater) while Python still held them crashed PySide now and then.
@@ -122,9 +139,7 @@ def run_task(owner: QObject, work: Callable[[], Any], on_done: Callable[[Any], N
              busy: Busy | None = None) -> Task:
     """Run ``work`` off the GUI thread; ``on_done``/``on_error`` run on the GUI thread after.
     The task is a child of ``owner`` (a Qt parent) and goes with it."""
-    # Garbage windows are collected here, on the GUI thread: collected by the task's thread,
-    # a QWidget would be destroyed off the GUI thread (a crash much later, anywhere).
-    gc.collect()
+    _pause_collection()
     task = Task(work, owner)
     relay = _Relay(task, owner, busy or Busy(), on_done, on_error)
     task.finished.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)
