@@ -26,6 +26,7 @@ from app.i18n import _, set_language
 from app.settings import Settings
 from app.ui.appearance import prepare_application
 from app.ui.lock import IdleWatcher, lock_register, resume_register
+from app.ui.screen import geometry_to_remember
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
 from app.ui.unlock import UnlockDialog
@@ -261,6 +262,7 @@ class AppController(QObject):
             self.idle.start()
             return
         self.idle.stop()
+        self._remember_window()
         register, self.register = self.register, None
         lock_register(self.main_window, register)
         self.show_unlock()  # first, so hiding the rest does not count as "last window closed"
@@ -282,6 +284,7 @@ class AppController(QObject):
                 except AppError as exc:
                     log.warning("backup on close failed: %s", exc.msgid)
             if self.main_window is not None:
+                self._remember_window()
                 lock_register(self.main_window, register)
             else:
                 register.close()
@@ -387,6 +390,16 @@ class AppController(QObject):
         self.lock()
         if self.unlock_dialog is not None:
             self.unlock_dialog.open_restore()
+
+    def _remember_window(self) -> None:
+        """The size and place a person gave the register window, for the next time."""
+        window = self.main_window
+        if window is None or not window.isVisible():
+            return
+        remembered = geometry_to_remember(window)
+        if remembered != self.settings.window_geometry:
+            self.settings.window_geometry = remembered
+            self._save_settings()
 
     def _save_settings(self) -> None:
         try:

@@ -54,7 +54,7 @@ from app.ui.icons import icon
 from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
-from app.ui.screen import ScrollArea, fit_to_screen
+from app.ui.screen import ScrollArea, fit_to_screen, restore_geometry
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self._fill_filters()
         self.retranslate_ui()
         fit_to_screen(self, PREFERRED_SIZE, centre=True)
+        restore_geometry(self, settings.window_geometry)
 
     # --- building ------------------------------------------------------------------------
     @property
