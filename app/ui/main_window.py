@@ -533,6 +533,11 @@ class MainWindow(QMainWindow):
         if self.coordination_menu is not None:
             self.coordination_menu.menuAction().setVisible(self.has_coordination)
         self.workspaces.tabBar().setVisible(both)
+        # With one workspace its hidden tab list (the tab widget's focus proxy) must leave the
+        # focus chain, or Tab stops there and a screen reader announces it (issue 22, High 1).
+        policy = Qt.FocusPolicy.TabFocus if both else Qt.FocusPolicy.NoFocus
+        self.workspaces.setFocusPolicy(policy)
+        self.workspaces.tabBar().setFocusPolicy(policy)
         self.workspaces.setCurrentIndex(0 if self.has_vp else 1)
         for action in (self.new_action, self.search_action, self.export_action, self.cards_action,
                        self.undo_action):
