@@ -86,7 +86,19 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
     check(lambda: ExportDialog(vp, signals, settings, parent, today=lambda: TODAY))
     check(lambda: CardsDialog(vp, signals, settings, parent))
     check(lambda: SettingsDialog(settings, vp, tmp_path / "b", parent))
-    check(lambda: CloseCaseDialog(lambda v: None, TODAY, parent))
+    close = CloseCaseDialog(lambda v: None, TODAY, parent)
+    check(lambda: close)
+    # Issue 22 (Medium 5): a referral added, the form still needs no sideways scrolling and
+    # "Remove" is not cut off.
+    close.show()
+    row = close.add_referral("mid")
+    qtbot.waitUntil(row.isVisible)
+    for _ in range(3):
+        QApplication.processEvents()
+    assert close.scroll_area.horizontalScrollBar().maximum() == 0, "sideways scrolling"
+    button = row.remove_button
+    assert button.fontMetrics().horizontalAdvance(button.text()) <= button.width()
+    close.hide()
     detail = case_detail(vp, case)
     assert detail is not None
     check(lambda: EditCaseDialog(detail, lambda v: None, parent))

@@ -288,16 +288,32 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
 
     dialog = CloseCaseDialog(submit, dt.date(2026, 11, 23), window)
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # Issue 22: no outcome chosen beforehand, so Enter alone records nothing.
+    assert dialog.outcome.currentIndex() == -1 and dialog.outcome.currentData() is None
+    qtbot.keyClick(dialog.closed_on, Qt.Key.Key_Return)
+    assert dialog.errors["outcome"].text() == "Kies een waarde uit de lijst." and not calls
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("doorverwezen"))
     dialog.closed_on.setText("01-09-2026")  # before the last contact moment
     dialog.accept()
     assert dialog.errors["closed_on"].text() and not calls
     dialog.closed_on.setText("10-11-2026")
+    # The same referral twice is refused with its sentence, and nothing is recorded.
     dialog.add_referral("mid", "09-11-2026")
+    dialog.add_referral("mid", "09-11-2026")
+    dialog.accept()
+    assert "twee keer" in dialog.errors["referrals"].text() and not calls
+    with register.session() as s:
+        case = s.get(Case, ids["a"])
+        assert case.status == "open" and case.referrals == []
+    dialog.remove_referral(dialog.referral_rows[1])
     dialog.accept()
     assert calls
     with register.session() as s:
         case = s.get(Case, ids["a"])
-        assert case.status == "closed" and [r.target for r in case.referrals] == ["mid"]
+        assert case.status == "closed" and case.outcome == "doorverwezen"
+        assert [r.target for r in case.referrals] == ["mid"]
 
 
 @pytest.mark.gui
