@@ -415,6 +415,7 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
         self.search_edit.textChanged.connect(self.apply_filter)
         self.cases_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.cases_view.activated.connect(lambda _index: self._edit_case())  # Enter opens it
         self.cases_model.modelReset.connect(self._after_case_reset)
         self.quick_entry.saved.connect(self._emit_change)
         self.activities.changed.connect(self._emit_change)

@@ -360,3 +360,31 @@ def test_every_change_the_window_reports_is_one_typed_value(
     assert [type(c) for c in seen] == [Change, Change]
     assert seen[0].kinds == {ChangeKind.CASES, ChangeKind.CONTACTS}  # type: ignore[attr-defined]
     assert seen[1].kinds == {ChangeKind.ACTIVITIES}  # type: ignore[attr-defined]
+
+
+@pytest.mark.gui
+def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
+        qtbot: QtBot, window: MainWindow, service: CaseService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22 (Medium 10): Tab into the case list selects the current case (not only
+    Space), and Enter on it opens it (the edit-case dialog, as a double-click does)."""
+    from app.ui import case_dialogs, main_window
+
+    known_cases(service)
+    window.signals.data_changed.emit(None)
+    window.activateWindow()
+    window.search_edit.setFocus()
+    qtbot.waitUntil(lambda: focused() is window.search_edit)
+    for _ in range(30):
+        if focused() is window.cases_view:
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is window.cases_view
+    assert window.cases_view.selectionModel().selectedRows()
+    assert window.detail.detail is not None
+    opened: list[object] = []
+    monkeypatch.setattr(case_dialogs.EditCaseDialog, "exec",
+                        lambda self: opened.append(self) or 0)
+    assert main_window.EditCaseDialog is case_dialogs.EditCaseDialog
+    qtbot.keyClick(window.cases_view, Qt.Key.Key_Return)
+    assert len(opened) == 1
