@@ -460,6 +460,12 @@ class ExportDialog(QDialog):
             self._show_error(exc)
             return
         self.preview = view
+        if self._result_quarter != view.quarter:
+            # Another quarter: its own result or none, never the fingerprint of the one before
+            # (a confidant might read the wrong one aloud).
+            self._show_result(None)
+        elif self.last_result is not None:
+            self._show_result(self.last_result)
         self.preview_model.set_rows(preview_rows(view.measures, lists, current_language()))
         self.preview_view.resizeRowsToContents()
         self._arm(view)
