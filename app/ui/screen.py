@@ -13,8 +13,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QWidget
+from PySide6.QtGui import QGuiApplication, QResizeEvent
+from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QWidget
 
 # What window managers add around a window (title bar, borders), at most, in logical pixels:
 # known only after the window is shown, so the size is fitted before with this allowance.
@@ -134,6 +134,31 @@ def geometry_to_remember(window: QWidget) -> list[int]:
     """The size and place a person gave ``window`` (not a maximised one)."""
     rect = window.normalGeometry() if window.isMaximized() else window.geometry()
     return [rect.x(), rect.y(), rect.width(), rect.height()]
+
+
+class WrappingLabel(QLabel):
+    """A word-wrapped label that keeps the height its text needs at its width: in a scroll
+    area's pane a plain one is given one line and its text clipped (at 150 % the export's
+    result sentence, issue 22)."""
+
+    def __init__(self, text: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        hint = super().minimumSizeHint()
+        if self.width() > 0 and self.text():
+            hint.setHeight(max(hint.height(), self.heightForWidth(self.width())))
+        return hint
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if self.height() < self.heightForWidth(self.width()):
+            self.updateGeometry()
+
+    def setText(self, text: str) -> None:  # noqa: N802
+        super().setText(text)
+        self.updateGeometry()
 
 
 class ScrollArea(QScrollArea):

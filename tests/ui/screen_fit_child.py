@@ -83,7 +83,20 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
     check(lambda: main_coord)
     parent = main_vp
     parent.show()
-    check(lambda: ExportDialog(vp, signals, settings, parent, today=lambda: TODAY))
+    export = ExportDialog(vp, signals, settings, parent, today=lambda: TODAY,
+                          confirm=lambda *_a: True)
+    check(lambda: export)
+    # Issue 22 (Medium 6): the result sentence after writing is not clipped.
+    export.show()
+    (tmp_path / "usb").mkdir()
+    export.set_folder(tmp_path / "usb")
+    assert export.export_now() is not None
+    for _ in range(10):
+        QApplication.processEvents()
+    label = export.result_label
+    assert label.isVisible() and label.height() >= label.heightForWidth(label.width()), \
+        f"result text clipped: {label.height()} < {label.heightForWidth(label.width())}"
+    export.hide()
     check(lambda: CardsDialog(vp, signals, settings, parent))
     check(lambda: SettingsDialog(settings, vp, tmp_path / "b", parent))
     close = CloseCaseDialog(lambda v: None, TODAY, parent)
