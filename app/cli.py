@@ -534,7 +534,7 @@ def cmd_retention(ctx: Context) -> int:
             if answer.strip().casefold() not in {"yes", "y", _("yes").casefold()}:
                 ctx.say(_("Cancelled. Nothing was changed."))
                 return EXIT_USER
-        done = retention.apply_retention(register, plan)
+        done = retention.apply_retention(register, plan).reduced
     finally:
         register.close()
     log.info("retention reduced %d cases", done)

@@ -12,6 +12,10 @@ from app.files import file_errors
 from app.owner_only import private_folder
 
 MAX_RETENTION_MONTHS = 600
+# Disclosure control's minimum cell frequency k (app/export/disclosure.py reads them here: the
+# settings sit below the export layer).
+DEFAULT_K = 5
+MINIMUM_K = 3
 
 
 @dataclass
@@ -22,7 +26,7 @@ class Settings:
     backup_generations: int = 10
     backup_on_close: bool = True
     register_dir: str = ""  # empty: the default register folder
-    disclosure_k: int = 5
+    disclosure_k: int = DEFAULT_K
     # Months after closing before a fully reported case is reduced (its memo removed); 0 = off.
     # Off by default: reducing is irreversible and the retention period is an organisational
     # decision, not the program's. See app/services/storage/retention.py.
@@ -50,7 +54,7 @@ class Settings:
         settings = Settings(**values)
         settings.autolock_minutes = min(max(settings.autolock_minutes, 1), 240)
         settings.backup_generations = min(max(settings.backup_generations, 1), 100)
-        settings.disclosure_k = max(settings.disclosure_k, 3)
+        settings.disclosure_k = max(settings.disclosure_k, MINIMUM_K)
         settings.retention_months = min(max(settings.retention_months, 0), MAX_RETENTION_MONTHS)
         if len(settings.window_geometry) != 4 or not all(
                 type(v) is int for v in settings.window_geometry):

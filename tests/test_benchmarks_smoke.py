@@ -6,9 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.models import register_files
 from app.services.storage import vault
-from app.ui.application import register_exists
 from benchmarks import generate, run
 from tests.cheap_kdf import TEST_PROFILE
 
@@ -39,12 +37,6 @@ def test_vp_files_are_importable_data(tmp_path: Path) -> None:
     verified = interchange.read_file(data, today=generate.TODAY)
     assert verified.signer_public_key == vp.signing_public_key
     assert verified.measures.cases_new == 2
-
-
-def test_light_register_check_matches_vault(tmp_path: Path) -> None:
-    assert register_exists(tmp_path) == register_files.register_exists(tmp_path) is False
-    register_files.key_path(tmp_path).write_text("x")
-    assert register_exists(tmp_path) == register_files.register_exists(tmp_path) is True
 
 
 # The scenarios that took over the timings tests used to assert (tests/test_no_timing_asserts.py)

@@ -65,13 +65,16 @@ def main() -> None:
     card = exporting.write_own_card(coordinator, tmp / "coord-card.json")
     cards._confirm = lambda _parent, _card: True
     cards.import_card_from(card)
+    cards.ops.wait()
     save(cards, f"cards-{lang}-coordinator-kept")
 
     dialog = ExportDialog(register, signals, settings, today=lambda: TODAY)
     fit_to_screen(dialog, QSize(900, 900))
     save(dialog, f"export-{lang}-preview")
     dialog.set_folder(tmp / "usb")
-    result = dialog.export_now()
+    dialog.export_now()
+    dialog.ops.wait()
+    result = dialog.last_result
     save(dialog, f"export-{lang}-written")
     dialog.select_quarter(Quarter(2026, 4))
     save(dialog, f"export-{lang}-current-quarter-warnings")

@@ -50,7 +50,6 @@ __all__ = [
     "Equation", "Key", "ProtectedCell", "ProtectedTable", "Publication", "Quantity", "Status",
     "Table", "check_k", "cross", "display", "hierarchy", "key_from_json", "key_to_json",
     "one_way", "protect", "rule_text", "status_label", "two_way", "verify_certificate",
-    "whole_hours",
 ]
 
 HIDDEN_MARK: Final = "×"
@@ -193,13 +192,6 @@ def status_label(status: Status, k: int, t: Translator | None = None) -> str:
     return (t or translator())._(STATUS_LABELS[status]).format(kminus=k - 1, k=k)
 
 
-def whole_hours(minutes: int) -> int:
-    """Minutes as whole hours for publication, halves rounded up (90 min → 2 h)."""
-    if minutes < 0:
-        raise DisclosureParameterError(N_("A duration cannot be negative."))
-    return (minutes + 30) // 60
-
-
 def rule_text(k: int = DEFAULT_K, t: Translator | None = None) -> str:
     """The sentence a report prints to state the rule and its parameters (in the language of
     ``t``; None: the current language)."""
@@ -210,5 +202,5 @@ def rule_text(k: int = DEFAULT_K, t: Translator | None = None) -> str:
         "that keeps them hidden: every hidden cell is shown as “{mark}” and means “0 to "
         "{kminus} or at least {k}”. Whoever holds every report published so far can still "
         "give each hidden count below {k} every value from 0 to {kminus}; the register keeps "
-        "the proof. Hours are rounded to whole hours."
+        "the proof. Hours are given to the half hour."
     ).format(kminus=k - 1, k=k, mark=HIDDEN_MARK)

@@ -242,8 +242,8 @@ def bar_chart(
 ) -> Drawing:
     """One measure over periods (oldest first); the last bar (this period) is highlighted.
 
-    ``bar_labels`` replaces the formatted values above the bars (e.g. "< 5" over a bar of
-    height 0 for a suppressed count); ``highlight`` marks the bars to highlight instead of
+    ``bar_labels`` replaces the formatted values above the bars (e.g. the hidden mark "×" over
+    a bar of height 0 for a hidden count); ``highlight`` marks the bars to highlight instead of
     only the last. Drawing strings are not parsed as markup, so no escaping is needed here."""
     register_fonts()
     drawing = Drawing(width, height)

@@ -12,13 +12,11 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Final
 
 from app.errors import DisclosureParameterError
 from app.i18n import N_
-
-DEFAULT_K: Final = 5
-MINIMUM_K: Final = 3
+from app.settings import DEFAULT_K as DEFAULT_K
+from app.settings import MINIMUM_K as MINIMUM_K
 
 Key = str | tuple[str, ...]
 

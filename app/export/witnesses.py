@@ -37,7 +37,6 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
-_SHOW_AGAIN = 12  # extra hidden cells tried for showing again, the costliest first
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
@@ -78,13 +77,14 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
 def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[Key],
                 hidden: set[Key], witnesses: list[Witness], model: Model, bound: int
                 ) -> tuple[set[Key], list[Witness], Model]:
-    """Hiding chose cells one small count at a time; try to show each extra cell again, the
+    """Hiding chose cells one small count at a time; try to show every extra cell again, the
     costliest first: it stays shown when every question still has a witness (the witnesses
-    that give it its true value stay; the others are looked for again)."""
+    that give it its true value stay; the others are looked for again, by the linear
+    relaxation first)."""
     def cost(key: Key) -> tuple[int, str]:
         return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
 
-    for key in sorted(extra, key=cost)[:_SHOW_AGAIN]:
+    for key in sorted(extra, key=cost):
         quantity = (key, table.values[key])
         trial = hidden - {key}
         kept = [w for w in witnesses if w.get(quantity, quantity[1]) == quantity[1]]

@@ -245,16 +245,16 @@ def _step_5(conn: Any) -> None:
     _run_script(conn, V5_RETENTION)
 
 
-# Steps 6 and 7 are reserved for the branches of issues 12 and 13, which are being written at
-# the same time as this one (issue 14). Until they are merged each is empty; when they are, the
-# real step replaces the placeholder here (nothing else moves), and tests/data/register-v6..8
-# are made again with tools/make_old_registers.py. No register with them has been released.
+# Steps 6 and 7 do nothing, and must do nothing forever. They were kept free for two branches
+# that in the end needed no schema change, and registers at versions 6 and 7 exist
+# (tests/data/register-v6, -v7): such a register has already "run" these steps as no-ops. Giving
+# either step work now would skip it for those registers. A new change is a new step at the end.
 def _step_6_reserved(conn: Any) -> None:
-    """Reserved (issue 12's branch)."""
+    """Nothing, forever (see above)."""
 
 
 def _step_7_reserved(conn: Any) -> None:
-    """Reserved (issue 13's branch)."""
+    """Nothing, forever (see above)."""
 
 
 # Step 8 (issue 14): a coordinator's own nicknames for roster codes, kept only here.

@@ -18,18 +18,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_minutes, format_number, ngettext
 from app.models import codelists
 from app.models.periods import Quarter
-from app.services.confidant import queries
+from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
 from app.ui.accessible import caption, describe_table
 from app.ui.case_dialogs import ContactDialog, confirm
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date
+from app.ui.formatting import short_date
 from app.ui.icons import icon
 from app.ui.item_models import ActivityTableModel, selected_row
+from app.ui.ops import Ops
 from app.ui.quick_entry import DEFAULT_MINUTES, error_label
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
@@ -54,6 +54,7 @@ class ActivitiesTab(QWidget):
         self.edit_button = QPushButton()
         self.delete_button = QPushButton()
         self.error = error_label()
+        self.ops = Ops(self, self.error, self.changed.emit)
         self.captions = [QLabel(), QLabel(), QLabel()]
         entry = QHBoxLayout()
         for caption_label, widget in zip(
@@ -180,24 +181,15 @@ class ActivitiesTab(QWidget):
         self.minutes_edit.setText(str(DEFAULT_MINUTES))
         self.error.hide()
 
-    def _done(self, change: Any) -> None:
-        self.changed.emit(change)
-
     def add(self) -> None:
-        if self.service is None:
+        service = self.service
+        if service is None:
             return
-        self.error.hide()
-        try:
-            change = self.service.add_activity(
-                on=parse_date(self.date_edit.text(), "on", self.today()),
-                minutes=parse_minutes(self.minutes_edit.text(), "minutes"),
-                kind=self.kind_combo.currentData())
-        except (FieldError, AppError) as exc:
-            self.error.setText(exc.message)
-            self.error.show()
-            return
-        self.reset_form()
-        self._done(change)
+        if self.ops.attempt(lambda: service.add_activity(
+                on=typed_input.date(self.date_edit.text(), "on", self.today()),
+                minutes=typed_input.minutes(self.minutes_edit.text(), "minutes"),
+                kind=self.kind_combo.currentData())):
+            self.reset_form()
 
     def edit_selected(self) -> None:
         row = selected_row(self.table)
@@ -206,16 +198,16 @@ class ActivitiesTab(QWidget):
         service = self.service
 
         def submit(v: dict[str, Any]) -> None:
-            self._done(service.update_activity(row.id, **v))
+            self.changed.emit(service.update_activity(row.id, **v))
 
         ContactDialog(_("Edit activity"), submit, self.today(), row.on, row.minutes, row.kind,
                       codelists.load().activity_kinds, "kind", _("&Kind"), self).exec()
 
     def delete_selected(self) -> None:
-        row = selected_row(self.table)
-        if row is None or self.service is None:
+        row, service = selected_row(self.table), self.service
+        if row is None or service is None:
             return
         if confirm(self, _("Delete activity"),
                    _("Delete this activity? Until you lock the register, Ctrl+Z (Undo) brings it "
                      "back.")):
-            self._done(self.service.delete_activity(row.id))
+            self.ops.now(lambda: service.delete_activity(row.id))

@@ -23,14 +23,16 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from app import paths
 from app.errors import AppError
 from app.i18n import _, set_language
+from app.models.register_files import register_exists
 from app.settings import Settings
 from app.ui.appearance import prepare_application
 from app.ui.lock import IdleWatcher, lock_register, resume_register
+from app.ui.ops import Ops
 from app.ui.screen import geometry_to_remember
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
 from app.ui.unlock import UnlockDialog
-from app.ui.worker import Task, run_task, tasks_running
+from app.ui.worker import Task, tasks_running
 
 if TYPE_CHECKING:
     from app.services.storage import vault
@@ -63,10 +65,6 @@ def preload_heavy_modules() -> None:
 
     threading.Thread(target=run, name="preload", daemon=True).start()
 
-
-def register_exists(folder: Path) -> bool:
-    """`register_files.register_exists` without loading the database stack (same file names)."""
-    return (Path(folder) / "register.key").exists() or (Path(folder) / "register.db").exists()
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +121,7 @@ class AppController(QObject):
         prepare_application(app)
         self.app = app
         self.register_given = register_given  # --register PATH: the wizard offers that folder
-        self.move_task: Task | None = None
+        self.ops = Ops(self, lambda error: self._reopen_unlock("", error.message))
         self.settings = settings
         self.settings_path = Path(settings_path)
         self.register_dir = Path(register_dir)
@@ -278,11 +276,8 @@ class AppController(QObject):
             if self.settings.backup_on_close and not self.demo_passphrase:
                 from app.services.storage import backup
 
-                try:
-                    backup.create_backup(register, self.backup_dir(),
-                                         self.settings.backup_generations)
-                except AppError as exc:
-                    log.warning("backup on close failed: %s", exc.msgid)
+                _quietly("backup on close", lambda: backup.create_backup(
+                    register, self.backup_dir(), self.settings.backup_generations))
             if self.main_window is not None:
                 self._remember_window()
                 lock_register(self.main_window, register)
@@ -327,7 +322,7 @@ class AppController(QObject):
         (a failed move leaves the register where it was)."""
         from app.services.storage import relocation
 
-        if self.register is None or self.move_task is not None:
+        if self.register is None or self.ops.busy:
             return None
         self.lock()
         if self.unlock_dialog is not None:  # stays up (the last window), but waits
@@ -342,7 +337,6 @@ class AppController(QObject):
                 backups_to=backups_to)
 
         def moved(result: relocation.MoveResult) -> None:
-            self.move_task = None
             self.register_dir = result.register_dir
             self.settings.register_dir = str(result.register_dir)
             if result.backup_dir is not None and result.backup_error is None:
@@ -352,12 +346,7 @@ class AppController(QObject):
                                   "open it there.").format(folder=result.register_dir),
                                 result.backup_error.message if result.backup_error else "")
 
-        def failed(error: AppError) -> None:
-            self.move_task = None
-            self._reopen_unlock("", error.message)
-
-        self.move_task = run_task(self, work, moved, failed)
-        return self.move_task
+        return self.ops.run(work, moved)
 
     def _reopen_unlock(self, intro: str, message: str) -> None:
         old = self.unlock_dialog
@@ -402,10 +391,16 @@ class AppController(QObject):
             self._save_settings()
 
     def _save_settings(self) -> None:
-        try:
-            self.settings.save(self.settings_path)
-        except AppError:
-            log.warning("settings could not be saved")
+        _quietly("saving the settings", lambda: self.settings.save(self.settings_path))
+
+
+def _quietly(what: str, work: Callable[[], object]) -> None:
+    """Work that must never stop the program (quitting, saving the settings): its failure is
+    logged (the sentence's id, never its text), not raised."""
+    try:
+        work()
+    except AppError as exc:
+        log.warning("%s failed: %s", what, exc.msgid)
 
 
 ICON_SIZES = (16, 32, 48, 256)

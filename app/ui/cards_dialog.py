@@ -26,19 +26,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, ProfileMissing
+from app.errors import ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
-from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import ErrorLine, Ops
 from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.signals import AppSignals
-from app.ui.style import monospace, set_role
+from app.ui.style import monospace
 
 ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
                "central": N_("Central compiler")}
@@ -129,10 +129,8 @@ class CardsDialog(QDialog):
         recipient = self._recipient_group()
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        set_role(self.error_label, "error")
-        self.error_label.hide()
+        self.error_label = ErrorLine()
+        self.ops = Ops(self, self.error_label, self.signals.data_changed.emit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         body = QWidget()
@@ -200,7 +198,7 @@ class CardsDialog(QDialog):
     def refresh(self) -> None:
         profile = self.register.profile()
         if profile is None:
-            self._show_error(ProfileMissing())
+            self.error_label.show_error(ProfileMissing())
             return
         self.code_label.setText(profile.code)
         self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
@@ -230,11 +228,8 @@ class CardsDialog(QDialog):
             self.save_card_to(Path(chosen))
 
     def save_card_to(self, path: Path) -> Path | None:
-        self._clear_error()
-        try:
-            written = exporting.write_own_card(self.register, path)
-        except AppError as exc:
-            self._show_error(exc)
+        written = self.ops.now(lambda: exporting.write_own_card(self.register, path))
+        if written is None:
             return None
         self.message_label.setText(_("Card saved: {path}. Give it to your coordinator and read "
                                      "the fingerprint aloud.").format(path=written))
@@ -250,14 +245,13 @@ class CardsDialog(QDialog):
     def import_card_from(self, path: Path) -> Card | None:
         """Check the card, show its fingerprint, keep it only when the user confirms. A card
         that gives a known coordinator another key first shows both fingerprints, and is kept
-        only when the user chooses the new key (keeping the old one is the default)."""
-        self._clear_error()
-        try:
-            card = exporting.check_recipient_card_file(self.register, path)
-            change = exporting.key_change(self.register, card)
-        except AppError as exc:
-            self._show_error(exc)
+        only when the user chooses the new key (keeping the old one is the default). The
+        keeping runs off the GUI thread (``ops.wait()`` waits for it)."""
+        register = self.register
+        read = self.ops.now(lambda: self._checked(path))
+        if read is None:
             return None
+        card, change = read
         if change is not None and not self._confirm_replace(self, change):
             self.message_label.setText(_("The old key of {code} stays. Nothing was changed.")
                                        .format(code=change.code))
@@ -265,21 +259,16 @@ class CardsDialog(QDialog):
         if not self._confirm(self, card):
             self.message_label.setText(_("The card was not kept. Nothing was changed."))
             return None
-        try:
-            exporting.keep_recipient_card(self.register, card, replace=change is not None)
-        except AppError as exc:
-            self._show_error(exc)
-            return None
+        replace = change is not None
+        self.ops.run(lambda: exporting.keep_recipient_card(register, card, replace=replace),
+                     lambda _change: self._kept(card))
+        return card
+
+    def _checked(self, path: Path) -> tuple[Card, exporting.KeyChange | None]:
+        card = exporting.check_recipient_card_file(self.register, path)
+        return card, exporting.key_change(self.register, card)
+
+    def _kept(self, card: Card) -> None:
         self.refresh()
         self.message_label.setText(_("Card of {code} kept: from now on your files are sealed to "
                                      "it.").format(code=card.code))
-        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
-        return card
-
-    def _show_error(self, error: AppError) -> None:
-        self.error_label.setText(error.message)
-        self.error_label.show()
-
-    def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()

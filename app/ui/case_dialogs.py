@@ -26,17 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, FieldError
 from app.i18n import _, current_language
 from app.models import codelists
 from app.models.codelists import DISCRIMINATION
-from app.services.confidant import queries
+from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
 from app.ui.accessible import caption, name
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date
+from app.ui.formatting import short_date
 from app.ui.help import set_help_topic
+from app.ui.ops import Ops
 from app.ui.quick_entry import CODE_ROLE, error_label
 from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.style import set_role
@@ -74,6 +74,7 @@ class FormDialog(QDialog):
         self.form = QFormLayout()
         self.errors: dict[str, QLabel] = {}
         self.general_error = error_label()
+        self.ops = Ops(self, self.general_error, field_errors=self.errors)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
@@ -118,20 +119,10 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def accept(self) -> None:
-        for lab in [*self.errors.values(), self.general_error]:
-            lab.hide()
-        try:
-            self.submit(self.values())
-        except FieldError as exc:
-            lab = self.errors.get(exc.field, self.general_error)
-            lab.setText(exc.message)
-            lab.show()
-            return
-        except AppError as exc:
-            self.general_error.setText(exc.message)
-            self.general_error.show()
-            return
-        super().accept()
+        """Save through the runner: an error under its field (or under the form), the
+        dialog stays open; the submit hands the use case's change on."""
+        if self.ops.attempt(lambda: self.submit(self.values())):
+            super().accept()
 
 
 def code_combo(items: tuple[codelists.Code, ...], current: str | None = None) -> QComboBox:
@@ -246,11 +237,11 @@ class CloseCaseDialog(FormDialog):
 
     def values(self) -> dict[str, Any]:
         return {
-            "on": parse_date(self.closed_on.text(), "closed_on", self.today),
+            "on": typed_input.date(self.closed_on.text(), "closed_on", self.today),
             "outcome": self.outcome.currentData(),
             "referrals": [
                 ReferralInput(r.target.currentData(),
-                              parse_date(r.date.text(), "referrals", self.today))
+                              typed_input.date(r.date.text(), "referrals", self.today))
                 for r in self.referral_rows
             ],
         }
@@ -318,6 +309,6 @@ class ContactDialog(FormDialog):
         self.fit()
 
     def values(self) -> dict[str, Any]:
-        return {"on": parse_date(self.on.text(), "on", self.today),
-                "minutes": parse_minutes(self.minutes.text(), "minutes"),
+        return {"on": typed_input.date(self.on.text(), "on", self.today),
+                "minutes": typed_input.minutes(self.minutes.text(), "minutes"),
                 self.code_field: self.code.currentData()}

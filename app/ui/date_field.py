@@ -13,7 +13,8 @@ from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QTableView, QVBoxLayou
 
 from app.errors import FieldError
 from app.i18n import _
-from app.ui.formatting import parse_date, short_date
+from app.services.confidant import typed_input
+from app.ui.formatting import short_date
 from app.ui.icons import icon
 
 
@@ -70,7 +71,7 @@ class DateField(QLineEdit):
 
     def date(self) -> dt.date | None:
         try:
-            return parse_date(self.text(), "on", self.today())
+            return typed_input.date(self.text(), "on", self.today())
         except FieldError:
             return None
 

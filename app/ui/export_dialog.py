@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.export.measures import Measures
 from app.export.measures import label as measure_label
 from app.i18n import (
@@ -49,7 +48,6 @@ from app.i18n import (
 )
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
-from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
@@ -57,11 +55,12 @@ from app.settings import Settings
 from app.ui.accessible import caption, describe_table
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import ErrorLine, Ops
 from app.ui.screen import ScrollArea, WrappingLabel, fit_to_screen
 from app.ui.signals import AppSignals
 from app.ui.style import monospace, set_role
 from app.ui.views import EmptyState, table_view
-from app.ui.worker import Busy, Task, run_task
+from app.ui.worker import Task
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
 PREFERRED_SIZE = QSize(860, 760)
@@ -272,7 +271,6 @@ class ExportDialog(QDialog):
         self.preview: ExportPreview | None = None
         self.last_result: ExportResult | None = None
         self._result_quarter: Quarter | None = None
-        self.pdf_task: Task | None = None
         self.setWindowTitle(_("Quarterly export"))
         self._make_preview()
         self._make_writing()
@@ -339,10 +337,8 @@ class ExportDialog(QDialog):
         self.pdf_button = QPushButton(_("Save PDF overview…"))
         self.pdf_button.setIcon(icon("report"))
         self.pdf_button.clicked.connect(self.choose_pdf)
-        self.error_label = QLabel()
-        self.error_label.setWordWrap(True)
-        set_role(self.error_label, "error")
-        self.error_label.hide()
+        self.error_label = ErrorLine()
+        self.ops = Ops(self, self.error_label, self.signals.data_changed.emit)
 
     def _make_history(self) -> None:
         self.history_model = HistoryModel(self)
@@ -450,14 +446,20 @@ class ExportDialog(QDialog):
             index = self.quarter_combo.count() - 1
         self.quarter_combo.setCurrentIndex(index)
 
+    def _read_preview(self, quarter: Quarter) -> tuple[ExportPreview, CodeLists]:
+        """The preview and the quarter's own list version (no widget is read here: it may
+        run off the GUI thread)."""
+        return (exporting.preview(self.register, quarter, self._today()),
+                self.register.code_lists(quarter.start))
+
     def refresh_preview(self) -> None:
-        self._clear_error()
-        try:
-            view = exporting.preview(self.register, self.quarter(), self._today())
-            lists = self.register.code_lists(self.quarter().start)  # the quarter's version
-        except AppError as exc:
-            self._show_error(exc)
-            return
+        quarter = self.quarter()
+        read = self.ops.now(lambda: self._read_preview(quarter))
+        if read is not None:
+            self._show_preview(read)
+
+    def _show_preview(self, read: tuple[ExportPreview, CodeLists]) -> None:
+        view, lists = read
         self.preview = view
         if self._result_quarter != view.quarter:
             # Another quarter: its own result or none, never the fingerprint of the one before
@@ -501,7 +503,7 @@ class ExportDialog(QDialog):
         self.again_button.setText(_("Write revision {revision}…").format(
             revision=view.revision))
 
-    def export_new_revision(self) -> ExportResult | None:
+    def export_new_revision(self) -> Task | None:
         """Another revision of a quarter already written: only after saying what it means."""
         view = self.preview
         if view is None:
@@ -513,7 +515,7 @@ class ExportDialog(QDialog):
             return None
         return self._write()
 
-    def export_now(self) -> ExportResult | None:
+    def export_now(self) -> Task | None:
         """Write the quarter's file; refused (nothing happens) once this window wrote it."""
         if not self.write_button.isEnabled():
             return None
@@ -526,24 +528,28 @@ class ExportDialog(QDialog):
             return None
         return self._write()
 
-    def _write(self) -> ExportResult | None:
+    def _write(self) -> Task | None:
+        """Write the file off the GUI thread (``ops.wait()`` waits for it)."""
         if self.folder is None:
             self.choose_folder()
             if self.folder is None:
                 return None
-        self._clear_error()
-        try:
-            result = exporting.export_quarter(self.register, self.quarter(), self.folder,
-                                              today=self._today())
-        except AppError as exc:
-            self._show_error(exc)
-            return None
-        self.last_result, self._result_quarter = result, self.quarter()
+        register, quarter, folder, today = self.register, self.quarter(), self.folder, self._today()
+        return self.ops.run(
+            lambda: exporting.export_quarter(register, quarter, folder, today=today),
+            lambda result: self._written(quarter, result),
+            disable=(self.write_button, self.again_button, self.quarter_combo, self.close_button),
+            status=self.result_label, text=_("Writing the quarterly file…"))
+
+    def _written(self, quarter: Quarter, result: ExportResult) -> None:
+        self.last_result, self._result_quarter = result, quarter
         self._show_result(result)
         self.refresh_history()
-        self.refresh_preview()  # the next file would be revision n+1
-        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
-        return result
+        # The next file would be revision n+1: the preview is read again (the quarter's
+        # figures, a read that takes time) off the GUI thread; "Write file" waits for it.
+        self.write_button.setEnabled(False)
+        self.ops.run(lambda: self._read_preview(quarter), self._show_preview,
+                     disable=(self.quarter_combo,))
 
     def _show_result(self, result: ExportResult | None) -> None:
         if result is None:
@@ -572,41 +578,28 @@ class ExportDialog(QDialog):
         """Write the PDF overview off the GUI thread; the result shows when it is done."""
         from app.services.confidant.quarter_overview import write_vp_quarter_pdf
 
-        if self.pdf_task is not None:
-            return None
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None
         register, lang = self.register, current_language()
-        self._clear_error()
-
-        def work() -> Path:  # the writer raises typed errors (app.files), never OSError
-            return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
-
-        self.pdf_task = run_task(self, work, self._pdf_written, self._pdf_failed, busy=Busy(
-            (self.pdf_button, self.quarter_combo, self.close_button), self.result_label,
-            _("Writing the PDF overview…")))
-        return self.pdf_task
+        # the writer raises typed errors (app.files), never OSError
+        return self.ops.run(
+            lambda: write_vp_quarter_pdf(register, quarter, result, path, lang=lang),
+            self._pdf_written, disable=(self.pdf_button, self.quarter_combo, self.close_button),
+            status=self.result_label, text=_("Writing the PDF overview…"))
 
     def _pdf_written(self, written: Path) -> None:
-        self.pdf_task = None
         self.result_label.setText(_("PDF overview saved: {path}").format(path=written))
 
-    def _pdf_failed(self, error: AppError) -> None:
-        self.pdf_task = None
-        self._show_error(error)
-
     def reject(self) -> None:
-        if self.pdf_task is not None:  # a PDF is being written: wait for it
-            self.pdf_task.wait()
+        self.ops.wait()  # a file or PDF is being written: wait for it
         super().reject()
 
     # --- history and receipts ----------------------------------------------------------------
     def refresh_history(self) -> None:
-        try:
-            self.history_model.set_rows(exporting.history(self.register))
+        rows = self.ops.now(lambda: exporting.history(self.register))
+        if rows is not None:
+            self.history_model.set_rows(rows)
             self.history_view.resizeColumnsToContents()
-        except AppError as exc:
-            self._show_error(exc)
 
     def choose_receipt(self) -> None:
         start = str(self.folder) if self.folder else ""
@@ -615,28 +608,16 @@ class ExportDialog(QDialog):
         if chosen:
             self.import_receipt_from(Path(chosen))
 
-    def import_receipt_from(self, path: Path) -> HistoryRow | None:
-        self._clear_error()
-        try:
-            row = exporting.import_receipt(self.register, path)
-        except AppError as exc:
-            self._show_error(exc)
-            return None
+    def import_receipt_from(self, path: Path) -> Task | None:
+        register = self.register
+        return self.ops.run(lambda: exporting.import_receipt(register, path),
+                            self._receipt_imported, disable=(self.receipt_button,))
+
+    def _receipt_imported(self, row: HistoryRow) -> None:
         self.refresh_history()
         self.result_label.setText(
             _("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
                 quarter=row.quarter, revision=row.revision))
-        self.signals.data_changed.emit(Change.of(ChangeKind.EXPORTS))
-        return row
-
-    # --- errors ------------------------------------------------------------------------------
-    def _show_error(self, error: AppError) -> None:
-        self.error_label.setText(error.message)
-        self.error_label.show()
-
-    def _clear_error(self) -> None:
-        self.error_label.clear()
-        self.error_label.hide()
 
     def error_text(self) -> str:
-        return self.error_label.text() if not self.error_label.isHidden() else ""
+        return self.error_label.sentence()

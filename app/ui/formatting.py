@@ -1,13 +1,12 @@
-"""Small helpers shared by the views: code labels, dates typed by hand."""
+"""Small helpers shared by the views: code labels, short dates. (What people type is read by
+`app.services.confidant.typed_input`.)"""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import cache
 
-from app.errors import FieldError
-from app.i18n import N_, current_language
+from app.i18n import current_language
 from app.models import codelists
 
 
@@ -38,28 +37,3 @@ def _topic_lists() -> tuple[codelists.CodeLists, ...]:
 
 def short_date(day: dt.date | None) -> str:
     return day.strftime("%d-%m-%Y") if day else ""
-
-
-_DATE = re.compile(r"^\s*(\d{1,2})[-/. ](\d{1,2})(?:[-/. ](\d{2}|\d{4}))?\s*$")
-
-
-def parse_date(text: str, field: str, today: dt.date) -> dt.date:
-    """'5-11-2026', '05/11/26' or '5-11' (this year) as a date; FieldError otherwise."""
-    m = _DATE.match(text)
-    if not m:
-        raise FieldError(field, N_("Enter a valid date."))
-    day, month = int(m.group(1)), int(m.group(2))
-    year = int(m.group(3)) if m.group(3) else today.year
-    if year < 100:
-        year += 2000
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        raise FieldError(field, N_("Enter a valid date.")) from None
-
-
-def parse_minutes(text: str, field: str) -> int:
-    text = text.strip()
-    if not text.isdigit():
-        raise FieldError(field, N_("Enter the duration in whole minutes."))
-    return int(text)

@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, FieldError
 from app.i18n import _, current_language, format_number, ngettext
 from app.models import codelists
 from app.models.periods import Quarter
@@ -52,6 +51,7 @@ from app.ui.formatting import label, short_date, topic_labels
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
 from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
+from app.ui.ops import Ops
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
 from app.ui.screen import ScrollArea, fit_to_screen, restore_geometry
@@ -283,6 +283,8 @@ class MainWindow(QMainWindow):
         self.filter_bar = FilterBar()
         self._build_cases_view()
         self.detail = CaseDetail()
+        self.ops = Ops(self, lambda error: self.detail.show_error(error.message),
+                       self._emit_change)
         self.quick_entry = QuickEntry(today)
         self.quarter_panel = QuarterPanel(today)
         self.activities = ActivitiesTab(today)
@@ -731,28 +733,14 @@ class MainWindow(QMainWindow):
         if self.service is None:
             return None
         what = self.service.undo_label()
-        try:
-            change = self.service.undo()
-        except AppError as exc:
-            self.statusBar().showMessage(exc.message, 10_000)
-            return None
+        change = self.ops.now(self.service.undo)
         if change is None:
             self.statusBar().showMessage(_("There is nothing to undo."), 5_000)
             return None
         self.statusBar().showMessage(_("Undone: {what}.").format(what=_(what or "")), 10_000)
-        self._emit_change(change)
         return change
 
     # --- case actions ------------------------------------------------------------------------
-    def _run(self, action: Callable[[], Change]) -> bool:
-        try:
-            change = action()
-        except (FieldError, AppError) as exc:
-            self.detail.show_error(exc.message)
-            return False
-        self._emit_change(change)
-        return True
-
     def _add_contact_to_selected(self) -> None:
         d = self.detail.detail
         if d is None:
@@ -770,7 +758,7 @@ class MainWindow(QMainWindow):
     def _reopen_case(self) -> None:
         d, service = self.detail.detail, self.service
         if d is not None and service is not None:
-            self._run(lambda: service.reopen_case(d.id))
+            self.ops.now(lambda: service.reopen_case(d.id))
 
     def _edit_case(self) -> None:
         d, service = self.detail.detail, self.service
@@ -787,7 +775,7 @@ class MainWindow(QMainWindow):
                    _("Delete this case with all its contact moments? Until you lock the "
                      "register, Ctrl+Z (Undo) brings it back.")):
             self._selected_case_id = None
-            self._run(lambda: service.delete_case(d.id))
+            self.ops.now(lambda: service.delete_case(d.id))
 
     def _edit_contact(self) -> None:
         row, service = selected_row(self.detail.contacts), self.service
@@ -805,7 +793,7 @@ class MainWindow(QMainWindow):
         if confirm(self, _("Delete contact moment"),
                    _("Delete this contact moment? Until you lock the register, Ctrl+Z (Undo) "
                      "brings it back.")):
-            self._run(lambda: service.delete_contact(row.id))
+            self.ops.now(lambda: service.delete_contact(row.id))
 
 
 __all__ = ["CaseDetail", "FilterBar", "MainWindow"]

@@ -31,17 +31,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError, FieldError
+from app.errors import FieldError
 from app.i18n import _, current_language, ngettext
 from app.models import codelists
 from app.models.codelists import DISCRIMINATION
-from app.services.confidant import queries
+from app.services.changes import Change
+from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
 from app.ui.accessible import caption, name
 from app.ui.date_field import DateField
-from app.ui.formatting import parse_date, parse_minutes, short_date, topic_labels
+from app.ui.formatting import short_date, topic_labels
 from app.ui.icons import icon
+from app.ui.ops import ErrorLine, Ops
 from app.ui.style import set_role
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -49,12 +51,10 @@ DEFAULT_MINUTES = 60
 ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 
-def error_label() -> QLabel:
-    lab = QLabel()
+def error_label() -> ErrorLine:
+    """A field's own error line (under the field)."""
+    lab = ErrorLine()
     lab.setObjectName("field_error")
-    set_role(lab, "error")
-    lab.setWordWrap(True)
-    lab.hide()
     return lab
 
 
@@ -126,6 +126,9 @@ class QuickEntry(QGroupBox):
         self.duplicate_warning.hide()
         self.errors = {f: error_label() for f in
                        ("on", "minutes", "mode", "case", "topics", "grounds", "memo", "form")}
+        self.ops = Ops(self, lambda error: self.show_error(
+            error.field if isinstance(error, FieldError) else "form", error.message),
+            self.saved.emit)
 
     def _add_row(self, key: str, widget: QWidget) -> QWidget:
         """A labelled form row: the field with its error line below it (the returned box).
@@ -382,13 +385,10 @@ class QuickEntry(QGroupBox):
 
     def _clear_errors(self) -> None:
         for lab in self.errors.values():
-            lab.clear()
-            lab.hide()
+            lab.clear_error()
 
     def show_error(self, field: str, message: str) -> None:
-        lab = self.errors.get(field, self.errors["form"])
-        lab.setText(message)
-        lab.show()
+        self.errors.get(field, self.errors["form"]).show_error(message)
         focus = {"on": self.date_edit, "minutes": self.minutes_edit, "mode": self.mode_combo,
                  "case": self.case_combo, "topics": self.topic_filter,
                  "grounds": self.grounds_list, "memo": self.memo_edit}.get(field)
@@ -455,18 +455,22 @@ class QuickEntry(QGroupBox):
         return True
 
     def save(self) -> bool:
+        """Save what the form holds (through the runner: the error next to its field, the
+        change emitted once); the form resets after."""
         self._clear_errors()
         if self.service is None:
             return False
-        try:
-            on = parse_date(self.date_edit.text(), "on", self.today())
-            minutes = parse_minutes(self.minutes_edit.text(), "minutes")
+        service = self.service
+
+        def work() -> Change | None:
+            on = typed_input.date(self.date_edit.text(), "on", self.today())
+            minutes = typed_input.minutes(self.minutes_edit.text(), "minutes")
             mode = self.mode_combo.currentData() or ""
             case_id = self.case_combo.currentData()
             if self._looks_like_duplicate(case_id, on, minutes, mode):
-                return False
+                return None
             if case_id is None:
-                change = self.service.open_case(
+                change = service.open_case(
                     on=on,
                     minutes=minutes,
                     mode=mode,
@@ -478,17 +482,14 @@ class QuickEntry(QGroupBox):
                 )
                 self.status_label.setText(_("New case saved."))
             else:
-                change = self.service.add_contact(case_id, on=on, minutes=minutes, mode=mode)
+                change = service.add_contact(case_id, on=on, minutes=minutes, mode=mode)
                 self.status_label.setText(_("Contact moment saved."))
-        except FieldError as exc:
-            self.show_error(exc.field, exc.message)
+            self._last_mode = mode
+            return change
+
+        if self.ops.now(work) is None:
             return False
-        except AppError as exc:
-            self.show_error("form", exc.message)
-            return False
-        self._last_mode = mode
         self.reset()
-        self.saved.emit(change)
         self.focus_first()
         return True
 

@@ -39,11 +39,12 @@ from app.settings import Settings
 from app.ui.accessible import caption, name
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.recovery import RecoveryCodeDialog
 from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.style import set_role
 from app.ui.unlock import NewPassphraseDialog, password_field
-from app.ui.worker import Busy, Task, run_task
+from app.ui.worker import Task
 
 Ask = Callable[[QWidget, str, str], bool]
 
@@ -177,7 +178,7 @@ class SettingsDialog(QDialog):
         self._ask = ask
         self.register_ = register
         self.default_backup_dir = Path(default_backup_dir)
-        self.task: Task | None = None
+        self.ops = Ops(self, self._tell_error)
         self.status = QLabel()
         self.status.setObjectName("settings_status")
         self.status.setWordWrap(True)
@@ -308,27 +309,21 @@ class SettingsDialog(QDialog):
     # --- work on the register ----------------------------------------------------------------
     @property
     def busy(self) -> bool:
-        return self.task is not None
+        return self.ops.busy
 
-    def _run(self, work: Callable[[], object], on_done: Callable[[object], None],
-             text: str) -> Task | None:
-        if self.task is not None:
-            return None
+    def _tell_error(self, error: AppError) -> None:
+        """The status line is this dialog's error line too."""
+        self.status.setText(error.message)
+        self.status.setAccessibleDescription(error.message)
+        set_role(self.status, "error")
 
-        def done(result: object) -> None:
-            self.task = None
-            on_done(result)
-
-        def failed(error: AppError) -> None:
-            self.task = None
-            self.status.setText(error.message)
-            set_role(self.status, "error")
-
-        set_role(self.status, "note")
-        self.task = run_task(self, work, done, failed, busy=Busy(
-            (self.backup_now, self.restore, self.change_passphrase, self.new_recovery,
-             self.move_button, self.buttons), self.status, text))
-        return self.task
+    def _waiting(self) -> tuple[QWidget, ...]:
+        """The controls that wait while work on the register runs (the status line, a note
+        again, says what runs)."""
+        if not self.busy:
+            set_role(self.status, "note")
+        return (self.backup_now, self.restore, self.change_passphrase, self.new_recovery,
+                self.move_button, self.buttons)
 
     def make_backup(self) -> Task | None:
         """Back up now, off the GUI thread; the status line says where when it is done."""
@@ -337,12 +332,13 @@ class SettingsDialog(QDialog):
             return None
         folder, generations = self.chosen_backup_dir(), self.generations.value()
 
-        def done(path: object) -> None:
+        def done(path: Path) -> None:
             set_role(self.status, "ok")
             self.status.setText(_("Backup written and checked: {path}").format(path=path))
 
-        return self._run(lambda: backup.create_backup(register, folder, generations), done,
-                         _("Making the backup…"))
+        return self.ops.run(lambda: backup.create_backup(register, folder, generations), done,
+                            disable=self._waiting(), status=self.status,
+                            text=_("Making the backup…"))
 
     def _ask_restore(self) -> None:
         if self._ask(self, _("Restore from backup"), _(
@@ -379,17 +375,18 @@ class SettingsDialog(QDialog):
                 "Continue?")):
             return None
 
-        def done(code: object) -> None:
+        def done(code: str) -> None:
             self.status.clear()
-            RecoveryCodeDialog(str(code), self).exec()
+            RecoveryCodeDialog(code, self).exec()
 
-        return self._run(lambda: vault.create_recovery_code(register), done,
-                         _("Creating the recovery code…"))
+        return self.ops.run(lambda: vault.create_recovery_code(register), done,
+                            disable=self._waiting(), status=self.status,
+                            text=_("Creating the recovery code…"))
 
     def reject(self) -> None:
-        if self.task is None:
+        if not self.busy:
             super().reject()
 
     def accept(self) -> None:
-        if self.task is None:
+        if not self.busy:
             super().accept()

@@ -38,10 +38,11 @@ from app.secrets_in_memory import wipe
 from app.ui.accessible import caption, describe_table
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.passphrase_entry import PassphraseEntry
 from app.ui.screen import fit_to_screen
 from app.ui.style import monospace, set_role
-from app.ui.worker import Busy, Task, run_task
+from app.ui.worker import Busy, Task
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
     from app.services.storage import vault
@@ -103,30 +104,32 @@ def _busy_label() -> QLabel:
 
 
 class TaskDialog(QDialog):
-    """A dialog that runs one slow step at a time off the GUI thread and cannot be closed
-    while it runs (the step holds the register)."""
+    """A dialog that runs one slow step at a time through the runner (`ops.Ops`, off the GUI
+    thread) and cannot be closed while it runs (the step holds the register)."""
 
-    task: Task | None = None
+    _ops: Ops | None = None
     held = False  # waiting for work elsewhere (a move): it cannot be closed either
 
+    @property
+    def ops(self) -> Ops:
+        if self._ops is None:
+            self._ops = Ops(self, self._failed)
+        return self._ops
+
+    def _failed(self, error: AppError) -> None:
+        raise NotImplementedError
+
     def start(self, work: Any, on_done: Any, on_error: Any, busy: Busy) -> Task | None:
-        if self.task is not None:
-            return None
+        return self.ops.run(work, on_done, on_error=on_error, disable=busy.widgets,
+                            status=busy.label, text=busy.text)
 
-        def done(result: Any) -> None:
-            self.task = None
-            on_done(result)
-
-        def failed(error: AppError) -> None:
-            self.task = None
-            on_error(error)
-
-        self.task = run_task(self, work, done, failed, busy=busy)
-        return self.task
+    @property
+    def task(self) -> Task | None:
+        return self.ops.task
 
     @property
     def busy(self) -> bool:
-        return self.task is not None
+        return self.ops.busy
 
     def reject(self) -> None:
         if self.task is None and not self.held:  # Escape while a step runs does nothing

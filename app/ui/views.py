@@ -8,7 +8,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
 from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+)
 
 from app.ui.style import set_role
 
@@ -95,3 +102,15 @@ class EmptyState(QObject):
             base = base[: -len(self.description)].rstrip()
         self.description = text
         self.view.setAccessibleDescription(f"{base} {text}".strip() if text else base)
+
+
+def ok_cancel(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
+    """The OK / Cancel row of a small dialog, wired to its accept and reject; OK says
+    ``ok_text`` when given."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                               | QDialogButtonBox.StandardButton.Cancel)
+    if ok_text:
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    return buttons

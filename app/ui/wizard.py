@@ -38,11 +38,11 @@ from app.models.register_files import register_exists
 from app.services.storage import vault
 from app.ui.accessible import caption, name
 from app.ui.help import set_help_topic
+from app.ui.ops import Ops
 from app.ui.passphrase_entry import PassphraseEntry
 from app.ui.recovery import RecoveryCodePanel
 from app.ui.screen import fit_to_screen
 from app.ui.style import set_role
-from app.ui.worker import Busy, Task, run_task
 
 REGISTER_SUBFOLDER = "register"
 
@@ -330,7 +330,7 @@ class FirstRunWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
         self.register: vault.Register | None = None
-        self.task: Task | None = None
+        self.ops = Ops(self, self._tell_error)
         self.location = LocationPage(
             default_dir or paths.default_register_dir(),
             portable_dir or paths.portable_data_dir() / REGISTER_SUBFOLDER,
@@ -349,7 +349,7 @@ class FirstRunWizard(QWizard):
 
     @property
     def busy(self) -> bool:
-        return self.task is not None
+        return self.ops.busy
 
     def _buttons(self) -> list[QWidget]:
         return [self.button(b) for b in (QWizard.WizardButton.BackButton,
@@ -358,22 +358,14 @@ class FirstRunWizard(QWizard):
                                          QWizard.WizardButton.FinishButton,
                                          QWizard.WizardButton.CancelButton)]
 
-    def _run(self, work: object, on_done: object, label: QLabel, text: str) -> None:
-        def done(result: object) -> None:
-            self.task = None
-            on_done(result)  # type: ignore[operator]
-            self.currentPage().completeChanged.emit()
-
-        def failed(error: AppError) -> None:
-            self.task = None
-            shown = self.profile.error if self.currentPage() is self.profile \
-                else self.recovery.skip_note
-            shown.setText(error.message)
-            set_role(shown, "error")
-            self.currentPage().completeChanged.emit()
-
-        self.task = run_task(self, work, done, failed,  # type: ignore[arg-type]
-                             busy=Busy(self._buttons(), label, text))
+    def _tell_error(self, error: AppError) -> None:
+        """The sentence on the page that was busy."""
+        shown = self.profile.error if self.currentPage() is self.profile \
+            else self.recovery.skip_note
+        shown.setText(error.message)
+        shown.setAccessibleDescription(error.message)
+        set_role(shown, "error")
+        self.currentPage().completeChanged.emit()
 
     def create_register(self) -> None:
         """Create the register with the chosen settings, then move on to the recovery code;
@@ -396,15 +388,22 @@ class FirstRunWizard(QWizard):
             profile = register.profile()
             self.done_page.show_code(profile.code if profile else "", folder)
             self.next()
+            self.currentPage().completeChanged.emit()
 
-        self._run(work, created, self.profile.busy_label, _("Creating the register…"))
+        self.ops.run(work, created, disable=self._buttons(), status=self.profile.busy_label,
+                     text=_("Creating the register…"))
 
     def create_recovery_code(self) -> None:
         register = self.register
         if register is None or self.busy:
             return
-        self._run(lambda: vault.create_recovery_code(register), self.recovery.show_code,
-                  self.recovery.busy_label, _("Creating the recovery code…"))
+        self.ops.run(lambda: vault.create_recovery_code(register), self._recovery_code_made,
+                     disable=self._buttons(), status=self.recovery.busy_label,
+                     text=_("Creating the recovery code…"))
+
+    def _recovery_code_made(self, code: str) -> None:
+        self.recovery.show_code(code)
+        self.currentPage().completeChanged.emit()
 
     def register_folder(self) -> Path:
         return self.location.chosen_dir()
@@ -414,6 +413,5 @@ class FirstRunWizard(QWizard):
             super().reject()
 
     def done(self, result: int) -> None:
-        if self.task is not None:
-            self.task.wait()
+        self.ops.wait()
         super().done(result)

@@ -11,6 +11,7 @@ controller postpones the automatic lock until it has finished.
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import weakref
 from collections.abc import Callable, Iterable
@@ -121,6 +122,9 @@ def run_task(owner: QObject, work: Callable[[], Any], on_done: Callable[[Any], N
              busy: Busy | None = None) -> Task:
     """Run ``work`` off the GUI thread; ``on_done``/``on_error`` run on the GUI thread after.
     The task is a child of ``owner`` (a Qt parent) and goes with it."""
+    # Garbage windows are collected here, on the GUI thread: collected by the task's thread,
+    # a QWidget would be destroyed off the GUI thread (a crash much later, anywhere).
+    gc.collect()
     task = Task(work, owner)
     relay = _Relay(task, owner, busy or Busy(), on_done, on_error)
     task.finished.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)

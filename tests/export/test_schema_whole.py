@@ -199,8 +199,8 @@ def test_one_malformed_file_is_refused_and_the_rest_of_the_batch_imports(
 def test_no_regular_expression_of_the_program_matches_with_a_dollar_or_unicode_digits() -> None:
     """`$` matches before a final newline and `\\d` matches every script's digits: patterns of
     the program use fullmatch (or \\Z) and [0-9]. (The memo guard looks for numbers anywhere
-    in free text on purpose; the UI's date parsing is issue 14's.)"""
-    allowed = {"app/services/confidant/memo_guard.py", "app/ui/formatting.py"}
+    in free text on purpose.)"""
+    allowed = {"app/services/confidant/memo_guard.py"}
     offenders = []
     for path in sorted((ROOT / "app").rglob("*.py")):
         name = path.relative_to(ROOT).as_posix()

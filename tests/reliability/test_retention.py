@@ -132,7 +132,7 @@ def test_retention_reduces_only_fully_reported_cases_and_keeps_every_number(
     assert (plan.count, plan.waiting) == (2, 2), plan
     assert set(plan.case_ids) == {ids["A"], ids["B"]}
     assert plan.quarters == ("2025-Q1", "2025-Q2", "2025-Q3")
-    assert retention.apply_retention(register, plan) == 2
+    assert retention.apply_retention(register, plan).reduced == 2
     assert retention.plan_retention(register, TODAY, MONTHS).count == 0  # idempotent
 
     assert measures(register) == before, "retention changed the numbers of a quarter"
@@ -180,7 +180,7 @@ def _twin_run(folder: Path, register: Register) -> tuple[list[str], int]:
         assert len(h.hits_in_files(_files(folder), removed)) == 2
         plan = retention.plan_retention(twin, TODAY, MONTHS)
         assert set(plan.case_ids) == {ids["A"], ids["B"]}
-        assert retention.apply_retention(twin, plan) == 2
+        assert retention.apply_retention(twin, plan).reduced == 2
         # apply_retention checkpointed: look at the db and any WAL now, while it is still open.
         files = _files(folder)
         hits = h.hits_in_files(files, removed)
@@ -250,3 +250,16 @@ def test_months_before_clamps_to_the_end_of_a_shorter_month() -> None:
     with pytest.raises(ValidationError):
         retention.check_months(True)
     assert sqlite3.sqlite_version  # the plaintext twin needs no extra library
+
+
+def test_the_cut_off_day_itself_is_kept(register: Register, tmp_path: Path) -> None:
+    """Mutation check (issue 21): B closed on 2025-08-10. Twelve months before 2026-08-10 is
+    that very day: B is not old enough yet; a day later it is. A cut-off one day earlier, or
+    `<=` for `<`, fails here."""
+    ids = populate(CaseService(register, today=lambda: TODAY))
+    export_and_receive(register, tmp_path / "out")
+    on_the_day = retention.plan_retention(register, dt.date(2026, 8, 10), MONTHS)
+    assert on_the_day.cutoff == dt.date(2025, 8, 10)
+    assert ids["B"] not in on_the_day.case_ids and ids["A"] in on_the_day.case_ids
+    day_after = retention.plan_retention(register, dt.date(2026, 8, 11), MONTHS)
+    assert ids["B"] in day_after.case_ids

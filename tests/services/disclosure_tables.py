@@ -22,27 +22,32 @@ def small_count(rng: random.Random) -> int:
     return rng.randint(21, 150)
 
 
-def random_table(rng: random.Random) -> Table:
+def random_table(rng: random.Random, small: bool = False) -> Table:
+    """One of the report's table shapes at random; ``small``: at most 4 rows, groups, topics
+    (the shapes the same, their sizes a few cells, so that 10,000 sequences are cheap)."""
+    most = 4 if small else 12
     shape = rng.randrange(5)
     if shape == 0:  # two-way with margins, up to 12 × 5
-        rows = [f"r{i}" for i in range(rng.randint(1, 12))]
+        rows = [f"r{i}" for i in range(rng.randint(1, most))]
         cols = [f"c{j}" for j in range(rng.randint(1, 5))]
         values = {(r, c): small_count(rng) for r in rows for c in cols}
         return two_way(rows, cols, values)
     if shape == 1:  # topics within groups, group totals, overall total
         groups = {
-            f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 6))]
-            for g in range(rng.randint(1, 5))
+            f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 3 if small else 6))]
+            for g in range(rng.randint(1, 3 if small else 5))
         }
         return hierarchy(groups, {t: small_count(rng) for ts in groups.values() for t in ts})
     if shape == 2:  # quarters against the year
         return one_way(Dimension.flat("Year", QUARTERS), {q: small_count(rng) for q in QUARTERS})
     if shape == 3:  # components and Defence × quarters and year
-        values = {(c, q): small_count(rng) for c in COMPONENTS for q in QUARTERS}
-        return two_way(COMPONENTS, QUARTERS, values, total_row="Defensie", total_col="Year")
+        components = COMPONENTS[:rng.randint(2, 3)] if small else COMPONENTS
+        values = {(c, q): small_count(rng) for c in components for q in QUARTERS}
+        return two_way(components, QUARTERS, values, total_row="Defensie", total_col="Year")
     # topic groups × quarters: a hierarchy crossed with quarters and year
     groups = {
-        f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 4))] for g in range(rng.randint(1, 3))
+        f"g{g}": [f"g{g}t{t}" for t in range(rng.randint(1, 2 if small else 4))]
+        for g in range(rng.randint(1, 2 if small else 3))
     }
     topics = [t for ts in groups.values() for t in ts]
     values = {(t, q): small_count(rng) for t in topics for q in QUARTERS}
@@ -60,11 +65,11 @@ def _recompute(values: dict[object, int], table: Table) -> None:
                 values[eq.total], changed = total, True
 
 
-def random_sequence(rng: random.Random) -> list[Table]:
+def random_sequence(rng: random.Random, small: bool = False) -> list[Table]:
     """Two to four reports over one register's figures, in the order they are published:
     each shows a random part of the tables (a quarter, a component, the whole year), and
     between them a figure may be revised (its totals follow: new quantities beside the old)."""
-    truth = random_table(rng)
+    truth = random_table(rng, small)
     values: dict[object, int] = dict(truth.values)
     totals = {eq.total for eq in truth.equations}
     parts = [key for key in values if key not in totals]

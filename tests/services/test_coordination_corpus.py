@@ -194,6 +194,7 @@ def _confidant(folder: Path, coordinator: Sender, tmp_path: Path) -> bytes:
     return result.path.read_bytes()
 
 
+@pytest.mark.slow  # 464 files one by one through the command line: minutes, not seconds
 def test_hostile_corpus_through_the_command_line(tmp_path: Path,
                                                  capsys: pytest.CaptureFixture[str]) -> None:
     """Every file of the hostile corpus (tests/services/hostile_corpus.py) alone, through the

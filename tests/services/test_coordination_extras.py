@@ -39,7 +39,8 @@ def _senders(coordinator: Register, tmp_path: Path) -> list[Path]:
 
 def test_a_nickname_is_kept_tidied_and_removed(coordinator: Register, tmp_path: Path) -> None:
     _senders(coordinator, tmp_path)
-    assert roster.set_nickname(coordinator, "CLAS-NICK0", f"  {NICKNAME}\t ") == NICKNAME
+    member = roster.set_nickname(coordinator, "CLAS-NICK0", f"  {NICKNAME}\t ")
+    assert member.nickname == NICKNAME
     assert roster.nicknames(coordinator) == {"CLAS-NICK0": NICKNAME}
     member = next(m for m in roster.list_members(coordinator) if m.code == "CLAS-NICK0")
     assert member.nickname == NICKNAME

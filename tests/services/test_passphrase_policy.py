@@ -39,3 +39,12 @@ def test_repeated_part_finds_the_shortest_unit() -> None:
     assert repeated_part("abababab") == "ab"
     assert repeated_part("abcabd") is None
     assert repeated_part("a") is None
+
+
+def test_twelve_characters_is_the_boundary() -> None:
+    """Mutation check (issue 21): a minimum of 11 would let the first through."""
+    eleven, twelve = "vijf zeeuws", "vijf zeeuwen"
+    assert (len(eleven), len(twelve)) == (11, 12)
+    short = assess(eleven)
+    assert not short.ok and short.reason == passphrase_policy.assess("kort").reason
+    assert assess(twelve).ok

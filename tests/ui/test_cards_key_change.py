@@ -43,6 +43,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
                              confirm=lambda _parent, _card: True, confirm_replace=keep_old)
         qtbot.addWidget(dialog)
         assert dialog.import_card_from(good) is not None and asked == []  # a first card
+        dialog.ops.wait()  # kept off the GUI thread, through the runner
         register.close()
         before = snapshot(register_dir)
         register = vault.unlock(register_dir, PASSPHRASE)
@@ -61,6 +62,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
 
         dialog._confirm_replace = lambda _parent, _change: True
         assert dialog.import_card_from(swapped) is not None
+        dialog.ops.wait()
         assert exporting.recipient_card(register).signing_public_key == \
             impostor.key.public_key  # type: ignore[union-attr]
         assert dialog.recipient_groups.text().split() == new_fp.split()

@@ -80,7 +80,9 @@ def test_the_forward_dialog_forwards_a_mixed_quarter_and_says_on_which_list(
     dialog.show()
     assert "it is forwarded on list 2026.1" in dialog.warning.text()
     assert dialog.write_button.isEnabled()
-    result = dialog.write()
+    assert dialog.write() is not None  # off the GUI thread, through the runner
+    dialog.ops.wait()
+    result = dialog.forward_result
     assert result is not None and result.mixed_codelists
     payload = interchange.read_file(result.path.read_bytes(), today=HELPER_TODAY).payload
     assert payload["codelist"]["version"] == "2026.1"

@@ -15,6 +15,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.export.measures import Measures, merge_all
+from app.i18n import _
 from app.services.coordination import importing, merging
 from app.services.coordination.importing import ImportStatus
 from app.services.storage import vault
@@ -116,6 +117,8 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
     dialog.import_button.click()
+    assert dialog.busy  # the transaction runs off the GUI thread
+    dialog.ops.wait()
     assert dialog.import_result is not None, dialog.message.text()
     assert dialog.import_result.added == 3, dialog.message.text()
     table = merging.quarter_table(reg, QUARTER)
@@ -159,20 +162,20 @@ def test_cancelled_dry_run_leaves_the_register_byte_identical(
     qtbot.addWidget(dialog)
 
     def cancel_button_pressed() -> None:  # what the progress dialog's Cancel button does
-        dialog.progress.canceled.emit()
+        dialog.ops.progress_dialog.canceled.emit()
         # Emitted from the worker thread, the signal reaches the dialog queued: wait until the
         # GUI thread has set the flag, as it would have long before a user's click lands.
         deadline = time.monotonic() + 10
-        while not (dialog.cancel_flag and dialog.cancel_flag.cancelled):
+        while not (dialog.ops.progress and dialog.ops.progress.cancelled):
             assert time.monotonic() < deadline, "Cancel never reached the dialog"
             time.sleep(0.005)
 
     dialog.set_paths([folder])
     _dry_run(qtbot, dialog)
-    assert dialog.cancel_flag is not None and dialog.cancel_flag.cancelled
+    assert dialog.message.text() == _("The dry run was cancelled; nothing was imported.")
     assert dialog.plan is None and dialog.model.rowCount() == 0
     assert not dialog.import_button.isEnabled()
-    dialog.confirm_import()  # nothing to carry out
+    assert dialog.confirm_import() is None  # nothing to carry out
     assert merging.quarter_table(reg, QUARTER).counted == ()
     dialog.close()
     assert _closed_snapshot(reg) == before
@@ -186,8 +189,10 @@ def test_roster_card_import_deactivation_and_completeness(
     panel.attach(coordinator)
     newcomer = new_sender("CLAS-NIEUW")
     card = write(tmp_path, "kaart.json", newcomer.card())
-    member = panel.import_card_file(card, confirm=False)
-    assert member is not None
+    assert panel.import_card_file(card, confirm=False) is not None
+    assert panel.ops.busy and not panel.import_button.isEnabled()  # off the GUI thread
+    panel.ops.wait()
+    member = next(m for m in panel.model.rows if m.code == "CLAS-NIEUW")
     dialog = panel.card_dialog
     assert newcomer.code in [w.text() for w in dialog.findChildren(QLabel)]
     assert dialog.fingerprint.text() == member.fingerprint_groups
@@ -198,8 +203,10 @@ def test_roster_card_import_deactivation_and_completeness(
     assert texts[0] == "CLAS-NIEUW" and texts[4] == member.fingerprint_groups and texts[6] == "–"
     assert texts[1] == "–"  # no nickname yet
     panel.deactivate("CLAS-NIEUW", dt.date(2026, 6, 30))
+    panel.ops.wait()
     assert panel.model.index(0, 6).data() == "30-06-2026"
-    assert panel.set_nickname("CLAS-NIEUW", "  Nieuwe   VP ")
+    assert panel.set_nickname("CLAS-NIEUW", "  Nieuwe   VP ") is not None
+    panel.ops.wait()
     assert panel.model.index(0, 1).data() == "Nieuwe VP"  # one line, spaces tidied
 
     reporter, nil_sender, silent = (new_sender(c) for c in ("CLAS-RAP", "CLAS-NUL", "CLAS-STIL"))
@@ -327,7 +334,9 @@ def test_forward_dialog_warns_without_central_card_and_shows_file_and_fingerprin
     dialog.select_quarter("2026-Q3")
     dialog.show()
     assert dialog.warning.isVisible()
-    result = dialog.write()
+    assert dialog.write() is not None
+    dialog.ops.wait()
+    result = dialog.forward_result
     assert result is not None and result.unsealed_warning and result.path.exists()
     assert result.path.name in dialog.outcome.text()
     assert result.sha256[:5].upper() in dialog.outcome.text()
@@ -379,7 +388,7 @@ def test_report_action_writes_a_disclosure_controlled_pdf(
     assert w.coordination.report_action.isEnabled()
     task = w.coordination.write_report(2026, None)
     assert task is not None
-    qtbot.waitUntil(lambda: w.coordination.report_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy, timeout=30_000)
     assert target.read_bytes().startswith(b"%PDF")
     assert str(target) in w.coordination.status.text()
     text = "".join(page.extract_text() for page in PdfReader(target).pages)
@@ -414,7 +423,7 @@ def test_annual_section_from_the_workspace_writes_pdf_csv_and_docx(
     assert w.coordination.annual_action in w.coordination.actions_in_menu()
     w.coordination.annual_action.trigger()
     assert seen and seen[0].year.currentData() == 2026 and seen[0].lang.currentData() == "nl"
-    qtbot.waitUntil(lambda: w.coordination.report_task is None and target.exists(),
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy and target.exists(),
                     timeout=30_000)
     qtbot.waitUntil(lambda: "jaarverslag-vertrouwenspersonen-2026-CLAS.docx"
                     in w.coordination.status.text(), timeout=30_000)

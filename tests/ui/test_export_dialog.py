@@ -100,7 +100,10 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
     usb = tmp_path / "usb"
     usb.mkdir()
     dialog.set_folder(usb)
-    first = dialog.export_now()
+    assert dialog.export_now() is not None  # off the GUI thread
+    assert dialog.ops.busy and not dialog.write_button.isEnabled()
+    dialog.ops.wait()
+    first = dialog.last_result
     assert first is not None and first.path.parent == usb and first.path.exists()
     assert first.sealed and dialog.fingerprint_label.text() == first.fingerprint
     history = dialog.history_model
@@ -109,7 +112,9 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
     assert not dialog.write_button.isEnabled() and not dialog.write_button.isDefault()
     assert dialog.export_now() is None and history.rowCount() == 1 and answers == []
     assert dialog.again_button.isVisible()
-    second = dialog.export_new_revision()  # only after the question, answered yes
+    assert dialog.export_new_revision() is not None  # only after the question, answered yes
+    dialog.ops.wait()
+    second = dialog.last_result
     assert len(answers) == 1 and "2" in answers[0]
     assert second is not None and second.revision == 2
     assert [history.data(history.index(r, 1)) for r in range(history.rowCount())] == ["2", "1"]
@@ -124,12 +129,13 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
                                      signing_private_key=profile.signing_private_key)
     (tmp_path / "receipt.json").write_bytes(receipt)
     assert dialog.import_receipt_from(tmp_path / "receipt.json") is not None
+    dialog.ops.wait()
     assert str(history.data(history.index(0, 5))).startswith("✓")
     assert history.data(history.index(1, 5)) == ""
 
     task = dialog.write_pdf_to(tmp_path / "overview.pdf")  # off the GUI thread
     assert task is not None
-    qtbot.waitUntil(lambda: dialog.pdf_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: not dialog.ops.busy, timeout=30_000)
     assert (tmp_path / "overview.pdf").read_bytes().startswith(b"%PDF")
     assert "overview.pdf" in dialog.result_label.text()
 
@@ -138,7 +144,8 @@ def test_errors_are_shown_as_a_sentence(
         qtbot: QtBot, register: vault.Register, tmp_path: Path) -> None:
     dialog = _dialog(qtbot, register)
     (tmp_path / "bad.json").write_bytes(b"{not json")
-    assert dialog.import_receipt_from(tmp_path / "bad.json") is None
+    assert dialog.import_receipt_from(tmp_path / "bad.json") is not None
+    dialog.ops.wait()
     assert "kaart" in dialog.error_text() or "card" in dialog.error_text()
     assert "Traceback" not in dialog.error_text()
 
@@ -174,6 +181,7 @@ def test_card_is_kept_only_after_confirming(qtbot: QtBot, register: vault.Regist
 
     dialog._confirm = lambda _parent, _card: True
     kept = dialog.import_card_from(card_path)
+    dialog.ops.wait()
     assert kept is not None and exporting.recipient_card(register) is not None
     assert dialog.recipient_groups.text().split() == \
         exporting.own_fingerprint_groups(coordinator).split()

@@ -315,6 +315,7 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.type(str(tmp_path / "bonnen"))
         keys.tab_to(dialog.import_button)
         keys.press(Qt.Key.Key_Return)
+        dialog.ops.wait()
         assert dialog.import_result is not None and dialog.import_result.added == 3
         assert len(list((tmp_path / "bonnen").glob("*.json"))) == 3
         keys.press(Qt.Key.Key_Escape)
@@ -339,6 +340,7 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.type(str(tmp_path / "centraal"))
         keys.tab_to(forward.write_button)
         keys.press(Qt.Key.Key_Return)
+        forward.ops.wait()
         assert forward.forward_result is not None
         assert forward.forward_result.path.exists()
         keys.press(Qt.Key.Key_Escape)
@@ -358,7 +360,7 @@ def test_a_coordinators_quarter_by_keyboard_only(
         keys.in_modal(options)
         keys.press(Qt.Key.Key_R, Ctrl)
         keys.modal_done()
-        qtbot.waitUntil(lambda: ws.report_task is None, timeout=30_000)
+        qtbot.waitUntil(lambda: not ws.ops.busy, timeout=30_000)
         assert (tmp_path / "rapport.pdf").read_bytes().startswith(b"%PDF")
         print(f"\ncoordinator's quarter: {keys.count} keys")
     finally:

@@ -34,7 +34,7 @@ def test_a_report_written_from_the_window_is_listed_and_written_again(
         self.fmt.setCurrentIndex(self.fmt.findData("csv")), QDialog.DialogCode.Accepted)[1])
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(first), "*.csv"))
     assert w.coordination.write_report(2026, "2026-Q2") is not None
-    qtbot.waitUntil(lambda: w.coordination.report_task is None, timeout=30_000)
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy, timeout=30_000)
     assert first.is_file()
 
     w.coordination.tabs.setCurrentWidget(panel)
@@ -50,7 +50,7 @@ def test_a_report_written_from_the_window_is_listed_and_written_again(
     again = tmp_path / "opnieuw.csv"
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(again), "*.csv"))
     qtbot.mouseClick(panel.reissue_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: w.coordination.report_task is None and again.exists(),
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy and again.exists(),
                     timeout=30_000)
     assert again.read_bytes() == first.read_bytes()
     assert str(again) in w.coordination.status.text()

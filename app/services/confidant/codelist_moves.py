@@ -22,6 +22,7 @@ from app.i18n import N_
 from app.models import codelists
 from app.models.entities import Case, CaseTopic, ExportRecord, KeyValue
 from app.models.periods import Quarter
+from app.services.changes import EVERYTHING, Change
 from app.services.storage.vault import CODELIST_MOVES_KEY, Register
 
 MOVE_UNKNOWN = N_("There is no topic list version {version}; choose one of {versions}. The "
@@ -36,8 +37,9 @@ MOVE_TOPICS = N_("{n} case(s) opened from {quarter} on carry topics that topic l
                  "does not have ({topics}). The register was not changed.")
 
 
-def move(register: Register, version: str, from_quarter: Quarter) -> None:
-    """Record that ``register`` uses topic list ``version`` from ``from_quarter`` on."""
+def move(register: Register, version: str, from_quarter: Quarter) -> Change:
+    """Record that ``register`` uses topic list ``version`` from ``from_quarter`` on (every
+    view reads the list in force)."""
     if register.profile() is None:
         raise ProfileMissing()
     known = codelists.known_versions()
@@ -71,3 +73,4 @@ def move(register: Register, version: str, from_quarter: Quarter) -> None:
         later = [[str(q), v] for q, v in periods[1:]] + [[str(from_quarter), version]]
         s.merge(KeyValue(key=CODELIST_MOVES_KEY, value=json.dumps(later)))
     register.forget_codelist_periods()
+    return Change(EVERYTHING)

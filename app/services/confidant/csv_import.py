@@ -6,8 +6,8 @@ Columns (header row required; any order; names in any case):
 |---------------|--------------------------------------|--------------------------|
 | type          | `contact`                            | `activiteit`             |
 | casus         | your own reference grouping contacts into one case (not stored) | empty |
-| datum         | date, `YYYY-MM-DD`, `DD-MM-YYYY` or `DD/MM/YYYY` | date         |
-| minuten       | 1–1440, digits 0-9 only              | 1–1440                   |
+| datum         | date, `YYYY-MM-DD`, `DD-MM-YYYY`, `DD/MM/YYYY` or `DD.MM.YYYY` | date |
+| minuten       | 1–1440 minutes (`75`), or hours and minutes (`1:15`, `1 u 15`) | the same |
 | wijze         | contact mode code or Dutch label     | empty                    |
 | onderwerpen   | topic codes or labels, `|` separated (first row of a case) | empty |
 | gronden       | discrimination grounds, `|` separated (optional) | empty       |
@@ -25,8 +25,9 @@ Any line end (CR LF, LF, CR) ends a row. Row numbers are those a spreadsheet sho
 is row 1.
 
 Every cell is either stored exactly or refused with its row and column: a cell that cannot be
-read, digits other than 0-9 (`1_0`, `٣٠`), a NUL character, a second, different memo or
-closing date for one case, an outcome without a closing date, a cell an activity row does not
+read, digits other than 0-9 (`1_0`, `٣٠`, `3²`; dates and minutes are read by `typed_input`,
+as the window reads them), a NUL character, a second, different memo or closing date for one
+case, an outcome without a closing date, a cell an activity row does not
 have, a duplicate, unknown or unnamed column, a row with more or fewer cells than the header.
 Cell text is stored as text and never evaluated, so `=SUM(A1)` stays exactly that. A file whose
 rows were imported before is refused: importing it again would count everything twice.
@@ -45,6 +46,7 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import select
 
@@ -53,6 +55,8 @@ from app.files import read_input
 from app.i18n import N_
 from app.models import codelists
 from app.models.entities import Activity, Case, CaseGround, CaseTopic, ContactMoment, KeyValue
+from app.services.changes import Change, ChangeKind
+from app.services.confidant import typed_input
 from app.services.confidant.case_rules import CaseRules
 from app.services.storage.vault import Register
 
@@ -65,12 +69,6 @@ CONTACT_ONLY = ("casus", "wijze", "onderwerpen", "gronden", "afgesloten_op", "ui
 MAX_BYTES = 20 * 1024 * 1024
 SEPARATORS = (";", ",")  # `;` first: what Dutch Excel writes
 _DECLARED = re.compile(r"sep=([;,\t])")  # Excel's first line, matched whole
-_MINUTES = re.compile(r"[0-9]{1,4}")
-_DATES = (
-    (re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}"), "%Y-%m-%d"),
-    (re.compile(r"[0-9]{1,2}-[0-9]{1,2}-[0-9]{4}"), "%d-%m-%Y"),
-    (re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"), "%d/%m/%Y"),
-)
 IMPORTED_KEY_PREFIX = "csv-import-"  # + the digest of the rows: KeyValue, one per import
 
 
@@ -89,6 +87,8 @@ class _CaseRows:
 
 @dataclass(frozen=True)
 class CsvImportResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.CASES, ChangeKind.CONTACTS,
+                                         ChangeKind.ACTIVITIES)
     cases: int
     contacts: int
     activities: int
@@ -121,23 +121,6 @@ def _lookup(items: tuple[codelists.Code, ...], value: str) -> str | None:
         if v in (item.code.casefold(), item.nl.casefold(), item.en.casefold()):
             return item.code
     return None
-
-
-def _parse_date(text: str) -> dt.date | None:
-    """One of the three written forms, ASCII digits only, matched whole."""
-    text = text.strip()
-    for pattern, fmt in _DATES:
-        if pattern.fullmatch(text):
-            try:
-                return dt.datetime.strptime(text, fmt).date()
-            except ValueError:
-                return None
-    return None
-
-
-def _parse_int(text: str) -> int | str:
-    """Whole minutes written with the digits 0-9 only: not `1_0`, `٣٠`, `+30` or `3e1`."""
-    return int(text) if _MINUTES.fullmatch(text) else text  # the rules say what is wrong
 
 
 @dataclass(frozen=True)
@@ -256,7 +239,8 @@ class _Reader:
 
     def date(self, row: int, column: str, value: str) -> dt.date:
         with _cell(row, column):
-            return self.rules.date("on", _parse_date(value))
+            return self.rules.date("on", typed_input.date(value, "on", self.rules.today(),
+                                                          year_required=True))
 
     def code(self, row: int, column: str, items: tuple[codelists.Code, ...], value: str) -> str:
         with _cell(row, column):
@@ -266,7 +250,8 @@ class _Reader:
         kind = rec.get("type", "").casefold()
         on = self.date(number, "datum", rec.get("datum", ""))
         with _cell(number, "minuten"):
-            minutes = self.rules.minutes("minutes", _parse_int(rec.get("minuten", "")))
+            minutes = self.rules.minutes("minutes",
+                                         typed_input.minutes(rec.get("minuten", "")))
         if kind in ("activiteit", "activity"):
             for column in CONTACT_ONLY:
                 if rec.get(column):

@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -38,6 +38,7 @@ from app.i18n import N_
 from app.models.entities import Case, CaseTopic, ExportRecord, Profile, Recipient
 from app.models.periods import Quarter, last_completed_quarter
 from app.services import revisions
+from app.services.changes import Change, ChangeKind
 from app.services.confidant import aggregation
 from app.services.storage.vault import Register
 
@@ -68,6 +69,7 @@ class ExportPreview:
 
 @dataclass(frozen=True)
 class ExportResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.EXPORTS)
     path: Path
     sha256: str
     fingerprint: str  # of the file content, short, for the history and the PDF
@@ -78,6 +80,7 @@ class ExportResult:
 
 @dataclass(frozen=True)
 class HistoryRow:
+    change: ClassVar[Change] = Change.of(ChangeKind.EXPORTS)  # a receipt came in for it
     quarter: str
     revision: int
     created_at: dt.datetime
@@ -308,7 +311,8 @@ def key_change(register: Register, card: cards.Card) -> KeyChange | None:
         return _key_change(s, card)
 
 
-def keep_recipient_card(register: Register, card: cards.Card, *, replace: bool = False) -> None:
+def keep_recipient_card(register: Register, card: cards.Card, *, replace: bool = False
+                        ) -> Change:
     """Make ``card`` (checked by ``check_recipient_card``) the one files are sealed to.
 
     A card that gives a known code another key is refused (``CoordinatorKeyChanged``, naming
@@ -332,6 +336,7 @@ def keep_recipient_card(register: Register, card: cards.Card, *, replace: bool =
                 sealing_public_key=card.sealing_public_key,
                 fingerprint=card.fingerprint, active=True,
             ))
+    return Change.of(ChangeKind.RECIPIENT)
 
 
 def check_recipient_card_file(register: Register, path: Path) -> cards.Card:

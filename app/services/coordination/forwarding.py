@@ -15,7 +15,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from app import __version__
 from app.errors import FORWARD_MIXED_CODELISTS, FORWARD_NOTHING, ForwardError
@@ -31,6 +31,7 @@ from app.export.measures import Measures, merge_all
 from app.models import codelists
 from app.models.periods import Quarter
 from app.services import revisions
+from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
@@ -38,6 +39,7 @@ from app.services.storage.vault import Register
 
 @dataclass(frozen=True)
 class ForwardResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.SUBMISSIONS)
     path: Path
     level: str
     quarter: str

@@ -21,8 +21,10 @@ import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar, Protocol
 
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
 
 from app.errors import (
     REVISION_NAMES_OTHER,
@@ -55,6 +57,7 @@ from app.files import ensure_folder, file_errors, read_input, write_new
 from app.i18n import N_, _
 from app.models.entities import RosterEntry, Submission, SubmissionSource, utcnow
 from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
 from app.services.coordination.roster import coordination_profile, is_central
 from app.services.storage.vault import Register
 
@@ -138,6 +141,7 @@ class ImportPlan:
 
 @dataclass(frozen=True)
 class ImportResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.SUBMISSIONS)
     added: int  # NEW and OLDER rows stored
     replaced: int  # REPLACES rows stored
     overlaps_used: int  # overlap files chosen to count
@@ -153,6 +157,13 @@ class ImportResult:
 
 
 ProgressCallback = Callable[[int, int], None]
+
+
+class Cancellable(Protocol):
+    """What the dry run asks between files: a ``CancelFlag``, or the window's progress."""
+
+    @property
+    def cancelled(self) -> bool: ...
 
 
 @dataclass
@@ -489,7 +500,7 @@ def plan_import(
     today: dt.date,
     *,
     on_progress: ProgressCallback | None = None,
-    cancel: CancelFlag | None = None,
+    cancel: Cancellable | None = None,
 ) -> ImportPlan:
     """Dry run: read, verify and classify every file. Writes nothing."""
     profile = coordination_profile(register)
@@ -663,7 +674,7 @@ def apply_import(
     )
 
 
-def _exclude_overlapped(s: object, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],
+def _exclude_overlapped(s: Session, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],
                         ids: Mapping[str, int]) -> None:
     """A file chosen to count puts the files it overlaps aside (kept, not counted)."""
     aside: set[str] = set()
@@ -671,14 +682,14 @@ def _exclude_overlapped(s: object, plan: ImportPlan, chosen: Mapping[str, Overla
         if chosen.get(item.key or "") == OverlapChoice.USE_THIS:
             aside |= {o.other_sha256 for o in item.overlaps}
     if aside:
-        s.execute(update(Submission).where(Submission.sha256.in_(aside))  # type: ignore[attr-defined]
+        s.execute(update(Submission).where(Submission.sha256.in_(aside))
                   .values(excluded=True))
 
 
-def _relink_streams(s: object, streams: set[Stream]) -> None:
+def _relink_streams(s: Session, streams: set[Stream]) -> None:
     """In each touched stream the highest revision is current; the others point to it."""
     quarters = {q for _, _, q in streams}
-    rows = s.execute(  # type: ignore[attr-defined]
+    rows = s.execute(
         select(Submission.id, Submission.level, Submission.sender_code, Submission.quarter,
                Submission.revision, Submission.superseded_by_id)
         .where(Submission.quarter.in_(quarters))
@@ -697,7 +708,7 @@ def _relink_streams(s: object, streams: set[Stream]) -> None:
             if old != target:
                 changes.append({"id": row_id, "superseded_by_id": target})
     if changes:
-        s.execute(update(Submission), changes)  # type: ignore[attr-defined]
+        s.execute(update(Submission), changes)
 
 
 def receipt_file_name(sender_code: str, quarter: str, revision: int, sha256: str,

@@ -175,6 +175,12 @@ def suggested_name(register: Register, number: int) -> str:
     return _row(register, number).file_name
 
 
+def certificate(register: Register, number: int) -> Certificate | None:
+    """The witnesses recorded with publication ``number`` (None: it hid no small count)."""
+    row = _row(register, number)
+    return None if row.certificate is None else Certificate.from_json(json.loads(row.certificate))
+
+
 def verify(register: Register, number: int) -> list[str]:
     """What does not hold in publication ``number`` (an empty list: it is proven): its stored
     file, the sums of what it showed, and the certificate that every hidden small count

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import func, select
 
@@ -39,6 +40,7 @@ from app.files import read_input
 from app.i18n import N_
 from app.models.entities import Profile, RosterEntry, RosterNickname
 from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
 from app.services.storage.vault import Register
 
 EARLIEST_ACTIVE_FROM = dt.date(2000, 1, 1)  # the first quarter a file may be about
@@ -46,6 +48,7 @@ EARLIEST_ACTIVE_FROM = dt.date(2000, 1, 1)  # the first quarter a file may be ab
 
 @dataclass(frozen=True)
 class RosterMember:
+    change: ClassVar[Change] = Change.of(ChangeKind.ROSTER)  # when a roster edit returns it
     code: str
     component: str
     role: str
@@ -169,7 +172,7 @@ def nicknames(register: Register) -> dict[str, str]:
         return {n.code: n.nickname for n in s.scalars(select(RosterNickname))}
 
 
-def set_nickname(register: Register, code: str, nickname: str) -> str:
+def set_nickname(register: Register, code: str, nickname: str) -> RosterMember:
     """Give ``code`` a nickname (empty: remove it). Only this register ever holds it."""
     if any(not (ch.isprintable() or ch in " \t") for ch in nickname):
         raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
@@ -177,7 +180,8 @@ def set_nickname(register: Register, code: str, nickname: str) -> str:
     if len(nickname) > NICKNAME_MAX:
         raise ValidationError(NICKNAME_INVALID, max=NICKNAME_MAX)
     with register.session() as s:
-        if s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first() is None:
+        entry = s.scalars(select(RosterEntry).where(RosterEntry.code == code)).first()
+        if entry is None:
             raise RosterError(ROSTER_UNKNOWN_CODE, code=code)
         existing = s.get(RosterNickname, code)
         if not nickname:
@@ -187,7 +191,7 @@ def set_nickname(register: Register, code: str, nickname: str) -> str:
             s.add(RosterNickname(code=code, nickname=nickname))
         else:
             existing.nickname = nickname
-    return nickname
+        return _member(entry, nickname)
 
 
 def expected_for(

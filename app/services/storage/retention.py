@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -32,6 +33,7 @@ from app.errors import ClockAhead, DiskFull, StorageError, ValidationError
 from app.i18n import N_
 from app.models.entities import AuditEntry, Case, ExportRecord
 from app.models.periods import Quarter
+from app.services.changes import Change, ChangeKind
 from app.services.storage.vault import Register
 from app.settings import MAX_RETENTION_MONTHS
 
@@ -138,11 +140,17 @@ def plan_retention(register: Register, today: dt.date, months: int) -> Retention
     return RetentionPlan(len(ids), tuple(sorted(quarters)), waiting, cutoff, tuple(sorted(ids)))
 
 
-def apply_retention(register: Register, plan: RetentionPlan) -> int:
+@dataclass(frozen=True)
+class RetentionResult:
+    change: ClassVar[Change] = Change.of(ChangeKind.CASES)
+    reduced: int  # how many cases lost their memo
+
+
+def apply_retention(register: Register, plan: RetentionPlan) -> RetentionResult:
     """Reduce the planned cases that still qualify (the register may have changed since the
-    plan); one transaction, then a checkpoint. Returns how many cases were reduced."""
+    plan); one transaction, then a checkpoint."""
     if plan.cutoff is None or not plan.case_ids:
-        return 0
+        return RetentionResult(0)
     with register.session() as s:
         ids, _quarters, _waiting = _eligible(s, plan.cutoff, plan.case_ids)
         for case_id in ids:
@@ -158,4 +166,4 @@ def apply_retention(register: Register, plan: RetentionPlan) -> int:
         # the next checkpoint (or closing the register) retries.
         with contextlib.suppress(DiskFull, StorageError):
             register.checkpoint()
-    return len(ids)
+    return RetentionResult(len(ids))

@@ -122,7 +122,8 @@ class Register:
         with self.session() as s:
             moves = s.get(KeyValue, CODELIST_MOVES_KEY)
             later = json.loads(moves.value) if moves is not None else []
-        periods = [(None, first)] + [(Quarter.parse(q), v) for q, v in later]
+        periods: list[tuple[Quarter | None, str]] = [
+            (None, first), *((Quarter.parse(q), v) for q, v in later)]
         if profile is not None:
             self._codelist_periods = periods
         return list(periods)

@@ -11,7 +11,6 @@ from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.errors import AppError
 from app.i18n import N_, _
 from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
@@ -21,6 +20,7 @@ from app.services.storage.vault import Register
 from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
 from app.ui.formatting import short_date
+from app.ui.ops import ErrorLine, Ops
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
 
@@ -168,8 +168,8 @@ class CompletenessPanel(QWidget):
         self.receipt_button = QPushButton()
         self.receipt_button.setObjectName("reissue_receipt")
         self.receipt_button.clicked.connect(self._receipt_clicked)
-        self.error = QLabel()
-        set_role(self.error, "error")
+        self.error = ErrorLine()
+        self.ops = Ops(self, self.error)
         top = QHBoxLayout()
         top.addWidget(self.until_caption)
         top.addWidget(self.until_combo)
@@ -227,12 +227,11 @@ class CompletenessPanel(QWidget):
     def refresh(self) -> None:
         if self.register is None:
             return
-        try:
-            self.grid = merging.completeness(self.register, self.quarters())
-        except AppError as exc:
-            self.error.setText(exc.message)
+        register = self.register
+        grid = self.ops.now(lambda: merging.completeness(register, self.quarters()))
+        if grid is None:
             return
-        self.error.clear()
+        self.grid = grid
         self.model.nicknames = roster_service.nicknames(self.register)
         self.model.set_grid(self.grid)
         self.counts_model.set_rows([self.grid.counts[q] for q in self.grid.quarters])

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.i18n import _, ngettext
 from app.models.periods import last_completed_quarter
 from app.services.confidant import exporting
@@ -35,12 +34,14 @@ from app.ui.coordination.common import internal_note, internal_note_text, recent
 from app.ui.coordination.tables import measures_summary
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import ErrorLine, Ops
 from app.ui.screen import ScrollArea, fit_to_screen
 from app.ui.style import set_role
+from app.ui.worker import Task
 
 
 class ForwardDialog(QDialog):
-    forwarded = Signal(object)  # ForwardResult
+    changed = Signal(object)  # the Change of the forwarding, after the file was written
 
     def __init__(self, register: Register, today: Callable[[], dt.date],
                  out_dir: Path | None = None, parent: QWidget | None = None) -> None:
@@ -77,6 +78,8 @@ class ForwardDialog(QDialog):
         self.outcome.setObjectName("forward_outcome")
         self.outcome.setWordWrap(True)
         self.outcome.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.error_line = ErrorLine()
+        self.ops = Ops(self, self.error_line, self.changed.emit)
         buttons = self._buttons_row()
         note = internal_note()
         note.setText(internal_note_text())
@@ -90,6 +93,7 @@ class ForwardDialog(QDialog):
         body_layout.addWidget(self.warning)
         body_layout.addLayout(out_row)
         body_layout.addWidget(self.outcome)
+        body_layout.addWidget(self.error_line)
         body_layout.addWidget(note)
         body_layout.addStretch(1)
         self.scroll_area = ScrollArea(body)
@@ -189,18 +193,20 @@ class ForwardDialog(QDialog):
         if folder:
             self.out_edit.setText(folder)
 
-    def write(self) -> ForwardResult | None:
-        if self.register is None:
+    def write(self) -> Task | None:
+        """Write the quarter's file off the GUI thread (``ops.wait()`` waits for it)."""
+        register, quarter = self.register, self.quarter()
+        if register is None:
             return None
         folder = self.out_edit.text().strip()
         if not folder:
             self.outcome.setText(_("Choose a folder to write the file to."))
             return None
-        try:
-            result = forwarding.forward(self.register, self.quarter(), Path(folder))
-        except AppError as exc:
-            self.outcome.setText(exc.message)
-            return None
+        return self.ops.run(lambda: forwarding.forward(register, quarter, Path(folder)),
+                            self._written, disable=(self.write_button, self.quarter_combo),
+                            status=self.outcome, text=_("Writing the file…"))
+
+    def _written(self, result: ForwardResult) -> None:
         self.forward_result = result
         lines = [_("Written: {name} (revision {revision}).").format(
                      name=result.path.name, revision=result.revision),
@@ -211,8 +217,10 @@ class ForwardDialog(QDialog):
         self.outcome.setText("\n".join(lines))
         self.write_button.setEnabled(False)  # no silent second revision: choose the quarter
         self.scroll_area.ensureWidgetVisible(self.outcome)
-        self.forwarded.emit(result)
-        return result
+
+    def done(self, result: int) -> None:
+        self.ops.wait()  # a file being written: let it finish
+        super().done(result)
 
     def clear_for_lock(self) -> None:
         self.register = None

@@ -7,9 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QThread, Signal
+from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,17 +19,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import AppError
 from app.i18n import N_, _, ngettext
 from app.services.coordination import importing
 from app.services.coordination.importing import (
-    CancelFlag,
     ImportPlan,
     ImportResult,
     ImportStatus,
@@ -42,9 +38,11 @@ from app.ui.accessible import caption, describe_table, name
 from app.ui.coordination.common import RowsTableModel
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import ErrorLine, Ops
 from app.ui.screen import fit_to_screen
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
+from app.ui.worker import Task
 
 STATUS_LABELS = {
     ImportStatus.NEW: N_("new"),
@@ -92,33 +90,8 @@ class PlanModel(RowsTableModel):
         return str(row.path) if key == "file" else row.reason or None
 
 
-class PlanWorker(QThread):
-    """Runs the dry run off the GUI thread; it reads and verifies, it never writes."""
-
-    progress = Signal(int, int)
-    plan_ready = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, register: Register, paths: list[Path], today: dt.date,
-                 cancel: CancelFlag, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.register = register
-        self.paths = paths
-        self.today = today
-        self.cancel = cancel
-
-    def run(self) -> None:
-        try:
-            plan = importing.plan_import(self.register, self.paths, self.today,
-                                         on_progress=self.progress.emit, cancel=self.cancel)
-        except AppError as exc:
-            self.failed.emit(exc.message)
-            return
-        self.plan_ready.emit(plan)
-
-
 class ImportDialog(QDialog):
-    imported = Signal(object)  # the ImportResult, after the transaction committed
+    changed = Signal(object)  # the Change of the import, after the transaction committed
 
     def __init__(self, register: Register, today: Callable[[], dt.date],
                  receipts_dir: Path | None = None, parent: QWidget | None = None) -> None:
@@ -130,9 +103,6 @@ class ImportDialog(QDialog):
         self.paths: list[Path] = []
         self.plan: ImportPlan | None = None
         self.import_result: ImportResult | None = None
-        self.worker: PlanWorker | None = None
-        self.cancel_flag: CancelFlag | None = None
-        self.progress: QProgressDialog | None = None
         self.choice_boxes: dict[str, QComboBox] = {}
         pick = self._files_row()
         self.model = PlanModel(self)
@@ -198,11 +168,16 @@ class ImportDialog(QDialog):
         self.message.setObjectName("import_message")
         self.message.setWordWrap(True)
         set_role(self.message, "note")
+        self.error_line = ErrorLine()
+        self.ops = Ops(self, self.error_line, self.changed.emit)
         self.import_button = QPushButton()
         self.import_button.setEnabled(False)
         self.close_button = QPushButton()
         bottom = QHBoxLayout()
-        bottom.addWidget(self.message, 1)
+        texts = QVBoxLayout()
+        texts.addWidget(self.message)
+        texts.addWidget(self.error_line)
+        bottom.addLayout(texts, 1)
         bottom.addWidget(self.import_button)
         bottom.addWidget(self.close_button)
         return bottom
@@ -265,52 +240,24 @@ class ImportDialog(QDialog):
 
     # --- the dry run --------------------------------------------------------------------
     def start_dry_run(self) -> None:
-        if self.register is None or not self.paths or self.worker is not None:
+        """Read and check the files off the GUI thread (it reads, it never writes); a progress
+        dialog with Cancel shows after a moment."""
+        register, paths, today = self.register, list(self.paths), self.today()
+        if register is None or not paths or self.ops.busy:
             return
         self.plan = None
         self.model.clear()
         self.import_button.setEnabled(False)
         self.message.setText(_("Checking files…"))
-        self.cancel_flag = CancelFlag()
-        self.worker = PlanWorker(self.register, list(self.paths), self.today(), self.cancel_flag,
-                                 self)
-        self.progress = QProgressDialog(_("Reading and checking files…"), _("Cancel"), 0, 0, self)
-        self.progress.setWindowTitle(_("Dry run"))
-        self.progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress.setMinimumDuration(300)
-        self.progress.canceled.connect(self.cancel_dry_run)
-        self.worker.progress.connect(self._progress)
-        self.worker.plan_ready.connect(self._plan_ready)
-        self.worker.failed.connect(self._failed)
-        self.worker.finished.connect(self._worker_finished)
-        self.worker.start()
-
-    def cancel_dry_run(self) -> None:
-        if self.cancel_flag is not None:
-            self.cancel_flag.cancel()
+        self.ops.run_with_progress(
+            lambda progress: importing.plan_import(register, paths, today,
+                                                   on_progress=progress.report, cancel=progress),
+            self._plan_ready, title=_("Dry run"), label=_("Reading and checking files…"),
+            disable=(self.check_button,))
 
     @property
     def busy(self) -> bool:
-        return self.worker is not None
-
-    def _progress(self, done: int, total: int) -> None:
-        if self.progress is not None:
-            self.progress.setMaximum(total)
-            self.progress.setValue(done)
-
-    def _worker_finished(self) -> None:
-        worker, self.worker = self.worker, None
-        if self.progress is not None:
-            self.progress.canceled.disconnect(self.cancel_dry_run)
-            self.progress.reset()
-            self.progress.deleteLater()
-            self.progress = None
-        if worker is not None:
-            worker.wait()
-            worker.deleteLater()
-
-    def _failed(self, message: str) -> None:
-        self.message.setText(message)
+        return self.ops.busy
 
     def _plan_ready(self, plan: ImportPlan) -> None:
         if self.register is None:  # locked while the worker ran: show nothing
@@ -355,22 +302,23 @@ class ImportDialog(QDialog):
         return {key: OverlapChoice(box.currentData()) for key, box in self.choice_boxes.items()}
 
     # --- carrying it out -------------------------------------------------------------------
-    def confirm_import(self) -> ImportResult | None:
-        if self.register is None or self.plan is None:
+    def confirm_import(self) -> Task | None:
+        """One transaction, then the receipts, off the GUI thread."""
+        register, plan, choices = self.register, self.plan, self.choices()
+        if register is None or plan is None:
             return None
         folder = self.receipts_edit.text().strip()
-        try:
-            result = importing.apply_import(self.register, self.plan, self.choices(),
-                                            receipts_dir=Path(folder) if folder else None)
-        except AppError as exc:
-            self.message.setText(exc.message)
-            return None
+        receipts_dir = Path(folder) if folder else None
+        return self.ops.run(
+            lambda: importing.apply_import(register, plan, choices, receipts_dir=receipts_dir),
+            self._imported, disable=(self.import_button, self.check_button, self.close_button),
+            status=self.message, text=_("Importing…"))
+
+    def _imported(self, result: ImportResult) -> None:
         self.import_result = result
         self.plan = None
         self.import_button.setEnabled(False)
         self.message.setText(self.summary(result))
-        self.imported.emit(result)
-        return result
 
     @staticmethod
     def summary(result: ImportResult) -> str:
@@ -392,11 +340,9 @@ class ImportDialog(QDialog):
 
     # --- lifecycle --------------------------------------------------------------------
     def stop(self) -> None:
-        """Cancel a running dry run and wait for it (nothing has been written by it)."""
-        if self.worker is not None:
-            self.cancel_dry_run()
-            self.worker.wait()
-            self._worker_finished()
+        """Cancel a running dry run (nothing has been written by it) and wait for it, or for
+        an import to finish."""
+        self.ops.stop()
 
     def clear_for_lock(self) -> None:
         self.stop()

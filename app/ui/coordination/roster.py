@@ -28,10 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.export.cards import Card
 from app.i18n import N_, _
-from app.services.changes import Change, ChangeKind
 from app.services.coordination import roster as roster_service
 from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
@@ -39,9 +37,11 @@ from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import RowsTableModel, selected_row, show_error
 from app.ui.formatting import short_date
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.screen import fit_to_screen
 from app.ui.style import monospace, set_role
-from app.ui.views import EmptyState, table_view
+from app.ui.views import EmptyState, ok_cancel, table_view
+from app.ui.worker import Task
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
 
@@ -145,10 +145,7 @@ class DateDialog(QDialog):
         label = QLabel(text)
         label.setWordWrap(True)
         self.edit.setAccessibleName(text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(label)
         layout.addWidget(self.edit)
@@ -177,10 +174,7 @@ class NicknameDialog(QDialog):
         set_role(note, "note")
         form = QFormLayout()
         form.addRow(edit_label, self.edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addWidget(note)
@@ -195,6 +189,7 @@ class RosterPanel(QWidget):
         super().__init__(parent)
         self.today = today
         self.register: Register | None = None
+        self.ops = Ops(self, lambda error: show_error(self, error.message), self.changed.emit)
         self.model = RosterModel(self)
         self.view = table_view(self.model)
         self.view.setObjectName("roster_view")
@@ -207,6 +202,8 @@ class RosterPanel(QWidget):
         self.nickname_button = QPushButton()
         self.deactivate_button = QPushButton()
         self.reactivate_button = QPushButton()
+        self.edit_buttons = (self.import_button, self.nickname_button, self.deactivate_button,
+                             self.reactivate_button)  # waiting while an edit runs
         self.import_button.clicked.connect(self.import_card)
         self.nickname_button.clicked.connect(self._nickname_clicked)
         self.deactivate_button.clicked.connect(self._deactivate_clicked)
@@ -267,33 +264,30 @@ class RosterPanel(QWidget):
         if path:
             self.import_card_file(Path(path))
 
-    def import_card_file(self, path: Path, *, confirm: bool = True) -> RosterMember | None:
+    def import_card_file(self, path: Path, *, confirm: bool = True) -> Task | None:
         """Read the card, show its fingerprint for comparison, then enrol it."""
         if self.register is None:
             return None
-        try:
-            data, card = roster_service.read_card_file(path)
-        except AppError as exc:
-            show_error(self, exc.message)
+        read = self.ops.now(lambda: roster_service.read_card_file(path))
+        if read is None:
             return None
+        data, card = read
         dialog = CardConfirmDialog(card, self.today(), self)
         self.card_dialog = dialog  # tests fill it in through `confirm=False`
         if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
             return None
         return self.enrol(data, dialog.chosen_active_from())
 
-    def enrol(self, data: bytes, active_from: dt.date) -> RosterMember | None:
-        if self.register is None:
+    def enrol(self, data: bytes, active_from: dt.date) -> Task | None:
+        register, today = self.register, self.today()
+        if register is None:
             return None
-        try:
-            member = roster_service.add_card(self.register, data, today=self.today(),
-                                             active_from=active_from)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return None
-        self.changed.emit(Change.of(ChangeKind.ROSTER))
+        return self.ops.run(lambda: roster_service.add_card(
+            register, data, today=today, active_from=active_from),
+            self._edited, disable=self.edit_buttons)
+
+    def _edited(self, _member: RosterMember) -> None:
         self.refresh()
-        return member
 
     # --- nickname -------------------------------------------------------------------------
     def _nickname_clicked(self) -> None:
@@ -304,17 +298,12 @@ class RosterPanel(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.set_nickname(member.code, dialog.edit.text())
 
-    def set_nickname(self, code: str, nickname: str) -> bool:
-        if self.register is None:
-            return False
-        try:
-            roster_service.set_nickname(self.register, code, nickname)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return False
-        self.changed.emit(Change.of(ChangeKind.ROSTER))
-        self.refresh()
-        return True
+    def set_nickname(self, code: str, nickname: str) -> Task | None:
+        register = self.register
+        if register is None:
+            return None
+        return self.ops.run(lambda: roster_service.set_nickname(register, code, nickname),
+                            self._edited, disable=self.edit_buttons)
 
     # --- active period -------------------------------------------------------------------
     def _deactivate_clicked(self) -> None:
@@ -327,25 +316,16 @@ class RosterPanel(QWidget):
         if dialog.exec() == QDialog.DialogCode.Accepted:
             self.deactivate(member.code, dialog.chosen())
 
-    def deactivate(self, code: str, until: dt.date) -> None:
-        if self.register is None:
-            return
-        try:
-            roster_service.deactivate(self.register, code, until=until)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return
-        self.changed.emit(Change.of(ChangeKind.ROSTER))
-        self.refresh()
+    def deactivate(self, code: str, until: dt.date) -> Task | None:
+        register = self.register
+        if register is None:
+            return None
+        return self.ops.run(lambda: roster_service.deactivate(register, code, until=until),
+                            self._edited, disable=self.edit_buttons)
 
-    def reactivate_selected(self) -> None:
-        member = selected_row(self.view)
-        if member is None or self.register is None:
-            return
-        try:
-            roster_service.reactivate(self.register, member.code)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return
-        self.changed.emit(Change.of(ChangeKind.ROSTER))
-        self.refresh()
+    def reactivate_selected(self) -> Task | None:
+        member, register = selected_row(self.view), self.register
+        if member is None or register is None:
+            return None
+        return self.ops.run(lambda: roster_service.reactivate(register, member.code),
+                            self._edited, disable=self.edit_buttons)

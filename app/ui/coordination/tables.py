@@ -39,6 +39,7 @@ from app.ui.coordination.common import (
     recent_quarters,
 )
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.style import set_role
 from app.ui.views import table_view
 
@@ -234,6 +235,7 @@ class TablesPanel(QWidget):
         self.footnote.setObjectName("codelist_footnote")
         self.footnote.setWordWrap(True)
         set_role(self.footnote, "warning")
+        self.ops = Ops(self, self._tell_error)
         self.note = internal_note()
         right = QWidget()
         right_col = QVBoxLayout(right)
@@ -330,14 +332,15 @@ class TablesPanel(QWidget):
     def refresh(self) -> None:
         if self.register is None:
             return
-        try:
-            if self.year_mode:
-                self._show_year(int(self.period_combo.currentData()))
-            else:
-                self._show_quarter(Quarter.parse(self.period_combo.currentData()))
-        except AppError as exc:
-            self.footnote.setText(exc.message)
-            self.footnote.show()
+        if self.year_mode:
+            self.ops.attempt(lambda: self._show_year(int(self.period_combo.currentData())))
+        else:
+            self.ops.attempt(lambda: self._show_quarter(
+                Quarter.parse(self.period_combo.currentData())))
+
+    def _tell_error(self, error: AppError) -> None:
+        self.footnote.setText(error.message)
+        self.footnote.show()
 
     def _show_quarter(self, quarter: Quarter) -> None:
         assert self.register is not None

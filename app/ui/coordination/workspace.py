@@ -19,7 +19,6 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
@@ -32,9 +31,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
+from app.export.disclosure import HIDDEN_MARK
 from app.i18n import LANGUAGES, N_, _, current_language
-from app.services.changes import Change, ChangeKind
 from app.services.confidant import exporting
 from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
@@ -51,10 +49,12 @@ from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
+from app.ui.ops import Ops
 from app.ui.screen import fit_to_screen
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
-from app.ui.worker import Busy, Task, run_task
+from app.ui.views import ok_cancel
+from app.ui.worker import Task
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -81,8 +81,10 @@ class ReportOptionsDialog(QDialog):
         self.k = QSpinBox()
         self.k.setRange(3, 20)
         self.k.setValue(5)
-        info = QLabel(_("A report is for readers outside the confidant network: counts below k "
-                        "are shown as “< k” and hours are rounded."))
+        info = QLabel(_("A report is for readers outside the confidant network: every count "
+                        "from 1 to k−1, and every figure that would give one away, is shown "
+                        "as “{mark}”, meaning “0 to k−1 or at least k”; hours are given to "
+                        "the half hour.").format(mark=HIDDEN_MARK))
         info.setWordWrap(True)
         form = QFormLayout()
         for text, field in ((_("&Format"), self.fmt), (_("&Language"), self.lang),
@@ -90,10 +92,7 @@ class ReportOptionsDialog(QDialog):
             label = QLabel()
             caption(label, text, field)
             form.addRow(label, field)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self)
         layout = QVBoxLayout(self)
         layout.addWidget(info)
         layout.addLayout(form)
@@ -120,11 +119,7 @@ class ReceiptDialog(QDialog):
         caption(label, _("&File"), self.files)
         form = QFormLayout()
         form.addRow(label, self.files)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Write receipt…"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
+        buttons = ok_cancel(self, _("Write receipt…"))
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addLayout(form)
@@ -147,7 +142,8 @@ class CoordinationWorkspace(QWidget):
         self.register: Register | None = None
         self.central = False
         self.dialogs: list[Any] = []  # open dialogs, closed on lock
-        self.report_task: Task | None = None
+        self.ops = Ops(self, lambda error: show_error(self, error.message),
+                       self.signals.data_changed.emit)
 
         self.heading = QLabel()
         self.heading.setObjectName("coordination_heading")
@@ -289,8 +285,7 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ImportDialog(self.register, self.today, parent=self)
-        dialog.imported.connect(
-            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
+        dialog.changed.connect(self.signals.data_changed)
         if paths:
             dialog.set_paths(paths)
         self._keep(dialog)
@@ -301,8 +296,7 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return None
         dialog = ForwardDialog(self.register, self.today, parent=self)
-        dialog.forwarded.connect(
-            lambda _result: self.signals.data_changed.emit(Change.of(ChangeKind.SUBMISSIONS)))
+        dialog.changed.connect(self.signals.data_changed)
         self._keep(dialog)
         dialog.open()
         return dialog
@@ -316,12 +310,12 @@ class CoordinationWorkspace(QWidget):
     def write_my_card(self, folder: Path) -> Path | None:
         if self.register is None:
             return None
-        try:
-            path = exporting.write_own_card(self.register, folder)
-            groups = exporting.own_fingerprint_groups(self.register)
-        except AppError as exc:
-            show_error(self, exc.message)
+        register = self.register
+        written = self.ops.now(lambda: (exporting.write_own_card(register, folder),
+                                        exporting.own_fingerprint_groups(register)))
+        if written is None:
             return None
+        path, groups = written
         box = QMessageBox(QMessageBox.Icon.Information, _("My card"),
                           _("Card written to {path}.\n\nRead this fingerprint aloud when the "
                             "receiver enrols the card:\n\n{groups}").format(
@@ -342,21 +336,14 @@ class CoordinationWorkspace(QWidget):
         """Show the card's fingerprint for comparison, then store it as the recipient."""
         if self.register is None:
             return False
-        try:
-            card = exporting.check_recipient_card_file(self.register, path)
-        except AppError as exc:
-            show_error(self, exc.message)
+        register = self.register
+        card = self.ops.now(lambda: exporting.check_recipient_card_file(register, path))
+        if card is None:
             return False
         dialog = CardConfirmDialog(card, self.today(), self, with_date=False)
         if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        try:
-            exporting.keep_recipient_card(self.register, card)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return False
-        self.signals.data_changed.emit(Change.of(ChangeKind.RECIPIENT))
-        return True
+        return self.ops.run(lambda: exporting.keep_recipient_card(register, card)) is not None
 
     # --- receipts again --------------------------------------------------------------------
     def reissue_receipt_for(self, sender: str | None, quarter: str | None) -> Path | None:
@@ -380,19 +367,17 @@ class CoordinationWorkspace(QWidget):
     def reissue_receipt(self, sha256: str, folder: Path) -> Path | None:
         if self.register is None:
             return None
-        try:
-            path = receipt_service.reissue_receipt(self.register, sha256, folder)
-        except AppError as exc:
-            show_error(self, exc.message)
-            return None
-        self.status.setText(_("Receipt written: {path}").format(path=path))
+        register = self.register
+        path = self.ops.now(lambda: receipt_service.reissue_receipt(register, sha256, folder))
+        if path is not None:
+            self.status.setText(_("Receipt written: {path}").format(path=path))
         return path
 
     # --- reports ------------------------------------------------------------------------
     def write_report(self, year: int, quarter: str | None) -> Task | None:
         """Ask format, language and k, then where; the report is written off the GUI thread
         (the status line says when it is there)."""
-        if self.register is None or self.report_task is not None:
+        if self.register is None or self.ops.busy:
             return None
         period = quarter or str(year)
         options = ReportOptionsDialog(period, self)
@@ -411,35 +396,27 @@ class CoordinationWorkspace(QWidget):
         from app.services.coordination.report_data import write_report
 
         register = self.register
-        if register is None or self.report_task is not None:
+        if register is None:
             return None
+        return self.ops.run(
+            lambda: write_report(register, year, quarter, fmt, path, lang, k),
+            lambda _written: self._report_written(path),
+            disable=(self.tables.report_button, self.toolbar), status=self.status,
+            text=_("Writing the report…"))
 
-        def done(_result: object) -> None:
-            self.report_task = None
-            self.status.setText(_("Report saved: {path}").format(path=path))
-            self.publications.refresh()  # it is in the ledger now
-
-        def failed(error: AppError) -> None:
-            self.report_task = None
-            self.status.setText("")
-            show_error(self, error.message)
-
-        self.report_task = run_task(
-            self, lambda: write_report(register, year, quarter, fmt, path, lang, k), done, failed,
-            busy=Busy((self.tables.report_button, self.toolbar), self.status,
-                      _("Writing the report…")))
-        return self.report_task
+    def _report_written(self, path: Path) -> None:
+        self.status.setText(_("Report saved: {path}").format(path=path))
+        self.publications.refresh()  # it is in the ledger now
 
     def reissue_report_for(self, number: int) -> Task | None:
         """Ask where, then write publication ``number`` again, byte for byte."""
-        if self.register is None or self.report_task is not None:
+        register = self.register
+        if register is None or self.ops.busy:
             return None
         from app.services.coordination import publications
 
-        try:
-            name = publications.suggested_name(self.register, number)
-        except AppError as exc:
-            show_error(self, exc.message)
+        name = self.ops.now(lambda: publications.suggested_name(register, number))
+        if name is None:
             return None
         chosen, _filter = QFileDialog.getSaveFileName(self, _("Write the report again"), name)
         if not chosen:
@@ -450,29 +427,20 @@ class CoordinationWorkspace(QWidget):
         from app.services.coordination import publications
 
         register = self.register
-        if register is None or self.report_task is not None:
+        if register is None:
             return None
-
-        def done(_result: object) -> None:
-            self.report_task = None
-            self.status.setText(_("Publication {id} written again, byte for byte: "
-                                  "{path}").format(id=number, path=path))
-
-        def failed(error: AppError) -> None:
-            self.report_task = None
-            self.status.setText("")
-            show_error(self, error.message)
-
-        self.report_task = run_task(
-            self, lambda: publications.reissue(register, number, path), done, failed,
-            busy=Busy((self.publications.reissue_button, self.toolbar), self.status,
-                      _("Writing the report…")))
-        return self.report_task
+        return self.ops.run(
+            lambda: publications.reissue(register, number, path),
+            lambda _written: self.status.setText(_(
+                "Publication {id} written again, byte for byte: {path}").format(
+                    id=number, path=path)),
+            disable=(self.publications.reissue_button, self.toolbar), status=self.status,
+            text=_("Writing the report…"))
 
     # --- the annual report's confidants section ------------------------------------------
     def write_annual(self) -> Task | None:
         """Ask year, language, k and folder; the three files are written off the GUI thread."""
-        if self.register is None or self.report_task is not None:
+        if self.register is None or self.ops.busy:
             return None
         dialog = AnnualDialog(self.today(), central=self.central, k=self.settings.disclosure_k,
                               folder=Path.home(), parent=self)
@@ -485,23 +453,16 @@ class CoordinationWorkspace(QWidget):
         from app.services.coordination.report_data import write_annual
 
         register = self.register
-        if register is None or self.report_task is not None:
+        if register is None:
             return None
-
-        def done(paths: object) -> None:
-            self.report_task = None
-            self.status.setText(_("Annual section saved in {folder}: {files}").format(
-                folder=folder, files=", ".join(p.name for p in paths)))  # type: ignore[attr-defined]
-            self.publications.refresh()  # it is in the ledger now
-
-        def failed(error: AppError) -> None:
-            self.report_task = None
-            self.status.setText("")
-            show_error(self, error.message)
-
         today = self.today()
-        self.report_task = run_task(
-            self, lambda: write_annual(register, year, folder, lang, k, today=today), done,
-            failed, busy=Busy((self.tables.report_button, self.toolbar), self.status,
-                              _("Writing the annual section…")))
-        return self.report_task
+        return self.ops.run(
+            lambda: write_annual(register, year, folder, lang, k, today=today),
+            lambda paths: self._annual_written(folder, paths),
+            disable=(self.tables.report_button, self.toolbar), status=self.status,
+            text=_("Writing the annual section…"))
+
+    def _annual_written(self, folder: Path, paths: list[Path]) -> None:
+        self.status.setText(_("Annual section saved in {folder}: {files}").format(
+            folder=folder, files=", ".join(p.name for p in paths)))
+        self.publications.refresh()  # it is in the ledger now
