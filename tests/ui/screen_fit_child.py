@@ -91,6 +91,8 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
     (tmp_path / "usb").mkdir()
     export.set_folder(tmp_path / "usb")
     assert export.export_now() is not None
+    export.ops.wait()
+    assert export.last_result is not None
     for _ in range(10):
         QApplication.processEvents()
     label = export.result_label

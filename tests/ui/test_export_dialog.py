@@ -201,7 +201,9 @@ def test_another_quarter_clears_the_fingerprint(qtbot: QtBot, register: vault.Re
     usb = tmp_path / "usb"
     usb.mkdir()
     dialog.set_folder(usb)
-    written = dialog.export_now()
+    assert dialog.export_now() is not None  # off the GUI thread
+    dialog.ops.wait()
+    written = dialog.last_result
     assert written is not None and dialog.fingerprint_label.text() == written.fingerprint
     dialog.select_quarter(Quarter(2026, 1))
     assert dialog.fingerprint_label.text() == ""
