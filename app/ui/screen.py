@@ -103,8 +103,8 @@ def fit_to_screen(window: QWidget, preferred: QSize, *, centre: bool = False) ->
         corner = area.center() - QPoint(outer.width() // 2, outer.height() // 2)
         window.setGeometry(QRect(corner + QPoint(FRAME_MARGINS.left(), FRAME_MARGINS.top()),
                                  size))
-    if window.findChild(_KeepOnScreen, "keep_on_screen", Qt.FindChildOption.FindDirectChildrenOnly) \
-            is None:
+    direct = Qt.FindChildOption.FindDirectChildrenOnly
+    if window.findChild(_KeepOnScreen, "keep_on_screen", direct) is None:
         keeper = _KeepOnScreen(window)
         keeper.setObjectName("keep_on_screen")
         window.installEventFilter(keeper)

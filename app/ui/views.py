@@ -42,7 +42,7 @@ class SelectOnFocus(QObject):
     """Tab into a table selects its current row (the first when none): a keyboard user lands
     on a row, not on nothing that only Space would select (issue 22)."""
 
-    def __init__(self, view: QAbstractItemView) -> None:
+    def __init__(self, view: QTableView) -> None:
         super().__init__(view)
         self.view = view
 

@@ -375,7 +375,7 @@ def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
     window.activateWindow()
     window.search_edit.setFocus()
     qtbot.waitUntil(lambda: focused() is window.search_edit)
-    for _ in range(30):
+    for _tab in range(30):
         if focused() is window.cases_view:
             break
         qtbot.keyClick(focused(), Qt.Key.Key_Tab)
