@@ -5,6 +5,7 @@ shown and must, frame included, stay inside the screen less a 40-pixel taskbar."
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -52,6 +53,8 @@ def outside(window: QWidget) -> str | None:
 
 
 def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
+    screen = QGuiApplication.primaryScreen().geometry()
+    assert f"{screen.width()}x{screen.height()}" == os.environ["VERTROUWD_TEST_SCREEN"]
     vp, _code = vault.create_register(tmp_path / "vp", PASSPHRASE, roles=("vp",),
                                        component="CLAS")
     coord, _code2 = vault.create_register(tmp_path / "coord", PASSPHRASE,

@@ -26,10 +26,15 @@ pytestmark = pytest.mark.gui
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize(("screen", "scale"), [("1366x768", "1.5"), ("1280x720", "1")])
-def test_every_window_fits_the_laptop_screen(screen: str, scale: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize(("screen", "scale", "logical"),
+                         [("1366x768", "1.5", "911x512"), ("1280x720", "1", "1280x720")])
+def test_every_window_fits_the_laptop_screen(screen: str, scale: str, logical: str,
+                                            tmp_path: Path) -> None:
     env = dict(os.environ)
-    env["QT_QPA_PLATFORM"] = f"offscreen:configfile={ROOT / 'tools' / 'screens' / screen}.json"
+    env["VERTROUWD_TEST_SCREEN"] = logical  # the child checks it got the screen it was given
+    # relative to ROOT (the child's folder): Qt splits the platform's options at ":", so a
+    # Windows path ("Z:\\...") would end the option at its drive letter
+    env["QT_QPA_PLATFORM"] = f"offscreen:configfile=tools/screens/{screen}.json"
     env["QT_SCALE_FACTOR"] = scale
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no",
