@@ -49,6 +49,7 @@ def test_the_status_bar_names_the_topic_list_and_since_when(qtbot: QtBot,
     assert version == "2026.1"
     with register.session() as s:  # as if it had been made on 2018.1
         s.scalars(select(Profile)).one().codelist_version = "2018.1"
+    register.forget_codelist_periods()  # an edit behind the services' back: read again
     following = Quarter.of(TODAY).next()
     codelist_moves.move(register, "2026.1", following)
     window.attach(register)
