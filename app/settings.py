@@ -4,7 +4,7 @@ atomically. Nothing about cases is ever stored here."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 from app.atomic import atomic_write_text, clean_stray_temp_files
@@ -31,6 +31,9 @@ class Settings:
     # Off by default: reducing is irreversible and the retention period is an organisational
     # decision, not the program's. See app/services/storage/retention.py.
     retention_months: int = 0
+    # Where a person left the register window: [x, y, width, height] in logical pixels, empty
+    # until they close or lock it (restored only when that place is still on a screen).
+    window_geometry: list[int] = field(default_factory=list)
 
     @staticmethod
     def load(path: Path) -> Settings:
@@ -53,6 +56,9 @@ class Settings:
         settings.backup_generations = min(max(settings.backup_generations, 1), 100)
         settings.disclosure_k = max(settings.disclosure_k, MINIMUM_K)
         settings.retention_months = min(max(settings.retention_months, 0), MAX_RETENTION_MONTHS)
+        if len(settings.window_geometry) != 4 or not all(
+                type(v) is int for v in settings.window_geometry):
+            settings.window_geometry = []
         if settings.language not in ("nl", "en"):
             settings.language = "nl"
         return settings

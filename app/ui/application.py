@@ -28,6 +28,7 @@ from app.settings import Settings
 from app.ui.appearance import prepare_application
 from app.ui.lock import IdleWatcher, lock_register, resume_register
 from app.ui.ops import Ops
+from app.ui.screen import geometry_to_remember
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
 from app.ui.unlock import UnlockDialog
@@ -259,6 +260,7 @@ class AppController(QObject):
             self.idle.start()
             return
         self.idle.stop()
+        self._remember_window()
         register, self.register = self.register, None
         lock_register(self.main_window, register)
         self.show_unlock()  # first, so hiding the rest does not count as "last window closed"
@@ -277,6 +279,7 @@ class AppController(QObject):
                 _quietly("backup on close", lambda: backup.create_backup(
                     register, self.backup_dir(), self.settings.backup_generations))
             if self.main_window is not None:
+                self._remember_window()
                 lock_register(self.main_window, register)
             else:
                 register.close()
@@ -376,6 +379,16 @@ class AppController(QObject):
         self.lock()
         if self.unlock_dialog is not None:
             self.unlock_dialog.open_restore()
+
+    def _remember_window(self) -> None:
+        """The size and place a person gave the register window, for the next time."""
+        window = self.main_window
+        if window is None or not window.isVisible():
+            return
+        remembered = geometry_to_remember(window)
+        if remembered != self.settings.window_geometry:
+            self.settings.window_geometry = remembered
+            self._save_settings()
 
     def _save_settings(self) -> None:
         _quietly("saving the settings", lambda: self.settings.save(self.settings_path))

@@ -160,6 +160,10 @@ class ReferralRow(QWidget):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target = code_combo(codelists.load().referral_targets, target)
+        # Long organisation names are elided in the field, not a reason to scroll sideways.
+        self.target.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.target.setMinimumContentsLength(8)
         self.date = DateField(lambda: today)
         self.date.setText(on or short_date(today))
         self.date.setMinimumWidth(self.date.fontMetrics().horizontalAdvance("00-00-00000") + 40)
@@ -183,7 +187,10 @@ class CloseCaseDialog(FormDialog):
         lists = codelists.load()
         self.closed_on = DateField(lambda: today)
         self.closed_on.setText(short_date(today))
+        # No outcome chosen beforehand: one Enter must not record an outcome nobody chose.
         self.outcome = code_combo(lists.outcomes)
+        self.outcome.setCurrentIndex(-1)
+        self.outcome.setPlaceholderText(_("Choose an outcome"))
         self.add_field("closed_on", _("&Closed on"), self.closed_on)
         self.add_field("outcome", _("&Outcome"), self.outcome)
         self.referral_rows: list[ReferralRow] = []

@@ -56,7 +56,7 @@ from app.ui.accessible import caption, describe_table
 from app.ui.help import set_help_topic
 from app.ui.icons import icon
 from app.ui.ops import ErrorLine, Ops
-from app.ui.screen import ScrollArea, fit_to_screen
+from app.ui.screen import ScrollArea, WrappingLabel, fit_to_screen
 from app.ui.signals import AppSignals
 from app.ui.style import monospace, set_role
 from app.ui.views import EmptyState, table_view
@@ -328,8 +328,7 @@ class ExportDialog(QDialog):
         self.again_button.clicked.connect(self.export_new_revision)
         self.again_button.hide()
 
-        self.result_label = QLabel()
-        self.result_label.setWordWrap(True)
+        self.result_label = WrappingLabel()
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.fingerprint_label = QLabel()
         self.fingerprint_label.setFont(monospace(15))
@@ -416,7 +415,7 @@ class ExportDialog(QDialog):
         body_layout.addLayout(top)
         body_layout.addWidget(self.error_label)
         body_layout.addWidget(splitter, 1)
-        body.setMinimumHeight(560)  # below this the window scrolls instead of squeezing
+        # no fixed minimum: below its parts' own minimum the window scrolls instead of squeezing
         layout = QVBoxLayout(self)
         layout.addWidget(ScrollArea(body), 1)
         layout.addWidget(buttons)
@@ -462,6 +461,12 @@ class ExportDialog(QDialog):
     def _show_preview(self, read: tuple[ExportPreview, CodeLists]) -> None:
         view, lists = read
         self.preview = view
+        if self._result_quarter != view.quarter:
+            # Another quarter: its own result or none, never the fingerprint of the one before
+            # (a confidant might read the wrong one aloud).
+            self._show_result(None)
+        elif self.last_result is not None:
+            self._show_result(self.last_result)
         self.preview_model.set_rows(preview_rows(view.measures, lists, current_language()))
         self.preview_view.resizeRowsToContents()
         self._arm(view)

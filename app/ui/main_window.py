@@ -54,7 +54,7 @@ from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
 from app.ui.ops import Ops
 from app.ui.quarter_panel import QuarterPanel
 from app.ui.quick_entry import QuickEntry
-from app.ui.screen import ScrollArea, fit_to_screen
+from app.ui.screen import ScrollArea, fit_to_screen, restore_geometry
 from app.ui.signals import AppSignals
 from app.ui.style import set_role
 from app.ui.views import EmptyState, table_view
@@ -243,6 +243,7 @@ class MainWindow(QMainWindow):
         self._fill_filters()
         self.retranslate_ui()
         fit_to_screen(self, PREFERRED_SIZE, centre=True)
+        restore_geometry(self, settings.window_geometry)
 
     # --- building ------------------------------------------------------------------------
     @property
@@ -416,6 +417,7 @@ class MainWindow(QMainWindow):
         self.status_combo.currentIndexChanged.connect(self.apply_filter)
         self.search_edit.textChanged.connect(self.apply_filter)
         self.cases_view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.cases_view.activated.connect(lambda _index: self._edit_case())  # Enter opens it
         self.cases_model.modelReset.connect(self._after_case_reset)
         self.quick_entry.saved.connect(self._emit_change)
         self.activities.changed.connect(self._emit_change)
@@ -534,6 +536,11 @@ class MainWindow(QMainWindow):
         if self.coordination_menu is not None:
             self.coordination_menu.menuAction().setVisible(self.has_coordination)
         self.workspaces.tabBar().setVisible(both)
+        # With one workspace its hidden tab list (the tab widget's focus proxy) must leave the
+        # focus chain, or Tab stops there and a screen reader announces it (issue 22, High 1).
+        policy = Qt.FocusPolicy.TabFocus if both else Qt.FocusPolicy.NoFocus
+        self.workspaces.setFocusPolicy(policy)
+        self.workspaces.tabBar().setFocusPolicy(policy)
         self.workspaces.setCurrentIndex(0 if self.has_vp else 1)
         for action in (self.new_action, self.search_action, self.export_action, self.cards_action,
                        self.undo_action):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt
+from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -33,7 +34,28 @@ def table_view(model: QAbstractItemModel, *, sortable: bool = False,
     view.horizontalHeader().setStretchLastSection(stretch_last)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     view.horizontalHeader().setHighlightSections(False)
+    view.installEventFilter(SelectOnFocus(view))
     return view
+
+
+class SelectOnFocus(QObject):
+    """Tab into a table selects its current row (the first when none): a keyboard user lands
+    on a row, not on nothing that only Space would select (issue 22)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.FocusIn and isinstance(event, QFocusEvent) \
+                and event.reason() in (Qt.FocusReason.TabFocusReason,
+                                       Qt.FocusReason.BacktabFocusReason):
+            model, selection = self.view.model(), self.view.selectionModel()
+            if model is not None and selection is not None and not selection.hasSelection() \
+                    and model.rowCount() > 0:
+                current = self.view.currentIndex()
+                self.view.selectRow(current.row() if current.isValid() else 0)
+        return False
 
 
 class EmptyState(QObject):

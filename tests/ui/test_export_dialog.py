@@ -189,3 +189,24 @@ def test_card_is_kept_only_after_confirming(qtbot: QtBot, register: vault.Regist
     own = dialog.save_card_to(tmp_path / "mine.json")
     assert own is not None and own.exists()
     assert dialog.import_card_from(own) is None and dialog.error_label.text()
+
+
+def test_another_quarter_clears_the_fingerprint(qtbot: QtBot, register: vault.Register,
+                                                tmp_path: Path) -> None:
+    """Issue 22 (Medium 6): after choosing another quarter the previous quarter's fingerprint
+    is no longer on screen (a confidant might read the wrong one aloud); back on the quarter
+    written, it is shown again."""
+    _fill(register)
+    dialog = _dialog(qtbot, register)
+    usb = tmp_path / "usb"
+    usb.mkdir()
+    dialog.set_folder(usb)
+    assert dialog.export_now() is not None  # off the GUI thread
+    dialog.ops.wait()
+    written = dialog.last_result
+    assert written is not None and dialog.fingerprint_label.text() == written.fingerprint
+    dialog.select_quarter(Quarter(2026, 1))
+    assert dialog.fingerprint_label.text() == ""
+    assert written.path.name not in dialog.result_label.text()
+    dialog.select_quarter(Q3)
+    assert dialog.fingerprint_label.text() == written.fingerprint

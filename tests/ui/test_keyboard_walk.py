@@ -365,3 +365,33 @@ def test_a_coordinators_quarter_by_keyboard_only(
         print(f"\ncoordinator's quarter: {keys.count} keys")
     finally:
         controller.dispose()
+
+
+@pytest.mark.parametrize("roles", [("vp",), ("coordinator",), ("vp", "coordinator")])
+def test_tab_goes_round_in_every_kind_of_register(
+        qtbot: QtBot, tmp_path: Path, roles: tuple[str, ...]) -> None:
+    """Issue 22 (High 1): in a register with one workspace (VP-only, coordinator-only) as with
+    both, Tab comes back to where it started, and never lands on a hidden widget (the hidden
+    tab list of the workspaces a screen reader announced at 0×0)."""
+    register, _code = vault.create_register(tmp_path / "r", PASSPHRASE, roles=roles,
+                                            component="CLAS", with_recovery=False)
+    window = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
+    qtbot.addWidget(window)
+    window.show()
+    window.attach(register)
+    keys = Keyboard(qtbot)
+    keys.come_to(window)
+    start = keys.focus()
+    seen: list[QWidget] = []
+    for _ in range(120):
+        keys.press(Qt.Key.Key_Tab)
+        widget = keys.focus()
+        assert widget.window() is window
+        assert widget.isVisible() and widget.width() > 0 and widget.height() > 0, \
+            f"Tab landed on a hidden widget: {widget!r} {widget.size()}"
+        seen.append(widget)
+        if widget is start:
+            break
+    assert seen[-1] is start, f"Tab never came back to {start!r}; it ends at {seen[-5:]!r}"
+    assert len(set(seen)) >= 3
+    register.close()

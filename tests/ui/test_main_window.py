@@ -288,16 +288,32 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
 
     dialog = CloseCaseDialog(submit, dt.date(2026, 11, 23), window)
     qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    # Issue 22: no outcome chosen beforehand, so Enter alone records nothing.
+    assert dialog.outcome.currentIndex() == -1 and dialog.outcome.currentData() is None
+    qtbot.keyClick(dialog.closed_on, Qt.Key.Key_Return)
+    assert dialog.errors["outcome"].text() == "Kies een waarde uit de lijst." and not calls
+    dialog.outcome.setCurrentIndex(dialog.outcome.findData("doorverwezen"))
     dialog.closed_on.setText("01-09-2026")  # before the last contact moment
     dialog.accept()
     assert dialog.errors["closed_on"].text() and not calls
     dialog.closed_on.setText("10-11-2026")
+    # The same referral twice is refused with its sentence, and nothing is recorded.
     dialog.add_referral("mid", "09-11-2026")
+    dialog.add_referral("mid", "09-11-2026")
+    dialog.accept()
+    assert "twee keer" in dialog.errors["referrals"].text() and not calls
+    with register.session() as s:
+        case = s.get(Case, ids["a"])
+        assert case.status == "open" and case.referrals == []
+    dialog.remove_referral(dialog.referral_rows[1])
     dialog.accept()
     assert calls
     with register.session() as s:
         case = s.get(Case, ids["a"])
-        assert case.status == "closed" and [r.target for r in case.referrals] == ["mid"]
+        assert case.status == "closed" and case.outcome == "doorverwezen"
+        assert [r.target for r in case.referrals] == ["mid"]
 
 
 @pytest.mark.gui
@@ -344,3 +360,31 @@ def test_every_change_the_window_reports_is_one_typed_value(
     assert [type(c) for c in seen] == [Change, Change]
     assert seen[0].kinds == {ChangeKind.CASES, ChangeKind.CONTACTS}  # type: ignore[attr-defined]
     assert seen[1].kinds == {ChangeKind.ACTIVITIES}  # type: ignore[attr-defined]
+
+
+@pytest.mark.gui
+def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
+        qtbot: QtBot, window: MainWindow, service: CaseService,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22 (Medium 10): Tab into the case list selects the current case (not only
+    Space), and Enter on it opens it (the edit-case dialog, as a double-click does)."""
+    from app.ui import case_dialogs, main_window
+
+    known_cases(service)
+    window.signals.data_changed.emit(None)
+    window.activateWindow()
+    window.search_edit.setFocus()
+    qtbot.waitUntil(lambda: focused() is window.search_edit)
+    for _tab in range(30):
+        if focused() is window.cases_view:
+            break
+        qtbot.keyClick(focused(), Qt.Key.Key_Tab)
+    assert focused() is window.cases_view
+    assert window.cases_view.selectionModel().selectedRows()
+    assert window.detail.detail is not None
+    opened: list[object] = []
+    monkeypatch.setattr(case_dialogs.EditCaseDialog, "exec",
+                        lambda self: opened.append(self) or 0)
+    assert main_window.EditCaseDialog is case_dialogs.EditCaseDialog
+    qtbot.keyClick(window.cases_view, Qt.Key.Key_Return)
+    assert len(opened) == 1

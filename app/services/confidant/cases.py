@@ -199,6 +199,10 @@ class CaseService:
         for r in referrals:
             self.rules.code("referrals", r.target, self.lists.referral_targets)
             self.rules.date("referrals", r.on)
+        if len({(r.target, r.on) for r in referrals}) < len(referrals):
+            raise FieldError("referrals", N_(
+                "This referral is listed twice (the same organisation on the same date). "
+                "Remove one."))
         with self.register.session() as s:
             case = self._get_case(s, case_id)
             before = snapshot_case(s, case_id)

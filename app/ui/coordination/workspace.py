@@ -193,7 +193,7 @@ class CoordinationWorkspace(QWidget):
         head.addWidget(self.heading)
         head.addStretch(1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
+        layout.setContentsMargins(4, 0, 4, 0)  # the window fits 911×472 at 150 % (issue 22)
         layout.addLayout(head)
         layout.addWidget(self.toolbar)
         layout.addWidget(self.status)
