@@ -5,7 +5,6 @@ PDF and CSV) through the one publishing path, the ledger included."""
 from __future__ import annotations
 
 import datetime as dt
-import random
 import shutil
 import subprocess
 import sys
@@ -13,7 +12,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks import generate
-from benchmarks.run import ROOT, Row, child_env, le, timed
+from benchmarks.run import ROOT, Row, child_env, defence_central_register, le, timed
 
 
 def _wall(args: list[str], home: Path) -> float:
@@ -63,40 +62,18 @@ def scenario_reports(runs: int = 3) -> list[Row]:
     """A central register with three years of the seven components' files: each report
     published (built against the ledger, protected, rendered, written, recorded), against
     rendering the same protected report alone."""
-    from app.models import codelists
-    from app.services.coordination import importing
     from app.services.coordination.report_data import (
         publish_report,
         render_report_file,
         report_data,
     )
-    from app.services.storage import vault
-    from tests.services import coordination_helpers as helpers
 
-    rng = random.Random(7)
     day = dt.date(2027, 1, 15)  # the year is over: every quarter has figures
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        reg, _code = vault.create_register(folder / "central", generate.PASSPHRASE,
-                                           roles=("central",), component="DEFENSIE")
+        reg = defence_central_register(folder, seed=7)
         try:
-            components = [c.code for c in codelists.load().components]
-            coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
-                            for c in components}
-            helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2024, 1, 1))
-            vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
-            paths = []
-            for year in (2024, 2025, 2026):  # the year report shows three years
-                for q in (1, 2, 3, 4):
-                    quarter = f"{year}-Q{q}"
-                    for c in components:
-                        inner = helpers.vp_file(vps[c], helpers.report_measures(rng),
-                                                quarter=quarter)
-                        paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
-                                                   helpers.merged_file(coordinators[c], [inner])))
-            plan = importing.plan_import(reg, paths, day)
-            importing.apply_import(reg, plan, now=dt.datetime(2027, 1, 15, 9, 0))
             names = iter(range(10_000))
             for quarter, label in ((None, "year 2026"), ("2026-Q3", "quarter 2026-Q3")):
                 for fmt in ("pdf", "csv"):

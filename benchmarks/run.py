@@ -574,46 +574,58 @@ def _vp_export_and_pdf(runs: int, contacts: int = 10_000,
                "rendering the PDF alone", "≤ 1.5 s", le(1.5))
 
 
+def defence_central_register(folder: Path, seed: int):  # type: ignore[no-untyped-def]
+    """A central register in ``folder`` holding three years (2024–2026) of the seven
+    components' quarterly files (one coordinator and one confidant each, random measures from
+    ``seed``), imported on 2027-01-15. The caller closes it."""
+    import random
+
+    from app.models import codelists
+    from app.services.coordination import importing
+    from app.services.storage import vault
+    from tests.services import coordination_helpers as helpers
+
+    rng = random.Random(seed)
+    reg, _code = vault.create_register(folder / "central", generate.PASSPHRASE,
+                                       roles=("central",), component="DEFENSIE")
+    try:
+        components = [c.code for c in codelists.load().components]
+        coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
+                        for c in components}
+        helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2024, 1, 1))
+        vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
+        paths = []
+        for year in (2024, 2025, 2026):  # the year report shows three years
+            for q in (1, 2, 3, 4):
+                quarter = f"{year}-Q{q}"
+                for c in components:
+                    inner = helpers.vp_file(vps[c], helpers.report_measures(rng), quarter=quarter)
+                    paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
+                                               helpers.merged_file(coordinators[c], [inner])))
+        plan = importing.plan_import(reg, paths, dt.date(2027, 1, 15))
+        importing.apply_import(reg, plan, now=dt.datetime(2027, 1, 15, 9, 0))
+    except BaseException:
+        reg.close()
+        raise
+    return reg
+
+
 def _defence_year_pdf(runs: int) -> Row:
     """A central register holding three years of the seven components' files: build the
     protected Defence year report and write its PDF, against rendering the same tables. The
     data and target of tests/export/test_reports.py's Defence report test, which used to time
     it."""
-    import random
-
     from app.export.pdf_report import render_report_pdf
-    from app.models import codelists
-    from app.services.coordination import importing
     from app.services.coordination.report_data import report_data, write_report
-    from app.services.storage import vault
-    from tests.services import coordination_helpers as helpers
 
     name = "PDF: Defence year report (7 components)"
-    rng = random.Random(7)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        reg, _code = vault.create_register(folder / "central", generate.PASSPHRASE,
-                                           roles=("central",), component="DEFENSIE")
+        reg = defence_central_register(folder, seed=7)
         try:
-            components = [c.code for c in codelists.load().components]
-            coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
-                            for c in components}
-            helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2024, 1, 1))
-            vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
-            paths = []
-            for year in (2024, 2025, 2026):  # the year report shows three years
-                for q in (1, 2, 3, 4):
-                    quarter = f"{year}-Q{q}"
-                    for c in components:
-                        inner = helpers.vp_file(vps[c], helpers.report_measures(rng),
-                                                quarter=quarter)
-                        paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
-                                                   helpers.merged_file(coordinators[c], [inner])))
-            plan = importing.plan_import(reg, paths, dt.date(2027, 1, 15))
-            importing.apply_import(reg, plan, now=dt.datetime(2027, 1, 15, 9, 0))
-            out = folder / "defence.pdf"
+            outs = (folder / f"defence{i}.pdf" for i in itertools.count())  # never over a file
             day = dt.date(2027, 1, 15)  # the year is over: every quarter has figures
-            samples = timed(lambda: write_report(reg, 2026, None, "pdf", out, "nl", 5,
+            samples = timed(lambda: write_report(reg, 2026, None, "pdf", next(outs), "nl", 5,
                                                  today=day), runs, warmup=1)
             data = report_data(reg, 2026, k=5, today=day)
             floor = timed(lambda: render_report_pdf(data, lang="nl"), runs)
@@ -627,33 +639,10 @@ def disclosure_ledger(folder: Path):  # type: ignore[no-untyped-def]
     """A central register with three years of the seven components' files, its 12 quarter
     reports published one after another (each protected against those before: the ledger),
     and the Defence year report 2026's table. Returns (table, earlier publications)."""
-    import random
-
-    from app.models import codelists
-    from app.services.coordination import importing
     from app.services.coordination.report_data import report_data
-    from app.services.storage import vault
-    from tests.services import coordination_helpers as helpers
 
-    rng = random.Random(19)
-    reg, _code = vault.create_register(folder / "central", generate.PASSPHRASE,
-                                       roles=("central",), component="DEFENSIE")
+    reg = defence_central_register(folder, seed=19)
     try:
-        components = [c.code for c in codelists.load().components]
-        coordinators = {c: helpers.new_sender(f"{c}-CVP01", c, "coordinator")
-                        for c in components}
-        helpers.enrol(reg, *coordinators.values(), active_from=dt.date(2024, 1, 1))
-        vps = {c: helpers.new_sender(f"{c}-VP001", c) for c in components}
-        paths = []
-        for year in (2024, 2025, 2026):
-            for q in (1, 2, 3, 4):
-                quarter = f"{year}-Q{q}"
-                for c in components:
-                    inner = helpers.vp_file(vps[c], helpers.report_measures(rng), quarter=quarter)
-                    paths.append(helpers.write(folder / "in", f"{c}-{quarter}.json",
-                                               helpers.merged_file(coordinators[c], [inner])))
-        plan = importing.plan_import(reg, paths, dt.date(2027, 1, 15))
-        importing.apply_import(reg, plan, now=dt.datetime(2027, 1, 15, 9, 0))
         day = dt.date(2027, 1, 15)
         published = []
         for year in (2024, 2025, 2026):
