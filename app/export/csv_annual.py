@@ -5,34 +5,21 @@ formula injection neutralised). Network and completeness counts have the status
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from pathlib import Path
 
 from app.export.annual_model import AnnualSection, grids, section_title
-from app.export.csv_report import delimiter_for, neutralise
-from app.export.disclosure import rule_text
-from app.export.report_model import DATETIME_PATTERN
+from app.export.csv_report import column_heads, sheet
 from app.files import write_new
 from app.i18n import translator
 
 
 def render_annual_csv(section: AnnualSection, *, lang: str | None = None,
                       now: dt.datetime | None = None) -> bytes:
-    when = now or dt.datetime.now()
     t = translator(lang)
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=delimiter_for(t.language), lineterminator="\r\n")
-
-    def row(*fields: str) -> None:
-        writer.writerow([neutralise(f) for f in fields])
-
-    row("# " + section_title(section, t))
-    row("# " + t._("Generated on {when}").format(when=t.format_datetime(when, DATETIME_PATTERN)))
-    row("# " + rule_text(section.report.k, t))
-    row(t._("table"), t._("table_code"), t._("row"), t._("row_code"), t._("column"),
-        t._("column_code"), t._("value"), t._("status"), t._("explanation"))
+    buffer, row = sheet(section_title(section, t), section.report.k, t,
+                        now or dt.datetime.now())
+    row(*column_heads(t))
     for grid in grids(section, t):
         for r in grid.rows:
             for header, figure in zip(grid.header[1:], r.figures, strict=True):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Callable
 from pathlib import Path
 from typing import Final
 
@@ -31,7 +32,7 @@ from app.export.disclosure import rule_text, status_label
 from app.export.pdf_report import NO_FIGURE_MEANING, report_title
 from app.export.report_model import DATETIME_PATTERN, NO_FIGURE, ReportData, cell_text
 from app.files import write_new
-from app.i18n import translator
+from app.i18n import Translator, translator
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 NO_FIGURE_STATUS: Final = "no_figure"
@@ -46,27 +47,42 @@ def delimiter_for(lang: str) -> str:
     return ";" if lang == "nl" else ","
 
 
-def render_report_csv(data: ReportData, *, lang: str | None = None,
-                      now: dt.datetime | None = None) -> bytes:
-    """The report as CSV bytes in ``lang`` (None: the current language)."""
-    when = now or dt.datetime.now()
-    t = translator(lang)
-    # The same bytes on every platform by construction: rows end in CRLF because the
-    # writer says so, the text is built in memory (newline="": no translation, whatever
-    # os.linesep is) and encoded here; the file is written as bytes, never in text mode.
+Row = Callable[..., None]
+
+
+def sheet(title: str, k: int, t: Translator, when: dt.datetime) -> tuple[io.StringIO, Row]:
+    """A published CSV in memory, begun with the comment rows every one starts with (title,
+    when, the rule); returns the buffer and ``row``, which writes one row of neutralised
+    fields.
+
+    The same bytes on every platform by construction: rows end in CRLF because the writer
+    says so, the text is built in memory (newline="": no translation, whatever os.linesep
+    is) and encoded by the caller; the file is written as bytes, never in text mode."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer, delimiter=delimiter_for(t.language), lineterminator="\r\n")
 
     def row(*fields: str) -> None:
         writer.writerow([neutralise(f) for f in fields])
 
-    row("# " + report_title(data, t))
+    row("# " + title)
     row("# " + t._("Generated on {when}").format(when=t.format_datetime(when, DATETIME_PATTERN)))
-    row("# " + rule_text(data.k, t))
+    row("# " + rule_text(k, t))
+    return buffer, row
+
+
+def column_heads(t: Translator) -> tuple[str, ...]:
+    return (t._("table"), t._("table_code"), t._("row"), t._("row_code"), t._("column"),
+            t._("column_code"), t._("value"), t._("status"), t._("explanation"))
+
+
+def render_report_csv(data: ReportData, *, lang: str | None = None,
+                      now: dt.datetime | None = None) -> bytes:
+    """The report as CSV bytes in ``lang`` (None: the current language)."""
+    t = translator(lang)
+    buffer, row = sheet(report_title(data, t), data.k, t, now or dt.datetime.now())
     for note in data.notes:
         row("# " + note.text(t))
-    row(t._("table"), t._("table_code"), t._("row"), t._("row_code"), t._("column"),
-        t._("column_code"), t._("value"), t._("status"), t._("explanation"))
+    row(*column_heads(t))
     for table in data.tables:
         title = table.title.text(t)
         if table.unit == "hours":
