@@ -79,6 +79,7 @@ def _number(text: str) -> int:
 
 
 # --- what is written ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: Path) -> None:
     out = pipeline / "out-central"
     name = NAME_NL.format(who="DEFENSIE")

@@ -20,6 +20,7 @@ import io
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from pypdf import PdfReader
 
 from app import cli
@@ -194,6 +195,7 @@ def _topic_cells(csv_bytes: bytes) -> dict[tuple[str, str], tuple[str, str, str]
             for r in body if r["tabelcode"] == "topics"}
 
 
+@pytest.mark.slow
 def test_vp_to_cvp_to_central_reproduces_a_three_year_topic_table(tmp_path: Path) -> None:
     folder = _run_pipeline(tmp_path)
     cells = _topic_cells((folder / "defensie-2020.csv").read_bytes())
