@@ -66,7 +66,8 @@ def forward_file_name(level: str, sender_code: str, quarter: str, revision: int)
 def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
     """The quarter's counted files on one topic list. A quarter that mixes list versions goes
     to the version in whose topics every figure adds up exactly (``codelists.exact_version``);
-    a nil return fits any list. ForwardError when there is no such version."""
+    a nil return fits any list. ForwardError when there is no such version, or a file counts
+    a topic that version did not have."""
     files = [f.as_verified() for f in table.counted]
     target = forward_version(table)
     if target is None:
@@ -76,7 +77,11 @@ def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
     for f in files:
         source = f.payload["codelist"]["version"]
         if source != target:
-            topics = codelists.convert_topics(f.measures.topics, source, target)
+            try:
+                topics = codelists.convert_topics(f.measures.topics, source, target)
+            except ValueError:  # a count for a topic that list did not have
+                raise ForwardError(FORWARD_MIXED_CODELISTS, quarter=table.quarter,
+                                   versions=", ".join(table.codelist_versions)) from None
             f = replace(f, payload={**f.payload, "codelist": {**f.payload["codelist"],
                                                                "version": target}},
                         measures=replace(f.measures, topics=topics))
