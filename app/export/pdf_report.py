@@ -90,10 +90,7 @@ def gap_reasons(data: ReportData, *, absent: bool = False) -> list[Label]:
 
 def _text(table: ReportTable, row: str, column: str, t: Translator, bold: bool) -> Cell:
     cell = table.cell(row, column)
-    if cell is None:
-        shown = Right(table.gap_mark(row, column))
-    else:
-        shown = Right(cell_text(table, cell, t))
+    shown = Right(table.gap_mark(row, column) if cell is None else cell_text(table, cell, t))
     return Bold(shown) if bold else shown
 
 

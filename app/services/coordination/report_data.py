@@ -11,9 +11,9 @@ What has no figure is no cell (``report_model``: a gap, printed "—"): a quarte
 ended on ``today`` (a year in progress), a quarter without quarterly files, and a topic row
 that an older code list could not tell apart. A topic row whose categories did not exist on
 the list(s) of a column (2018.1 had no Zakelijke integriteit) is a gap printed "–": no count,
-in no equation; the totals add up the categories that existed. Years without any file are left out; a year
-with figures for some quarters only says which ("2019, Q3–Q4"), and its open cases are those
-of its last quarter with figures.
+in no equation; the totals add up the categories that existed. Years without any file are
+left out; a year with figures for some quarters only says which ("2019, Q3–Q4"), and its open
+cases are those of its last quarter with figures.
 
 Topics recorded on an older code-list version are shown in the current list through the
 version's mapping (``codelists.mapping``): per column, the rows that can be shown exactly are

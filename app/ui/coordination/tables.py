@@ -67,6 +67,11 @@ class Column:
     absent: frozenset[str] = frozenset()  # current topics the column's lists did not have
 
 
+def _versions(table: merging.YearTable) -> tuple[str, ...]:
+    """The topic-list versions of a year's files."""
+    return tuple(sorted({v for q in table.quarters for v in q.codelist_versions}))
+
+
 def _column(title: str, measures: Measures, versions: Sequence[str], *,
             highlight: bool = False) -> Column:
     return Column(title, measures, highlight, codelists.did_not_exist(versions))
@@ -385,13 +390,10 @@ class TablesPanel(QWidget):
         assert self.register is not None
         this, last = merging.year_table(self.register, year), merging.year_table(self.register,
                                                                                  year - 1)
-        def versions(table: merging.YearTable) -> tuple[str, ...]:
-            return tuple({v for q in table.quarters for v in q.codelist_versions})
-
         columns = [_column(f"Q{i + 1}", q.measures, q.codelist_versions)
                    for i, q in enumerate(this.quarters)]
-        columns += [_column(str(year), this.measures, versions(this), highlight=True),
-                    _column(str(year - 1), last.measures, versions(last))]
+        columns += [_column(str(year), this.measures, _versions(this), highlight=True),
+                    _column(str(year - 1), last.measures, _versions(last))]
         self.model.set_figures(columns, figure_rows(columns, 4))
         self.chart.set_data(_("New cases per quarter, {year}").format(year=year),
                             [f"Q{i + 1}" for i in range(4)],
@@ -400,8 +402,7 @@ class TablesPanel(QWidget):
         self.chart_panel.refresh()
         self.sources.setText(_("Open at the end of the year is the value of Q4; the other "
                                "figures are the sum of the quarters."))
-        versions = tuple(sorted({v for q in this.quarters for v in q.codelist_versions}))
-        self._footnote(this.mixed_codelists, versions)
+        self._footnote(this.mixed_codelists, _versions(this))
         self._resize()
 
     def _footnote(self, mixed: bool, versions: Sequence[str]) -> None:
