@@ -213,7 +213,7 @@ def exact_version(versions: Iterable[str]) -> str | None:
     """Of ``versions``, the one in whose topics figures recorded on all of them add up
     exactly (its topics, and the topics it did not have, are their ``common_blocks``); None
     when there is none. With the current list and one older list, that is the older list: a
-    count for a topic it did not have cannot go into it (``convert_topics`` refuses)."""
+    count for a topic it did not have cannot go into it (``forward_version`` checks that)."""
     wanted = list(dict.fromkeys(versions))
     common = set(common_blocks(wanted))
     for version in sorted(wanted):
@@ -221,6 +221,22 @@ def exact_version(versions: Iterable[str]) -> str | None:
         if set(m.blocks) | {frozenset({t}) for t in m.absent} == common:
             return version
     return None
+
+
+def forward_version(files: Iterable[tuple[str, Mapping[str, int]]]) -> str | None:
+    """The version figures of ``files`` (each its list version and topic counts; nil returns
+    left out) add up on exactly: their ``exact_version``, provided no file counts a topic that
+    version did not have. None when there is none."""
+    files = list(files)
+    target = exact_version(version for version, _topics in files)
+    if target is None:
+        return None
+    for version, topics in files:
+        try:
+            convert_topics(topics, version, target)
+        except ValueError:
+            return None
+    return target
 
 
 def convert_topics(counts: Mapping[str, int], source: str, target: str) -> dict[str, int]:
@@ -231,10 +247,11 @@ def convert_topics(counts: Mapping[str, int], source: str, target: str) -> dict[
     into = mapping(target).topics
     result = dict.fromkeys(into, 0)
     for code, n in counts.items():
+        if not n:  # nothing to place (a withdrawn code too)
+            continue
         block = mapping(source).topics[code]
         found = [t for t, covers in into.items() if block <= covers]
-        if n and len(found) != 1:
+        if len(found) != 1:
             raise ValueError(f"topic {code} of {source} is not one topic of {target}")
-        if n:
-            result[found[0]] += n
+        result[found[0]] += n
     return result

@@ -65,9 +65,9 @@ def forward_file_name(level: str, sender_code: str, quarter: str, revision: int)
 
 def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
     """The quarter's counted files on one topic list. A quarter that mixes list versions goes
-    to the version in whose topics every figure adds up exactly (``codelists.exact_version``);
-    a nil return fits any list. ForwardError when there is no such version, or a file counts
-    a topic that version did not have."""
+    to the version in whose topics every figure adds up exactly (``codelists.forward_version``);
+    a nil return fits any list. ForwardError when there is no such version (also when a file
+    counts a topic that version did not have)."""
     files = [f.as_verified() for f in table.counted]
     target = forward_version(table)
     if target is None:
@@ -77,11 +77,7 @@ def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
     for f in files:
         source = f.payload["codelist"]["version"]
         if source != target:
-            try:
-                topics = codelists.convert_topics(f.measures.topics, source, target)
-            except ValueError:  # a count for a topic that list did not have
-                raise ForwardError(FORWARD_MIXED_CODELISTS, quarter=table.quarter,
-                                   versions=", ".join(table.codelist_versions)) from None
+            topics = codelists.convert_topics(f.measures.topics, source, target)
             f = replace(f, payload={**f.payload, "codelist": {**f.payload["codelist"],
                                                                "version": target}},
                         measures=replace(f.measures, topics=topics))
@@ -93,8 +89,9 @@ def forward_version(table: merging.QuarterTable) -> str | None:
     """The topic-list version the quarter is forwarded in (None: it cannot be added up)."""
     if not table.mixed_codelists:
         return table.codelist_versions[0] if table.codelist_versions else None
-    counting = {f.codelist_version for f in table.counted if not f.nil_return}
-    return codelists.exact_version(counting) if counting else max(table.codelist_versions)
+    counting = [(f.codelist_version, f.measures.topics) for f in table.counted
+                if not f.nil_return]
+    return codelists.forward_version(counting) if counting else max(table.codelist_versions)
 
 
 def forward(
