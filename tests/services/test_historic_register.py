@@ -81,3 +81,29 @@ def test_its_quarterly_file_names_the_list_and_a_coordinator_imports_it(
     plan = plan_import(coordinator, [result.path], TODAY)
     assert [i.status.value for i in plan.items] == ["new"], [i.reason for i in plan.items]
     assert apply_import(coordinator, plan).added == 1
+
+
+def test_a_case_on_a_topic_the_corrected_list_lacks_stops_the_export_with_a_sentence(
+        historic: vault.Register, tmp_path: Path) -> None:
+    """A register made on 2018.1 before its correction may carry Zakelijke integriteit: its
+    quarter is not exported without it (the file lists 2018.1's codes only); nothing written."""
+    from sqlalchemy import update
+
+    from app.models.entities import CaseTopic, ExportRecord
+
+    CaseService(historic, today=lambda: TODAY).open_case(
+        on=dt.date(2019, 5, 6), minutes=45, mode="persoonlijk", topics=["overige"])
+    with historic.session() as s:  # as the former list let it be recorded
+        s.execute(update(CaseTopic).values(topic="zakelijke_integriteit"))
+    stick = tmp_path / "stick"
+    with pytest.raises(ValidationError) as refused:
+        exporting.export_quarter(historic, Quarter(2019, 2), stick, today=TODAY)
+    assert refused.value.message == (
+        "1 case(s) opened in 2019-Q2 carry topics that are not on topic list 2018.1, which this "
+        "register records that quarter with (zakelijke_integriteit); the file would leave them "
+        "out. Give those cases a topic of the list and export again. No file was written.")
+    assert not stick.exists() or not any(stick.iterdir())
+    with historic.session() as s:
+        assert s.query(ExportRecord).count() == 0
+    # another quarter exports as before
+    assert exporting.export_quarter(historic, Quarter(2019, 3), stick, today=TODAY).path.exists()
