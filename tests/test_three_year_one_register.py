@@ -9,11 +9,13 @@ topics for 2020) and exports every quarter. The coordinators enrol their confida
 The centre then holds the Defence-wide topic totals 543 / 576 / 680 (DOMAIN.md), and its
 2020 report shows them where the disclosure control publishes them. The Intimidatie row
 (90 / 109 / 71) and the Overige row (155 / 159 / 399) are the published figures the issue
-names, and Agressie 14 and Discriminatie 11 are what Defence published for 2020 (issue 19); the
-other rows are filled in here so the totals hold. Stalking is 6 in 2020: with a small year
+names, Agressie 14 and Discriminatie 11 are what Defence published for 2020 (issue 19), and
+Zakelijke integriteit is "–" for 2018 and 2019 as in the published table: list 2018.1 did not
+have it (it came in 2020), so those cells are no count, in no total. The other rows are filled
+in here so the totals hold. Stalking is 6 in 2020: with a small year
 count there (2, say) alone among the hidden year cells of the published group "Unwanted
 behaviour", one more topic of that group's 2020 column must be hidden to keep it 0..4, and the
-cheapest is Discriminatie 11. The report hides 48 of its 371 cells, 44 of them small counts;
+cheapest is Discriminatie 11. The report hides 48 of its 369 cells, 44 of them small counts;
 the scipy MILP oracle finds none of the other 4 (Thuisfront's quarters, 6 each) that could be
 shown without narrowing a hidden count.
 Completeness is complete for every quarter at both levels, nothing late, and each confidant
