@@ -3,9 +3,9 @@
 It prints only what ``app.services.coordination.report_data`` protected: each cell as
 ``report_model.cell_text`` shows it (``display``'s number or mark; hours to the half hour), and
 "—" where the report has no figure (a gap, explained on the title page and in the notes), "–"
-where the category did not exist in that period's topic list. The
-charts draw published values only; a hidden bar is drawn at height 0 with its mark above it,
-so no suppressed count reaches the drawing either.
+where the category did not exist in that period's topic list. The charts draw published values
+only; a hidden bar is drawn at height 0 with its mark above it, so no suppressed count reaches
+the drawing either.
 """
 
 from __future__ import annotations

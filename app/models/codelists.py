@@ -169,7 +169,7 @@ def mapping(version: str) -> TopicMapping:
         raise ValueError(f"mapping of {version} does not name every topic of {version} once")
     absent = frozenset(raw.get("did_not_exist", ()))
     covered = [c for codes in raw["topics"].values() for c in codes] + list(
-        raw.get("did_not_exist", ()))
+        raw.get("did_not_exist", ()))  # a list: a topic named twice is refused
     if sorted(covered) != sorted(current.codes(current.topics)) or not all(topics.values()):
         raise ValueError(f"mapping of {version} does not cover every current topic exactly once")
     for name in ("discrimination_grounds", "contact_modes", "outcomes", "referral_targets",
