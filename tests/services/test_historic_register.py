@@ -9,9 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from app.errors import CsvImportError, FieldError, ValidationError
+from app.i18n import set_language
 from app.models import codelists
+from app.models.entities import CaseTopic, ExportRecord
 from app.models.periods import Quarter
 from app.services.confidant import exporting
 from app.services.confidant.cases import CaseService
@@ -87,10 +90,7 @@ def test_a_case_on_a_topic_the_corrected_list_lacks_stops_the_export_with_a_sent
         historic: vault.Register, tmp_path: Path) -> None:
     """A register made on 2018.1 before its correction may carry Zakelijke integriteit: its
     quarter is not exported without it (the file lists 2018.1's codes only); nothing written."""
-    from sqlalchemy import update
-
-    from app.models.entities import CaseTopic, ExportRecord
-
+    set_language("en")
     CaseService(historic, today=lambda: TODAY).open_case(
         on=dt.date(2019, 5, 6), minutes=45, mode="persoonlijk", topics=["overige"])
     with historic.session() as s:  # as the former list let it be recorded
