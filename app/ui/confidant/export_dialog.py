@@ -48,7 +48,7 @@ from app.i18n import (
 )
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
 from app.settings import Settings
@@ -610,7 +610,7 @@ class ExportDialog(QDialog):
 
     def import_receipt_from(self, path: Path) -> Task | None:
         register = self.register
-        return self.ops.run(lambda: exporting.import_receipt(register, path),
+        return self.ops.run(lambda: coordinator_link.import_receipt(register, path),
                             self._receipt_imported, disable=(self.receipt_button,))
 
     def _receipt_imported(self, row: HistoryRow) -> None:
