@@ -514,7 +514,7 @@ class BackupPickerDialog(TaskDialog):
         folder, chosen = self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole))
 
         def work() -> backup.Restored:
-            from app.services.storage import backup  # noqa: F811 - loaded on first use
+            from app.services.storage import backup
 
             return backup.restore(folder, chosen, passphrase)
 
