@@ -576,15 +576,21 @@ class ExportDialog(QDialog):
 
     def write_pdf_to(self, path: Path) -> Task | None:
         """Write the PDF overview off the GUI thread; the result shows when it is done."""
-        from app.services.confidant.quarter_overview import write_vp_quarter_pdf
-
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None
         register, lang = self.register, current_language()
-        # the writer raises typed errors (app.files), never OSError
+
+        def write() -> Path:
+            # imported here, on the worker: the first PDF loads reportlab, which held the GUI
+            # thread for a second when it was imported there (the gui-thread bench)
+            from app.services.confidant.quarter_overview import write_vp_quarter_pdf
+
+            # the writer raises typed errors (app.files), never OSError
+            return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
+
         return self.ops.run(
-            lambda: write_vp_quarter_pdf(register, quarter, result, path, lang=lang),
-            self._pdf_written, disable=(self.pdf_button, self.quarter_combo, self.close_button),
+            write, self._pdf_written,
+            disable=(self.pdf_button, self.quarter_combo, self.close_button),
             status=self.result_label, text=_("Writing the PDF overview…"))
 
     def _pdf_written(self, written: Path) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -55,6 +55,10 @@ from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import set_role
 from app.ui.shared.views import ok_cancel
 from app.ui.shared.worker import Task
+
+if TYPE_CHECKING:  # loaded on the worker when a report is written
+    from app.services.coordination.publications import Published
+    from app.services.coordination.report_data import AnnualWritten
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -396,13 +400,18 @@ class CoordinationWorkspace(QWidget):
 
     def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
                      k: int) -> Task | None:
-        from app.services.coordination.report_data import publish_report
-
         register = self.register
         if register is None:
             return None
+
+        def publish() -> Published:
+            # imported on the worker: the report's modules (reportlab) load off the GUI thread
+            from app.services.coordination.report_data import publish_report
+
+            return publish_report(register, year, quarter, fmt, path, lang, k)
+
         return self.ops.run(
-            lambda: publish_report(register, year, quarter, fmt, path, lang, k),
+            publish,
             lambda _written: self._report_written(path),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
             text=_("Writing the report…"))
@@ -453,14 +462,18 @@ class CoordinationWorkspace(QWidget):
         return self.start_annual(year, folder, lang, k)
 
     def start_annual(self, year: int, folder: Path, lang: str, k: int) -> Task | None:
-        from app.services.coordination.report_data import write_annual
-
         register = self.register
         if register is None:
             return None
         today = self.today()
+
+        def write() -> AnnualWritten:
+            from app.services.coordination.report_data import write_annual  # on the worker
+
+            return write_annual(register, year, folder, lang, k, today=today)
+
         return self.ops.run(
-            lambda: write_annual(register, year, folder, lang, k, today=today),
+            write,
             lambda written: self._annual_written(folder, written.paths),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
             text=_("Writing the annual section…"))
