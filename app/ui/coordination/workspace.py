@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from app.export.disclosure import HIDDEN_MARK
 from app.i18n import LANGUAGES, N_, _, current_language
+from app.services.changes import Change, ChangeKind
 from app.services.confidant import coordinator_link, exporting
 from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
@@ -267,13 +268,22 @@ class CoordinationWorkspace(QWidget):
         self.heading.setText(_("Coordination, Defence level") if self.central else
                              _("Coordination of {component}").format(component=component))
 
-    def refresh(self, _change: object = None) -> None:
+    def refresh(self, change: object = None) -> None:
+        """Refresh the views ``change`` concerns (all without one): a published report
+        refreshes the ledger only, not the roster's and who-reported's queries."""
         if self.register is None:
             return
-        self.roster.refresh()
-        self.completeness.refresh()
-        self.tables.refresh()
-        self.publications.refresh()
+        every = not isinstance(change, Change)
+
+        def concerns(*kinds: ChangeKind) -> bool:
+            return every or (isinstance(change, Change) and change.touches(*kinds))
+
+        if concerns(ChangeKind.ROSTER, ChangeKind.SUBMISSIONS):
+            self.roster.refresh()
+            self.completeness.refresh()
+            self.tables.refresh()
+        if concerns(ChangeKind.PUBLICATIONS):
+            self.publications.refresh()
 
     # --- dialogs ------------------------------------------------------------------------
     def _keep(self, dialog: Any) -> None:
@@ -418,7 +428,6 @@ class CoordinationWorkspace(QWidget):
 
     def _report_written(self, path: Path) -> None:
         self.status.setText(_("Report saved: {path}").format(path=path))
-        self.publications.refresh()  # it is in the ledger now
 
     def reissue_report_for(self, number: int) -> Task | None:
         """Ask where, then write publication ``number`` again, byte for byte."""
@@ -481,4 +490,3 @@ class CoordinationWorkspace(QWidget):
     def _annual_written(self, folder: Path, paths: list[Path]) -> None:
         self.status.setText(_("Annual section saved in {folder}: {files}").format(
             folder=folder, files=", ".join(p.name for p in paths)))
-        self.publications.refresh()  # it is in the ledger now
