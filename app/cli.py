@@ -182,7 +182,7 @@ def cmd_recovery_code(ctx: Context) -> int:
 
     register = ctx.unlock()
     try:
-        code = vault.create_recovery_code(register)
+        code = vault.create_recovery_code(register).code
     finally:
         register.close()
     ctx.say(_("New recovery code (any earlier code no longer works): {code}").format(code=code))
@@ -225,7 +225,8 @@ def cmd_backup(ctx: Context) -> int:
 def cmd_restore(ctx: Context) -> int:
     from app.services.storage import backup as backup_service
 
-    aside = backup_service.restore(ctx.register_dir, Path(ctx.args.backup), ctx.passphrase())
+    aside = backup_service.restore(ctx.register_dir, Path(ctx.args.backup),
+                                   ctx.passphrase()).aside
     ctx.say(_("The register was restored from the backup."))
     if aside:
         ctx.say(_("The previous register was kept at {path}.").format(path=aside))
@@ -419,14 +420,14 @@ def cmd_card_import(ctx: Context) -> int:
     """A card that gives a known coordinator code another key is refused (exit 2, both
     fingerprints named) unless --replace is given; with it, both fingerprints are printed."""
     from app.errors import CoordinatorKeyChanged
-    from app.services.confidant import exporting
+    from app.services.confidant import coordinator_link
 
     register = ctx.unlock()
     try:
-        card = exporting.check_recipient_card_file(register, Path(ctx.args.file))
-        change = exporting.key_change(register, card)
+        card = coordinator_link.check_recipient_card_file(register, Path(ctx.args.file))
+        change = coordinator_link.key_change(register, card)
         try:
-            exporting.keep_recipient_card(register, card, replace=ctx.args.replace)
+            coordinator_link.keep_recipient_card(register, card, replace=ctx.args.replace)
         except CoordinatorKeyChanged as exc:
             print(exc.message, file=ctx.err)
             print(_("To replace the key after comparing it: card-import --replace FILE"),
@@ -445,11 +446,11 @@ def cmd_card_import(ctx: Context) -> int:
 
 @command("receipt-import")
 def cmd_receipt_import(ctx: Context) -> int:
-    from app.services.confidant import exporting
+    from app.services.confidant import coordinator_link
 
     register = ctx.unlock()
     try:
-        row = exporting.import_receipt(register, Path(ctx.args.file))
+        row = coordinator_link.import_receipt(register, Path(ctx.args.file))
     finally:
         register.close()
     ctx.say(_("Receipt imported: quarter {quarter}, revision {revision} was received.").format(
@@ -891,7 +892,8 @@ def cmd_annual(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         paths = write_annual(register, ctx.args.year, Path(ctx.args.out),
-                             ctx.args.annual_lang or ctx.args.lang, k, today=dt.date.today())
+                             ctx.args.annual_lang or ctx.args.lang, k,
+                             today=dt.date.today()).paths
     finally:
         register.close()
     ctx.say(_("Annual section {year} written (k = {k}):").format(year=ctx.args.year, k=k))

@@ -616,7 +616,7 @@ def _defence_year_pdf(runs: int) -> Row:
     data and target of tests/export/test_reports.py's Defence report test, which used to time
     it."""
     from app.export.pdf_report import render_report_pdf
-    from app.services.coordination.report_data import report_data, write_report
+    from app.services.coordination.report_data import publish_report, report_data
 
     name = "PDF: Defence year report (7 components)"
     with tempfile.TemporaryDirectory() as tmp:
@@ -625,8 +625,8 @@ def _defence_year_pdf(runs: int) -> Row:
         try:
             outs = (folder / f"defence{i}.pdf" for i in itertools.count())  # never over a file
             day = dt.date(2027, 1, 15)  # the year is over: every quarter has figures
-            samples = timed(lambda: write_report(reg, 2026, None, "pdf", next(outs), "nl", 5,
-                                                 today=day), runs, warmup=1)
+            samples = timed(lambda: publish_report(reg, 2026, None, "pdf", next(outs), "nl", 5,
+                                                   today=day), runs, warmup=1)
             data = report_data(reg, 2026, k=5, today=day)
             floor = timed(lambda: render_report_pdf(data, lang="nl"), runs)
         finally:
@@ -871,6 +871,10 @@ def scenario_gui_thread(runs: int = 3) -> list[Row]:
             gaps.append(gap)
             took.append(seconds)
         export.close()
+        rows.append(Row(f"GUI thread while the quarter's PDF overview is written, the process's "
+                        f"first PDF included (the work takes {statistics.median(took):.2f} s)",
+                        gaps, idle, "the event loop with nothing beside it", "≤ 50 ms",
+                        le(0.05)))
         gaps, took = [], []
         for i in range(runs):  # each run a new window and a new revision, as a re-export is
             export = ExportDialog(register, signals, settings, confirm=lambda *_a: True)

@@ -47,7 +47,7 @@ from app.export.disclosure import status_label
 from app.export.measures import Measures
 from app.export.report_model import cell_text
 from app.i18n import translator
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.coordination import importing, merging, roster
 from app.services.coordination.importing import ImportStatus
 from app.services.coordination.report_data import report_data
@@ -175,8 +175,8 @@ def test_cards_enrol_and_become_the_recipient(coordinator: vault.Register,
     confidant, _code = vault.create_register(tmp_path / "vp", PASSPHRASE, roles=("vp",),
                                              component="CLAS")
     try:
-        exporting.import_recipient_card(confidant, V1 / "card-coordinator.json")
-        recipient = exporting.recipient_card(confidant)
+        coordinator_link.import_recipient_card(confidant, V1 / "card-coordinator.json")
+        recipient = coordinator_link.recipient_card(confidant)
         assert recipient is not None and recipient.code == COORDINATOR.code
         assert recipient.sealing_public_key == COORDINATOR.sealing_public
         assert recipient.fingerprint == crypto.fingerprint_hex(COORDINATOR.signing_public)
@@ -229,7 +229,7 @@ def test_receipt_imports_back_into_the_confidants_register(built: golden.Built,
     try:
         before = {(h.revision, h.received_at) for h in exporting.history(register)}
         assert before == {(1, None), (2, None)}
-        row = exporting.import_receipt(register, V1 / "receipt.json")
+        row = coordinator_link.import_receipt(register, V1 / "receipt.json")
         assert (row.quarter, row.revision, row.sha256) == ("2026-Q1", 2, sealed_identity)
         assert row.received_at == golden.IMPORTED
         after = {(h.revision, h.received_at) for h in exporting.history(register)}

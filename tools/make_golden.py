@@ -44,7 +44,7 @@ from tests.cheap_kdf import TEST_PROFILE, install  # noqa: E402
 
 install()  # throwaway registers: the tests' cheap key derivation (tests/cheap_kdf.py)
 from app.models.periods import Quarter  # noqa: E402
-from app.services.confidant import exporting  # noqa: E402
+from app.services.confidant import coordinator_link, exporting  # noqa: E402
 from app.services.confidant.cases import CaseService, ReferralInput  # noqa: E402
 from app.services.confidant.quarter_overview import write_vp_quarter_pdf  # noqa: E402
 from app.services.coordination import forwarding, importing, roster  # noqa: E402
@@ -300,7 +300,7 @@ def build(workdir: Path) -> Built:
         files["vp-quarterly-signed.json"] = _read(r1.path)
         _expect(interchange.read_file(files["vp-quarterly-signed.json"],
                                       today=EXPORT_R1.date()).measures, EXPECTED_VP_R1)
-        exporting.keep_recipient_card(vp, exporting.check_recipient_card(
+        coordinator_link.keep_recipient_card(vp, coordinator_link.check_recipient_card(
             vp, files["card-coordinator.json"]))
         add_late_contact(vp)
         r2 = exporting.export_quarter(vp, QUARTER, out / "vp", today=EXPORT_R2.date(),

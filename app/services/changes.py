@@ -20,6 +20,8 @@ class ChangeKind(enum.StrEnum):
     RECIPIENT = "recipient"  # the coordinator the quarterly files are sealed to
     ROSTER = "roster"  # the coordinator's enrolled senders
     SUBMISSIONS = "submissions"  # quarterly files imported, or a summary forwarded
+    PUBLICATIONS = "publications"  # a report published (the ledger)
+    KEYS = "keys"  # the register's key file: a new passphrase or recovery code
 
 
 EVERYTHING: frozenset[ChangeKind] = frozenset(ChangeKind)

@@ -60,8 +60,8 @@ class NextRevision:
 def last_issued(s: Session, quarter: Quarter | str, level: str) -> ExportRecord | None:
     """The highest revision recorded. Two records of one revision exist after a backup was
     restored (or on a second copy of the register): the one written again, and the one the
-    coordinator's receipt taught (``exporting.import_receipt``); the one with a receipt is what
-    the coordinator holds, so the next revision replaces that one."""
+    coordinator's receipt taught (``coordinator_link.import_receipt``); the one with a receipt
+    is what the coordinator holds, so the next revision replaces that one."""
     return s.scalars(
         select(ExportRecord)
         .where(ExportRecord.quarter == str(quarter), ExportRecord.level == level)

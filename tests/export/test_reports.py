@@ -30,7 +30,7 @@ from app.i18n import translator
 from app.models import codelists
 from app.services.coordination import report_data as report_service
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import report_data, write_report
+from app.services.coordination.report_data import publish_report, report_data
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.services.conftest import (  # noqa: F401 (fixtures)
@@ -399,8 +399,8 @@ def _check_report_consistency(data: ReportData) -> None:
 def test_defence_year_pdf_for_seven_components(central: Register, tmp_path: Path) -> None:
     """(How fast: `make bench`, "PDF: Defence year report (7 components)".)"""
     _random_central(central, random.Random(7), tmp_path / "in")
-    path = write_report(central, 2026, None, "pdf", tmp_path / "defence.pdf", "nl", 5, now=NOW,
-                        today=DAY)
+    path = publish_report(central, 2026, None, "pdf", tmp_path / "defence.pdf", "nl", 5, now=NOW,
+                          today=DAY).path
     pages, lines = _pdf_text(path.read_bytes())
     assert "Nieuwe casussen per defensieonderdeel" in lines and "Defensie" in " ".join(lines)
     assert pages >= 4
@@ -408,8 +408,8 @@ def test_defence_year_pdf_for_seven_components(central: Register, tmp_path: Path
 
 def test_write_report_is_atomic_and_private(known_component: Register, tmp_path: Path) -> None:
     for fmt in ("pdf", "csv"):
-        path = write_report(known_component, 2026, "2026-Q2", fmt, tmp_path / f"r.{fmt}", "en", 5,
-                            today=DAY)
+        path = publish_report(known_component, 2026, "2026-Q2", fmt, tmp_path / f"r.{fmt}", "en",
+                              5, today=DAY).path
         assert owner_only.is_owner_only(path)
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["r.csv", "r.pdf"]
 

@@ -165,7 +165,7 @@ def test_change_passphrase_with_wrong_old_changes_nothing(register_dir: Path) ->
 
 def test_recovery_code_unlocks_and_requires_new_passphrase(register_dir: Path) -> None:
     reg = vault.unlock(register_dir, PASSPHRASE)
-    code = vault.create_recovery_code(reg)
+    code = vault.create_recovery_code(reg).code
     reg.close()
     with pytest.raises(WrongRecoveryCode):
         vault.unlock_with_recovery(register_dir, "AAAAA-AAAAA-AAAAA-AAAAA-AAAAA-AAAAA")

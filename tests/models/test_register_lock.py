@@ -103,7 +103,7 @@ def test_restore_and_passphrase_change_wait_for_the_other_program(
         assert snapshot(register_dir) == before
     finally:
         child.kill()
-    assert backup.restore(register_dir, made, PASSPHRASE) is not None
+    assert backup.restore(register_dir, made, PASSPHRASE).aside is not None
 
 
 def test_restore_while_open_in_this_program_is_refused_until_locked(
@@ -115,7 +115,7 @@ def test_restore_while_open_in_this_program_is_refused_until_locked(
         backup.restore(register_dir, made, PASSPHRASE)
     assert snapshot(register_dir) == before
     register.close()
-    aside = backup.restore(register_dir, made, PASSPHRASE)
+    aside = backup.restore(register_dir, made, PASSPHRASE).aside
     assert aside is not None and (aside / register_files.DB_NAME).is_file()
     vault.unlock(register_dir, PASSPHRASE).close()
 

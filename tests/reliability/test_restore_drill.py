@@ -41,7 +41,8 @@ def test_restore_newest_backup_after_losing_the_register(
 
     shutil.rmtree(register_dir)  # the laptop's disk died; only the backups are left
     newest = backup.list_backups(dest)[0]
-    assert backup.restore(register_dir, newest.path, PASSPHRASE) is None  # nothing to set aside
+    restored = backup.restore(register_dir, newest.path, PASSPHRASE)
+    assert restored.aside is None  # nothing to set aside
 
     restored = h.reopen_and_check(register_dir)
     reg = vault.unlock(register_dir, PASSPHRASE)

@@ -31,7 +31,7 @@ def test_backup_then_restore_gives_identical_content(register: vault.Register,
     assert vault.content_digest(register) != digest
     register.close()
 
-    aside = backup.restore(register_dir, made, PASSPHRASE)
+    aside = backup.restore(register_dir, made, PASSPHRASE).aside
     assert aside is not None and (aside / register_files.DB_NAME).exists()
     restored = vault.unlock(register_dir, PASSPHRASE)
     try:
@@ -82,7 +82,7 @@ def test_restore_drill_after_losing_the_register(register: vault.Register, regis
     made = backup.create_backup(register, tmp_path / "backups")
     register.close()
     shutil.rmtree(register_dir)
-    assert backup.restore(register_dir, made, PASSPHRASE) is None
+    assert backup.restore(register_dir, made, PASSPHRASE).aside is None
     restored = vault.unlock(register_dir, PASSPHRASE)
     try:
         assert vault.content_digest(restored) == digest

@@ -8,13 +8,18 @@ import ast
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.services.changes import Change, ChangeKind
+from app.services.changes import EVERYTHING, Change, ChangeKind
 from app.services.confidant.csv_import import CsvImportResult
 from app.services.confidant.exporting import ExportResult, HistoryRow
 from app.services.coordination.forwarding import ForwardResult
 from app.services.coordination.importing import ImportResult
+from app.services.coordination.publications import Published
+from app.services.coordination.report_data import AnnualWritten
 from app.services.coordination.roster import RosterMember
+from app.services.storage.backup import Restored
+from app.services.storage.relocation import MoveResult
 from app.services.storage.retention import RetentionResult
+from app.services.storage.vault import RecoveryCode
 
 SERVICES = Path(__file__).resolve().parents[2] / "app" / "services"
 WRITES = {"add", "add_all", "delete", "merge"}  # Session methods that write
@@ -23,20 +28,22 @@ STATEMENTS = {"insert", "update", "delete"}  # sqlalchemy statements
 # Writers that are no use case of a window, each with its reason.
 NOT_A_USE_CASE = {
     "revisions.issue_revision": "one step of export_quarter and forward, which say it",
-    "confidant/exporting.import_recipient_card": "the CLI's; the window checks, then keeps "
-                                                 "(keep_recipient_card)",
+    "confidant/coordinator_link.import_recipient_card": "check and keep in one, for tests; the "
+                                                        "window and the CLI call both",
     "confidant/cases.CaseService.audit": "the register's own log line; no view shows it",
     "storage/drafts.store_draft": "unsaved input kept while locked; no view shows it",
     "storage/drafts.take_stored_draft": "the same draft, taken back",
     "demo.build_demo_register": "fills a new demo register before any window shows it",
-    # The publication ledger (w19ledger) arrived with the last merge of this session: its use
-    # cases return the written file, which the command line and its tests use. Giving them a
-    # Change (a PUBLICATIONS kind the Publications tab listens to) is the next step; until then
-    # the window refreshes the tab when its report is written.
-    "coordination/publications.publish": "the ledger: see above",
-    "coordination/report_data.write_report": "the ledger: see above",
-    "coordination/report_data.publish_report": "the ledger: see above",
-    "coordination/report_data.write_annual": "the ledger: see above",
+    "storage/vault.create_register": "a new register, before any window shows it",
+    "storage/vault.unlock": "opens a register (an old one migrated first) before any window "
+                            "shows it",
+    "storage/vault.unlock_with_recovery": "the same, with the recovery code",
+    "storage/backup.create_backup": "a copy of the register in the backup folder: the register "
+                                    "and its views are unchanged",
+    "storage/backup.backup_before_migration": "the same copy, before a migration",
+    "storage/backup.rotate": "removes old copies from the backup folder; the register is "
+                             "unchanged",
+    "storage/relocation.move_backups": "one step of move_register, which says it",
 }
 
 
@@ -74,6 +81,26 @@ def _writes_in_session(fn: ast.FunctionDef) -> bool:
     return False
 
 
+# Calls that write the register's own files outside a session: its database and key file put
+# in place (restore, relocation: ``os.replace``, copies into the register folder) and its key
+# file saved (a new passphrase or recovery code: ``key_file.save(key_path(folder))``).
+FILE_WRITES = {"os.replace", "shutil.copyfile", "shutil.copytree", "shutil.move"}
+
+
+def _writes_register_files(fn: ast.FunctionDef, atomic: set[str]) -> bool:
+    """``atomic``: the names the module imports from app.atomic (its ``replace``)."""
+    for node in ast.walk(fn):
+        if not isinstance(node, ast.Call):
+            continue
+        if ast.unparse(node.func) in FILE_WRITES | atomic:
+            return True
+        if (isinstance(node.func, ast.Attribute) and node.func.attr == "save" and node.args
+                and isinstance(node.args[0], ast.Call)
+                and ast.unparse(node.args[0].func) == "key_path"):
+            return True
+    return False
+
+
 def _called_names(fn: ast.FunctionDef) -> set[str]:
     names = set()
     for node in ast.walk(fn):
@@ -90,6 +117,9 @@ def _functions() -> dict[str, _Function]:
     for path in sorted(SERVICES.rglob("*.py")):
         module = path.relative_to(SERVICES).with_suffix("").as_posix()
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        atomic = {alias.asname or alias.name for node in tree.body
+                  if isinstance(node, ast.ImportFrom) and node.module == "app.atomic"
+                  for alias in node.names if alias.name == "replace"}
         scopes: list[tuple[str, list[ast.stmt]]] = [(module, tree.body)]
         scopes += [(f"{module}.{c.name}", c.body) for c in tree.body
                    if isinstance(c, ast.ClassDef)]
@@ -98,7 +128,7 @@ def _functions() -> dict[str, _Function]:
                 if isinstance(node, ast.FunctionDef):
                     found[f"{prefix}.{node.name}"] = _Function(
                         f"{prefix}.{node.name}", node, _called_names(node),
-                        _writes_in_session(node))
+                        _writes_in_session(node) or _writes_register_files(node, atomic))
     return found
 
 
@@ -126,7 +156,7 @@ def _public(name: str) -> bool:
 
 def _says_what_changed(fn: ast.FunctionDef, classes: set[str]) -> bool:
     returns = ast.unparse(fn.returns) if fn.returns else ""
-    return returns in ("Change", "Change | None") or returns in classes
+    return returns in ("Change", "Change | None") or returns.rsplit(".", 1)[-1] in classes
 
 
 def _classes_with_a_change() -> set[str]:
@@ -153,7 +183,12 @@ def test_the_finder_sees_the_writes_it_must() -> None:
     """The check above is only as good as its finder: the known use cases are found."""
     writers = set(_writers())
     for name in ("confidant/cases.CaseService.open_case", "confidant/exporting.export_quarter",
-                 "confidant/exporting.import_receipt", "confidant/exporting.keep_recipient_card",
+                 "storage/backup.restore", "storage/relocation.move_register",
+                 "storage/vault.change_passphrase", "storage/vault.set_new_passphrase",
+                 "storage/vault.create_recovery_code", "coordination/publications.publish",
+                 "coordination/report_data.publish_report", "coordination/report_data.write_annual",
+                 "confidant/coordinator_link.import_receipt",
+                 "confidant/coordinator_link.keep_recipient_card",
                  "coordination/importing.apply_import", "coordination/forwarding.forward",
                  "coordination/roster.add_card", "coordination/roster.set_nickname",
                  "coordination/roster.deactivate", "storage/retention.apply_retention",
@@ -170,6 +205,8 @@ def test_each_result_says_what_a_view_must_refresh() -> None:
         ImportResult: {ChangeKind.SUBMISSIONS}, ForwardResult: {ChangeKind.SUBMISSIONS},
         RosterMember: {ChangeKind.ROSTER}, RetentionResult: {ChangeKind.CASES},
         CsvImportResult: {ChangeKind.CASES, ChangeKind.CONTACTS, ChangeKind.ACTIVITIES},
+        Published: {ChangeKind.PUBLICATIONS}, AnnualWritten: {ChangeKind.PUBLICATIONS},
+        RecoveryCode: {ChangeKind.KEYS}, Restored: EVERYTHING, MoveResult: EVERYTHING,
     }
     for cls, kinds in expected.items():
         assert isinstance(cls.change, Change) and cls.change.kinds == kinds, cls

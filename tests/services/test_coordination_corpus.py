@@ -181,14 +181,14 @@ def _confidant(folder: Path, coordinator: Sender, tmp_path: Path) -> bytes:
     import datetime as dt
 
     from app.models.periods import Quarter
-    from app.services.confidant import exporting
+    from app.services.confidant import coordinator_link, exporting
 
     reg, _ = vault.create_register(folder, PASSPHRASE, component="CLAS")
     try:
         result = exporting.export_quarter(reg, Quarter(2026, 3), tmp_path / "exported",
                                           today=TODAY, now=dt.datetime(2026, 10, 2, tzinfo=dt.UTC))
-        card = exporting.check_recipient_card(reg, recipient_card_of(coordinator))
-        exporting.keep_recipient_card(reg, card)
+        card = coordinator_link.check_recipient_card(reg, recipient_card_of(coordinator))
+        coordinator_link.keep_recipient_card(reg, card)
     finally:
         reg.close()
     return result.path.read_bytes()

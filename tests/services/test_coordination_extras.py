@@ -17,7 +17,7 @@ from app.services.confidant import exporting
 from app.services.confidant.cases import CaseService
 from app.services.coordination import forwarding, merging, receipts, roster
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import write_report
+from app.services.coordination.report_data import publish_report
 from app.services.storage import vault
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
@@ -64,8 +64,8 @@ def test_a_nickname_never_leaves_the_register(coordinator: Register, tmp_path: P
         roster.set_nickname(coordinator, f"CLAS-NICK{i}", f"{NICKNAME} {i}")
     out = tmp_path / "out"
     forwarding.forward(coordinator, QUARTER, out)
-    write_report(coordinator, 2026, QUARTER, "csv", out / "report.csv", "nl", 5)
-    write_report(coordinator, 2026, QUARTER, "pdf", out / "report.pdf", "nl", 5)
+    publish_report(coordinator, 2026, QUARTER, "csv", out / "report.csv", "nl", 5)
+    publish_report(coordinator, 2026, QUARTER, "pdf", out / "report.pdf", "nl", 5)
     exporting.write_own_card(coordinator, out / "card.json")
     for sha in [f.sha256 for f in receipts.imported_files(coordinator)]:
         receipts.reissue_receipt(coordinator, sha, out)

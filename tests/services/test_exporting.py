@@ -15,7 +15,7 @@ from app.errors import AppError, SealedNoKey
 from app.export import interchange, receipts
 from app.models.periods import Quarter
 from app.paths import resources_dir
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
 from tests.conftest import PASSPHRASE
@@ -107,7 +107,7 @@ def test_sealed_to_coordinator_and_receipt_round_trip(register: vault.Register,
                                                       tmp_path: Path) -> None:
     _fill(register)
     card = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
-    imported = exporting.import_recipient_card(register, card)
+    imported = coordinator_link.import_recipient_card(register, card)
     assert imported.role == "coordinator"
     result = exporting.export_quarter(register, Q3, tmp_path / "usb", today=TODAY, now=NOW)
     assert result.sealed
@@ -123,7 +123,7 @@ def test_sealed_to_coordinator_and_receipt_round_trip(register: vault.Register,
     receipt = receipts.write_receipt(verified, receiver_code=profile.code, received_at=NOW,
                                      signing_private_key=profile.signing_private_key)
     (tmp_path / "receipt.json").write_bytes(receipt)
-    row = exporting.import_receipt(register, tmp_path / "receipt.json")
+    row = coordinator_link.import_receipt(register, tmp_path / "receipt.json")
     assert row.received_at is not None and row.quarter == "2026-Q3"
     assert exporting.history(register)[0].received_at is not None
 
@@ -131,7 +131,7 @@ def test_sealed_to_coordinator_and_receipt_round_trip(register: vault.Register,
 def test_cards_that_do_not_fit_are_refused(register: vault.Register, tmp_path: Path) -> None:
     own = exporting.write_own_card(register, tmp_path)
     with pytest.raises(AppError):
-        exporting.import_recipient_card(register, own)
+        coordinator_link.import_recipient_card(register, own)
     other_dir = tmp_path / "kmar"
     other, _ = vault.create_register(
         other_dir, PASSPHRASE, roles=("coordinator",), component="KMar"
@@ -139,5 +139,5 @@ def test_cards_that_do_not_fit_are_refused(register: vault.Register, tmp_path: P
     card = exporting.write_own_card(other, tmp_path / "kmar.json")
     other.close()
     with pytest.raises(AppError) as info:
-        exporting.import_recipient_card(register, card)
-    assert "KMar" in info.value.message and exporting.recipient_card(register) is None
+        coordinator_link.import_recipient_card(register, card)
+    assert "KMar" in info.value.message and coordinator_link.recipient_card(register) is None

@@ -26,7 +26,7 @@ from app.export.measures import (
 )
 from app.i18n import _, translator
 from app.models.periods import Quarter
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.coordination.importing import ImportStatus, apply_import, plan_import
 from app.services.storage import vault
 from tests.conftest import PASSPHRASE, snapshot
@@ -84,7 +84,7 @@ def test_a_swapped_coordinator_key_is_refused_unless_replaced(tmp_path: Path,
     assert snapshot(folder) == before  # nothing changed: files stay sealed to the old key
     reg = vault.unlock(folder, PASSPHRASE)
     try:
-        assert exporting.recipient_card(reg).signing_public_key == genuine.key.public_key  # type: ignore[union-attr]
+        assert coordinator_link.recipient_card(reg).signing_public_key == genuine.key.public_key  # type: ignore[union-attr]
     finally:
         reg.close()
 
@@ -99,17 +99,17 @@ def test_a_swapped_coordinator_key_is_refused_unless_replaced(tmp_path: Path,
     assert f"Old fingerprint: {old_fp}" in text and f"New fingerprint: {new_fp}" in text
     reg = vault.unlock(folder, PASSPHRASE)
     try:
-        assert exporting.recipient_card(reg).signing_public_key == impostor.key.public_key  # type: ignore[union-attr]
+        assert coordinator_link.recipient_card(reg).signing_public_key == impostor.key.public_key  # type: ignore[union-attr]
         # Going back to the old key is a change of key too.
         with pytest.raises(errors.CoordinatorKeyChanged) as info:
-            exporting.import_recipient_card(reg, good)
+            coordinator_link.import_recipient_card(reg, good)
         assert new_fp in info.value.message and old_fp in info.value.message
         # The same card again, and another coordinator's code, are no key change.
-        exporting.import_recipient_card(reg, bad)
+        coordinator_link.import_recipient_card(reg, bad)
         other = new_sender("CLAS-ACVP2", role="coordinator")
-        card = exporting.import_recipient_card(
+        card = coordinator_link.import_recipient_card(
             reg, write(tmp_path, "other.json", recipient_card_of(other)))
-        assert exporting.recipient_card(reg).fingerprint == card.fingerprint  # type: ignore[union-attr]
+        assert coordinator_link.recipient_card(reg).fingerprint == card.fingerprint  # type: ignore[union-attr]
     finally:
         reg.close()
 
@@ -236,7 +236,7 @@ def test_a_receipt_for_another_sender_or_contradicting_the_record_changes_nothin
     coordinator = new_sender("CLAS-RCVR1", role="coordinator")
     try:
         exported = exporting.export_quarter(reg, Quarter(2026, 3), tmp_path / "out", today=TODAY)
-        exporting.keep_recipient_card(reg, exporting.check_recipient_card(
+        coordinator_link.keep_recipient_card(reg, coordinator_link.check_recipient_card(
             reg, recipient_card_of(coordinator)))
         own = reg.profile().code  # type: ignore[union-attr]
     finally:

@@ -6,9 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QListWidget
+from pytestqt.qtbot import QtBot
 
 from app.models.entities import Case, CaseTopic, ContactMoment
 from app.services.storage import vault
+from app.ui.shared.worker import tasks_pending
 
 
 def add_case(register: vault.Register, memo: str, n: int = 1) -> None:
@@ -41,3 +43,9 @@ def passphrase_file(tmp: Path, passphrase: str) -> Path:
     path = tmp / "pass.txt"
     path.write_text(passphrase, encoding="utf-8")
     return path
+
+
+def settle(qtbot: QtBot) -> None:
+    """Wait until what a key or click started off the GUI thread (a save, a delete) has
+    landed back on it: a person's next key comes later than a single-row write."""
+    qtbot.waitUntil(lambda: not tasks_pending(), timeout=15_000)

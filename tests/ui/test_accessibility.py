@@ -352,7 +352,8 @@ def walk_coordination_dialogs(w: Walk) -> None:
     w.close(dialog)
     w.check("error", box := error_box(window, "The file could not be read."))
     w.close(box)
-    ws.write_my_card(w.tmp / "cards")
+    assert ws.write_my_card(w.tmp / "cards") is not None
+    ws.ops.wait()
     box = window.findChild(QMessageBox, "my_card_box")
     assert box is not None
     w.check("my card", box)

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from app.export import crypto
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link
 from app.services.storage import vault
 from app.settings import Settings
 from app.ui.register.cards_dialog import CardsDialog, replace_box, two_lines
@@ -32,7 +32,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
     new_fp = crypto.fingerprint_groups(impostor.key.public_key)
 
     register = vault.unlock(register_dir, PASSPHRASE)
-    asked: list[exporting.KeyChange] = []
+    asked: list[coordinator_link.KeyChange] = []
 
     def keep_old(_parent, change):  # type: ignore[no-untyped-def]
         asked.append(change)
@@ -53,7 +53,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
         assert [(c.code, c.old_fingerprint, c.new_fingerprint) for c in asked] == [
             ("CLAS-ACVP1", old_fp, new_fp)]
         assert "CLAS-ACVP1" in dialog.message_label.text()
-        assert exporting.recipient_card(register).signing_public_key == \
+        assert coordinator_link.recipient_card(register).signing_public_key == \
             genuine.key.public_key  # type: ignore[union-attr]
         register.close()
         assert snapshot(register_dir) == before  # keeping the old key changes nothing
@@ -63,7 +63,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
         dialog._confirm_replace = lambda _parent, _change: True
         assert dialog.import_card_from(swapped) is not None
         dialog.ops.wait()
-        assert exporting.recipient_card(register).signing_public_key == \
+        assert coordinator_link.recipient_card(register).signing_public_key == \
             impostor.key.public_key  # type: ignore[union-attr]
         assert dialog.recipient_groups.text().split() == new_fp.split()
     finally:
@@ -72,7 +72,7 @@ def test_a_changed_key_is_replaced_only_after_choosing_it(
 
 def test_the_warning_shows_both_fingerprints_and_keeps_the_old_key_by_default(
         qtbot: QtBot) -> None:
-    change = exporting.KeyChange("CLAS-ACVP1", crypto.fingerprint_groups(b"\1" * 32),
+    change = coordinator_link.KeyChange("CLAS-ACVP1", crypto.fingerprint_groups(b"\1" * 32),
                                  crypto.fingerprint_groups(b"\2" * 32))
     box = replace_box(None, change)
     qtbot.addWidget(box)

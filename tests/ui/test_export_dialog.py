@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from app.export import interchange, receipts
 from app.models.periods import Quarter
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
 from app.settings import Settings
@@ -94,7 +94,7 @@ def test_write_twice_then_receipt(qtbot: QtBot, register: vault.Register,
                                   coordinator: vault.Register, tmp_path: Path) -> None:
     _fill(register)
     card = exporting.write_own_card(coordinator, tmp_path / "coord-card.json")
-    exporting.import_recipient_card(register, card)
+    coordinator_link.import_recipient_card(register, card)
     answers: list[str] = []
     dialog = _dialog(qtbot, register, answers)
     usb = tmp_path / "usb"
@@ -177,17 +177,19 @@ def test_card_is_kept_only_after_confirming(qtbot: QtBot, register: vault.Regist
     assert dialog.groups_label.text().split() == exporting.own_fingerprint_groups(register).split()
     assert dialog.import_card_from(card_path) is None
     assert answers == [exporting.own_fingerprint_groups(coordinator)]
-    assert exporting.recipient_card(register) is None
+    assert coordinator_link.recipient_card(register) is None
 
     dialog._confirm = lambda _parent, _card: True
     kept = dialog.import_card_from(card_path)
     dialog.ops.wait()
-    assert kept is not None and exporting.recipient_card(register) is not None
+    assert kept is not None and coordinator_link.recipient_card(register) is not None
     assert dialog.recipient_groups.text().split() == \
         exporting.own_fingerprint_groups(coordinator).split()
 
-    own = dialog.save_card_to(tmp_path / "mine.json")
-    assert own is not None and own.exists()
+    own = tmp_path / "mine.json"
+    assert dialog.save_card_to(own) is not None
+    dialog.ops.wait()
+    assert own.exists() and str(own) in dialog.message_label.text()
     assert dialog.import_card_from(own) is None and dialog.error_label.text()
 
 

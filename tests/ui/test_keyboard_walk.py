@@ -31,6 +31,7 @@ from app.ui.register.main_window import MainWindow
 from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
 from tests.services.coordination_helpers import enrol, new_sender, random_measures, vp_file, write
+from tests.ui.helpers import settle
 
 pytestmark = pytest.mark.gui
 
@@ -52,9 +53,13 @@ class Keyboard:
         return widget
 
     def press(self, key: Qt.Key, modifiers: Qt.KeyboardModifier = NoMod, times: int = 1) -> None:
+        """A key; a save it started off the GUI thread lands before the next one (a person
+        is slower than a single-row write)."""
         for _ in range(times):
             self.qtbot.keyClick(self.focus(), key, modifiers)
             self.count += 1
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+                settle(self.qtbot)
 
     def type(self, text: str) -> None:
         for char in text:

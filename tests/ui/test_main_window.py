@@ -16,6 +16,7 @@ from app.services.storage.vault import Register
 from app.ui.register.main_window import MainWindow
 from app.ui.shared.item_models import ROW_ROLE
 from tests.ui.conftest import known_cases
+from tests.ui.helpers import settle
 
 pytestmark = pytest.mark.gui
 
@@ -47,6 +48,7 @@ def test_contact_moment_with_the_keyboard_only(
     qtbot.keyClick(focused(), Qt.Key.Key_Down)
     qtbot.keyClick(focused(), Qt.Key.Key_Space)
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    settle(qtbot)
 
     with register.session() as s:
         cases = s.scalars(select(Case)).all()
@@ -87,6 +89,7 @@ def test_follow_up_contact_on_an_open_case_with_the_keyboard(
     assert qe.case_combo.currentData() == ids["b"]
     assert "Werkdruk" not in qe.case_combo.currentText()  # the memo is never shown there
     qtbot.keyClick(focused(), Qt.Key.Key_Return)
+    settle(qtbot)
     with register.session() as s:
         minutes = s.scalars(
             select(ContactMoment.minutes).where(ContactMoment.case_id == ids["b"])
@@ -100,10 +103,12 @@ def test_field_error_appears_next_to_the_field_and_nothing_is_saved(
     qe = window.quick_entry
     qe.focus_first()
     qtbot.keyClick(focused(), Qt.Key.Key_Return)  # no topic chosen
+    settle(qtbot)
     assert qe.errors["topics"].isVisible()
     assert qe.errors["topics"].text() == _("Choose at least one topic.")
     qe.minutes_edit.setText("2000")
     qtbot.keyClick(qe.minutes_edit, Qt.Key.Key_Return)
+    settle(qtbot)
     assert qe.errors["minutes"].isVisible()
     with register.session() as s:
         assert s.scalars(select(Case)).first() is None
@@ -232,14 +237,17 @@ def test_case_actions_close_reopen_delete(
     window.signals.data_changed.emit(None)
     assert "2026" in window.detail.fields["status"].text()
     window.detail.buttons["reopen"].click()
+    settle(qtbot)
     with register.session() as s:
         assert s.get(Case, ids["a"]).status == "open"
     monkeypatch.setattr(mw, "confirm", lambda *a: False)
     window.detail.buttons["delete"].click()
+    settle(qtbot)
     with register.session() as s:
         assert s.get(Case, ids["a"]) is not None
     monkeypatch.setattr(mw, "confirm", lambda *a: True)
     window.detail.buttons["delete"].click()
+    settle(qtbot)
     with register.session() as s:
         assert s.get(Case, ids["a"]) is None
     assert window.cases_model.rowCount() == 2
@@ -252,10 +260,12 @@ def test_ctrl_enter_in_the_memo_saves_and_plain_enter_is_a_line_break(
     qe._set_checked(qe.topic_list, ["thuisfront"])
     qtbot.keyClicks(qe.memo_edit, "eerste regel")
     qtbot.keyClick(qe.memo_edit, Qt.Key.Key_Return)
+    settle(qtbot)
     qtbot.keyClicks(qe.memo_edit, "tweede")
     with register.session() as s:
         assert s.scalars(select(Case)).first() is None
     qtbot.keyClick(qe.memo_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    settle(qtbot)
     with register.session() as s:
         assert s.scalars(select(Case.memo)).one() == "eerste regel\ntweede"
 
@@ -293,22 +303,26 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
     # Issue 22: no outcome chosen beforehand, so Enter alone records nothing.
     assert dialog.outcome.currentIndex() == -1 and dialog.outcome.currentData() is None
     qtbot.keyClick(dialog.closed_on, Qt.Key.Key_Return)
+    settle(qtbot)
     assert dialog.errors["outcome"].text() == "Kies een waarde uit de lijst." and not calls
     dialog.outcome.setCurrentIndex(dialog.outcome.findData("doorverwezen"))
     dialog.closed_on.setText("01-09-2026")  # before the last contact moment
     dialog.accept()
+    settle(qtbot)
     assert dialog.errors["closed_on"].text() and not calls
     dialog.closed_on.setText("10-11-2026")
     # The same referral twice is refused with its sentence, and nothing is recorded.
     dialog.add_referral("mid", "09-11-2026")
     dialog.add_referral("mid", "09-11-2026")
     dialog.accept()
+    settle(qtbot)
     assert "twee keer" in dialog.errors["referrals"].text() and not calls
     with register.session() as s:
         case = s.get(Case, ids["a"])
         assert case.status == "open" and case.referrals == []
     dialog.remove_referral(dialog.referral_rows[1])
     dialog.accept()
+    settle(qtbot)
     assert calls
     with register.session() as s:
         case = s.get(Case, ids["a"])
@@ -356,8 +370,10 @@ def test_every_change_the_window_reports_is_one_typed_value(
     window.quick_entry.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
                                       "topics": ["pesten"]})
     assert window.quick_entry.save()
+    settle(qtbot)
     window.activities.date_edit.setText("02-11-2026")
     window.activities.add()
+    settle(qtbot)
     assert [type(c) for c in seen] == [Change, Change]
     assert seen[0].kinds == {ChangeKind.CASES, ChangeKind.CONTACTS}  # type: ignore[attr-defined]
     assert seen[1].kinds == {ChangeKind.ACTIVITIES}  # type: ignore[attr-defined]
@@ -389,4 +405,5 @@ def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
                         lambda self: opened.append(self) or 0)
     assert main_window.EditCaseDialog is case_dialogs.EditCaseDialog
     qtbot.keyClick(window.cases_view, Qt.Key.Key_Return)
+    settle(qtbot)
     assert len(opened) == 1

@@ -19,6 +19,7 @@ from app.ui.confidant.case_dialogs import ContactDialog
 from app.ui.register.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.ui.conftest import known_cases
+from tests.ui.helpers import settle
 
 pytestmark = pytest.mark.gui
 SENTENCE = "Gebruik alleen de cijfers 0 tot en met 9."
@@ -44,11 +45,13 @@ def test_quick_entry(qtbot: QtBot, window: MainWindow, register: Register,
     before = _data(register, register_dir)
     qe.minutes_edit.setText("3²")
     qtbot.keyClick(qe.minutes_edit, Qt.Key.Key_Return)
+    settle(qtbot)
     assert qe.errors["minutes"].isVisible()
     assert qe.errors["minutes"].text() == SENTENCE
     assert _data(register, register_dir) == before
     qe.minutes_edit.setText("1 u 15")  # the same form saves what the parser reads
     qtbot.keyClick(qe.minutes_edit, Qt.Key.Key_Return)
+    settle(qtbot)
     assert not qe.errors["minutes"].isVisible()
     assert _data(register, register_dir) != before
 

@@ -139,7 +139,7 @@ def test_language_switch_changes_labels(qtbot, dialog: UnlockDialog) -> None:
 
 def test_new_passphrase_after_recovery(qtbot, register_dir: Path) -> None:
     register = vault.unlock(register_dir, PASSPHRASE)
-    code = vault.create_recovery_code(register)
+    code = vault.create_recovery_code(register).code
     register.close()
     recovered = vault.unlock_with_recovery(register_dir, code)
     dialog = NewPassphraseDialog(recovered, mandatory=True)

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from sqlalchemy import select
 
@@ -34,6 +35,7 @@ from app.export.report_model import ReportData
 from app.files import write_new
 from app.i18n import N_, _, current_language
 from app.models.entities import PublicationRecord as PublicationRow
+from app.services.changes import Change, ChangeKind
 from app.services.storage.vault import Register
 
 UNKNOWN_PUBLICATION = N_("The register holds no publication number {id}. The list of "
@@ -107,6 +109,7 @@ class Published:
     id: int
     path: Path
     data: ReportData
+    change: ClassVar[Change] = Change.of(ChangeKind.PUBLICATIONS)  # one more in the ledger
 
 
 def publish(register: Register, build: Callable[[Sequence[Publication]], ReportData],

@@ -52,7 +52,7 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import ClassVar, Literal
 
 from app import __version__
 from app.errors import ValidationError
@@ -87,6 +87,7 @@ from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
+from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
@@ -853,18 +854,9 @@ def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = N
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
     """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
-    ledger: for previews and tests; what is published goes through ``write_report``)."""
+    ledger: for previews and tests; what is published goes through ``publish_report``)."""
     return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
                                                     app_version=app_version))
-
-
-def write_report(register: Register, year: int, quarter: Quarter | str | None,
-                 fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
-    """Build, protect, write and record the report of a coordination register as PDF or CSV
-    (``publish_report``, which also says under which number the ledger holds it)."""
-    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
-                          today=today).path
 
 
 def publish_report(register: Register, year: int, quarter: Quarter | str | None,
@@ -892,9 +884,15 @@ ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
 ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
 
 
+@dataclass(frozen=True)
+class AnnualWritten:
+    paths: list[Path]  # the PDF (published: in the ledger), the CSV and the DOCX
+    change: ClassVar[Change] = Change.of(ChangeKind.PUBLICATIONS)
+
+
 def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
                  k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None) -> list[Path]:
+                 today: dt.date | None = None) -> AnnualWritten:
     """The confidants' section of the annual report (Defence at central level, the component's
     appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
     is: its year report is protected against every earlier publication and the PDF recorded in
@@ -943,4 +941,4 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
             with contextlib.suppress(OSError):
                 Path(folder).rmdir()  # made here for nothing
         raise
-    return written
+    return AnnualWritten(written)

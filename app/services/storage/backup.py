@@ -16,7 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
@@ -40,6 +40,7 @@ from app.models.register_files import (
 )
 from app.owner_only import private_folder, restrict_file, restrict_folder
 from app.paths import native
+from app.services.changes import EVERYTHING, Change
 
 DEFAULT_GENERATIONS = 10
 
@@ -271,13 +272,16 @@ def _fold_in_wal(folder: Path, data_key: bytes | bytearray) -> None:
         replace(wal, aside)
 
 
-def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
+@dataclass(frozen=True)
+class Restored:
+    aside: Path | None  # where the previous register was kept (None: there was none)
+    change: ClassVar[Change] = Change(EVERYTHING)  # the whole register is the backup's now
+
+
+def restore(folder: Path, backup_dir: Path, passphrase: str) -> Restored:
     """Replace the register in `folder` by the backup. The register must be closed: open in
     this program it is RegisterStillOpen, open in another one RegisterInUse (on Windows its
-    files could not even be replaced while they are open).
-
-    Returns where the previous register was kept aside (None if there was none).
-    """
+    files could not even be replaced while they are open)."""
     folder = native(folder)
     if register_lock.held_here(folder):
         raise RegisterStillOpen()
@@ -285,7 +289,7 @@ def restore(folder: Path, backup_dir: Path, passphrase: str) -> Path | None:
     key_file, _key = verify_backup(native(backup_dir), passphrase)
     folder.mkdir(parents=True, exist_ok=True)
     with register_lock.acquire(folder):
-        return _restore_locked(folder, native(backup_dir), key_file, _key)
+        return Restored(_restore_locked(folder, native(backup_dir), key_file, _key))
 
 
 def _restore_locked(folder: Path, backup_dir: Path, key_file: KeyFile, _key: bytearray

@@ -24,7 +24,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import AppError, BackupInvalid, RegisterExists, RegisterStillOpen
@@ -42,6 +42,7 @@ from app.models.register_files import (
 )
 from app.owner_only import private_folder, restrict_folder
 from app.paths import display, native
+from app.services.changes import EVERYTHING, Change
 from app.services.storage import backup
 
 STAGING_SUFFIX = ".moving"
@@ -58,6 +59,7 @@ class MoveResult:
     backup_dir: Path | None  # where the backups are now (None: they were not moved)
     backups_moved: int
     backup_error: AppError | None = None  # the register moved; (some of) its backups did not
+    change: ClassVar[Change] = Change(EVERYTHING)  # the register is another folder now
 
 
 def _digest(path: Path, data_key: bytes | bytearray) -> tuple[list[str], str]:

@@ -16,7 +16,7 @@ import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
@@ -45,6 +45,7 @@ from app.models.roles import CENTRAL_COMPONENT, ROLES
 from app.owner_only import private_folder, restrict_file
 from app.paths import display, native
 from app.secrets_in_memory import take, wipe
+from app.services.changes import Change, ChangeKind
 from app.services.storage import backup, passphrase_policy
 
 CODELIST_MOVES_KEY = "codelist-moves"  # JSON [[quarter, version], ...]: see codelist_periods
@@ -250,7 +251,7 @@ def unlock_with_recovery(folder: Path, recovery_code: str) -> Register:
 
 def change_passphrase(
     folder: Path, old: str, new: str, params: KdfParams | None = None
-) -> None:
+) -> Change:
     """Rewrap the data key under a new passphrase; only the key file changes, atomically.
 
     Refused while another program has the register open: it would keep the old key file in
@@ -264,10 +265,11 @@ def change_passphrase(
             key_file.with_passphrase(new, data_key, params).save(key_path(folder))
         finally:
             wipe(data_key)
+    return Change.of(ChangeKind.KEYS)
 
 
 def set_new_passphrase(register: Register, new: str, params: KdfParams | None = None, *,
-                       check_policy: bool = True) -> None:
+                       check_policy: bool = True) -> Change:
     """After unlocking with the recovery code (or from settings while unlocked)."""
     if check_policy:
         passphrase_policy.check(new)
@@ -275,15 +277,22 @@ def set_new_passphrase(register: Register, new: str, params: KdfParams | None = 
     updated.save(key_path(register.folder))
     register.key_file = updated
     register.must_set_passphrase = False
+    return Change.of(ChangeKind.KEYS)
 
 
-def create_recovery_code(register: Register, params: KdfParams | None = None) -> str:
+@dataclass(frozen=True)
+class RecoveryCode:
+    code: str  # shown once; it is not stored
+    change: ClassVar[Change] = Change.of(ChangeKind.KEYS)
+
+
+def create_recovery_code(register: Register, params: KdfParams | None = None) -> RecoveryCode:
     """A new recovery code (replacing any earlier one). Show it once; it is not stored."""
     code = new_recovery_code()
     updated = register.key_file.with_recovery(code, register.data_key, params)
     updated.save(key_path(register.folder))
     register.key_file = updated
-    return code
+    return RecoveryCode(code)
 
 
 def new_vp_code(component: str) -> str:
@@ -403,7 +412,7 @@ def _create_locked(
     os.replace(tmp_db, db_path(folder))
     register = _open_database(folder, key_file, data_key)
     register.lock = lock
-    code = create_recovery_code(register, params) if with_recovery else None
+    code = create_recovery_code(register, params).code if with_recovery else None
     return register, code
 
 

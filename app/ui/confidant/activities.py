@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -185,11 +184,13 @@ class ActivitiesTab(QWidget):
         service = self.service
         if service is None:
             return
-        if self.ops.attempt(lambda: service.add_activity(
-                on=typed_input.date(self.date_edit.text(), "on", self.today()),
-                minutes=typed_input.minutes(self.minutes_edit.text(), "minutes"),
-                kind=self.kind_combo.currentData())):
-            self.reset_form()
+        values = self.ops.now(lambda: {
+            "on": typed_input.date(self.date_edit.text(), "on", self.today()),
+            "minutes": typed_input.minutes(self.minutes_edit.text(), "minutes"),
+            "kind": self.kind_combo.currentData()})
+        if values is not None:
+            self.ops.run(lambda: service.add_activity(**values),
+                         lambda _change: self.reset_form(), disable=[self.add_button])
 
     def edit_selected(self) -> None:
         row = selected_row(self.table)
@@ -197,11 +198,12 @@ class ActivitiesTab(QWidget):
             return
         service = self.service
 
-        def submit(v: dict[str, Any]) -> None:
-            self.changed.emit(service.update_activity(row.id, **v))
-
-        ContactDialog(_("Edit activity"), submit, self.today(), row.on, row.minutes, row.kind,
-                      codelists.load().activity_kinds, "kind", _("&Kind"), self).exec()
+        dialog = ContactDialog(_("Edit activity"),
+                               lambda v: service.update_activity(row.id, **v), self.today(),
+                               row.on, row.minutes, row.kind, codelists.load().activity_kinds,
+                               "kind", _("&Kind"), self)
+        dialog.changed.connect(self.changed.emit)
+        dialog.exec()
 
     def delete_selected(self) -> None:
         row, service = selected_row(self.table), self.service
@@ -210,4 +212,4 @@ class ActivitiesTab(QWidget):
         if confirm(self, _("Delete activity"),
                    _("Delete this activity? Until you lock the register, Ctrl+Z (Undo) brings it "
                      "back.")):
-            self.ops.now(lambda: service.delete_activity(row.id))
+            self.ops.run(lambda: service.delete_activity(row.id))

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from app.i18n import _, current_language
 from app.models import codelists
 from app.models.codelists import DISCRIMINATION
+from app.services.changes import Change
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
@@ -41,7 +42,7 @@ from app.ui.shared.ops import Ops
 from app.ui.shared.screen import ScrollArea, fit_to_screen
 from app.ui.shared.style import set_role
 
-Submit = Callable[[dict[str, Any]], object]
+Submit = Callable[[dict[str, Any]], Change]  # runs off the GUI thread: a use case, no widget
 
 
 def confirm_box(parent: QWidget | None, title: str, text: str) -> QMessageBox:
@@ -64,6 +65,8 @@ class FormDialog(QDialog):
     """A form in a scroll area (it fits a small screen), an error line under each field, and
     Save / Cancel."""
 
+    changed = Signal(object)  # the use case's Change, on the GUI thread, once saved
+
     preferred = QSize(520, 420)
 
     def __init__(self, title: str, submit: Submit, parent: QWidget | None = None) -> None:
@@ -74,7 +77,7 @@ class FormDialog(QDialog):
         self.form = QFormLayout()
         self.errors: dict[str, QLabel] = {}
         self.general_error = error_label()
-        self.ops = Ops(self, self.general_error, field_errors=self.errors)
+        self.ops = Ops(self, self.general_error, self.changed.emit, field_errors=self.errors)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Save"))
@@ -119,10 +122,14 @@ class FormDialog(QDialog):
         raise NotImplementedError
 
     def accept(self) -> None:
-        """Save through the runner: an error under its field (or under the form), the
-        dialog stays open; the submit hands the use case's change on."""
-        if self.ops.attempt(lambda: self.submit(self.values())):
-            super().accept()
+        """Save through the runner: the form is read here and written off the GUI thread
+        (Save disabled meanwhile); an error goes under its field (or under the form) and the
+        dialog stays open; the use case's change goes to ``changed`` and the dialog closes."""
+        values = self.ops.now(self.values)
+        if values is None:
+            return
+        self.ops.run(lambda: self.submit(values), lambda _change: QDialog.accept(self),
+                     disable=[self.buttons])
 
 
 def code_combo(items: tuple[codelists.Code, ...], current: str | None = None) -> QComboBox:

@@ -48,7 +48,7 @@ from app.i18n import (
 )
 from app.models.codelists import Code, CodeLists
 from app.models.periods import Quarter
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
 from app.settings import Settings
@@ -576,15 +576,21 @@ class ExportDialog(QDialog):
 
     def write_pdf_to(self, path: Path) -> Task | None:
         """Write the PDF overview off the GUI thread; the result shows when it is done."""
-        from app.services.confidant.quarter_overview import write_vp_quarter_pdf
-
         quarter = self.quarter()
         result = self.last_result if self._result_quarter == quarter else None
         register, lang = self.register, current_language()
-        # the writer raises typed errors (app.files), never OSError
+
+        def write() -> Path:
+            # imported here, on the worker: the first PDF loads reportlab, which held the GUI
+            # thread for a second when it was imported there (the gui-thread bench)
+            from app.services.confidant.quarter_overview import write_vp_quarter_pdf
+
+            # the writer raises typed errors (app.files), never OSError
+            return write_vp_quarter_pdf(register, quarter, result, path, lang=lang)
+
         return self.ops.run(
-            lambda: write_vp_quarter_pdf(register, quarter, result, path, lang=lang),
-            self._pdf_written, disable=(self.pdf_button, self.quarter_combo, self.close_button),
+            write, self._pdf_written,
+            disable=(self.pdf_button, self.quarter_combo, self.close_button),
             status=self.result_label, text=_("Writing the PDF overview…"))
 
     def _pdf_written(self, written: Path) -> None:
@@ -610,7 +616,7 @@ class ExportDialog(QDialog):
 
     def import_receipt_from(self, path: Path) -> Task | None:
         register = self.register
-        return self.ops.run(lambda: exporting.import_receipt(register, path),
+        return self.ops.run(lambda: coordinator_link.import_receipt(register, path),
                             self._receipt_imported, disable=(self.receipt_button,))
 
     def _receipt_imported(self, row: HistoryRow) -> None:

@@ -454,49 +454,57 @@ class QuickEntry(QGroupBox):
         self.duplicate_warning.show()
         return True
 
+    def _read_form(self) -> dict[str, Any]:
+        """What the form holds, read as typed (a FieldError names the field that is wrong)."""
+        case_id = self.case_combo.currentData()
+        values: dict[str, Any] = {
+            "on": typed_input.date(self.date_edit.text(), "on", self.today()),
+            "minutes": typed_input.minutes(self.minutes_edit.text(), "minutes"),
+            "mode": self.mode_combo.currentData() or "", "case_id": case_id}
+        if case_id is None:
+            topics = self.checked_topics()
+            values.update(topics=topics, memo=self.memo_edit.toPlainText(),
+                          grounds=self.checked_grounds() if DISCRIMINATION in topics else ())
+        return values
+
     def save(self) -> bool:
-        """Save what the form holds (through the runner: the error next to its field, the
-        change emitted once); the form resets after."""
+        """Save what the form holds: read here, written off the GUI thread through the runner
+        (the form busy meanwhile: keys wait, an error lands next to its field, the change is
+        emitted once); then the form resets and the focus is back on its first field.
+        Whether a save started."""
         self._clear_errors()
-        if self.service is None:
+        if self.service is None or self.ops.busy:
             return False
         service = self.service
-
-        def work() -> Change | None:
-            on = typed_input.date(self.date_edit.text(), "on", self.today())
-            minutes = typed_input.minutes(self.minutes_edit.text(), "minutes")
-            mode = self.mode_combo.currentData() or ""
-            case_id = self.case_combo.currentData()
-            if self._looks_like_duplicate(case_id, on, minutes, mode):
-                return None
-            if case_id is None:
-                change = service.open_case(
-                    on=on,
-                    minutes=minutes,
-                    mode=mode,
-                    topics=self.checked_topics(),
-                    grounds=self.checked_grounds()
-                    if DISCRIMINATION in self.checked_topics()
-                    else (),
-                    memo=self.memo_edit.toPlainText(),
-                )
-                self.status_label.setText(_("New case saved."))
-            else:
-                change = service.add_contact(case_id, on=on, minutes=minutes, mode=mode)
-                self.status_label.setText(_("Contact moment saved."))
-            self._last_mode = mode
-            return change
-
-        if self.ops.now(work) is None:
+        values = self.ops.now(self._read_form)
+        if values is None:
             return False
-        self.reset()
-        self.focus_first()
-        return True
+        case_id = values.pop("case_id")
+        on, minutes, mode = values["on"], values["minutes"], values["mode"]
+        if self._looks_like_duplicate(case_id, on, minutes, mode):
+            return False
+
+        def write() -> Change:
+            if case_id is None:
+                return service.open_case(**values)
+            return service.add_contact(case_id, on=on, minutes=minutes, mode=mode)
+
+        def written(_change: Change) -> None:
+            self.status_label.setText(_("New case saved.") if case_id is None
+                                      else _("Contact moment saved."))
+            self._last_mode = mode
+            self.reset()
+            self.focus_first()
+
+        return self.ops.run(write, written, status=self.status_label,
+                            text=_("Saving…")) is not None
 
     # --- keyboard --------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() != QEvent.Type.KeyPress:
             return False
+        if self.ops.busy:
+            return True  # a save is being written: the form takes no keys until it has
         assert isinstance(event, QKeyEvent)
         key = event.key()
         ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _, ngettext
 from app.models.periods import last_completed_quarter
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.coordination import forwarding, merging
 from app.services.coordination import roster as roster_service
 from app.services.coordination.forwarding import ForwardResult
@@ -161,7 +161,7 @@ class ForwardDialog(QDialog):
             (_("Files counted"), str(len(table.counted))),
         ])
         warnings = []
-        if exporting.recipient_card(self.register) is None:
+        if coordinator_link.recipient_card(self.register) is None:
             warnings.append(_("The central card is not known: the file will be signed but not "
                               "encrypted. Import the central card first (Coordination → Central "
                               "card…) so that a lost stick reveals nothing."))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 
 from app.export.disclosure import HIDDEN_MARK
 from app.i18n import LANGUAGES, N_, _, current_language
-from app.services.confidant import exporting
+from app.services.changes import Change, ChangeKind
+from app.services.confidant import coordinator_link, exporting
 from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
@@ -55,6 +56,10 @@ from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import set_role
 from app.ui.shared.views import ok_cancel
 from app.ui.shared.worker import Task
+
+if TYPE_CHECKING:  # loaded on the worker when a report is written
+    from app.services.coordination.publications import Published
+    from app.services.coordination.report_data import AnnualWritten
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -263,13 +268,22 @@ class CoordinationWorkspace(QWidget):
         self.heading.setText(_("Coordination, Defence level") if self.central else
                              _("Coordination of {component}").format(component=component))
 
-    def refresh(self, _change: object = None) -> None:
+    def refresh(self, change: object = None) -> None:
+        """Refresh the views ``change`` concerns (all without one): a published report
+        refreshes the ledger only, not the roster's and who-reported's queries."""
         if self.register is None:
             return
-        self.roster.refresh()
-        self.completeness.refresh()
-        self.tables.refresh()
-        self.publications.refresh()
+        every = not isinstance(change, Change)
+
+        def concerns(*kinds: ChangeKind) -> bool:
+            return every or (isinstance(change, Change) and change.touches(*kinds))
+
+        if concerns(ChangeKind.ROSTER, ChangeKind.SUBMISSIONS):
+            self.roster.refresh()
+            self.completeness.refresh()
+            self.tables.refresh()
+        if concerns(ChangeKind.PUBLICATIONS):
+            self.publications.refresh()
 
     # --- dialogs ------------------------------------------------------------------------
     def _keep(self, dialog: Any) -> None:
@@ -307,14 +321,17 @@ class CoordinationWorkspace(QWidget):
         if folder:
             self.write_my_card(Path(folder))
 
-    def write_my_card(self, folder: Path) -> Path | None:
+    def write_my_card(self, folder: Path) -> Task | None:
+        """Write the register's own card off the GUI thread, then show where and its
+        fingerprint."""
         if self.register is None:
             return None
         register = self.register
-        written = self.ops.now(lambda: (exporting.write_own_card(register, folder),
-                                        exporting.own_fingerprint_groups(register)))
-        if written is None:
-            return None
+        return self.ops.run(lambda: (exporting.write_own_card(register, folder),
+                                     exporting.own_fingerprint_groups(register)),
+                            self._my_card_written)
+
+    def _my_card_written(self, written: tuple[Path, str]) -> None:
         path, groups = written
         box = QMessageBox(QMessageBox.Icon.Information, _("My card"),
                           _("Card written to {path}.\n\nRead this fingerprint aloud when the "
@@ -324,7 +341,6 @@ class CoordinationWorkspace(QWidget):
         self._keep(box)
         box.clear_for_lock = box.close  # type: ignore[attr-defined]
         box.open()
-        return path
 
     def _central_card_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
@@ -337,16 +353,17 @@ class CoordinationWorkspace(QWidget):
         if self.register is None:
             return False
         register = self.register
-        card = self.ops.now(lambda: exporting.check_recipient_card_file(register, path))
+        card = self.ops.now(lambda: coordinator_link.check_recipient_card_file(register, path))
         if card is None:
             return False
         dialog = CardConfirmDialog(card, self.today(), self, with_date=False)
         if confirm and dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        return self.ops.run(lambda: exporting.keep_recipient_card(register, card)) is not None
+        return self.ops.run(
+            lambda: coordinator_link.keep_recipient_card(register, card)) is not None
 
     # --- receipts again --------------------------------------------------------------------
-    def reissue_receipt_for(self, sender: str | None, quarter: str | None) -> Path | None:
+    def reissue_receipt_for(self, sender: str | None, quarter: str | None) -> Task | None:
         """Write the receipt of an imported file again: the chosen sender and quarter (from
         Who reported), or any imported file (from the menu)."""
         if self.register is None:
@@ -364,14 +381,14 @@ class CoordinationWorkspace(QWidget):
             return None
         return self.reissue_receipt(str(dialog.files.currentData()), Path(folder))
 
-    def reissue_receipt(self, sha256: str, folder: Path) -> Path | None:
+    def reissue_receipt(self, sha256: str, folder: Path) -> Task | None:
+        """Write an imported file's receipt again, off the GUI thread."""
         if self.register is None:
             return None
         register = self.register
-        path = self.ops.now(lambda: receipt_service.reissue_receipt(register, sha256, folder))
-        if path is not None:
-            self.status.setText(_("Receipt written: {path}").format(path=path))
-        return path
+        return self.ops.run(
+            lambda: receipt_service.reissue_receipt(register, sha256, folder),
+            lambda path: self.status.setText(_("Receipt written: {path}").format(path=path)))
 
     # --- reports ------------------------------------------------------------------------
     def write_report(self, year: int, quarter: str | None) -> Task | None:
@@ -393,20 +410,24 @@ class CoordinationWorkspace(QWidget):
 
     def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
                      k: int) -> Task | None:
-        from app.services.coordination.report_data import write_report
-
         register = self.register
         if register is None:
             return None
+
+        def publish() -> Published:
+            # imported on the worker: the report's modules (reportlab) load off the GUI thread
+            from app.services.coordination.report_data import publish_report
+
+            return publish_report(register, year, quarter, fmt, path, lang, k)
+
         return self.ops.run(
-            lambda: write_report(register, year, quarter, fmt, path, lang, k),
+            publish,
             lambda _written: self._report_written(path),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
             text=_("Writing the report…"))
 
     def _report_written(self, path: Path) -> None:
         self.status.setText(_("Report saved: {path}").format(path=path))
-        self.publications.refresh()  # it is in the ledger now
 
     def reissue_report_for(self, number: int) -> Task | None:
         """Ask where, then write publication ``number`` again, byte for byte."""
@@ -450,19 +471,22 @@ class CoordinationWorkspace(QWidget):
         return self.start_annual(year, folder, lang, k)
 
     def start_annual(self, year: int, folder: Path, lang: str, k: int) -> Task | None:
-        from app.services.coordination.report_data import write_annual
-
         register = self.register
         if register is None:
             return None
         today = self.today()
+
+        def write() -> AnnualWritten:
+            from app.services.coordination.report_data import write_annual  # on the worker
+
+            return write_annual(register, year, folder, lang, k, today=today)
+
         return self.ops.run(
-            lambda: write_annual(register, year, folder, lang, k, today=today),
-            lambda paths: self._annual_written(folder, paths),
+            write,
+            lambda written: self._annual_written(folder, written.paths),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
             text=_("Writing the annual section…"))
 
     def _annual_written(self, folder: Path, paths: list[Path]) -> None:
         self.status.setText(_("Annual section saved in {folder}: {files}").format(
             folder=folder, files=", ".join(p.name for p in paths)))
-        self.publications.refresh()  # it is in the ledger now

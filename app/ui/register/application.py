@@ -45,7 +45,8 @@ if TYPE_CHECKING:
 # the first window. They load on a background thread once the dialog is up, long before a
 # passphrase can be typed, and on first use otherwise.
 HEAVY_MODULES = ("app.services.storage.vault", "app.services.storage.backup",
-                 "app.ui.register.main_window")
+                 "app.ui.register.main_window",
+                 "app.export.pdf_common")  # reportlab: the first PDF starts as fast as the next
 _preload_started = False
 
 

@@ -30,7 +30,7 @@ from app.errors import ProfileMissing
 from app.export.cards import Card
 from app.i18n import N_, _, current_language
 from app.models import codelists
-from app.services.confidant import exporting
+from app.services.confidant import coordinator_link, exporting
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.register.help import set_help_topic
@@ -39,12 +39,13 @@ from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.screen import ScrollArea, fit_to_screen
 from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import monospace
+from app.ui.shared.worker import Task
 
 ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
                "central": N_("Central compiler")}
 
 Confirm = Callable[[QWidget, Card], bool]
-ConfirmReplace = Callable[[QWidget, exporting.KeyChange], bool]
+ConfirmReplace = Callable[[QWidget, coordinator_link.KeyChange], bool]
 
 
 def _groups_font() -> QFont:
@@ -84,7 +85,7 @@ def compare_box(parent: QWidget | None, card: Card) -> QMessageBox:
     return box
 
 
-def ask_replace_key(parent: QWidget, change: exporting.KeyChange) -> bool:
+def ask_replace_key(parent: QWidget, change: coordinator_link.KeyChange) -> bool:
     """Warn that a card gives a known coordinator another key; True only when the user chooses
     the new key (the default is to keep the old one)."""
     box = replace_box(parent, change)
@@ -92,7 +93,7 @@ def ask_replace_key(parent: QWidget, change: exporting.KeyChange) -> bool:
     return box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
 
 
-def replace_box(parent: QWidget | None, change: exporting.KeyChange) -> QMessageBox:
+def replace_box(parent: QWidget | None, change: coordinator_link.KeyChange) -> QMessageBox:
     box = QMessageBox(parent)
     box.setObjectName("replace_key_box")
     box.setIcon(QMessageBox.Icon.Warning)
@@ -204,7 +205,7 @@ class CardsDialog(QDialog):
         self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
         self.component_label.setText(_component(profile.component))
         self.groups_label.setText(two_lines(exporting.own_fingerprint_groups(self.register)))
-        recipient = exporting.recipient_card(self.register)
+        recipient = coordinator_link.recipient_card(self.register)
         if recipient is None:
             self.recipient_label.setText(_("No coordinator card imported yet: files are signed "
                                            "but not sealed."))
@@ -227,13 +228,14 @@ class CardsDialog(QDialog):
         if chosen:
             self.save_card_to(Path(chosen))
 
-    def save_card_to(self, path: Path) -> Path | None:
-        written = self.ops.now(lambda: exporting.write_own_card(self.register, path))
-        if written is None:
-            return None
+    def save_card_to(self, path: Path) -> Task | None:
+        """Write the register's own card off the GUI thread; the message says where."""
+        register = self.register
+        return self.ops.run(lambda: exporting.write_own_card(register, path), self._card_saved)
+
+    def _card_saved(self, written: Path) -> None:
         self.message_label.setText(_("Card saved: {path}. Give it to your coordinator and read "
                                      "the fingerprint aloud.").format(path=written))
-        return written
 
     # --- coordinator's card ------------------------------------------------------------------
     def choose_recipient_card(self) -> None:
@@ -260,13 +262,13 @@ class CardsDialog(QDialog):
             self.message_label.setText(_("The card was not kept. Nothing was changed."))
             return None
         replace = change is not None
-        self.ops.run(lambda: exporting.keep_recipient_card(register, card, replace=replace),
+        self.ops.run(lambda: coordinator_link.keep_recipient_card(register, card, replace=replace),
                      lambda _change: self._kept(card))
         return card
 
-    def _checked(self, path: Path) -> tuple[Card, exporting.KeyChange | None]:
-        card = exporting.check_recipient_card_file(self.register, path)
-        return card, exporting.key_change(self.register, card)
+    def _checked(self, path: Path) -> tuple[Card, coordinator_link.KeyChange | None]:
+        card = coordinator_link.check_recipient_card_file(self.register, path)
+        return card, coordinator_link.key_change(self.register, card)
 
     def _kept(self, card: Card) -> None:
         self.refresh()

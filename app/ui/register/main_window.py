@@ -728,17 +728,21 @@ class MainWindow(QMainWindow):
         self.undo_action.setEnabled(what is not None and self.has_vp)
         self.undo_action.setText(_("Undo {what}").format(what=_(what)) if what else _("Undo"))
 
-    def undo(self) -> Change | None:
-        """Undo the last save, edit or delete (Ctrl+Z)."""
-        if self.service is None:
-            return None
-        what = self.service.undo_label()
-        change = self.ops.now(self.service.undo)
-        if change is None:
-            self.statusBar().showMessage(_("There is nothing to undo."), 5_000)
-            return None
-        self.statusBar().showMessage(_("Undone: {what}.").format(what=_(what or "")), 10_000)
-        return change
+    def undo(self) -> None:
+        """Undo the last save, edit or delete (Ctrl+Z), off the GUI thread."""
+        service = self.service
+        if service is None:
+            return
+        what = service.undo_label()
+
+        def undone(change: Change | None) -> None:
+            if change is None:
+                self.statusBar().showMessage(_("There is nothing to undo."), 5_000)
+            else:
+                self.statusBar().showMessage(_("Undone: {what}.").format(what=_(what or "")),
+                                             10_000)
+
+        self.ops.run(service.undo, undone)
 
     # --- case actions ------------------------------------------------------------------------
     def _add_contact_to_selected(self) -> None:
@@ -751,21 +755,23 @@ class MainWindow(QMainWindow):
         d, service = self.detail.detail, self.service
         if d is None or service is None:
             return
-        dialog = CloseCaseDialog(lambda v: self._emit_change(service.close_case(d.id, **v)),
-                                 self.today(), self)
+        dialog = CloseCaseDialog(lambda v: service.close_case(d.id, **v), self.today(), self)
+        dialog.changed.connect(self._emit_change)
         dialog.exec()
 
     def _reopen_case(self) -> None:
         d, service = self.detail.detail, self.service
         if d is not None and service is not None:
-            self.ops.now(lambda: service.reopen_case(d.id))
+            self.ops.run(lambda: service.reopen_case(d.id))
 
     def _edit_case(self) -> None:
         d, service = self.detail.detail, self.service
         if d is None or service is None:
             return
-        EditCaseDialog(d, lambda v: self._emit_change(service.update_case(d.id, **v)), self,
-                       service.register.code_lists(d.opened_on)).exec()  # the case's list
+        dialog = EditCaseDialog(d, lambda v: service.update_case(d.id, **v), self,
+                                service.register.code_lists(d.opened_on))  # the case's list
+        dialog.changed.connect(self._emit_change)
+        dialog.exec()
 
     def _delete_case(self) -> None:
         d, service = self.detail.detail, self.service
@@ -775,16 +781,18 @@ class MainWindow(QMainWindow):
                    _("Delete this case with all its contact moments? Until you lock the "
                      "register, Ctrl+Z (Undo) brings it back.")):
             self._selected_case_id = None
-            self.ops.now(lambda: service.delete_case(d.id))
+            self.ops.run(lambda: service.delete_case(d.id))
 
     def _edit_contact(self) -> None:
         row, service = selected_row(self.detail.contacts), self.service
         if row is None or service is None:
             return
-        ContactDialog(_("Edit contact moment"),
-                      lambda v: self._emit_change(service.update_contact(row.id, **v)),
-                      self.today(), row.on, row.minutes, row.mode,
-                      codelists.load().contact_modes, "mode", _("M&ode"), self).exec()
+        dialog = ContactDialog(_("Edit contact moment"),
+                               lambda v: service.update_contact(row.id, **v), self.today(),
+                               row.on, row.minutes, row.mode, codelists.load().contact_modes,
+                               "mode", _("M&ode"), self)
+        dialog.changed.connect(self._emit_change)
+        dialog.exec()
 
     def _delete_contact(self) -> None:
         row, service = selected_row(self.detail.contacts), self.service
@@ -793,7 +801,7 @@ class MainWindow(QMainWindow):
         if confirm(self, _("Delete contact moment"),
                    _("Delete this contact moment? Until you lock the register, Ctrl+Z (Undo) "
                      "brings it back.")):
-            self.ops.now(lambda: service.delete_contact(row.id))
+            self.ops.run(lambda: service.delete_contact(row.id))
 
 
 __all__ = ["CaseDetail", "FilterBar", "MainWindow"]

@@ -375,9 +375,9 @@ class SettingsDialog(QDialog):
                 "Continue?")):
             return None
 
-        def done(code: str) -> None:
+        def done(made: vault.RecoveryCode) -> None:
             self.status.clear()
-            RecoveryCodeDialog(code, self).exec()
+            RecoveryCodeDialog(made.code, self).exec()
 
         return self.ops.run(lambda: vault.create_recovery_code(register), done,
                             disable=self._waiting(), status=self.status,

@@ -45,7 +45,7 @@ from app.ui.shared.style import monospace, set_role
 from app.ui.shared.worker import Busy, Task
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
-    from app.services.storage import vault
+    from app.services.storage import backup, vault
 
 DAMAGE_ERRORS = (RegisterDamaged, KeyFileDamaged, KeyFileWeakened)
 
@@ -513,10 +513,10 @@ class BackupPickerDialog(TaskDialog):
         self.message.hide()
         folder, chosen = self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole))
 
-        def work() -> None:
+        def work() -> backup.Restored:
             from app.services.storage import backup
 
-            backup.restore(folder, chosen, passphrase)
+            return backup.restore(folder, chosen, passphrase)
 
         return self.start(work, lambda _r: self.accept(), self._failed, Busy(
             (self.list, self.passphrase, self.buttons), self.busy_label,

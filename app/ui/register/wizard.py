@@ -401,8 +401,8 @@ class FirstRunWizard(QWizard):
                      disable=self._buttons(), status=self.recovery.busy_label,
                      text=_("Creating the recovery code…"))
 
-    def _recovery_code_made(self, code: str) -> None:
-        self.recovery.show_code(code)
+    def _recovery_code_made(self, made: vault.RecoveryCode) -> None:
+        self.recovery.show_code(made.code)
         self.currentPage().completeChanged.emit()
 
     def register_folder(self) -> Path:

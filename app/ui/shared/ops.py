@@ -15,8 +15,11 @@ The runner
 - emits what the use case changed (its ``Change``, or its result's ``change``) exactly once;
 - with ``progress=``, shows a progress dialog with Cancel (the work gets a ``Progress``).
 
-``now`` is the same without the thread, for the quick single-row writes of the case forms (a
-keystroke's answer is needed before the form moves on) and reads that take no time.
+``now`` (and ``attempt``) is the same without the thread, for what takes no time and writes
+nothing: reading a form as typed (a FieldError lands under its field) and quick reads. Every
+write goes through ``run``, the single-row saves of the case forms too: the form is busy while
+its save runs and moves on when the result has landed (tests/ui/test_ops.py fails when a window
+hands a writing use case to ``now``/``attempt`` or calls it itself).
 """
 
 from __future__ import annotations

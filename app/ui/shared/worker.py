@@ -27,20 +27,27 @@ from app.errors import AppError
 log = logging.getLogger(__name__)
 
 _running: weakref.WeakSet[Task] = weakref.WeakSet()
+_undelivered: weakref.WeakSet[_Relay] = weakref.WeakSet()
 
 
 def tasks_running() -> bool:
     return any(shiboken6.isValid(task) and task.isRunning() for task in list(_running))
 
 
+def tasks_pending() -> bool:
+    """Whether a task has not yet handed its outcome over on the GUI thread (running, or
+    finished with its delivery still queued): a window that waits for its save waits for this."""
+    return any(shiboken6.isValid(relay) for relay in list(_undelivered))
+
+
 # Python's cyclic garbage collector runs on whichever thread happens to allocate when a
 # threshold is crossed. Collected on a task's thread, a forgotten window's QWidget would be
-# destroyed off the GUI thread (a crash much later, anywhere). So garbage is collected on the
-# GUI thread before a task starts, and automatic collection pauses while any task runs; the
-# GUI thread turns it back on when the last one has delivered (as Anki collects only on its
-# main thread).
+# destroyed off the GUI thread (a crash much later, anywhere). So automatic collection pauses
+# while any task runs, and the GUI thread turns it back on when the last one has delivered (as
+# Anki collects only on its main thread): what became garbage meanwhile is collected there.
+# (A full collection before each start is not needed for that, and it held the GUI thread
+# for tens of milliseconds in a large program: the gui-thread bench.)
 def _pause_collection() -> None:
-    gc.collect()
     gc.disable()
 
 
@@ -120,6 +127,7 @@ class _Relay(QObject):
     @Slot()
     def deliver(self) -> None:
         task = self.task
+        _undelivered.discard(self)
         # `finished` comes from the thread just before it ends: let it end before anything
         # (its deletion included) happens to the QThread.
         task.wait()
@@ -143,6 +151,7 @@ def run_task(owner: QObject, work: Callable[[], Any], on_done: Callable[[Any], N
     task = Task(work, owner)
     relay = _Relay(task, owner, busy or Busy(), on_done, on_error)
     task.finished.connect(relay.deliver, Qt.ConnectionType.QueuedConnection)
+    _undelivered.add(relay)
     relay.state.start()
     task.start()
     return task
