@@ -41,7 +41,7 @@ ERRNOS = {"EIO": errno.EIO, "ENOTCONN": errno.ENOTCONN, "ENODEV": errno.ENODEV}
 ROOT = Path(__file__).resolve().parents[2]
 
 
-# --- set-up: Debian packages and the binding ------------------------------------------------------
+# --- set-up: Debian packages and the binding ---------------------------------------------------
 def ensure_debian_command(command: str) -> str | None:
     """The path of ``command``; installs its Debian package first when root and apt-get can
     (as winenv.py does). None when it cannot be had."""
@@ -82,7 +82,7 @@ def available() -> str | None:
     return None
 
 
-# --- the file system (runs in its own process) ------------------------------------------------------
+# --- the file system (runs in its own process) ---------------------------------------------------
 def _operations(backing: str, control: str, status: str) -> Any:
     import mfusepy
 
@@ -120,14 +120,13 @@ def _operations(backing: str, control: str, status: str) -> Any:
 
         def _enter(self, writing: bool = False) -> None:
             self._reload()
-            if not self.gone and writing:
-                if self.fail_after is not None and self.writes >= self.fail_after:
-                    self.gone = True
-                    self._report()
-                else:
-                    self.writes += 1
+            if not self.gone and self.fail_after is not None and self.writes >= self.fail_after:
+                self.gone = True
+                self._report()
             if self.gone:
                 raise mfusepy.FuseOSError(self.code)
+            if writing:
+                self.writes += 1
 
         def _full(self, path: str) -> str:
             return os.path.join(self.root, path.lstrip("/"))
@@ -262,7 +261,7 @@ def serve(backing: str, mount: str, control: str, status: str) -> None:
                  nothreads=True, attr_timeout=0, entry_timeout=0, negative_timeout=0)
 
 
-# --- the fixture's side -----------------------------------------------------------------------------
+# --- the fixture's side --------------------------------------------------------------------------
 def mounted(path: Path) -> bool:
     """``path`` is a mount point (read from the kernel's table: a gone medium fails stat)."""
     target = os.path.realpath(path)
@@ -320,9 +319,10 @@ class FailingMedium:
         if proc is None:
             return
         tool = fusermount() or "fusermount3"
-        if mounted(self.mount):  # (a gone medium fails stat, so os.path.ismount says False)
-            if subprocess.run([tool, "-u", str(self.mount)], capture_output=True).returncode:
-                subprocess.run([tool, "-u", "-z", str(self.mount)], capture_output=True)
+        # (mounted() reads the kernel's table: a gone medium fails stat, so ismount says False)
+        if mounted(self.mount) and subprocess.run([tool, "-u", str(self.mount)],
+                                                  capture_output=True).returncode:
+            subprocess.run([tool, "-u", "-z", str(self.mount)], capture_output=True)
         try:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:

@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
-from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
+from app.errors import (
+    BackupError,
+    BackupInvalid,
+    DiskFull,
+    MediumGone,
+    RegisterStillOpen,
+    WrongPassphrase,
+)
 from app.files import file_errors
 from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
@@ -89,8 +96,9 @@ def _write_backup(
         fsync_dir(dest_dir)
     except (OSError, database.DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(database.storage_error(exc), DiskFull):
-            raise DiskFull() from exc
+        mapped = database.storage_error(exc, dest_dir)
+        if isinstance(mapped, DiskFull | MediumGone):
+            raise mapped from exc
         raise BackupError() from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
