@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 FUSERMOUNT = ("fusermount3", "fusermount")
-DEBIAN_PACKAGES = {"fusermount3": "fuse3", "mkfs.vfat": "dosfstools"}
+DEBIAN_PACKAGES = {"fusermount3": "fuse3", "mkfs.vfat": "dosfstools", "fsck.vfat": "dosfstools",
+                   "fusefat": "fusefat"}
 ERRNOS = {"EIO": errno.EIO, "ENOTCONN": errno.ENOTCONN, "ENODEV": errno.ENODEV}
 ROOT = Path(__file__).resolve().parents[2]
 
