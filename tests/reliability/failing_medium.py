@@ -14,7 +14,10 @@ The file system runs as its own process (``python -m tests.reliability.failing_m
 program that hangs on it never hangs the test run; it is always unmounted (``fusermount3 -u``,
 lazily if still busy) and the process ended. Kernel caches are off (attr/entry timeouts 0), so
 a gone medium is gone for ``stat`` as well. Writes are not cached by FUSE's default write-through
-mode: what reached the backing folder is exactly what the medium accepted.
+mode: what reached the backing folder is exactly what the medium accepted. A file made longer
+(a truncate, or a write past its end) gets zeros written at the end, so the medium can lie over
+fusefat too, which neither lengthens with truncate nor writes past the end (test_fat_stick.py);
+over fusefat (``over_fusefat``) a folder is renamed by moving what is inside, which fusefat loses.
 
 `available()` says why it cannot run (not Linux, not root, no /dev/fuse, no libfuse or no
 binding); the Debian package fuse3 is installed the way tools/windows/winenv.py installs its
@@ -84,7 +87,7 @@ def available() -> str | None:
 
 
 # --- the file system (runs in its own process) ---------------------------------------------------
-def _operations(backing: str, control: str, status: str) -> Any:
+def _operations(backing: str, control: str, status: str, fusefat: bool) -> Any:
     import mfusepy
 
     class Failing(mfusepy.Operations):  # type: ignore[misc]
@@ -185,14 +188,27 @@ def _operations(backing: str, control: str, status: str) -> Any:
 
         def write(self, path: str, data: bytes, offset: int, fh: int) -> int:
             self._enter(writing=True)
+            self._zeros(fh, os.fstat(fh).st_size, offset)  # no hole: fusefat cannot make one
             return os.pwrite(fh, data, offset)
+
+        @staticmethod
+        def _zeros(fd: int, start: int, end: int) -> None:
+            for at in range(start, end, 1 << 16):
+                os.pwrite(fd, bytes(min(1 << 16, end - at)), at)
 
         def truncate(self, path: str, length: int, fh: int | None = None) -> int:
             self._enter(writing=True)
-            if fh is not None:
-                os.ftruncate(fh, length)
-            else:
-                os.truncate(self._full(path), length)
+            target: int | str = fh if fh is not None else self._full(path)
+            size = os.stat(target).st_size
+            if length < size:
+                os.truncate(target, length)
+            elif length > size:  # made longer with zeros, as every driver does (fusefat
+                fd = os.open(target, os.O_WRONLY) if fh is None else fh  # cannot)
+                try:
+                    self._zeros(fd, size, length)
+                finally:
+                    if fh is None:
+                        os.close(fd)
             return 0
 
         def fsync(self, path: str, datasync: int, fh: int) -> int:
@@ -221,8 +237,24 @@ def _operations(backing: str, control: str, status: str) -> Any:
 
         def rename(self, old: str, new: str) -> int:
             self._enter(writing=True)
-            os.rename(self._full(old), self._full(new))
+            if fusefat and os.path.isdir(self._full(old)):
+                self._move_folder(self._full(old), self._full(new))
+            else:
+                os.rename(self._full(old), self._full(new))
             return 0
+
+        def _move_folder(self, old: str, new: str) -> None:
+            """fusefat renames a folder's entry but loses what is inside: move it item by
+            item (every other FAT driver renames the entry and keeps the contents)."""
+            if os.path.lexists(new):
+                os.rmdir(new)  # as rename(2): only an empty folder is replaced
+            os.mkdir(new)
+            for name in os.listdir(old):
+                if os.path.isdir(os.path.join(old, name)):
+                    self._move_folder(os.path.join(old, name), os.path.join(new, name))
+                else:
+                    os.rename(os.path.join(old, name), os.path.join(new, name))
+            os.rmdir(old)
 
         def chmod(self, path: str, mode: int) -> int:
             self._enter(writing=True)
@@ -255,10 +287,11 @@ def _operations(backing: str, control: str, status: str) -> Any:
     return Failing()
 
 
-def serve(backing: str, mount: str, control: str, status: str) -> None:
+def serve(backing: str, mount: str, control: str, status: str, fusefat: str = "") -> None:
     import mfusepy
 
-    mfusepy.FUSE(_operations(backing, control, status), mount, foreground=True,
+    operations = _operations(backing, control, status, fusefat == "fusefat")
+    mfusepy.FUSE(operations, mount, foreground=True,
                  nothreads=True, attr_timeout=0, entry_timeout=0, negative_timeout=0)
 
 
@@ -273,7 +306,9 @@ def mounted(path: Path) -> bool:
 class FailingMedium:
     """A mounted failing medium; use as a context manager (always unmounted at the end)."""
 
-    def __init__(self, backing: Path, mount: Path, work: Path) -> None:
+    def __init__(self, backing: Path, mount: Path, work: Path, *, over_fusefat: bool = False
+                 ) -> None:
+        self.over_fusefat = over_fusefat
         self.backing, self.mount = Path(backing), Path(mount)
         self.control, self.status = work / "control.json", work / "status.json"
         self.log = work / "fuse.log"
@@ -294,7 +329,8 @@ class FailingMedium:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "tests.reliability.failing_medium", str(self.backing),
-                 str(self.mount), str(self.control), str(self.status)],
+                 str(self.mount), str(self.control), str(self.status),
+                 "fusefat" if self.over_fusefat else ""],
                 cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while not mounted(self.mount):
@@ -341,4 +377,4 @@ class FailingMedium:
 
 
 if __name__ == "__main__":
-    serve(*sys.argv[1:5])
+    serve(*sys.argv[1:6])

@@ -258,8 +258,8 @@ RESTORING = ".restoring"
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+    except OSError:  # no hard links (FAT): a copy of the bytes; permissions are not copied,
+        shutil.copyfile(src, dst)  # a FAT stick on Linux refuses chmod (copy2 then failed)
         restrict_file(dst)
         fsync_file(dst)
 
