@@ -205,3 +205,30 @@ def test_a_register_on_a_fat_stick_works_from_creation_to_restore(
     if kernel:  # fusefat itself leaves its FAT inconsistent (fsck.vfat says so after a mkdir,
         checked = fat.fsck()  # a file and a folder rename): only the kernel's driver is judged
         assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_a_register_and_its_backups_move_onto_a_fat_stick(
+        fat: FatStick, register_dir: Path, tmp_path: Path) -> None:
+    """Moving to a stick (the window's "move register") copies files whose permissions FAT
+    cannot take: the move still succeeds, backups included."""
+    from app.services.storage import relocation
+
+    old_backups = tmp_path / "backups"
+    reg = vault.unlock(register_dir, PASSPHRASE)
+    try:
+        for _round in range(2):
+            backup.create_backup(reg, old_backups, 3)
+        digest = vault.content_digest(reg)
+    finally:
+        reg.close()
+    target = fat.mount / "VertrouwdData"
+    result = relocation.move_register(register_dir, target / "register", PASSPHRASE,
+                                      backups_from=old_backups, backups_to=target / "backups")
+    assert result.backup_error is None and result.backups_moved == 2
+    assert not register_dir.exists()
+    assert len(backup.list_backups(target / "backups")) == 2
+    moved = vault.unlock(target / "register", PASSPHRASE)
+    try:
+        assert vault.content_digest(moved) == digest and vault.verify(moved) == []
+    finally:
+        moved.close()
