@@ -4,9 +4,9 @@ outputs on a file system in user space that is gone after N write calls
 
 For each command that writes (saving cases with `import-csv`, `export` with its PDF, `backup`
 with rotation) the test first counts the write calls the command makes on a healthy medium,
-then runs it again on a fresh copy for failure points spread over that range: the first write,
-points in between, and after the last write (the release of the register lock and closing the
-files). At every point the program, a separate process as a user runs it, says one sentence in
+then runs it again on a fresh copy for failure points spread over that range: after the first
+write (for the export also before anything), halfway, and after the last write (the release of
+the register lock and closing the files). At every point the program, a separate process as a user runs it, says one sentence in
 the user's language and exits 2 (never "an unexpected error", never a traceback or a signal).
 Then the medium comes back (the same backing folder mounted again, healthy) and:
 
@@ -168,10 +168,12 @@ def counted(stick: Stick) -> dict[str, Counted]:
     return result
 
 
-def failure_points(writes: int) -> list[int]:
-    """Gone before the first write (reading fails too), after the first, halfway, and after
-    the last (then only closing the files and releasing the register lock fail)."""
-    return sorted({0, 1, writes // 2, writes})
+def failure_points(command: str, writes: int) -> list[int]:
+    """Gone after the first write, halfway, and after the last (then only closing the files
+    and releasing the register lock fail). For the export also before anything (reading
+    fails too: the PDF's name is looked at first); for the others that is the key file that
+    cannot be read, told in test_sticks_and_clocks.py."""
+    return sorted({0 if command == "export" else 1, 1, writes // 2, writes})
 
 
 def complete_or_absent(out: Path) -> list[str]:
@@ -201,7 +203,7 @@ def test_a_stick_gone_after_n_writes_says_one_sentence_and_loses_nothing_committ
     total = counted[command].writes
     seen: list[str] = []
     problems: list[str] = []
-    for i, n in enumerate(failure_points(total)):
+    for i, n in enumerate(failure_points(command, total)):
         code = ERRNOS[i % len(ERRNOS)]
         with medium_for(stick, f"{command}-{n}") as medium:
             medium.arm(n, code)
