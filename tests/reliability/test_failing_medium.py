@@ -6,8 +6,9 @@ For each command that writes (saving cases with `import-csv`, `export` with its 
 with rotation) the test first counts the write calls the command makes on a healthy medium,
 then runs it again on a fresh copy for failure points spread over that range: after the first
 write (for the export also before anything), halfway, and after the last write (the release of
-the register lock and closing the files). At every point the program, a separate process as a user runs it, says one sentence in
-the user's language and exits 2 (never "an unexpected error", never a traceback or a signal).
+the register lock and closing the files). At every point the program, a separate process as
+a user runs it, says one sentence in the user's language and exits 2 (never "an unexpected
+error", never a traceback or a signal); after the last write it may have finished (exit 0).
 Then the medium comes back (the same backing folder mounted again, healthy) and:
 
 - the register opens, with every case committed before intact, and what the command saved
