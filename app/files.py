@@ -207,10 +207,10 @@ def write_new(path: Path, data: bytes) -> Path:
     on a USB stick) the name is checked just before an ordinary rename.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        parent = path.parent
-        raise (PathNotAFolder if parent.exists() else PathNotFound)(path=shown(parent))
-    with file_errors(path):
+    with file_errors(path):  # looking at the folder can fail too (a drive that is gone)
+        if not path.parent.is_dir():
+            parent = path.parent
+            raise (PathNotAFolder if parent.exists() else PathNotFound)(path=shown(parent))
         refuse_existing(path)
         tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)

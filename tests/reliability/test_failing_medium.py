@@ -261,3 +261,17 @@ def test_an_io_error_of_a_gone_drive_is_told_as_a_gone_drive(tmp_path: Path, cod
 def test_a_database_file_that_is_missing_is_still_told_as_missing(tmp_path: Path) -> None:
     with pytest.raises(RegisterDatabaseMissing):
         database.check_database_file(tmp_path / "register.db")
+
+
+@needs_fuse
+def test_writing_a_file_onto_a_gone_drive_says_so(tmp_path: Path) -> None:
+    """write_new looks at the folder first: on a gone drive that look fails (ENODEV) and was
+    an unexpected error (seen halfway through an export's PDF)."""
+    from app.files import write_new
+
+    with FailingMedium(tmp_path / "backing", tmp_path / "stick", tmp_path) as medium:
+        (medium.mount / "out").mkdir()
+        medium.arm(0, "ENODEV")
+        with pytest.raises(PathMediumGone):
+            write_new(medium.mount / "out" / "overview.pdf", b"%PDF-1.4\n%%EOF\n")
+    assert list((tmp_path / "backing" / "out").iterdir()) == []
