@@ -200,6 +200,17 @@ class MediumReadOnly(StorageError):
     )
 
 
+class MediumGone(StorageError):
+    """The drive answers every read and write with an I/O error (EIO, ENOTCONN, ENODEV): a
+    USB stick pulled out mid-work, a loose or failing one. Not damage, not a full disk."""
+
+    default_message = N_(
+        "The drive of the register stopped answering (a USB stick pulled out, loose or "
+        "failing), so the last change was not saved; everything saved before stays on the "
+        "stick. Put the stick back and try again, or copy the register folder to another drive."
+    )
+
+
 class FieldError(ValidationError):
     """A validation error tied to one input field (the UI highlights it)."""
 
@@ -800,6 +811,13 @@ class PathTooLarge(FileAccessError):
     default_message = N_(
         "{path} is larger than {limit} bytes, far larger than any file Vertrouwd reads here. "
         "Nothing was changed."
+    )
+
+
+class PathMediumGone(FileAccessError):
+    default_message = N_(
+        "The drive of {path} stopped answering (a USB stick pulled out, loose or failing), so "
+        "it was not written. Put the stick back and try again, or choose another drive."
     )
 
 

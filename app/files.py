@@ -36,6 +36,7 @@ from app.errors import (
     OutputExists,
     PathDiskFull,
     PathIsFolder,
+    PathMediumGone,
     PathNotAFolder,
     PathNotFound,
     PathNotRegularFile,
@@ -52,6 +53,9 @@ _FULL_ERRNOS = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC
 # Windows: ERROR_HANDLE_DISK_FULL (39) and ERROR_DISK_FULL (112).
 _FULL_WINERRORS = {39, 112}
 _DENIED_ERRNOS = {errno.EACCES, errno.EPERM, errno.EROFS}
+# A drive that stopped answering: a USB stick pulled out or failing (EIO), a drive gone from
+# under a user-space or network file system (ENOTCONN), a device that is no more (ENODEV, ENXIO).
+GONE_ERRNOS = {errno.EIO, errno.ENOTCONN, errno.ENODEV, errno.ENXIO}
 _MISSING_ERRNOS = {errno.ENOENT, errno.ENOTDIR}
 _MISSING_WINERRORS = {2, 3, 15, 21, 53, 67, 161}  # file, path, drive, not ready, net, name
 _NAME_WINERRORS = {123}  # ERROR_INVALID_NAME: "a:b?.json"
@@ -86,6 +90,18 @@ def medium_read_only(path: Path) -> bool:
         return False
 
 
+def medium_gone(path: Path) -> bool:
+    """Whether the drive holding ``path`` stopped answering: looking at ``path`` (or the nearest
+    folder above it) fails with an I/O error, as on a pulled or failing USB stick."""
+    try:
+        os.stat(path)
+    except FileNotFoundError:
+        return medium_gone(Path(path).parent) if Path(path).parent != Path(path) else False
+    except OSError as exc:
+        return exc.errno in GONE_ERRNOS
+    return False
+
+
 def _disk_is_full(path: Path) -> bool:
     """Wine reports a write past the end of a full drive as EINVAL where Windows says
     ERROR_DISK_FULL: ask the drive (the nearest folder that exists) how much room is left."""
@@ -109,6 +125,8 @@ def error_for(exc: OSError, path: Path) -> FileAccessError:
         return PathIsFolder(path=where)
     if code in _FULL_ERRNOS or winerror in _FULL_WINERRORS:
         return PathDiskFull(path=where)
+    if code in GONE_ERRNOS and winerror is None:
+        return PathMediumGone(path=where)
     if isinstance(exc, FileNotFoundError) or code in _MISSING_ERRNOS or \
             winerror in _MISSING_WINERRORS:
         return PathNotFound(path=where)
@@ -176,8 +194,9 @@ def ensure_folder(folder: Path) -> Path:
 
 def refuse_existing(path: Path) -> None:
     """OutputExists when ``path`` exists: said before work whose result would go there."""
-    if Path(path).exists() or Path(path).is_symlink():
-        raise OutputExists(path=shown(Path(path)))
+    with file_errors(Path(path)):  # a drive that stopped answering says so (Path.exists raises)
+        if Path(path).exists() or Path(path).is_symlink():
+            raise OutputExists(path=shown(Path(path)))
 
 
 def write_new(path: Path, data: bytes) -> Path:
@@ -188,10 +207,10 @@ def write_new(path: Path, data: bytes) -> Path:
     on a USB stick) the name is checked just before an ordinary rename.
     """
     path = Path(path)
-    if not path.parent.is_dir():
-        parent = path.parent
-        raise (PathNotAFolder if parent.exists() else PathNotFound)(path=shown(parent))
-    with file_errors(path):
+    with file_errors(path):  # looking at the folder can fail too (a drive that is gone)
+        if not path.parent.is_dir():
+            parent = path.parent
+            raise (PathNotAFolder if parent.exists() else PathNotFound)(path=shown(parent))
         refuse_existing(path)
         tmp = path.with_name(f".{path.name}.{os.urandom(4).hex()}{TEMP_SUFFIX}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _BINARY, 0o600)

@@ -8,7 +8,12 @@
   with exactly these two). Administrators can still take ownership (they can on every
   Windows); other users, and their processes, cannot open the files.
 - File systems without ACLs (FAT32 or exFAT on a USB stick) cannot restrict anything: the
-  call then does nothing and `is_owner_only` says False. The register stays encrypted there.
+  call then does nothing and `is_owner_only` says what the drive reports (on Linux a FAT
+  stick refuses or ignores chmod and shows the same bits on every file). Never an error: the
+  register stays encrypted there, which is what protects it (docs/security.md). For the same
+  reason files are copied byte for byte and then restricted, never with shutil.copy2 or
+  copytree, which copy permission bits and fail on such a stick
+  (tests/reliability/test_fat_stick.py).
 - `on_shared_drive`: Windows marks removable drives (USB sticks) and network drives (shares);
   a file written there for someone else keeps the drive's own permissions (app.files).
 """

@@ -21,13 +21,14 @@ from sqlalchemy.pool import QueuePool
 from app.errors import (
     AppError,
     DiskFull,
+    MediumGone,
     MediumReadOnly,
     NotSQLCipher,
     RegisterDamaged,
     RegisterDatabaseMissing,
     StorageError,
 )
-from app.files import medium_read_only
+from app.files import GONE_ERRNOS, medium_gone, medium_read_only
 from app.secrets_in_memory import execute_with_hex_key
 
 dbapi = sqlcipher3.dbapi2
@@ -102,6 +103,8 @@ def check_database_file(path: Path) -> None:
     try:
         info = path.stat()
     except OSError as exc:
+        if exc.errno in GONE_ERRNOS:
+            raise MediumGone() from exc  # a pulled stick: the file may be whole
         raise RegisterDatabaseMissing() from exc
     if not stat.S_ISREG(info.st_mode) or info.st_size < PAGE_SIZE or info.st_size % PAGE_SIZE:
         raise RegisterDatabaseMissing()
@@ -194,16 +197,21 @@ def storage_error(exc: BaseException, folder: Path | None = None) -> AppError | 
     Returns None when `exc` is not a storage failure (a constraint, damage, a bug), so the
     caller re-raises it unchanged. A disk I/O error while writing is reported as "disk full or
     could not be written": the transaction was rolled back either way, unless the drive of
-    ``folder`` (the register's) has become read-only: that is said as it is (MediumReadOnly).
+    ``folder`` (the register's) has become read-only or stopped answering (a pulled stick):
+    that is said as it is (MediumReadOnly, MediumGone).
     """
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         exc = exc.orig
+    if isinstance(exc, OSError | DatabaseError) and folder is not None and medium_gone(folder):
+        return MediumGone()  # (a gone drive answers SQLite's writes with "disk I/O error")
     if isinstance(exc, OSError):
+        if exc.errno in GONE_ERRNOS:
+            return MediumGone()
         if exc.errno in _FULL_ERRNOS:
             return DiskFull()
         if exc.errno == errno.EROFS or (folder is not None and medium_read_only(folder)):
             return MediumReadOnly()
-        if exc.errno in (errno.EIO, errno.EACCES, errno.EPERM):
+        if exc.errno in (errno.EACCES, errno.EPERM):
             return StorageError(detail=errno.errorcode.get(exc.errno or 0, "OSError"))
         return None
     if isinstance(exc, DatabaseError):

@@ -4,7 +4,10 @@ folder — with its backups when asked; a move that fails leaves it where it was
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
+import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -126,3 +129,22 @@ def test_a_full_stick_leaves_the_register_where_it_was(
     with pytest.raises(AppError):
         relocation.move_register(register_dir, tmp_path / "new", PASSPHRASE)
     assert snapshot(register_dir) == before and not (tmp_path / "new").exists()
+
+
+def test_moved_backups_are_owner_only_whatever_the_umask(register_dir: Path,
+                                                         tmp_path: Path) -> None:
+    """The copies are made file by file (not with their source's permissions, which a FAT
+    stick refuses to take): each is made owner-only itself."""
+    if sys.platform == "win32":
+        pytest.skip("POSIX permission bits")
+    old_backups = tmp_path / "backups"
+    _fill(register_dir, old_backups)
+    stick = tmp_path / "stick"
+    old_umask = os.umask(0o022)
+    try:
+        relocation.move_register(register_dir, stick / "register", PASSPHRASE,
+                                 backups_from=old_backups, backups_to=stick / "backups")
+    finally:
+        os.umask(old_umask)
+    moved = list((stick / "backups").rglob("*"))
+    assert moved and all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in moved)

@@ -42,9 +42,11 @@ SMALL_DRIVE_SIZE = "12m"
 # Left out of the Windows environment: numpy cannot be imported under Wine 8 (ucrtbase.crealf
 # is not implemented; the process dies), and scipy needs numpy. Both are test-only (the
 # linear-programming disclosure auditor); PyInstaller's hook for numpy would kill its isolated
-# child as well. Every other pinned version is installed exactly as locked.
+# child as well. mfusepy (test-only, Linux only: tests/reliability/failing_medium.py) is left out
+# before the cache key is computed. Every other pinned version is installed exactly as locked.
 NOT_UNDER_WINE = {"numpy": "Wine 8 cannot import it (ucrtbase.crealf is unimplemented)",
-                  "scipy": "needs numpy"}
+                  "scipy": "needs numpy",
+                  "mfusepy": "a FUSE binding for the failing-medium tests, Linux only"}
 
 # Debian packages, by the file each provides (Debian's wine64 holds the 64-bit loader and
 # wineserver under /usr/lib/wine; `wine` puts the commands on the PATH).

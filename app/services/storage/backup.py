@@ -19,7 +19,14 @@ from pathlib import Path
 from typing import ClassVar, Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
-from app.errors import BackupError, BackupInvalid, DiskFull, RegisterStillOpen, WrongPassphrase
+from app.errors import (
+    BackupError,
+    BackupInvalid,
+    DiskFull,
+    MediumGone,
+    RegisterStillOpen,
+    WrongPassphrase,
+)
 from app.files import file_errors
 from app.models import database, migrations, register_lock
 from app.models.keyfile import KeyFile
@@ -90,8 +97,9 @@ def _write_backup(
         fsync_dir(dest_dir)
     except (OSError, database.DatabaseError) as exc:
         shutil.rmtree(tmp, ignore_errors=True)
-        if isinstance(database.storage_error(exc), DiskFull):
-            raise DiskFull() from exc
+        mapped = database.storage_error(exc, dest_dir)
+        if isinstance(mapped, DiskFull | MediumGone):
+            raise mapped from exc
         raise BackupError() from exc
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -251,8 +259,8 @@ RESTORING = ".restoring"
 def _link_or_copy(src: Path, dst: Path) -> None:
     try:
         os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+    except OSError:  # no hard links (FAT): a copy of the bytes; permissions are not copied,
+        shutil.copyfile(src, dst)  # a FAT stick on Linux refuses chmod (copy2 then failed)
         restrict_file(dst)
         fsync_file(dst)
 

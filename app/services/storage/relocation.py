@@ -40,7 +40,7 @@ from app.models.register_files import (
     key_path,
     register_exists,
 )
-from app.owner_only import private_folder, restrict_folder
+from app.owner_only import private_folder, restrict_file, restrict_folder
 from app.paths import display, native
 from app.services.changes import EVERYTHING, Change
 from app.services.storage import backup
@@ -91,7 +91,21 @@ def _check_target(source: Path, target: Path) -> None:
 
 def _copy_file(src: Path, dst: Path) -> None:
     shutil.copyfile(src, dst)
+    restrict_file(dst)  # owner-only, where the drive can hold it
     fsync_file(dst)
+
+
+def _copy_folder(src: Path, dst: Path) -> None:
+    """The files below ``src`` into the new folder ``dst``, owner-only where the drive can
+    hold it. Bytes only: shutil.copytree also copies permissions and times, and a FAT stick on
+    Linux refuses that chmod, so backups never moved onto one."""
+    dst.mkdir(mode=0o700)
+    restrict_folder(dst)
+    for entry in sorted(src.iterdir()):
+        if entry.is_dir():
+            _copy_folder(entry, dst / entry.name)
+        else:
+            _copy_file(entry, dst / entry.name)
 
 
 def _copy_register(source: Path, staging: Path) -> None:
@@ -99,7 +113,7 @@ def _copy_register(source: Path, staging: Path) -> None:
         _copy_file(source / name, staging / name)
     pre = source / PRE_MIGRATION_FOLDER
     if pre.is_dir():
-        shutil.copytree(pre, staging / PRE_MIGRATION_FOLDER)
+        _copy_folder(pre, staging / PRE_MIGRATION_FOLDER)
     fsync_dir(staging)
 
 
@@ -204,9 +218,7 @@ def move_backups(source: Path, target: Path, register_id: str, data_key: bytes |
         staging = target / (info.path.name + STAGING_SUFFIX)
         try:
             shutil.rmtree(staging, ignore_errors=True)
-            shutil.copytree(info.path, staging)
-            for name in (DB_NAME, KEY_NAME):
-                fsync_file(staging / name)
+            _copy_folder(info.path, staging)
             problems, copy_digest = _digest(staging / DB_NAME, data_key)
             _problems, old_digest = _digest(info.path / DB_NAME, data_key)
             if problems or copy_digest != old_digest:
