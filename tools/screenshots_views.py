@@ -93,7 +93,7 @@ def main(out: Path) -> None:
             qe.memo_edit.setPlainText("gesprek met Jan Jansen")
             app.processEvents()
             window.grab().save(str(out / f"main_window_{lang}.png"))
-            window.tabs.setCurrentIndex(1)
+            window.tabs.setCurrentWidget(window.activities)
             app.processEvents()
             window.grab().save(str(out / f"activities_{lang}.png"))
             window.close()

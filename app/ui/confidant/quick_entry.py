@@ -100,6 +100,8 @@ class QuickEntry(QGroupBox):
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
         self.topic_list.setMinimumHeight(120)
+        # The spare height, no more: a list's own preference made the form scroll at 150 %.
+        self.topic_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.grounds_list = QListWidget()
