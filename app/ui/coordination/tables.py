@@ -1,6 +1,9 @@
 """The merged figures: one quarter beside the four before it (so also the same quarter a year
-earlier), or a year by quarter beside the previous year; topics by group with the top three
-per group; a bar chart of new cases. Exact counts: these views stay inside the network."""
+earlier), or a year beside the previous year and by quarter; topics by group with the top three
+per group; a bar chart of new cases. Exact counts: these views stay inside the network.
+
+The period chosen is the first column after the labels, so it is in view on a laptop screen at
+150 % without scrolling sideways (issue 22, item 9); the chart keeps the order of time."""
 
 from __future__ import annotations
 
@@ -314,8 +317,8 @@ class TablesPanel(QWidget):
         caption(self.view_caption, _("&Show"), self.mode_combo)
         name(self.period_combo, _("Period"))
         describe_table(self.view, _("Merged figures"),
-                       _("Rows: the measures, by section; columns: the periods compared. The "
-                         "highlighted column is the period chosen. Exact counts."))
+                       _("Rows: the measures, by section; columns: the periods compared, the "
+                         "period chosen first (highlighted). Exact counts."))
         keep = self.mode_combo.currentData() or "quarter"
         self.mode_combo.blockSignals(True)
         self.mode_combo.clear()
@@ -346,9 +349,10 @@ class TablesPanel(QWidget):
         assert self.register is not None
         quarters = quarter.back(5)  # the first is the same quarter one year earlier
         tables = [merging.quarter_table(self.register, q) for q in quarters]
-        columns = [Column(str(t.quarter), t.measures, highlight=(i == len(tables) - 1))
-                   for i, t in enumerate(tables)]
-        self.model.set_figures(columns, figure_rows(columns, len(columns) - 1))
+        # the quarter chosen first, then back in time to the same quarter a year earlier
+        columns = [Column(str(t.quarter), t.measures, highlight=(i == 0))
+                   for i, t in enumerate(reversed(tables))]
+        self.model.set_figures(columns, figure_rows(columns, 0))
         current = tables[-1]
         self.chart.set_data(_("New cases per quarter"),
                             [str(q).replace("-", "\n") for q in quarters],
@@ -371,10 +375,11 @@ class TablesPanel(QWidget):
         assert self.register is not None
         this, last = merging.year_table(self.register, year), merging.year_table(self.register,
                                                                                  year - 1)
-        columns = [Column(f"Q{i + 1}", q.measures) for i, q in enumerate(this.quarters)]
-        columns += [Column(str(year), this.measures, highlight=True),
-                    Column(str(year - 1), last.measures)]
-        self.model.set_figures(columns, figure_rows(columns, 4))
+        # the year chosen first, beside the year before, then the year's quarters
+        columns = [Column(str(year), this.measures, highlight=True),
+                   Column(str(year - 1), last.measures)]
+        columns += [Column(f"Q{i + 1}", q.measures) for i, q in enumerate(this.quarters)]
+        self.model.set_figures(columns, figure_rows(columns, 0))
         self.chart.set_data(_("New cases per quarter, {year}").format(year=year),
                             [f"Q{i + 1}" for i in range(4)],
                             [q.measures.cases_new for q in this.quarters],

@@ -351,8 +351,10 @@ class MainWindow(QMainWindow):
         if narrow == self.narrow:
             return
         self.narrow = narrow
-        focus = QApplication.focusWidget()
+        focus = self.focusWidget()  # also before the window is first shown
         showing = self.tabs.currentWidget()
+        at_cases = focus is not None and self.cases_page.isAncestorOf(focus) \
+            and not self.quick_entry.isAncestorOf(focus)
         if narrow:
             self.entry_split.insertWidget(0, self.quick_scroll)
             self.entry_split.insertWidget(1, self.quarter_scroll)
@@ -375,11 +377,12 @@ class MainWindow(QMainWindow):
             self.splitter.setStretchFactor(2, 2)
             self.splitter.setSizes([330, 520, 440])
         self._name_tabs()
-        if focus is not None and (self.quick_entry.isAncestorOf(focus)
-                                  or self.quarter_panel.isAncestorOf(focus)):
-            self.show_quick_entry()
-        elif showing is not None and self.tabs.indexOf(showing) >= 0:
+        if showing in (self.activities, self.overview):
             self.tabs.setCurrentWidget(showing)
+        elif at_cases:
+            self.tabs.setCurrentWidget(self.cases_page)
+        else:  # where the window opens, and where the focus was
+            self.show_quick_entry()
         if focus is not None and focus.isVisible():
             focus.setFocus()
 
