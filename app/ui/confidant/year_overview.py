@@ -16,6 +16,7 @@ from app.services.confidant import queries
 from app.services.storage.vault import Register
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.chart import BarChart, ChartPanel
+from app.ui.shared.screen import ScrollArea
 from app.ui.shared.views import table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -115,10 +116,18 @@ class YearOverviewTab(QWidget):
         top.addWidget(self.year_caption)
         top.addWidget(self.year_combo)
         top.addStretch(1)
-        layout = QVBoxLayout(self)
+        # The table as high as its rows, the charts below: on a 1366×768 screen at 150 % both
+        # are whole; should the window be lower still, the page scrolls (never the table).
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.view)
         layout.addWidget(self.charts, 1)
+        self.scroll = ScrollArea(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.year_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self._fill_years()
         self.retranslate_ui()
@@ -161,9 +170,7 @@ class YearOverviewTab(QWidget):
         take the rest."""
         frame = 2 * self.view.frameWidth()
         rows = len(COLUMNS) * self.view.verticalHeader().defaultSectionSize()
-        scroll = self.view.horizontalScrollBar().sizeHint().height()  # should it be needed
-        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + rows
-                                 + frame + scroll)
+        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + rows + frame)
 
     def retranslate_ui(self) -> None:
         caption(self.year_caption, _("&Year"), self.year_combo)
