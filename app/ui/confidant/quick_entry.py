@@ -96,6 +96,7 @@ class QuickEntry(QGroupBox):
         self.lists = codelists.load()
         self._last_mode = "persoonlijk"
         self._duplicate_of: tuple[object, ...] | None = None  # warned once: Enter saves it
+        self.titled = True  # False on a page of its own, whose tab says what it is
         self._memo_looked_at: str | None = None  # a memo with a warning, saved anyway
         self._make_fields()
         self._lay_out()
@@ -116,7 +117,7 @@ class QuickEntry(QGroupBox):
         self.case_combo.setMinimumContentsLength(18)
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
-        self.topic_list.setMinimumHeight(120)
+        self.topic_list.setMinimumHeight(100)
         # The spare height, no more: a list's own preference made the form scroll at 150 %.
         self.topic_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
@@ -125,7 +126,7 @@ class QuickEntry(QGroupBox):
         self.grounds_list.setMaximumHeight(110)
         self.memo_edit = QPlainTextEdit()
         self.memo_edit.setTabChangesFocus(True)
-        self.memo_edit.setFixedHeight(60)
+        self.memo_edit.setFixedHeight(52)
         # Right under the memo, as high as its sentence needs (issue 22, item 4).
         self.memo_warning = WrappingLabel()
         self.memo_warning.setObjectName("memo_warning")
@@ -293,7 +294,7 @@ class QuickEntry(QGroupBox):
         self._topics_changed()
 
     def retranslate_ui(self) -> None:
-        self.setTitle(_("New contact moment"))
+        self.setTitle(_("New contact moment") if self.titled else "")
         caption(self.labels["on"], _("&Date"), self.date_edit)
         caption(self.minutes_label, _("&Minutes"), self.minutes_edit)
         caption(self.labels["mode"], _("M&ode"), self.mode_combo)
@@ -314,6 +315,10 @@ class QuickEntry(QGroupBox):
             self.case_combo.setItemText(0, _("New case"))
         self._fill_lists()
         self._check_memo()
+
+    def set_titled(self, titled: bool) -> None:
+        self.titled = titled
+        self.setTitle(_("New contact moment") if titled else "")
 
     # --- state -----------------------------------------------------------------------------
     def checked_topics(self) -> list[str]:

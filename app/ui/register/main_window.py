@@ -358,7 +358,7 @@ class MainWindow(QMainWindow):
         if narrow:
             self.entry_split.insertWidget(0, self.quick_scroll)
             self.entry_split.insertWidget(1, self.quarter_scroll)
-            self.entry_split.setSizes([420, 480])
+            self.entry_split.setSizes([390, 510])
             self.splitter.insertWidget(0, self.cases_column)
             self.splitter.insertWidget(1, self.detail_scroll)
             self.side.setParent(None)
@@ -376,6 +376,7 @@ class MainWindow(QMainWindow):
             self.splitter.setStretchFactor(1, 3)
             self.splitter.setStretchFactor(2, 2)
             self.splitter.setSizes([330, 520, 440])
+        self.quick_entry.set_titled(not narrow)
         self._name_tabs()
         if showing in (self.activities, self.overview):
             self.tabs.setCurrentWidget(showing)
