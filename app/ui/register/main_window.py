@@ -5,6 +5,9 @@ top-level tabs). Views refresh on `AppSignals.data_changed`; none reaches into a
 
 It fits a laptop screen: the panes sit in splitters and scroll areas, the window opens no
 larger than the screen's available area, and every field stays reachable at 150 % scaling.
+Narrower than 1100 logical pixels (1366×768 at 150 %) quick entry and the quarter have a page
+of their own and the case list sits beside the selected case, each pane the whole height: ten
+and more cases and the whole case in view, nothing scrolled inside another scrolling pane.
 """
 
 from __future__ import annotations
@@ -61,8 +64,8 @@ from app.ui.shared.style import set_role
 from app.ui.shared.views import EmptyState, table_view
 
 PREFERRED_SIZE = QSize(1280, 800)
-# Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) the case detail and
-# the quarter go under the case list instead of beside it: two columns, not three.
+# Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) quick entry and the
+# quarter get a page of their own, and the case detail sits beside the case list.
 NARROW_BELOW = 1100
 
 
