@@ -16,7 +16,6 @@ from sqlalchemy import select
 
 from app.i18n import _
 from app.models.entities import Case
-
 from app.services.demo import build_demo_register
 from app.services.storage import vault
 from app.settings import Settings
@@ -45,7 +44,7 @@ def demo(demo_folder: Path) -> Iterator[vault.Register]:
 
 
 def settle(rounds: int = 5) -> None:
-    for _ in range(rounds):
+    for _round in range(rounds):
         QApplication.processEvents()
 
 
