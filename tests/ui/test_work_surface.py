@@ -211,7 +211,7 @@ def test_the_year_overview_shows_the_year_whole_at_150_percent(
     assert rows_in_view(view) == model.rowCount() == 7
     assert columns_in_view(view) == list(range(model.columnCount()))
     assert view.horizontalScrollBar().maximum() == 0
-    assert not scrolls(window.overview.scroll)
+    assert not scrolls(window.overview.page_scroll)
     total = model.index(6, model.columnCount() - 1).data()  # the year's total time
     assert total and total != "0"
     assert window.overview.charts.isVisible() and window.overview.charts.height() >= 120

@@ -192,8 +192,8 @@ def scroll_into_view(widget: QWidget) -> None:
     just appeared under its field)."""
     current = widget.parentWidget()
     while current is not None:
-        if isinstance(current, QScrollArea) and current.widget() is not None \
-                and current.widget().isAncestorOf(widget):
+        pane = current.widget() if isinstance(current, QScrollArea) else None
+        if isinstance(current, QScrollArea) and pane is not None and pane.isAncestorOf(widget):
             current.ensureWidgetVisible(widget, 8, 8)
         current = current.parentWidget()
 
