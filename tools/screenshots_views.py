@@ -93,7 +93,11 @@ def main(out: Path) -> None:
             qe.memo_edit.setPlainText("gesprek met Jan Jansen")
             app.processEvents()
             window.grab().save(str(out / f"main_window_{lang}.png"))
-            window.tabs.setCurrentIndex(1)
+            if window.narrow:  # 150 %: the case list beside the selected case, a page apart
+                window.tabs.setCurrentWidget(window.cases_page)
+                app.processEvents()
+                window.grab().save(str(out / f"main_window_cases_{lang}.png"))
+            window.tabs.setCurrentWidget(window.activities)
             app.processEvents()
             window.grab().save(str(out / f"activities_{lang}.png"))
             window.close()

@@ -258,7 +258,8 @@ def test_workspaces_follow_the_profile_roles(
         w = _window(qtbot, register)
         assert w.workspaces.isTabVisible(0) is vp
         assert w.tabs.isVisible() is vp
-        assert w.filter_bar.isVisible() is vp  # the VP workspace comes first when present
+        # the VP workspace comes first when present, open on quick entry
+        assert w.quick_entry.isVisible() is vp
         if coordination:
             assert w.coordination is not None
             w.show_coordination()
@@ -267,7 +268,7 @@ def test_workspaces_follow_the_profile_roles(
         else:
             assert w.coordination is None
         assert w.workspaces.tabBar().isVisible() is (vp and coordination)
-        assert not (coordination and w.filter_bar.isVisible())  # VP filters hide in coordination
+        assert not (coordination and w.quick_entry.isVisible())  # the VP's hide in coordination
         w.clear_for_lock()
     finally:
         register.close()

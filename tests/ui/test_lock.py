@@ -52,6 +52,7 @@ def test_idle_lock_hides_case_data_disposes_engine_and_keeps_draft(
     _unlock(qtbot, controller)
     window = controller.main_window
     assert window is not None and window.isVisible()
+    window.tabs.setCurrentWidget(window.cases_page)  # its own page on a narrow window
     window.cases_view.selectRow(0)  # the memo shows in the detail pane of the selected case
     assert any(SECRET_MEMO in t for t in visible_texts())  # the data really was on screen
     window.quick_entry.memo_edit.setPlainText(DRAFT_TEXT)

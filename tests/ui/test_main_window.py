@@ -276,10 +276,11 @@ def test_language_switch_retranslates(
 
     known_cases(service)
     window.signals.data_changed.emit(None)
-    assert window.tabs.tabText(0) == "Casussen"
+    cases = window.tabs.indexOf(window.cases_page)
+    assert window.tabs.tabText(cases) == "Casussen"
     set_language("en")
     window.signals.language_changed.emit("en")
-    assert window.tabs.tabText(0) == "Cases"
+    assert window.tabs.tabText(cases) == "Cases"
     assert window.cases_model.headerData(0, Qt.Orientation.Horizontal) == "Opened"
     assert window.quick_entry.case_combo.itemText(0) == "New case"
     assert window.cases_count.text() == "3 cases"
@@ -391,7 +392,7 @@ def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
     known_cases(service)
     window.signals.data_changed.emit(None)
     window.activateWindow()
-    window.search_edit.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)  # the search
     qtbot.waitUntil(lambda: focused() is window.search_edit)
     for _tab in range(30):
         if focused() is window.cases_view:

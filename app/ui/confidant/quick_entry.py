@@ -13,7 +13,7 @@ import itertools
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -44,6 +45,7 @@ from app.ui.shared.date_field import DateField
 from app.ui.shared.formatting import short_date, topic_labels
 from app.ui.shared.icons import icon
 from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.screen import WrappingLabel, scroll_into_view
 from app.ui.shared.style import set_role
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
@@ -68,6 +70,20 @@ def _checkable(text: str, code: str, checked: bool) -> QListWidgetItem:
     return item
 
 
+def memo_question(parent: QWidget, warning: str) -> QMessageBox:
+    """Save a memo that looks like it identifies someone? "Go back" is the default: Enter
+    alone saves nothing."""
+    box = QMessageBox(QMessageBox.Icon.Warning, _("Check the memo"),
+                      warning + "\n\n" + _("Save it anyway, or go back and change the memo?"),
+                      parent=parent)
+    box.setObjectName("memo_question")
+    box.addButton(_("Save anyway"), QMessageBox.ButtonRole.AcceptRole)
+    back = box.addButton(_("Go back"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    return box
+
+
 class QuickEntry(QGroupBox):
     saved = Signal(object)  # the services' Change of what was saved
 
@@ -80,6 +96,8 @@ class QuickEntry(QGroupBox):
         self.lists = codelists.load()
         self._last_mode = "persoonlijk"
         self._duplicate_of: tuple[object, ...] | None = None  # warned once: Enter saves it
+        self.titled = True  # False on a page of its own, whose tab says what it is
+        self._memo_looked_at: str | None = None  # a memo with a warning, saved anyway
         self._make_fields()
         self._lay_out()
         self._set_tab_order()
@@ -99,17 +117,19 @@ class QuickEntry(QGroupBox):
         self.case_combo.setMinimumContentsLength(18)
         self.topic_filter = QLineEdit()
         self.topic_list = QListWidget()
-        self.topic_list.setMinimumHeight(120)
+        self.topic_list.setMinimumHeight(100)
+        # The spare height, no more: a list's own preference made the form scroll at 150 %.
+        self.topic_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.grounds_list = QListWidget()
         self.grounds_list.setMaximumHeight(110)
         self.memo_edit = QPlainTextEdit()
         self.memo_edit.setTabChangesFocus(True)
-        self.memo_edit.setFixedHeight(60)
-        self.memo_warning = QLabel()
+        self.memo_edit.setFixedHeight(52)
+        # Right under the memo, as high as its sentence needs (issue 22, item 4).
+        self.memo_warning = WrappingLabel()
         self.memo_warning.setObjectName("memo_warning")
-        self.memo_warning.setWordWrap(True)
         set_role(self.memo_warning, "warning")
         self.memo_warning.hide()
         self.save_button = QPushButton()
@@ -177,7 +197,6 @@ class QuickEntry(QGroupBox):
         self._add_row("topics", self.topics_box)
         self.grounds_row = self._add_row("grounds", self.grounds_list)
         self.memo_box = self._stack(self.memo_edit, self.memo_warning)
-        self.memo_box.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self._add_row("memo", self.memo_box)
         buttons = QHBoxLayout()
         buttons.addWidget(self.status_label, 1)
@@ -275,7 +294,7 @@ class QuickEntry(QGroupBox):
         self._topics_changed()
 
     def retranslate_ui(self) -> None:
-        self.setTitle(_("New contact moment"))
+        self.setTitle(_("New contact moment") if self.titled else "")
         caption(self.labels["on"], _("&Date"), self.date_edit)
         caption(self.minutes_label, _("&Minutes"), self.minutes_edit)
         caption(self.labels["mode"], _("M&ode"), self.mode_combo)
@@ -296,6 +315,10 @@ class QuickEntry(QGroupBox):
             self.case_combo.setItemText(0, _("New case"))
         self._fill_lists()
         self._check_memo()
+
+    def set_titled(self, titled: bool) -> None:
+        self.titled = titled
+        self.setTitle(_("New contact moment") if titled else "")
 
     # --- state -----------------------------------------------------------------------------
     def checked_topics(self) -> list[str]:
@@ -350,9 +373,32 @@ class QuickEntry(QGroupBox):
             self.memo_warning.setText(
                 text + " " + _("Keep the memo free of anything that identifies a person."))
             self.memo_warning.show()
+            self._warning_in_view()
         else:
             self.memo_warning.clear()
             self.memo_warning.hide()
+        # what a screen reader says with the memo field (issue 22, item 4)
+        self.memo_edit.setAccessibleDescription(self.memo_warning.text())
+
+    def _warning_in_view(self) -> None:
+        """Scroll the memo warning into view once the form has made room for it."""
+        QTimer.singleShot(0, self.memo_warning, lambda: scroll_into_view(self.memo_warning))
+
+    def memo_looked_at(self) -> bool:
+        """A memo with a warning gets a second look once before it is saved: a question with
+        "Go back" as its default (the cursor back in the memo, nothing saved) and "Save
+        anyway"."""
+        memo = self.memo_edit.toPlainText()
+        if not self.is_new_case() or not check_memo(memo) or memo == self._memo_looked_at:
+            return True
+        box = memo_question(self, self.memo_warning.text())
+        box.exec()
+        box.deleteLater()
+        if box.buttonRole(box.clickedButton()) != QMessageBox.ButtonRole.AcceptRole:
+            self.memo_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return False
+        self._memo_looked_at = memo
+        return True
 
     def reset(self) -> None:
         self.date_edit.setText(short_date(self.today()))
@@ -363,6 +409,7 @@ class QuickEntry(QGroupBox):
         self._set_checked(self.topic_list, [])
         self._set_checked(self.grounds_list, [])
         self.memo_edit.clear()
+        self._memo_looked_at = None
         self._clear_errors()
         self._forget_duplicate()
         self._case_changed()
@@ -473,7 +520,7 @@ class QuickEntry(QGroupBox):
         emitted once); then the form resets and the focus is back on its first field.
         Whether a save started."""
         self._clear_errors()
-        if self.service is None or self.ops.busy:
+        if self.service is None or self.ops.busy or not self.memo_looked_at():
             return False
         service = self.service
         values = self.ops.now(self._read_form)

@@ -16,12 +16,14 @@ from app.services.confidant import queries
 from app.services.storage.vault import Register
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.chart import BarChart, ChartPanel
+from app.ui.shared.screen import ScrollArea
 from app.ui.shared.views import table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 YEARS_SHOWN = 5
+QUARTERS = 4
 
-# (column key, header msgid, is a duration in minutes)
+# (figure key, its name's msgid, is a duration in minutes)
 COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("new_cases", N_("New cases"), False),
     ("closed_cases", N_("Closed cases"), False),
@@ -40,7 +42,9 @@ def period_name(figures: queries.QuarterFigures) -> str:
 
 
 class YearModel(QAbstractTableModel):
-    """Rows: Q1..Q4 and the year; columns: the period, then the figures."""
+    """Rows: the figures; columns: the figure, Q1..Q4 and the year. Five narrow columns fit a
+    laptop screen at 150 % (issue 22, item 9: as rows, the year sat under the fold and the
+    total time at the right, cut off)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
@@ -51,31 +55,30 @@ class YearModel(QAbstractTableModel):
         self.overview = overview
         self.endResetModel()
 
-    def rows(self) -> list[queries.QuarterFigures]:
+    def periods(self) -> list[queries.QuarterFigures]:
         if self.overview is None:
             return []
         return [*self.overview.quarters, self.overview.total]
 
     def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.rows())
+        return 0 if parent.isValid() or self.overview is None else len(COLUMNS)
 
     def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 1 + len(COLUMNS)
+        return 0 if parent.isValid() else 1 + QUARTERS + 1
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        rows = self.rows()
-        if not index.isValid() or not 0 <= index.row() < len(rows):
+        periods = self.periods()
+        if not index.isValid() or not periods or not 0 <= index.row() < len(COLUMNS):
             return None
-        figures = rows[index.row()]
+        key, msgid, minutes = COLUMNS[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             if index.column() == 0:
-                return period_name(figures)
-            key, _msgid, minutes = COLUMNS[index.column() - 1]
-            value = int(getattr(figures, key))
+                return _(msgid)
+            value = int(getattr(periods[index.column() - 1], key))
             return format_minutes(value) if minutes else format_number(value)
         if role == Qt.ItemDataRole.TextAlignmentRole and index.column() > 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.FontRole and index.row() == len(rows) - 1:
+        if role == Qt.ItemDataRole.FontRole and index.column() == QUARTERS + 1:
             font = QFont()
             font.setBold(True)
             return font
@@ -86,8 +89,11 @@ class YearModel(QAbstractTableModel):
         if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
             return None
         if section == 0:
-            return _("Period")
-        return _(COLUMNS[section - 1][1]) if 0 < section <= len(COLUMNS) else None
+            return _("Figure")
+        periods = self.periods()
+        if periods and 0 < section <= len(periods):
+            return period_name(periods[section - 1])
+        return f"Q{section}" if 0 < section <= QUARTERS else _("Year")
 
 
 class YearOverviewTab(QWidget):
@@ -110,10 +116,18 @@ class YearOverviewTab(QWidget):
         top.addWidget(self.year_caption)
         top.addWidget(self.year_combo)
         top.addStretch(1)
-        layout = QVBoxLayout(self)
+        # The table as high as its rows, the charts below: on a 1366×768 screen at 150 % both
+        # are whole; should the window be lower still, the page scrolls (never the table).
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
-        layout.addWidget(self.view, 2)
-        layout.addWidget(self.charts, 3)
+        layout.addWidget(self.view)
+        layout.addWidget(self.charts, 1)
+        self.page_scroll = ScrollArea(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.page_scroll)
         self.year_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self._fill_years()
         self.retranslate_ui()
@@ -138,6 +152,7 @@ class YearOverviewTab(QWidget):
         overview = queries.year_overview(self.register, self.year()) if self.register else None
         self.model.set_overview(overview)
         self.view.resizeColumnsToContents()
+        self._fit_rows()
         if overview is None:
             self.cases_chart.clear()
             self.hours_chart.clear()
@@ -150,11 +165,18 @@ class YearOverviewTab(QWidget):
                                       [format_number(round(h)) for h in hours])
         self.charts.refresh()
 
+    def _fit_rows(self) -> None:
+        """The table as high as its rows: every figure, the year's too, in view; the charts
+        take the rest."""
+        frame = 2 * self.view.frameWidth()
+        rows = len(COLUMNS) * self.view.verticalHeader().defaultSectionSize()
+        self.view.setFixedHeight(self.view.horizontalHeader().sizeHint().height() + rows + frame)
+
     def retranslate_ui(self) -> None:
         caption(self.year_caption, _("&Year"), self.year_combo)
         describe_table(self.view, _("Year overview"),
-                       _("One row per quarter and one for the year: new and closed cases, "
-                         "contact moments, time in contact moments, activities, time in "
-                         "activities and the total time."))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(COLUMNS))
+                       _("One row per figure: new and closed cases, contact moments, time in "
+                         "contact moments, activities, time in activities and the total time; "
+                         "one column per quarter and one for the whole year."))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, QUARTERS + 1)
         self.refresh()

@@ -1,7 +1,10 @@
 """The merged figures: one quarter beside the four before it (so also the same quarter a year
-earlier), or a year by quarter beside the previous year; topics by group with the top three
+earlier), or a year beside the previous year and by quarter; topics by group with the top three
 per group; a bar chart of new cases. Exact counts: these views stay inside the network. A topic
-that was not on the topic list of a period's files shows "–" there (it did not exist), not 0."""
+that was not on the topic list of a period's files shows "–" there (it did not exist), not 0.
+
+The period chosen is the first column after the labels, so it is in view on a laptop screen at
+150 % without scrolling sideways (issue 22, item 9); the chart keeps the order of time."""
 
 from __future__ import annotations
 
@@ -333,8 +336,8 @@ class TablesPanel(QWidget):
         caption(self.view_caption, _("&Show"), self.mode_combo)
         name(self.period_combo, _("Period"))
         describe_table(self.view, _("Merged figures"),
-                       _("Rows: the measures, by section; columns: the periods compared. The "
-                         "highlighted column is the period chosen. Exact counts."))
+                       _("Rows: the measures, by section; columns: the periods compared, the "
+                         "period chosen first (highlighted). Exact counts."))
         keep = self.mode_combo.currentData() or "quarter"
         self.mode_combo.blockSignals(True)
         self.mode_combo.clear()
@@ -365,9 +368,10 @@ class TablesPanel(QWidget):
         assert self.register is not None
         quarters = quarter.back(5)  # the first is the same quarter one year earlier
         tables = [merging.quarter_table(self.register, q) for q in quarters]
-        columns = [_column(str(t.quarter), t.measures, t.codelist_versions,
-                           highlight=(i == len(tables) - 1)) for i, t in enumerate(tables)]
-        self.model.set_figures(columns, figure_rows(columns, len(columns) - 1))
+        # the quarter chosen first, then back in time to the same quarter a year earlier
+        columns = [_column(str(t.quarter), t.measures, t.codelist_versions, highlight=(i == 0))
+                   for i, t in enumerate(reversed(tables))]
+        self.model.set_figures(columns, figure_rows(columns, 0))
         current = tables[-1]
         self.chart.set_data(_("New cases per quarter"),
                             [str(q).replace("-", "\n") for q in quarters],
@@ -390,11 +394,12 @@ class TablesPanel(QWidget):
         assert self.register is not None
         this, last = merging.year_table(self.register, year), merging.year_table(self.register,
                                                                                  year - 1)
-        columns = [_column(f"Q{i + 1}", q.measures, q.codelist_versions)
-                   for i, q in enumerate(this.quarters)]
-        columns += [_column(str(year), this.measures, _versions(this), highlight=True),
-                    _column(str(year - 1), last.measures, _versions(last))]
-        self.model.set_figures(columns, figure_rows(columns, 4))
+        # the year chosen first, beside the year before, then the year's quarters
+        columns = [_column(str(year), this.measures, _versions(this), highlight=True),
+                   _column(str(year - 1), last.measures, _versions(last))]
+        columns += [_column(f"Q{i + 1}", q.measures, q.codelist_versions)
+                    for i, q in enumerate(this.quarters)]
+        self.model.set_figures(columns, figure_rows(columns, 0))
         self.chart.set_data(_("New cases per quarter, {year}").format(year=year),
                             [f"Q{i + 1}" for i in range(4)],
                             [q.measures.cases_new for q in this.quarters],

@@ -5,6 +5,9 @@ top-level tabs). Views refresh on `AppSignals.data_changed`; none reaches into a
 
 It fits a laptop screen: the panes sit in splitters and scroll areas, the window opens no
 larger than the screen's available area, and every field stays reachable at 150 % scaling.
+Narrower than 1100 logical pixels (1366×768 at 150 %) quick entry and the quarter have a page
+of their own and the case list sits beside the selected case, each pane the whole height: ten
+and more cases and the whole case in view, nothing scrolled inside another scrolling pane.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ from typing import Any
 from PySide6.QtCore import QItemSelection, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QFormLayout,
     QGridLayout,
@@ -61,8 +63,8 @@ from app.ui.shared.style import set_role
 from app.ui.shared.views import EmptyState, table_view
 
 PREFERRED_SIZE = QSize(1280, 800)
-# Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) the case detail and
-# the quarter go under the case list instead of beside it: two columns, not three.
+# Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) quick entry and the
+# quarter get a page of their own, and the case detail sits beside the case list.
 NARROW_BELOW = 1100
 
 
@@ -83,16 +85,21 @@ class CaseDetail(QGroupBox):
         self.contacts_model = ContactTableModel(self)
         self.contacts = table_view(self.contacts_model, sortable=True)
         self.contacts.setObjectName("contacts_view")
-        self.contacts.setMinimumHeight(90)
+        self.contacts.setMinimumHeight(72)
+        # It takes the pane's spare height, but does not ask for more: a table's own
+        # preference (192 pixels) made the pane scroll at 150 % (issue 22, item 3).
+        self.contacts.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.contacts.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.contacts_empty = EmptyState(self.contacts, self._empty_text)
         self.buttons = {k: QPushButton() for k in (
             "add_contact", "close", "reopen", "edit", "delete", "edit_contact", "delete_contact")}
         self.buttons["add_contact"].setIcon(icon("new"))
-        # Rows of two, so the detail pane stays narrow beside the case list on a laptop screen.
+        # Rows of two, so the detail pane stays narrow beside the case list on a laptop screen;
+        # "Close case…" and "Reopen" share a place: only the one that applies is shown.
         case_row = QGridLayout()
-        for i, key in enumerate(("add_contact", "close", "reopen", "edit", "delete")):
-            case_row.addWidget(self.buttons[key], i // 2, i % 2)
+        for key, row, column in (("add_contact", 0, 0), ("close", 0, 1), ("reopen", 0, 1),
+                                 ("edit", 1, 0), ("delete", 1, 1)):
+            case_row.addWidget(self.buttons[key], row, column)
         case_row.setColumnStretch(2, 1)
         contact_row = QHBoxLayout()
         contact_row.addStretch(1)
@@ -152,6 +159,7 @@ class CaseDetail(QGroupBox):
         if d is None:
             for lab in self.fields.values():
                 lab.clear()
+            self._show_close_or_reopen()
             return
         topics = topic_labels(d.topics)
         if d.grounds:
@@ -170,6 +178,12 @@ class CaseDetail(QGroupBox):
         self.buttons["close"].setEnabled(d.status == "open")
         self.buttons["add_contact"].setEnabled(d.status == "open")
         self.buttons["reopen"].setEnabled(d.status == "closed")
+        self._show_close_or_reopen()
+
+    def _show_close_or_reopen(self) -> None:
+        closed = self.detail is not None and self.detail.status == "closed"
+        self.buttons["close"].setHidden(closed)
+        self.buttons["reopen"].setHidden(not closed)
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -298,65 +312,94 @@ class MainWindow(QMainWindow):
         self.quick_scroll = ScrollArea(self.quick_entry)
         self.detail_scroll = ScrollArea(self.detail)
         self.quarter_scroll = ScrollArea(self.quarter_panel)
-        self.right = QSplitter(Qt.Orientation.Vertical)
-        self.right.setChildrenCollapsible(False)
+        # Wide: quick entry | cases | (detail over quarter), one page. Narrow: a page of its own
+        # for quick entry beside the quarter, and the cases beside the selected case.
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.quick_scroll)
-        self.splitter.addWidget(self.right)
-        self.splitter.setStretchFactor(0, 0)
-        self.splitter.setStretchFactor(1, 1)
-        self.wide_right = QSplitter(Qt.Orientation.Horizontal)  # cases | (detail / quarter)
-        self.wide_right.setChildrenCollapsible(False)
         self.side = QSplitter(Qt.Orientation.Vertical)
-        self.side.setChildrenCollapsible(False)
+        self.entry_split = QSplitter(Qt.Orientation.Horizontal)
+        for split in (self.splitter, self.side, self.entry_split):
+            split.setChildrenCollapsible(False)
         for pane in (self.quick_scroll, self.cases_column, self.detail_scroll,
                      self.quarter_scroll):
             pane.setMinimumWidth(220)
             pane.setMinimumHeight(90)
             pane.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.quick_scroll.setMinimumWidth(270)
-        self.narrow: bool | None = None
-        self._arrange(narrow=False)
-        cases_page = QWidget()
-        page = QVBoxLayout(cases_page)
+        self.cases_page = QWidget()
+        page = QVBoxLayout(self.cases_page)
+        page.setContentsMargins(4, 4, 4, 4)
         page.addWidget(self.filter_bar)
         page.addWidget(self.splitter, 1)
-        set_help_topic(cases_page, "contact")
+        self.entry_page = QWidget()
+        entry = QVBoxLayout(self.entry_page)
+        entry.setContentsMargins(4, 4, 4, 4)
+        entry.addWidget(self.entry_split)
+        set_help_topic(self.cases_page, "contact")
+        set_help_topic(self.entry_page, "contact")
         set_help_topic(self.activities, "activities")
         set_help_topic(self.overview, "overview")
         self.tabs = QTabWidget()
         self.tabs.setObjectName("register_tabs")
-        self.tabs.addTab(cases_page, "")
+        self.tabs.addTab(self.cases_page, "")
         self.tabs.addTab(self.activities, "")
         self.tabs.addTab(self.overview, "")
+        self.narrow: bool | None = None
+        self._arrange(narrow=False)
 
     def _arrange(self, *, narrow: bool) -> None:
-        """Wide: quick entry | cases | detail over quarter. Narrow: quick entry | cases over
-        detail over quarter (the same panes, so nothing is out of reach at 150 %)."""
+        """Wide: one page, quick entry | cases | detail over quarter. Narrow (a 1366×768
+        screen at 150 %): quick entry with the quarter on a page of their own, and the case
+        list beside the selected case, each pane the whole height (issue 22, item 3)."""
         if narrow == self.narrow:
             return
         self.narrow = narrow
-        focus = QApplication.focusWidget()
+        focus = self.focusWidget()  # also before the window is first shown
+        showing = self.tabs.currentWidget()
+        at_cases = focus is not None and self.cases_page.isAncestorOf(focus) \
+            and not self.quick_entry.isAncestorOf(focus)
         if narrow:
-            for pane in (self.cases_column, self.detail_scroll, self.quarter_scroll):
-                self.right.addWidget(pane)
-            self.right.setSizes([260, 200, 120])
-            self.wide_right.setParent(None)
+            self.entry_split.insertWidget(0, self.quick_scroll)
+            self.entry_split.insertWidget(1, self.quarter_scroll)
+            self.entry_split.setSizes([390, 510])
+            self.splitter.insertWidget(0, self.cases_column)
+            self.splitter.insertWidget(1, self.detail_scroll)
             self.side.setParent(None)
+            self.splitter.setSizes([470, 430])
+            self.tabs.insertTab(0, self.entry_page, "")
         else:
-            self.side.addWidget(self.detail_scroll)
-            self.side.addWidget(self.quarter_scroll)
+            self.tabs.removeTab(self.tabs.indexOf(self.entry_page))
+            self.side.insertWidget(0, self.detail_scroll)
+            self.side.insertWidget(1, self.quarter_scroll)
             self.side.setSizes([380, 300])
-            self.wide_right.addWidget(self.cases_column)
-            self.wide_right.addWidget(self.side)
-            self.wide_right.setStretchFactor(0, 3)
-            self.wide_right.setStretchFactor(1, 2)
-            self.wide_right.setSizes([520, 440])
-            self.right.addWidget(self.wide_right)
-        self.splitter.setSizes([330, max(self.width() - 330, 400)])
+            self.splitter.insertWidget(0, self.quick_scroll)
+            self.splitter.insertWidget(1, self.cases_column)
+            self.splitter.insertWidget(2, self.side)
+            self.splitter.setStretchFactor(0, 0)
+            self.splitter.setStretchFactor(1, 3)
+            self.splitter.setStretchFactor(2, 2)
+            self.splitter.setSizes([330, 520, 440])
+        self.quick_entry.set_titled(not narrow)
+        self._name_tabs()
+        if showing in (self.activities, self.overview):
+            self.tabs.setCurrentWidget(showing)
+        elif at_cases:
+            self.tabs.setCurrentWidget(self.cases_page)
+        else:  # where the window opens, and where the focus was
+            self.show_quick_entry()
         if focus is not None and focus.isVisible():
             focus.setFocus()
+
+    def show_quick_entry(self) -> None:
+        """The page that holds quick entry: its own when narrow, the cases page when wide."""
+        self.tabs.setCurrentWidget(self.entry_page if self.narrow else self.cases_page)
+
+    def _name_tabs(self) -> None:
+        for page, text in ((self.entry_page, _("New contact moment")),
+                           (self.cases_page, _("Cases")), (self.activities, _("Activities")),
+                           (self.overview, _("Year overview"))):
+            index = self.tabs.indexOf(page)
+            if index >= 0:
+                self.tabs.setTabText(index, text)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
@@ -390,8 +433,8 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         self.file_menu = self.menuBar().addMenu("")
         self.new_action = self._action(self.file_menu, "new", self.focus_quick_entry, "Ctrl+N")
-        self.search_action = self._action(self.file_menu, "search",
-                                          lambda: self.search_edit.setFocus(), "Ctrl+F")
+        self.search_action = self._action(self.file_menu, "search", self.focus_search,
+                                          "Ctrl+F")
         self.undo_action = self._action(self.file_menu, "undo", self.undo,
                                         QKeySequence.StandardKey.Undo)
         self.file_menu.addSeparator()
@@ -587,9 +630,7 @@ class MainWindow(QMainWindow):
             self.coordination_menu.setTitle(_("Coordi&nation"))
             self.coordination.retranslate_ui()
         self.filter_bar.retranslate_ui()
-        self.tabs.setTabText(0, _("Cases"))
-        self.tabs.setTabText(1, _("Activities"))
-        self.tabs.setTabText(2, _("Year overview"))
+        self._name_tabs()
         name(self.tabs.tabBar(), _("Register views"))
         describe_table(self.cases_view, _("Cases"),
                        _("One row per case that passes the filter: opened, status, topics, "
@@ -715,11 +756,19 @@ class MainWindow(QMainWindow):
         self._selected_case_id = row.id if row is not None else None
         self.detail.show_case(self.register, self._selected_case_id)
 
+    def focus_search(self) -> None:
+        """Ctrl+F: the memo search above the case list (its page shown first)."""
+        if not self.has_vp:
+            return
+        self.workspaces.setCurrentIndex(0)
+        self.tabs.setCurrentWidget(self.cases_page)
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
     def focus_quick_entry(self) -> None:
         if not self.has_vp:
             return
         self.workspaces.setCurrentIndex(0)
-        self.tabs.setCurrentIndex(0)
+        self.show_quick_entry()
         self.quick_entry.focus_first()
 
     # --- undo ------------------------------------------------------------------------------
@@ -749,6 +798,7 @@ class MainWindow(QMainWindow):
         d = self.detail.detail
         if d is None:
             return
+        self.show_quick_entry()
         self.quick_entry.start_follow_up(d.id)
 
     def _close_case(self) -> None:

@@ -183,14 +183,19 @@ class FocusFollower(QObject):
         app.focusChanged.connect(self._focus_changed)
 
     def _focus_changed(self, _old: QWidget | None, new: QWidget | None) -> None:
-        if new is None:
-            return
-        current = new.parentWidget()
-        while current is not None:
-            pane = current.widget() if isinstance(current, QScrollArea) else None
-            if isinstance(current, QScrollArea) and pane is not None and pane.isAncestorOf(new):
-                current.ensureWidgetVisible(new, 8, 8)
-            current = current.parentWidget()
+        if new is not None:
+            scroll_into_view(new)
+
+
+def scroll_into_view(widget: QWidget) -> None:
+    """Scroll every scroll area around ``widget`` so that it is in view (a message that has
+    just appeared under its field)."""
+    current = widget.parentWidget()
+    while current is not None:
+        pane = current.widget() if isinstance(current, QScrollArea) else None
+        if isinstance(current, QScrollArea) and pane is not None and pane.isAncestorOf(widget):
+            current.ensureWidgetVisible(widget, 8, 8)
+        current = current.parentWidget()
 
 
 def scrolling(pane: QWidget) -> ScrollArea:
