@@ -23,6 +23,7 @@ from app.ui.register.main_window import MainWindow
 from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
 from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
+from tests.ui.helpers import settle as saved
 
 pytestmark = pytest.mark.gui
 
@@ -179,6 +180,7 @@ def test_memo_warning_beside_the_memo_heard_and_a_second_look_before_saving(
     texts = answer_question(qtbot, lambda box: next(
         b for b in box.buttons() if b.text() == _("Save anyway")).click())
     qtbot.keyClick(qe.topic_filter, Qt.Key.Key_Return)
+    saved(qtbot)  # the save runs off the GUI thread
     assert len(texts) == 1
     assert memo_saved(register) == [*before, "bellen op 06-12345678"]
     assert not warning.isVisible() and qe.memo_edit.accessibleDescription() == ""
@@ -188,6 +190,7 @@ def test_memo_warning_beside_the_memo_heard_and_a_second_look_before_saving(
     qe.memo_edit.setPlainText("werkdruk")
     qe.minutes_edit.setText("25")  # not like the one just saved (that would ask too)
     assert qe.save()
+    saved(qtbot)
     assert memo_saved(register)[-1] == "werkdruk"
 
 
