@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 from app.export.measures import Measures
 from app.export.measures import label as measure_label
 from app.i18n import (
+    N_,
     _,
     current_language,
     format_datetime,
@@ -55,6 +56,7 @@ from app.settings import Settings
 from app.ui.register.help import set_help_topic
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.icons import icon
+from app.ui.shared.item_models import RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.screen import ScrollArea, WrappingLabel, fit_to_screen
 from app.ui.shared.signals import AppSignals
@@ -141,112 +143,56 @@ def preview_rows(m: Measures, lists: CodeLists, lang: str) -> list[PreviewRow]:
     return rows
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(RowsTableModel):
     """The preview: label and value of every measure; headings in bold."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PreviewRow] = []
+    columns = (("label", N_("Measure")), ("value", N_("Value")))
+    numeric = frozenset({"value"})
 
-    def set_rows(self, rows: list[PreviewRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+    def display(self, row: PreviewRow, key: str) -> str:
+        return "    " * row.indent + row.label if key == "label" else row.value
 
-    def row_at(self, row: int) -> PreviewRow:
-        return self._rows[row]
+    def tooltip(self, row: PreviewRow, key: str) -> str | None:
+        return row.label if key == "label" else None
 
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+    def accessible_text(self, row: PreviewRow, key: str) -> str | None:
+        return self.tooltip(row, key)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 2
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+    def font(self, row: PreviewRow, key: str) -> QFont | None:
+        if not row.heading:
             return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            if index.column() == 0:
-                return "    " * row.indent + row.label
-            return row.value
-        if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole) \
-                and index.column() == 0:
-            return row.label
-        if role == Qt.ItemDataRole.FontRole and row.heading:
-            font = QFont()
-            font.setBold(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() == 1:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        return [_("Measure"), _("Value")][section] if 0 <= section < 2 else None
+        font = QFont()
+        font.setBold(True)
+        return font
 
 
-class HistoryModel(QAbstractTableModel):
+class HistoryModel(RowsTableModel):
     """Files written: quarter, revision, when, fingerprint, sealed, received."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[HistoryRow] = []
+    columns = (("quarter", N_("Quarter")), ("revision", N_("Revision")),
+               ("written", N_("Written")), ("fingerprint", N_("Fingerprint")),
+               ("sealed", N_("Sealed")), ("received", N_("Received")))
 
-    def set_rows(self, rows: list[HistoryRow]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> HistoryRow:
-        return self._rows[row]
-
-    @staticmethod
-    def headers() -> list[str]:
-        return [_("Quarter"), _("Revision"), _("Written"), _("Fingerprint"), _("Sealed"),
-                _("Received")]
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else 6
-
-    def _text(self, row: HistoryRow, column: int) -> str:
-        if column == 0:
+    def display(self, row: HistoryRow, key: str) -> str:
+        if key == "quarter":
             return row.quarter + (" " + _("(nil return)") if row.nil_return else "")
-        if column == 1:
+        if key == "revision":
             return format_number(row.revision)
-        if column == 2:
+        if key == "written":
             return format_datetime(row.created_at, "short")
-        if column == 3:
+        if key == "fingerprint":
             return exporting.short_fingerprint(row.sha256)
-        if column == 4:
+        if key == "sealed":
             return _("yes") if row.sealed else _("no")
         if row.received_at is None:
             return ""
         return "✓ " + format_datetime(row.received_at, "short")
 
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        row = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(row, index.column())
-        if role == Qt.ItemDataRole.ToolTipRole and index.column() == 3:
-            return row.file_name
-        if role == Qt.ItemDataRole.FontRole and index.column() == 3:
-            return QFont("monospace")
-        return None
+    def tooltip(self, row: HistoryRow, key: str) -> str | None:
+        return row.file_name if key == "fingerprint" else None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
-            return None
-        headers = self.headers()
-        return headers[section] if 0 <= section < len(headers) else None
+    def font(self, row: HistoryRow, key: str) -> QFont | None:
+        return QFont("monospace") if key == "fingerprint" else None
 
 
 def _table(model: QAbstractTableModel) -> QTableView:

@@ -17,9 +17,10 @@ from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
 from app.services.coordination.merging import Completeness, CompletenessCell, QuarterCounts
 from app.services.storage.vault import Register
-from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
+from app.ui.coordination.common import recent_quarters
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.formatting import short_date
+from app.ui.shared.item_models import Index, RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.style import set_role
 from app.ui.shared.views import EmptyState, table_view

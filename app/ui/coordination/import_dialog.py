@@ -34,10 +34,10 @@ from app.services.coordination.importing import (
     PlanItem,
 )
 from app.services.storage.vault import Register
-from app.ui.coordination.common import RowsTableModel
 from app.ui.register.help import set_help_topic
 from app.ui.shared.accessible import caption, describe_table, name
 from app.ui.shared.icons import icon
+from app.ui.shared.item_models import RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.style import set_role

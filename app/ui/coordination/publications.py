@@ -13,9 +13,9 @@ from app.i18n import N_, _
 from app.services.coordination import publications
 from app.services.coordination.publications import Entry
 from app.services.storage.vault import Register
-from app.ui.coordination.common import RowsTableModel, selected_row
 from app.ui.shared.accessible import describe_table
 from app.ui.shared.icons import icon
+from app.ui.shared.item_models import RowsTableModel, selected_row
 from app.ui.shared.views import EmptyState, table_view
 
 

@@ -33,10 +33,11 @@ from app.i18n import N_, _
 from app.services.coordination import roster as roster_service
 from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
-from app.ui.coordination.common import RowsTableModel, selected_row, show_error
+from app.ui.coordination.common import show_error
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.formatting import short_date
 from app.ui.shared.icons import icon
+from app.ui.shared.item_models import RowsTableModel, selected_row
 from app.ui.shared.ops import Ops
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.style import monospace, set_role

@@ -33,16 +33,11 @@ from app.models import codelists
 from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
 from app.services.storage.vault import Register
-from app.ui.coordination.common import (
-    Index,
-    RowsTableModel,
-    internal_note,
-    internal_note_text,
-    recent_quarters,
-)
+from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.shared.accessible import caption, describe_table, name
 from app.ui.shared.chart import BarChart, ChartPanel
 from app.ui.shared.icons import icon
+from app.ui.shared.item_models import Index, RowsTableModel
 from app.ui.shared.ops import Ops
 from app.ui.shared.style import set_role
 from app.ui.shared.views import table_view

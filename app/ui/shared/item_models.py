@@ -1,7 +1,8 @@
-"""Qt table models over the read queries: lazy pages, sorting by the query, no stale data.
+"""Qt table models: over the read queries with lazy pages, sorting by the query and no stale
+data (`PagedTableModel`), and over rows held whole (`RowsTableModel`).
 
-Each model holds plain rows from `app.services.confidant.queries`; `clear()` drops them (and the
-register) so nothing lingers after locking.
+Each model holds plain rows; `clear()` drops them (and the register) so nothing lingers after
+locking.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QTableView
 
 from app.i18n import N_, _, format_minutes, format_number
 from app.models import codelists
@@ -240,10 +243,102 @@ class ActivityTableModel(PagedTableModel):
         return label(codelists.load().activity_kinds, row.kind)
 
 
-def selected_row(view: Any) -> Any:
-    """The plain row behind the current index of a view, or None."""
-    index = view.currentIndex()
-    return index.data(ROW_ROLE) if index.isValid() else None
-
-
 Refresher = Callable[[], None]
+
+
+class RowsTableModel(QAbstractTableModel):
+    """Rows of plain values held whole (the coordination lists, the export's preview and
+    history); columns are (key, English header msgid), translated when shown.
+
+    Subclasses say how a row shows (`display`) and may add a background, a tooltip, a font, an
+    accessible text or right-aligned numeric columns. `clear()` drops every row.
+    """
+
+    columns: Sequence[tuple[str, str]] = ()
+    numeric: frozenset[str] = frozenset()
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.rows: list[Any] = []
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.beginResetModel()
+        self.rows = list(rows)
+        self.endResetModel()
+
+    def clear(self) -> None:
+        self.set_rows([])
+
+    def retranslate(self) -> None:
+        if self.columnCount():
+            self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, self.columnCount() - 1)
+        if self.rows:
+            self.dataChanged.emit(self.index(0, 0),
+                                  self.index(len(self.rows) - 1, self.columnCount() - 1))
+
+    def row_at(self, row: int) -> Any:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    # subclasses
+    def display(self, row: Any, key: str) -> str:
+        return str(getattr(row, key, ""))
+
+    def background(self, row: Any, key: str) -> QColor | None:
+        return None
+
+    def tooltip(self, row: Any, key: str) -> str | None:
+        return None
+
+    def font(self, row: Any, key: str) -> QFont | None:
+        return None
+
+    def accessible_text(self, row: Any, key: str) -> str | None:
+        return None
+
+    def header(self, section: int) -> str:
+        return _(self.columns[section][1])
+
+    # Qt overrides
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation,  # noqa: N802
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal
+                and 0 <= section < len(self.columns)):
+            return self.header(section)
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self.rows)):
+            return None
+        if not (0 <= index.column() < len(self.columns)):
+            return None
+        row = self.rows[index.row()]
+        key = self.columns[index.column()][0]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.display(row, key)
+        if role == Qt.ItemDataRole.BackgroundRole:
+            color = self.background(row, key)
+            return QBrush(color) if color is not None else None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tooltip(row, key)
+        if role == Qt.ItemDataRole.FontRole:
+            return self.font(row, key)
+        if role == Qt.ItemDataRole.AccessibleTextRole:
+            return self.accessible_text(row, key)
+        if role == Qt.ItemDataRole.TextAlignmentRole and key in self.numeric:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == ROW_ROLE:
+            return row
+        return None
+
+
+def selected_row(view: QTableView) -> Any:
+    """The plain row behind the selected row of a view (rows are selected whole, one at a time),
+    or None: what the person sees highlighted, never a current index that is not selected."""
+    rows = view.selectionModel().selectedRows() if view.selectionModel() else []
+    return rows[0].data(ROW_ROLE) if rows else None
