@@ -39,7 +39,7 @@ from app.services.changes import Change
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
-from app.ui.shared.accessible import caption, name
+from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.date_field import DateField
 from app.ui.shared.formatting import short_date, topic_labels
 from app.ui.shared.icons import icon
@@ -353,6 +353,7 @@ class QuickEntry(QGroupBox):
         else:
             self.memo_warning.clear()
             self.memo_warning.hide()
+        tell(self.memo_edit, self.memo_warning.text())
 
     def reset(self) -> None:
         self.date_edit.setText(short_date(self.today()))
@@ -370,6 +371,7 @@ class QuickEntry(QGroupBox):
     def clear_for_lock(self) -> None:
         self.detach()
         self.status_label.clear()
+        tell(self.date_edit, "")
 
     def start_follow_up(self, case_id: int) -> None:
         """Ready the form for a contact moment of the open case ``case_id``: that case
@@ -491,6 +493,7 @@ class QuickEntry(QGroupBox):
             return False
         self.reset()
         self.focus_first()
+        tell(self.date_edit, self.status_label.text())  # "saved", heard where the focus went
         return True
 
     # --- keyboard --------------------------------------------------------------------------

@@ -80,6 +80,7 @@ class CaseDetail(QGroupBox):
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(self.captions[key], lab)
+            self.captions[key].setBuddy(lab)  # read as the value's caption
         self.contacts_model = ContactTableModel(self)
         self.contacts = table_view(self.contacts_model, sortable=True)
         self.contacts.setObjectName("contacts_view")
