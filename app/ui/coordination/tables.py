@@ -24,9 +24,17 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.measures import LABELS, Measures
 from app.export.measures import label as measure_label
-from app.i18n import N_, _, current_language, format_minutes, format_number, ngettext
+from app.i18n import (
+    N_,
+    _,
+    current_language,
+    format_minutes,
+    format_number,
+    ngettext,
+    translator,
+)
 from app.models import codelists
-from app.models.periods import Quarter, last_completed_quarter
+from app.models.periods import Quarter, last_completed_quarter, quarters_of_year
 from app.services.coordination import merging
 from app.services.storage.vault import Register
 from app.ui.coordination.common import (
@@ -363,7 +371,7 @@ class TablesPanel(QWidget):
         if current.stale:
             text += " " + _("Newer files of {codes} arrived after the merged file that counts; "
                             "ask for a new merged file.").format(codes=", ".join(current.stale))
-        self.sources.setText(text)
+        self.sources.setText(self._responses([quarter]) + "\n" + text)
         self._footnote(current.mixed_codelists, current.codelist_versions)
         self._resize()
 
@@ -380,11 +388,19 @@ class TablesPanel(QWidget):
                             [q.measures.cases_new for q in this.quarters],
                             long_labels=[f"{year}-Q{i + 1}" for i in range(4)])
         self.chart_panel.refresh()
-        self.sources.setText(_("Open at the end of the year is the value of Q4; the other "
-                               "figures are the sum of the quarters."))
+        ended = [q for q in quarters_of_year(year) if q.end < self.today()]
+        self.sources.setText(self._responses(ended) + "\n" + _(
+            "Open at the end of the year is the value of Q4; the other figures are the sum of "
+            "the quarters."))
         versions = tuple(sorted({v for q in this.quarters for v in q.codelist_versions}))
         self._footnote(this.mixed_codelists, versions)
         self._resize()
+
+    def _responses(self, quarters: Sequence[Quarter]) -> str:
+        """Who reported: a response line per quarter ("4 of 6 confidants reported, ...")."""
+        assert self.register is not None
+        t = translator()
+        return "\n".join(line.text(t) for line in merging.response_lines(self.register, quarters))
 
     def _footnote(self, mixed: bool, versions: Sequence[str]) -> None:
         if mixed:
