@@ -126,6 +126,9 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     assert len(table.counted) == 3
     assert len(list(receipts.iterdir())) == 3
     assert not dialog.import_button.isEnabled()
+    # the status column says what happened, not what would (issue 22, low): "ingelezen"
+    shown = sorted(dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount()))
+    assert shown == ["geweigerd", "ingelezen", "ingelezen", "ingelezen"], shown
     dialog.close()
     before = _closed_snapshot(reg)
 
