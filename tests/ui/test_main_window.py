@@ -407,10 +407,9 @@ def test_every_menu_item_has_its_letter_and_undo_keeps_its_place(
     no item greyed out of the arrow keys' count (↓↓↓ locked the register instead of opening
     Settings while "Undo" was disabled)."""
     from app.i18n import set_language
-    from app.ui.shared.accessible import mnemonic_of
-
     from app.services.storage import vault
     from app.settings import Settings
+    from app.ui.shared.accessible import mnemonic_of
     from app.ui.shared.signals import AppSignals
     from tests.conftest import PASSPHRASE, TODAY
 
