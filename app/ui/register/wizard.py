@@ -384,6 +384,8 @@ class FirstRunWizard(QWizard):
 
         def created(register: vault.Register) -> None:
             self.register = register
+            # It exists now: "Cancel" would undo nothing, so it goes (and Escape with it).
+            self.setOption(QWizard.WizardOption.NoCancelButton, True)
             self.passphrase.entry.clear()  # not kept in widgets longer than needed
             profile = register.profile()
             self.done_page.show_code(profile.code if profile else "", folder)
@@ -409,7 +411,7 @@ class FirstRunWizard(QWizard):
         return self.location.chosen_dir()
 
     def reject(self) -> None:
-        if not self.busy:
+        if not self.busy and self.register is None:
             super().reject()
 
     def done(self, result: int) -> None:
