@@ -475,3 +475,21 @@ def test_a_window_shortcut_is_not_taken_by_a_text_field(qtbot: QtBot) -> None:
         assert field.selectedText() == "abc"  # the field's own keys stay the field's
     finally:
         QApplication.instance().removeEventFilter(behaviour)  # type: ignore[union-attr]
+
+
+def test_ticked_topics_stay_in_sight_under_the_filter(window: MainWindow) -> None:
+    """Issue 22 (low): a filter hides ticked topics from the list; "Gekozen: …" keeps them."""
+    from app.i18n import set_language
+
+    set_language("nl")
+    window.retranslate_ui()
+    quick = window.quick_entry
+    quick.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
+                         "topics": ["pesten", "intimidatie"]})
+    quick.topic_filter.setText("stalk")
+    assert quick.chosen_topics.isVisible()
+    assert quick.chosen_topics.text().startswith("Gekozen: ")
+    assert "Pesten" in quick.chosen_topics.text()
+    assert quick.chosen_topics.text().count(",") == 1  # both, and only those
+    quick.reset()
+    assert not quick.chosen_topics.isVisible()

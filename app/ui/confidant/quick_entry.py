@@ -102,6 +102,12 @@ class QuickEntry(QGroupBox):
         self.topic_list.setMinimumHeight(120)
         self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The ticked topics in words: a filter hides them from the list, not from here.
+        self.chosen_topics = QLabel()
+        self.chosen_topics.setObjectName("chosen_topics")
+        self.chosen_topics.setWordWrap(True)
+        set_role(self.chosen_topics, "note")
+        self.chosen_topics.hide()
         self.grounds_list = QListWidget()
         self.grounds_list.setMaximumHeight(110)
         self.memo_edit = QPlainTextEdit()
@@ -173,7 +179,7 @@ class QuickEntry(QGroupBox):
         self.form.addRow("", self.errors["minutes"])
         self._add_row("mode", self.mode_combo)
         self._add_row("case", self.case_combo)
-        self.topics_box = self._stack(self.topic_filter, self.topic_list)
+        self.topics_box = self._stack(self.topic_filter, self.topic_list, self.chosen_topics)
         self._add_row("topics", self.topics_box)
         self.grounds_row = self._add_row("grounds", self.grounds_list)
         self.memo_box = self._stack(self.memo_edit, self.memo_warning)
@@ -326,7 +332,11 @@ class QuickEntry(QGroupBox):
         self._topics_changed()
 
     def _topics_changed(self, *_args: Any) -> None:
-        show = self.is_new_case() and DISCRIMINATION in self.checked_topics()
+        chosen = self.checked_topics()
+        self.chosen_topics.setText(_("Chosen: {topics}").format(topics=topic_labels(chosen))
+                                   if chosen else "")
+        self.chosen_topics.setVisible(bool(chosen))
+        show = self.is_new_case() and DISCRIMINATION in chosen
         self.labels["grounds"].setVisible(show)
         self.grounds_row.setVisible(show)
 
