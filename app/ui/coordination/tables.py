@@ -30,7 +30,6 @@ from app.i18n import (
     current_language,
     format_minutes,
     format_number,
-    ngettext,
     translator,
 )
 from app.models import codelists
@@ -363,15 +362,12 @@ class TablesPanel(QWidget):
                             [t.measures.cases_new for t in tables],
                             long_labels=[str(q) for q in quarters])
         self.chart_panel.refresh()
-        files = len(current.counted)
-        nil = sum(1 for f in current.counted if f.nil_return)
-        text = ngettext("{quarter}: {files} file counted", "{quarter}: {files} files counted",
-                        files).format(quarter=current.quarter, files=files) + ", " + ngettext(
-            "{nil} of them a nil return.", "{nil} of them nil returns.", nil).format(nil=nil)
+        # Who reported (of those expected) says more than the files counted, in as little room.
+        text = self._responses([quarter])
         if current.stale:
-            text += " " + _("Newer files of {codes} arrived after the merged file that counts; "
-                            "ask for a new merged file.").format(codes=", ".join(current.stale))
-        self.sources.setText(self._responses([quarter]) + "\n" + text)
+            text += "\n" + _("Newer files of {codes} arrived after the merged file that counts; "
+                             "ask for a new merged file.").format(codes=", ".join(current.stale))
+        self.sources.setText(text)
         self._footnote(current.mixed_codelists, current.codelist_versions)
         self._resize()
 
