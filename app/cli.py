@@ -266,7 +266,21 @@ def _offer_restore(ctx: Context) -> None:
                                          folder=ctx.backup_dir), file=ctx.err)
 
 
+# argparse's own words, in the user's language too: argparse looks each one up through its
+# module's `_` when it needs it, which build_parser points at our catalogues.
+ARGPARSE_WORDS = (
+    N_("usage: "), N_("positional arguments"), N_("options"),
+    N_("show this help message and exit"), N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"), N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"), N_("expected one argument"),
+    N_("argument %(argument_name)s: %(message)s"), N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
+    argparse._ = _  # type: ignore[attr-defined]
     parser = argparse.ArgumentParser(
         prog="vertrouwd",
         description=_("Vertrouwd: encrypted register and quarterly reports for confidants. "
@@ -685,7 +699,7 @@ def cmd_forward(ctx: Context) -> int:
 
 @command("completeness")
 def cmd_completeness(ctx: Context) -> int:
-    from app.services.coordination.merging import completeness
+    from app.services.coordination.merging import CELL_WORDS, completeness
 
     register = ctx.unlock()
     try:
@@ -703,7 +717,8 @@ def cmd_completeness(ctx: Context) -> int:
             ctx.say(f"{sender:16} " + _("not expected (roster entry ended from {date})").format(
                 date=ended.isoformat()))
             continue
-        ctx.say(f"{sender:16} {' '.join(grid.cell(sender, ctx.args.quarter).labels)}")
+        words = (_(CELL_WORDS[label]) for label in grid.cell(sender, ctx.args.quarter).labels)
+        ctx.say(f"{sender:16} {', '.join(words)}")
     return EXIT_OK
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 from pathlib import Path
@@ -195,3 +196,34 @@ def test_an_overlap_can_be_resolved_from_the_command_line(coordinator: list[str]
         assert [f.sender_code for f in table.counted] == ["CLAS-ACVP2"]  # the file chosen
     finally:
         reg.close()
+
+
+def test_completeness_speaks_the_chosen_language(tmp_path: Path, secret: Path) -> None:
+    """Issue 22 (low): the cells' words in Dutch, "nulmelding" as the window says it."""
+    base = _init(tmp_path, secret, "c", "--component", "kmar", "--role", "coordinator")
+    assert run(*base, "roster-add", str(_card(tmp_path)), "--active-from", "2025-01-01")[0] == 0
+    out = io.StringIO()
+    assert cli.main(["--lang", "nl", *base, "completeness", "--quarter", "2025-Q3"],
+                    out=out) == 0
+    text = out.getvalue()
+    assert "verwacht 1, ontvangen 0 (nulmeldingen 0), ontbrekend 1" in text
+    assert re.search(r"KMAR-AAAAA\s+ontbreekt", text) and "missing" not in text
+    assert "nihil" not in text
+
+
+def test_argparse_speaks_dutch_too(tmp_path: Path) -> None:
+    """Issue 22 (low): argparse's own "usage:", "options:" and "error:" in the chosen
+    language."""
+    out, err = io.StringIO(), io.StringIO()
+    assert cli.main(["--lang", "nl"], out=out, err=err) == 2  # no command: the help
+    assert out.getvalue().startswith("gebruik: vertrouwd") and "\nopties:\n" in out.getvalue()
+    assert "usage:" not in out.getvalue() and "options:" not in out.getvalue()
+    with contextlib.redirect_stderr(io.StringIO()) as said, pytest.raises(SystemExit) as stop:
+        cli.main(["--lang", "nl", "completeness"])
+    assert stop.value.code == 2
+    assert "gebruik: vertrouwd completeness" in said.getvalue()
+    assert "vertrouwd completeness: fout: deze argumenten zijn verplicht: --quarter" in \
+        said.getvalue()
+    with contextlib.redirect_stderr(io.StringIO()) as said, pytest.raises(SystemExit):
+        cli.main(["--lang", "en", "completeness"])
+    assert "usage: vertrouwd completeness" in said.getvalue() and "error:" in said.getvalue()

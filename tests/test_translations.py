@@ -108,3 +108,15 @@ def test_checker_fails_when_one_english_text_goes_missing(tmp_path: Path) -> Non
     with open(broken, "wb") as fh:
         write_po(fh, catalog)
     assert catalog_problems(broken, "en") == [f"untranslated: {victim.id!r}"]
+
+
+def test_a_quarter_has_one_name_in_dutch() -> None:
+    """Issue 22 (low): "K4" beside "Q4". The quarter is "2026-Q3" in files, on the command line
+    and on every screen, so the Dutch text says Q too, never K1..K4."""
+    import re
+
+    text = (ROOT / "translations" / "nl" / "LC_MESSAGES" / "messages.po").read_text(
+        encoding="utf-8")
+    msgstrs = re.findall(r'^msgstr (?:"(.*)"\n)((?:".*"\n)*)', text, flags=re.MULTILINE)
+    joined = ["".join([first, *re.findall(r'"(.*)"', rest)]) for first, rest in msgstrs]
+    assert joined and not [s for s in joined if re.search(r"\bK[1-4]\b", s)]

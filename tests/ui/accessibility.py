@@ -9,7 +9,12 @@
   (a container: the typing then lands elsewhere), and the same mnemonic letter twice;
 - a tab order that jumps backwards: the next widget above the previous one without moving to
   a column on its right, or to the left on the same row;
-- text drawn below 4.5:1 contrast: every label's colour against what is behind it.
+- text drawn below 4.5:1 contrast: every label's colour against what is behind it;
+- an error, a warning or a confirmation on screen that no field carries in its accessible
+  description (a screen reader would never say it);
+- a combo box whose accessible name does not include its label (only its value is read);
+- a value shown in a form (a label beside a caption) not linked to its caption (the caption's
+  buddy: a screen reader then reads the value as labelled by it).
 
 Each problem is a line of text naming the widget, so a failure says what to fix.
 """
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QAbstractScrollArea,
     QAbstractSpinBox,
     QComboBox,
+    QFormLayout,
     QGroupBox,
     QLabel,
     QLineEdit,
@@ -240,6 +246,54 @@ def _contrast_problems(window: QWidget) -> list[str]:
     return problems
 
 
+MESSAGE_ROLES = ("error", "warning", "ok")
+
+
+def _message_problems(window: QWidget) -> list[str]:
+    """Every error, warning and confirmation shown is in a focusable widget's description."""
+    described = " ".join(w.accessibleDescription() for w in window.findChildren(QWidget)
+                         if focusable(w))
+    problems = []
+    for label in _visible_widgets(window):
+        if (isinstance(label, QLabel) and label.property("role") in MESSAGE_ROLES
+                and label.text().strip() and label.text().strip() not in described):
+            problems.append(f"{label.property('role')} not in any field's accessible "
+                            f"description: {describe(label)} {label.text()!r}")
+    return problems
+
+
+def _combo_problems(window: QWidget) -> list[str]:
+    labels = buddy_labels(window)
+    problems = []
+    for combo in _visible_widgets(window):
+        if not isinstance(combo, QComboBox) or not focusable(combo):
+            continue
+        own = combo.accessibleName().strip()
+        label = strip_mnemonic(labels[id(combo)].text()) if id(combo) in labels else ""
+        if not own or (label and label not in own):
+            problems.append(f"combo box named {own!r}, not by its label {label!r}: "
+                            f"{describe(combo)}")
+    return problems
+
+
+def _form_value_problems(window: QWidget) -> list[str]:
+    problems = []
+    for form in window.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            caption_item = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+            value_item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+            caption = caption_item.widget() if caption_item is not None else None
+            value = value_item.widget() if value_item is not None else None
+            if not (isinstance(caption, QLabel) and isinstance(value, QLabel)
+                    and caption.isVisible() and value.isVisible()
+                    and caption.text().strip() and value.text().strip()):
+                continue
+            if caption.buddy() is not value:
+                problems.append(f"value {value.text()[:30]!r} not linked to its caption "
+                                f"{strip_mnemonic(caption.text())!r}: {describe(value)}")
+    return problems
+
+
 def palette_problems(palette: QPalette) -> list[str]:
     """Every text colour of the palette against the background it is drawn on."""
     pairs = (
@@ -262,7 +316,9 @@ def palette_problems(palette: QPalette) -> list[str]:
 
 def problems(window: QWidget) -> list[str]:
     return (_name_problems(window) + _mnemonic_problems(window) + _tab_order_problems(window)
-            + _contrast_problems(window) + palette_problems(window.palette()))
+            + _contrast_problems(window) + palette_problems(window.palette())
+            + _message_problems(window) + _combo_problems(window)
+            + _form_value_problems(window))
 
 
 def focusable_count(window: QWidget) -> int:

@@ -24,6 +24,7 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
     QApplication,
+    QComboBox,
     QDialog,
     QLabel,
     QLineEdit,
@@ -230,6 +231,15 @@ def walk_vp_dialogs(w: Walk) -> None:
     w.close(dialog)
     w.check("confirm delete", box := confirm_box(window, "Delete", "Delete this case?"))
     w.close(box)
+    quick = window.quick_entry
+    quick.memo_edit.setPlainText("Bellen op 0612345678")
+    w.check("quick entry, memo warning", window)
+    quick.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
+                         "topics": ["pesten"]})
+    assert quick.save()
+    w.check("quick entry, saved", window)
+    assert "saved" in quick.date_edit.accessibleDescription() or \
+        "opgeslagen" in quick.date_edit.accessibleDescription()
     popup = window.quick_entry.date_edit.open_picker()
     w.check("date picker", popup)
     popup.close()
@@ -278,8 +288,13 @@ def walk_locked(w: Walk, register_dir: Path) -> None:
     wizard.location.default_choice.setChecked(True)
     wizard.next()
     w.check("first start: passphrase", wizard)
+    wizard.passphrase.entry.first.setText("geheim")
+    w.check("first start: passphrase too short", wizard)
     wizard.passphrase.entry.first.setText(PASSPHRASE)
+    wizard.passphrase.entry.second.setText(PASSPHRASE + "x")
+    w.check("first start: passphrases differ", wizard)
     wizard.passphrase.entry.second.setText(PASSPHRASE)
+    w.check("first start: passphrase accepted", wizard)
     wizard.next()
     wizard.profile.component.setCurrentIndex(wizard.profile.component.findData("CLAS"))
     w.check("first start: role", wizard)
@@ -298,6 +313,10 @@ def walk_locked(w: Walk, register_dir: Path) -> None:
     unlock = UnlockDialog(register_dir, w.tmp / "backups")
     w.qtbot.addWidget(unlock)
     w.check("unlock", unlock)
+    unlock.passphrase.setText("niet de goede wachtwoordzin")
+    unlock.try_unlock()
+    w.qtbot.waitUntil(lambda: not unlock.busy, timeout=15_000)
+    w.check("unlock, wrong passphrase", unlock)
     unlock.show_message(RegisterDamaged().message, offer_restore=True)
     w.check("unlock, damaged", unlock)
     w.check("unlock with recovery code", dialog := RecoveryUnlockDialog(register_dir, unlock))
@@ -423,7 +442,15 @@ def test_the_checks_find_planted_problems(qtbot: QtBot) -> None:
     palette = grey.palette()
     palette.setColor(QPalette.ColorRole.WindowText, QColor("#b0b0b0"))
     grey.setPalette(palette)
-    for widget in (unnamed, orphan, to_container, container, first, second, grey):
+    error = QLabel("Dit veld klopt niet.")    # an error no field carries
+    style.set_role(error, "error")
+    combo_label = QLabel("&Kwartaal")         # a combo box named by its value only
+    combo = QComboBox()
+    combo.addItem("2026-Q3")
+    combo_label.setBuddy(combo)
+    combo.setAccessibleName("2026-Q3")
+    for widget in (unnamed, orphan, to_container, container, first, second, grey, error,
+                   combo_label, combo):
         layout.addWidget(widget)
     QWidget.setTabOrder(second, first)         # the second button comes before the first
     QWidget.setTabOrder(first, unnamed)
@@ -437,6 +464,8 @@ def test_the_checks_find_planted_problems(qtbot: QtBot) -> None:
     assert "cannot take the typing" in text
     assert "tab order jumps back" in text
     assert "text contrast" in text and "nauwelijks" in text
+    assert "error not in any field's accessible description" in text and "klopt niet" in text
+    assert "combo box named '2026-Q3', not by its label 'Kwartaal'" in text
     grey_palette = QPalette(style.palette())
     grey_palette.setColor(QPalette.ColorRole.WindowText, QColor("#999999"))
     assert any("window text" in p for p in accessibility.palette_problems(grey_palette))

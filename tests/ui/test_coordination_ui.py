@@ -15,7 +15,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from app.export.measures import Measures, merge_all
-from app.i18n import _
+from app.i18n import _, set_language
 from app.services.coordination import importing, merging
 from app.services.coordination.importing import ImportStatus
 from app.services.storage import vault
@@ -126,6 +126,9 @@ def test_import_dialog_dry_run_then_one_transaction_then_already_imported(
     assert len(table.counted) == 3
     assert len(list(receipts.iterdir())) == 3
     assert not dialog.import_button.isEnabled()
+    # the status column says what happened, not what would (issue 22, low): "ingelezen"
+    shown = sorted(dialog.model.index(r, 1).data() for r in range(dialog.model.rowCount()))
+    assert shown == ["geweigerd", "ingelezen", "ingelezen", "ingelezen"], shown
     dialog.close()
     before = _closed_snapshot(reg)
 
@@ -454,3 +457,28 @@ def test_annual_dialog_waits_for_a_folder(qtbot: QtBot, tmp_path: Path) -> None:
     dialog._accept()
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.choice() == (2026, tmp_path / "uit", "nl", 7)
+
+
+def test_the_tables_say_who_reported_per_quarter(qtbot: QtBot, coordinator: Register,
+                                                 tmp_path: Path) -> None:
+    """Issue 22 item 11: the Tabellen view's response line, from the completeness counts."""
+    set_language("nl")
+    _senders, _measures, folder = _vp_folder(coordinator, tmp_path)
+    enrol(coordinator, new_sender("CLAS-UISTIL"))  # expected, never reports
+    (folder / "kapot.json").unlink()
+    importing.apply_import(coordinator, importing.plan_import(coordinator, [folder], TODAY))
+    tables = TablesPanel(today)
+    qtbot.addWidget(tables)
+    tables.attach(coordinator)
+    tables.select_quarter("2026-Q3")
+    assert tables.sources.text().splitlines()[0] == \
+        "2026-Q3: 3 van 4 vertrouwenspersonen hebben gemeld, 1 nulmelding"
+    tables.select_year(2026)
+    lines = tables.sources.text().splitlines()
+    assert lines[:3] == ["2026-Q1: 0 van 4 vertrouwenspersonen hebben gemeld, 0 nulmeldingen",
+                         "2026-Q2: 0 van 4 vertrouwenspersonen hebben gemeld, 0 nulmeldingen",
+                         "2026-Q3: 3 van 4 vertrouwenspersonen hebben gemeld, 1 nulmelding"]
+    assert not any(line.startswith("2026-Q4") for line in lines)  # not ended on TODAY
+    set_language("en")
+    tables.retranslate_ui()
+    assert "2026-Q3: 3 of 4 confidants reported, 1 nil return" in tables.sources.text()

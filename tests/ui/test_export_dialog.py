@@ -212,3 +212,33 @@ def test_another_quarter_clears_the_fingerprint(qtbot: QtBot, register: vault.Re
     assert written.path.name not in dialog.result_label.text()
     dialog.select_quarter(Q3)
     assert dialog.fingerprint_label.text() == written.fingerprint
+
+
+def test_a_typed_folder_is_written_to_and_choosing_one_moves_on(
+        qtbot: QtBot, register: vault.Register, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22 (low): the folder field honours typing; after choosing a folder the focus is
+    on "Write file", the next step."""
+    from PySide6.QtWidgets import QFileDialog
+
+    _fill(register)
+    dialog = _dialog(qtbot, register)
+    typed = tmp_path / "typed"
+    typed.mkdir()
+    assert not dialog.folder_edit.isReadOnly()
+    qtbot.keyClicks(dialog.folder_edit, str(typed))
+    dialog.export_now()
+    dialog.ops.wait()
+    assert dialog.last_result is not None and dialog.last_result.path.parent == typed
+    assert [p.name for p in typed.iterdir()] == [dialog.last_result.path.name]
+
+    again = _dialog(qtbot, register)
+    chosen = tmp_path / "chosen"
+    chosen.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory",
+                        lambda *_a, **_k: str(chosen))
+    again.activateWindow()
+    again.choose_button.setFocus()
+    again.choose_folder()
+    assert again.folder_edit.text() == str(chosen)
+    assert again.focusWidget() is again.write_button

@@ -2,10 +2,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
@@ -408,3 +416,98 @@ def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
     qtbot.keyClick(window.cases_view, Qt.Key.Key_Return)
     settle(qtbot)
     assert len(opened) == 1
+
+
+@pytest.mark.parametrize("lang", ["nl", "en"])
+def test_every_menu_item_has_its_letter_and_undo_keeps_its_place(
+        qtbot: QtBot, register: Register, tmp_path: Path, lang: str) -> None:
+    """Issue 22 (low): menus used by keyboard: each item a letter of its own in its menu, and
+    no item greyed out of the arrow keys' count (↓↓↓ locked the register instead of opening
+    Settings while "Undo" was disabled)."""
+    from app.i18n import set_language
+    from app.services.storage import vault
+    from app.settings import Settings
+    from app.ui.shared.accessible import mnemonic_of
+    from app.ui.shared.signals import AppSignals
+    from tests.conftest import PASSPHRASE, TODAY
+
+    set_language(lang)
+    coordinator, _key = vault.create_register(tmp_path / "coord", PASSPHRASE,
+                                              roles=("coordinator",), component="CLAS")
+    for reg in (register, coordinator):
+        w = MainWindow(AppSignals(), Settings(), today=lambda: TODAY)
+        qtbot.addWidget(w)
+        w.attach(reg)
+        menus = [a.menu() for a in w.menuBar().actions() if a.isVisible()]
+        assert len(menus) >= 3
+        for menu in menus:
+            texts = [a.text() for a in menu.actions() if a.isVisible() and not a.isSeparator()]
+            letters = [mnemonic_of(t) for t in texts]
+            assert None not in letters, texts
+            assert len(set(letters)) == len(letters), texts
+        if w.has_vp:
+            items = [a for a in w.file_menu.actions() if not a.isSeparator()]
+            assert all(a.isEnabled() for a in items)  # nothing to undo: still counted
+            assert items.index(w.settings_action) == 3
+            assert w.undo() is None
+            assert w.statusBar().currentMessage() in ("Er is niets om ongedaan te maken.",
+                                                      "There is nothing to undo.")
+        w.clear_for_lock()
+    coordinator.close()
+
+
+def test_a_window_shortcut_is_not_taken_by_a_text_field(qtbot: QtBot) -> None:
+    """Issue 22 (low): Ctrl+E (the quarterly export) in a text field went to the field (the
+    end of the line); now the window's shortcut works wherever the focus is."""
+    from PySide6.QtGui import QAction, QKeySequence
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.ui.shared.keyboard import install_keyboard_behaviour
+
+    behaviour = install_keyboard_behaviour(QApplication.instance())  # type: ignore[arg-type]
+    try:
+        window = QMainWindow()
+        qtbot.addWidget(window)
+        field = QLineEdit("zoekterm")
+        memo = QPlainTextEdit("memo")
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(field)
+        layout.addWidget(memo)
+        window.setCentralWidget(box)
+        fired: list[bool] = []
+        action = QAction("Export", window)
+        action.setShortcut(QKeySequence("Ctrl+E"))
+        action.triggered.connect(lambda: fired.append(True))
+        window.addAction(action)
+        with qtbot.waitActive(window):
+            window.show()
+            window.activateWindow()
+        for where in (field, memo):
+            where.setFocus()
+            qtbot.keyClick(where, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+        assert fired == [True, True]
+        field.setText("abc")
+        field.setCursorPosition(0)
+        qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        assert field.selectedText() == "abc"  # the field's own keys stay the field's
+    finally:
+        QApplication.instance().removeEventFilter(behaviour)  # type: ignore[union-attr]
+
+
+def test_ticked_topics_stay_in_sight_under_the_filter(window: MainWindow) -> None:
+    """Issue 22 (low): a filter hides ticked topics from the list; "Gekozen: …" keeps them."""
+    from app.i18n import set_language
+
+    set_language("nl")
+    window.retranslate_ui()
+    quick = window.quick_entry
+    quick.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
+                         "topics": ["pesten", "intimidatie"]})
+    quick.topic_filter.setText("stalk")
+    assert quick.chosen_topics.isVisible()
+    assert quick.chosen_topics.text().startswith("Gekozen: ")
+    assert "Pesten" in quick.chosen_topics.text()
+    assert quick.chosen_topics.text().count(",") == 1  # both, and only those
+    quick.reset()
+    assert not quick.chosen_topics.isVisible()

@@ -45,6 +45,42 @@ def test_wrong_passphrase_shows_dutch_message_and_changes_no_file(
     assert dialog.passphrase.text() == ""
     assert dialog.register is None
     assert snapshot(register_dir) == before
+    # heard where the focus is: the sentence is the passphrase field's description
+    assert dialog.passphrase.accessibleDescription() == dialog.message.text()
+
+
+def test_the_unlock_window_does_not_jump_when_the_error_appears(
+    qtbot, dialog: UnlockDialog
+) -> None:
+    qtbot.waitExposed(dialog)
+    places = {w: w.geometry() for w in (dialog.passphrase, dialog.unlock_button,
+                                        dialog.quit_button)}
+    height = dialog.height()
+    dialog.passphrase.setText("dit is niet de goede zin")
+    dialog.try_unlock()
+    _settled(qtbot, dialog)
+    assert dialog.message.isVisible()
+    assert dialog.height() == height
+    assert {w: w.geometry() for w in places} == places
+    dialog.passphrase.setText("")
+    dialog.try_unlock()  # an empty field: "Type your passphrase." in the same place
+    assert dialog.message.isVisible() and dialog.height() == height
+
+
+def test_a_wrong_recovery_code_keeps_what_was_typed(qtbot, register_dir: Path) -> None:
+    from app.ui.register.unlock import RecoveryUnlockDialog
+
+    dialog = RecoveryUnlockDialog(register_dir)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    typed = "ABCDE-FGHJK-LMNPQ-RSTUV-WXYZ2-3456"  # one character short
+    dialog.code.setText(typed)
+    dialog.try_unlock()
+    _settled(qtbot, dialog)
+    assert dialog.message.isVisible() and dialog.message.text()
+    assert dialog.code.text() == typed  # one character to add, not 35 to type again
+    assert dialog.code.accessibleDescription() == dialog.message.text()
+    assert dialog.register is None
 
 
 def test_right_passphrase_unlocks_and_emits(qtbot, dialog: UnlockDialog) -> None:

@@ -59,6 +59,10 @@ def test_first_run_creates_a_register_the_cli_opens(
     folder = tmp_path / "usb" / "VertrouwdData" / "register"
     assert register_files.register_exists(folder)
     assert wizard.passphrase.entry.first.text() == ""  # not kept in the widget
+    # the register exists: nothing left to cancel (issue 22, low); Escape leaves it open
+    assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()
+    wizard.reject()
+    assert wizard.isVisible() and wizard.currentPage() is wizard.recovery
 
     assert not _next_enabled(wizard)  # Enter alone never skips the recovery code
     wizard.recovery.create_button.click()
@@ -135,3 +139,35 @@ def test_mismatch_is_shown_live_and_strength_rises(wizard: FirstRunWizard) -> No
     entry.second.setText(PASSPHRASE)
     assert entry.feedback.text() == _("This passphrase can be used.")
     assert _next_enabled(wizard)
+
+
+def test_the_language_is_chosen_on_the_first_page(qtbot: QtBot, tmp_path: Path) -> None:
+    """Issue 22 (low): the first start offers Dutch and English; the choice is kept and the
+    wizard goes on in it."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.i18n import current_language, set_language
+    from app.settings import Settings
+    from app.ui.register.application import AppController
+    from app.ui.shared.signals import AppSignals
+
+    set_language("nl")
+    app = QApplication.instance()
+    assert isinstance(app, QApplication)
+    controller = AppController(app, Settings(backup_on_close=False), tmp_path / "s.json",
+                               tmp_path / "new-register", AppSignals(), idle_ms=3_600_000)
+    try:
+        controller.start()
+        first = controller.wizard
+        assert first is not None and first.windowTitle() == "Eerste start"
+        assert first.location.language.accessibleName() == "Taal / Language"
+        first.location.language.setCurrentIndex(first.location.language.findData("en"))
+        again = controller.wizard
+        assert again is not None and again is not first and again.isVisible()
+        assert current_language() == "en" and again.windowTitle() == "First start"
+        assert again.location.language.currentData() == "en"
+        assert Settings.load(tmp_path / "s.json").language == "en"
+        assert not app.closingDown()
+    finally:
+        controller.dispose()
+        set_language("nl")

@@ -14,6 +14,10 @@ unless the sender was enrolled here only after that deadline: such a quarter is 
 (a coordinator entering 2018 in 2026 enrols with ``--active-from 2018-01-01``), and its file
 cannot have been late here.
 *Replaced* means the counting revision is higher than 1.
+
+The response line of a quarter ("2026-Q3: 4 of 6 confidants reported, 1 nil return") says who
+reported, from the same counts; the table view and every report show it. It is about senders,
+not cases, so it stays outside disclosure control.
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from sqlalchemy import func, select
 
 from app.export.interchange import Reporting, VerifiedFile
 from app.export.measures import Measures, merge_all, sum_quarters
+from app.export.report_model import Label
+from app.i18n import N_
 from app.models.entities import Submission, SubmissionSource
 from app.models.periods import Quarter, quarters_of_year
 from app.services.coordination import roster as roster_service
@@ -180,6 +186,11 @@ class CompletenessCell:
             ("late",) if self.late else ())
 
 
+# The words of a cell's status and flags, as the window says them (the command line too).
+CELL_WORDS = {"reported": N_("reported"), "nil": N_("nil return"), "missing": N_("missing"),
+              "replaced": N_("replaced"), "late": N_("late")}
+
+
 @dataclass(frozen=True)
 class QuarterCounts:
     quarter: str
@@ -303,6 +314,34 @@ def completeness(register: Register, quarters: Iterable[Quarter | str]) -> Compl
               if any(q.start - dt.timedelta(days=366) <= day <= q.start for q in wanted)}
     senders = tuple(sorted({s for s, _ in cells} | recent))
     return Completeness(tuple(str(q) for q in wanted), senders, cells, counts, ended)
+
+
+# Distinct messages for one and for more (Label has no plural forms): Dutch says "heeft" or
+# "hebben", both languages "nil return" or "nil returns".
+RESPONSE = {
+    ("vp", True): N_("{quarter}: one of {expected} confidants reported"),
+    ("vp", False): N_("{quarter}: {received} of {expected} confidants reported"),
+    ("coordinator", True): N_("{quarter}: one of {expected} coordinators reported"),
+    ("coordinator", False): N_("{quarter}: {received} of {expected} coordinators reported"),
+}
+NIL_RETURNS = {True: N_("{nil} nil return"), False: N_("{nil} nil returns")}
+
+
+def response_line(counts: QuarterCounts, *, central: bool) -> Label:
+    """"2026-Q3: 4 of 6 confidants reported, 1 nil return" (coordinators at the central
+    level), in the language it is read in."""
+    reported = Label(RESPONSE[("coordinator" if central else "vp", counts.received == 1)],
+                     params=(("quarter", counts.quarter), ("received", str(counts.received)),
+                             ("expected", str(counts.expected))))
+    nil = Label(NIL_RETURNS[counts.nil == 1], params=(("nil", str(counts.nil)),))
+    return Label(parts=(reported, nil), sep=", ")
+
+
+def response_lines(register: Register, quarters: Iterable[Quarter | str]) -> tuple[Label, ...]:
+    """The response line of each quarter, in order."""
+    central = roster_service.is_central(roster_service.coordination_profile(register))
+    grid = completeness(register, quarters)
+    return tuple(response_line(grid.counts[q], central=central) for q in grid.quarters)
 
 
 def merged_sources(files: Sequence[CountedFile]) -> list[str]:

@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -827,13 +827,17 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
     profile = roster_service.coordination_profile(register)
     central = roster_service.is_central(profile)
     q = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
-    return build_report(
+    data = build_report(
         merging.year_table(register, year),
         [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
         component=None if central else profile.component, quarter=q, k=k, today=today,
         prior=prior,
     )
+    # Who reported, per quarter of the report (a year: each quarter that has ended): on the
+    # title page and in the CSV's comment rows, beside the notes.
+    shown = [q] if q is not None else [p for p in quarters_of_year(year) if p.end < today]
+    return replace(data, notes=(*data.notes, *merging.response_lines(register, shown)))
 
 
 def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,

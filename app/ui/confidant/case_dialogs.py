@@ -35,7 +35,7 @@ from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
 from app.ui.confidant.quick_entry import CODE_ROLE, error_label
 from app.ui.register.help import set_help_topic
-from app.ui.shared.accessible import caption, name
+from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.date_field import DateField
 from app.ui.shared.formatting import short_date
 from app.ui.shared.ops import Ops
@@ -286,6 +286,7 @@ class EditCaseDialog(FormDialog):
         warnings = check_memo(self.memo.toPlainText())
         self.memo_warning.setText(" ".join(_(w.message) for w in warnings))
         self.memo_warning.setVisible(bool(warnings))
+        tell(self.memo, self.memo_warning.text())
 
     def values(self) -> dict[str, Any]:
         topics = checked_codes(self.topics)

@@ -54,7 +54,7 @@ from app.services.confidant.exporting import ExportPreview, ExportResult, Histor
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.register.help import set_help_topic
-from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.accessible import caption, describe_table, tell
 from app.ui.shared.icons import icon
 from app.ui.shared.item_models import RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
@@ -256,8 +256,8 @@ class ExportDialog(QDialog):
                          "date finer than the quarter."))
 
     def _make_writing(self) -> None:
-        self.folder_edit = QLineEdit()
-        self.folder_edit.setReadOnly(True)
+        self.folder_edit = QLineEdit()  # typed or chosen: either way the folder written to
+        self.folder_edit.textEdited.connect(self._folder_typed)
         self.folder_edit.setPlaceholderText(_("Choose the folder or removable drive"))
         self.folder_label = QLabel()
         caption(self.folder_label, _("&Folder"), self.folder_edit)
@@ -426,17 +426,23 @@ class ExportDialog(QDialog):
         self.warnings_label.setText("\n".join(
             "⚠ " + warning_text(msgid, params) for msgid, params in view.warnings))
         self.warnings_label.setVisible(bool(view.warnings))
+        tell(self.write_button, self.warnings_label.text() if view.warnings else "")
 
     # --- writing -----------------------------------------------------------------------------
     def set_folder(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.folder_edit.setText(str(self.folder))
 
+    def _folder_typed(self, text: str) -> None:
+        self.folder = Path(text.strip()) if text.strip() else None
+
     def choose_folder(self) -> None:
         start = str(self.folder) if self.folder else ""
         chosen = QFileDialog.getExistingDirectory(self, _("Choose the folder for the file"), start)
         if chosen:
             self.set_folder(Path(chosen))
+            # on to the next step: writing (or, once written, closing)
+            (self.write_button if self.write_button.isEnabled() else self.close_button).setFocus()
 
     def _arm(self, view: ExportPreview) -> None:
         """"Write file" for a quarter not written in this window; once it is, only "Write a

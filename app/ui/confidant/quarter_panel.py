@@ -36,6 +36,7 @@ class QuarterPanel(QGroupBox):
         form = QFormLayout()
         for key in self.values:
             form.addRow(self.captions[key], self.values[key])
+            self.captions[key].setBuddy(self.values[key])  # read as the value's caption
         self.cases_chart = BarChart()
         self.hours_chart = BarChart()
         self.charts = ChartPanel([self.cases_chart, self.hours_chart])

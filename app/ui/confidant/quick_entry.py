@@ -40,7 +40,7 @@ from app.services.changes import Change
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
-from app.ui.shared.accessible import caption, name
+from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.date_field import DateField
 from app.ui.shared.formatting import short_date, topic_labels
 from app.ui.shared.icons import icon
@@ -122,6 +122,12 @@ class QuickEntry(QGroupBox):
         self.topic_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.topic_list.setWordWrap(True)  # whole topic names, also in a narrow column
         self.topic_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The ticked topics in words: a filter hides them from the list, not from here.
+        self.chosen_topics = QLabel()
+        self.chosen_topics.setObjectName("chosen_topics")
+        self.chosen_topics.setWordWrap(True)
+        set_role(self.chosen_topics, "note")
+        self.chosen_topics.hide()
         self.grounds_list = QListWidget()
         self.grounds_list.setMaximumHeight(110)
         self.memo_edit = QPlainTextEdit()
@@ -193,7 +199,7 @@ class QuickEntry(QGroupBox):
         self.form.addRow("", self.errors["minutes"])
         self._add_row("mode", self.mode_combo)
         self._add_row("case", self.case_combo)
-        self.topics_box = self._stack(self.topic_filter, self.topic_list)
+        self.topics_box = self._stack(self.topic_filter, self.topic_list, self.chosen_topics)
         self._add_row("topics", self.topics_box)
         self.grounds_row = self._add_row("grounds", self.grounds_list)
         self.memo_box = self._stack(self.memo_edit, self.memo_warning)
@@ -349,7 +355,11 @@ class QuickEntry(QGroupBox):
         self._topics_changed()
 
     def _topics_changed(self, *_args: Any) -> None:
-        show = self.is_new_case() and DISCRIMINATION in self.checked_topics()
+        chosen = self.checked_topics()
+        self.chosen_topics.setText(_("Chosen: {topics}").format(topics=topic_labels(chosen))
+                                   if chosen else "")
+        self.chosen_topics.setVisible(bool(chosen))
+        show = self.is_new_case() and DISCRIMINATION in chosen
         self.labels["grounds"].setVisible(show)
         self.grounds_row.setVisible(show)
 
@@ -377,8 +387,8 @@ class QuickEntry(QGroupBox):
         else:
             self.memo_warning.clear()
             self.memo_warning.hide()
-        # what a screen reader says with the memo field (issue 22, item 4)
-        self.memo_edit.setAccessibleDescription(self.memo_warning.text())
+        # what a screen reader says with the memo field (issue 22, items 4 and 8)
+        tell(self.memo_edit, self.memo_warning.text())
 
     def _warning_in_view(self) -> None:
         """Scroll the memo warning into view once the form has made room for it."""
@@ -417,6 +427,7 @@ class QuickEntry(QGroupBox):
     def clear_for_lock(self) -> None:
         self.detach()
         self.status_label.clear()
+        tell(self.date_edit, "")
 
     def start_follow_up(self, case_id: int) -> None:
         """Ready the form for a contact moment of the open case ``case_id``: that case
@@ -542,6 +553,7 @@ class QuickEntry(QGroupBox):
             self._last_mode = mode
             self.reset()
             self.focus_first()
+            tell(self.date_edit, self.status_label.text())  # "saved", heard where the focus went
 
         return self.ops.run(write, written, status=self.status_label,
                             text=_("Saving…")) is not None

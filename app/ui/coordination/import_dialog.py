@@ -5,8 +5,9 @@ transaction and receipts."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QSize, Signal
 from PySide6.QtGui import QColor
@@ -72,19 +73,38 @@ def status_label(status: ImportStatus) -> str:
 
 
 class PlanModel(RowsTableModel):
-    """One row per file of the dry run: name, what importing it would do, and why."""
+    """One row per file of the dry run: name, what importing it would do, and why; after the
+    import, "imported" for each file it stored."""
 
     columns = (("file", N_("File")), ("status", N_("Status")), ("reason", N_("Reason")))
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.imported: set[str] = set()  # the keys of the files the import stored
+
+    def set_rows(self, rows: Sequence[Any]) -> None:
+        self.imported = set()
+        super().set_rows(rows)
+
+    def mark_imported(self, keys: set[str]) -> None:
+        self.imported = keys
+        self.retranslate()  # every row's status again
+
+    def _stored(self, row: PlanItem) -> bool:
+        return row.key is not None and row.key in self.imported
 
     def display(self, row: PlanItem, key: str) -> str:
         if key == "file":
             return row.path.name
         if key == "status":
-            return status_label(row.status)
+            return _("imported") if self._stored(row) else status_label(row.status)
         return row.reason
 
     def background(self, row: PlanItem, key: str) -> QColor | None:
-        return QColor(STATUS_COLORS[row.status]) if key == "status" else None
+        if key != "status":
+            return None
+        return QColor(STATUS_COLORS[ImportStatus.ALREADY_IMPORTED if self._stored(row)
+                                    else row.status])
 
     def tooltip(self, row: PlanItem, key: str) -> str | None:
         return str(row.path) if key == "file" else row.reason or None
@@ -316,6 +336,11 @@ class ImportDialog(QDialog):
 
     def _imported(self, result: ImportResult) -> None:
         self.import_result = result
+        if self.plan is not None:
+            choices = self.choices()
+            self.model.mark_imported({item.key for item in self.plan.items if item.key
+                                      and item.will_be_stored
+                                      and choices.get(item.key) != OverlapChoice.SKIP})
         self.plan = None
         self.import_button.setEnabled(False)
         self.message.setText(self.summary(result))

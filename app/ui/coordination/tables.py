@@ -28,9 +28,16 @@ from PySide6.QtWidgets import (
 from app.errors import AppError
 from app.export.measures import LABELS, Measures
 from app.export.measures import label as measure_label
-from app.i18n import N_, _, current_language, format_minutes, format_number, ngettext
+from app.i18n import (
+    N_,
+    _,
+    current_language,
+    format_minutes,
+    format_number,
+    translator,
+)
 from app.models import codelists
-from app.models.periods import Quarter, last_completed_quarter
+from app.models.periods import Quarter, last_completed_quarter, quarters_of_year
 from app.services.coordination import merging
 from app.services.storage.vault import Register
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
@@ -373,14 +380,11 @@ class TablesPanel(QWidget):
                             [t.measures.cases_new for t in tables],
                             long_labels=[str(q) for q in quarters])
         self.chart_panel.refresh()
-        files = len(current.counted)
-        nil = sum(1 for f in current.counted if f.nil_return)
-        text = ngettext("{quarter}: {files} file counted", "{quarter}: {files} files counted",
-                        files).format(quarter=current.quarter, files=files) + ", " + ngettext(
-            "{nil} of them a nil return.", "{nil} of them nil returns.", nil).format(nil=nil)
+        # Who reported (of those expected) says more than the files counted, in as little room.
+        text = self._responses([quarter])
         if current.stale:
-            text += " " + _("Newer files of {codes} arrived after the merged file that counts; "
-                            "ask for a new merged file.").format(codes=", ".join(current.stale))
+            text += "\n" + _("Newer files of {codes} arrived after the merged file that counts; "
+                             "ask for a new merged file.").format(codes=", ".join(current.stale))
         self.sources.setText(text)
         self._footnote(current.mixed_codelists, current.codelist_versions)
         self._resize()
@@ -400,10 +404,18 @@ class TablesPanel(QWidget):
                             [q.measures.cases_new for q in this.quarters],
                             long_labels=[f"{year}-Q{i + 1}" for i in range(4)])
         self.chart_panel.refresh()
-        self.sources.setText(_("Open at the end of the year is the value of Q4; the other "
-                               "figures are the sum of the quarters."))
+        ended = [q for q in quarters_of_year(year) if q.end < self.today()]
+        self.sources.setText(self._responses(ended) + "\n" + _(
+            "Open at the end of the year is the value of Q4; the other figures are the sum of "
+            "the quarters."))
         self._footnote(this.mixed_codelists, _versions(this))
         self._resize()
+
+    def _responses(self, quarters: Sequence[Quarter]) -> str:
+        """Who reported: a response line per quarter ("4 of 6 confidants reported, ...")."""
+        assert self.register is not None
+        t = translator()
+        return "\n".join(line.text(t) for line in merging.response_lines(self.register, quarters))
 
     def _footnote(self, mixed: bool, versions: Sequence[str]) -> None:
         if mixed:

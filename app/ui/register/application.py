@@ -164,7 +164,22 @@ class AppController(QObject):
             given_dir=self.register_dir if self.register_given else None)
         self.wizard.accepted.connect(self._wizard_finished)
         self.wizard.rejected.connect(self._wizard_cancelled)
+        self.wizard.language_chosen.connect(self._wizard_language)
         self.wizard.show()
+
+    def _wizard_language(self, lang: str) -> None:
+        """The language chosen on the wizard's first page: kept, and the wizard again in it
+        (nothing has been created yet on that page)."""
+        old = self.wizard
+        if old is None or old.register is not None:
+            return
+        self.settings.language = lang
+        self._save_settings()
+        self.switch_language(lang)
+        old.rejected.disconnect(self._wizard_cancelled)
+        old.hide()
+        old.deleteLater()
+        self.show_wizard()
 
     def _wizard_finished(self) -> None:
         wizard = self.wizard

@@ -14,12 +14,24 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl
-from PySide6.QtGui import QTextCursor, QTextDocument
+from PySide6.QtGui import (
+    QGuiApplication,
+    QImage,
+    QPixmap,
+    QResizeEvent,
+    QShowEvent,
+    QTextBlock,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+    QTextTable,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
+    QPlainTextEdit,
+    QPushButton,
     QTabWidget,
     QTextBrowser,
     QVBoxLayout,
@@ -37,30 +49,28 @@ if TYPE_CHECKING:  # the unlock window shows help before the database stack is l
 
 HELP_TOPIC = "help_topic"
 PREFERRED_SIZE = QSize(820, 760)
+ABOUT_SIZE = QSize(640, 460)
 
 GUIDES = {"nl": Path("nl") / "handleiding.md", "en": Path("user-guide.md")}
 
 # topic -> the heading of its section in each guide (tests/ui/test_help.py checks they exist).
+DAILY = {"en": "Every day: recording a contact moment",
+         "nl": "Dagelijks: een contactmoment vastleggen"}
+QUARTERLY = {"en": "Every quarter: the summary for the coordinator",
+             "nl": "Elk kwartaal: het overzicht voor de coördinator"}
 TOPICS: dict[str, dict[str, str]] = {
     "first-start": {"en": "The first time", "nl": "De eerste keer"},
     "unlock": {"en": "Unlocking", "nl": "Ontgrendelen"},
-    "contact": {"en": "Every day: recording a contact moment",
-                "nl": "Dagelijks: een contactmoment vastleggen"},
-    "activities": {"en": "Activities and the year overview",
-                   "nl": "Activiteiten en het jaaroverzicht"},
-    "overview": {"en": "Activities and the year overview",
-                 "nl": "Activiteiten en het jaaroverzicht"},
-    "undo": {"en": "Undo", "nl": "Ongedaan maken"},
-    "export": {"en": "Every quarter: the summary for the coordinator",
-               "nl": "Elk kwartaal: het overzicht voor de coördinator"},
-    "cards": {"en": "Every quarter: the summary for the coordinator",
-              "nl": "Elk kwartaal: het overzicht voor de coördinator"},
-    "settings": {"en": "Backups and moving the register",
-                 "nl": "Back-ups en het register verplaatsen"},
+    "contact": DAILY,
+    "activities": DAILY,  # the daily section says where hours outside cases go
+    "overview": DAILY,
+    "undo": DAILY,
+    "export": QUARTERLY,
+    "cards": QUARTERLY,
+    "settings": {"en": "Backups", "nl": "Back-ups"},
     "coordination": {"en": "Part 2 — for coordinators and the central level",
                      "nl": "Deel 2 — voor de coördinator en het centrale niveau"},
-    "keyboard": {"en": "Keyboard, screen reader and screen size",
-                 "nl": "Toetsenbord, schermlezer en schermgrootte"},
+    "keyboard": DAILY,  # entering a contact moment with the keyboard only
 }
 
 
@@ -98,6 +108,10 @@ class HelpWindow(QDialog):
         self.browser = QTextBrowser()
         self.browser.setObjectName("help_browser")
         self.browser.setOpenLinks(False)
+        # Long lines (a path, a table) wrap, anywhere if they must: no sideways scrolling.
+        self.browser.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.browser.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.topic: str | None = None
         self.browser.anchorClicked.connect(self._follow)
         name(self.browser, _("User guide"),
              _("The user guide of Vertrouwd. Arrow keys and Page Down scroll; Tab moves to the "
@@ -128,6 +142,14 @@ class HelpWindow(QDialog):
         self.browser.document().setBaseUrl(QUrl.fromLocalFile(str(path)))
         self.browser.setSearchPaths([str(path.parent)])
         self.browser.setMarkdown(path.read_text(encoding="utf-8"))
+        doc = self.browser.document()
+        for frame in doc.rootFrame().childFrames():
+            # The empty line Qt keeps after a table is laid out beside it, past the right
+            # edge of a full-width table: a sideways scroll for nothing. It is not shown.
+            after = doc.findBlock(frame.lastPosition() + 1)
+            if isinstance(frame, QTextTable) and after.isValid() and not after.text():
+                after.setVisible(False)
+                doc.markContentsDirty(after.position(), after.length())
         return True
 
     def heading(self, topic: str) -> str:
@@ -135,7 +157,9 @@ class HelpWindow(QDialog):
         return TOPICS[topic][lang]
 
     def show_topic(self, topic: str) -> bool:
-        """Scroll to the section of ``topic``; False when the guide has no such heading."""
+        """Put the section of ``topic`` at the top of the view (again whenever the window is
+        shown or resized, until another document is loaded); False when the guide has no
+        such heading."""
         doc = self.browser.document()
         found = doc.find(self.heading(topic), 0, QTextDocument.FindFlag.FindCaseSensitively)
         while not found.isNull() and found.block().blockFormat().headingLevel() == 0:
@@ -143,18 +167,76 @@ class HelpWindow(QDialog):
                              QTextDocument.FindFlag.FindCaseSensitively)
         if found.isNull():
             return False
-        cursor = QTextCursor(found.block())
-        self.browser.setTextCursor(cursor)
-        self.browser.verticalScrollBar().setValue(
-            int(self.browser.document().documentLayout().blockBoundingRect(
-                found.block()).top()))
+        self.topic = topic
+        self.browser.setTextCursor(QTextCursor(found.block()))
+        self._scroll_to(found.block())
         return True
+
+    def _scroll_to(self, block: QTextBlock) -> None:
+        # Room below the last line, so a section near the end can reach the top as well.
+        doc = self.browser.document()
+        frame = doc.rootFrame().frameFormat()
+        if frame.bottomMargin() != self.browser.viewport().height():
+            frame.setBottomMargin(self.browser.viewport().height())
+            doc.rootFrame().setFrameFormat(frame)
+        doc.size()  # laid out to the end: the scroll bar's range is right
+        top = doc.documentLayout().blockBoundingRect(block).top()
+        self.browser.verticalScrollBar().setValue(int(top))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._follow_topic()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._follow_topic()
+
+    def _follow_topic(self) -> None:
+        """The width changed (shown, resized): pictures shrink to it, the lines wrap anew and
+        the section moves."""
+        self._fit_images()
+        if self.topic is not None:
+            self.show_topic(self.topic)
+
+    def _fit_images(self) -> None:
+        """Every picture (the screenshots) at most as wide as the view, never sideways."""
+        doc = self.browser.document()
+        view = self.browser.viewport().width() - int(doc.documentMargin()) - 4
+        block = doc.begin()
+        while block.isValid():
+            shape_of = block.blockFormat()  # an indented paragraph (a list item's picture)
+            room = view - int(block.layout().position().x() + shape_of.leftMargin()
+                              + shape_of.indent() * doc.indentWidth())
+            fragments = block.begin()
+            while not fragments.atEnd():
+                fragment = fragments.fragment()
+                fragments += 1
+                shape = fragment.charFormat()
+                if not shape.isImageFormat():
+                    continue
+                image = shape.toImageFormat()
+                natural = doc.resource(QTextDocument.ResourceType.ImageResource.value,
+                                       QUrl(image.name()))
+                if not isinstance(natural, (QImage, QPixmap)) or natural.width() <= 0:
+                    continue
+                width = min(natural.width(), max(room, 40))
+                if int(image.width()) == width:
+                    continue
+                image.setWidth(width)
+                image.setHeight(natural.height() * width / natural.width())
+                cursor = QTextCursor(doc)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image)
+            block = block.next()
 
     def _follow(self, url: QUrl) -> None:
         if url.isLocalFile() or url.isRelative():
             target = Path(url.toLocalFile()) if url.isLocalFile() else \
                 (self.path.parent / url.path()).resolve()
             if target.suffix == ".md" and target.is_file():
+                self.topic = None
                 self.load(target)
                 return
         # Anything else (a web address, a missing file) is not followed: the program works
@@ -172,6 +254,10 @@ def open_help_for(widget: QWidget | None, parent: QWidget | None = None) -> Help
 
 
 class AboutDialog(QDialog):
+    """The facts a helpdesk asks for, each whole: the text wraps (a long path anywhere, so it
+    never needs a horizontal scroll bar), can be selected with the mouse or the keyboard, and
+    "Copy" puts all of it on the clipboard as it is shown."""
+
     def __init__(self, facts: AboutFacts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("about_dialog")
@@ -182,8 +268,7 @@ class AboutDialog(QDialog):
                          "coordinators. Works without a network; nothing leaves this computer "
                          "unless you write a file."))
         intro.setWordWrap(True)
-        form = QFormLayout()
-        rows = [
+        self.rows = [
             (_("Version"), facts.version),
             (_("Licence"), _("{licence} (European Union Public Licence)").format(
                 licence=facts.licence)),
@@ -195,18 +280,37 @@ class AboutDialog(QDialog):
             (_("Log files"), str(facts.log_dir)),
             (_("Portable mode"), _("yes") if facts.portable else _("no")),
         ]
-        self.values: dict[str, QLabel] = {}
-        for caption, value in rows:
-            shown = QLabel(value)
-            shown.setWordWrap(True)
-            shown.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            form.addRow(caption, shown)
-            self.values[caption] = shown
+        self.facts_view = QPlainTextEdit()
+        self.facts_view.setObjectName("about_facts")
+        self.facts_view.setReadOnly(True)
+        self.facts_view.setTextInteractionFlags(
+            Qt.TextInteractionFlag.TextSelectableByMouse
+            | Qt.TextInteractionFlag.TextSelectableByKeyboard)
+        self.facts_view.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
+        self.facts_view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.facts_view.setPlainText(self.text())
+        name(self.facts_view, _("About this installation"),
+             _("Arrow keys move through the text, Shift with an arrow key selects, Ctrl+C "
+               "copies."))
+        self.copy_button = QPushButton(_("&Copy"))
+        self.copy_button.setObjectName("about_copy")
+        self.copy_button.setToolTip(_("Copy all of it, for the helpdesk"))
+        self.copy_button.clicked.connect(self.copy)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.addButton(self.copy_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addWidget(self.facts_view, 1)
         layout.addWidget(buttons)
         self.facts = facts
+        fit_to_screen(self, ABOUT_SIZE)
+
+    def text(self) -> str:
+        """Every fact on a line of its own: "Caption: value"."""
+        return "\n".join(f"{caption}: {value}" for caption, value in self.rows)
+
+    def copy(self) -> None:
+        QGuiApplication.clipboard().setText(
+            self.windowTitle() + "\n" + self.text() + "\n")

@@ -82,6 +82,7 @@ class CaseDetail(QGroupBox):
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             form.addRow(self.captions[key], lab)
+            self.captions[key].setBuddy(lab)  # read as the value's caption
         self.contacts_model = ContactTableModel(self)
         self.contacts = table_view(self.contacts_model, sortable=True)
         self.contacts.setObjectName("contacts_view")
@@ -612,17 +613,19 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         self.setWindowTitle(self.title())
         self.file_menu.setTitle(_("&Register"))
-        self.new_action.setText(_("New contact moment"))
-        self.search_action.setText(_("Search memos"))
-        self.settings_action.setText(_("Settings…"))
-        self.lock_action.setText(_("Lock"))
-        self.quit_action.setText(_("Quit"))
+        # Every item with its letter (the menus are used by keyboard: a letter, not a count of
+        # arrow presses).
+        self.new_action.setText(_("&New contact moment"))
+        self.search_action.setText(_("&Search memos"))
+        self.settings_action.setText(_("Se&ttings…"))
+        self.lock_action.setText(_("&Lock"))
+        self.quit_action.setText(_("&Quit"))
         self.quarter_menu.setTitle(_("&Quarter"))
-        self.export_action.setText(_("Quarterly export…"))
-        self.cards_action.setText(_("Enrolment cards…"))
+        self.export_action.setText(_("Quarterly &export…"))
+        self.cards_action.setText(_("Enrolment &cards…"))
         self.help_menu.setTitle(_("&Help"))
-        self.help_action.setText(_("User guide"))
-        self.about_action.setText(_("About Vertrouwd"))
+        self.help_action.setText(_("User &guide"))
+        self.about_action.setText(_("&About Vertrouwd"))
         self.workspaces.setTabText(0, _("My register"))
         name(self.workspaces.tabBar(), _("Workspaces"))
         if self.coordination is not None and self.coordination_menu is not None:
@@ -774,8 +777,10 @@ class MainWindow(QMainWindow):
     # --- undo ------------------------------------------------------------------------------
     def _update_undo(self) -> None:
         what = self.service.undo_label() if self.service is not None else None
-        self.undo_action.setEnabled(what is not None and self.has_vp)
-        self.undo_action.setText(_("Undo {what}").format(what=_(what)) if what else _("Undo"))
+        # Never disabled: a greyed item is skipped by the arrow keys, so ↓↓↓ would reach another
+        # item than the time before; with nothing to undo it says so in the status bar.
+        self.undo_action.setEnabled(self.has_vp)
+        self.undo_action.setText(_("&Undo {what}").format(what=_(what)) if what else _("&Undo"))
 
     def undo(self) -> None:
         """Undo the last save, edit or delete (Ctrl+Z), off the GUI thread."""

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
+from app.ui.shared.accessible import tell
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.style import monospace, set_role
 
@@ -42,6 +43,7 @@ class RecoveryCodePanel(QWidget):
         set_role(self.warning, "warning")
         self.print_button = QPushButton(_("Print…"))
         self.print_button.clicked.connect(self.print_code)
+        tell(self.print_button, recovery_warning())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.warning)

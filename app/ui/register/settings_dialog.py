@@ -39,7 +39,7 @@ from app.settings import Settings
 from app.ui.register.help import set_help_topic
 from app.ui.register.recovery import RecoveryCodeDialog
 from app.ui.register.unlock import NewPassphraseDialog, password_field
-from app.ui.shared.accessible import caption, name
+from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.icons import icon
 from app.ui.shared.ops import Ops
 from app.ui.shared.screen import ScrollArea, fit_to_screen
@@ -109,6 +109,7 @@ class MoveRegisterDialog(QDialog):
         caption(target_label, _("&New folder"), self.target)
         caption(pass_label, _("&Passphrase"), self.passphrase)
         form.addRow(now_label, now)
+        now_label.setBuddy(now)
         form.addRow(target_label, target_row)
         form.addRow("", self.with_backups)
         form.addRow(pass_label, self.passphrase)
@@ -159,6 +160,9 @@ class MoveRegisterDialog(QDialog):
         if self.request() is None:
             self.message.setText(_("Choose the new folder and type your passphrase."))
             self.message.show()
+            missing = self.passphrase if self.target.text().strip() else self.target
+            tell(missing, self.message.text())
+            missing.setFocus()
             return
         super().accept()
 

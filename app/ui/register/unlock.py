@@ -36,7 +36,7 @@ from app.errors import (
 from app.i18n import _, format_datetime, format_number
 from app.secrets_in_memory import wipe
 from app.ui.register.help import set_help_topic
-from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.accessible import caption, describe_table, tell
 from app.ui.shared.icons import icon
 from app.ui.shared.ops import Ops
 from app.ui.shared.passphrase_entry import PassphraseEntry
@@ -86,14 +86,31 @@ def password_field(object_name: str) -> QLineEdit:
     return field
 
 
-def _message_label(object_name: str = "") -> QLabel:
-    label = QLabel()
-    if object_name:
-        label.setObjectName(object_name)
-    label.setWordWrap(True)
-    set_role(label, "error")
-    label.hide()
-    return label
+class FieldMessage(QLabel):
+    """The error under a field: shown, and said as part of the field (its accessible
+    description, announced), so a screen reader hears it where the focus is. With
+    ``reserve`` its two lines are kept free while it is hidden, so the window does not jump
+    when an error appears."""
+
+    def __init__(self, field: QWidget, object_name: str = "", *, reserve: bool = False) -> None:
+        super().__init__()
+        self.field = field
+        if object_name:
+            self.setObjectName(object_name)
+        self.setWordWrap(True)
+        set_role(self, "error")
+        if reserve:
+            self.setMinimumHeight(2 * self.fontMetrics().lineSpacing())
+            self.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+            policy = self.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            self.setSizePolicy(policy)
+        self.say("")
+
+    def say(self, text: str) -> None:
+        self.setText(text)
+        self.setVisible(bool(text))
+        tell(self.field, text)
 
 
 def _busy_label() -> QLabel:
@@ -173,7 +190,7 @@ class UnlockDialog(TaskDialog):
         set_role(self.caps_hint, "warning")
         self.caps_hint.hide()
         CapsLockWatcher(self.passphrase, self.caps_hint)
-        self.message = _message_label("unlock_message")
+        self.message = FieldMessage(self.passphrase, "unlock_message", reserve=True)
         self.busy_label = _busy_label()
         self.unlock_button = QPushButton()
         self.unlock_button.setObjectName("unlock_button")
@@ -245,8 +262,7 @@ class UnlockDialog(TaskDialog):
         self.busy_label.setText(_("Moving the register to {folder}…").format(folder=target))
 
     def show_message(self, text: str, *, offer_restore: bool = False) -> None:
-        self.message.setText(text)
-        self.message.setVisible(bool(text))
+        self.message.say(text)
         self.restore_button.setVisible(offer_restore)
 
     def try_unlock(self) -> Task | None:
@@ -314,7 +330,7 @@ class RecoveryUnlockDialog(TaskDialog):
             self.code.fontMetrics().horizontalAdvance("XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX") + 24)
         code_label = QLabel()
         caption(code_label, _("Recovery &code"), self.code)
-        self.message = _message_label()
+        self.message = FieldMessage(self.code)
         self.busy_label = _busy_label()
         intro = QLabel(_("Type the recovery code from the sealed envelope. You will then choose "
                          "a new passphrase."))
@@ -334,9 +350,8 @@ class RecoveryUnlockDialog(TaskDialog):
         fit_to_screen(self, QSize(max(600, self.sizeHint().width()), 240))
 
     def try_unlock(self) -> Task | None:
-        code = self.code.text().strip()
-        self.code.clear()
-        self.message.hide()
+        code = self.code.text().strip()  # kept on a typing error: one letter to correct
+        self.message.say("")
         folder = self.register_dir
 
         def work() -> vault.Register:
@@ -348,16 +363,15 @@ class RecoveryUnlockDialog(TaskDialog):
             (self.code, self.buttons), self.busy_label, _("Checking the recovery code…")))
 
     def _failed(self, error: AppError) -> None:
-        self.message.setText(error.message)
-        self.message.show()
+        self.message.say(error.message)
         self.code.setFocus()
 
     def _unlocked(self, register: vault.Register) -> None:
+        self.code.clear()
         dialog = NewPassphraseDialog(register, self, mandatory=True)
         if dialog.exec() != QDialog.DialogCode.Accepted or register.must_set_passphrase:
             register.close()
-            self.message.setText(_("A new passphrase is required. The register stays locked."))
-            self.message.show()
+            self.message.say(_("A new passphrase is required. The register stays locked."))
             return
         self.register = register
         self.accept()
@@ -389,7 +403,7 @@ class NewPassphraseDialog(TaskDialog):
             form.addRow(current_label, self.current)
             layout.addLayout(form)
         self.entry = PassphraseEntry()
-        self.message = _message_label()
+        self.message = FieldMessage(self.current or self.entry.first)
         self.busy_label = _busy_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
                                         | QDialogButtonBox.StandardButton.Cancel)
@@ -428,7 +442,7 @@ class NewPassphraseDialog(TaskDialog):
         widgets: list[QWidget] = [self.entry, self.buttons]
         if self.current is not None:
             widgets.append(self.current)
-        self.message.hide()
+        self.message.say("")
         return self.start(work, self._done, self._failed, Busy(
             widgets, self.busy_label, _("Changing the passphrase…")))
 
@@ -437,8 +451,7 @@ class NewPassphraseDialog(TaskDialog):
         self.accept()
 
     def _failed(self, error: AppError) -> None:
-        self.message.setText(error.message)
-        self.message.show()
+        self.message.say(error.message)
 
 
 class BackupPickerDialog(TaskDialog):
@@ -464,7 +477,7 @@ class BackupPickerDialog(TaskDialog):
         self.passphrase = password_field("backup_passphrase")
         pass_label = QLabel()
         caption(pass_label, _("&Passphrase at the time of the backup"), self.passphrase)
-        self.message = _message_label("restore_message")
+        self.message = FieldMessage(self.passphrase, "restore_message")
         self.busy_label = _busy_label()
         form = QFormLayout()
         form.addRow(pass_label, self.passphrase)
@@ -500,8 +513,7 @@ class BackupPickerDialog(TaskDialog):
         if self.list.count():
             self.list.setCurrentRow(0)
         else:
-            self.message.setText(_("There are no backups in this folder."))
-            self.message.show()
+            self.message.say(_("There are no backups in this folder."))
         self.restore_button.setEnabled(self.list.count() > 0)
 
     def restore(self) -> Task | None:
@@ -510,7 +522,7 @@ class BackupPickerDialog(TaskDialog):
             return None
         passphrase = self.passphrase.text()
         self.passphrase.clear()
-        self.message.hide()
+        self.message.say("")
         folder, chosen = self.register_dir, Path(item.data(Qt.ItemDataRole.UserRole))
 
         def work() -> backup.Restored:
@@ -523,8 +535,7 @@ class BackupPickerDialog(TaskDialog):
             _("Checking and restoring the backup…")))
 
     def _failed(self, error: AppError) -> None:
-        self.message.setText(error.message)
-        self.message.show()
+        self.message.say(error.message)
 
 
 __all__ = ["BackupPickerDialog", "NewPassphraseDialog", "RecoveryUnlockDialog", "UnlockDialog"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -67,6 +67,17 @@ class LocationPage(QWizardPage):
         self.given_dir = given_dir
         self.group = QButtonGroup(self)
         layout = QVBoxLayout(self)
+        # The language first, named in both (whoever starts may not read the other one).
+        self.language = QComboBox()
+        self.language.setObjectName("wizard_language")
+        self.language.addItem("Nederlands", "nl")
+        self.language.addItem("English", "en")
+        self.language.setCurrentIndex(max(self.language.findData(current_language()), 0))
+        language_label = QLabel()
+        caption(language_label, "&Taal / Language", self.language)
+        language_row = QFormLayout()
+        language_row.addRow(language_label, self.language)
+        layout.addLayout(language_row)
         self.given_choice: QRadioButton | None = None
         if given_dir is not None:
             self.given_choice = QRadioButton(_("In the folder given when the program started"))
@@ -319,7 +330,11 @@ class DonePage(QWizardPage):
 
 
 class FirstRunWizard(QWizard):
-    """After `exec()`/`accepted`, `register` holds the new, unlocked register (or None)."""
+    """After `exec()`/`accepted`, `register` holds the new, unlocked register (or None).
+    ``language_chosen(code)``: another language was chosen on the first page (the program
+    switches to it and starts the wizard again in it)."""
+
+    language_chosen = Signal(str)
 
     def __init__(self, default_dir: Path | None = None, portable_dir: Path | None = None,
                  parent: QWidget | None = None, *, given_dir: Path | None = None) -> None:
@@ -342,6 +357,8 @@ class FirstRunWizard(QWizard):
         self.done_page = DonePage()
         for page in (self.location, self.passphrase, self.profile, self.recovery, self.done_page):
             self.addPage(page)
+        self.location.language.currentIndexChanged.connect(
+            lambda _i: self.language_chosen.emit(self.location.language.currentData()))
         # Leaving the role page creates the register: there is no way back after it.
         self.profile.setCommitPage(True)
         self.setButtonText(QWizard.WizardButton.CommitButton, _("Create register"))
@@ -384,6 +401,8 @@ class FirstRunWizard(QWizard):
 
         def created(register: vault.Register) -> None:
             self.register = register
+            # It exists now: "Cancel" would undo nothing, so it goes (and Escape with it).
+            self.setOption(QWizard.WizardOption.NoCancelButton, True)
             self.passphrase.entry.clear()  # not kept in widgets longer than needed
             profile = register.profile()
             self.done_page.show_code(profile.code if profile else "", folder)
@@ -409,7 +428,7 @@ class FirstRunWizard(QWizard):
         return self.location.chosen_dir()
 
     def reject(self) -> None:
-        if not self.busy:
+        if not self.busy and self.register is None:
             super().reject()
 
     def done(self, result: int) -> None:

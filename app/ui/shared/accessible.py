@@ -5,10 +5,15 @@ reads a combo box's current text as its name), and tables a name and a descripti
 ``caption(label, text, field)`` is the one way a visible label names a field: the label shows
 ``text`` (with its ``&`` mnemonic), becomes the field's buddy, and the field's accessible name
 is the same text without the ``&``. Call it again in ``retranslate_ui``.
+
+``tell(field, sentence)`` ties an error, a warning or a confirmation to the field it is about:
+the sentence becomes the field's accessible description and a screen reader is told at once
+(a description-changed event), so it is heard where the focus is, not only seen.
 """
 
 from __future__ import annotations
 
+from PySide6.QtGui import QAccessible, QAccessibleEvent
 from PySide6.QtWidgets import QAbstractItemView, QLabel, QWidget
 
 
@@ -56,4 +61,17 @@ def describe_table(view: QAbstractItemView, title: str, description: str) -> Non
     """A table's name and what its rows and columns are, for a screen reader."""
     view.setAccessibleName(title)
     view.setAccessibleDescription(description)
+
+
+def tell(field: QWidget, sentence: str, base: str = "") -> None:
+    """``sentence`` (an error, warning or confirmation; "" when there is none) said as part
+    of ``field``: its accessible description (after ``base``, the field's own description)
+    and announced now. The label that shows the sentence stays as it is."""
+    description = " ".join(p for p in (sentence, base) if p)
+    if field.accessibleDescription() == description:
+        return
+    field.setAccessibleDescription(description)
+    if QAccessible.isActive():
+        QAccessible.updateAccessibility(
+            QAccessibleEvent(field, QAccessible.Event.DescriptionChanged))
 

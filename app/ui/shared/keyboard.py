@@ -4,6 +4,8 @@
   a dialog (Qt only does that for a dialog's auto-default buttons; Space always works);
 - Ctrl+Z in a text field undoes the typing there; when there is nothing to undo in the field,
   it goes on to the window's Undo (the last save, edit or delete), instead of doing nothing;
+- a window's own shortcut (Ctrl+E for the quarterly export, Ctrl+L, ...) works in a text
+  field too: the field no longer keeps it for itself (Ctrl+E moved to the end of the line);
 - F1 opens the user guide at the section of the screen in use, in every window and dialog
   (the main window's Help menu has it as its shortcut; dialogs get it here).
 """
@@ -47,11 +49,22 @@ class KeyboardBehaviour(QObject):
                     and not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier):
                 watched.click()
                 return True
-        elif (kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-              and event.matches(QKeySequence.StandardKey.Undo) and _nothing_to_undo(watched)):
-            event.ignore()  # not the field's: the shortcut (the window's Undo) may take it
+        elif kind == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) and (
+                (event.matches(QKeySequence.StandardKey.Undo) and _nothing_to_undo(watched))
+                or _window_shortcut(watched, event)):
+            event.ignore()  # not the field's: the shortcut (the window's) may take it
             return True
         return False
+
+
+def _window_shortcut(widget: QObject, event: QKeyEvent) -> bool:
+    """A key a text field would keep that is the shortcut of one of its window's actions."""
+    if not isinstance(widget, (QLineEdit, QPlainTextEdit, QTextEdit)):
+        return False
+    pressed = QKeySequence(event.keyCombination())
+    return any(action.isEnabled() and action.shortcut() == pressed
+               for action in widget.window().actions()
+               if not action.shortcut().isEmpty())
 
 
 def install_keyboard_behaviour(app: QApplication) -> KeyboardBehaviour:

@@ -8,14 +8,15 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBo
 
 from app.i18n import N_, _
 from app.services.storage import passphrase_policy
-from app.ui.shared.accessible import caption
+from app.ui.shared.accessible import caption, tell
 from app.ui.shared.style import set_role
 
 STRENGTH_NAMES = (N_("Very weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
 
 
 class PassphraseEntry(QWidget):
-    """Two password fields, a strength bar and one line saying what is wrong (or that it is ok)."""
+    """Two password fields, a strength bar and one line saying what is wrong (or that it is ok),
+    that line also the fields' accessible description."""
 
     changed = Signal()
 
@@ -97,4 +98,6 @@ class PassphraseEntry(QWidget):
         else:
             self.feedback.setText(problem)
             set_role(self.feedback, "error" if text else "")
+        for field in (self.first, self.second):  # heard in the field being typed in
+            tell(field, self.feedback.text())
         self.changed.emit()
