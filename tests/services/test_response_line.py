@@ -13,7 +13,7 @@ from app.export.measures import Measures
 from app.i18n import translator
 from app.services.coordination import merging
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import write_report
+from app.services.coordination.report_data import publish_report
 from app.services.storage.vault import Register
 
 from .coordination_helpers import TODAY, enrol, new_sender, vp_file, write
@@ -58,25 +58,25 @@ def test_every_report_file_carries_the_response_lines(coordinator: Register,
     _six_expected(coordinator, tmp_path)
     out = tmp_path / "out"
     out.mkdir()
-    csv_nl = write_report(coordinator, 2026, "2026-Q3", "csv", out / "q3.csv", "nl", 5,
-                          today=TODAY)
+    csv_nl = publish_report(coordinator, 2026, "2026-Q3", "csv", out / "q3.csv", "nl", 5,
+                          today=TODAY).path
     comments = [line for line in csv_nl.read_bytes().decode("utf-8-sig").splitlines()
                 if line.startswith("#")]
     assert "# 2026-Q3: 4 van 6 vertrouwenspersonen hebben gemeld, 1 nulmelding" in comments
     assert not any("2026-Q2:" in line for line in comments)  # a quarter report: its quarter
-    pdf_en = write_report(coordinator, 2026, "2026-Q3", "pdf", out / "q3.pdf", "en", 5,
-                          today=TODAY)
+    pdf_en = publish_report(coordinator, 2026, "2026-Q3", "pdf", out / "q3.pdf", "en", 5,
+                          today=TODAY).path
     assert "2026-Q3: 4 of 6 confidants reported, 1 nil return" in _pdf_text(pdf_en)
     # the year report: one line per quarter that has ended (Q4 2026 has not, on TODAY)
-    year_csv = write_report(coordinator, 2026, None, "csv", out / "year.csv", "en", 5,
-                            today=TODAY)
+    year_csv = publish_report(coordinator, 2026, None, "csv", out / "year.csv", "en", 5,
+                            today=TODAY).path
     text = year_csv.read_bytes().decode("utf-8-sig")
     for line in ("2026-Q1: 0 of 6 confidants reported, 0 nil returns",
                  "2026-Q2: one of 6 confidants reported, 0 nil returns",
                  "2026-Q3: 4 of 6 confidants reported, 1 nil return"):
         assert f'"# {line}"\r\n' in text  # quoted: the English separator is the comma
     assert "2026-Q4:" not in text
-    year_pdf = write_report(coordinator, 2026, None, "pdf", out / "year.pdf", "nl", 5,
-                            today=TODAY)
+    year_pdf = publish_report(coordinator, 2026, None, "pdf", out / "year.pdf", "nl", 5,
+                            today=TODAY).path
     assert "2026-Q2: één van 6 vertrouwenspersonen heeft gemeld, 0 nulmeldingen" in \
         _pdf_text(year_pdf)
