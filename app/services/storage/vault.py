@@ -103,7 +103,9 @@ class Register:
             yield session
 
     def raw_connection(self) -> Any:
-        return database.connect(self.db_path, self._data_key)
+        """The register's one connection (database.ONE_CONNECTION), outside any transaction;
+        ``close()`` gives it back."""
+        return self.engine.raw_connection()
 
     def profile(self) -> Profile | None:
         with self.session() as s:
@@ -145,9 +147,9 @@ class Register:
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
         with _storage_errors(self.folder):
-            conn = self.engine.raw_connection()
+            conn = self.raw_connection()
             try:
-                conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
 
@@ -190,6 +192,10 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Regi
     path = db_path(folder)
     database.check_database_file(path)  # RegisterDatabaseMissing, before SQLite sees it
     conn = database.connect(path, data_key)  # RegisterDamaged if the header fails
+    # The write-ahead log's index an earlier version kept in a -shm file; this one keeps it in
+    # memory (database.ONE_CONNECTION), rebuilt from the log itself.
+    with contextlib.suppress(OSError):
+        path.with_name(DB_NAME + "-shm").unlink()
     try:
         migrations.check_not_newer(conn)  # refuses before anything is written
         problems = conn.execute("PRAGMA quick_check").fetchall()
@@ -197,7 +203,7 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Regi
             raise RegisterDamaged()
         database.check_holds_register(conn)
         if migrations.needs_migration(conn):
-            backup.backup_before_migration(folder, key_file, data_key)
+            backup.backup_before_migration(conn, folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
         raise (database.storage_error(exc, Path(folder)) or RegisterDamaged()) from exc
