@@ -69,7 +69,7 @@ def apply_policy(conn: Any, key: Key) -> None:
     # Nothing of the file memory-mapped (see ONE_CONNECTION): exclusive locking before the
     # first read, so the write-ahead log's index lives in heap memory and no -shm is made.
     conn.execute("PRAGMA mmap_size = 0")
-    conn.execute("PRAGMA locking_mode = EXCLUSIVE")
+    conn.execute(f"PRAGMA locking_mode = {LOCKING_MODE}")
     # The first real read proves the key and the header; a wrong key or a damaged first
     # page fails here with "file is not a database".
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -140,6 +140,8 @@ def cipher_version(conn: Any) -> str:
 # file is mapped at all. An exclusive connection locks every other connection out of the file,
 # so the program reaches an open register through one connection only (OnePool), and everything
 # that used a connection of its own uses that one (Register.raw_connection, backups).
+# (`make bench`, scenario "opening", sets it to NORMAL a moment to measure what this costs.)
+LOCKING_MODE = "EXCLUSIVE"
 
 
 class OnePool(QueuePool):
