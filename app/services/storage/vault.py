@@ -192,10 +192,6 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Regi
     path = db_path(folder)
     database.check_database_file(path)  # RegisterDatabaseMissing, before SQLite sees it
     conn = database.connect(path, data_key)  # RegisterDamaged if the header fails
-    # The write-ahead log's index an earlier version kept in a -shm file; this one keeps it in
-    # memory (database.ONE_CONNECTION), rebuilt from the log itself.
-    with contextlib.suppress(OSError):
-        path.with_name(DB_NAME + "-shm").unlink()
     try:
         migrations.check_not_newer(conn)  # refuses before anything is written
         problems = conn.execute("PRAGMA quick_check").fetchall()
@@ -210,6 +206,10 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Regi
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed
+    # The write-ahead log's index an earlier version kept in a -shm file; this one keeps it in
+    # memory (database.ONE_CONNECTION), rebuilt from the log itself.
+    with contextlib.suppress(OSError):
+        path.with_name(DB_NAME + "-shm").unlink()
     return Register(folder=native(folder), key_file=key_file, _data_key=data_key,
                     engine=database.make_engine(path, data_key))
 
