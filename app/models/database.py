@@ -26,6 +26,7 @@ from app.errors import (
     NotSQLCipher,
     RegisterDamaged,
     RegisterDatabaseMissing,
+    RegisterInUse,
     StorageError,
 )
 from app.files import medium_read_only
@@ -89,6 +90,8 @@ def connect(path: Path, key: Key) -> Any:
         raise
     except DatabaseError as exc:
         conn.close()
+        if "database is locked" in str(exc):  # held by another connection: not damage
+            raise RegisterInUse() from exc
         # A full disk (the -wal file cannot be created) is not damage: say what it is.
         raise (storage_error(exc, Path(path).parent) or RegisterDamaged()) from exc
     return conn

@@ -20,10 +20,11 @@ from pathlib import Path
 import pytest
 import sqlcipher3
 
+from app.errors import RegisterInUse
 from app.models import database, register_files
 from app.models.entities import Case, CaseTopic, ContactMoment
 from app.services.storage import backup, vault
-from tests.conftest import PASSPHRASE
+from tests.conftest import PASSPHRASE, snapshot
 
 SHM = register_files.DB_NAME + "-shm"
 WAL = register_files.DB_NAME + "-wal"
@@ -185,6 +186,26 @@ def test_a_second_connection_is_locked_out(register: vault.Register) -> None:
             other.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             other.close()
+
+
+def test_a_register_another_connection_holds_is_in_use_not_damaged(register_dir: Path) -> None:
+    """Held by another SQLite connection (here: one in exclusive mode), the register is said
+    to be open elsewhere, never "damaged, restore a backup"; nothing changes."""
+    register = vault.unlock(register_dir, PASSPHRASE)
+    key = bytes(register.data_key)
+    register.close()
+    before = snapshot(register_dir)
+    other = sqlcipher3.dbapi2.connect(str(register_files.db_path(register_dir)))
+    try:
+        other.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
+        other.execute("PRAGMA locking_mode = EXCLUSIVE")
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(RegisterInUse):
+            vault.unlock(register_dir, PASSPHRASE)
+        other.execute("ROLLBACK")
+    finally:
+        other.close()
+    assert snapshot(register_dir) == before
 
 
 def test_threads_take_the_one_connection_in_turn(register: vault.Register) -> None:
