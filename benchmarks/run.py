@@ -432,18 +432,19 @@ def scenario_aggregation(sizes: Sequence[int] = SIZES, runs: int = 5,
     rows = []
     for size in sizes:
         with unlocked(size, folder_of) as reg:
-            conn = reg.raw_connection()  # type: ignore[attr-defined]  # its one connection
-
             def direct() -> None:
-                conn.execute(aggregation._SQL_SCALARS, params).fetchone()
-                conn.execute(aggregation._SQL_FIRST, params).fetchone()
-                for sql in aggregation._SQL_MAPS.values():
-                    conn.execute(sql, params).fetchall()
+                conn = reg.raw_connection()  # type: ignore[attr-defined]  # its one connection
+                try:
+                    conn.execute(aggregation._SQL_SCALARS, params).fetchone()
+                    conn.execute(aggregation._SQL_FIRST, params).fetchone()
+                    for sql in aggregation._SQL_MAPS.values():
+                        conn.execute(sql, params).fetchall()
+                finally:
+                    conn.close()
 
             samples = timed(lambda: aggregation.quarter_measures(reg, quarter), runs,  # type: ignore[arg-type]
                             warmup=1)
             floor = timed(direct, runs, warmup=1)
-            conn.close()
         rows.append(Row(f"quarterly aggregation ({size:,})", samples, floor,
                         "same SQL on a raw SQLCipher connection",
                         "≤ 1.5× floor" if size == SIZES[-1] else "grows ≤ linearly",
