@@ -424,7 +424,6 @@ def scenario_aggregation(sizes: Sequence[int] = SIZES, runs: int = 5,
                          folder_of: Callable[[int], Path] | None = None) -> list[Row]:
     """aggregation.quarter_measures against the same SQL run directly on a SQLCipher
     connection."""
-    from app.models import database
     from app.models.periods import Quarter
     from app.services.confidant import aggregation
 
@@ -433,18 +432,19 @@ def scenario_aggregation(sizes: Sequence[int] = SIZES, runs: int = 5,
     rows = []
     for size in sizes:
         with unlocked(size, folder_of) as reg:
-            conn = database.connect(reg.db_path, reg.data_key)  # type: ignore[attr-defined]
-
             def direct() -> None:
-                conn.execute(aggregation._SQL_SCALARS, params).fetchone()
-                conn.execute(aggregation._SQL_FIRST, params).fetchone()
-                for sql in aggregation._SQL_MAPS.values():
-                    conn.execute(sql, params).fetchall()
+                conn = reg.raw_connection()  # type: ignore[attr-defined]  # its one connection
+                try:
+                    conn.execute(aggregation._SQL_SCALARS, params).fetchone()
+                    conn.execute(aggregation._SQL_FIRST, params).fetchone()
+                    for sql in aggregation._SQL_MAPS.values():
+                        conn.execute(sql, params).fetchall()
+                finally:
+                    conn.close()
 
             samples = timed(lambda: aggregation.quarter_measures(reg, quarter), runs,  # type: ignore[arg-type]
                             warmup=1)
             floor = timed(direct, runs, warmup=1)
-            conn.close()
         rows.append(Row(f"quarterly aggregation ({size:,})", samples, floor,
                         "same SQL on a raw SQLCipher connection",
                         "≤ 1.5× floor" if size == SIZES[-1] else "grows ≤ linearly",
@@ -513,6 +513,69 @@ def scenario_import(runs: int = 3, n: int = 1000) -> list[Row]:
         floor = timed(lambda: [read_file(d, key, today=generate.TODAY) for d in datas], runs)
     return [Row(name, samples, floor, "read_file (parse + unseal + verify) of each",
                 target, ratio_le(2.0, 3.0))]
+
+
+def scenario_save(runs: int = 5, contacts: int = 10_000) -> list[Row]:
+    """20 contact moments saved one by one (a commit each, synchronous = FULL)."""
+    saves = 20
+    from sqlalchemy import select
+
+    from app.models.entities import Case, ContactMoment
+    from app.services.storage import vault
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "register"
+        shutil.copytree(generate.register_folder(contacts), folder)
+        reg = vault.unlock(folder, generate.PASSPHRASE)
+        try:
+            with reg.session() as s:
+                case_id = s.scalars(select(Case.id)).first()
+
+            def save() -> None:
+                for _ in range(saves):
+                    with reg.session() as s:
+                        s.add(ContactMoment(case_id=case_id, on=dt.date(2026, 3, 2), minutes=30,
+                                            mode="telefoon"))
+            samples = timed(save, runs, warmup=1)
+        finally:
+            reg.close()
+    return [Row(f"{saves} contact moments saved one by one ({contacts:,})", samples)]
+
+
+def scenario_opening(runs: int = 3) -> list[Row]:
+    """What opening the register without shared memory costs (issue 20, item 4): unlock, saves,
+    import and aggregation in exclusive locking mode (WAL index in heap memory, now) against the
+    same in normal locking mode (WAL index in a memory-mapped -shm, before). The two run
+    alternately, so load from elsewhere hits both alike."""
+    from app.models import database
+
+    measures: list[Callable[[], list[Row]]] = [
+        lambda: scenario_unlock(1),
+        lambda: scenario_save(1),
+        lambda: scenario_import(1),
+        lambda: scenario_aggregation(SIZES[1:], 1),
+    ]
+    rows: list[Row] = []
+    for measure in measures:
+        now: list[Row] = []
+        before: list[Row] = []
+        for _ in range(runs):
+            for mode, into in (("NORMAL", before), ("EXCLUSIVE", now)):
+                database.LOCKING_MODE = mode
+                try:
+                    got = measure()
+                finally:
+                    database.LOCKING_MODE = "EXCLUSIVE"
+                if not into:
+                    into.extend(got)
+                else:
+                    for row, more in zip(into, got, strict=True):
+                        row.samples += more.samples
+        for row, old in zip(now, before, strict=True):
+            rows.append(Row(f"{row.scenario}, exclusive locking (now)", row.samples,
+                            old.samples, "normal locking, -shm mapped (before)",
+                            "≤ 1.2× before", ratio_le(1.2)))
+    return rows
 
 
 def scenario_pdf(runs: int = 3, contacts: int = 10_000) -> list[Row]:
@@ -1058,6 +1121,8 @@ SCENARIOS: dict[str, Callable[..., list[Row]]] = {
     "queries": scenario_queries,
     "aggregation": scenario_aggregation,
     "import": scenario_import,
+    "save": scenario_save,
+    "opening": scenario_opening,  # issue 20, item 4
     "pdf": scenario_pdf,
     "fuzz": scenario_fuzz,
     "disclosure": scenario_disclosure,

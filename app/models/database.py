@@ -9,6 +9,7 @@ from __future__ import annotations
 import errno
 import hashlib
 import stat
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from app.errors import (
     NotSQLCipher,
     RegisterDamaged,
     RegisterDatabaseMissing,
+    RegisterInUse,
     StorageError,
 )
 from app.files import GONE_ERRNOS, medium_gone, medium_read_only
@@ -66,6 +68,10 @@ def apply_policy(conn: Any, key: Key) -> None:
     row = conn.execute("PRAGMA cipher_version").fetchone()
     if not row or not str(row[0]).startswith("4."):
         raise NotSQLCipher()
+    # Nothing of the file memory-mapped (see ONE_CONNECTION): exclusive locking before the
+    # first read, so the write-ahead log's index lives in heap memory and no -shm is made.
+    conn.execute("PRAGMA mmap_size = 0")
+    conn.execute(f"PRAGMA locking_mode = {LOCKING_MODE}")
     # The first real read proves the key and the header; a wrong key or a damaged first
     # page fails here with "file is not a database".
     conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -85,7 +91,9 @@ def connect(path: Path, key: Key) -> Any:
         raise
     except DatabaseError as exc:
         conn.close()
-        # A full disk (the -shm/-wal file cannot be created) is not damage: say what it is.
+        if "database is locked" in str(exc):  # held by another connection: not damage
+            raise RegisterInUse() from exc
+        # A full disk (the -wal file cannot be created) is not damage: say what it is.
         raise (storage_error(exc, Path(path).parent) or RegisterDamaged()) from exc
     return conn
 
@@ -129,8 +137,45 @@ def cipher_version(conn: Any) -> str:
     return str(row[0]) if row else ""
 
 
+# ONE_CONNECTION. A register lives on a USB stick as often as on a laptop's disk. SQLite's
+# write-ahead log normally keeps its index in a `-shm` file mapped into memory, and a stick that
+# fails under that mapping kills the process with SIGBUS, without a sentence. A register needs
+# no memory shared between processes (one program per register: register_lock), so every
+# connection is opened in exclusive locking mode before its first read (SQLite, "WAL without
+# shared memory"): the index lives in heap memory, no `-shm` is made, and with mmap_size 0 no
+# file is mapped at all. An exclusive connection locks every other connection out of the file,
+# so the program reaches an open register through one connection only (OnePool), and everything
+# that used a connection of its own uses that one (Register.raw_connection, backups).
+# (`make bench`, scenario "opening", sets it to NORMAL a moment to measure what this costs.)
+LOCKING_MODE = "EXCLUSIVE"
+
+
+class OnePool(QueuePool):
+    """The register's one connection, lent to one caller at a time.
+
+    A caller on another thread (the GUI thread while a task writes) waits until it is given
+    back; that is what serialises threads on the register. A second checkout on the thread
+    that already holds it could only wait for itself: it fails at once instead."""
+
+    def __init__(self, creator: Any, **kw: Any) -> None:
+        kw.update(pool_size=1, max_overflow=0)
+        super().__init__(creator, **kw)
+        self._holder: int | None = None
+
+    def _do_get(self) -> Any:
+        if self._holder == threading.get_ident():
+            raise RuntimeError("the register's connection is already in use on this thread")
+        record = super()._do_get()
+        self._holder = threading.get_ident()
+        return record
+
+    def _do_return_conn(self, record: Any) -> None:
+        self._holder = None
+        super()._do_return_conn(record)
+
+
 def make_engine(path: Path, key: Key) -> Engine:
-    """An SQLAlchemy engine whose every connection is keyed and follows the policy."""
+    """An SQLAlchemy engine whose one connection is keyed and follows the policy."""
 
     def creator() -> Any:
         return connect(path, key)
@@ -139,9 +184,7 @@ def make_engine(path: Path, key: Key) -> Engine:
         "sqlite://",
         module=dbapi,
         creator=creator,
-        poolclass=QueuePool,
-        pool_size=2,
-        max_overflow=2,
+        poolclass=OnePool,
         # An error's text must never carry what was being written (a memo): it may reach the
         # log file. SQLAlchemy otherwise appends the bound parameters to its exceptions.
         hide_parameters=True,

@@ -65,7 +65,7 @@ def _write_until_full(emit: Callable[[str], None], folder: Path, seed: str,
     rng = random.Random(seed)
     reg = vault.unlock(folder, PASSPHRASE)
     svc = h.new_service(reg)
-    with reg.session() as s:  # the register is in use: its -wal and -shm exist, as in a session
+    with reg.session() as s:  # the register is in use: its -wal exists, as in a session
         h.current_counter(s)
     make_full()
     failed = False
@@ -101,33 +101,10 @@ def under_wine() -> bool:
     return hasattr(ctypes.WinDLL("ntdll"), "wine_get_version")
 
 
-def allocate_like_ntfs(folder: Path) -> None:
-    """Give the -shm file's size real blocks, as NTFS does, before the drive fills up.
-
-    SQLite's Windows VFS grows the wal-index (-shm) with SetEndOfFile and then writes to it
-    through a memory mapping. NTFS allocates the clusters when SetEndOfFile grows a file, so
-    the mapping cannot run out of room later. Wine grows it with ftruncate, leaving a hole that
-    a full tmpfs cannot fill, and the mapped write dies with a page fault: a crash Windows never
-    shows (docs/it-notes.md, testing under Wine). Writing the same bytes back fills the hole, as the
-    real file system would have; on Windows itself this is not needed and not done.
-    """
-    for shm in folder.glob("*-shm"):
-        with open(shm, "r+b") as fh:
-            data = fh.read()
-            fh.seek(0)
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-
-
 def _writer_on_full_drive(emit: Callable[[str], None], folder: Path, leave: int, seed: str) -> None:
-    # The drive fills up once the register is open (opening needs room for its -wal and -shm).
-    def make_full() -> None:
-        if under_wine():
-            allocate_like_ntfs(folder)
-        fill(folder.parent, leave)
-
-    _write_until_full(emit, folder, seed, make_full, lambda: filler_of(folder.parent).unlink())
+    # The drive fills up once the register is open (opening needs room for its -wal).
+    _write_until_full(emit, folder, seed, lambda: fill(folder.parent, leave),
+                      lambda: filler_of(folder.parent).unlink())
 
 
 def _backup_writer(

@@ -41,7 +41,13 @@ from tests.services.conftest import (  # noqa: F401 (fixtures)
 NOW = dt.datetime(2027, 1, 20, 14, 30, 5)
 
 
-def _cli(folder: Path, tmp_path: Path, *argv: str, lang: str = "en") -> tuple[int, str, str]:
+def _cli(register: Register, tmp_path: Path, *argv: str, lang: str = "en"
+         ) -> tuple[int, str, str]:
+    """The command line on the register this test holds open: the test's Register lets go of
+    its connection first (one connection at a time, database.ONE_CONNECTION), and takes it
+    again at its next use."""
+    register.engine.dispose()
+    folder = register.folder
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
@@ -59,19 +65,19 @@ def _rows(register: Register) -> list[tuple[object, ...]]:
 
 
 def test_reports_are_recorded_listed_and_written_again_byte_for_byte(
-        known_component: Register, coordinator_dir: Path, tmp_path: Path) -> None:
+        known_component: Register, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    code, said, err = _cli(coordinator_dir, tmp_path, "report", "--year", "2026", "--quarter",
+    code, said, err = _cli(known_component, tmp_path, "report", "--year", "2026", "--quarter",
                            "2026-Q2", "--format", "csv", "--out", str(out / "q2.csv"))
     assert code == cli.EXIT_OK, err
     assert "publication 1" in said
-    code, said, err = _cli(coordinator_dir, tmp_path, "report", "--year", "2026", "--format",
+    code, said, err = _cli(known_component, tmp_path, "report", "--year", "2026", "--format",
                            "pdf", "--out", str(out / "year.pdf"))
     assert code == cli.EXIT_OK, err
     assert "publication 2" in said
 
-    code, listed, err = _cli(coordinator_dir, tmp_path, "publications", lang="nl")
+    code, listed, err = _cli(known_component, tmp_path, "publications", lang="nl")
     assert code == cli.EXIT_OK, err
     lines = listed.splitlines()
     assert len(lines) == 2
@@ -84,7 +90,7 @@ def test_reports_are_recorded_listed_and_written_again_byte_for_byte(
 
     for number, name in ((1, "q2.csv"), (2, "year.pdf")):
         again = tmp_path / f"again-{name}"
-        code, said, err = _cli(coordinator_dir, tmp_path, "report", "--reissue", str(number),
+        code, said, err = _cli(known_component, tmp_path, "report", "--reissue", str(number),
                                "--out", str(again))
         assert code == cli.EXIT_OK, err
         assert again.read_bytes() == (out / name).read_bytes()
@@ -92,11 +98,11 @@ def test_reports_are_recorded_listed_and_written_again_byte_for_byte(
 
     # Again onto an existing file: one sentence, the file and the ledger as they were.
     before, rows = (out / "q2.csv").read_bytes(), _rows(known_component)
-    code, said, err = _cli(coordinator_dir, tmp_path, "report", "--reissue", "2", "--out",
+    code, said, err = _cli(known_component, tmp_path, "report", "--reissue", "2", "--out",
                            str(out / "q2.csv"))
     assert code == cli.EXIT_USER and len(err.strip().splitlines()) == 1
     assert (out / "q2.csv").read_bytes() == before and _rows(known_component) == rows
-    code, said, err = _cli(coordinator_dir, tmp_path, "report", "--reissue", "9", "--out",
+    code, said, err = _cli(known_component, tmp_path, "report", "--reissue", "9", "--out",
                            str(out / "nine.csv"))
     assert code == cli.EXIT_USER and "9" in err and not (out / "nine.csv").exists()
 
@@ -192,10 +198,10 @@ def _tamper(register: Register, number: int, column: str, value: object) -> None
 
 
 def test_verify_publication_holds_and_each_tampering_is_named(
-        coordinator: Register, coordinator_dir: Path, tmp_path: Path) -> None:
+        coordinator: Register, tmp_path: Path) -> None:
     publication, certificate = _small_publication()
     good = _record(coordinator, publication, certificate)
-    code, said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(good))
+    code, said, err = _cli(coordinator, tmp_path, "verify-publication", str(good))
     assert (code, err) == (cli.EXIT_OK, "")
     assert f"Publication {good} holds" in said
 
@@ -204,7 +210,7 @@ def test_verify_publication_holds_and_each_tampering_is_named(
     broken["witnesses"] = [[0, 5], [1, 4], [2, 4], [3, 2], [4, 1], [5, 0]]
     bad_witness = _record(coordinator, publication, certificate)
     _tamper(coordinator, bad_witness, "certificate", json.dumps(broken))
-    code, said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(bad_witness))
+    code, said, err = _cli(coordinator, tmp_path, "verify-publication", str(bad_witness))
     assert code == cli.EXIT_USER and said == ""
     assert "Witness 3" in err and "a could be 2" in err
 
@@ -213,7 +219,7 @@ def test_verify_publication_holds_and_each_tampering_is_named(
     changed["cells"] = [["total", 5, "published"], ["a", 4, "hidden"], ["b", 3, "hidden"]]
     bad_value = _record(coordinator, publication, certificate)
     _tamper(coordinator, bad_value, "publication", json.dumps(changed))
-    code, _said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(bad_value),
+    code, _said, err = _cli(coordinator, tmp_path, "verify-publication", str(bad_value),
                             lang="nl")
     assert code == cli.EXIT_USER and "total" in err and "beschadigd" in err
     assert err.count("\n") == 2  # the damage, and that it does not hold
@@ -223,15 +229,15 @@ def test_verify_publication_holds_and_each_tampering_is_named(
     # the stored file changed: verify says so, and it is not written again
     bad_file = _record(coordinator, publication, certificate)
     _tamper(coordinator, bad_file, "file_data", zlib.compress(b"total;6\r\n"))
-    code, _said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(bad_file))
+    code, _said, err = _cli(coordinator, tmp_path, "verify-publication", str(bad_file))
     assert code == cli.EXIT_USER and "not the file that was written" in err
-    code, _said, err = _cli(coordinator_dir, tmp_path, "report", "--reissue", str(bad_file),
+    code, _said, err = _cli(coordinator, tmp_path, "report", "--reissue", str(bad_file),
                             "--out", str(tmp_path / "again.csv"))
     assert code == cli.EXIT_USER and not (tmp_path / "again.csv").exists()
 
     # hidden small counts without a certificate
     bare = _record(coordinator, publication, None)
-    code, _said, err = _cli(coordinator_dir, tmp_path, "verify-publication", str(bare))
+    code, _said, err = _cli(coordinator, tmp_path, "verify-publication", str(bare))
     assert code == cli.EXIT_USER and "no certificate" in err
 
     # the first one still holds: checking changes nothing
@@ -239,7 +245,7 @@ def test_verify_publication_holds_and_each_tampering_is_named(
 
 
 def test_the_attacker_holding_the_whole_ledger_narrows_nothing(
-        known_component: Register, coordinator_dir: Path, tmp_path: Path) -> None:
+        known_component: Register, tmp_path: Path) -> None:
     """Quarter reports, the year report, and the year report again in English (a second
     publication of the same figures), published through the CLI one after the other: each
     certificate holds over everything published up to it, and the independent attacker (scipy
@@ -249,7 +255,7 @@ def test_the_attacker_holding_the_whole_ledger_narrows_nothing(
 
     for n, (fmt, *args) in enumerate((("pdf", "--quarter", "2026-Q2"),
                                        ("csv", "--quarter", "2026-Q3"), ("pdf",), ("csv",))):
-        code, _said, err = _cli(coordinator_dir, tmp_path, "report", "--year", "2026", *args,
+        code, _said, err = _cli(known_component, tmp_path, "report", "--year", "2026", *args,
                                 "--format", fmt, "--out", str(tmp_path / f"r{n}.{fmt}"))
         assert code == cli.EXIT_OK, err
     for number in (1, 2, 3, 4):

@@ -16,7 +16,7 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import Any, ClassVar, Protocol
 
 from app.atomic import fsync_dir, fsync_file, replace
 from app.errors import (
@@ -68,10 +68,11 @@ def next_generation(dest_dir: Path) -> int:
 
 
 def _write_backup(
-    source_db: Path, key_file: KeyFile, data_key: bytes | bytearray, dest_dir: Path,
+    source: Any, key_file: KeyFile, data_key: bytes | bytearray, dest_dir: Path,
     label: str = "",
     now: dt.datetime | None = None,
 ) -> Path:
+    """``source``: the open connection to the register (its only one, database.ONE_CONNECTION)."""
     dest_dir = private_folder(native(dest_dir))
     clean_partial(dest_dir)
     final = dest_dir / backup_name(now, label, next_generation(dest_dir))
@@ -80,13 +81,9 @@ def _write_backup(
     restrict_folder(tmp)
     try:
         target = tmp / DB_NAME
-        conn = database.connect(source_db, data_key)
-        try:
-            # VACUUM INTO writes a consistent, compact copy encrypted with the same key.
-            conn.execute("VACUUM INTO ?", (str(target),))
-            expected = database.content_digest(conn)
-        finally:
-            conn.close()
+        # VACUUM INTO writes a consistent, compact copy encrypted with the same key.
+        source.execute("VACUUM INTO ?", (str(target),))
+        expected = database.content_digest(source)
         key_file.save(tmp / KEY_NAME)
         restrict_file(target)  # SQLite created it with the umask's permissions
         fsync_file(target)
@@ -135,12 +132,11 @@ class OpenRegister(Protocol):
     """What a backup needs of an unlocked register (`vault.Register`)."""
 
     @property
-    def db_path(self) -> Path: ...
-    @property
     def key_file(self) -> KeyFile: ...
     @property
     def data_key(self) -> bytes | bytearray: ...
     def checkpoint(self) -> None: ...
+    def raw_connection(self) -> Any: ...
 
 
 def create_backup(
@@ -152,18 +148,21 @@ def create_backup(
     the backup just written is always kept, whatever the clock says."""
     register.checkpoint()
     with file_errors(Path(dest_dir)):
-        path = _write_backup(register.db_path, register.key_file, register.data_key, dest_dir,
-                             now=now)
+        conn = register.raw_connection()
+        try:
+            path = _write_backup(conn, register.key_file, register.data_key, dest_dir, now=now)
+        finally:
+            conn.close()
         rotate(dest_dir, generations, register_id=register.key_file.register_id,
                data_key=register.data_key, keep=path)
     return path
 
 
-def backup_before_migration(folder: Path, key_file: KeyFile, data_key: bytes | bytearray) -> Path:
-    return _write_backup(
-        db_path(folder), key_file, data_key, Path(folder) / PRE_MIGRATION_FOLDER,
-        PRE_MIGRATION_LABEL
-    )
+def backup_before_migration(conn: Any, folder: Path, key_file: KeyFile,
+                            data_key: bytes | bytearray) -> Path:
+    """A copy of the register open on ``conn``, before migrating it."""
+    return _write_backup(conn, key_file, data_key, Path(folder) / PRE_MIGRATION_FOLDER,
+                         PRE_MIGRATION_LABEL)
 
 
 def clean_partial(dest_dir: Path) -> None:

@@ -104,7 +104,9 @@ class Register:
             yield session
 
     def raw_connection(self) -> Any:
-        return database.connect(self.db_path, self._data_key)
+        """The register's one connection (database.ONE_CONNECTION), outside any transaction;
+        ``close()`` gives it back."""
+        return self.engine.raw_connection()
 
     def profile(self) -> Profile | None:
         with self.session() as s:
@@ -146,9 +148,9 @@ class Register:
     def checkpoint(self) -> None:
         # Outside any transaction: the raw pooled connection runs in autocommit mode.
         with _storage_errors(self.folder):
-            conn = self.engine.raw_connection()
+            conn = self.raw_connection()
             try:
-                conn.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")  # type: ignore[union-attr]
+                conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
                 conn.close()
 
@@ -198,13 +200,17 @@ def _open_database(folder: Path, key_file: KeyFile, data_key: bytearray) -> Regi
             raise RegisterDamaged()
         database.check_holds_register(conn)
         if migrations.needs_migration(conn):
-            backup.backup_before_migration(folder, key_file, data_key)
+            backup.backup_before_migration(conn, folder, key_file, data_key)
             migrations.migrate(conn)
     except database.DatabaseError as exc:
         raise (database.storage_error(exc, Path(folder)) or RegisterDamaged()) from exc
     finally:
         conn.close()
     clean_stray_temp_files(Path(folder))  # left by a writer that was killed
+    # The write-ahead log's index an earlier version kept in a -shm file; this one keeps it in
+    # memory (database.ONE_CONNECTION), rebuilt from the log itself.
+    with contextlib.suppress(OSError):
+        path.with_name(DB_NAME + "-shm").unlink()
     return Register(folder=native(folder), key_file=key_file, _data_key=data_key,
                     engine=database.make_engine(path, data_key))
 
