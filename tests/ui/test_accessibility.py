@@ -84,6 +84,7 @@ from tests.services.coordination_helpers import (
 )
 from tests.ui import accessibility
 from tests.ui.conftest import known_cases
+from tests.ui.helpers import settle
 
 pytestmark = pytest.mark.gui
 
@@ -237,6 +238,8 @@ def walk_vp_dialogs(w: Walk) -> None:
     quick.restore_draft({"on": "17-11-2026", "minutes": "45", "mode": "telefoon",
                          "topics": ["pesten"]})
     assert quick.save()
+    settle(w.qtbot)  # the save runs off the GUI thread
+    w.qtbot.wait(20)  # and the reset form is laid out again, as before it is painted
     w.check("quick entry, saved", window)
     assert "saved" in quick.date_edit.accessibleDescription() or \
         "opgeslagen" in quick.date_edit.accessibleDescription()

@@ -108,12 +108,12 @@ def test_language_switch_retranslates_main_window(qtbot, controller: AppControll
                                                   tmp_path: Path) -> None:
     _unlock(qtbot, controller)
     window = controller.main_window
-    assert window.lock_action.text() == "Vergrendelen"
+    assert window.lock_action.text() == "&Vergrendelen"
     new = Settings(**vars(controller.settings))
     new.language = "en"
     new.autolock_minutes = 7
     with qtbot.waitSignal(controller.signals.language_changed):
         controller.apply_settings(new)
-    assert window.lock_action.text() == "Lock"
+    assert window.lock_action.text() == "&Lock"
     assert Settings.load(tmp_path / "settings.json").language == "en"
     assert controller.settings is window.settings and window.settings.autolock_minutes == 7

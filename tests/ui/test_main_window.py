@@ -450,6 +450,7 @@ def test_every_menu_item_has_its_letter_and_undo_keeps_its_place(
             assert all(a.isEnabled() for a in items)  # nothing to undo: still counted
             assert items.index(w.settings_action) == 3
             assert w.undo() is None
+            settle(qtbot)  # the undo runs off the GUI thread
             assert w.statusBar().currentMessage() in ("Er is niets om ongedaan te maken.",
                                                       "There is nothing to undo.")
         w.clear_for_lock()
