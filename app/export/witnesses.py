@@ -22,7 +22,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
-from app.export.certificate import Model, build_model, satisfies
+from app.export.certificate import Model, build_model, satisfies, within
 from app.export.publication import (
     Certificate,
     Key,
@@ -125,7 +125,7 @@ def _parts(model: Model) -> list[int]:
             i = parent[i]
         return i
 
-    for terms, _ in model.rows:
+    for terms, _ in (*model.rows, *model.bounds):
         first = find(terms[0][0])
         for i, _ in terms[1:]:
             parent[find(i)] = first
@@ -156,6 +156,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
         n = len(columns)
         rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
                 for terms, b in model.rows if parts[terms[0][0]] == part]
+        rows += [(tuple((local[i], float(c)) for i, c in terms), -math.inf, float(-b))
+                 for terms, b in model.bounds if parts[terms[0][0]] == part]
         with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
             for number, (i, v) in enumerate(questions):
                 if v in reached[i]:
@@ -190,8 +192,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
 def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
               reached: Mapping[int, set[int]]) -> list[list[int]]:
     """Free witnesses: u and w satisfy the same equations, so u + s·(w − u)/g does too for
-    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0 and give a
-    small count a value it has not reached yet are witnesses."""
+    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0, keep every
+    inequality and give a small count a value it has not reached yet are witnesses."""
     found: list[list[int]] = []
     seen = {i: set(values) for i, values in reached.items()}
     for i in model.small:
@@ -215,7 +217,7 @@ def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
                     wanted.add((v - u[i]) // step[i])
         for s in sorted(wanted):
             point = [x + s * d for x, d in zip(u, step, strict=True)]
-            if min(point) >= 0:
+            if min(point) >= 0 and within(model, point):
                 found.append(point)
                 for i in moving:
                     seen[i].add(point[i])
@@ -246,6 +248,7 @@ class _Hiding:
         self.choices = [key for key in hideable if key not in hidden]
         self.rows: list[tuple[Sequence[tuple[int, float]], float, float]] = [
             (terms, float(-c), float(-c)) for terms, c in self.model.rows]
+        self.rows += [(terms, -math.inf, float(-c)) for terms, c in self.model.bounds]
         self.costs = [float(_weight(table.weights, key) * (k + table.values[key]))
                       for key in self.choices]
         # connected parts of the model: a question involves only its own part

@@ -14,6 +14,7 @@ from app.export.disclosure import (
     Certificate,
     Dimension,
     Equation,
+    Inequality,
     ProtectedCell,
     ProtectedTable,
     Publication,
@@ -337,6 +338,59 @@ def test_a_revised_figure_is_a_new_quantity_beside_the_old() -> None:
     quantities = set(protected.certificate.quantities)
     assert ("Q1", 2) in quantities and ("Q1", 3) in quantities
     assert_safe(after, protected, (earlier,))
+
+
+def _new_cases_and_a_topic() -> Table:
+    """New cases per quarter and one topic per quarter, with what holds by definition: a
+    topic counts at most the new cases of its quarter (and of the year)."""
+    new = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 2, "Q2": 9, "Q3": 6, "Q4": 0})
+    topic = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 0, "Q2": 5, "Q3": 6, "Q4": 0})
+    values = {**{("new", key): v for key, v in new.values.items()},
+              **{("topic", key): v for key, v in topic.values.items()}}
+    equations = tuple(Equation((measure, eq.total), tuple((measure, p) for p in eq.parts))
+                      for measure, part in (("new", new), ("topic", topic))
+                      for eq in part.equations)
+    inequalities = tuple(Inequality((("topic", q),), (("new", q),)) for q in [*QUARTERS, "Year"])
+    return Table(values, equations, inequalities=inequalities)
+
+
+def test_the_reader_knows_the_inequalities_and_so_does_the_engine() -> None:
+    """Protected as if the reader knew the sums only, new cases Q1 = 2 is hidden with Q3 = 6;
+    but the topic shown for Q3 (6) is at most the new cases of Q3, so Q3 ≥ 6 and Q1 ≤ 2: the
+    attacker, who knows the inequalities, rules out 3 and 4. The engine that knows them too
+    hides another partner, and the attacker rules out nothing."""
+    table = _new_cases_and_a_topic()
+    sums_only = protect(Table(table.values, table.equations))
+    assert set(sums_only.hidden()) == {("new", "Q1"), ("new", "Q3")}
+    ruled_out, _ = attack([[Publication(table, dict(sums_only.cells), 5)]])
+    assert ruled_out == [(0, ("new", "Q1"), 3), (0, ("new", "Q1"), 4)]
+    protected = protect(table)
+    assert protected[("new", "Q3")].status is Status.PUBLISHED
+    assert_safe(table, protected)
+    # a certificate of the sums-only protection fails the check with the inequalities
+    assert sums_only.certificate is not None
+    set_language("en")
+    problems = verify_certificate(Publication(table, dict(sums_only.cells), 5), (),
+                                  sums_only.certificate)
+    set_language("nl")
+    assert any("could be" in p and "3, 4" in p for p in problems)
+
+
+def test_an_inequality_the_figures_break_is_refused_and_inequalities_survive_json() -> None:
+    import json
+
+    with pytest.raises(DisclosureParameterError):
+        Table({"topic": 3, "new": 2}, inequalities=(Inequality(("topic",), ("new",)),))
+    with pytest.raises(DisclosureParameterError):
+        Table({"topic": 3}, inequalities=(Inequality(("topic",), ("new",)),))
+    table = _new_cases_and_a_topic()
+    publication = Publication.of(table, protect(table))
+    again = Publication.from_json(json.loads(json.dumps(publication.to_json())))
+    assert again.table.inequalities == table.inequalities
+    assert again.to_json() == publication.to_json()
+    without = Publication.of(Table(table.values, table.equations),
+                             protect(Table(table.values, table.equations)))
+    assert "inequalities" not in without.to_json()  # earlier ledger entries read the same
 
 
 def _publish_sequences(rng: random.Random, count: int, small: bool = False

@@ -33,6 +33,11 @@ Disclosure control (docs/disclosure.md):
   the closed cases, and the stock-flow identity open(Q) + new(Q+1) = open(Q+1) + closed(Q+1)
   (through a helper cell that is never printed; treating it as known only makes the
   protection stricter).
+- The inequalities that hold by definition are in the reader's model too, where the figures
+  satisfy them (``_bounds``): a topic counts at most the new cases and all topics at least the
+  new cases (every case carries a topic), outcomes at most the closed cases, the new cases at
+  most the closed ones plus those open at the end, and from one quarter to the next the cases
+  open and the cases closed each at most those open before plus the new ones.
 - Cells are grouped by the equations that connect them (connected components) and each group
   is protected once with ``protect(table, k)``: cells tied across tables are protected together.
 - Hours: to the half hour (``half_hour_minutes`` of the summed minutes, so rows may not add up
@@ -57,6 +62,7 @@ from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
     Equation,
+    Inequality,
     Key,
     ProtectedCell,
     ProtectedTable,
@@ -150,6 +156,7 @@ class _Builder:
     def __init__(self) -> None:
         self.values: dict[Key, int] = {}
         self.equations: list[Equation] = []
+        self.inequalities: list[Inequality] = []
         self.layouts: list[_Layout] = []
         self.hours: dict[Key, tuple[int, Key | None]] = {}  # hours cell -> (value, count cell)
 
@@ -169,12 +176,20 @@ class _Builder:
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
 
+    def at_most(self, parts: Sequence[Key], bound: Sequence[Key]) -> None:
+        """sum(parts) ≤ sum(bound) holds by definition; record it where the figures satisfy
+        it (and every cell is in the report)."""
+        if all(key in self.values for key in (*parts, *bound)) and (
+                sum(self.values[p] for p in parts) <= sum(self.values[b] for b in bound)):
+            self.inequalities.append(Inequality(tuple(parts), tuple(bound)))
+
     def protect_all(self, k: int, prior: Sequence[Publication] = ()
                     ) -> tuple[ProtectedTable, Publication]:
         """Protect every cell of the report together, against what was published before."""
         totals = {eq.total for eq in self.equations}
         weights = {key: _weight(key, key in totals) for key in self.values}
-        table = Table(dict(self.values), tuple(self.equations), weights)
+        table = Table(dict(self.values), tuple(self.equations), weights,
+                      tuple(self.inequalities))
         protected = protect(table, k, prior)
         return protected, Publication.of(table, protected)
 
@@ -681,6 +696,33 @@ def _charts(scope: _Scope, quarter_bars: Sequence[tuple[Key | None, str, bool]],
     return tuple(charts)
 
 
+def _bounds(b: _Builder, scope: _Scope) -> None:
+    """The inequalities a reader knows by definition (app/export/measures.py's bounds, which
+    every imported file keeps, and the case rules), per column with figures."""
+    identities = set(b.equations)
+    for col in scope.cell_keys:
+        new = ("cases_new", col)
+        for key in [key for key in b.values if isinstance(key, tuple) and key[1] == col
+                    and key[0].startswith("topic:")]:
+            b.at_most([key], [new])  # a topic counts new cases carrying it
+        b.at_most([new], [("topics", col)])  # every case carries at least one topic
+        closed = ("cases_closed", col)
+        if Equation(("outcomes:total", col), (closed,)) not in identities:
+            b.at_most([("outcomes:total", col)], [closed])  # one outcome per closed case
+        period = scope.periods[col]
+        numbers = [q.q for q in period.quarters]
+        if not period.quarters or numbers == list(range(numbers[0], numbers[-1] + 1)):
+            # a case new in the period is closed in it or open at its end
+            b.at_most([new], [closed, ("cases_open_end", col)])
+    chain = [q for q in scope.quarter_keys]
+    for before, after in itertools.pairwise(chain):
+        if str(Quarter.parse(before).next()) != after or ("flow", after) in b.values:
+            continue  # not consecutive, or the identity holds (it implies both)
+        start = [("cases_open_end", before), ("cases_new", after)]
+        b.at_most([("cases_open_end", after)], start)
+        b.at_most([("cases_closed", after)], start)
+
+
 def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
     """Hours are published rounded, but hidden wherever the count of contacts they belong to
     is hidden: hours must not reveal a hidden count."""
@@ -756,6 +798,7 @@ def build_report(year_figures: merging.YearTable,
                 MEASURE_LABELS["referrals"])
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
+    _bounds(b, scope)
 
     whole, publication = b.protect_all(k, prior)
     protected = dict(whole.cells)
