@@ -170,6 +170,9 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
                 solution = lp.solve()
                 vector = None if solution is None else _whole(model, truth, columns, solution)
                 if solution is not None and vector is None:
+                    # any whole-numbered solution is a witness: without an objective HiGHS
+                    # stops at the first it finds instead of proving one optimal
+                    lp.set_costs([0.0] * n)
                     lp.set_integer(True)
                     solution = lp.solve()
                     lp.set_integer(False)
