@@ -14,6 +14,10 @@ Round by round over the reader's model (app/export/certificate.py):
 
 A question that has no witness even with every cell of this table hidden is pinned by the
 earlier publications alone: `protect` refuses with a sentence that says so.
+
+Witnesses of an earlier publication's certificate (``carried``) that still agree with the new
+model — checked one by one in pure Python, cells new to the model at their true value — are
+used before any solve; the solver looks only for what they do not reach.
 """
 
 from __future__ import annotations
@@ -40,8 +44,8 @@ _EPSILON = 1e-6
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
-def find_protection(table: Table, k: int, prior: Sequence[Publication]
-                    ) -> tuple[set[Key], Certificate]:
+def find_protection(table: Table, k: int, prior: Sequence[Publication],
+                    carried: Sequence[Certificate] = ()) -> tuple[set[Key], Certificate]:
     known_before: set[Quantity] = set()
     hidden_before: set[Quantity] = set()
     for pub in prior:
@@ -58,8 +62,14 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
     bound = 2 * max([*values.values(), *(q[1] for q in hidden_before), 0]) + 2 * k
     required = set(hidden)
     witnesses: list[Witness] = [{}]  # the true figures
+    candidates = [dict(zip(c.quantities, a, strict=True)) for c in carried
+                  for a in c.assignments if len(a) == len(c.quantities)]
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
+        if candidates:  # the earlier witnesses that hold here (hiding more keeps them)
+            holding = [w for w in candidates if satisfies(model, _vector(model, w))]
+            witnesses += holding
+            candidates = [w for w in candidates if w not in holding]
         failing = _find_witnesses(model, witnesses, bound)
         if not failing:
             witnesses = [{}, *_essential(model, witnesses)]

@@ -394,6 +394,48 @@ def test_an_inequality_the_figures_break_is_refused_and_inequalities_survive_jso
     assert "inequalities" not in without.to_json()  # earlier ledger entries read the same
 
 
+def _solves(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Count the solver calls from here on (the real solver runs)."""
+    from app.export import solver
+
+    calls = {"solves": 0}
+    solve = solver.LinearModel.solve
+
+    def counted(self: solver.LinearModel) -> list[float] | None:
+        calls["solves"] += 1
+        return solve(self)
+
+    monkeypatch.setattr(solver.LinearModel, "solve", counted)
+    return calls
+
+
+def test_witnesses_of_the_earlier_publication_are_carried_over_where_they_hold(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same table published again: every witness of the first certificate still holds,
+    so the second needs no solver at all; without them it solves again. A carried witness
+    that does not hold (tampered) is left out, and the certificate is sound all the same."""
+    values = {(c, q): 20 + i for i, (c, q) in enumerate((c, q) for c in COMPONENTS[:4]
+                                                          for q in QUARTERS)}
+    values.update({("BS", "Q1"): 2, ("CLAS", "Q3"): 1, ("CZSK", "Q2"): 0})
+    table = two_way(COMPONENTS[:4], QUARTERS, values, total_row="Defensie", total_col="Jaar")
+    first = protect(table)
+    assert first.certificate is not None and first.certificate.assignments
+    earlier = (Publication.of(table, first),)
+    calls = _solves(monkeypatch)
+    again = protect(table, prior=earlier, carried=(first.certificate,))
+    assert calls["solves"] == 0
+    assert again.hidden() == first.hidden()
+    assert_safe(table, again, earlier)
+    fresh = protect(table, prior=earlier)
+    assert calls["solves"] > 0 and fresh.hidden() == first.hidden()
+    calls["solves"] = 0
+    broken = Certificate(first.certificate.quantities, tuple(
+        tuple(v + 1 for v in a) for a in first.certificate.assignments))
+    tampered = protect(table, prior=earlier, carried=(broken,))
+    assert calls["solves"] > 0  # nothing of it was used
+    assert_safe(table, tampered, earlier)
+
+
 def _publish_sequences(rng: random.Random, count: int, small: bool = False
                        ) -> tuple[list[list[Publication]], list[list[Certificate | None]], int]:
     sequences, hints, refused = [], [], 0

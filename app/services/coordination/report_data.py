@@ -61,6 +61,7 @@ from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
+    Certificate,
     Equation,
     Inequality,
     Key,
@@ -183,14 +184,15 @@ class _Builder:
                 sum(self.values[p] for p in parts) <= sum(self.values[b] for b in bound)):
             self.inequalities.append(Inequality(tuple(parts), tuple(bound)))
 
-    def protect_all(self, k: int, prior: Sequence[Publication] = ()
-                    ) -> tuple[ProtectedTable, Publication]:
-        """Protect every cell of the report together, against what was published before."""
+    def protect_all(self, k: int, prior: Sequence[Publication] = (),
+                    carried: Sequence[Certificate] = ()) -> tuple[ProtectedTable, Publication]:
+        """Protect every cell of the report together, against what was published before
+        (reusing the witnesses of ``carried`` certificates where they still hold)."""
         totals = {eq.total for eq in self.equations}
         weights = {key: _weight(key, key in totals) for key in self.values}
         table = Table(dict(self.values), tuple(self.equations), weights,
                       tuple(self.inequalities))
-        protected = protect(table, k, prior)
+        protected = protect(table, k, prior, carried)
         return protected, Publication.of(table, protected)
 
 
@@ -767,14 +769,16 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
 def build_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
+                 k: int, today: dt.date, prior: Sequence[Publication] = (),
+                 carried: Sequence[Certificate] = ()) -> ReportData:
     """The protected report from the figures (no register needed: the pure part).
 
     ``earlier_figures``: the figures of earlier years (those with files are shown beside a
     year report and in the quarter comparison); ``today``: quarters that had not ended on
     this day have no figures ("—"); ``prior``: what the register published before (the
-    ledger), which this report must not undo. The report's ``publication`` and
-    ``certificate`` are what the ledger stores."""
+    ledger), which this report must not undo; ``carried``: certificates of earlier
+    publications, whose witnesses are reused where they still hold. The report's
+    ``publication`` and ``certificate`` are what the ledger stores."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -800,7 +804,7 @@ def build_report(year_figures: merging.YearTable,
     quarter_bars = _comparison(b, scope)
     _bounds(b, scope)
 
-    whole, publication = b.protect_all(k, prior)
+    whole, publication = b.protect_all(k, prior, carried)
     protected = dict(whole.cells)
     _protect_hours(b, protected, k)
 
@@ -839,10 +843,11 @@ def build_report(year_figures: merging.YearTable,
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
-                *, k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
+                *, k: int, today: dt.date, prior: Sequence[Publication] = (),
+                carried: Sequence[Certificate] = ()) -> ReportData:
     """The report of a coordination register (component or central level), with the figures
     of the two years before it where the register holds them. ``today``: the day the report
-    is made (quarters not ended on it have no figures)."""
+    is made (quarters not ended on it have no figures); ``carried``: see ``build_report``."""
     check_k(k)
     profile = roster_service.coordination_profile(register)
     central = roster_service.is_central(profile)
@@ -852,8 +857,16 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
         [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
         component=None if central else profile.component, quarter=q, k=k, today=today,
-        prior=prior,
+        prior=prior, carried=carried,
     )
+
+
+def last_certificate(register: Register) -> tuple[Certificate, ...]:
+    """The certificate of the register's latest publication (it covers every hidden figure
+    published so far), to carry its witnesses into the next report; () when there is none."""
+    published = publications.entries(register)
+    certificate = publications.certificate(register, published[-1].id) if published else None
+    return () if certificate is None else (certificate,)
 
 
 def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,
@@ -904,7 +917,8 @@ def publish_report(register: Register, year: int, quarter: Quarter | str | None,
     day = today or dt.date.today()
     return publications.publish(
         register,
-        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior,
+                                  carried=last_certificate(register)),
         lambda data, when: render_report_file(data, fmt, lang, now=when),
         fmt, path, lang, now=now)
 
@@ -952,7 +966,8 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
     try:
         published = publications.publish(
             register,
-            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior,
+                                      carried=last_certificate(register)),
             render, "pdf", pdf, lang, now=now)
         written.append(published.path)
         for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
