@@ -48,9 +48,10 @@ from app.i18n import N_, Translator, current_language, translator
 
 __all__ = [
     "DEFAULT_K", "HIDDEN_MARK", "MINIMUM_K", "STATUS_LABELS", "Certificate", "Dimension",
-    "Equation", "Inequality", "Key", "ProtectedCell", "ProtectedTable", "Publication", "Quantity", "Status",
-    "Table", "check_k", "cross", "display", "hierarchy", "key_from_json", "key_to_json",
-    "one_way", "protect", "rule_text", "status_label", "two_way", "verify_certificate",
+    "Equation", "Inequality", "Key", "ProtectedCell", "ProtectedTable", "Publication",
+    "Quantity", "Status", "Table", "check_k", "cross", "display", "hierarchy", "key_from_json",
+    "key_to_json", "one_way", "protect", "rule_text", "status_label", "two_way",
+    "verify_certificate",
 ]
 
 HIDDEN_MARK: Final = "×"
