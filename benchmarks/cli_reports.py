@@ -90,3 +90,33 @@ def scenario_reports(runs: int = 3) -> list[Row]:
         finally:
             reg.close()
     return rows
+
+
+def scenario_figure11(runs: int = 1) -> list[Row]:
+    """The Figure-11 pipeline (tests/figure11_pipeline.py): 14 confidants' registers → 7
+    coordinators → central, every step a new `vertrouwd` process with the real key
+    derivation, ending in the Defence year report 2020; its wall time, and the figures the
+    report shows for Agressie and Discriminatie 2020 (tests/test_figure11_pipeline.py checks
+    them)."""
+    import os
+
+    from tests.figure11_pipeline import Counted, new_process, run_pipeline
+    from tests.test_three_year_pipeline import _topic_cells
+
+    samples, calls, shown = [], 0, ""
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            call = Counted(new_process)
+            start = dt.datetime.now()
+            report = run_pipeline(Path(tmp), call)
+            samples.append((dt.datetime.now() - start).total_seconds())
+            calls = call.calls
+            cells = _topic_cells(report.read_bytes())
+            shown = ", ".join(f"{name} {cells[(row, '2020')][0]} ({cells[(row, '2020')][1]})"
+                              for name, row in (("Agressie", "topic:agressie_geweld"),
+                                                ("Discriminatie", "topic:discriminatie")))
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    return [Row("Figure-11 pipeline: 14 VP → 7 coordinators → central, Defence 2020 report "
+                "(a new process per command)", samples, target="≤ 6 min (the old time)",
+                check=le(360.0),
+                note=f"{calls} command-line calls; Defence 2020 shows {shown}; load {load}")]

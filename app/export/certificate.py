@@ -4,24 +4,27 @@ A *quantity* is one number a reader may learn: a cell's key with its true value.
 with the same value in two publications is one quantity; a key whose value was revised is a
 new quantity, and both stay in the model. A quantity shown in any publication is known; every
 other quantity is hidden and, for the reader, any whole number of 0 or more (one mark for
-every hidden cell: "0 to k−1 or at least k"). Every equation of every publication holds.
+every hidden cell: "0 to k−1 or at least k"). Every equation and every inequality of every
+publication holds (the inequalities hold by definition: a topic counts at most the new cases).
 
 A hidden quantity whose true value is below k (of a publication that hid it) is a *small
 count*. The rule: every value 0..k−1 of every small count is reachable, proven by a witness
-per value — a complete assignment to the hidden quantities that satisfies every equation.
+per value — a complete assignment to the hidden quantities that satisfies every equation and
+every inequality.
 Checking a certificate needs no solver: pure Python, additions only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from app.export.publication import Certificate, Key, Publication, Quantity, Status
 from app.i18n import N_, translator
 
 # A row: the hidden terms (index into the hidden quantities, coefficient) and the constant
-# (the published terms); the row holds when the terms plus the constant add up to 0.
+# (the published terms); an equation holds when the terms plus the constant add up to 0, an
+# inequality when they add up to 0 or less.
 Row = tuple[tuple[tuple[int, int], ...], int]
 
 
@@ -30,7 +33,8 @@ class Model:
     known: dict[Quantity, int]  # shown somewhere: its value
     hidden: tuple[Quantity, ...]  # in model order
     small: dict[int, int]  # hidden index -> k (the number of values it must reach)
-    rows: tuple[Row, ...]
+    rows: tuple[Row, ...]  # equations: = 0
+    bounds: tuple[Row, ...]  # inequalities: ≤ 0
     # per publication: its key -> quantity (to map cells back)
     keys: tuple[dict[Key, Quantity], ...]
 
@@ -56,28 +60,44 @@ def build_model(publications: Sequence[Publication]) -> Model:
     index = {q: i for i, q in enumerate(hidden)}
     small = {index[q]: hid_k[q] for q in hidden if q[1] < hid_k[q]}
     rows: dict[Row, None] = {}
+    bounds: dict[Row, None] = {}
+
+    def row(mapping: dict[Key, Quantity], signed: Iterable[tuple[Key, int]]) -> Row | None:
+        terms: dict[int, int] = {}
+        constant = 0
+        for key, coef in signed:
+            q = mapping[key]
+            if q in known:
+                constant += coef * known[q]
+            else:
+                i = index[q]
+                terms[i] = terms.get(i, 0) + coef
+        row_terms = tuple(sorted((i, c) for i, c in terms.items() if c))
+        return (row_terms, constant) if row_terms else None
+
     for pub, mapping in zip(publications, keys, strict=True):
         for eq in pub.table.equations:
-            terms: dict[int, int] = {}
-            constant = 0
-            for key, coef in ((eq.total, -1), *((p, 1) for p in eq.parts)):
-                q = mapping[key]
-                if q in known:
-                    constant += coef * known[q]
-                else:
-                    i = index[q]
-                    terms[i] = terms.get(i, 0) + coef
-            row_terms = tuple(sorted((i, c) for i, c in terms.items() if c))
-            if row_terms:
-                rows.setdefault((row_terms, constant))
-    return Model(known, hidden, small, tuple(rows), tuple(keys))
+            found = row(mapping, ((eq.total, -1), *((p, 1) for p in eq.parts)))
+            if found is not None:
+                rows.setdefault(found)
+        for ineq in pub.table.inequalities:
+            found = row(mapping, (*((p, 1) for p in ineq.parts), *((b, -1) for b in ineq.bound)))
+            if found is not None:  # all of it published: it holds, the reader learns nothing
+                bounds.setdefault(found)
+    return Model(known, hidden, small, tuple(rows), tuple(bounds), tuple(keys))
 
 
 def satisfies(model: Model, values: Sequence[int]) -> bool:
     if any(v < 0 for v in values):
         return False
     return all(sum(c * values[i] for i, c in terms) + constant == 0
-               for terms, constant in model.rows)
+               for terms, constant in model.rows) and within(model, values)
+
+
+def within(model: Model, values: Sequence[int]) -> bool:
+    """Every inequality of the model holds for these values."""
+    return all(sum(c * values[i] for i, c in terms) + constant <= 0
+               for terms, constant in model.bounds)
 
 
 def check(publication: Publication, prior: Sequence[Publication],

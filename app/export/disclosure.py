@@ -31,6 +31,7 @@ from app.export.publication import (
     MINIMUM_K,
     Certificate,
     Equation,
+    Inequality,
     Key,
     ProtectedCell,
     ProtectedTable,
@@ -47,9 +48,10 @@ from app.i18n import N_, Translator, current_language, translator
 
 __all__ = [
     "DEFAULT_K", "HIDDEN_MARK", "MINIMUM_K", "STATUS_LABELS", "Certificate", "Dimension",
-    "Equation", "Key", "ProtectedCell", "ProtectedTable", "Publication", "Quantity", "Status",
-    "Table", "check_k", "cross", "display", "hierarchy", "key_from_json", "key_to_json",
-    "one_way", "protect", "rule_text", "status_label", "two_way", "verify_certificate",
+    "Equation", "Inequality", "Key", "ProtectedCell", "ProtectedTable", "Publication",
+    "Quantity", "Status", "Table", "check_k", "cross", "display", "hierarchy", "key_from_json",
+    "key_to_json", "one_way", "protect", "rule_text", "status_label", "two_way",
+    "verify_certificate",
 ]
 
 HIDDEN_MARK: Final = "×"
@@ -157,14 +159,15 @@ def hierarchy(
     return one_way(Dimension.grouped(total, groups), values)
 
 
-def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = ()
-            ) -> ProtectedTable:
+def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = (),
+            carried: Sequence[Certificate] = ()) -> ProtectedTable:
     """Hide the counts below k (zeros only where that protects another count) and as few
     further cells as possible, so that a reader holding this table and every ``prior``
     publication can give every hidden small count every value from 0 to k−1; the returned
-    certificate holds a witness for each."""
+    certificate holds a witness for each. ``carried``: certificates of earlier publications,
+    whose witnesses are reused where they still hold (fewer solves, the same rule)."""
     check_k(k)
-    hidden, certificate = find_protection(table, k, prior)
+    hidden, certificate = find_protection(table, k, prior, carried)
     cells = {key: ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
              else ProtectedCell(key, Status.PUBLISHED, value, k)
              for key, value in table.values.items()}

@@ -37,15 +37,27 @@ class Equation:
     parts: tuple[Key, ...]
 
 
+@dataclass(frozen=True)
+class Inequality:
+    """The sum of `parts` is at most the sum of `bound`: a relation that holds by definition
+    (a topic counts at most the new cases, outcomes at most the closed cases), which a reader
+    may know as well as the sums."""
+
+    parts: tuple[Key, ...]
+    bound: tuple[Key, ...]
+
+
 @dataclass(frozen=True, eq=False)
 class Table:
-    """Non-negative integer cells in report order, and the equations that tie them."""
+    """Non-negative integer cells in report order, and the equations and inequalities that
+    tie them."""
 
     values: Mapping[Key, int]
     equations: tuple[Equation, ...] = ()
     # what hiding a cell costs besides its value (1 when absent): year totals and the topic
     # table weigh more than quarterly details
     weights: Mapping[Key, int] = field(default_factory=dict)
+    inequalities: tuple[Inequality, ...] = ()
 
     def __post_init__(self) -> None:
         for key, value in self.values.items():
@@ -65,6 +77,16 @@ class Table:
                 raise DisclosureParameterError(
                     N_("The total {key} is not the sum of its parts."), key=eq.total
                 )
+        for ineq in self.inequalities:
+            keys = (*ineq.parts, *ineq.bound)
+            if (not ineq.parts or len(set(keys)) != len(keys)
+                    or any(key not in self.values for key in keys)):
+                raise DisclosureParameterError(
+                    N_("The sum for {key} refers to unknown or repeated cells."),
+                    key=ineq.parts[0] if ineq.parts else "")
+            if sum(self.values[p] for p in ineq.parts) > sum(self.values[b] for b in ineq.bound):
+                raise DisclosureParameterError(
+                    N_("The figure {key} is larger than its bound."), key=ineq.parts[0])
 
 
 # --- protected cells --------------------------------------------------------------------
@@ -152,6 +174,11 @@ class Publication:
                       for key in self.table.values],
             "equations": [[key_to_json(eq.total), [key_to_json(p) for p in eq.parts]]
                           for eq in self.table.equations],
+            # only where there are any: publications from before inequalities read the same
+            **({"inequalities": [[[key_to_json(p) for p in ineq.parts],
+                                  [key_to_json(b) for b in ineq.bound]]
+                                 for ineq in self.table.inequalities]}
+               if self.table.inequalities else {}),
         }
 
     @classmethod
@@ -173,7 +200,11 @@ class Publication:
         equations = tuple(
             Equation(key_from_json(total), tuple(key_from_json(p) for p in _list(parts)))
             for total, parts in (_list(item) for item in _list(data.get("equations"))))
-        return cls(Table(values, equations), cells, k)
+        inequalities = tuple(
+            Inequality(tuple(key_from_json(p) for p in _list(parts)),
+                       tuple(key_from_json(b) for b in _list(bound)))
+            for parts, bound in (_list(item) for item in _list(data.get("inequalities", []))))
+        return cls(Table(values, equations, inequalities=inequalities), cells, k)
 
 
 @dataclass(frozen=True)

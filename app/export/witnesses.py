@@ -14,6 +14,10 @@ Round by round over the reader's model (app/export/certificate.py):
 
 A question that has no witness even with every cell of this table hidden is pinned by the
 earlier publications alone: `protect` refuses with a sentence that says so.
+
+Witnesses of an earlier publication's certificate (``carried``) that still agree with the new
+model — checked one by one in pure Python, cells new to the model at their true value — are
+used before any solve; the solver looks only for what they do not reach.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
-from app.export.certificate import Model, build_model, satisfies
+from app.export.certificate import Model, build_model, satisfies, within
 from app.export.publication import (
     Certificate,
     Key,
@@ -40,8 +44,8 @@ _EPSILON = 1e-6
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
-def find_protection(table: Table, k: int, prior: Sequence[Publication]
-                    ) -> tuple[set[Key], Certificate]:
+def find_protection(table: Table, k: int, prior: Sequence[Publication],
+                    carried: Sequence[Certificate] = ()) -> tuple[set[Key], Certificate]:
     known_before: set[Quantity] = set()
     hidden_before: set[Quantity] = set()
     for pub in prior:
@@ -58,8 +62,14 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication]
     bound = 2 * max([*values.values(), *(q[1] for q in hidden_before), 0]) + 2 * k
     required = set(hidden)
     witnesses: list[Witness] = [{}]  # the true figures
+    candidates = [dict(zip(c.quantities, a, strict=True)) for c in carried
+                  for a in c.assignments if len(a) == len(c.quantities)]
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
+        if candidates:  # the earlier witnesses that hold here (hiding more keeps them)
+            holding = [w for w in candidates if satisfies(model, _vector(model, w))]
+            witnesses += holding
+            candidates = [w for w in candidates if w not in holding]
         failing = _find_witnesses(model, witnesses, bound)
         if not failing:
             witnesses = [{}, *_essential(model, witnesses)]
@@ -125,7 +135,7 @@ def _parts(model: Model) -> list[int]:
             i = parent[i]
         return i
 
-    for terms, _ in model.rows:
+    for terms, _ in (*model.rows, *model.bounds):
         first = find(terms[0][0])
         for i, _ in terms[1:]:
             parent[find(i)] = first
@@ -156,6 +166,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
         n = len(columns)
         rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
                 for terms, b in model.rows if parts[terms[0][0]] == part]
+        rows += [(tuple((local[i], float(c)) for i, c in terms), -math.inf, float(-b))
+                 for terms, b in model.bounds if parts[terms[0][0]] == part]
         with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
             for number, (i, v) in enumerate(questions):
                 if v in reached[i]:
@@ -168,6 +180,9 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
                 solution = lp.solve()
                 vector = None if solution is None else _whole(model, truth, columns, solution)
                 if solution is not None and vector is None:
+                    # any whole-numbered solution is a witness: without an objective HiGHS
+                    # stops at the first it finds instead of proving one optimal
+                    lp.set_costs([0.0] * n)
                     lp.set_integer(True)
                     solution = lp.solve()
                     lp.set_integer(False)
@@ -190,8 +205,8 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
 def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
               reached: Mapping[int, set[int]]) -> list[list[int]]:
     """Free witnesses: u and w satisfy the same equations, so u + s·(w − u)/g does too for
-    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0 and give a
-    small count a value it has not reached yet are witnesses."""
+    every whole s (g: the greatest common divisor of w − u); those that stay ≥ 0, keep every
+    inequality and give a small count a value it has not reached yet are witnesses."""
     found: list[list[int]] = []
     seen = {i: set(values) for i, values in reached.items()}
     for i in model.small:
@@ -215,7 +230,7 @@ def _on_lines(model: Model, vectors: Sequence[list[int]], new: list[int],
                     wanted.add((v - u[i]) // step[i])
         for s in sorted(wanted):
             point = [x + s * d for x, d in zip(u, step, strict=True)]
-            if min(point) >= 0:
+            if min(point) >= 0 and within(model, point):
                 found.append(point)
                 for i in moving:
                     seen[i].add(point[i])
@@ -246,6 +261,7 @@ class _Hiding:
         self.choices = [key for key in hideable if key not in hidden]
         self.rows: list[tuple[Sequence[tuple[int, float]], float, float]] = [
             (terms, float(-c), float(-c)) for terms, c in self.model.rows]
+        self.rows += [(terms, -math.inf, float(-c)) for terms, c in self.model.bounds]
         self.costs = [float(_weight(table.weights, key) * (k + table.values[key]))
                       for key in self.choices]
         # connected parts of the model: a question involves only its own part

@@ -367,3 +367,39 @@ def test_report_text_says_casussen_and_only_what_holds(known_component: Register
     assert "Nov 30" not in english and "11/30" not in english
     assert "compared with the previous year" not in english
 
+
+
+# --- the inequalities a reader knows by definition (issue 19) ----------------------------------
+def test_a_report_carries_the_inequalities_of_definition_and_the_attacker_who_knows_them_finds_nothing(  # noqa: E501
+        central: Register, tmp_path: Path) -> None:
+    import random
+
+    from app.export.disclosure import Inequality, verify_certificate
+    from tests.services.coordination_helpers import report_measures
+    from tests.services.disclosure_oracle import attack
+
+    rng = random.Random(19)
+    coordinators = {c: new_sender(f"{c}-CVP01", c, "coordinator") for c in ("CLAS", "CZSK")}
+    enrol(central, *coordinators.values(), active_from=dt.date(2026, 1, 1))
+    vps = {c: new_sender(f"{c}-VP001", c) for c in coordinators}
+    paths = [write(tmp_path / "in", f"{c}-{q}.json", merged_file(coordinators[c], [
+        vp_file(vps[c], report_measures(rng), quarter=f"2026-Q{q}")]))
+        for q in (1, 2, 3, 4) for c in coordinators]
+    _import(central, paths)
+    data = report_data(central, 2026, k=5, today=AFTER)
+    assert data.publication is not None and data.certificate is not None
+    table = data.publication.table
+    inequalities = set(table.inequalities)
+    for col in ("2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4", "2026"):
+        new = ("cases_new", col)
+        assert Inequality((("topic:pesten", col),), (new,)) in inequalities
+        if col != "2026":  # the random quarters need not chain into a year that keeps it
+            assert Inequality((new,), (("cases_closed", col), ("cases_open_end", col))
+                              ) in inequalities
+    for ineq in table.inequalities:  # each holds for the true figures
+        assert sum(table.values[p] for p in ineq.parts) <= sum(table.values[b] for b in ineq.bound)
+    outcome = [i for i in table.inequalities if i.parts[0][0] == "outcomes:total"]
+    assert outcome and all(i.bound == (("cases_closed", i.parts[0][1]),) for i in outcome)
+    assert verify_certificate(data.publication, (), data.certificate) == []
+    ruled_out, _ = attack([[data.publication]])  # every question by MILP
+    assert ruled_out == []

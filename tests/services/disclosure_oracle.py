@@ -4,7 +4,8 @@ numpy, not our ctypes wrapper), with its own reading of the publications.
 
 The reader: a cell shown in any publication is known (same key and value = one quantity; a
 revised value is another quantity); every hidden quantity is a whole number ≥ 0; every
-equation of every publication holds. A question (quantity q, value v) is one block: the
+equation and every inequality (what holds by definition: a topic count ≤ the new cases) of
+every publication holds. A question (quantity q, value v) is one block: the
 quantities as variables and x_q = v + s⁺ − s⁻; minimising s⁺ + s⁻ over all blocks at once
 (they share nothing) gives 0 for a block exactly when v is reachable.
 
@@ -36,7 +37,7 @@ BLOCK_VARIABLES = 20_000  # per MILP
 class _Reader:
     hidden: list[tuple[object, int]]
     small: list[tuple[int, int]]  # (variable, k)
-    rows: list[tuple[dict[int, int], int]]  # Σ coef·x = rhs
+    rows: list[tuple[dict[int, int], float, int]]  # lower ≤ Σ coef·x ≤ upper
     bound: int
 
 
@@ -55,18 +56,22 @@ def _reader(publications: Sequence[Publication]) -> _Reader:
                 hid_k[q] = max(hid_k.get(q, 0), pub.k)
     hidden = [q for q in order if q not in known]
     index = {q: i for i, q in enumerate(hidden)}
-    rows = []
+    rows: list[tuple[dict[int, int], float, int]] = []
     for pub in publications:
-        for eq in pub.table.equations:
+        relations = [(False, [(eq.total, -1), *((p, 1) for p in eq.parts)])
+                     for eq in pub.table.equations]
+        relations += [(True, [*((p, 1) for p in ineq.parts), *((b, -1) for b in ineq.bound)])
+                      for ineq in pub.table.inequalities]
+        for at_most, terms in relations:
             coefs: dict[int, int] = {}
             rhs = 0
-            for key, coef in [(eq.total, -1), *((p, 1) for p in eq.parts)]:
+            for key, coef in terms:
                 q = (key, pub.table.values[key])
                 if q in known:
                     rhs -= coef * known[q]
                 else:
                     coefs[index[q]] = coefs.get(index[q], 0) + coef
-            rows.append((coefs, rhs))
+            rows.append((coefs, -np.inf if at_most else rhs, rhs))
     small = [(index[q], hid_k[q]) for q in hidden if q[1] < hid_k[q]]
     values = [v for pub in publications for v in pub.table.values.values()]
     return _Reader(hidden, small, rows, 2 * max(values, default=0) + 14)
@@ -74,7 +79,8 @@ def _reader(publications: Sequence[Publication]) -> _Reader:
 
 def _holds(reader: _Reader, x: Sequence[int]) -> bool:
     return all(v >= 0 for v in x) and all(
-        sum(c * x[i] for i, c in coefs.items()) == rhs for coefs, rhs in reader.rows)
+        lower <= sum(c * x[i] for i, c in coefs.items()) <= upper
+        for coefs, lower, upper in reader.rows)
 
 
 def attack(sequences: Sequence[Sequence[Publication]],
@@ -117,30 +123,33 @@ def attack(sequences: Sequence[Sequence[Publication]],
 
 def _solve(chunk: Sequence[tuple[int, _Reader, int, int]]) -> list[tuple[int, object, int]]:
     rows, cols, data, rhs, upper, cost = [], [], [], [], [], []
+    lhs: list[float] = []
     slacks = []
     for _, reader, target, value in chunk:
         offset = len(upper)
         upper += [reader.bound] * len(reader.hidden) + [reader.bound, reader.bound]
         cost += [0.0] * len(reader.hidden) + [1.0, 1.0]
-        for coefs, b in reader.rows:
+        for coefs, lo, b in reader.rows:
             if not coefs:
                 continue
             for i, c in coefs.items():
                 rows.append(len(rhs))
                 cols.append(offset + i)
                 data.append(c)
+            lhs.append(lo)
             rhs.append(b)
         plus = offset + len(reader.hidden)
         rows += [len(rhs)] * 3
         cols += [offset + target, plus, plus + 1]
         data += [1, -1, 1]
+        lhs.append(value)
         rhs.append(value)
         slacks.append(plus)
     n = len(upper)
     matrix = coo_matrix((data, (rows, cols)), shape=(len(rhs), n)).tocsr()
     result = milp(np.array(cost), integrality=np.ones(n),
                   bounds=Bounds(np.zeros(n), np.array(upper, dtype=float)),
-                  constraints=LinearConstraint(matrix, np.array(rhs, float), np.array(rhs, float)))
+                  constraints=LinearConstraint(matrix, np.array(lhs, float), np.array(rhs, float)))
     assert result.status == 0, result.message
     out = []
     for (s, reader, target, value), plus in zip(chunk, slacks, strict=True):

@@ -35,6 +35,11 @@ Disclosure control (docs/disclosure.md):
   the closed cases, and the stock-flow identity open(Q) + new(Q+1) = open(Q+1) + closed(Q+1)
   (through a helper cell that is never printed; treating it as known only makes the
   protection stricter).
+- The inequalities that hold by definition are in the reader's model too, where the figures
+  satisfy them (``_bounds``): a topic counts at most the new cases and all topics at least the
+  new cases (every case carries a topic), outcomes at most the closed cases, the new cases at
+  most the closed ones plus those open at the end, and from one quarter to the next the cases
+  open and the cases closed each at most those open before plus the new ones.
 - Cells are grouped by the equations that connect them (connected components) and each group
   is protected once with ``protect(table, k)``: cells tied across tables are protected together.
 - Hours: to the half hour (``half_hour_minutes`` of the summed minutes, so rows may not add up
@@ -58,7 +63,9 @@ from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
+    Certificate,
     Equation,
+    Inequality,
     Key,
     ProtectedCell,
     ProtectedTable,
@@ -160,6 +167,7 @@ class _Builder:
     def __init__(self) -> None:
         self.values: dict[Key, int] = {}
         self.equations: list[Equation] = []
+        self.inequalities: list[Inequality] = []
         self.layouts: list[_Layout] = []
         self.hours: dict[Key, tuple[int, Key | None]] = {}  # hours cell -> (value, count cell)
 
@@ -179,13 +187,22 @@ class _Builder:
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
 
-    def protect_all(self, k: int, prior: Sequence[Publication] = ()
-                    ) -> tuple[ProtectedTable, Publication]:
-        """Protect every cell of the report together, against what was published before."""
+    def at_most(self, parts: Sequence[Key], bound: Sequence[Key]) -> None:
+        """sum(parts) ≤ sum(bound) holds by definition; record it where the figures satisfy
+        it (and every cell is in the report)."""
+        if all(key in self.values for key in (*parts, *bound)) and (
+                sum(self.values[p] for p in parts) <= sum(self.values[b] for b in bound)):
+            self.inequalities.append(Inequality(tuple(parts), tuple(bound)))
+
+    def protect_all(self, k: int, prior: Sequence[Publication] = (),
+                    carried: Sequence[Certificate] = ()) -> tuple[ProtectedTable, Publication]:
+        """Protect every cell of the report together, against what was published before
+        (reusing the witnesses of ``carried`` certificates where they still hold)."""
         totals = {eq.total for eq in self.equations}
         weights = {key: _weight(key, key in totals) for key in self.values}
-        table = Table(dict(self.values), tuple(self.equations), weights)
-        protected = protect(table, k, prior)
+        table = Table(dict(self.values), tuple(self.equations), weights,
+                      tuple(self.inequalities))
+        protected = protect(table, k, prior, carried)
         return protected, Publication.of(table, protected)
 
 
@@ -704,6 +721,33 @@ def _charts(scope: _Scope, quarter_bars: Sequence[tuple[Key | None, str, bool]],
     return tuple(charts)
 
 
+def _bounds(b: _Builder, scope: _Scope) -> None:
+    """The inequalities a reader knows by definition (app/export/measures.py's bounds, which
+    every imported file keeps, and the case rules), per column with figures."""
+    identities = set(b.equations)
+    for col in scope.cell_keys:
+        new = ("cases_new", col)
+        for key in [key for key in b.values if isinstance(key, tuple) and key[1] == col
+                    and key[0].startswith("topic:")]:
+            b.at_most([key], [new])  # a topic counts new cases carrying it
+        b.at_most([new], [("topics", col)])  # every case carries at least one topic
+        closed = ("cases_closed", col)
+        if Equation(("outcomes:total", col), (closed,)) not in identities:
+            b.at_most([("outcomes:total", col)], [closed])  # one outcome per closed case
+        period = scope.periods[col]
+        numbers = [q.q for q in period.quarters]
+        if not period.quarters or numbers == list(range(numbers[0], numbers[-1] + 1)):
+            # a case new in the period is closed in it or open at its end
+            b.at_most([new], [closed, ("cases_open_end", col)])
+    chain = [q for q in scope.quarter_keys]
+    for before, after in itertools.pairwise(chain):
+        if str(Quarter.parse(before).next()) != after or ("flow", after) in b.values:
+            continue  # not consecutive, or the identity holds (it implies both)
+        start = [("cases_open_end", before), ("cases_new", after)]
+        b.at_most([("cases_open_end", after)], start)
+        b.at_most([("cases_closed", after)], start)
+
+
 def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
     """Hours are published rounded, but hidden wherever the count of contacts they belong to
     is hidden: hours must not reveal a hidden count."""
@@ -748,14 +792,16 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
 def build_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
+                 k: int, today: dt.date, prior: Sequence[Publication] = (),
+                 carried: Sequence[Certificate] = ()) -> ReportData:
     """The protected report from the figures (no register needed: the pure part).
 
     ``earlier_figures``: the figures of earlier years (those with files are shown beside a
     year report and in the quarter comparison); ``today``: quarters that had not ended on
     this day have no figures ("—"); ``prior``: what the register published before (the
-    ledger), which this report must not undo. The report's ``publication`` and
-    ``certificate`` are what the ledger stores."""
+    ledger), which this report must not undo; ``carried``: certificates of earlier
+    publications, whose witnesses are reused where they still hold. The report's
+    ``publication`` and ``certificate`` are what the ledger stores."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -779,8 +825,9 @@ def build_report(year_figures: merging.YearTable,
                 MEASURE_LABELS["referrals"])
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
+    _bounds(b, scope)
 
-    whole, publication = b.protect_all(k, prior)
+    whole, publication = b.protect_all(k, prior, carried)
     protected = dict(whole.cells)
     _protect_hours(b, protected, k)
 
@@ -819,10 +866,11 @@ def build_report(year_figures: merging.YearTable,
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
-                *, k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
+                *, k: int, today: dt.date, prior: Sequence[Publication] = (),
+                carried: Sequence[Certificate] = ()) -> ReportData:
     """The report of a coordination register (component or central level), with the figures
     of the two years before it where the register holds them. ``today``: the day the report
-    is made (quarters not ended on it have no figures)."""
+    is made (quarters not ended on it have no figures); ``carried``: see ``build_report``."""
     check_k(k)
     profile = roster_service.coordination_profile(register)
     central = roster_service.is_central(profile)
@@ -832,12 +880,20 @@ def report_data(register: Register, year: int, quarter: Quarter | str | None = N
         [merging.year_table(register, y) for y in range(year - YEARS_BACK, year)],
         level="defence" if central else "component",
         component=None if central else profile.component, quarter=q, k=k, today=today,
-        prior=prior,
+        prior=prior, carried=carried,
     )
     # Who reported, per quarter of the report (a year: each quarter that has ended): on the
     # title page and in the CSV's comment rows, beside the notes.
     shown = [q] if q is not None else [p for p in quarters_of_year(year) if p.end < today]
     return replace(data, notes=(*data.notes, *merging.response_lines(register, shown)))
+
+
+def last_certificate(register: Register) -> tuple[Certificate, ...]:
+    """The certificate of the register's latest publication (it covers every hidden figure
+    published so far), to carry its witnesses into the next report; () when there is none."""
+    published = publications.entries(register)
+    certificate = publications.certificate(register, published[-1].id) if published else None
+    return () if certificate is None else (certificate,)
 
 
 def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = None, *,
@@ -879,7 +935,8 @@ def publish_report(register: Register, year: int, quarter: Quarter | str | None,
     day = today or dt.date.today()
     return publications.publish(
         register,
-        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior,
+                                  carried=last_certificate(register)),
         lambda data, when: render_report_file(data, fmt, lang, now=when),
         fmt, path, lang, now=now)
 
@@ -933,7 +990,8 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
     try:
         published = publications.publish(
             register,
-            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior,
+                                      carried=last_certificate(register)),
             render, "pdf", pdf, lang, now=now)
         written.append(published.path)
         for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
