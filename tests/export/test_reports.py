@@ -414,7 +414,11 @@ def test_write_report_is_atomic_and_private(known_component: Register, tmp_path:
     assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == ["r.csv", "r.pdf"]
 
 
-def _cli_register(coordinator_dir: Path, tmp_path: Path) -> list[str]:
+def _cli_register(register: Register, coordinator_dir: Path, tmp_path: Path) -> list[str]:
+    """The command line's options for the register this test holds open; the test's Register
+    lets go of its one connection first (a register is open once at a time, also within one
+    process) and takes it again at its next use."""
+    register.engine.dispose()
     secret = tmp_path / "pass.txt"
     secret.write_text(PASSPHRASE, encoding="utf-8")
     return ["--register", str(coordinator_dir), "--passphrase-file", str(secret)]
@@ -422,7 +426,7 @@ def _cli_register(coordinator_dir: Path, tmp_path: Path) -> list[str]:
 
 def test_cli_report_writes_pdf_and_csv(known_component: Register, coordinator_dir: Path,
                                        tmp_path: Path) -> None:
-    base = _cli_register(coordinator_dir, tmp_path)
+    base = _cli_register(known_component, coordinator_dir, tmp_path)
     out, err = io.StringIO(), io.StringIO()
     code = cli.main([*base, "--lang", "en", "report", "--year", "2026", "--format", "csv",
                      "--out", str(tmp_path / "r.csv")], out, err)
@@ -438,7 +442,7 @@ def test_cli_report_writes_pdf_and_csv(known_component: Register, coordinator_di
 
 def test_cli_report_refuses_k_below_3_and_a_quarter_of_another_year(
         known_component: Register, coordinator_dir: Path, tmp_path: Path) -> None:
-    base = _cli_register(coordinator_dir, tmp_path)
+    base = _cli_register(known_component, coordinator_dir, tmp_path)
     err = io.StringIO()
     code = cli.main([*base, "report", "--year", "2026", "--k", "2", "--out",
                      str(tmp_path / "r.pdf")], io.StringIO(), err)
