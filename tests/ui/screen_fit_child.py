@@ -32,6 +32,7 @@ from app.ui.register.unlock import UnlockDialog
 from app.ui.register.wizard import FirstRunWizard
 from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
+from tests.ui.text_fit import cut_texts
 
 pytestmark = pytest.mark.gui
 
@@ -76,6 +77,8 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
         problem = outside(window)
         if problem:
             problems.append(problem)
+        # Issue 22: no label, button, check box, combo box or current column cut off.
+        problems.extend(cut_texts(window))
         window.hide()
 
     main_vp = MainWindow(signals, settings, today=lambda: TODAY)

@@ -1,15 +1,32 @@
 """Issue 22: text that is cut off. ``cut_texts(window)`` lists every visible label, button,
 check box, radio button and combo box in ``window`` whose text does not fit its widget (the
 text's width, plus the margins the style draws around it, against the widget's width; a
-word-wrapped label's height against the height its text needs at its width), and every table
-whose current column is not wholly in view."""
+word-wrapped label's height against the height its text needs at its width), every empty field
+whose placeholder is cut, every column title and chart title cut off, and every table whose
+current column is not wholly in view."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QAbstractButton, QAbstractItemView, QCheckBox, QComboBox,
-                               QLabel, QPushButton, QRadioButton, QStyle, QStyleOptionButton,
-                               QStyleOptionComboBox, QWidget)
+from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QStyle,
+    QStyleOptionButton,
+    QStyleOptionComboBox,
+    QStyleOptionFrame,
+    QWidget,
+)
+
+from app.ui.shared.chart import BarChart
 
 
 def _name(widget: QWidget) -> str:
@@ -24,7 +41,7 @@ def _width(widget: QWidget, text: str) -> int:
 
 
 def _label(label: QLabel) -> str | None:
-    if not label.text() or label.pixmap() is not None and not label.pixmap().isNull():
+    if not label.text() or (label.pixmap() is not None and not label.pixmap().isNull()):
         return None
     if label.wordWrap():
         needed = label.heightForWidth(label.width())
@@ -89,6 +106,48 @@ def _combo(combo: QComboBox) -> str | None:
     return None
 
 
+def _line_edit(edit: QLineEdit) -> str | None:
+    """An empty field's placeholder (what to type in it) is read whole."""
+    text = edit.placeholderText()
+    if edit.text() or not text:
+        return None
+    option = QStyleOptionFrame()
+    edit.initStyleOption(option)
+    room = edit.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option,
+                                       edit).width() - 4  # QLineEdit's own 2 + 2
+    m = edit.textMargins()
+    room -= m.left() + m.right()
+    needed = _width(edit, text)
+    if needed > room:
+        return f"{needed} px wide needed for its placeholder, {room} given"
+    return None
+
+
+def _header(header: QHeaderView) -> str | None:
+    """A column's title (not a stretched last one, which takes what is left)."""
+    if header.orientation() != Qt.Orientation.Horizontal or header.model() is None:
+        return None
+    margin = header.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMargin, None, header)
+    bold = QFont(header.font())
+    metrics = QFontMetrics(bold)
+    for section in range(header.count()):
+        if header.isSectionHidden(section):
+            continue
+        text = str(header.model().headerData(section, Qt.Orientation.Horizontal) or "")
+        needed = metrics.horizontalAdvance(text) + 2 * margin
+        if text and needed > header.sectionSize(section):
+            return f"column {text!r}: {needed} px wide needed, {header.sectionSize(section)} given"
+    return None
+
+
+def _chart(chart: BarChart) -> str | None:
+    needed = chart.title_height()
+    if chart.title and (needed > chart.height() // 2 or chart.widest_title_word() >
+                        chart.width() - 12):
+        return f"title {chart.title!r} does not fit {chart.width()}×{chart.height()}"
+    return None
+
+
 def _table(view: QAbstractItemView) -> str | None:
     index = view.currentIndex()
     if not index.isValid():
@@ -115,9 +174,16 @@ def cut_texts(window: QWidget) -> list[str]:
             problem = _button(widget)
         elif isinstance(widget, QComboBox):
             problem = _combo(widget)
+        elif isinstance(widget, QLineEdit):
+            problem = _line_edit(widget)
+        elif isinstance(widget, QHeaderView):
+            problem = _header(widget)
+        elif isinstance(widget, BarChart):
+            problem = _chart(widget)
         elif isinstance(widget, QAbstractItemView):
             problem = _table(widget)
         if problem:
-            text = widget.text() if isinstance(widget, (QLabel, QAbstractButton)) else ""
+            text = widget.text() if isinstance(widget, (QLabel, QAbstractButton, QLineEdit)) \
+                else ""
             problems.append(f"{_name(widget)} {text[:40]!r}: {problem}")
     return problems

@@ -283,8 +283,7 @@ class EditCaseDialog(FormDialog):
 
     def _topics_changed(self, *_args: Any) -> None:
         show = DISCRIMINATION in ticked_codes(self.topics)
-        self.grounds_label.setVisible(show)
-        self.grounds.parentWidget().setVisible(show)
+        self.form.setRowVisible(self.grounds_label, show)
 
     def _check_memo(self) -> None:
         warnings = check_memo(self.memo.toPlainText())

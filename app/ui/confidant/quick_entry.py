@@ -325,7 +325,9 @@ class QuickEntry(QGroupBox):
         name(self.topic_list, _("Topics"),
              _("Space ticks or unticks the current topic. One or more topics per case."))
         self.date_edit.retranslate_ui()
-        self.topic_filter.setPlaceholderText(_("Type to filter topics; Down, then Space to tick"))
+        # short enough for the field at 150 %; the whole hint in the tooltip
+        self.topic_filter.setPlaceholderText(_("Filter topics"))
+        self.topic_filter.setToolTip(_("Type to filter topics; Down, then Space to tick"))
         self.memo_edit.setPlaceholderText(
             _("Optional, for yourself only. No names, numbers or other identifying details."))
         self.save_button.setText(_("Save (Enter)"))

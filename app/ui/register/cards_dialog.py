@@ -98,7 +98,8 @@ def replace_box(parent: QWidget | None, change: coordinator_link.KeyChange) -> Q
                   "aloud; replace the key only if it matches the new fingerprint.").format(
         code=change.code))
     box.setInformativeText(
-        _("Old fingerprint (kept so far):") + "\n" + fingerprint_lines(change.old_fingerprint) + "\n\n"
+        _("Old fingerprint (kept so far):") + "\n" + fingerprint_lines(change.old_fingerprint)
+        + "\n\n"
         + _("New fingerprint (on this card):") + "\n" + fingerprint_lines(change.new_fingerprint))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
