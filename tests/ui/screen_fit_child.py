@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
 from app.services.confidant.cases import CaseService
@@ -77,8 +77,18 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
         problem = outside(window)
         if problem:
             problems.append(problem)
-        # Issue 22: no label, button, check box, combo box or current column cut off.
+        # Issue 22: no label, button, check box, combo box or current column cut off, on
+        # every tab
         problems.extend(cut_texts(window))
+        for tabs in window.findChildren(QTabWidget):
+            shown_before = tabs.currentIndex()
+            for index in range(tabs.count()):
+                if tabs.isVisible() and index != shown_before and tabs.isTabVisible(index):
+                    tabs.setCurrentIndex(index)
+                    QApplication.processEvents()
+                    problems.extend(f"(tab {tabs.tabText(index)!r}) {p}"
+                                    for p in cut_texts(window))
+            tabs.setCurrentIndex(shown_before)
         window.hide()
 
     main_vp = MainWindow(signals, settings, today=lambda: TODAY)
