@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QRect
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QTabWidget, QWidget
 from pytestqt.qtbot import QtBot
 
+from app.export.cards import read_card
 from app.services.confidant.cases import CaseService
 from app.services.confidant.queries import case_detail
 from app.services.storage import vault
@@ -24,6 +25,7 @@ from app.ui.confidant.export_dialog import ExportDialog
 from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog
+from app.ui.coordination.roster import CardConfirmDialog
 from app.ui.register.cards_dialog import CardsDialog
 from app.ui.register.help import HelpWindow
 from app.ui.register.main_window import MainWindow
@@ -32,6 +34,8 @@ from app.ui.register.unlock import UnlockDialog
 from app.ui.register.wizard import FirstRunWizard
 from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
+from tests.services.coordination_helpers import new_sender
+from tests.ui.text_fit import cut_texts
 
 pytestmark = pytest.mark.gui
 
@@ -76,6 +80,18 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
         problem = outside(window)
         if problem:
             problems.append(problem)
+        # Issue 22: no label, button, check box, combo box or current column cut off, on
+        # every tab
+        problems.extend(cut_texts(window))
+        for tabs in window.findChildren(QTabWidget):
+            shown_before = tabs.currentIndex()
+            for index in range(tabs.count()):
+                if tabs.isVisible() and index != shown_before and tabs.isTabVisible(index):
+                    tabs.setCurrentIndex(index)
+                    QApplication.processEvents()
+                    problems.extend(f"(tab {tabs.tabText(index)!r}) {p}"
+                                    for p in cut_texts(window))
+            tabs.setCurrentIndex(shown_before)
         window.hide()
 
     main_vp = MainWindow(signals, settings, today=lambda: TODAY)
@@ -123,12 +139,14 @@ def test_every_window_fits(qtbot: QtBot, tmp_path: Path) -> None:
     check(lambda: HelpWindow(parent))
     check(lambda: ImportDialog(coord, lambda: TODAY, None, parent))
     check(lambda: ForwardDialog(coord, lambda: TODAY, None, parent))
+    # the enrol dialog: the fingerprint in two whole lines of four groups, nothing cut
+    check(lambda: CardConfirmDialog(read_card(new_sender("CLAS-NIEUWE").card()), TODAY, parent))
     check(lambda: AnnualDialog(dt.date(2026, 1, 1), central=False, k=5, folder=tmp_path,
                                parent=parent))
     parent.hide()
     check(lambda: UnlockDialog(tmp_path / "vp", tmp_path / "b"))
     check(lambda: FirstRunWizard(tmp_path / "new", tmp_path / "usb"))
-    assert len(shown) == 13
+    assert len(shown) == 14
     assert not problems, "\n".join(problems)
     vp.close()
     coord.close()

@@ -13,7 +13,8 @@ from app.export import crypto
 from app.services.confidant import coordinator_link
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.register.cards_dialog import CardsDialog, replace_box, two_lines
+from app.ui.register.cards_dialog import CardsDialog, replace_box
+from app.ui.shared.formatting import fingerprint_lines
 from app.ui.shared.signals import AppSignals
 from tests.conftest import snapshot
 from tests.services.coordination_helpers import new_sender, write
@@ -77,8 +78,8 @@ def test_the_warning_shows_both_fingerprints_and_keeps_the_old_key_by_default(
     box = replace_box(None, change)
     qtbot.addWidget(box)
     assert box.icon() == QMessageBox.Icon.Warning
-    assert two_lines(change.old_fingerprint) in box.informativeText()
-    assert two_lines(change.new_fingerprint) in box.informativeText()
+    assert fingerprint_lines(change.old_fingerprint) in box.informativeText()
+    assert fingerprint_lines(change.new_fingerprint) in box.informativeText()
     assert "CLAS-ACVP1" in box.text() and "CLAS-ACVP1" in box.windowTitle()
     keep = box.button(QMessageBox.StandardButton.No)
     assert box.defaultButton() is keep and box.escapeButton() is keep

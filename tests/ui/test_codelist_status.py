@@ -17,7 +17,8 @@ from app.services.confidant import codelist_moves, queries
 from app.services.coordination.importing import apply_import, plan_import
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.confidant.case_dialogs import EditCaseDialog, checked_codes
+from app.ui.confidant.case_dialogs import EditCaseDialog
+from app.ui.confidant.quick_entry import ticked_codes
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.register.main_window import MainWindow
 from app.ui.shared.formatting import topic_labels
@@ -108,4 +109,4 @@ def test_a_moved_register_shows_old_topics_by_name_and_edits_a_case_on_its_own_l
     assert detail is not None
     dialog = EditCaseDialog(detail, lambda v: None, window, register.code_lists(detail.opened_on))
     qtbot.addWidget(dialog)
-    assert checked_codes(dialog.topics) == ["overige"]  # offered, and checked
+    assert ticked_codes(dialog.topics) == ["overige"]  # offered, and checked

@@ -31,6 +31,7 @@ from app.ui.coordination.import_dialog import ImportDialog, PlanModel
 from app.ui.coordination.roster import RosterModel, RosterPanel
 from app.ui.coordination.tables import FiguresModel, TablesPanel
 from app.ui.register.main_window import MainWindow
+from app.ui.shared.formatting import fingerprint_lines
 from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, snapshot
 from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
@@ -198,7 +199,7 @@ def test_roster_card_import_deactivation_and_completeness(
     member = next(m for m in panel.model.rows if m.code == "CLAS-NIEUW")
     dialog = panel.card_dialog
     assert newcomer.code in [w.text() for w in dialog.findChildren(QLabel)]
-    assert dialog.fingerprint.text() == member.fingerprint_groups
+    assert dialog.fingerprint.text() == fingerprint_lines(member.fingerprint_groups)
     assert not dialog.ok.isEnabled()  # only after the comparison is confirmed
     dialog.compared.setChecked(True)
     assert dialog.ok.isEnabled()

@@ -13,13 +13,25 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QVBoxLayout,
+)
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
 from app.ui.register.main_window import MainWindow
+from app.ui.shared.chart import BarChart
 from app.ui.shared.screen import geometry_to_remember
 from app.ui.shared.signals import AppSignals
 from tests.conftest import TODAY
+from tests.ui.text_fit import cut_texts
 
 pytestmark = pytest.mark.gui
 
@@ -66,3 +78,45 @@ def test_remembered_geometry_survives_a_settings_file(tmp_path: Path) -> None:
     assert Settings.load(tmp_path / "s.json").window_geometry == [10, 20, 800, 600]
     (tmp_path / "bad.json").write_text('{"window_geometry": [1, "x", 3, 4]}', encoding="utf-8")
     assert Settings.load(tmp_path / "bad.json").window_geometry == []
+
+
+def test_the_walk_finds_text_that_is_cut_off(qtbot: QtBot) -> None:
+    """The check the walk runs in every window (tests/ui/text_fit.py) fails on planted cut-off
+    text of each kind, and passes once each has the room its text needs."""
+    dialog = QDialog()
+    qtbot.addWidget(dialog)
+    layout = QVBoxLayout(dialog)
+    sentence = "Statusfilter: alleen de open casussen"
+    label, wrapped = QLabel(sentence), QLabel(sentence + " " + sentence)
+    wrapped.setWordWrap(True)
+    button, box = QPushButton("Verwijderen"), QCheckBox("Ook de gesloten casussen")
+    combo, edit = QComboBox(), QLineEdit()
+    combo.addItem("Alle casussen, open en gesloten")
+    edit.setPlaceholderText("Typ om onderwerpen te filteren")
+    table = QTableWidget(3, 12)
+    chart = BarChart()
+    chart.set_data("Contactmomenten per kwartaal", ["Q1"], [3.0])
+    cut = [label, wrapped, button, box, combo, edit, chart]
+    for widget in [*cut, table]:
+        layout.addWidget(widget)
+    for widget in cut:
+        widget.setFixedWidth(40)
+    wrapped.setFixedHeight(wrapped.fontMetrics().height())
+    table.setFixedWidth(200)
+    table.setCurrentCell(0, 11)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table.horizontalScrollBar().setValue(0)  # the current column out of view
+    found = cut_texts(dialog)
+    for kind in ("QLabel 'Statusfilter: alleen de open casussen'", "px high needed",
+                 "QPushButton 'Verwijderen'", "QCheckBox", "QComboBox", "placeholder",
+                 "title 'Contactmomenten", "current column 11"):
+        assert any(kind in problem for problem in found), (kind, found)
+    for widget in cut:
+        widget.setMinimumWidth(0)
+        widget.setMaximumWidth(16_777_215)
+    wrapped.setMaximumHeight(16_777_215)
+    wrapped.setMinimumHeight(0)
+    table.setCurrentCell(0, 0)
+    dialog.resize(900, 700)
+    qtbot.waitUntil(lambda: not cut_texts(dialog))

@@ -33,7 +33,7 @@ from app.services.changes import Change
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
-from app.ui.confidant.quick_entry import CODE_ROLE, error_label
+from app.ui.confidant.quick_entry import CODE_ROLE, error_label, fill_topic_list, ticked_codes
 from app.ui.register.help import set_help_topic
 from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.date_field import DateField
@@ -155,11 +155,6 @@ def check_list(items: tuple[codelists.Code, ...], checked: tuple[str, ...]) -> Q
     return widget
 
 
-def checked_codes(widget: QListWidget) -> list[str]:
-    return [widget.item(i).data(CODE_ROLE) for i in range(widget.count())
-            if widget.item(i).checkState() == Qt.CheckState.Checked]
-
-
 class ReferralRow(QWidget):
     """One referral: to whom, on which date, and a button that removes it again."""
 
@@ -263,7 +258,8 @@ class EditCaseDialog(FormDialog):
     ) -> None:
         super().__init__(_("Edit case"), submit, parent)
         lists = lists or codelists.load()
-        self.topics = check_list(lists.topics, detail.topics)
+        self.topics = QListWidget()
+        fill_topic_list(self.topics, lists, set(detail.topics))
         self.grounds = check_list(lists.discrimination_grounds, detail.grounds)
         self.memo = QPlainTextEdit(detail.memo)
         self.memo.setTabChangesFocus(True)
@@ -272,7 +268,10 @@ class EditCaseDialog(FormDialog):
         self.memo_warning.setWordWrap(True)
         set_role(self.memo_warning, "warning")
         self.add_field("topics", _("&Topics"), self.topics)
-        self.add_field("grounds", _("&Grounds"), self.grounds)
+        self.grounds_label = self.add_field("grounds", _("&Grounds"), self.grounds)
+        # the grounds only for discrimination, as in quick entry
+        self.topics.itemChanged.connect(self._topics_changed)
+        self._topics_changed()
         self.topics.setAccessibleDescription(_("Space ticks or unticks the current topic."))
         self.grounds.setAccessibleDescription(_("Only for discrimination: space ticks or "
                                                 "unticks the current ground."))
@@ -282,6 +281,10 @@ class EditCaseDialog(FormDialog):
         self._check_memo()
         self.fit()
 
+    def _topics_changed(self, *_args: Any) -> None:
+        show = DISCRIMINATION in ticked_codes(self.topics)
+        self.form.setRowVisible(self.grounds_label, show)
+
     def _check_memo(self) -> None:
         warnings = check_memo(self.memo.toPlainText())
         self.memo_warning.setText(" ".join(_(w.message) for w in warnings))
@@ -289,8 +292,8 @@ class EditCaseDialog(FormDialog):
         tell(self.memo, self.memo_warning.text())
 
     def values(self) -> dict[str, Any]:
-        topics = checked_codes(self.topics)
-        grounds = checked_codes(self.grounds) if DISCRIMINATION in topics else []
+        topics = ticked_codes(self.topics)
+        grounds = ticked_codes(self.grounds) if DISCRIMINATION in topics else []
         return {"topics": topics, "grounds": grounds, "memo": self.memo.toPlainText()}
 
 

@@ -55,6 +55,7 @@ from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.register.help import set_help_topic
 from app.ui.shared.accessible import caption, describe_table, tell
+from app.ui.shared.formatting import fingerprint_lines
 from app.ui.shared.icons import icon
 from app.ui.shared.item_models import RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
@@ -514,7 +515,7 @@ class ExportDialog(QDialog):
             _("Written: {name} (revision {revision}, {state}). Read this fingerprint aloud "
               "when the coordinator confirms receipt:").format(
                 name=result.path.name, revision=result.revision, state=state))
-        self.fingerprint_label.setText(result.fingerprint)
+        self.fingerprint_label.setText(fingerprint_lines(result.fingerprint))
 
     # --- PDF ---------------------------------------------------------------------------------
     def choose_pdf(self) -> None:

@@ -70,6 +70,31 @@ def _checkable(text: str, code: str, checked: bool) -> QListWidgetItem:
     return item
 
 
+def fill_topic_list(widget: QListWidget, lists: codelists.CodeLists, checked: set[str]) -> None:
+    """The topics to tick, under their groups' headers (quick entry and edit case)."""
+    lang = current_language()
+    widget.blockSignals(True)
+    widget.clear()
+    for group in lists.topic_groups:
+        header = QListWidgetItem(group.label(lang).upper())
+        header.setFlags(Qt.ItemFlag.NoItemFlags)
+        header.setData(CODE_ROLE, None)
+        font = header.font()
+        font.setBold(True)
+        header.setFont(font)
+        widget.addItem(header)
+        for topic in group.topics:
+            widget.addItem(_checkable(topic.label(lang), topic.code, topic.code in checked))
+    widget.blockSignals(False)
+
+
+def ticked_codes(widget: QListWidget) -> list[str]:
+    """The codes ticked in a list of checkable items (headers have none)."""
+    return [widget.item(i).data(CODE_ROLE) for i in range(widget.count())
+            if widget.item(i).data(CODE_ROLE)
+            and widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
 def memo_question(parent: QWidget, warning: str) -> QMessageBox:
     """Save a memo that looks like it identifies someone? "Go back" is the default: Enter
     alone saves nothing."""
@@ -273,20 +298,7 @@ class QuickEntry(QGroupBox):
         lang = current_language()
         checked = set(self.checked_topics())
         grounds = set(self.checked_grounds())
-        self.topic_list.blockSignals(True)
-        self.topic_list.clear()
-        for group in self.lists.topic_groups:
-            header = QListWidgetItem(group.label(lang).upper())
-            header.setFlags(Qt.ItemFlag.NoItemFlags)
-            header.setData(CODE_ROLE, None)
-            font = header.font()
-            font.setBold(True)
-            header.setFont(font)
-            self.topic_list.addItem(header)
-            for topic in group.topics:
-                self.topic_list.addItem(
-                    _checkable(topic.label(lang), topic.code, topic.code in checked))
-        self.topic_list.blockSignals(False)
+        fill_topic_list(self.topic_list, self.lists, checked)
         self.grounds_list.clear()
         for ground in self.lists.discrimination_grounds:
             self.grounds_list.addItem(
@@ -313,7 +325,9 @@ class QuickEntry(QGroupBox):
         name(self.topic_list, _("Topics"),
              _("Space ticks or unticks the current topic. One or more topics per case."))
         self.date_edit.retranslate_ui()
-        self.topic_filter.setPlaceholderText(_("Type to filter topics; Down, then Space to tick"))
+        # short enough for the field at 150 %; the whole hint in the tooltip
+        self.topic_filter.setPlaceholderText(_("Filter topics"))
+        self.topic_filter.setToolTip(_("Type to filter topics; Down, then Space to tick"))
         self.memo_edit.setPlaceholderText(
             _("Optional, for yourself only. No names, numbers or other identifying details."))
         self.save_button.setText(_("Save (Enter)"))
@@ -328,13 +342,10 @@ class QuickEntry(QGroupBox):
 
     # --- state -----------------------------------------------------------------------------
     def checked_topics(self) -> list[str]:
-        return [self.topic_list.item(i).data(CODE_ROLE) for i in range(self.topic_list.count())
-                if self.topic_list.item(i).data(CODE_ROLE)
-                and self.topic_list.item(i).checkState() == Qt.CheckState.Checked]
+        return ticked_codes(self.topic_list)
 
     def checked_grounds(self) -> list[str]:
-        return [self.grounds_list.item(i).data(CODE_ROLE) for i in range(self.grounds_list.count())
-                if self.grounds_list.item(i).checkState() == Qt.CheckState.Checked]
+        return ticked_codes(self.grounds_list)
 
     def _set_checked(self, widget: QListWidget, codes: list[str]) -> None:
         for i in range(widget.count()):

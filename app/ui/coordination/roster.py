@@ -35,7 +35,7 @@ from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
 from app.ui.coordination.common import show_error
 from app.ui.shared.accessible import caption, describe_table
-from app.ui.shared.formatting import short_date
+from app.ui.shared.formatting import fingerprint_lines, short_date
 from app.ui.shared.icons import icon
 from app.ui.shared.item_models import RowsTableModel, selected_row
 from app.ui.shared.ops import Ops
@@ -101,10 +101,9 @@ class CardConfirmDialog(QDialog):
         form.addRow(_("Code"), QLabel(card.code))
         form.addRow(_("Role"), QLabel(role_label(card.role)))
         form.addRow(_("Component"), QLabel(card.component))
-        self.fingerprint = QLabel(card.fingerprint_groups)
+        self.fingerprint = QLabel(fingerprint_lines(card.fingerprint_groups))
         self.fingerprint.setObjectName("fingerprint")
         self.fingerprint.setFont(monospace(13))
-        self.fingerprint.setWordWrap(True)
         form.addRow(_("Fingerprint"), self.fingerprint)
         self.active_from = _date_edit(today)
         if with_date:

@@ -34,6 +34,7 @@ from app.services.confidant import coordinator_link, exporting
 from app.services.storage.vault import Register
 from app.settings import Settings
 from app.ui.register.help import set_help_topic
+from app.ui.shared.formatting import fingerprint_lines
 from app.ui.shared.icons import icon
 from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.screen import ScrollArea, fit_to_screen
@@ -50,12 +51,6 @@ ConfirmReplace = Callable[[QWidget, coordinator_link.KeyChange], bool]
 
 def _groups_font() -> QFont:
     return monospace(16)
-
-
-def two_lines(groups: str) -> str:
-    """Eight groups of five digits as two lines of four, easier to read aloud."""
-    parts = groups.split()
-    return " ".join(parts[:4]) + "\n" + " ".join(parts[4:]) if len(parts) > 4 else groups
 
 
 def _component(code: str) -> str:
@@ -77,7 +72,7 @@ def compare_box(parent: QWidget | None, card: Card) -> QMessageBox:
                   "fingerprint aloud. Does it match these groups exactly?").format(
         code=card.code, role=_(ROLE_LABELS.get(card.role, card.role)),
         component=_component(card.component)))
-    box.setInformativeText(two_lines(card.fingerprint_groups))
+    box.setInformativeText(fingerprint_lines(card.fingerprint_groups))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.button(QMessageBox.StandardButton.Yes).setText(_("Yes, compared: keep the card"))
@@ -103,8 +98,9 @@ def replace_box(parent: QWidget | None, change: coordinator_link.KeyChange) -> Q
                   "aloud; replace the key only if it matches the new fingerprint.").format(
         code=change.code))
     box.setInformativeText(
-        _("Old fingerprint (kept so far):") + "\n" + two_lines(change.old_fingerprint) + "\n\n"
-        + _("New fingerprint (on this card):") + "\n" + two_lines(change.new_fingerprint))
+        _("Old fingerprint (kept so far):") + "\n" + fingerprint_lines(change.old_fingerprint)
+        + "\n\n"
+        + _("New fingerprint (on this card):") + "\n" + fingerprint_lines(change.new_fingerprint))
     box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setEscapeButton(QMessageBox.StandardButton.No)
@@ -155,7 +151,6 @@ class CardsDialog(QDialog):
         self.component_label = QLabel()
         self.groups_label = QLabel()
         self.groups_label.setFont(_groups_font())
-        self.groups_label.setWordWrap(True)
         self.groups_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         save = QPushButton(_("Save my card…"))
         save.setIcon(icon("save"))
@@ -180,7 +175,6 @@ class CardsDialog(QDialog):
         self.recipient_label.setWordWrap(True)
         self.recipient_groups = QLabel()
         self.recipient_groups.setFont(_groups_font())
-        self.recipient_groups.setWordWrap(True)
         self.recipient_groups.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         import_button = QPushButton(_("Import coordinator's card…"))
@@ -204,7 +198,7 @@ class CardsDialog(QDialog):
         self.code_label.setText(profile.code)
         self.role_label.setText(", ".join(_(ROLE_LABELS.get(r, r)) for r in profile.role_list))
         self.component_label.setText(_component(profile.component))
-        self.groups_label.setText(two_lines(exporting.own_fingerprint_groups(self.register)))
+        self.groups_label.setText(fingerprint_lines(exporting.own_fingerprint_groups(self.register)))
         recipient = coordinator_link.recipient_card(self.register)
         if recipient is None:
             self.recipient_label.setText(_("No coordinator card imported yet: files are signed "
@@ -217,7 +211,7 @@ class CardsDialog(QDialog):
                 code=recipient.code, role=_(ROLE_LABELS.get(recipient.role, recipient.role)),
                 component=_component(recipient.component)))
             self.recipient_groups.setText(
-                two_lines(crypto.fingerprint_groups(recipient.signing_public_key)))
+                fingerprint_lines(crypto.fingerprint_groups(recipient.signing_public_key)))
 
     # --- own card ----------------------------------------------------------------------------
     def choose_card_file(self) -> None:

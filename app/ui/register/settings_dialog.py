@@ -42,7 +42,7 @@ from app.ui.register.unlock import NewPassphraseDialog, password_field
 from app.ui.shared.accessible import caption, name, tell
 from app.ui.shared.icons import icon
 from app.ui.shared.ops import Ops
-from app.ui.shared.screen import ScrollArea, fit_to_screen
+from app.ui.shared.screen import PathEdit, ScrollArea, fit_to_screen
 from app.ui.shared.style import set_role
 from app.ui.shared.worker import Task
 
@@ -245,8 +245,7 @@ class SettingsDialog(QDialog):
         return group
 
     def _backups_group(self, settings: Settings) -> QGroupBox:
-        self.backup_dir = QLineEdit(settings.backup_dir)
-        self.backup_dir.setPlaceholderText(str(self.default_backup_dir))
+        self.backup_dir = PathEdit(settings.backup_dir, str(self.default_backup_dir))
         choose = QPushButton(_("Choose…"))
         name(choose, _("Choose the backup folder"))
         choose.clicked.connect(self._choose_backup_dir)

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QFont, QPainter, QPaintEvent
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPaintEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QPushButton,
@@ -67,6 +67,24 @@ class BarChart(QWidget):
     def clear(self) -> None:
         self.set_data("", [], [])
 
+    def _bold(self) -> QFont:
+        bold = QFont(self.font())
+        bold.setBold(True)
+        return bold
+
+    def title_height(self) -> int:
+        """The title, word-wrapped at the chart's width: a narrow chart (150 %) gives it a
+        second line rather than cutting it off."""
+        if not self.title:
+            return 0
+        width = max(self.width() - 12, 1)
+        return QFontMetrics(self._bold()).boundingRect(
+            0, 0, width, 10_000, int(Qt.TextFlag.TextWordWrap), self.title).height()
+
+    def widest_title_word(self) -> int:
+        metrics = QFontMetrics(self._bold())
+        return max((metrics.horizontalAdvance(w) for w in self.title.split()), default=0)
+
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -75,17 +93,17 @@ class BarChart(QWidget):
         rect = self.rect().adjusted(6, 4, -6, -4)
         font = QFont(self.font())
         metrics_h = painter.fontMetrics().height()
-        bold = QFont(font)
-        bold.setBold(True)
-        painter.setFont(bold)
+        title_h = max(self.title_height(), metrics_h)
+        painter.setFont(self._bold())
         painter.setPen(text_color)
-        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), metrics_h),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.title)
+        painter.drawText(QRectF(rect.left(), rect.top(), rect.width(), title_h),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                         | Qt.TextFlag.TextWordWrap, self.title)
         painter.setFont(font)
         if not self.values:
             painter.end()
             return
-        top = rect.top() + metrics_h * 2 + 4
+        top = rect.top() + title_h + metrics_h + 4
         bottom = rect.bottom() - metrics_h * 2 - 4
         height = max(bottom - top, 1)
         n = len(self.values)

@@ -16,6 +16,14 @@ def label(items: tuple[codelists.Code, ...], code: str | None) -> str:
     return codelists.load().label(items, code, current_language())
 
 
+def fingerprint_lines(groups: str) -> str:
+    """A fingerprint as people read it aloud: its groups (eight of five digits on a card, four
+    of five characters for a file) four to a line, so that a line breaks between whole groups
+    only, never 7 + 1. Shown in a label without word wrap."""
+    parts = groups.split()
+    return "\n".join(" ".join(parts[i : i + 4]) for i in range(0, len(parts), 4))
+
+
 def topic_labels(codes: tuple[str, ...] | list[str]) -> str:
     """The topics' labels: from the current list, else from the older list that has the code
     (a case recorded before its register moved to the current list)."""

@@ -14,7 +14,16 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QMargins, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QApplication, QFrame, QLabel, QScrollArea, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QStyle,
+    QStyleOptionFrame,
+    QWidget,
+)
 
 # What window managers add around a window (title bar, borders), at most, in logical pixels:
 # known only after the window is shown, so the size is fitted before with this allowance.
@@ -159,6 +168,30 @@ class WrappingLabel(QLabel):
     def setText(self, text: str) -> None:  # noqa: N802
         super().setText(text)
         self.updateGeometry()
+
+
+class PathEdit(QLineEdit):
+    """A folder field whose placeholder is a long default path: shortened in the middle to the
+    field's width (the whole path in its tooltip), never cut off at the right (issue 22)."""
+
+    def __init__(self, text: str, default: str, parent: QWidget | None = None) -> None:
+        super().__init__(text, parent)
+        self.default = default
+        self.setToolTip(default)
+        self._elide()
+
+    def _elide(self) -> None:
+        option = QStyleOptionFrame()
+        self.initStyleOption(option)
+        room = self.style().subElementRect(QStyle.SubElement.SE_LineEditContents, option,
+                                           self).width() - 4  # QLineEdit's own 2 + 2
+        room -= self.textMargins().left() + self.textMargins().right()
+        self.setPlaceholderText(self.fontMetrics().elidedText(
+            self.default, Qt.TextElideMode.ElideMiddle, max(room, 0)))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
 
 
 class ScrollArea(QScrollArea):

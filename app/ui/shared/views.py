@@ -89,7 +89,15 @@ class EmptyState(QObject):
         return False
 
     def _place(self) -> None:
-        self.label.setGeometry(self.view.viewport().rect().adjusted(8, 8, -8, -8))
+        """The sentence over the viewport, whole: less padding on a short view, and a short
+        view grown by what the sentence still lacks (at 150 % two lines in a 3-row table)."""
+        port = self.view.viewport().rect().adjusted(8, 0, -8, 0)
+        needed = self.label.heightForWidth(port.width()) if self.label.text() else 0
+        spare = max(port.height() - needed, 0)
+        pad = min(8, spare // 2)
+        self.label.setGeometry(port.adjusted(0, pad, 0, -pad))
+        if not self.label.isHidden() and port.height() < needed:
+            self.view.setMinimumHeight(self.view.minimumHeight() + needed - port.height())
 
     def is_showing(self) -> bool:
         return not self.label.isHidden()
