@@ -108,9 +108,15 @@ def ratio_le(limit: float, absolute: float | None = None) -> Callable[[Row], boo
 
 # --- helpers --------------------------------------------------------------------------------
 def qt_app():  # type: ignore[no-untyped-def]
+    """The QApplication, prepared as the program prepares it (style, keyboard, and the
+    interpreter's switch interval the GUI thread relies on)."""
     from PySide6.QtWidgets import QApplication
 
-    return QApplication.instance() or QApplication(["vertrouwd-bench"])
+    from app.ui.shared.appearance import prepare_application
+
+    app = QApplication.instance() or QApplication(["vertrouwd-bench"])
+    prepare_application(app)
+    return app
 
 
 def process_events() -> None:
