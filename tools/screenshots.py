@@ -25,6 +25,7 @@ from app.ui.register.application import QtTranslations  # noqa: E402
 from app.ui.register.settings_dialog import SettingsDialog  # noqa: E402
 from app.ui.register.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
 from app.ui.register.wizard import FirstRunWizard  # noqa: E402
+from app.ui.shared.worker import tasks_pending  # noqa: E402
 from tests import cheap_kdf  # noqa: E402
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation
@@ -41,8 +42,8 @@ def save(widget: QWidget, name: str) -> None:
 
 
 def settle(window: QWidget) -> None:
-    """Key derivation runs in a worker now (issue 14): wait until the window is done."""
-    while getattr(window, "task", None) is not None:
+    """Key derivation and writes run in a worker: wait until every task has landed."""
+    while tasks_pending() or getattr(window, "busy", False):
         QApplication.processEvents()
         time.sleep(0.02)
     QApplication.processEvents()
