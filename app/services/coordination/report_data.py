@@ -56,10 +56,10 @@ from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
     DEFAULT_K,
+    Certificate,
     Equation,
     Key,
     ProtectedCell,
-    ProtectedTable,
     Publication,
     Status,
     Table,
@@ -168,15 +168,6 @@ class _Builder:
         """a = b is a definition a reader may know; record it where the figures satisfy it."""
         if a != b and self.values[a] == self.values[b]:
             self.equations.append(Equation(a, (b,)))
-
-    def protect_all(self, k: int, prior: Sequence[Publication] = ()
-                    ) -> tuple[ProtectedTable, Publication]:
-        """Protect every cell of the report together, against what was published before."""
-        totals = {eq.total for eq in self.equations}
-        weights = {key: _weight(key, key in totals) for key in self.values}
-        table = Table(dict(self.values), tuple(self.equations), weights)
-        protected = protect(table, k, prior)
-        return protected, Publication.of(table, protected)
 
 
 def _weight(key: Key, total: bool) -> int:
@@ -722,17 +713,89 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
                                  "there is nothing to report."), period=str(scope.year))
 
 
-def build_report(year_figures: merging.YearTable,
+@dataclass(frozen=True)
+class Draft:
+    """A report assembled (its cells, their sums and where each table prints them) but not
+    yet protected: ``build_report`` protects it alone, a period plan together with every other
+    table of its period (``period_plan``)."""
+
+    level: Level
+    component: str | None
+    quarter: Quarter | None
+    k: int
+    today: dt.date
+    scope: _Scope = field(repr=False)
+    lists: CodeLists = field(repr=False)
+    builder: _Builder = field(repr=False)
+    quarter_bars: list[tuple[Key | None, str, bool]] = field(repr=False)
+
+    @property
+    def periods(self) -> tuple[str, ...]:
+        """The columns with figures ("2025", "2026-Q1", ...)."""
+        return tuple(self.scope.cell_keys)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The components with figures in some column (central level: the Defence report's
+        component rows)."""
+        return tuple(sorted({c for p in self.scope.periods.values() for c in p.by_component}))
+
+    def table(self) -> Table:
+        """Every cell of the report with its sums, and what hiding each one costs."""
+        b = self.builder
+        totals = {eq.total for eq in b.equations}
+        weights = {key: _weight(key, key in totals) for key in b.values}
+        return Table(dict(b.values), tuple(b.equations), weights)
+
+    def finish(self, cells: Mapping[Key, ProtectedCell], publication: Publication,
+               certificate: Certificate | None) -> ReportData:
+        """The report with these statuses of its cells (``cells``: by the report's own keys);
+        ``publication`` and ``certificate`` are what the ledger records."""
+        scope, lists, k = self.scope, self.lists, self.k
+        protected = dict(cells)
+        _protect_hours(self.builder, protected, k)
+        tables = tuple(
+            ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
+                        {pos: protected[key] for pos, key in lay.keys.items()},
+                        _hidden_note(lay, protected),
+                        lay.gaps, {**lay.gap_keys, **lay.keys})
+            for lay in self.builder.layouts)
+        versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
+        notes = []
+        if len(versions) > 1:
+            notes.append(_label(MIXED_CODELISTS_NOTE, versions=", ".join(versions),
+                                version=lists.version))
+        component = self.component
+        quarter = self.quarter
+        return ReportData(
+            level=self.level,
+            component=component,
+            component_label=(Label(N_("Defence")) if component is None else Label(
+                code=next((c for c in lists.components if c.code == component),
+                          Code(component, component, component)))),
+            year=scope.year,
+            quarter=str(quarter) if quarter else None,
+            k=k,
+            codelist_version=lists.version,
+            codelist_versions=versions,
+            previous_years=tuple(int(p.key) for p in scope.previous),
+            tables=tables,
+            charts=_charts(scope, self.quarter_bars, protected),
+            protected_groups=((self.table(), {key: protected[key]
+                                              for key in self.builder.values}),),
+            today=self.today,
+            notes=tuple(notes),
+            period_label=Label(str(quarter)) if quarter else scope.current_label,
+            publication=publication,
+            certificate=certificate,
+        )
+
+
+def draft_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
-    """The protected report from the figures (no register needed: the pure part).
-
-    ``earlier_figures``: the figures of earlier years (those with files are shown beside a
-    year report and in the quarter comparison); ``today``: quarters that had not ended on
-    this day have no figures ("—"); ``prior``: what the register published before (the
-    ledger), which this report must not undo. The report's ``publication`` and
-    ``certificate`` are what the ledger stores."""
+                 k: int, today: dt.date) -> Draft:
+    """The report's cells, sums and layout from the figures (see ``build_report``)."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -756,43 +819,26 @@ def build_report(year_figures: merging.YearTable,
                 MEASURE_LABELS["referrals"])
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
+    return Draft(level, component, quarter, k, today, scope, lists, b, quarter_bars)
 
-    whole, publication = b.protect_all(k, prior)
-    protected = dict(whole.cells)
-    _protect_hours(b, protected, k)
 
-    tables = tuple(
-        ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
-                    {pos: protected[key] for pos, key in lay.keys.items()},
-                    _hidden_note(lay, protected),
-                    lay.gaps, {**lay.gap_keys, **lay.keys})
-        for lay in b.layouts)
-    versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
-    notes = []
-    if len(versions) > 1:
-        notes.append(_label(MIXED_CODELISTS_NOTE, versions=", ".join(versions),
-                            version=lists.version))
-    return ReportData(
-        level=level,
-        component=component,
-        component_label=(Label(N_("Defence")) if component is None else Label(
-            code=next((c for c in lists.components if c.code == component),
-                      Code(component, component, component)))),
-        year=year,
-        quarter=str(quarter) if quarter else None,
-        k=k,
-        codelist_version=lists.version,
-        codelist_versions=versions,
-        previous_years=tuple(int(p.key) for p in scope.previous),
-        tables=tables,
-        charts=_charts(scope, quarter_bars, protected),
-        protected_groups=((publication.table, whole.cells),),
-        today=today,
-        notes=tuple(notes),
-        period_label=Label(str(quarter)) if quarter else scope.current_label,
-        publication=publication,
-        certificate=whole.certificate,
-    )
+def build_report(year_figures: merging.YearTable,
+                 earlier_figures: Sequence[merging.YearTable] = (),
+                 *, level: Level, component: str | None, quarter: Quarter | None = None,
+                 k: int, today: dt.date, prior: Sequence[Publication] = ()) -> ReportData:
+    """The protected report from the figures (no register needed: the pure part).
+
+    ``earlier_figures``: the figures of earlier years (those with files are shown beside a
+    year report and in the quarter comparison); ``today``: quarters that had not ended on
+    this day have no figures ("—"); ``prior``: what the register published before (the
+    ledger), which this report must not undo. The report's ``publication`` and
+    ``certificate`` are what the ledger stores."""
+    draft = draft_report(year_figures, earlier_figures, level=level, component=component,
+                         quarter=quarter, k=k, today=today)
+    table = draft.table()
+    protected = protect(table, k, prior)
+    return draft.finish(protected.cells, Publication.of(table, protected),
+                        protected.certificate)
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
@@ -838,30 +884,36 @@ def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str
 
 def write_report(register: Register, year: int, quarter: Quarter | str | None,
                  fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None) -> Path:
+                 *, now: dt.datetime | None = None, today: dt.date | None = None,
+                 component: str | None = None) -> Path:
     """Build, protect, write and record the report of a coordination register as PDF or CSV
     (``publish_report``, which also says under which number the ledger holds it)."""
     return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
-                          today=today).path
+                          today=today, component=component).path
 
 
 def publish_report(register: Register, year: int, quarter: Quarter | str | None,
                    fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                   *, now: dt.datetime | None = None, today: dt.date | None = None
-                   ) -> publications.Published:
-    """The one way a report is published: protected against every earlier publication of
-    the register, written, and recorded in its ledger (``publications.publish``).
+                   *, now: dt.datetime | None = None, today: dt.date | None = None,
+                   component: str | None = None) -> publications.Published:
+    """The one way a report is published: taken from the plan of its period, which protects
+    every table of the period together against every earlier publication of the register
+    (``period_plan``), written, and recorded in its ledger (``publications.publish``).
 
-    ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
-    language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
-    ``today`` None: the real date (the program's; tests pass a fixed day); ``now``: the time
-    printed in the file (default: now)."""
+    ``quarter`` None: the year report (Q1..Q4 and the year); ``component``: at central
+    level, that component's report (None: Defence); ``lang`` None: the current language;
+    ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``); ``today``
+    None: the real date (the program's; tests pass a fixed day); ``now``: the time printed in
+    the file (default: now)."""
+    from app.services.coordination.period_plan import planned_report
+
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
     day = today or dt.date.today()
     return publications.publish(
         register,
-        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior),
+        lambda prior: planned_report(register, year, quarter, component, k=k, today=day,
+                                     prior=prior),
         lambda data, when: render_report_file(data, fmt, lang, now=when),
         fmt, path, lang, now=now)
 
@@ -905,11 +957,13 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
         made["docx"] = render_annual_docx(section, lang=lang, now=when)
         return render_annual_pdf(section, lang=lang, now=when)
 
+    from app.services.coordination.period_plan import planned_report
+
     written: list[Path] = []
     try:
         published = publications.publish(
             register,
-            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior),
+            lambda prior: planned_report(register, year, None, k=k, today=day, prior=prior),
             render, "pdf", pdf, lang, now=now)
         written.append(published.path)
         for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
