@@ -51,10 +51,9 @@ from app.services.coordination.report_data import YEARS_BACK, Draft, draft_repor
 from app.services.storage.vault import Register
 
 PINNED = N_("What this register published before ({published}) already narrows the hidden "
-            "figure {key} down, so no report of {period} can keep it hidden: publish the "
-            "Defence report and the component reports of a period from one plan (the first "
-            "report of the period makes it), and a corrected period only with the corrections "
-            "that keep it hidden.")
+            "figure {key} down, so no report of {period} can keep it hidden: the Defence report "
+            "and the component reports of a period must be published from one plan, which this "
+            "program makes with the first report of the period.")
 NO_COMPONENT = N_("The register holds no figures of component {component} for {period}; "
                   "the components with figures are: {components}.")
 NOT_CENTRAL = N_("Only the central register publishes the report of a single component; this "
