@@ -151,7 +151,9 @@ def _cross_sums(drafts: Mapping[str | None, Draft], values: Mapping[Key, int]
     """Defence figure = the sum of the components' same figure, for every cell of the
     Defence report that every component with figures in its column has too, where the
     figures add up (a year's open cases do not where a component's last quarter differs)."""
-    components = [(c, d) for c, d in drafts.items() if c is not None]
+    # per component: the periods it has figures of (a column, or a quarter of the comparison)
+    components = [(c, {key[1] for key in d.builder.values if isinstance(key, tuple)})
+                  for c, d in drafts.items() if c is not None]
     if not components:
         return []
     out = []
@@ -160,9 +162,9 @@ def _cross_sums(drafts: Mapping[str | None, Draft], values: Mapping[Key, int]
             continue
         measure, period = key
         parts: list[Key] = []
-        for c, draft in components:
-            if period not in draft.periods:
-                continue  # no figures of c in this column: it adds nothing
+        for c, periods in components:
+            if period not in periods:
+                continue  # no figures of c in this period: it adds nothing
             part = (f"{measure}@{c}", period)
             if part not in values:
                 break  # c shows this column without this figure: no cross sum
