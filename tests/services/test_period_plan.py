@@ -304,7 +304,7 @@ def test_a_component_register_publishes_its_own_report_only(
             sender, _m(7, {"pesten": 7}), quarter="2026-Q2"))])
     finally:
         reg.close()
-    code, said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--quarter",
+    code, _said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--quarter",
                            "2026-Q2", "--component", "CZSK", "--out",
                            str(tmp_path / "r.csv"), "--format", "csv", lang="en")
     assert code == cli.EXIT_USER and "of CLAS" in err and not (tmp_path / "r.csv").exists()

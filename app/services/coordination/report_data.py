@@ -730,11 +730,6 @@ class Draft:
     quarter_bars: list[tuple[Key | None, str, bool]] = field(repr=False)
 
     @property
-    def periods(self) -> tuple[str, ...]:
-        """The columns with figures ("2025", "2026-Q1", ...)."""
-        return tuple(self.scope.cell_keys)
-
-    @property
     def components(self) -> tuple[str, ...]:
         """The components with figures in some column (central level: the Defence report's
         component rows)."""
