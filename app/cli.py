@@ -757,7 +757,7 @@ _PARSER_EXTENSIONS.append(_coordination_parsers)
 def cmd_report(ctx: Context) -> int:
     from app.export.disclosure import Status, check_k
     from app.services.coordination import publications
-    from app.services.coordination.report_data import publish_report
+    from app.services.coordination.period_plan import publish_report
 
     if ctx.args.reissue is not None:
         register = ctx.unlock()
@@ -908,7 +908,7 @@ _PARSER_EXTENSIONS.append(_codelist_parsers)
 @command("annual")
 def cmd_annual(ctx: Context) -> int:
     from app.export.disclosure import check_k
-    from app.services.coordination.report_data import write_annual
+    from app.services.coordination.period_plan import write_annual
 
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()

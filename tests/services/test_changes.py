@@ -34,9 +34,9 @@ NOT_A_USE_CASE = {
     # Change (a PUBLICATIONS kind the Publications tab listens to) is the next step; until then
     # the window refreshes the tab when its report is written.
     "coordination/publications.publish": "the ledger: see above",
-    "coordination/report_data.write_report": "the ledger: see above",
-    "coordination/report_data.publish_report": "the ledger: see above",
-    "coordination/report_data.write_annual": "the ledger: see above",
+    "coordination/period_plan.write_report": "the ledger: see above",
+    "coordination/period_plan.publish_report": "the ledger: see above",
+    "coordination/period_plan.write_annual": "the ledger: see above",
 }
 
 

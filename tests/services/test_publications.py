@@ -28,7 +28,8 @@ from app.export.disclosure import (
 from app.export.report_model import ReportData
 from app.models.entities import PublicationRecord
 from app.services.coordination import publications
-from app.services.coordination.report_data import publish_report, render_report_file, report_data
+from app.services.coordination.period_plan import publish_report
+from app.services.coordination.report_data import render_report_file, report_data
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.export.test_reports import DAY, known_component  # noqa: F401 (fixture)

@@ -17,6 +17,9 @@ A component's report at central level uses the component's own keys with ``@CODE
 measure (``("topic:pesten@CLAS", "2026")``), so it is told apart from the Defence figure and
 meets the Defence report's component rows (``("cases_new@CLAS", "2026-Q2")``) as the same cell.
 A component coordinator's register has one table per period, its own report: its plan is that.
+
+Every report is published here (``publish_report``, ``write_report``, ``write_annual``):
+taken from its period's plan, written, and recorded in the ledger (``publications``).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from sqlalchemy import select
 
 from app.errors import AppError, DisclosureParameterError, ValidationError
 from app.export.disclosure import (
+    DEFAULT_K,
     Equation,
     Key,
     ProtectedCell,
@@ -42,12 +47,20 @@ from app.export.disclosure import (
     protect,
 )
 from app.export.report_model import PeriodPlan, ReportData
+from app.files import write_new
 from app.i18n import N_, _
 from app.models.entities import PublicationPlan, PublicationRecord
 from app.models.periods import Quarter
 from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
-from app.services.coordination.report_data import YEARS_BACK, Draft, draft_report
+from app.services.coordination.report_data import (
+    FORMATS,
+    YEARS_BACK,
+    Draft,
+    Format,
+    draft_report,
+    render_report_file,
+)
 from app.services.storage.vault import Register
 
 PINNED = N_("What this register published before ({published}) already narrows the hidden "
@@ -247,3 +260,96 @@ def planned_report(register: Register, year: int, quarter: Quarter | str | None,
                   {names[key]: w for key, w in table.weights.items()})
     publication = Publication(shown, {key: planned[key] for key in shown.values}, k)
     return replace(draft.finish(cells, publication, chosen.certificate), plan=chosen)
+
+
+# --- publishing: every report goes out from the plan of its period ------------------------
+def write_report(register: Register, year: int, quarter: Quarter | str | None,
+                 fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                 *, now: dt.datetime | None = None, today: dt.date | None = None,
+                 component: str | None = None) -> Path:
+    """Build, protect, write and record the report of a coordination register as PDF or CSV
+    (``publish_report``, which also says under which number the ledger holds it)."""
+    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
+                          today=today, component=component).path
+
+
+def publish_report(register: Register, year: int, quarter: Quarter | str | None,
+                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
+                   *, now: dt.datetime | None = None, today: dt.date | None = None,
+                   component: str | None = None) -> publications.Published:
+    """The one way a report is published: taken from the plan of its period, which protects
+    every table of the period together against every earlier publication of the register
+    (``period_plan``), written, and recorded in its ledger (``publications.publish``).
+
+    ``quarter`` None: the year report (Q1..Q4 and the year); ``component``: at central
+    level, that component's report (None: Defence); ``lang`` None: the current language;
+    ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``); ``today``
+    None: the real date (the program's; tests pass a fixed day); ``now``: the time printed in
+    the file (default: now)."""
+    if fmt not in FORMATS:
+        raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
+    day = today or dt.date.today()
+    return publications.publish(
+        register,
+        lambda prior: planned_report(register, year, quarter, component, k=k, today=day,
+                                     prior=prior),
+        lambda data, when: render_report_file(data, fmt, lang, now=when),
+        fmt, path, lang, now=now)
+
+
+ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
+ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
+
+
+def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
+                 k: int = DEFAULT_K, *, now: dt.datetime | None = None,
+                 today: dt.date | None = None) -> list[Path]:
+    """The confidants' section of the annual report (Defence at central level, the component's
+    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
+    is: its year report is protected against every earlier publication and the PDF recorded in
+    the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
+    protected figure is a cell of that year report. Nothing is written when one of the three
+    files exists already."""
+    import contextlib
+
+    from app.export.csv_annual import render_annual_csv
+    from app.export.docx_annual import render_annual_docx
+    from app.export.pdf_annual import render_annual_pdf
+    from app.files import ensure_folder, refuse_existing, remove_quietly
+    from app.i18n import translator
+    from app.services.coordination.annual import build_section
+
+    day = today or dt.date.today()
+    profile = roster_service.coordination_profile(register)
+    who = None if roster_service.is_central(profile) else profile.component
+    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year, who=who or "DEFENSIE")
+    pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
+    for path in (pdf, csv_path, docx_path):
+        refuse_existing(path)
+    new_folder = not Path(folder).exists()
+    ensure_folder(Path(folder))
+    made: dict[str, bytes] = {}
+
+    def render(data: ReportData, when: dt.datetime) -> bytes:
+        section = build_section(register, data, today=day)
+        made["csv"] = render_annual_csv(section, lang=lang, now=when)
+        made["docx"] = render_annual_docx(section, lang=lang, now=when)
+        return render_annual_pdf(section, lang=lang, now=when)
+
+    written: list[Path] = []
+    try:
+        published = publications.publish(
+            register,
+            lambda prior: planned_report(register, year, None, k=k, today=day, prior=prior),
+            render, "pdf", pdf, lang, now=now)
+        written.append(published.path)
+        for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
+            written.append(write_new(path, made[fmt]))
+    except BaseException:
+        for path in written[1:]:  # the PDF is published (in the ledger); the others go
+            remove_quietly(path)
+        if new_folder and not written:
+            with contextlib.suppress(OSError):
+                Path(folder).rmdir()  # made here for nothing
+        raise
+    return written

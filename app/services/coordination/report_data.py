@@ -55,7 +55,6 @@ from typing import Literal
 from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
-    DEFAULT_K,
     Certificate,
     Equation,
     Key,
@@ -85,7 +84,7 @@ from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
-from app.services.coordination import merging, publications
+from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 
@@ -872,102 +871,6 @@ def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = N
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
     """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
-    ledger: for previews and tests; what is published goes through ``write_report``)."""
+    ledger: for previews and tests; what is published goes through ``period_plan.write_report``)."""
     return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
                                                     app_version=app_version))
-
-
-def write_report(register: Register, year: int, quarter: Quarter | str | None,
-                 fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                 *, now: dt.datetime | None = None, today: dt.date | None = None,
-                 component: str | None = None) -> Path:
-    """Build, protect, write and record the report of a coordination register as PDF or CSV
-    (``publish_report``, which also says under which number the ledger holds it)."""
-    return publish_report(register, year, quarter, fmt, path, lang, k, now=now,
-                          today=today, component=component).path
-
-
-def publish_report(register: Register, year: int, quarter: Quarter | str | None,
-                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                   *, now: dt.datetime | None = None, today: dt.date | None = None,
-                   component: str | None = None) -> publications.Published:
-    """The one way a report is published: taken from the plan of its period, which protects
-    every table of the period together against every earlier publication of the register
-    (``period_plan``), written, and recorded in its ledger (``publications.publish``).
-
-    ``quarter`` None: the year report (Q1..Q4 and the year); ``component``: at central
-    level, that component's report (None: Defence); ``lang`` None: the current language;
-    ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``); ``today``
-    None: the real date (the program's; tests pass a fixed day); ``now``: the time printed in
-    the file (default: now)."""
-    from app.services.coordination.period_plan import planned_report
-
-    if fmt not in FORMATS:
-        raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    day = today or dt.date.today()
-    return publications.publish(
-        register,
-        lambda prior: planned_report(register, year, quarter, component, k=k, today=day,
-                                     prior=prior),
-        lambda data, when: render_report_file(data, fmt, lang, now=when),
-        fmt, path, lang, now=now)
-
-
-ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
-ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
-
-
-def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
-                 k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None) -> list[Path]:
-    """The confidants' section of the annual report (Defence at central level, the component's
-    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
-    is: its year report is protected against every earlier publication and the PDF recorded in
-    the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
-    protected figure is a cell of that year report. Nothing is written when one of the three
-    files exists already."""
-    import contextlib
-
-    from app.export.csv_annual import render_annual_csv
-    from app.export.docx_annual import render_annual_docx
-    from app.export.pdf_annual import render_annual_pdf
-    from app.files import ensure_folder, refuse_existing, remove_quietly
-    from app.i18n import translator
-    from app.services.coordination.annual import build_section
-
-    day = today or dt.date.today()
-    profile = roster_service.coordination_profile(register)
-    who = None if roster_service.is_central(profile) else profile.component
-    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year, who=who or "DEFENSIE")
-    pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
-    for path in (pdf, csv_path, docx_path):
-        refuse_existing(path)
-    new_folder = not Path(folder).exists()
-    ensure_folder(Path(folder))
-    made: dict[str, bytes] = {}
-
-    def render(data: ReportData, when: dt.datetime) -> bytes:
-        section = build_section(register, data, today=day)
-        made["csv"] = render_annual_csv(section, lang=lang, now=when)
-        made["docx"] = render_annual_docx(section, lang=lang, now=when)
-        return render_annual_pdf(section, lang=lang, now=when)
-
-    from app.services.coordination.period_plan import planned_report
-
-    written: list[Path] = []
-    try:
-        published = publications.publish(
-            register,
-            lambda prior: planned_report(register, year, None, k=k, today=day, prior=prior),
-            render, "pdf", pdf, lang, now=now)
-        written.append(published.path)
-        for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
-            written.append(write_new(path, made[fmt]))
-    except BaseException:
-        for path in written[1:]:  # the PDF is published (in the ledger); the others go
-            remove_quietly(path)
-        if new_folder and not written:
-            with contextlib.suppress(OSError):
-                Path(folder).rmdir()  # made here for nothing
-        raise
-    return written

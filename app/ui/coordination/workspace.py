@@ -393,7 +393,7 @@ class CoordinationWorkspace(QWidget):
 
     def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
                      k: int) -> Task | None:
-        from app.services.coordination.report_data import write_report
+        from app.services.coordination.period_plan import write_report
 
         register = self.register
         if register is None:
@@ -450,7 +450,7 @@ class CoordinationWorkspace(QWidget):
         return self.start_annual(year, folder, lang, k)
 
     def start_annual(self, year: int, folder: Path, lang: str, k: int) -> Task | None:
-        from app.services.coordination.report_data import write_annual
+        from app.services.coordination.period_plan import write_annual
 
         register = self.register
         if register is None:
