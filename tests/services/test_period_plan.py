@@ -289,6 +289,21 @@ def test_cli_component_reports_at_central_level(central_template: Path, tmp_path
         # CSV codes stay the component's own (the register's @CODE is for the model)
         text = (out / "0.csv").read_bytes().decode("utf-8-sig")
         assert "cases_new@" not in text and ",cases_new," in text
+        # a stored report that shows a cell its plan hides does not hold
+        stored = printed[1][1].to_json()
+        cells = stored["cells"]
+        assert isinstance(cells, list)
+        hidden_at = next(i for i, c in enumerate(cells) if c[2] == "hidden")
+        cells[hidden_at] = [*cells[hidden_at][:2], "published"]
+        conn = reg.raw_connection()
+        try:
+            conn.execute("UPDATE publication SET publication = ? WHERE id = 2",
+                         (json.dumps(stored),))
+        finally:
+            conn.close()
+        problems = publications.verify(reg, 2)
+        assert len(problems) == 1 and "2" in problems[0] and "plan 1" in problems[0]
+        assert publications.verify(reg, 1) == publications.verify(reg, 3) == []
     finally:
         reg.close()
 
