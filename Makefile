@@ -12,11 +12,12 @@ run: setup translations
 	$(BIN)/vertrouwd $(ARGS)
 
 # Build the bundle and run its self-test (CI proves the shipped program works), then every
-# test; pytest's summary is the last line.
+# test; pytest's summary is the last line, the 25 slowest tests before it (CI shows where its
+# time goes).
 test: setup translations
 	$(MAKE) dist
 	$(MAKE) selftest-bundle
-	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q --durations=25 $(PYTEST_ARGS)
 
 test-fast: setup translations
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not gui and not reliability and not slow"

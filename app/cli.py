@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 # Only what every command needs is imported here: each command imports the rest (the
 # database stack, the vault, backups, reports) when it runs, so `--version`, `--help` and a
-# refused argument start fast (issue 19, "Speed"; tests/test_cli_imports.py).
+# refused argument start fast (tests/test_cli_imports.py).
 from app import __version__, paths
 from app.errors import (
     AppError,
@@ -114,7 +114,7 @@ def command(name: str) -> Callable[[Handler], Handler]:
     return decorate
 
 
-# --- foundation commands ------------------------------------------------------------------
+# --- the register: create, unlock, passphrase, recovery, verify, backup, restore, CSV import -
 @command("init")
 def cmd_init(ctx: Context) -> int:
     from app.services.storage import vault
@@ -354,7 +354,7 @@ def main(argv: list[str] | None = None, out: TextIO | None = None,
         return EXIT_UNEXPECTED
 
 
-# --- quarterly export, cards, receipts (issue 4) --------------------------------------------
+# --- the confidant's quarterly file, enrolment cards, receipts -----------------------------
 @command("export")
 def cmd_export(ctx: Context) -> int:
     from app.models.periods import Quarter
@@ -481,7 +481,7 @@ def _add_export_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignor
 _PARSER_EXTENSIONS.append(_add_export_parsers)
 
 
-# --- self-test of the installed program (issue 6) -------------------------------------------
+# --- self-test of the installed program ------------------------------------------------------
 @command("self-test")
 def cmd_self_test(ctx: Context) -> int:
     from app.services import selftest
@@ -503,7 +503,7 @@ def _add_self_test_parser(sub: argparse._SubParsersAction) -> None:  # type: ign
 _PARSER_EXTENSIONS.append(_add_self_test_parser)
 
 
-# --- retention (issue 7) ----------------------------------------------------------------------
+# --- retention: memos and closed cases past their keeping time ------------------------------
 @command("retention")
 def cmd_retention(ctx: Context) -> int:
     from app.services.storage import retention
@@ -873,7 +873,7 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
 _PARSER_EXTENSIONS.append(_report_parsers)
 
 
-# --- a confidant's register moves to a newer topic list (issue 23) ------------------------
+# --- a confidant's register moves to a newer topic list --------------------------------------
 @command("codelist-move")
 def cmd_codelist_move(ctx: Context) -> int:
     from app.models.periods import Quarter

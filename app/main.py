@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     _utf8_when_redirected()
     argv = list(sys.argv[1:] if argv is None else argv)
     if not gives_a_command(argv):
-        from app.ui.application import run_gui
+        from app.ui.register.application import run_gui
 
         return run_gui(argv)
     from app import cli
@@ -121,14 +121,14 @@ def main_windowed(argv: list[str] | None = None,
             err: TextIO = sys.stderr
             print(text, file=err)
         return 2
-    from app.ui.application import run_gui
+    from app.ui.register.application import run_gui
 
     return run_gui(argv)
 
 
 def _gui_check() -> str:
     """For `vertrouwd self-test`: Qt is imported only when the self-test reaches this step."""
-    from app.ui.selftest_probe import show_widget_offscreen
+    from app.ui.register.selftest_probe import show_widget_offscreen
 
     return show_widget_offscreen()
 

@@ -131,8 +131,8 @@ def unlocked(contacts: int, folder_of: Callable[[int], Path] | None = None) -> I
 def new_window():  # type: ignore[no-untyped-def]
     from app.i18n import set_language
     from app.settings import Settings
-    from app.ui.main_window import MainWindow
-    from app.ui.signals import AppSignals
+    from app.ui.register.main_window import MainWindow
+    from app.ui.shared.signals import AppSignals
 
     qt_app()
     set_language("nl")
@@ -244,7 +244,7 @@ def scenario_register_view(sizes: Sequence[int] = SIZES, runs: int = 5,
     first page). The actions and targets of the window test that used to time them
     (tests/ui/test_models.py, now functional only)."""
     from app.services.confidant import queries
-    from app.ui.item_models import PAGE_SIZE
+    from app.ui.shared.item_models import PAGE_SIZE
 
     rows: list[Row] = []
     targets = {"open": (1.0, "≤ 1 s at 200k"), "sort": (0.1, "≤ 100 ms at 200k"),
@@ -807,14 +807,14 @@ def scenario_gui_thread(runs: int = 3) -> list[Row]:
     """The longest time the window cannot repaint (or move its cursor) while a key is derived
     (unlock), a backup is made, a PDF written, the quarterly file exported, and (coordinator)
     files imported, a quarter forwarded and a report written: each runs through the window's
-    runner (app.ui.ops) in a worker. The floor is the same loop with nothing beside it."""
+    runner (app.ui.shared.ops) in a worker. The floor is the same loop with nothing beside it."""
     from app.models.periods import Quarter
     from app.services.storage import vault
     from app.settings import Settings
-    from app.ui.export_dialog import ExportDialog
-    from app.ui.settings_dialog import SettingsDialog
-    from app.ui.signals import AppSignals
-    from app.ui.unlock import UnlockDialog
+    from app.ui.confidant.export_dialog import ExportDialog
+    from app.ui.register.settings_dialog import SettingsDialog
+    from app.ui.register.unlock import UnlockDialog
+    from app.ui.shared.signals import AppSignals
 
     qt_app()
     source = generate.register_folder(10_000)
@@ -900,7 +900,7 @@ def _gui_thread_coordination(runs: int, idle: list[float], tmp: Path) -> list[Ro
     from app.ui.coordination.forward_dialog import ForwardDialog
     from app.ui.coordination.import_dialog import ImportDialog
     from app.ui.coordination.workspace import CoordinationWorkspace
-    from app.ui.signals import AppSignals
+    from app.ui.shared.signals import AppSignals
 
     files = generate.quarter_files(200)
     assert files.coordinator is not None

@@ -119,6 +119,7 @@ print("done", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_killed_passphrase_change_leaves_exactly_one_working_passphrase(register_dir: Path) -> None:
     import random
     import time

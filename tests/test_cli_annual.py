@@ -79,6 +79,7 @@ def _number(text: str) -> int:
 
 
 # --- what is written ---------------------------------------------------------------------------
+@pytest.mark.slow
 def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: Path) -> None:
     out = pipeline / "out-central"
     name = NAME_NL.format(who="DEFENSIE")
@@ -102,9 +103,17 @@ def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: 
     assert "Commando Zeestrijdkrachten" in text and "Commando Landstrijdkrachten" in text
     # the three-year topic table counts its own hidden figures, not the year report's table
     topics = [r for r in _rows((out / f"{name}.csv").read_bytes()) if r["tabelcode"] == "topics"]
-    shown = [r for r in topics if r["status"] != "no_figure"]
+    shown = [r for r in topics if r["status"] not in ("no_figure", "did_not_exist")]
     hidden = sum(1 for r in shown if r["status"] == "hidden")
     assert hidden and f"Verborgen in deze tabel: {hidden} van {len(shown)} cijfers." in text
+    # Zakelijke integriteit did not exist on the list of 2018 and 2019: "–", explained
+    business = {(r["kolomcode"], r["waarde"], r["status"]) for r in topics
+                if r["rijcode"] == "group:zakelijke_integriteit"}
+    assert {b for b in business if b[0] != "2020"} == {("2018", "–", "did_not_exist"),
+                                                      ("2019", "–", "did_not_exist")}
+    assert "# – (status did_not_exist): de categorie bestond niet" in (
+        out / f"{name}.csv").read_bytes().decode("utf-8-sig")
+    assert "“–”: de categorie bestond niet in de onderwerpenlijst van die periode" in text
 
     words, tables = _docx_text(out / f"{name}.docx")
     assert "Vertrouwenspersonen — jaarverslag 2020, Defensie" in words
@@ -112,6 +121,10 @@ def test_central_level_writes_the_defence_section_as_pdf_csv_and_docx(pipeline: 
     assert "Volledigheid:" in words
     cases_table = next(t for t in tables if t[0][1:] == ["2018", "2019", "Jaar 2020"])
     assert [_number(v) for v in cases_table[1][1:]] == [cases[2018], cases[2019], cases[2020]]
+    topic_table = next(t for t in tables if t[0][1:] == ["2018", "2019", "Jaar 2020"]
+                       and any(r[0] == "Zakelijke integriteit" for r in t))
+    business = next(r for r in topic_table if r[0] == "Zakelijke integriteit")
+    assert business[1:3] == ["–", "–"] and business[3] not in ("–", "—")
     with (out / f"{name}.docx").open("rb") as fh:  # the chart is in it, as a picture
         assert b"word/media/image1.png" in fh.read()
 

@@ -123,6 +123,7 @@ def test_import_of_a_huge_file_is_refused_before_it_is_read(coordinator_base: li
     assert code == 2 and "larger than 1048576 bytes" in out and "Traceback" not in err
 
 
+@pytest.mark.slow
 @POSIX_ONLY
 def test_import_of_dev_zero_and_a_fifo_is_refused_at_once(coordinator_base: list[str],
                                                           tmp_path: Path) -> None:

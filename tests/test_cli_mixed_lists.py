@@ -120,3 +120,23 @@ def test_old_and_current_figures_together_forward_on_the_old_list(
     code, out, err = run(*central, "import", str(tmp_path / "up"))
     assert code == 0 and "New." in out, (out, err)
     assert payload["level"] == "component"
+
+
+def test_a_count_for_a_topic_the_old_list_did_not_have_cannot_be_added_up(
+        tmp_path: Path, coordinator: list[str]) -> None:
+    """2018.1 had no Zakelijke integriteit: figures of a current file that counts it cannot go
+    into 2018.1's topics, nor 2018.1's Overige into the current ones. The import says so before
+    anything is stored, and forward refuses with its sentence and writes nothing."""
+    old, new = _senders(tmp_path, coordinator, "CLAS-OLDAA", "CLAS-NEWAA")
+    files = tmp_path / "files"
+    write(files, "old.json", file_on(old, cases({"overige": 2}), "2018.1"))
+    write(files, "new.json", file_on(new, cases({"overschrijding_regels": 1}), "2026.1"))
+    _code, out, _err = run(*coordinator, "import", "--dry-run", str(files))
+    assert out.count("2020-Q1 then mixes topic-list versions (2018.1, 2026.1) that cannot be "
+                     "added up") == 2, out
+    assert "forwarded on list" not in out
+    assert run(*coordinator, "import", str(files))[0] == 0
+    code, _out, err = run(*coordinator, "forward", "--quarter", QUARTER, "--out",
+                          str(tmp_path / "up"))
+    assert code != 0 and "cannot be added up into one summary" in err, err
+    assert not (tmp_path / "up").exists() or not any((tmp_path / "up").iterdir())

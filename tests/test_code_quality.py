@@ -39,6 +39,7 @@ def test_ruff_finds_nothing() -> None:
     assert proc.returncode == 0, f"ruff check failed:\n{proc.stdout}{proc.stderr}"
 
 
+@pytest.mark.slow
 def test_mypy_strict_on_the_core() -> None:
     if importlib.util.find_spec("mypy") is None:
         pytest.skip(f"mypy is not installed for {sys.executable}: {INSTALL}")

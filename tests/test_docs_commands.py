@@ -8,6 +8,8 @@ import re
 import shlex
 from pathlib import Path
 
+import pytest
+
 from app import cli
 from tests.conftest import PASSPHRASE
 
@@ -69,6 +71,7 @@ def test_documented_commands_exist() -> None:
         assert re.search(rf"^{re.escape(target)}:", makefile, re.M), target
 
 
+@pytest.mark.slow
 def test_walkthrough_runs_every_documented_command(tmp_path: Path) -> None:
     run = Walkthrough(tmp_path)
     f = tmp_path / "files"

@@ -32,6 +32,7 @@ def _run(argv: list[str], gui_check: selftest.GuiCheck | None = _gui_check) -> t
     return code, out.getvalue(), err.getvalue()
 
 
+@pytest.mark.slow
 def test_self_test_passes_and_prints_one_line_per_step(own_tmp: Path) -> None:
     code, out, err = _run(["--lang", "en", "self-test"])
     assert code == cli.EXIT_OK, out + err
@@ -42,6 +43,7 @@ def test_self_test_passes_and_prints_one_line_per_step(own_tmp: Path) -> None:
     assert list(own_tmp.iterdir()) == []
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("missing", ["app.export.pdf_vp", "reportlab"])
 def test_a_bundle_without_its_pdf_part_fails_the_self_test(
     own_tmp: Path, monkeypatch: pytest.MonkeyPatch, missing: str
@@ -62,6 +64,7 @@ def test_a_bundle_without_its_pdf_part_fails_the_self_test(
     assert list(own_tmp.iterdir()) == []
 
 
+@pytest.mark.slow
 def test_self_test_uses_the_production_key_derivation(
     own_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -86,6 +89,7 @@ def _fail(message: str):  # type: ignore[no-untyped-def]
     return step
 
 
+@pytest.mark.slow
 def test_a_failing_step_stops_the_run_exits_2_and_cleans_up(
     own_tmp: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -240,12 +240,12 @@ def test_the_ico_carries_every_size_from_16_to_256() -> None:
 
 @pytest.mark.gui
 def test_the_window_icon_has_every_png_size(qapp: object) -> None:
-    from app.ui.application import ICON_SIZES, app_icon
+    from app.ui.register.application import ICON_SIZES, app_icon
 
     icon = app_icon()
     assert not icon.isNull()
     assert sorted(s.width() for s in icon.availableSizes()) == sorted(ICON_SIZES)
-    source = (ROOT / "app" / "ui" / "application.py").read_text(encoding="utf-8")
+    source = (ROOT / "app" / "ui" / "register" / "application.py").read_text(encoding="utf-8")
     assert "app.setWindowIcon(app_icon())" in source
 
 
@@ -332,7 +332,7 @@ def test_the_windowed_program_points_commands_to_the_cli(
         raise AssertionError("not the window either: the user asked for a command")
 
     monkeypatch.setattr("app.cli.main", no_cli)
-    monkeypatch.setattr("app.ui.application.run_gui", no_gui)
+    monkeypatch.setattr("app.ui.register.application.run_gui", no_gui)
     told: list[str] = []
     assert main_windowed(["backup", "--out", "E:\\"], tell=told.append) == 2
     assert len(told) == 1
@@ -372,7 +372,8 @@ def test_without_a_command_the_windowed_program_opens_the_window(
     monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[list[str]] = []
-    monkeypatch.setattr("app.ui.application.run_gui", lambda argv: opened.append(argv) or 0)
+    monkeypatch.setattr("app.ui.register.application.run_gui",
+                        lambda argv: opened.append(argv) or 0)
     assert main_windowed(["--lang", "en"]) == 0
     assert opened == [["--lang", "en"]]
 

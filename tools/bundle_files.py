@@ -149,7 +149,7 @@ def keep_in_bundle(dest: str) -> bool:
         return stem == "root" or any(stem == lang or stem.startswith(lang + "_")
                                      for lang in LANGUAGES)
     if dest.startswith((QT_TRANSLATIONS, WIN_QT_TRANSLATIONS)):
-        return name == "qtbase_nl.qm"  # the catalogue app.ui.application loads
+        return name == "qtbase_nl.qm"  # the catalogue app.ui.register.application loads
     if dest.startswith(QT_PLUGINS):
         return _keep_plugin(dest[len(QT_PLUGINS):], UNUSED_QT_PLUGIN_DIRS, UNUSED_QT_PLUGINS)
     if dest.startswith(QT_LIB):

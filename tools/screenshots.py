@@ -21,10 +21,10 @@ from app.errors import RegisterDamaged  # noqa: E402
 from app.services.demo import build_demo_register  # noqa: E402
 from app.services.storage import backup, vault  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from app.ui.application import QtTranslations  # noqa: E402
-from app.ui.settings_dialog import SettingsDialog  # noqa: E402
-from app.ui.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
-from app.ui.wizard import FirstRunWizard  # noqa: E402
+from app.ui.register.application import QtTranslations  # noqa: E402
+from app.ui.register.settings_dialog import SettingsDialog  # noqa: E402
+from app.ui.register.unlock import BackupPickerDialog, NewPassphraseDialog, UnlockDialog  # noqa: E402
+from app.ui.register.wizard import FirstRunWizard  # noqa: E402
 from tests import cheap_kdf  # noqa: E402
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation

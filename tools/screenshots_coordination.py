@@ -25,9 +25,9 @@ from app.models.periods import Quarter
 from app.services.coordination import importing
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.main_window import MainWindow
-from app.ui.screen import fit_to_screen
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.signals import AppSignals
 from tests import cheap_kdf
 from tests.services.coordination_helpers import (
     TODAY,

@@ -27,11 +27,11 @@ from app.services.confidant.quarter_overview import write_vp_quarter_pdf  # noqa
 from app.services.demo import build_demo_register  # noqa: E402
 from app.services.storage import vault  # noqa: E402
 from app.settings import Settings  # noqa: E402
-from app.ui.application import QtTranslations  # noqa: E402
-from app.ui.cards_dialog import CardsDialog  # noqa: E402
-from app.ui.export_dialog import ExportDialog  # noqa: E402
-from app.ui.screen import fit_to_screen  # noqa: E402
-from app.ui.signals import AppSignals  # noqa: E402
+from app.ui.confidant.export_dialog import ExportDialog  # noqa: E402
+from app.ui.register.application import QtTranslations  # noqa: E402
+from app.ui.register.cards_dialog import CardsDialog  # noqa: E402
+from app.ui.shared.screen import fit_to_screen  # noqa: E402
+from app.ui.shared.signals import AppSignals  # noqa: E402
 from tests import cheap_kdf  # noqa: E402
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation

@@ -23,9 +23,9 @@ from app.models.codelists import DISCRIMINATION
 from app.services.confidant.cases import CaseService, ReferralInput
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.main_window import MainWindow
-from app.ui.screen import fit_to_screen
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.signals import AppSignals
 from tests import cheap_kdf
 
 cheap_kdf.install()  # throw-away demo registers: the tests' cheap key derivation

@@ -23,8 +23,17 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from app.export.disclosure import ProtectedCell, Status, display, rule_text, status_label
-from app.export.pdf_report import NO_FIGURE_MEANING
-from app.export.report_model import NO_FIGURE, Chart, Label, ReportData, ReportTable, cell_text
+from app.export.pdf_report import DID_NOT_EXIST_MEANING, NO_FIGURE_MEANING
+from app.export.report_model import (
+    DID_NOT_EXIST,
+    DID_NOT_EXIST_STATUS,
+    NO_FIGURE,
+    Chart,
+    Label,
+    ReportData,
+    ReportTable,
+    cell_text,
+)
 from app.i18n import N_, Translator
 
 TOP: Final = 3
@@ -204,6 +213,9 @@ def _figure(table: ReportTable, row: str, column: str, t: Translator) -> Figure:
                              and len(key) == 2 else (row, column))
     if cell is None:
         reason = table.gaps.get((row, column))
+        if (row, column) in table.absent and reason is not None:
+            return Figure(DID_NOT_EXIST, DID_NOT_EXIST_STATUS, t._(DID_NOT_EXIST_MEANING).format(
+                reasons=reason.text(t)), str(row_code), str(column_code))
         explanation = (t._(NO_FIGURE_MEANING).format(reasons=reason.text(t)) if reason
                        else "")
         return Figure(NO_FIGURE, NO_FIGURE_STATUS, explanation, str(row_code), str(column_code))
@@ -277,7 +289,7 @@ def _note(table: ReportTable, rows: Sequence[GridRow], t: Translator) -> str:
     for part in table.note.parts or (table.note,):
         if {name for name, _ in part.params} == {"hidden", "cells"}:
             shown = [f for r in rows for f in r.figures if f is not None
-                     and f.status != NO_FIGURE_STATUS]
+                     and f.status not in (NO_FIGURE_STATUS, DID_NOT_EXIST_STATUS)]
             hidden = sum(1 for f in shown if f.status == Status.HIDDEN.value)
             if hidden:
                 out.append(replace(part, params=(("hidden", str(hidden)),

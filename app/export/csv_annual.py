@@ -9,7 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 from app.export.annual_model import AnnualSection, grids, section_title
-from app.export.csv_report import column_heads, sheet
+from app.export.csv_report import column_heads, did_not_exist_comment, sheet
+from app.export.report_model import DID_NOT_EXIST_STATUS
 from app.files import write_new
 from app.i18n import translator
 
@@ -19,8 +20,12 @@ def render_annual_csv(section: AnnualSection, *, lang: str | None = None,
     t = translator(lang)
     buffer, row = sheet(section_title(section, t), section.report.k, t,
                         now or dt.datetime.now())
+    every = grids(section, t)
+    if any(f is not None and f.status == DID_NOT_EXIST_STATUS
+           for grid in every for r in grid.rows for f in r.figures):
+        row(did_not_exist_comment(t))
     row(*column_heads(t))
-    for grid in grids(section, t):
+    for grid in every:
         for r in grid.rows:
             for header, figure in zip(grid.header[1:], r.figures, strict=True):
                 if figure is None:

@@ -7,7 +7,8 @@ Dialect (chosen for the spreadsheet the reader most likely has):
 - numbers as displayed in the report language ("1.234" / "1,234"; hours "839,5"), suppressed
   cells by their mark, and a status column with a stable code (published / primary /
   secondary) plus its explanation in the report language; a position without a figure is a row
-  with "—", status ``no_figure`` and the reason;
+  with "—", status ``no_figure`` and the reason; a category that did not exist in that period's
+  topic list is a row with "–", status ``did_not_exist`` (a comment row explains it);
 - beside every label its stable code: the table id, the row code (a cell's measure, e.g.
   ``topic:pesten``, ``group:overig``, ``modes:telefoon``, ``cases_new@CLAS``) and the column
   code (the period: ``2026-Q3``, ``2026``), so a spreadsheet never has to match on labels;
@@ -29,13 +30,24 @@ from pathlib import Path
 from typing import Final
 
 from app.export.disclosure import rule_text, status_label
-from app.export.pdf_report import NO_FIGURE_MEANING, report_title
-from app.export.report_model import DATETIME_PATTERN, NO_FIGURE, ReportData, cell_text
+from app.export.pdf_report import DID_NOT_EXIST_MEANING, NO_FIGURE_MEANING, report_title
+from app.export.report_model import (
+    DATETIME_PATTERN,
+    DID_NOT_EXIST,
+    DID_NOT_EXIST_STATUS,
+    NO_FIGURE,
+    ReportData,
+    cell_text,
+)
 from app.files import write_new
-from app.i18n import Translator, translator
+from app.i18n import N_, Translator, translator
 
 FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
 NO_FIGURE_STATUS: Final = "no_figure"
+DID_NOT_EXIST_COMMENT = N_(
+    "{mark} (status {status}): the category did not exist in the topic list of that period; "
+    "it is no count (not 0) and no total includes it."
+)
 
 
 def neutralise(text: str) -> str:
@@ -75,6 +87,12 @@ def column_heads(t: Translator) -> tuple[str, ...]:
             t._("column_code"), t._("value"), t._("status"), t._("explanation"))
 
 
+def did_not_exist_comment(t: Translator) -> str:
+    """The comment row that explains the marker of a category that did not exist."""
+    return "# " + t._(DID_NOT_EXIST_COMMENT).format(mark=DID_NOT_EXIST,
+                                                    status=DID_NOT_EXIST_STATUS)
+
+
 def render_report_csv(data: ReportData, *, lang: str | None = None,
                       now: dt.datetime | None = None) -> bytes:
     """The report as CSV bytes in ``lang`` (None: the current language)."""
@@ -82,6 +100,8 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
     buffer, row = sheet(report_title(data, t), data.k, t, now or dt.datetime.now())
     for note in data.notes:
         row("# " + note.text(t))
+    if any(table.absent for table in data.tables):
+        row(did_not_exist_comment(t))
     row(*column_heads(t))
     for table in data.tables:
         title = table.title.text(t)
@@ -96,6 +116,9 @@ def render_report_csv(data: ReportData, *, lang: str | None = None,
                 if cell is not None:
                     row(*where, cell_text(table, cell, t), cell.status.value,
                         status_label(cell.status, cell.k, t))
+                elif (r.key, c.key) in table.absent:
+                    row(*where, DID_NOT_EXIST, DID_NOT_EXIST_STATUS, t._(
+                        DID_NOT_EXIST_MEANING).format(reasons=table.gaps[(r.key, c.key)].text(t)))
                 elif (r.key, c.key) in table.gaps:
                     row(*where, NO_FIGURE, NO_FIGURE_STATUS, t._(NO_FIGURE_MEANING).format(
                         reasons=table.gaps[(r.key, c.key)].text(t)))

@@ -2,9 +2,10 @@
 
 It prints only what ``app.services.coordination.report_data`` protected: each cell as
 ``report_model.cell_text`` shows it (``display``'s number or mark; hours to the half hour), and
-"—" where the report has no figure (a gap, explained on the title page and in the notes). The
-charts draw published values only; a hidden bar is drawn at height 0 with its mark above it,
-so no suppressed count reaches the drawing either.
+"—" where the report has no figure (a gap, explained on the title page and in the notes), "–"
+where the category did not exist in that period's topic list. The charts draw published values
+only; a hidden bar is drawn at height 0 with its mark above it, so no suppressed count reaches
+the drawing either.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from app.export.pdf_common import (
 )
 from app.export.report_model import (
     DATETIME_PATTERN,
+    DID_NOT_EXIST,
     NO_FIGURE,
     Chart,
     Label,
@@ -51,6 +53,7 @@ from app.export.report_model import (
 from app.i18n import N_, Translator, translator
 
 NO_FIGURE_MEANING = N_("no figure: {reasons}")
+DID_NOT_EXIST_MEANING = N_("did not exist: {reasons}; no count, and in no total")
 YEARS_SHARE = 0.3  # of the page width: the chart of the years, beside the quarters
 
 def report_title(data: ReportData, t: Translator) -> str:
@@ -77,17 +80,17 @@ def chart_points(chart: Chart, t: Translator) -> tuple[list[str], list[int], lis
     return categories, heights, labels
 
 
-def gap_reasons(data: ReportData) -> list[Label]:
-    """Why positions of this report have no figure, each reason once, in report order."""
-    return list(dict.fromkeys(reason for table in data.tables for reason in table.gaps.values()))
+def gap_reasons(data: ReportData, *, absent: bool = False) -> list[Label]:
+    """Why positions of this report have no figure ("—"), each reason once, in report order;
+    with ``absent``: why categories did not exist ("–")."""
+    return list(dict.fromkeys(reason for table in data.tables
+                              for position, reason in table.gaps.items()
+                              if (position in table.absent) == absent))
 
 
 def _text(table: ReportTable, row: str, column: str, t: Translator, bold: bool) -> Cell:
     cell = table.cell(row, column)
-    if cell is None:
-        shown = Right(NO_FIGURE if (row, column) in table.gaps else "")
-    else:
-        shown = Right(cell_text(table, cell, t))
+    shown = Right(table.gap_mark(row, column) if cell is None else cell_text(table, cell, t))
     return Bold(shown) if bold else shown
 
 
@@ -146,6 +149,10 @@ def _title_page(data: ReportData, t: Translator, title: str, now: dt.datetime) -
     reasons = gap_reasons(data)
     if reasons:
         legend.append([Right(NO_FIGURE), t._(NO_FIGURE_MEANING).format(
+            reasons="; ".join(r.text(t) for r in reasons))])
+    reasons = gap_reasons(data, absent=True)
+    if reasons:
+        legend.append([Right(DID_NOT_EXIST), t._(DID_NOT_EXIST_MEANING).format(
             reasons="; ".join(r.text(t) for r in reasons))])
     story: list[Flowable] = [
         para(title, "title"),

@@ -5,7 +5,9 @@ register; `pdf_report` and `csv_report` draw them. Nothing here reads a register
 A position of a table is either a cell (a protected count) or a *gap*: a figure the report does
 not have (a quarter that had not ended, a period without quarterly files, a category an older
 topic list did not tell apart). A gap is no cell at all, so it can give nothing away; it is
-printed as ``NO_FIGURE`` ("—") and the report says why.
+printed as ``NO_FIGURE`` ("—") and the report says why. A gap of a category that did not exist
+in the topic list of its period (``ReportTable.absent``) is printed ``DID_NOT_EXIST`` ("–", as
+the Defence tables print it): not a zero, and no total counts it.
 
 Hours are published to the half hour: an hours cell holds minutes rounded to the nearest 30
 (``half_hour_minutes``), printed as hours with one decimal ("839,5") by ``cell_text``.
@@ -34,6 +36,8 @@ from app.models.codelists import Code, TopicGroup
 
 Level = Literal["component", "defence"]
 NO_FIGURE: Final = "—"
+DID_NOT_EXIST: Final = "–"  # an en dash: the category was not on that period's topic list
+DID_NOT_EXIST_STATUS: Final = "did_not_exist"  # its status in the CSV
 # Dates in the reports' text, in both languages the same way: "30 November 2026".
 DATE_PATTERN: Final = "d MMMM y"
 DATETIME_PATTERN: Final = "d MMMM y, HH:mm"
@@ -114,9 +118,18 @@ class ReportTable:
     gaps: Mapping[tuple[str, str], Label] = field(default_factory=dict)
     # the global key of every position, gaps included: the codes the CSV prints
     keys: Mapping[tuple[str, str], Key] = field(default_factory=dict)
+    # the gaps of a category that did not exist in that period's list (printed DID_NOT_EXIST)
+    absent: frozenset[tuple[str, str]] = frozenset()
 
     def cell(self, row: str, column: str) -> ProtectedCell | None:
         return self.cells.get((row, column))
+
+    def gap_mark(self, row: str, column: str) -> str:
+        """What a position without a cell prints: "–" (did not exist), "—" (no figure), or
+        nothing (no position)."""
+        if (row, column) in self.absent:
+            return DID_NOT_EXIST
+        return NO_FIGURE if (row, column) in self.gaps else ""
 
     def codes(self, row: Row, column: Column) -> tuple[str, str]:
         """The row and column codes of a position (the cell's global key)."""

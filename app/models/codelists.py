@@ -4,11 +4,16 @@ Dutch labels are canonical, English labels are glosses; codes are stable ASCII i
 Every export names the list's id and version.
 
 An older version ships a mapping to the current one (``resources/codelists/mappings/``): each
-of its topics is the union of the current topics it lists, and those unions cover every current
-topic exactly once (a partition). Figures recorded on an older list are shown in the current
-categories where that is exact: a topic that maps to one current topic fills that topic's row;
-one that maps to several can only fill a row that adds up exactly those (a group, or a combined
-row). The other lists (modes, outcomes, ...) must have the same codes in every version.
+of its topics is the union of the current topics it lists, and the current topics it had no
+category for are listed as ``did_not_exist``; together they cover every current topic exactly
+once (a partition). Figures recorded on an older list are shown in the current categories where
+that is exact: a topic that maps to one current topic fills that topic's row; one that maps to
+several can only fill a row that adds up exactly those (a group, or a combined row); a topic
+that did not exist is no figure at all for a period recorded on that list ("–", not 0). The
+other lists (modes, outcomes, ...) must have the same codes in every version.
+
+A list's ``withdrawn_topics`` are codes a file of that version may still carry with the count 0
+(written before the list's content was corrected; see ``withdrawn``).
 """
 
 from __future__ import annotations
@@ -60,6 +65,8 @@ class CodeLists:
     referral_targets: tuple[Code, ...]
     activity_kinds: tuple[Code, ...]
     components: tuple[Code, ...]
+    # codes the version's files may carry with 0 only: a correction took them off the list
+    withdrawn: frozenset[str] = frozenset()
 
     @property
     def topics(self) -> tuple[Code, ...]:
@@ -100,6 +107,7 @@ def load(version: str = CURRENT_VERSION) -> CodeLists:
         referral_targets=_codes(raw["referral_targets"]),
         activity_kinds=_codes(raw["activity_kinds"]),
         components=_codes(raw["components"]),
+        withdrawn=frozenset(c["code"] for c in raw.get("withdrawn_topics", ())),
     )
     if DISCRIMINATION not in lists.codes(lists.topics):
         raise ValueError(f"code list {version} has no topic {DISCRIMINATION!r}")
@@ -124,6 +132,7 @@ class TopicMapping:
     source: str
     target: str
     topics: Mapping[str, Block]  # source topic code -> the current topic codes it covers
+    absent: Block = frozenset()  # the current topics the source list had no category for
 
     @property
     def blocks(self) -> tuple[Block, ...]:
@@ -145,8 +154,9 @@ def mapping_path(version: str, target: str = CURRENT_VERSION) -> Path:
 @cache
 def mapping(version: str) -> TopicMapping:
     """How topics of list ``version`` are shown in the current list (identity for the current
-    one). Raises ValueError when the shipped mapping is not a partition of the current topics
-    or the version's other lists differ from the current ones."""
+    one). Raises ValueError when the shipped mapping (its topics and the topics that did not
+    exist) is not a partition of the current topics or the version's other lists differ from
+    the current ones."""
     current = load()
     if version == CURRENT_VERSION:
         return TopicMapping(version, version, {t.code: frozenset({t.code}) for t in current.topics})
@@ -157,14 +167,23 @@ def mapping(version: str) -> TopicMapping:
     topics = {code: frozenset(codes) for code, codes in raw["topics"].items()}
     if set(topics) != set(older.codes(older.topics)):
         raise ValueError(f"mapping of {version} does not name every topic of {version} once")
-    covered = [c for codes in raw["topics"].values() for c in codes]
+    absent = frozenset(raw.get("did_not_exist", ()))
+    covered = [c for codes in raw["topics"].values() for c in codes] + list(
+        raw.get("did_not_exist", ()))  # a list: a topic named twice is refused
     if sorted(covered) != sorted(current.codes(current.topics)) or not all(topics.values()):
         raise ValueError(f"mapping of {version} does not cover every current topic exactly once")
     for name in ("discrimination_grounds", "contact_modes", "outcomes", "referral_targets",
                  "activity_kinds", "components"):
         if older.codes(getattr(older, name)) != current.codes(getattr(current, name)):
             raise ValueError(f"code list {version} differs from {CURRENT_VERSION} in {name}")
-    return TopicMapping(version, CURRENT_VERSION, topics)
+    return TopicMapping(version, CURRENT_VERSION, topics, absent)
+
+
+def did_not_exist(versions: Iterable[str]) -> frozenset[str]:
+    """The current topics none of ``versions`` had a category for: figures recorded on them
+    together have no count for these topics ("–"), not a zero. Empty for no versions."""
+    found = [mapping(v).absent for v in versions]
+    return frozenset.intersection(*found) if found else frozenset()
 
 
 def common_blocks(versions: Iterable[str]) -> tuple[Block, ...]:
@@ -192,23 +211,44 @@ def common_blocks(versions: Iterable[str]) -> tuple[Block, ...]:
 
 def exact_version(versions: Iterable[str]) -> str | None:
     """Of ``versions``, the one in whose topics figures recorded on all of them add up
-    exactly (its topics are their ``common_blocks``); None when there is none. With the
-    current list and one older list, that is the older list."""
+    exactly (its topics, and the topics it did not have, are their ``common_blocks``); None
+    when there is none. With the current list and one older list, that is the older list: a
+    count for a topic it did not have cannot go into it (``forward_version`` checks that)."""
     wanted = list(dict.fromkeys(versions))
     common = set(common_blocks(wanted))
     for version in sorted(wanted):
-        if set(mapping(version).blocks) == common:
+        m = mapping(version)
+        if set(m.blocks) | {frozenset({t}) for t in m.absent} == common:
             return version
     return None
+
+
+def forward_version(files: Iterable[tuple[str, Mapping[str, int]]]) -> str | None:
+    """The version figures of ``files`` (each its list version and topic counts; nil returns
+    left out) add up on exactly: their ``exact_version``, provided no file counts a topic that
+    version did not have. None when there is none."""
+    files = list(files)
+    target = exact_version(version for version, _topics in files)
+    if target is None:
+        return None
+    for version, topics in files:
+        try:
+            convert_topics(topics, version, target)
+        except ValueError:
+            return None
+    return target
 
 
 def convert_topics(counts: Mapping[str, int], source: str, target: str) -> dict[str, int]:
     """Counts per topic of list ``source`` as counts per topic of list ``target`` (every topic
     of ``target``, zeros too). ValueError when a topic of ``source`` is not inside one topic
-    of ``target`` (the figure could not be placed exactly)."""
+    of ``target`` (the figure could not be placed exactly, e.g. a count for a topic ``target``
+    did not have)."""
     into = mapping(target).topics
     result = dict.fromkeys(into, 0)
     for code, n in counts.items():
+        if not n:  # nothing to place (a withdrawn code too)
+            continue
         block = mapping(source).topics[code]
         found = [t for t, covers in into.items() if block <= covers]
         if len(found) != 1:

@@ -1,5 +1,5 @@
 """What a use case changed, so the views know what to refresh: one typed value for the one
-app-level signal (`app.ui.signals.AppSignals.data_changed`).
+app-level signal (`app.ui.shared.signals.AppSignals.data_changed`).
 
 Every service function that writes says what it changed: it returns a `Change`, or a result
 whose class carries one as ``change`` (`exporting.ExportResult`, `importing.ImportResult`, ...).

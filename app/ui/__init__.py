@@ -1,6 +1,6 @@
 """The windows. Importing this package first makes None, True and False outlive PySide6's
-lost references (app/ui/refcounts.py)."""
+lost references (app/ui/shared/refcounts.py)."""
 
-from app.ui.refcounts import keep_singletons_alive
+from app.ui.shared.refcounts import keep_singletons_alive
 
 keep_singletons_alive()

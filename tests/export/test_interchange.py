@@ -83,6 +83,7 @@ def test_sealed_file_relabelled_for_another_recipient_is_refused(
         interchange.read_file(relabelled, thief.private_key)
 
 
+@pytest.mark.slow
 def test_ten_thousand_single_bit_flips_are_all_refused(
     vp_key: crypto.KeyPair, coordinator_sealing: crypto.KeyPair, valid_file: bytes
 ) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from app.errors import ValidationError
+from app.errors import UnknownCode, ValidationError
 from app.export import interchange
 from app.export.csv_report import render_report_csv
 from app.export.disclosure import Status
@@ -206,7 +206,7 @@ def test_a_quarter_with_two_list_versions_is_shown_where_both_are_exact(
     enrol(coordinator, old, new)
     _import(coordinator, [
         write(tmp_path, "old.json", _old_list_file(
-            old, {"overige": 7, "zakelijke_integriteit": 6, "pesten": 9}, 20, "2026-Q1")),
+            old, {"overige": 7, "pesten": 9, "agressie": 4}, 20, "2026-Q1")),
         write(tmp_path, "new.json", vp_file(new, _m(30, {
             "pesten": 8, "arbeidsconflict": 6, "thuisfront": 5, "overschrijding_regels": 5,
             "lekken_informatie": 6}), quarter="2026-Q1")),
@@ -223,26 +223,112 @@ def test_a_quarter_with_two_list_versions_is_shown_where_both_are_exact(
         assert cell is not None, (row, col)
         return cell.value
 
-    # Q1 mixes 2018.1 and 2026.1: pesten is exact in both, the business group and the
-    # combined row are the finest exact rows; its single business topics have no figure
+    # Q1 mixes 2018.1 and 2026.1: pesten is exact in both, the combined row is the finest
+    # exact row for 2018.1's Overige; business integrity, which 2018.1 did not have, is exact
+    # too (the older file counts none of it) and existed in Q1 (the current file has it)
     assert value("topic:pesten", "2026-Q1") == 17
-    assert value("group:zakelijke_integriteit", "2026-Q1") == 6 + 5 + 6
+    assert value("topic:agressie_geweld", "2026-Q1") == 4
+    assert value("group:zakelijke_integriteit", "2026-Q1") == 5 + 6
+    assert value("topic:overschrijding_regels", "2026-Q1") == 5
     assert value(together, "2026-Q1") == 7 + 6 + 5
-    for row in ("topic:overschrijding_regels", "topic:arbeidsconflict", "group:overig",
-                "topic:thuisfront"):
+    assert not topics.absent
+    for row in ("topic:arbeidsconflict", "group:overig", "topic:thuisfront"):
         assert topics.cell(row, "2026-Q1") is None and (row, "2026-Q1") in topics.gaps
         assert "2018.1" in topics.gaps[(row, "2026-Q1")].text(translator("en"))
     # Q2 is on the current list only: every row; the year is as coarse as its coarsest quarter
     assert value("topic:thuisfront", "2026-Q2") == 12 and value("group:overig", "2026-Q2") == 12
     assert topics.cell("topic:thuisfront", "2026") is None
-    assert value(together, "2026") == 18 + 12 and value("topics", "2026") == 22 + 30 + 12
+    assert value(together, "2026") == 18 + 12 and value("topics", "2026") == 20 + 30 + 12
     english = translator("en")
     note = topics.note.text(english) if topics.note else ""
     assert "Figures for 2026-Q1 were recorded on topic list 2018.1" in note
-    assert "Business integrity; Together: Labour conflict + Personal circumstances + Other " \
+    assert "several current ones: Together: Labour conflict + Personal circumstances + Other " \
            "(group)" in note
     assert "sources used different versions of the topic list (2018.1, 2026.1)" in " ".join(
         n.text(english) for n in data.notes)
+
+
+BUSINESS = ("group:zakelijke_integriteit", "topic:overschrijding_regels", "topic:misbruik_positie",
+            "topic:financiele_schendingen", "topic:lekken_informatie",
+            "topic:oneigenlijk_gebruik_middelen", "topic:misbruik_geweldsbevoegdheid",
+            "topic:overig_zakelijk")
+
+
+def test_a_category_that_did_not_exist_is_a_dash_in_no_sum(coordinator: Register,
+                                                           tmp_path: Path) -> None:
+    """Q1 recorded on 2018.1 only (no Zakelijke integriteit then), Q2 on the current list: Q1's
+    business rows are "–" in every rendering, no cell, in no equation; the totals add up the
+    categories that existed, and the year adds up the quarter where the category existed."""
+    old, new = new_sender("CLAS-OLD01"), new_sender("CLAS-NEW01")
+    enrol(coordinator, old, new)
+    _import(coordinator, [
+        write(tmp_path, "old.json", _old_list_file(
+            old, {"overige": 7, "pesten": 9, "intimidatie": 6}, 22, "2026-Q1")),
+        write(tmp_path, "new.json", vp_file(new, _m(30, {
+            "pesten": 8, "arbeidsconflict": 6, "thuisfront": 5, "overschrijding_regels": 5,
+            "lekken_informatie": 6}), quarter="2026-Q2")),
+    ])
+    data = report_data(coordinator, 2026, k=3, today=AFTER)
+    topics = data.table("topics")
+    for row in BUSINESS:
+        assert topics.cell(row, "2026-Q1") is None and (row, "2026-Q1") in topics.absent
+        assert topics.gap_mark(row, "2026-Q1") == "–" != NO_FIGURE
+        assert topics.cell(row, "2026-Q2") is not None  # it exists from Q2 on
+    assert topics.gap_mark("topic:pesten", "2026-Q3") == NO_FIGURE  # no files: an ordinary gap
+    assert ("topic:pesten", "2026-Q3") not in topics.absent
+    publication = data.publication
+    assert publication is not None
+    values = publication.table.values
+    assert not any((row, "2026-Q1") in values for row in BUSINESS)  # the model has no quantity
+    assert not any(k in BUSINESS and p == "2026-Q1" for eq in publication.table.equations
+                   for k, p in [eq.total, *eq.parts])
+    assert values[("topics", "2026-Q1")] == 7 + 9 + 6  # over the categories that existed
+    assert values[("group:zakelijke_integriteit", "2026")] == 11  # Q2 only
+    year = next(eq for eq in publication.table.equations
+                if eq.total == ("group:zakelijke_integriteit", "2026")
+                and all("-Q" in str(part[1]) for part in eq.parts))
+    assert year.parts == (("group:zakelijke_integriteit", "2026-Q2"),)
+    english = translator("en")
+    assert "did not exist" in (topics.note.text(english) if topics.note else "")
+    # the CSV: an explicit marker, a status, and a comment row that explains them
+    rows = _csv(data)
+    dash = [r for r in rows if r["column_code"] == "2026-Q1" and r["row_code"] in BUSINESS]
+    assert len(dash) == len(BUSINESS)
+    assert {(r["value"], r["status"]) for r in dash} == {("–", "did_not_exist")}
+    assert "not on topic list 2018.1" in dash[0]["explanation"]
+    text = render_report_csv(data, lang="en", now=NOW).decode("utf-8-sig")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    assert any(line.startswith("# – (status did_not_exist): the category did not exist")
+               for line in comments), comments
+    dutch = render_report_csv(data, lang="nl", now=NOW).decode("utf-8-sig")
+    assert "bestond niet" in dutch
+    # the PDF prints "–" in the row and explains it on the title page
+    _pages, lines = _pdf_text(render_report_pdf(data, lang="en", now=NOW))
+    words = " ".join(lines)
+    assert "did not exist: the category was not on topic list 2018.1" in words
+    at = lines.index("Business integrity")
+    assert lines[at + 1] == "–"
+
+
+def test_a_file_of_the_former_2018_list_still_imports(coordinator: Register,
+                                                      tmp_path: Path) -> None:
+    """2018.1 first listed Zakelijke integriteit (wrongly): its files carry it with 0. They
+    still import; a count for it is refused, as for any code not on the list."""
+    old = new_sender("CLAS-OLD01")
+    enrol(coordinator, old)
+    payload = interchange.build_payload(
+        measures=_m(3, {"pesten": 3}), submission_id="5f0e6a8e-0000-4000-8000-000000000002",
+        revision=1, supersedes=None, created_at=CREATED, app_version="0.1.0", level="vp",
+        sender=interchange.Sender(old.code, old.component, old.fingerprint),
+        quarter="2026-Q1", codelist_version="2018.1")
+    payload["measures"]["topics"]["zakelijke_integriteit"] = 0  # as the former list wrote it
+    _import(coordinator, [write(tmp_path, "former.json", interchange.write_file(
+        payload, old.key.private_key, today=TODAY))])
+    topics = report_data(coordinator, 2026, k=3, today=AFTER).table("topics")
+    assert ("group:zakelijke_integriteit", "2026-Q1") in topics.absent
+    payload["measures"]["topics"]["zakelijke_integriteit"] = 1
+    with pytest.raises(UnknownCode):
+        interchange.write_file(payload, old.key.private_key, today=TODAY)
 
 
 # --- the report's wording -------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -37,6 +38,7 @@ def measures(draw: st.DrawFn) -> Any:
     return m
 
 
+@pytest.mark.slow
 @settings(max_examples=3000, deadline=None, derandomize=True)
 @given(measures())
 def test_fast_check_equals_schema(m: Any) -> None:

@@ -56,6 +56,7 @@ def test_the_program_has_no_switch_for_a_cheap_key_derivation() -> None:
     assert "os.environ" not in source and "getenv" not in source
 
 
+@pytest.mark.slow
 def test_init_with_the_old_test_variable_set_writes_production_strength(tmp_path: Path) -> None:
     """The real program (`python -m app`, no test set-up in the process), the variable set."""
     secret = tmp_path / "pass.txt"

@@ -117,8 +117,8 @@ def test_backup_on_quit_with_the_clock_in_2019_is_kept(
     from PySide6.QtWidgets import QApplication
 
     from app.settings import Settings
-    from app.ui.application import AppController
-    from app.ui.signals import AppSignals
+    from app.ui.register.application import AppController
+    from app.ui.shared.signals import AppSignals
 
     dest = tmp_path / "backups"
     reg = vault.unlock(register_dir, PASSPHRASE)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+import pytest
+
 from app.export.measures import sum_quarters
 from app.models.periods import Quarter, quarters_of_year
 from app.services.confidant import aggregation
@@ -50,6 +52,7 @@ def test_known_register_gives_expected_measures(register: vault.Register) -> Non
     assert aggregation.quarter_measures(register, Quarter(2026, 1)).is_zero()
 
 
+@pytest.mark.slow
 def test_four_quarters_add_up_to_the_year(register: vault.Register) -> None:
     rng = random.Random(3)
     s = CaseService(register, today=lambda: D(2026, 12, 31))

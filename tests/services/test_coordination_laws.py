@@ -7,6 +7,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -39,6 +40,7 @@ _FILES.append(merged_file(_ACVP, _FILES[:3]))  # VP files 0-2 also arrive merged
 )
 @given(order=st.permutations(range(len(_FILES))), cut=st.integers(0, len(_FILES)),
        repeat=st.booleans())
+@pytest.mark.slow
 def test_order_and_batches_do_not_matter(coordinator_template: Path, order: list[int], cut: int,
                                          repeat: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:

@@ -183,6 +183,7 @@ def _damage_a_page(register_dir: Path) -> None:
     db.write_bytes(bytes(data))
 
 
+@pytest.mark.slow
 def test_sqlcipher_log_lines_never_reach_the_terminal(register_dir: Path, tmp_path: Path) -> None:
     """Before issue 13 the terminal showed `ERROR CORE sqlcipher_page_cipher: hmac check
     failed for pgno=2` (and two more lines) above the program's sentence."""

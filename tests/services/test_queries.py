@@ -102,6 +102,7 @@ def _sort_key(sort: str) -> Callable[[queries.CaseRow], tuple[object, ...]]:
     return key
 
 
+@pytest.mark.slow
 def test_bulk_register_counts_filters_and_sorts_like_its_rows(register: Register) -> None:
     """Eight years of fill_bulk rows against the same rows worked out in Python: every filter's
     count and first page, every sort key both ways, the quarter summary. (The same at 200,000

@@ -119,6 +119,7 @@ def test_the_owner_only_check_sees_a_file_others_can_read(tmp_path: Path) -> Non
     assert owner_only.is_owner_only(target)
 
 
+@pytest.mark.slow
 def test_the_command_line_prints_every_character_when_redirected(
     register_dir: Path, tmp_path: Path
 ) -> None:

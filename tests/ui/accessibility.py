@@ -35,8 +35,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.ui.accessible import mnemonic_of, strip_mnemonic
-from app.ui.style import contrast
+from app.ui.shared.accessible import mnemonic_of, strip_mnemonic
+from app.ui.shared.style import contrast
 
 TOLERANCE = 4  # pixels: widgets on one row are rarely aligned to the pixel
 MIN_TEXT_CONTRAST = 4.5

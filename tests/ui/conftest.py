@@ -9,9 +9,9 @@ from pytestqt.qtbot import QtBot
 from app.services.confidant.cases import CaseService
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.appearance import prepare_application
-from app.ui.main_window import MainWindow
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.appearance import prepare_application
+from app.ui.shared.signals import AppSignals
 from tests.conftest import TODAY
 
 

@@ -19,18 +19,18 @@ from app.services.confidant.cases import CaseService
 from app.services.confidant.queries import case_detail
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.cards_dialog import CardsDialog
-from app.ui.case_dialogs import CloseCaseDialog, EditCaseDialog
+from app.ui.confidant.case_dialogs import CloseCaseDialog, EditCaseDialog
+from app.ui.confidant.export_dialog import ExportDialog
 from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog
-from app.ui.export_dialog import ExportDialog
-from app.ui.help import HelpWindow
-from app.ui.main_window import MainWindow
-from app.ui.settings_dialog import SettingsDialog
-from app.ui.signals import AppSignals
-from app.ui.unlock import UnlockDialog
-from app.ui.wizard import FirstRunWizard
+from app.ui.register.cards_dialog import CardsDialog
+from app.ui.register.help import HelpWindow
+from app.ui.register.main_window import MainWindow
+from app.ui.register.settings_dialog import SettingsDialog
+from app.ui.register.unlock import UnlockDialog
+from app.ui.register.wizard import FirstRunWizard
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
 
 pytestmark = pytest.mark.gui

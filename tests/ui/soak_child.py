@@ -24,9 +24,9 @@ from PySide6.QtGui import QAccessible  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.settings import Settings  # noqa: E402
-from app.ui.appearance import prepare_application  # noqa: E402
-from app.ui.application import AppController, QtTranslations  # noqa: E402
-from app.ui.signals import AppSignals  # noqa: E402
+from app.ui.register.application import AppController, QtTranslations  # noqa: E402
+from app.ui.shared.appearance import prepare_application  # noqa: E402
+from app.ui.shared.signals import AppSignals  # noqa: E402
 from tests.conftest import PASSPHRASE  # noqa: E402
 
 

@@ -46,28 +46,33 @@ from app.services.confidant.cases import CaseService
 from app.services.coordination import importing
 from app.services.storage import backup, vault
 from app.settings import Settings
-from app.ui import style
-from app.ui.cards_dialog import CardsDialog, compare_box
-from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm_box
+from app.ui.confidant.case_dialogs import (
+    CloseCaseDialog,
+    ContactDialog,
+    EditCaseDialog,
+    confirm_box,
+)
+from app.ui.confidant.export_dialog import ExportDialog, revision_box
 from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import error_box
 from app.ui.coordination.roster import CardConfirmDialog, DateDialog, NicknameDialog
 from app.ui.coordination.workspace import ReceiptDialog, ReportOptionsDialog
-from app.ui.date_field import CalendarPopup
-from app.ui.export_dialog import ExportDialog, revision_box
-from app.ui.focus_ring import OVERLAY_NAME, RING_WIDTH, RingOverlay
-from app.ui.help import AboutDialog, HelpWindow
-from app.ui.main_window import MainWindow
-from app.ui.recovery import RecoveryCodeDialog
-from app.ui.settings_dialog import MoveRegisterDialog, SettingsDialog, question_box
-from app.ui.signals import AppSignals
-from app.ui.unlock import (
+from app.ui.register.cards_dialog import CardsDialog, compare_box
+from app.ui.register.help import AboutDialog, HelpWindow
+from app.ui.register.main_window import MainWindow
+from app.ui.register.recovery import RecoveryCodeDialog
+from app.ui.register.settings_dialog import MoveRegisterDialog, SettingsDialog, question_box
+from app.ui.register.unlock import (
     BackupPickerDialog,
     NewPassphraseDialog,
     RecoveryUnlockDialog,
     UnlockDialog,
 )
-from app.ui.wizard import FirstRunWizard
+from app.ui.register.wizard import FirstRunWizard
+from app.ui.shared import style
+from app.ui.shared.date_field import CalendarPopup
+from app.ui.shared.focus_ring import OVERLAY_NAME, RING_WIDTH, RingOverlay
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
 from tests.services.coordination_helpers import (
     enrol,

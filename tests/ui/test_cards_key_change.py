@@ -13,8 +13,8 @@ from app.export import crypto
 from app.services.confidant import exporting
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.cards_dialog import CardsDialog, replace_box, two_lines
-from app.ui.signals import AppSignals
+from app.ui.register.cards_dialog import CardsDialog, replace_box, two_lines
+from app.ui.shared.signals import AppSignals
 from tests.conftest import snapshot
 from tests.services.coordination_helpers import new_sender, write
 from tests.services.hostile_corpus import recipient_card_of

@@ -17,11 +17,11 @@ from app.services.confidant import codelist_moves, queries
 from app.services.coordination.importing import apply_import, plan_import
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.case_dialogs import EditCaseDialog, checked_codes
+from app.ui.confidant.case_dialogs import EditCaseDialog, checked_codes
 from app.ui.coordination.forward_dialog import ForwardDialog
-from app.ui.formatting import topic_labels
-from app.ui.main_window import MainWindow
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.formatting import topic_labels
+from app.ui.shared.signals import AppSignals
 from tests.conftest import TODAY
 from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
 from tests.services.coordination_helpers import (

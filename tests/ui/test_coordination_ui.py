@@ -30,8 +30,8 @@ from app.ui.coordination.forward_dialog import ForwardDialog
 from app.ui.coordination.import_dialog import ImportDialog, PlanModel
 from app.ui.coordination.roster import RosterModel, RosterPanel
 from app.ui.coordination.tables import FiguresModel, TablesPanel
-from app.ui.main_window import MainWindow
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, snapshot
 from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
 from tests.services.coordination_helpers import (

@@ -17,9 +17,9 @@ from app.services.confidant import exporting
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.cards_dialog import CardsDialog
-from app.ui.export_dialog import ExportDialog, HistoryModel, PreviewModel
-from app.ui.signals import AppSignals
+from app.ui.confidant.export_dialog import ExportDialog, HistoryModel, PreviewModel
+from app.ui.register.cards_dialog import CardsDialog
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.gui

@@ -10,8 +10,13 @@ from pytestqt.qtbot import QtBot
 from app.services.confidant.cases import CaseService
 from app.services.confidant.queries import CaseFilter
 from app.services.storage.vault import Register
-from app.ui import item_models
-from app.ui.item_models import ROW_ROLE, ActivityTableModel, CaseTableModel, ContactTableModel
+from app.ui.shared import item_models
+from app.ui.shared.item_models import (
+    ROW_ROLE,
+    ActivityTableModel,
+    CaseTableModel,
+    ContactTableModel,
+)
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
@@ -71,8 +76,8 @@ def test_window_filters_sorts_and_pages_a_bulk_register(qtbot: QtBot, register: 
     moments, timed, are `make bench`: "register ...".)"""
     from app.services.confidant import queries
     from app.settings import Settings
-    from app.ui.main_window import MainWindow
-    from app.ui.signals import AppSignals
+    from app.ui.register.main_window import MainWindow
+    from app.ui.shared.signals import AppSignals
     from tests.bulk import fill_bulk
     from tests.conftest import TODAY
 

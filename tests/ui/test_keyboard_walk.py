@@ -25,10 +25,10 @@ from app.services.confidant import exporting
 from app.services.coordination import merging
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.application import AppController
-from app.ui.export_dialog import ExportDialog
-from app.ui.main_window import MainWindow
-from app.ui.signals import AppSignals
+from app.ui.confidant.export_dialog import ExportDialog
+from app.ui.register.application import AppController
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE, TODAY
 from tests.services.coordination_helpers import enrol, new_sender, random_measures, vp_file, write
 

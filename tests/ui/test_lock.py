@@ -11,8 +11,8 @@ from pytestqt.qtbot import QtBot
 from app.services.storage import vault
 from app.services.storage.drafts import take_stored_draft
 from app.settings import Settings
-from app.ui.application import AppController
-from app.ui.signals import AppSignals
+from app.ui.register.application import AppController
+from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import add_case, visible_texts
 

@@ -20,8 +20,8 @@ from pytestqt.qtbot import QtBot
 from app.secrets_in_memory import wipe
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.application import AppController
-from app.ui.signals import AppSignals
+from app.ui.register.application import AppController
+from app.ui.shared.signals import AppSignals
 from tests import memscan
 from tests.ui.helpers import add_case
 

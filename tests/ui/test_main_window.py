@@ -13,8 +13,8 @@ from app.i18n import _
 from app.models.entities import Case, ContactMoment
 from app.services.confidant.cases import CaseService
 from app.services.storage.vault import Register
-from app.ui.item_models import ROW_ROLE
-from app.ui.main_window import MainWindow
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.item_models import ROW_ROLE
 from tests.ui.conftest import known_cases
 
 pytestmark = pytest.mark.gui
@@ -221,7 +221,7 @@ def test_filters_and_sort_give_the_expected_rows(
 def test_case_actions_close_reopen_delete(
         qtbot: QtBot, window: MainWindow, service: CaseService, register: Register,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    from app.ui import main_window as mw
+    from app.ui.register import main_window as mw
 
     ids = known_cases(service)
     window.signals.data_changed.emit(None)
@@ -278,7 +278,7 @@ def test_language_switch_retranslates(
 def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
     qtbot: QtBot, window: MainWindow, service: CaseService, register: Register
 ) -> None:
-    from app.ui.case_dialogs import CloseCaseDialog
+    from app.ui.confidant.case_dialogs import CloseCaseDialog
 
     ids = known_cases(service)
     calls = []
@@ -320,7 +320,8 @@ def test_close_case_dialog_keeps_bad_input_and_saves_good_input(
 def test_export_and_cards_are_reachable_from_the_menu(
         qtbot: QtBot, window: MainWindow, monkeypatch: pytest.MonkeyPatch) -> None:
     """A user reaches the export screen and the cards dialog from the Quarter menu."""
-    from app.ui import cards_dialog, export_dialog
+    from app.ui.confidant import export_dialog
+    from app.ui.register import cards_dialog
 
     opened = []
     monkeypatch.setattr(export_dialog.ExportDialog, "exec", lambda self: opened.append(self) or 0)
@@ -368,7 +369,8 @@ def test_tab_into_the_case_list_selects_a_case_and_enter_opens_it(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 22 (Medium 10): Tab into the case list selects the current case (not only
     Space), and Enter on it opens it (the edit-case dialog, as a double-click does)."""
-    from app.ui import case_dialogs, main_window
+    from app.ui.confidant import case_dialogs
+    from app.ui.register import main_window
 
     known_cases(service)
     window.signals.data_changed.emit(None)

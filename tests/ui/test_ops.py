@@ -1,6 +1,6 @@
-"""The runner from a window to a use case (app/ui/ops.py, issue 21): off the GUI thread, the
-error as the window's sentence, the change once, the lock waiting, one at a time, progress with
-cancel; and the structure that keeps it the one way (one QThread, no object in a signal)."""
+"""The runner from a window to a use case (app/ui/shared/ops.py, issue 21): off the GUI thread,
+the error as the window's sentence, the change once, the lock waiting, one at a time, progress
+with cancel; and the structure that keeps it the one way (one QThread, no object in a signal)."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from app.errors import AppError, FieldError, ReceiptUnknown
 from app.services.changes import Change, ChangeKind
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.application import AppController
-from app.ui.ops import ErrorLine, Ops, Progress, change_of
-from app.ui.signals import AppSignals
-from app.ui.worker import tasks_running
+from app.ui.register.application import AppController
+from app.ui.shared.ops import ErrorLine, Ops, Progress, change_of
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.worker import tasks_running
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.gui
@@ -186,7 +186,7 @@ def test_one_thread_mechanism_and_no_object_crosses_threads_in_a_signal() -> Non
                 threads.append(f"{name}:{node.name}")
                 task_signals += [ast.unparse(s) for s in node.body
                                  if "Signal(" in ast.unparse(s)]
-    assert threads == ["worker.py:Task"]
+    assert threads == ["shared/worker.py:Task"]
     assert task_signals == []
 
 
@@ -195,7 +195,7 @@ def test_except_app_error_lives_in_the_runner() -> None:
         name for name, tree in _modules() for node in ast.walk(tree)
         if isinstance(node, ast.ExceptHandler) and node.type is not None
         and "AppError" in ast.unparse(node.type))
-    assert places == ["application.py", "ops.py", "worker.py"]
+    assert places == ["register/application.py", "shared/ops.py", "shared/worker.py"]
 
 
 RUNNER_CALLS = {"run", "now", "attempt", "run_with_progress", "start"}

@@ -9,7 +9,7 @@ from pytestqt.qtbot import QtBot
 from app.models import codelists
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
-from app.ui.quick_entry import CODE_ROLE, QuickEntry
+from app.ui.confidant.quick_entry import CODE_ROLE, QuickEntry
 from tests.conftest import PASSPHRASE, TODAY
 
 

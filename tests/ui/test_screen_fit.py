@@ -16,9 +16,9 @@ from PySide6.QtCore import QRect
 from pytestqt.qtbot import QtBot
 
 from app.settings import Settings
-from app.ui.main_window import MainWindow
-from app.ui.screen import geometry_to_remember
-from app.ui.signals import AppSignals
+from app.ui.register.main_window import MainWindow
+from app.ui.shared.screen import geometry_to_remember
+from app.ui.shared.signals import AppSignals
 from tests.conftest import TODAY
 
 pytestmark = pytest.mark.gui

@@ -40,10 +40,10 @@ def test_fifty_rounds_of_open_lock_unlock_language_and_quit_end_cleanly(
 @pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 makes None immortal itself")
 def test_qt_calls_that_lose_a_reference_to_none_cannot_use_it_up(qapp: object) -> None:
     """PySide6 6.12 returns None from a void call, and True from emit, without a new
-    reference (app/ui/refcounts.py): measured here, and the count is out of reach."""
+    reference (app/ui/shared/refcounts.py): measured here, and the count is out of reach."""
     from PySide6.QtWidgets import QLabel
 
-    from app.ui.refcounts import IMMORTAL
+    from app.ui.shared.refcounts import IMMORTAL
 
     label = QLabel()
     before = sys.getrefcount(None)

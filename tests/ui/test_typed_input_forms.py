@@ -15,8 +15,8 @@ from app.models import codelists
 from app.services.confidant import typed_input
 from app.services.confidant.cases import CaseService
 from app.services.storage.vault import Register
-from app.ui.case_dialogs import ContactDialog
-from app.ui.main_window import MainWindow
+from app.ui.confidant.case_dialogs import ContactDialog
+from app.ui.register.main_window import MainWindow
 from tests.conftest import snapshot
 from tests.ui.conftest import known_cases
 

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 from app.i18n import set_language
 from app.models import register_files
 from app.services.storage import backup, vault
-from app.ui.unlock import NewPassphraseDialog, UnlockDialog
+from app.ui.register.unlock import NewPassphraseDialog, UnlockDialog
 from tests.conftest import PASSPHRASE, snapshot
 from tests.ui.helpers import add_case
 
@@ -84,7 +84,7 @@ def test_damaged_register_offers_restore_and_restore_works(
     assert "beschadigd" in dialog.message.text()
     assert dialog.restore_button.isVisible()
 
-    from app.ui.unlock import BackupPickerDialog
+    from app.ui.register.unlock import BackupPickerDialog
 
     picker = BackupPickerDialog(register_dir, backups, dialog)
     qtbot.addWidget(picker)

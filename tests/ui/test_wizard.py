@@ -12,7 +12,7 @@ from app.errors import WrongRecoveryCode
 from app.i18n import _
 from app.models import register_files
 from app.services.storage import vault
-from app.ui.wizard import FirstRunWizard
+from app.ui.register.wizard import FirstRunWizard
 from tests.conftest import PASSPHRASE
 from tests.ui.helpers import passphrase_file
 

@@ -29,12 +29,14 @@ from app.errors import (
     QuarterNotBegun,
     ReceiptContradicts,
     ReceiptOtherSender,
+    ValidationError,
 )
 from app.export import cards, crypto, interchange, receipts
 from app.export.canonical import MAX_FILE_BYTES
 from app.export.measures import Measures
 from app.files import read_input, write_new
 from app.i18n import N_
+from app.models import codelists
 from app.models.entities import Case, CaseTopic, ExportRecord, Profile, Recipient
 from app.models.periods import Quarter, last_completed_quarter
 from app.services import revisions
@@ -48,6 +50,11 @@ WARN_UNSEALED = N_(
     "anyone who finds the stick can read the counts. Import the coordinator's card first."
 )
 WARN_NO_TOPICS = N_("{n} open case(s) have no topic; they are counted without topic.")
+NOT_ON_LIST = N_(
+    "{n} case(s) opened in {quarter} carry topics that are not on topic list {version}, which "
+    "this register records that quarter with ({topics}); the file would leave them out. "
+    "Give those cases a topic of the list and export again. No file was written."
+)
 WARN_ALREADY = N_(
     "This quarter was exported before (revision {revision}); this file will be revision "
     "{next} and replaces it at the coordinator."
@@ -165,6 +172,22 @@ def short_fingerprint(sha256: str) -> str:
     return " ".join(sha256[i : i + 5].upper() for i in range(0, 20, 5))
 
 
+def _check_topics(register: Register, quarter: Quarter, version: str) -> None:
+    """Refuse (ValidationError) a quarter whose cases carry topics its list does not have (a
+    register made on a list whose content was corrected since): the file lists the codes of
+    its list only, so those counts would be lost without a word."""
+    known = codelists.CodeLists.codes(codelists.load(version).topics)
+    with register.session() as s:
+        foreign = s.execute(
+            select(CaseTopic.case_id, CaseTopic.topic).join(Case, Case.id == CaseTopic.case_id)
+            .where(Case.opened_on.between(quarter.start, quarter.end),
+                   CaseTopic.topic.not_in(known))
+        ).all()
+    if foreign:
+        raise ValidationError(NOT_ON_LIST, n=len({c for c, _ in foreign}), quarter=str(quarter),
+                              version=version, topics=", ".join(sorted({t for _, t in foreign})))
+
+
 def export_quarter(
     register: Register,
     quarter: Quarter,
@@ -190,6 +213,7 @@ def export_quarter(
     measures = aggregation.quarter_measures(register, quarter)
     profile = _profile(register)
     version = register.codelist_version(quarter.start)  # the list the quarter was recorded on
+    _check_topics(register, quarter, version)
     sender = interchange.Sender(
         code=profile.code,
         component=profile.component,

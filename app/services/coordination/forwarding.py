@@ -65,8 +65,9 @@ def forward_file_name(level: str, sender_code: str, quarter: str, revision: int)
 
 def on_one_list(table: merging.QuarterTable) -> list[VerifiedFile]:
     """The quarter's counted files on one topic list. A quarter that mixes list versions goes
-    to the version in whose topics every figure adds up exactly (``codelists.exact_version``);
-    a nil return fits any list. ForwardError when there is no such version."""
+    to the version in whose topics every figure adds up exactly (``codelists.forward_version``);
+    a nil return fits any list. ForwardError when there is no such version (also when a file
+    counts a topic that version did not have)."""
     files = [f.as_verified() for f in table.counted]
     target = forward_version(table)
     if target is None:
@@ -88,8 +89,9 @@ def forward_version(table: merging.QuarterTable) -> str | None:
     """The topic-list version the quarter is forwarded in (None: it cannot be added up)."""
     if not table.mixed_codelists:
         return table.codelist_versions[0] if table.codelist_versions else None
-    counting = {f.codelist_version for f in table.counted if not f.nil_return}
-    return codelists.exact_version(counting) if counting else max(table.codelist_versions)
+    counting = [(f.codelist_version, f.measures.topics) for f in table.counted
+                if not f.nil_return]
+    return codelists.forward_version(counting) if counting else max(table.codelist_versions)
 
 
 def forward(

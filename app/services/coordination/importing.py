@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -549,26 +550,32 @@ def _note_mixed_lists(register: Register, items: Sequence[PlanItem]) -> None:
         return
     streams = {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
                for i in planned}
-    versions: dict[str, set[tuple[str, bool]]] = {q: set() for q in quarters}
+    versions: dict[str, set[str]] = {q: set() for q in quarters}
+    counting: dict[str, list[tuple[str, Mapping[str, int]]]] = {q: [] for q in quarters}
     with register.session() as s:
-        for level, code, quarter, version, nil in s.execute(
+        for level, code, quarter, version, nil, payload in s.execute(
             select(Submission.level, Submission.sender_code, Submission.quarter,
-                   Submission.codelist_version, Submission.nil_return)
+                   Submission.codelist_version, Submission.nil_return, Submission.payload)
             .where(Submission.quarter.in_(quarters), Submission.superseded_by_id.is_(None),
                    Submission.excluded.is_(False))
         ):
             if (level, code, quarter) not in streams:
-                versions[quarter].add((version, bool(nil)))
+                versions[quarter].add(version)
+                if not nil:
+                    counting[quarter].append(
+                        (version, json.loads(payload)["measures"]["topics"]))
     for i in planned:
         v = i.verified
         assert v is not None
-        versions[v.quarter].add((v.payload["codelist"]["version"], v.nil_return))
+        versions[v.quarter].add(v.payload["codelist"]["version"])
+        if not v.nil_return:
+            counting[v.quarter].append((v.payload["codelist"]["version"], v.measures.topics))
     for quarter, found in versions.items():
-        every = sorted({version for version, _nil in found})
+        every = sorted(found)
         if len(every) < 2:
             continue
-        counting = {version for version, nil in found if not nil}
-        target = codelists.exact_version(counting) if counting else max(every)
+        target = (codelists.forward_version(counting[quarter]) if counting[quarter]
+                  else max(every))
         note = (_(MIXED_LISTS).format(quarter=quarter, versions=", ".join(every), version=target)
                 if target else
                 _(MIXED_LISTS_APART).format(quarter=quarter, versions=", ".join(every)))

@@ -9,9 +9,11 @@ referrals, hours, and new cases per quarter over the years shown (with the chart
 
 What has no figure is no cell (``report_model``: a gap, printed "—"): a quarter that had not
 ended on ``today`` (a year in progress), a quarter without quarterly files, and a topic row
-that an older code list could not tell apart. Years without any file are left out; a year
-with figures for some quarters only says which ("2019, Q3–Q4"), and its open cases are those
-of its last quarter with figures.
+that an older code list could not tell apart. A topic row whose categories did not exist on
+the list(s) of a column (2018.1 had no Zakelijke integriteit) is a gap printed "–": no count,
+in no equation; the totals add up the categories that existed. Years without any file are
+left out; a year with figures for some quarters only says which ("2019, Q3–Q4"), and its open
+cases are those of its last quarter with figures.
 
 Topics recorded on an older code-list version are shown in the current list through the
 version's mapping (``codelists.mapping``): per column, the rows that can be shown exactly are
@@ -124,6 +126,12 @@ PARTIAL_YEAR_NOTE = N_(
 NOT_ENDED = N_("the quarter had not ended on {date}")
 NO_FILES = N_("no quarterly files were received for this quarter")
 OLDER_LIST = N_("recorded on topic list {version}, which did not tell these topics apart")
+# Why a position is "–": the category did not exist (the CSV: "did not exist: <reason>").
+DID_NOT_EXIST_REASON = N_("the category was not on topic list {version}")
+DID_NOT_EXIST_NOTE = N_(
+    "“–”: the category did not exist in the topic list of that period. It is no count, and "
+    "the totals add up the categories that existed."
+)
 NOT_IN_REPORT = N_("not part of this report")
 
 
@@ -140,6 +148,7 @@ class _Layout:
     note: Label | None = None
     gaps: dict[tuple[str, str], Label] = field(default_factory=dict)
     gap_keys: dict[tuple[str, str], Key] = field(default_factory=dict)  # what a gap would be
+    absent: frozenset[tuple[str, str]] = frozenset()  # gaps of a category that did not exist
 
 
 # --- building ------------------------------------------------------------------------------
@@ -362,11 +371,12 @@ def _layout(b: _Builder, table_id: str, title: Label, rows: Sequence[Row],
             columns: Sequence[Column], unit: Literal["count", "hours"] = "count",
             note: Label | None = None, keys: Mapping[tuple[str, str], Key] | None = None,
             gaps: Mapping[tuple[str, str], Label] | None = None,
-            gap_keys: Mapping[tuple[str, str], Key] | None = None) -> None:
+            gap_keys: Mapping[tuple[str, str], Key] | None = None,
+            absent: Iterable[tuple[str, str]] = ()) -> None:
     if keys is None:
         keys = {(r.key, c.key): (r.key, c.key) for r in rows for c in columns}
     b.layouts.append(_Layout(table_id, title, unit, tuple(rows), tuple(columns), dict(keys),
-                             note, dict(gaps or {}), dict(gap_keys or {})))
+                             note, dict(gaps or {}), dict(gap_keys or {}), frozenset(absent)))
 
 
 # --- the tables -------------------------------------------------------------------------------
@@ -495,13 +505,16 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
     by_coverage = {r.coverage: r.row.key for r in rows}
     keys: dict[tuple[str, str], Key] = {}
     gaps: dict[tuple[str, str], Label] = {}
+    absent: set[tuple[str, str]] = set()
     for col in scope.columns:
         reason = scope.gap(col.key)
         if reason is not None:
             gaps.update({(r.row.key, col.key): reason for r in rows})
             continue
         period = scope.periods[col.key]
-        column_blocks = blocks[col.key]
+        # the topics no list of the column had: no figure at all, and in no sum
+        missing = codelists.did_not_exist(period.versions)
+        column_blocks = [bl for bl in blocks[col.key] if not bl <= missing]
         owner = {code: bl for bl in column_blocks for code in bl}
         value = dict.fromkeys(column_blocks, 0)
         for version, counts in period.topics.items():
@@ -509,8 +522,13 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
                 value[owner[next(iter(block))]] += n
         older = ", ".join(v for v in period.versions if v != codelists.CURRENT_VERSION)
         shown: set[str] = set()
+        gone: set[str] = set()
         for r in rows:
-            if all(bl <= r.coverage or not bl & r.coverage for bl in column_blocks):
+            if r.coverage <= missing:
+                gaps[(r.row.key, col.key)] = _label(DID_NOT_EXIST_REASON, version=older)
+                absent.add((r.row.key, col.key))
+                gone.add(r.row.key)
+            elif all(bl <= r.coverage or not bl & r.coverage for bl in column_blocks):
                 keys[(r.row.key, col.key)] = b.cell(
                     (r.row.key, col.key),
                     sum(n for bl, n in value.items() if bl <= r.coverage))
@@ -520,8 +538,9 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
         for r in rows:
             if r.row.key not in shown or not r.children:
                 continue
-            if all(c in shown for c in r.children):
-                b.sum((r.row.key, col.key), [(c, col.key) for c in r.children])
+            existing = [c for c in r.children if c not in gone]
+            if all(c in shown for c in existing):
+                b.sum((r.row.key, col.key), [(c, col.key) for c in existing])
                 continue
             parts = [bl for bl in column_blocks if bl <= r.coverage]
             if len(parts) > 1:  # add up the blocks (a block that is no row: a helper cell)
@@ -531,11 +550,14 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
                     for bl in parts])
     if scope.year_key:
         for r in rows:
-            if (r.row.key, scope.year_key) in keys:
-                b.sum((r.row.key, scope.year_key), [(r.row.key, q) for q in scope.quarter_keys])
+            if (r.row.key, scope.year_key) in keys:  # the quarters where the topics existed
+                b.sum((r.row.key, scope.year_key), [(r.row.key, q) for q in scope.quarter_keys
+                                                    if (r.row.key, q) not in absent])
     notes = [Label(TOPICS_NOTE), *_older_list_notes(scope, rows, lists)]
+    if absent:
+        notes.append(Label(DID_NOT_EXIST_NOTE))
     _layout(b, "topics", Label(MEASURE_LABELS["topics"]), [r.row for r in rows], scope.columns,
-            note=Label(parts=tuple(notes)), keys=keys, gaps=gaps)
+            note=Label(parts=tuple(notes)), keys=keys, gaps=gaps, absent=absent)
 
 
 def _older_list_notes(scope: _Scope, rows: Sequence[_TopicRow], lists: CodeLists,
@@ -752,7 +774,7 @@ class Draft:
             ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
                         {pos: protected[key] for pos, key in lay.keys.items()},
                         _hidden_note(lay, protected),
-                        lay.gaps, {**lay.gap_keys, **lay.keys})
+                        lay.gaps, {**lay.gap_keys, **lay.keys}, lay.absent)
             for lay in self.builder.layouts)
         versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
         notes = []

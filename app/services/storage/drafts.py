@@ -2,8 +2,8 @@
 read back and deleted on unlock. At most one draft exists.
 
 The memo is stored as a value of its own, handed to the database as the very str the form
-gave, which the lock then wipes (app.ui.lock): serialised into JSON it would leave copies in
-freed memory that nothing overwrites, and a locked program holds no memo text."""
+gave, which the lock then wipes (app.ui.register.lock): serialised into JSON it would leave
+copies in freed memory that nothing overwrites, and a locked program holds no memo text."""
 
 from __future__ import annotations
 

@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
 
 from app.i18n import LANGUAGES, _
 from app.models.periods import last_completed_quarter
-from app.ui.accessible import caption, name
-from app.ui.help import set_help_topic
-from app.ui.screen import fit_to_screen
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.screen import fit_to_screen
 
 
 class AnnualDialog(QDialog):

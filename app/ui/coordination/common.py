@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.i18n import _
 from app.models.periods import Quarter, last_completed_quarter
-from app.ui.style import set_role
+from app.ui.shared.style import set_role
 
 Index = QModelIndex | QPersistentModelIndex
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -17,12 +17,12 @@ from app.services.coordination import merging
 from app.services.coordination import roster as roster_service
 from app.services.coordination.merging import Completeness, CompletenessCell, QuarterCounts
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import Index, RowsTableModel, recent_quarters
-from app.ui.formatting import short_date
-from app.ui.ops import ErrorLine, Ops
-from app.ui.style import set_role
-from app.ui.views import EmptyState, table_view
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.formatting import short_date
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.style import set_role
+from app.ui.shared.views import EmptyState, table_view
 
 QUARTERS_SHOWN = 4
 STATUS_MARKS = {"reported": ("●", N_("reported")), "nil": ("○", N_("nil return")),

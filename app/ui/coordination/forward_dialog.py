@@ -29,15 +29,15 @@ from app.services.coordination import forwarding, merging
 from app.services.coordination import roster as roster_service
 from app.services.coordination.forwarding import ForwardResult
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, name
 from app.ui.coordination.common import internal_note, internal_note_text, recent_quarters
 from app.ui.coordination.tables import measures_summary
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import ErrorLine, Ops
-from app.ui.screen import ScrollArea, fit_to_screen
-from app.ui.style import set_role
-from app.ui.worker import Task
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.screen import ScrollArea, fit_to_screen
+from app.ui.shared.style import set_role
+from app.ui.shared.worker import Task
 
 
 class ForwardDialog(QDialog):

@@ -34,15 +34,15 @@ from app.services.coordination.importing import (
     PlanItem,
 )
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, describe_table, name
 from app.ui.coordination.common import RowsTableModel
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import ErrorLine, Ops
-from app.ui.screen import fit_to_screen
-from app.ui.style import set_role
-from app.ui.views import EmptyState, table_view
-from app.ui.worker import Task
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, describe_table, name
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import set_role
+from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.worker import Task
 
 STATUS_LABELS = {
     ImportStatus.NEW: N_("new"),

@@ -13,10 +13,10 @@ from app.i18n import N_, _
 from app.services.coordination import publications
 from app.services.coordination.publications import Entry
 from app.services.storage.vault import Register
-from app.ui.accessible import describe_table
 from app.ui.coordination.common import RowsTableModel, selected_row
-from app.ui.icons import icon
-from app.ui.views import EmptyState, table_view
+from app.ui.shared.accessible import describe_table
+from app.ui.shared.icons import icon
+from app.ui.shared.views import EmptyState, table_view
 
 
 class PublicationsModel(RowsTableModel):

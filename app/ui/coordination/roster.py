@@ -33,15 +33,15 @@ from app.i18n import N_, _
 from app.services.coordination import roster as roster_service
 from app.services.coordination.roster import RosterMember
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, describe_table
 from app.ui.coordination.common import RowsTableModel, selected_row, show_error
-from app.ui.formatting import short_date
-from app.ui.icons import icon
-from app.ui.ops import Ops
-from app.ui.screen import fit_to_screen
-from app.ui.style import monospace, set_role
-from app.ui.views import EmptyState, ok_cancel, table_view
-from app.ui.worker import Task
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.formatting import short_date
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import monospace, set_role
+from app.ui.shared.views import EmptyState, ok_cancel, table_view
+from app.ui.shared.worker import Task
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
 

@@ -1,6 +1,7 @@
 """The merged figures: one quarter beside the four before it (so also the same quarter a year
 earlier), or a year by quarter beside the previous year; topics by group with the top three
-per group; a bar chart of new cases. Exact counts: these views stay inside the network."""
+per group; a bar chart of new cases. Exact counts: these views stay inside the network. A topic
+that was not on the topic list of a period's files shows "–" there (it did not exist), not 0."""
 
 from __future__ import annotations
 
@@ -29,8 +30,6 @@ from app.models import codelists
 from app.models.periods import Quarter, last_completed_quarter
 from app.services.coordination import merging
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, describe_table, name
-from app.ui.chart import BarChart, ChartPanel
 from app.ui.coordination.common import (
     Index,
     RowsTableModel,
@@ -38,18 +37,23 @@ from app.ui.coordination.common import (
     internal_note_text,
     recent_quarters,
 )
-from app.ui.icons import icon
-from app.ui.ops import Ops
-from app.ui.style import set_role
-from app.ui.views import table_view
+from app.ui.shared.accessible import caption, describe_table, name
+from app.ui.shared.chart import BarChart, ChartPanel
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import Ops
+from app.ui.shared.style import set_role
+from app.ui.shared.views import table_view
 
 TOP_PER_GROUP = 3
+
+
+DID_NOT_EXIST = "–"  # a topic that was not on the topic list of the period's files
 
 
 @dataclass(frozen=True)
 class FigureRow:
     label: str
-    values: tuple[int, ...]
+    values: tuple[int | None, ...]  # None: the category did not exist in that period ("–")
     section: bool = False  # a heading row: label only
     minutes: bool = False  # values are minutes, shown as hours and minutes
     indent: int = 0
@@ -60,6 +64,17 @@ class Column:
     title: str
     measures: Measures
     highlight: bool = False
+    absent: frozenset[str] = frozenset()  # current topics the column's lists did not have
+
+
+def _versions(table: merging.YearTable) -> tuple[str, ...]:
+    """The topic-list versions of a year's files."""
+    return tuple(sorted({v for q in table.quarters for v in q.codelist_versions}))
+
+
+def _column(title: str, measures: Measures, versions: Sequence[str], *,
+            highlight: bool = False) -> Column:
+    return Column(title, measures, highlight, codelists.did_not_exist(versions))
 
 
 def _label(items: tuple[codelists.Code, ...], code: str) -> str:
@@ -96,17 +111,19 @@ def _topic_rows(columns: Sequence[Column], focus: int) -> list[FigureRow]:
         def value(code: str, i: int) -> int:
             return int(columns[i].measures.topics.get(code, 0))
 
-        totals = tuple(sum(value(c, i) for c in codes) for i in range(len(columns)))
-        rows.append(FigureRow(group.label(lang), totals, indent=1))
+        def values(some: Sequence[str]) -> tuple[int | None, ...]:
+            """The sum per column, None where none of the topics existed."""
+            return tuple(None if set(some) <= c.absent else sum(value(code, i) for code in some)
+                         for i, c in enumerate(columns))
+
+        rows.append(FigureRow(group.label(lang), values(codes), indent=1))
         ranked = sorted(codes, key=lambda c: (-value(c, focus), c))
         top, rest = ranked[:TOP_PER_GROUP], ranked[TOP_PER_GROUP:]
         for code in top:
-            rows.append(FigureRow(lists.label(lists.topics, code, lang),
-                                  tuple(value(code, i) for i in range(len(columns))), indent=2))
+            rows.append(FigureRow(lists.label(lists.topics, code, lang), values([code]),
+                                  indent=2))
         if rest:
-            rows.append(FigureRow(_("other topics in this group"),
-                                  tuple(sum(value(c, i) for c in rest)
-                                        for i in range(len(columns))), indent=2))
+            rows.append(FigureRow(_("other topics in this group"), values(rest), indent=2))
     known = {t.code for t in lists.topics}
     for code in sorted(present - known):  # codes of another list version
         rows.append(FigureRow(code, tuple(int(c.measures.topics.get(code, 0)) for c in columns),
@@ -184,6 +201,8 @@ class FiguresModel(RowsTableModel):
         if row.section:
             return ""
         value = row.values[int(key[1:])]
+        if value is None:
+            return DID_NOT_EXIST
         return format_minutes(value) if row.minutes else format_number(value)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -346,8 +365,8 @@ class TablesPanel(QWidget):
         assert self.register is not None
         quarters = quarter.back(5)  # the first is the same quarter one year earlier
         tables = [merging.quarter_table(self.register, q) for q in quarters]
-        columns = [Column(str(t.quarter), t.measures, highlight=(i == len(tables) - 1))
-                   for i, t in enumerate(tables)]
+        columns = [_column(str(t.quarter), t.measures, t.codelist_versions,
+                           highlight=(i == len(tables) - 1)) for i, t in enumerate(tables)]
         self.model.set_figures(columns, figure_rows(columns, len(columns) - 1))
         current = tables[-1]
         self.chart.set_data(_("New cases per quarter"),
@@ -371,9 +390,10 @@ class TablesPanel(QWidget):
         assert self.register is not None
         this, last = merging.year_table(self.register, year), merging.year_table(self.register,
                                                                                  year - 1)
-        columns = [Column(f"Q{i + 1}", q.measures) for i, q in enumerate(this.quarters)]
-        columns += [Column(str(year), this.measures, highlight=True),
-                    Column(str(year - 1), last.measures)]
+        columns = [_column(f"Q{i + 1}", q.measures, q.codelist_versions)
+                   for i, q in enumerate(this.quarters)]
+        columns += [_column(str(year), this.measures, _versions(this), highlight=True),
+                    _column(str(year - 1), last.measures, _versions(last))]
         self.model.set_figures(columns, figure_rows(columns, 4))
         self.chart.set_data(_("New cases per quarter, {year}").format(year=year),
                             [f"Q{i + 1}" for i in range(4)],
@@ -382,8 +402,7 @@ class TablesPanel(QWidget):
         self.chart_panel.refresh()
         self.sources.setText(_("Open at the end of the year is the value of Q4; the other "
                                "figures are the sum of the quarters."))
-        versions = tuple(sorted({v for q in this.quarters for v in q.codelist_versions}))
-        self._footnote(this.mixed_codelists, versions)
+        self._footnote(this.mixed_codelists, _versions(this))
         self._resize()
 
     def _footnote(self, mixed: bool, versions: Sequence[str]) -> None:

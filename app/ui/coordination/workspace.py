@@ -38,7 +38,6 @@ from app.services.coordination import receipts as receipt_service
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.accessible import caption, name
 from app.ui.coordination.annual_dialog import AnnualDialog
 from app.ui.coordination.common import show_error
 from app.ui.coordination.completeness import CompletenessPanel
@@ -47,14 +46,15 @@ from app.ui.coordination.import_dialog import ImportDialog
 from app.ui.coordination.publications import PublicationsPanel
 from app.ui.coordination.roster import CardConfirmDialog, RosterPanel
 from app.ui.coordination.tables import TablesPanel
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import Ops
-from app.ui.screen import fit_to_screen
-from app.ui.signals import AppSignals
-from app.ui.style import set_role
-from app.ui.views import ok_cancel
-from app.ui.worker import Task
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.style import set_role
+from app.ui.shared.views import ok_cancel
+from app.ui.shared.worker import Task
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QTableView, QVBoxLayou
 from app.errors import FieldError
 from app.i18n import _
 from app.services.confidant import typed_input
-from app.ui.formatting import short_date
-from app.ui.icons import icon
+from app.ui.shared.formatting import short_date
+from app.ui.shared.icons import icon
 
 
 class CalendarPopup(QWidget):

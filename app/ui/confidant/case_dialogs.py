@@ -32,14 +32,14 @@ from app.models.codelists import DISCRIMINATION
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import ReferralInput
 from app.services.confidant.memo_guard import check_memo
-from app.ui.accessible import caption, name
-from app.ui.date_field import DateField
-from app.ui.formatting import short_date
-from app.ui.help import set_help_topic
-from app.ui.ops import Ops
-from app.ui.quick_entry import CODE_ROLE, error_label
-from app.ui.screen import ScrollArea, fit_to_screen
-from app.ui.style import set_role
+from app.ui.confidant.quick_entry import CODE_ROLE, error_label
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.date_field import DateField
+from app.ui.shared.formatting import short_date
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import ScrollArea, fit_to_screen
+from app.ui.shared.style import set_role
 
 Submit = Callable[[dict[str, Any]], object]
 

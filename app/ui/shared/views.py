@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QTableView,
 )
 
-from app.ui.style import set_role
+from app.ui.shared.style import set_role
 
 
 def table_view(model: QAbstractItemModel, *, sortable: bool = False,

@@ -33,12 +33,12 @@ from app.models import codelists
 from app.services.confidant import exporting
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import ErrorLine, Ops
-from app.ui.screen import ScrollArea, fit_to_screen
-from app.ui.signals import AppSignals
-from app.ui.style import monospace
+from app.ui.register.help import set_help_topic
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.screen import ScrollArea, fit_to_screen
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.style import monospace
 
 ROLE_LABELS = {"vp": N_("Confidant"), "coordinator": N_("Coordinator"),
                "central": N_("Central compiler")}

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.ui.style import color
-from app.ui.views import table_view
+from app.ui.shared.style import color
+from app.ui.shared.views import table_view
 
 
 class BarChart(QWidget):

@@ -36,13 +36,13 @@ from app.i18n import _, current_language
 from app.models import codelists
 from app.models.register_files import register_exists
 from app.services.storage import vault
-from app.ui.accessible import caption, name
-from app.ui.help import set_help_topic
-from app.ui.ops import Ops
-from app.ui.passphrase_entry import PassphraseEntry
-from app.ui.recovery import RecoveryCodePanel
-from app.ui.screen import fit_to_screen
-from app.ui.style import set_role
+from app.ui.register.help import set_help_topic
+from app.ui.register.recovery import RecoveryCodePanel
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.ops import Ops
+from app.ui.shared.passphrase_entry import PassphraseEntry
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import set_role
 
 REGISTER_SUBFOLDER = "register"
 

@@ -23,16 +23,16 @@ from app.models import codelists
 from app.models.periods import Quarter
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
-from app.ui.accessible import caption, describe_table
-from app.ui.case_dialogs import ContactDialog, confirm
-from app.ui.date_field import DateField
-from app.ui.formatting import short_date
-from app.ui.icons import icon
-from app.ui.item_models import ActivityTableModel, selected_row
-from app.ui.ops import Ops
-from app.ui.quick_entry import DEFAULT_MINUTES, error_label
-from app.ui.style import set_role
-from app.ui.views import EmptyState, table_view
+from app.ui.confidant.case_dialogs import ContactDialog, confirm
+from app.ui.confidant.quick_entry import DEFAULT_MINUTES, error_label
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.date_field import DateField
+from app.ui.shared.formatting import short_date
+from app.ui.shared.icons import icon
+from app.ui.shared.item_models import ActivityTableModel, selected_row
+from app.ui.shared.ops import Ops
+from app.ui.shared.style import set_role
+from app.ui.shared.views import EmptyState, table_view
 
 
 class ActivitiesTab(QWidget):

@@ -13,7 +13,7 @@ from functools import cache
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap
 
-from app.ui.style import color
+from app.ui.shared.style import color
 
 SIZES = (16, 20, 24, 32, 48)
 Draw = Callable[[QPainter], None]

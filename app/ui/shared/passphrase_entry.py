@@ -8,8 +8,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QProgressBar, QVBo
 
 from app.i18n import N_, _
 from app.services.storage import passphrase_policy
-from app.ui.accessible import caption
-from app.ui.style import set_role
+from app.ui.shared.accessible import caption
+from app.ui.shared.style import set_role
 
 STRENGTH_NAMES = (N_("Very weak"), N_("Weak"), N_("Fair"), N_("Good"), N_("Strong"))
 

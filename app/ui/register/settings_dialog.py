@@ -36,15 +36,15 @@ from app.errors import AppError
 from app.i18n import LANGUAGES, _
 from app.services.storage import backup, vault
 from app.settings import Settings
-from app.ui.accessible import caption, name
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import Ops
-from app.ui.recovery import RecoveryCodeDialog
-from app.ui.screen import ScrollArea, fit_to_screen
-from app.ui.style import set_role
-from app.ui.unlock import NewPassphraseDialog, password_field
-from app.ui.worker import Task
+from app.ui.register.help import set_help_topic
+from app.ui.register.recovery import RecoveryCodeDialog
+from app.ui.register.unlock import NewPassphraseDialog, password_field
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import ScrollArea, fit_to_screen
+from app.ui.shared.style import set_role
+from app.ui.shared.worker import Task
 
 Ask = Callable[[QWidget, str, str], bool]
 

@@ -39,12 +39,12 @@ from app.services.changes import Change
 from app.services.confidant import queries, typed_input
 from app.services.confidant.cases import CaseService
 from app.services.confidant.memo_guard import check_memo
-from app.ui.accessible import caption, name
-from app.ui.date_field import DateField
-from app.ui.formatting import short_date, topic_labels
-from app.ui.icons import icon
-from app.ui.ops import ErrorLine, Ops
-from app.ui.style import set_role
+from app.ui.shared.accessible import caption, name
+from app.ui.shared.date_field import DateField
+from app.ui.shared.formatting import short_date, topic_labels
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.style import set_role
 
 CODE_ROLE = Qt.ItemDataRole.UserRole + 10
 DEFAULT_MINUTES = 60

@@ -31,8 +31,8 @@ from PySide6.QtWidgets import QLabel, QProgressDialog, QWidget
 from app.errors import AppError, FieldError
 from app.i18n import _
 from app.services.changes import Change
-from app.ui.style import set_role
-from app.ui.worker import Busy, Task, run_task, wait_for
+from app.ui.shared.style import set_role
+from app.ui.shared.worker import Busy, Task, run_task, wait_for
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

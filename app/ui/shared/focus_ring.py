@@ -17,7 +17,7 @@ from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QApplication, QWidget
 
-from app.ui.style import color
+from app.ui.shared.style import color
 
 RING_WIDTH = 2
 OVERLAY_NAME = "focus_ring"

@@ -43,22 +43,22 @@ from app.services.confidant import queries
 from app.services.confidant.cases import CaseService
 from app.services.storage import vault
 from app.settings import Settings
-from app.ui.accessible import caption, describe_table, name
-from app.ui.activities import ActivitiesTab
-from app.ui.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
+from app.ui.confidant.activities import ActivitiesTab
+from app.ui.confidant.case_dialogs import CloseCaseDialog, ContactDialog, EditCaseDialog, confirm
+from app.ui.confidant.quarter_panel import QuarterPanel
+from app.ui.confidant.quick_entry import QuickEntry
+from app.ui.confidant.year_overview import YearOverviewTab
 from app.ui.coordination.workspace import CoordinationWorkspace, workspaces_for
-from app.ui.formatting import label, short_date, topic_labels
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.item_models import CaseTableModel, ContactTableModel, selected_row
-from app.ui.ops import Ops
-from app.ui.quarter_panel import QuarterPanel
-from app.ui.quick_entry import QuickEntry
-from app.ui.screen import ScrollArea, fit_to_screen, restore_geometry
-from app.ui.signals import AppSignals
-from app.ui.style import set_role
-from app.ui.views import EmptyState, table_view
-from app.ui.year_overview import YearOverviewTab
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, describe_table, name
+from app.ui.shared.formatting import label, short_date, topic_labels
+from app.ui.shared.icons import icon
+from app.ui.shared.item_models import CaseTableModel, ContactTableModel, selected_row
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import ScrollArea, fit_to_screen, restore_geometry
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.style import set_role
+from app.ui.shared.views import EmptyState, table_view
 
 PREFERRED_SIZE = QSize(1280, 800)
 # Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) the case detail and
@@ -499,19 +499,19 @@ class MainWindow(QMainWindow):
         """The quarterly export screen (preview, write, history, receipts)."""
         if self.register is None or not self.has_vp:
             return
-        from app.ui.export_dialog import ExportDialog
+        from app.ui.confidant.export_dialog import ExportDialog
 
         ExportDialog(self.register, self.signals, self.settings, self, today=self.today).exec()
 
     def open_cards(self) -> None:
         if self.register is None or not self.has_vp:
             return
-        from app.ui.cards_dialog import CardsDialog
+        from app.ui.register.cards_dialog import CardsDialog
 
         CardsDialog(self.register, self.signals, self.settings, self).exec()
 
     def open_help(self) -> None:
-        from app.ui.help import open_help_for
+        from app.ui.register.help import open_help_for
 
         open_help_for(self.focusWidget() or self.workspaces.currentWidget(), self)
 

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.i18n import _
-from app.ui.screen import fit_to_screen
-from app.ui.style import monospace, set_role
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import monospace, set_role
 
 SAMPLE_CODE = "XXXXX-XXXXX-XXXXX-XXXXX-XXXXX-XXXXX"
 

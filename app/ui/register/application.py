@@ -25,26 +25,27 @@ from app.errors import AppError
 from app.i18n import _, set_language
 from app.models.register_files import register_exists
 from app.settings import Settings
-from app.ui.appearance import prepare_application
-from app.ui.lock import IdleWatcher, lock_register, resume_register
-from app.ui.ops import Ops
-from app.ui.screen import geometry_to_remember
-from app.ui.signals import AppSignals
-from app.ui.style import set_role
-from app.ui.unlock import UnlockDialog
-from app.ui.worker import Task, tasks_running
+from app.ui.register.lock import IdleWatcher, lock_register, resume_register
+from app.ui.register.unlock import UnlockDialog
+from app.ui.shared.appearance import prepare_application
+from app.ui.shared.ops import Ops
+from app.ui.shared.screen import geometry_to_remember
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.style import set_role
+from app.ui.shared.worker import Task, tasks_running
 
 if TYPE_CHECKING:
     from app.services.storage import vault
-    from app.ui.main_window import MainWindow
-    from app.ui.settings_dialog import MoveRequest
-    from app.ui.wizard import FirstRunWizard
+    from app.ui.register.main_window import MainWindow
+    from app.ui.register.settings_dialog import MoveRequest
+    from app.ui.register.wizard import FirstRunWizard
 
 # Start-up: the unlock dialog needs neither the database stack (SQLAlchemy, SQLCipher,
 # cryptography, JSON Schema) nor the main window; importing them first tripled the time to
 # the first window. They load on a background thread once the dialog is up, long before a
 # passphrase can be typed, and on first use otherwise.
-HEAVY_MODULES = ("app.services.storage.vault", "app.services.storage.backup", "app.ui.main_window")
+HEAVY_MODULES = ("app.services.storage.vault", "app.services.storage.backup",
+                 "app.ui.register.main_window")
 _preload_started = False
 
 
@@ -156,7 +157,7 @@ class AppController(QObject):
             self.show_unlock()
 
     def show_wizard(self) -> None:
-        from app.ui.wizard import FirstRunWizard
+        from app.ui.register.wizard import FirstRunWizard
 
         self.wizard = FirstRunWizard(
             given_dir=self.register_dir if self.register_given else None)
@@ -219,7 +220,7 @@ class AppController(QObject):
         if self.main_window is None:
             factory = self.window_factory
             if factory is None:
-                from app.ui.main_window import MainWindow
+                from app.ui.register.main_window import MainWindow
 
                 factory = MainWindow
             window = factory(self.signals, self.settings)
@@ -300,7 +301,7 @@ class AppController(QObject):
     # -- settings ----------------------------------------------------------------------------
 
     def open_settings(self) -> None:
-        from app.ui.settings_dialog import SettingsDialog
+        from app.ui.register.settings_dialog import SettingsDialog
 
         dialog = SettingsDialog(self.settings, self.register, paths.default_backup_dir(),
                                 self.main_window)
@@ -311,7 +312,7 @@ class AppController(QObject):
 
     def open_about(self) -> None:
         from app.services.about import about_facts
-        from app.ui.help import AboutDialog
+        from app.ui.register.help import AboutDialog
 
         facts = about_facts(self.register_dir, self.backup_dir(), self.settings_path)
         AboutDialog(facts, self.main_window).exec()

@@ -52,15 +52,15 @@ from app.services.confidant import exporting
 from app.services.confidant.exporting import ExportPreview, ExportResult, HistoryRow
 from app.services.storage.vault import Register
 from app.settings import Settings
-from app.ui.accessible import caption, describe_table
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import ErrorLine, Ops
-from app.ui.screen import ScrollArea, WrappingLabel, fit_to_screen
-from app.ui.signals import AppSignals
-from app.ui.style import monospace, set_role
-from app.ui.views import EmptyState, table_view
-from app.ui.worker import Task
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import ErrorLine, Ops
+from app.ui.shared.screen import ScrollArea, WrappingLabel, fit_to_screen
+from app.ui.shared.signals import AppSignals
+from app.ui.shared.style import monospace, set_role
+from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.worker import Task
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
 PREFERRED_SIZE = QSize(860, 760)

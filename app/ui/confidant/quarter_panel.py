@@ -11,8 +11,8 @@ from app.i18n import _, format_minutes, format_number
 from app.models.periods import Quarter
 from app.services.confidant import queries
 from app.services.storage.vault import Register
-from app.ui.chart import BarChart, ChartPanel
-from app.ui.formatting import topic_labels
+from app.ui.shared.chart import BarChart, ChartPanel
+from app.ui.shared.formatting import topic_labels
 
 
 def short_quarter(quarter: str, with_year: bool) -> str:

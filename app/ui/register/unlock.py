@@ -35,14 +35,14 @@ from app.errors import (
 )
 from app.i18n import _, format_datetime, format_number
 from app.secrets_in_memory import wipe
-from app.ui.accessible import caption, describe_table
-from app.ui.help import set_help_topic
-from app.ui.icons import icon
-from app.ui.ops import Ops
-from app.ui.passphrase_entry import PassphraseEntry
-from app.ui.screen import fit_to_screen
-from app.ui.style import monospace, set_role
-from app.ui.worker import Busy, Task
+from app.ui.register.help import set_help_topic
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.icons import icon
+from app.ui.shared.ops import Ops
+from app.ui.shared.passphrase_entry import PassphraseEntry
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import monospace, set_role
+from app.ui.shared.worker import Busy, Task
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
     from app.services.storage import vault

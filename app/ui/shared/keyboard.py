@@ -38,7 +38,7 @@ class KeyboardBehaviour(QObject):
         if kind == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
             if event.key() == Qt.Key.Key_F1 and isinstance(watched, QWidget) and (
                     watched is (QApplication.focusWidget() or watched.window())):
-                from app.ui.help import open_help_for
+                from app.ui.register.help import open_help_for
 
                 open_help_for(watched)
                 return True

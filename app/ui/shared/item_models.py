@@ -15,7 +15,7 @@ from app.i18n import N_, _, format_minutes, format_number
 from app.models import codelists
 from app.services.confidant import queries
 from app.services.storage.vault import Register
-from app.ui.formatting import label, short_date, topic_labels
+from app.ui.shared.formatting import label, short_date, topic_labels
 
 PAGE_SIZE = 200
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 from app.i18n import N_, _, format_minutes, format_number
 from app.services.confidant import queries
 from app.services.storage.vault import Register
-from app.ui.accessible import caption, describe_table
-from app.ui.chart import BarChart, ChartPanel
-from app.ui.views import table_view
+from app.ui.shared.accessible import caption, describe_table
+from app.ui.shared.chart import BarChart, ChartPanel
+from app.ui.shared.views import table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 YEARS_SHOWN = 5

@@ -28,9 +28,9 @@ from PySide6.QtWidgets import (
 
 from app import paths
 from app.i18n import _, current_language
-from app.ui.accessible import name
-from app.ui.screen import fit_to_screen
-from app.ui.style import set_role
+from app.ui.shared.accessible import name
+from app.ui.shared.screen import fit_to_screen
+from app.ui.shared.style import set_role
 
 if TYPE_CHECKING:  # the unlock window shows help before the database stack is loaded
     from app.services.about import AboutFacts
