@@ -37,6 +37,8 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
+_Row = tuple[Sequence[tuple[int, float]], float, float]  # a row of a linear program
+_Part = tuple[dict[int, int], list[_Row], list[tuple[int, Key, int]]]
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
@@ -79,19 +81,142 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                 ) -> tuple[set[Key], list[Witness], Model]:
     """Hiding chose cells one small count at a time; try to show every extra cell again, the
     costliest first: it stays shown when every question still has a witness (the witnesses
-    that give it its true value stay; the others are looked for again, by the linear
-    relaxation first)."""
-    def cost(key: Key) -> tuple[int, str]:
-        return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+    that give it its true value stay; the questions only the others reached are looked for
+    again, by the linear relaxation first).
 
-    for key in sorted(extra, key=cost):
-        quantity = (key, table.values[key])
-        trial = hidden - {key}
-        kept = [w for w in witnesses if w.get(quantity, quantity[1]) == quantity[1]]
-        trial_model = build_model([*prior, _publication(table, trial, k)])
-        if not _find_witnesses(trial_model, kept, bound, stop_at_first=True):
-            hidden, witnesses, model = trial, kept, trial_model
-    return hidden, witnesses, model
+    Showing a cell fixes its quantity to its true value, so one model (the one with every
+    cell of `hidden`) and one linear program serve every try: a shown cell is a column with
+    both bounds at its true value. The witnesses are kept as their differences from the true
+    figures, with a tally of how many reach each value, so a cell that no witness moves, or
+    whose movers reach only values others reach too, is shown again without a solve."""
+    truth = [q[1] for q in model.hidden]
+    index = {q: i for i, q in enumerate(model.hidden)}
+    parts = _parts(model)
+    # a witness's moves in each part of the model are a witness on their own
+    moves: list[dict[int, int]] = []
+    for witness in witnesses:
+        by_part: dict[int, dict[int, int]] = {}
+        for q, v in witness.items():
+            i = index.get(q)
+            if i is not None and v != truth[i]:
+                by_part.setdefault(parts[i], {})[i] = v
+        moves += by_part.values()
+    tally: dict[tuple[int, int], int] = {}  # (small count, value off the truth) -> witnesses
+    movers: dict[int, set[int]] = {}  # column -> the witnesses that move it
+    for number, move in enumerate(moves):
+        _count(model, move, tally, 1)
+        for i in move:
+            movers.setdefault(i, set()).add(number)
+    near: dict[int, set[int]] = {}  # column -> the columns that share an equation with it
+    for terms, _ in model.rows:
+        for i, _ in terms:
+            near.setdefault(i, set()).update(j for j, _ in terms)
+    shown: set[int] = set()
+    # the parts are independent: one linear program per part, its cells the costliest first
+    candidates: dict[int, list[int]] = {}
+    for key in sorted(extra, key=lambda key: _cost(table, k, key)):
+        c = index[(key, table.values[key])]
+        candidates.setdefault(parts[c], []).append(c)
+    for part, cells in candidates.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local),
+                         cost=[1.0] * n) as lp:
+            for c in cells:
+                dropped = list(movers.get(c, ()))
+                lost: dict[tuple[int, int], int] = {}
+                for number in dropped:
+                    for i, v in moves[number].items():
+                        if v < model.small.get(i, 0):
+                            lost[(i, v)] = lost.get((i, v), 0) + 1
+                # the small counts that share an equation with c first: they fail first
+                close = near.get(c, set())
+                open_questions = sorted((i not in close, i, v) for (i, v), d in lost.items()
+                                        if tally[(i, v)] == d and i != c)
+                lp.set_bounds(local[c], truth[c], truth[c])
+                found: list[dict[int, int]] = []
+                reached: set[tuple[int, int]] = set()
+                for _, i, v in open_questions:
+                    if (i, v) in reached:
+                        continue
+                    new = _solve(lp, model, truth, columns, local[i], v, bound)
+                    if new is None:
+                        lp.set_bounds(local[c], 0, bound)
+                        break
+                    found.append(new)
+                    reached |= set(new.items())
+                else:
+                    shown.add(c)
+                    for number in dropped:
+                        _count(model, moves[number], tally, -1)
+                        for i in moves[number]:
+                            movers[i].discard(number)
+                        moves[number] = {}  # dropped
+                # a witness found stands either way: it gives c (and every cell shown) the truth
+                for move in found:
+                    _count(model, move, tally, 1)
+                    for i in move:
+                        movers.setdefault(i, set()).add(len(moves))
+                    moves.append(move)
+    names = model.hidden
+    hidden = hidden - {names[i][0] for i in shown}
+    if shown:
+        model = build_model([*prior, _publication(table, hidden, k)])
+    return hidden, [{}, *({names[i]: v for i, v in move.items()} for move in moves if move)], model
+
+
+def _count(model: Model, move: Mapping[int, int], tally: dict[tuple[int, int], int],
+           sign: int) -> None:
+    for i, v in move.items():
+        if v < model.small.get(i, 0):
+            tally[(i, v)] = tally.get((i, v), 0) + sign
+
+
+def _solve(lp: LinearModel, model: Model, truth: Sequence[int], columns: Sequence[int],
+           column: int, v: int, bound: int) -> dict[int, int] | None:
+    """A witness with the small count in `column` of the part's `lp` (its bounds hold the
+    cells shown) at v: its moves off the true figures; None if there is none."""
+    lp.set_bounds(column, v, v)
+    try:
+        solution = lp.solve()
+        move = None if solution is None else _moves(model, truth, columns, solution)
+        if solution is not None and move is None:
+            lp.set_integer(True)
+            try:
+                solution = lp.solve()
+            finally:
+                lp.set_integer(False)
+            move = None if solution is None else _moves(model, truth, columns, solution)
+    finally:
+        lp.set_bounds(column, 0, bound)
+    return move
+
+
+def _cost(table: Table, k: int, key: Key) -> tuple[int, str]:
+    """The costliest cell to hide first."""
+    return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+
+
+def _lp_rows(model: Model, local: Mapping[int, int]) -> list[_Row]:
+    """The model's equations over the columns in `local` (hidden index -> column)."""
+    return [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
+            for terms, b in model.rows if terms[0][0] in local]
+
+
+def _moves(model: Model, truth: Sequence[int], columns: Sequence[int],
+           solution: Sequence[float]) -> dict[int, int] | None:
+    """The moves off the true figures of a solution's `columns` (the rest keeps the true
+    figures), if whole-numbered and a witness."""
+    vector = list(truth)
+    for i, x in zip(columns, solution, strict=True):
+        r = round(x)
+        if abs(x - r) > _EPSILON:
+            return None
+        vector[i] = r
+    if not satisfies(model, vector):
+        return None
+    return {i: vector[i] for i in columns if vector[i] != truth[i]}
 
 
 def _publication(table: Table, hidden: set[Key], k: int) -> Publication:
@@ -154,8 +279,7 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
         columns = [i for i, p in enumerate(parts) if p == part]
         local = {i: n for n, i in enumerate(columns)}
         n = len(columns)
-        rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
-                for terms, b in model.rows if parts[terms[0][0]] == part]
+        rows = _lp_rows(model, local)
         with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
             for number, (i, v) in enumerate(questions):
                 if v in reached[i]:
@@ -262,9 +386,24 @@ class _Hiding:
             for i, _ in terms[1:]:
                 parent[find(i)] = first
         self.part = [find(i) for i in range(len(parent))]
+        self.choice_columns = [(number, key, self._column(key))
+                               for number, key in enumerate(self.choices)]
+        self.parts: dict[int, _Part] = {}
 
     def _column(self, key: Key) -> int:
         return self.index[(key, self.table.values[key])]
+
+    def _part(self, part: int) -> _Part:
+        """A part of the model (once per part): its columns (model index -> its own), its
+        rows, and its choices (number, key, model index)."""
+        if part not in self.parts:
+            columns = [i for i, p in enumerate(self.part) if p == part]
+            rows = [(terms, lo, hi) for terms, lo, hi in self.rows
+                    if self.part[terms[0][0]] == part]
+            choices = [(number, key, column) for number, key, column in self.choice_columns
+                       if self.part[column] == part]
+            self.parts[part] = ({i: n for n, i in enumerate(columns)}, rows, choices)
+        return self.parts[part]
 
     def _refuse(self, target: Quantity) -> DisclosureParameterError:
         key = target[0]
@@ -284,15 +423,8 @@ class _Hiding:
             by_target.setdefault(target, []).append(value)
         extra: set[Key] = set()
         for target, values in by_target.items():
-            part = self.part[self.index[target]]
-            columns = [i for i, p in enumerate(self.part) if p == part]
-            local = {i: n for n, i in enumerate(columns)}
-            n = len(columns)
-            rows_here = [(terms, lo, hi) for terms, lo, hi in self.rows
-                         if self.part[terms[0][0]] == part]
-            choices = [(number, key) for number, key in enumerate(self.choices)
-                       if self.part[self._column(key)] == part]
-            m = len(choices)
+            local, rows_here, choices = self._part(self.part[self.index[target]])
+            n, m = len(local), len(choices)
             wanted = sorted({min(values), max(values)})
             h = len(wanted) * n  # the shared moves start after the copies
             lower = [0.0] * (h + m)
@@ -304,17 +436,17 @@ class _Hiding:
                 upper[offset + local[self.index[target]]] = float(value)
                 rows += [(tuple((offset + local[i], c) for i, c in terms), lo, hi)
                          for terms, lo, hi in rows_here]
-                for slot, (_, key) in enumerate(choices):
-                    x, true = offset + local[self._column(key)], float(self.table.values[key])
+                for slot, (_, key, column) in enumerate(choices):
+                    x, true = offset + local[column], float(self.table.values[key])
                     rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
                     rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
             cost = [0.0] * h + [0.0 if key in extra else self.costs[number]
-                                for number, key in choices]
+                                for number, key, _ in choices]
             with LinearModel(lower, upper, rows, cost=cost) as lp:
                 solution = lp.solve()
             if solution is None:
                 raise self._refuse(target)
-            extra |= {key for slot, (_, key) in enumerate(choices)
+            extra |= {key for slot, (_, key, _) in enumerate(choices)
                       if solution[h + slot] > _EPSILON}
         return extra
 
