@@ -144,8 +144,10 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                     if new is None:
                         lp.set_bounds(local[c], 0, bound)
                         break
-                    found.append(new)
-                    reached |= set(new.items())
+                    wanted = {(j, x) for _, j, x in open_questions} - reached
+                    for move in [new, *_on_line(truth, new, wanted)]:
+                        found.append(move)
+                        reached |= set(move.items())
                 else:
                     shown.add(c)
                     for number in dropped:
@@ -164,6 +166,23 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
     if shown:
         model = build_model([*prior, _publication(table, hidden, k)])
     return hidden, [{}, *({names[i]: v for i, v in move.items()} for move in moves if move)], model
+
+
+def _on_line(truth: Sequence[int], move: Mapping[int, int], wanted: set[tuple[int, int]]
+             ) -> list[dict[int, int]]:
+    """Free witnesses on the line from the true figures through a witness (both satisfy the
+    same equations, so every whole step along it does too) that give a wanted value and stay
+    ≥ 0 (see `_on_lines`)."""
+    g = 0
+    for i, x in move.items():
+        g = math.gcd(g, x - truth[i])
+    if g == 0:
+        return []
+    step = {i: (x - truth[i]) // g for i, x in move.items()}
+    scales = {(v - truth[i]) // step[i] for i, v in wanted
+              if i in step and (v - truth[i]) % step[i] == 0}
+    points = [{i: truth[i] + s * d for i, d in step.items()} for s in sorted(scales - {0, g})]
+    return [point for point in points if min(point.values()) >= 0]
 
 
 def _count(model: Model, move: Mapping[int, int], tally: dict[tuple[int, int], int],
@@ -413,41 +432,44 @@ class _Hiding:
             key=key if isinstance(key, str) else " / ".join(key))
 
     def relaxed(self, questions: Sequence[tuple[Quantity, int]]) -> set[Key]:
-        """Cells to hide so that each question has a witness in real numbers. Per small count,
-        one linear program over its part of the model, copied for its lowest and its highest
-        open value: a cell not hidden yet may move by h in both copies at the cost of its
-        weight × (k + value) × h. The cells moved are hidden from then on (free for the next
-        small count); values in between that still fail come back in the next round."""
-        by_target: dict[Quantity, list[int]] = {}
+        """Cells to hide so that each question has a witness in real numbers. Per part of the
+        model, one linear program over two copies of it, solved again for each small count
+        with its lowest open value fixed in one copy and its highest in the other: a cell not
+        hidden yet may move by h in both copies at the cost of its weight × (k + value) × h.
+        The cells moved are hidden from then on (free for the next small count); values in
+        between that still fail come back in the next round."""
+        by_part: dict[int, dict[Quantity, list[int]]] = {}
         for target, value in questions:
-            by_target.setdefault(target, []).append(value)
+            part = self.part[self.index[target]]
+            by_part.setdefault(part, {}).setdefault(target, []).append(value)
         extra: set[Key] = set()
-        for target, values in by_target.items():
-            local, rows_here, choices = self._part(self.part[self.index[target]])
+        for part, targets in by_part.items():
+            # one program per part; a small count fixes its column in both copies
+            local, rows_here, choices = self._part(part)
             n, m = len(local), len(choices)
-            wanted = sorted({min(values), max(values)})
-            h = len(wanted) * n  # the shared moves start after the copies
-            lower = [0.0] * (h + m)
-            upper = [float(self.bound)] * (h + m)
-            rows: list[tuple[Sequence[tuple[int, float]], float, float]] = []
-            for j, value in enumerate(wanted):
-                offset = j * n
-                lower[offset + local[self.index[target]]] = float(value)
-                upper[offset + local[self.index[target]]] = float(value)
+            h = 2 * n  # the shared moves start after the copies
+            rows: list[_Row] = []
+            for offset in (0, n):
                 rows += [(tuple((offset + local[i], c) for i, c in terms), lo, hi)
                          for terms, lo, hi in rows_here]
                 for slot, (_, key, column) in enumerate(choices):
                     x, true = offset + local[column], float(self.table.values[key])
                     rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
                     rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
-            cost = [0.0] * h + [0.0 if key in extra else self.costs[number]
-                                for number, key, _ in choices]
-            with LinearModel(lower, upper, rows, cost=cost) as lp:
-                solution = lp.solve()
-            if solution is None:
-                raise self._refuse(target)
-            extra |= {key for slot, (_, key, _) in enumerate(choices)
-                      if solution[h + slot] > _EPSILON}
+            with LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
+                for target, values in targets.items():
+                    x = local[self.index[target]]
+                    lp.set_costs([0.0] * h + [0.0 if key in extra else self.costs[number]
+                                              for number, key, _ in choices])
+                    lp.set_bounds(x, min(values), min(values))
+                    lp.set_bounds(n + x, max(values), max(values))
+                    solution = lp.solve()
+                    lp.set_bounds(x, 0, self.bound)
+                    lp.set_bounds(n + x, 0, self.bound)
+                    if solution is None:
+                        raise self._refuse(target)
+                    extra |= {key for slot, (_, key, _) in enumerate(choices)
+                              if solution[h + slot] > _EPSILON}
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:
