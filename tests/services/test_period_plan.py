@@ -323,3 +323,26 @@ def test_a_component_register_publishes_its_own_report_only(
                            "2026-Q2", "--component", "CZSK", "--out",
                            str(tmp_path / "r.csv"), "--format", "csv", lang="en")
     assert code == cli.EXIT_USER and "of CLAS" in err and not (tmp_path / "r.csv").exists()
+
+
+def test_a_plan_keeps_the_inequalities_and_the_response_lines_of_each_report(
+        central_template: Path, tmp_path: Path) -> None:
+    """Merged with main (issue 19 with w19audit and w22a11y): the period's one model holds
+    every report's inequalities of definition (a component's under its own @CODE keys), the
+    component's report carries them, and its notes end with who reported in its quarter."""
+    from app.models.periods import Quarter
+    from app.services.coordination import merging
+
+    reg, _made = _central(central_template, tmp_path / "reg", 37)
+    try:
+        data = planned_report(reg, 2026, "2026-Q2", "CLAS", k=5, today=DAY)
+        assert data.publication is not None and data.plan is not None
+        own = data.publication.table.inequalities
+        assert own and all("@CLAS" in repr(key) for ie in own for key in (*ie.parts, *ie.bound))
+        in_plan = set(data.plan.publication.table.inequalities)
+        assert set(own) <= in_plan
+        assert any("@" not in repr(ie.parts) for ie in in_plan)  # the Defence report's too
+        lines = merging.response_lines(reg, [Quarter.parse("2026-Q2")])
+        assert lines and data.notes[-len(lines):] == lines
+    finally:
+        reg.close()
