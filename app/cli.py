@@ -773,7 +773,7 @@ _PARSER_EXTENSIONS.append(_coordination_parsers)
 def cmd_report(ctx: Context) -> int:
     from app.export.disclosure import Status, check_k
     from app.services.coordination import publications
-    from app.services.coordination.report_data import publish_report
+    from app.services.coordination.period_plan import publish_report
 
     if ctx.args.reissue is not None:
         register = ctx.unlock()
@@ -791,7 +791,8 @@ def cmd_report(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         done = publish_report(register, ctx.args.year, ctx.args.quarter, ctx.args.format,
-                              Path(ctx.args.out), ctx.args.lang, k, today=dt.date.today())
+                              Path(ctx.args.out), ctx.args.lang, k, today=dt.date.today(),
+                              component=ctx.args.report_component)
     finally:
         register.close()
     cells = [c for t in done.data.tables for c in t.cells.values()]
@@ -800,6 +801,10 @@ def cmd_report(ctx: Context) -> int:
         path=done.path, k=k, cells=len(cells), hidden=hidden))
     ctx.say(_("Recorded as publication {id}; write it again with: vertrouwd report --reissue "
               "{id} --out FILE").format(id=done.id))
+    if done.data.plan is not None:
+        ctx.say(_("Taken from the plan of {period}, which protects every report of {period} "
+                  "together (see: vertrouwd publications).").format(
+            period=done.data.plan.period))
     return EXIT_OK
 
 
@@ -810,6 +815,7 @@ def cmd_publications(ctx: Context) -> int:
     register = ctx.unlock()
     try:
         found = publications.entries(register)
+        plans = publications.plans(register)
     finally:
         register.close()
     if not found:
@@ -820,7 +826,21 @@ def cmd_publications(ctx: Context) -> int:
                   "{cells} hidden  {file}").format(
             id=e.id, when=e.published_at.strftime("%Y-%m-%d %H:%M"), period=e.period,
             scope=e.component or _("Defence"), fmt=e.format.upper(), k=e.k, hidden=e.hidden,
-            cells=e.cells, file=e.file_name))
+            cells=e.cells, file=e.file_name)
+            + ("" if e.plan is None else "  " + _("plan {plan}").format(plan=e.plan)))
+    for plan in plans:
+        tables = len({key[0].partition("@")[2] for key in plan.publication.table.values
+                      if isinstance(key, tuple) and "@" in key[0]} - {""})
+        ctx.say(_("Plan {plan} of {period}: k = {k}, {hidden} of {cells} figures of its "
+                  "reports hidden; Defence and {components} components planned together"
+                  ).format(plan=plan.id, period=plan.period, k=plan.k,
+                           hidden=len(plan.publication.hidden()),
+                           cells=len(plan.publication.table.values), components=tables)
+                if tables else
+                _("Plan {plan} of {period}: k = {k}, {hidden} of {cells} figures hidden").format(
+                    plan=plan.id, period=plan.period, k=plan.k,
+                    hidden=len(plan.publication.hidden()),
+                    cells=len(plan.publication.table.values)))
     return EXIT_OK
 
 
@@ -850,6 +870,9 @@ def _report_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[ty
                                         "disclosure control); it is recorded in the register"))
     p.add_argument("--year", type=int, help=_("year of the report"))
     p.add_argument("--quarter", metavar="YYYY-Qn", help=_("only this quarter, e.g. 2026-Q3"))
+    p.add_argument("--component", dest="report_component", metavar="CODE",
+                   help=_("central level: the report of this component (default: Defence); "
+                          "it is taken from the plan of the period, as the Defence report is"))
     p.add_argument("--format", choices=["pdf", "csv"], default="pdf")
     p.add_argument("--out", metavar="FILE", required=True, help=_("output file"))
     p.add_argument("--k", type=int, help=_("minimum cell frequency (default: from the "
@@ -901,7 +924,7 @@ _PARSER_EXTENSIONS.append(_codelist_parsers)
 @command("annual")
 def cmd_annual(ctx: Context) -> int:
     from app.export.disclosure import check_k
-    from app.services.coordination.report_data import write_annual
+    from app.services.coordination.period_plan import write_annual
 
     k = check_k(ctx.args.k if ctx.args.k is not None else ctx.settings.disclosure_k)
     register = ctx.unlock()

@@ -62,11 +62,8 @@ def scenario_reports(runs: int = 3) -> list[Row]:
     """A central register with three years of the seven components' files: each report
     published (built against the ledger, protected, rendered, written, recorded), against
     rendering the same protected report alone."""
-    from app.services.coordination.report_data import (
-        publish_report,
-        render_report_file,
-        report_data,
-    )
+    from app.services.coordination.period_plan import publish_report
+    from app.services.coordination.report_data import render_report_file, report_data
 
     day = dt.date(2027, 1, 15)  # the year is over: every quarter has figures
     rows = []

@@ -685,7 +685,8 @@ def _defence_year_pdf(runs: int) -> Row:
     data and target of tests/export/test_reports.py's Defence report test, which used to time
     it."""
     from app.export.pdf_report import render_report_pdf
-    from app.services.coordination.report_data import publish_report, report_data
+    from app.services.coordination.period_plan import publish_report
+    from app.services.coordination.report_data import report_data
 
     name = "PDF: Defence year report (7 components)"
     with tempfile.TemporaryDirectory() as tmp:

@@ -95,10 +95,19 @@ def rows_at(version: int) -> list[Row]:
         rows.append(("INSERT INTO roster_nickname VALUES ('CLAS-VPONE', 'Eerste VP')", ()))
     if version >= 9:
         rows.append((
-            "INSERT INTO publication VALUES (1, '2026-01-10 09:00:00', 2025, '2025-Q4', "
+            "INSERT INTO publication (id, published_at, year, quarter, level, component, "
+            "report_day, format, lang, k, hidden, cells, publication, certificate, "
+            "app_version, file_name, file_sha256, file_data) "
+            "VALUES (1, '2026-01-10 09:00:00', 2025, '2025-Q4', "
             "'component', 'CLAS', '2026-01-10', 'csv', 'nl', 5, 1, 2, "
             "'{\"k\": 5}', NULL, '0.1.0', 'rapport-2025-Q4.csv', ?, ?)",
             ("34" * 32, b"x\x9c\x03\x00\x00\x00\x00\x01")))
+    if version >= 10:
+        rows += [
+            ("INSERT INTO publication_plan VALUES (1, '2026-02-01 09:00:00', 2026, '2026-Q1', "
+             "5, ?, '{\"k\": 5}', NULL)", ("56" * 32,)),
+            ("UPDATE publication SET plan_id = 1 WHERE id = 1", ()),
+        ]
     return rows
 
 

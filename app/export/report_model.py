@@ -163,6 +163,25 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class PeriodPlan:
+    """Every table a register could publish for one period (a quarter or a year), protected
+    together in one model: what each report of the period shows is taken from it
+    (``app.services.coordination.period_plan``)."""
+
+    year: int
+    quarter: str | None  # None: the year
+    k: int
+    digest: str  # of the figures and their sums: a plan holds while they are unchanged
+    publication: Publication  # every table of the period, their sums, and what is hidden
+    certificate: Certificate | None  # its witnesses (None: no hidden small count)
+    id: int | None = None  # its number in the ledger (None: new, recorded with the report)
+
+    @property
+    def period(self) -> str:
+        return self.quarter or str(self.year)
+
+
+@dataclass(frozen=True)
 class ReportData:
     level: Level
     component: str | None  # the component code; None for Defence
@@ -185,6 +204,8 @@ class ReportData:
     # that prove the rule over it and the earlier publications it was protected against
     publication: Publication | None = field(default=None, repr=False, compare=False)
     certificate: Certificate | None = field(default=None, repr=False, compare=False)
+    # the plan of the period it was taken from (None: protected on its own)
+    plan: PeriodPlan | None = field(default=None, repr=False, compare=False)
 
     @property
     def mixed_codelists(self) -> bool:

@@ -41,6 +41,8 @@ from app.i18n import N_
 
 Witness = dict[Quantity, int]  # values of hidden quantities (absent: the true value)
 _EPSILON = 1e-6
+_Row = tuple[Sequence[tuple[int, float]], float, float]  # a row of a linear program
+_Part = tuple[dict[int, int], list[_Row], list[tuple[int, Key, int]]]
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
 
 
@@ -89,19 +91,176 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                 ) -> tuple[set[Key], list[Witness], Model]:
     """Hiding chose cells one small count at a time; try to show every extra cell again, the
     costliest first: it stays shown when every question still has a witness (the witnesses
-    that give it its true value stay; the others are looked for again, by the linear
-    relaxation first)."""
-    def cost(key: Key) -> tuple[int, str]:
-        return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+    that give it its true value stay; the questions only the others reached are looked for
+    again, by the linear relaxation first).
 
-    for key in sorted(extra, key=cost):
-        quantity = (key, table.values[key])
-        trial = hidden - {key}
-        kept = [w for w in witnesses if w.get(quantity, quantity[1]) == quantity[1]]
-        trial_model = build_model([*prior, _publication(table, trial, k)])
-        if not _find_witnesses(trial_model, kept, bound, stop_at_first=True):
-            hidden, witnesses, model = trial, kept, trial_model
-    return hidden, witnesses, model
+    Showing a cell fixes its quantity to its true value, so one model (the one with every
+    cell of `hidden`) and one linear program serve every try: a shown cell is a column with
+    both bounds at its true value. The witnesses are kept as their differences from the true
+    figures, with a tally of how many reach each value, so a cell that no witness moves, or
+    whose movers reach only values others reach too, is shown again without a solve."""
+    truth = [q[1] for q in model.hidden]
+    index = {q: i for i, q in enumerate(model.hidden)}
+    parts = _parts(model)
+    # a witness's moves in each part of the model are a witness on their own
+    moves: list[dict[int, int]] = []
+    for witness in witnesses:
+        by_part: dict[int, dict[int, int]] = {}
+        for q, v in witness.items():
+            i = index.get(q)
+            if i is not None and v != truth[i]:
+                by_part.setdefault(parts[i], {})[i] = v
+        moves += by_part.values()
+    tally: dict[tuple[int, int], int] = {}  # (small count, value off the truth) -> witnesses
+    movers: dict[int, set[int]] = {}  # column -> the witnesses that move it
+    for number, move in enumerate(moves):
+        _count(model, move, tally, 1)
+        for i in move:
+            movers.setdefault(i, set()).add(number)
+    near: dict[int, set[int]] = {}  # column -> the columns that share an equation with it
+    for terms, _ in model.rows:
+        for i, _ in terms:
+            near.setdefault(i, set()).update(j for j, _ in terms)
+    shown: set[int] = set()
+    # the parts are independent: one linear program per part, its cells the costliest first
+    candidates: dict[int, list[int]] = {}
+    for key in sorted(extra, key=lambda key: _cost(table, k, key)):
+        c = index[(key, table.values[key])]
+        candidates.setdefault(parts[c], []).append(c)
+    for part, cells in candidates.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local),
+                         cost=[1.0] * n) as lp:
+            for c in cells:
+                dropped = list(movers.get(c, ()))
+                lost: dict[tuple[int, int], int] = {}
+                for number in dropped:
+                    for i, v in moves[number].items():
+                        if v < model.small.get(i, 0):
+                            lost[(i, v)] = lost.get((i, v), 0) + 1
+                # the small counts that share an equation with c first: they fail first
+                close = near.get(c, set())
+                open_questions = sorted((i not in close, i, v) for (i, v), d in lost.items()
+                                        if tally[(i, v)] == d and i != c)
+                lp.set_bounds(local[c], truth[c], truth[c])
+                found: list[dict[int, int]] = []
+                reached: set[tuple[int, int]] = set()
+                for _, i, v in open_questions:
+                    if (i, v) in reached:
+                        continue
+                    new = _solve(lp, model, truth, columns, local[i], v, bound)
+                    if new is None:
+                        lp.set_bounds(local[c], 0, bound)
+                        break
+                    wanted = {(j, x) for _, j, x in open_questions} - reached
+                    for move in [new, *_on_line(model, truth, new, wanted)]:
+                        found.append(move)
+                        reached |= set(move.items())
+                else:
+                    shown.add(c)
+                    for number in dropped:
+                        _count(model, moves[number], tally, -1)
+                        for i in moves[number]:
+                            movers[i].discard(number)
+                        moves[number] = {}  # dropped
+                # a witness found stands either way: it gives c (and every cell shown) the truth
+                for move in found:
+                    _count(model, move, tally, 1)
+                    for i in move:
+                        movers.setdefault(i, set()).add(len(moves))
+                    moves.append(move)
+    names = model.hidden
+    hidden = hidden - {names[i][0] for i in shown}
+    if shown:
+        model = build_model([*prior, _publication(table, hidden, k)])
+    return hidden, [{}, *({names[i]: v for i, v in move.items()} for move in moves if move)], model
+
+
+def _on_line(model: Model, truth: Sequence[int], move: Mapping[int, int],
+             wanted: set[tuple[int, int]]) -> list[dict[int, int]]:
+    """Free witnesses on the line from the true figures through a witness (both satisfy the
+    same equations, so every whole step along it does too) that give a wanted value, stay
+    ≥ 0 and keep every inequality (see `_on_lines`)."""
+    g = 0
+    for i, x in move.items():
+        g = math.gcd(g, x - truth[i])
+    if g == 0:
+        return []
+    step = {i: (x - truth[i]) // g for i, x in move.items()}
+    scales = {(v - truth[i]) // step[i] for i, v in wanted
+              if i in step and (v - truth[i]) % step[i] == 0}
+    points = [{i: truth[i] + s * d for i, d in step.items()} for s in sorted(scales - {0, g})]
+    return [point for point in points
+            if min(point.values()) >= 0 and within(model, _apply(truth, point))]
+
+
+def _apply(truth: Sequence[int], move: Mapping[int, int]) -> list[int]:
+    vector = list(truth)
+    for i, v in move.items():
+        vector[i] = v
+    return vector
+
+
+def _count(model: Model, move: Mapping[int, int], tally: dict[tuple[int, int], int],
+           sign: int) -> None:
+    for i, v in move.items():
+        if v < model.small.get(i, 0):
+            tally[(i, v)] = tally.get((i, v), 0) + sign
+
+
+def _solve(lp: LinearModel, model: Model, truth: Sequence[int], columns: Sequence[int],
+           column: int, v: int, bound: int) -> dict[int, int] | None:
+    """A witness with the small count in `column` of the part's `lp` (its bounds hold the
+    cells shown) at v: its moves off the true figures; None if there is none."""
+    lp.set_bounds(column, v, v)
+    try:
+        solution = lp.solve()
+        move = None if solution is None else _moves(model, truth, columns, solution)
+        if solution is not None and move is None:
+            # any whole-numbered solution is a witness: without an objective HiGHS stops at
+            # the first it finds instead of proving one optimal
+            lp.set_costs([0.0] * lp.n)
+            lp.set_integer(True)
+            try:
+                solution = lp.solve()
+            finally:
+                lp.set_integer(False)
+                lp.set_costs([1.0] * lp.n)
+            move = None if solution is None else _moves(model, truth, columns, solution)
+    finally:
+        lp.set_bounds(column, 0, bound)
+    return move
+
+
+def _cost(table: Table, k: int, key: Key) -> tuple[int, str]:
+    """The costliest cell to hide first."""
+    return (-_weight(table.weights, key) * (k + table.values[key]), repr(key))
+
+
+def _lp_rows(model: Model, local: Mapping[int, int]) -> list[_Row]:
+    """The model's equations and inequalities over the columns in `local` (hidden index ->
+    column)."""
+    return [*((tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
+              for terms, b in model.rows if terms[0][0] in local),
+            *((tuple((local[i], float(c)) for i, c in terms), -math.inf, float(-b))
+              for terms, b in model.bounds if terms[0][0] in local)]
+
+
+def _moves(model: Model, truth: Sequence[int], columns: Sequence[int],
+           solution: Sequence[float]) -> dict[int, int] | None:
+    """The moves off the true figures of a solution's `columns` (the rest keeps the true
+    figures), if whole-numbered and a witness."""
+    vector = list(truth)
+    for i, x in zip(columns, solution, strict=True):
+        r = round(x)
+        if abs(x - r) > _EPSILON:
+            return None
+        vector[i] = r
+    if not satisfies(model, vector):
+        return None
+    return {i: vector[i] for i in columns if vector[i] != truth[i]}
 
 
 def _publication(table: Table, hidden: set[Key], k: int) -> Publication:
@@ -164,10 +323,7 @@ def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
         columns = [i for i, p in enumerate(parts) if p == part]
         local = {i: n for n, i in enumerate(columns)}
         n = len(columns)
-        rows = [(tuple((local[i], float(c)) for i, c in terms), float(-b), float(-b))
-                for terms, b in model.rows if parts[terms[0][0]] == part]
-        rows += [(tuple((local[i], float(c)) for i, c in terms), -math.inf, float(-b))
-                 for terms, b in model.bounds if parts[terms[0][0]] == part]
+        rows = _lp_rows(model, local)
         with LinearModel([0.0] * n, [float(bound)] * n, rows, cost=[1.0] * n) as lp:
             for number, (i, v) in enumerate(questions):
                 if v in reached[i]:
@@ -278,9 +434,24 @@ class _Hiding:
             for i, _ in terms[1:]:
                 parent[find(i)] = first
         self.part = [find(i) for i in range(len(parent))]
+        self.choice_columns = [(number, key, self._column(key))
+                               for number, key in enumerate(self.choices)]
+        self.parts: dict[int, _Part] = {}
 
     def _column(self, key: Key) -> int:
         return self.index[(key, self.table.values[key])]
+
+    def _part(self, part: int) -> _Part:
+        """A part of the model (once per part): its columns (model index -> its own), its
+        rows, and its choices (number, key, model index)."""
+        if part not in self.parts:
+            columns = [i for i, p in enumerate(self.part) if p == part]
+            rows = [(terms, lo, hi) for terms, lo, hi in self.rows
+                    if self.part[terms[0][0]] == part]
+            choices = [(number, key, column) for number, key, column in self.choice_columns
+                       if self.part[column] == part]
+            self.parts[part] = ({i: n for n, i in enumerate(columns)}, rows, choices)
+        return self.parts[part]
 
     def _refuse(self, target: Quantity) -> DisclosureParameterError:
         key = target[0]
@@ -290,48 +461,44 @@ class _Hiding:
             key=key if isinstance(key, str) else " / ".join(key))
 
     def relaxed(self, questions: Sequence[tuple[Quantity, int]]) -> set[Key]:
-        """Cells to hide so that each question has a witness in real numbers. Per small count,
-        one linear program over its part of the model, copied for its lowest and its highest
-        open value: a cell not hidden yet may move by h in both copies at the cost of its
-        weight × (k + value) × h. The cells moved are hidden from then on (free for the next
-        small count); values in between that still fail come back in the next round."""
-        by_target: dict[Quantity, list[int]] = {}
+        """Cells to hide so that each question has a witness in real numbers. Per part of the
+        model, one linear program over two copies of it, solved again for each small count
+        with its lowest open value fixed in one copy and its highest in the other: a cell not
+        hidden yet may move by h in both copies at the cost of its weight × (k + value) × h.
+        The cells moved are hidden from then on (free for the next small count); values in
+        between that still fail come back in the next round."""
+        by_part: dict[int, dict[Quantity, list[int]]] = {}
         for target, value in questions:
-            by_target.setdefault(target, []).append(value)
-        extra: set[Key] = set()
-        for target, values in by_target.items():
             part = self.part[self.index[target]]
-            columns = [i for i, p in enumerate(self.part) if p == part]
-            local = {i: n for n, i in enumerate(columns)}
-            n = len(columns)
-            rows_here = [(terms, lo, hi) for terms, lo, hi in self.rows
-                         if self.part[terms[0][0]] == part]
-            choices = [(number, key) for number, key in enumerate(self.choices)
-                       if self.part[self._column(key)] == part]
-            m = len(choices)
-            wanted = sorted({min(values), max(values)})
-            h = len(wanted) * n  # the shared moves start after the copies
-            lower = [0.0] * (h + m)
-            upper = [float(self.bound)] * (h + m)
-            rows: list[tuple[Sequence[tuple[int, float]], float, float]] = []
-            for j, value in enumerate(wanted):
-                offset = j * n
-                lower[offset + local[self.index[target]]] = float(value)
-                upper[offset + local[self.index[target]]] = float(value)
+            by_part.setdefault(part, {}).setdefault(target, []).append(value)
+        extra: set[Key] = set()
+        for part, targets in by_part.items():
+            # one program per part; a small count fixes its column in both copies
+            local, rows_here, choices = self._part(part)
+            n, m = len(local), len(choices)
+            h = 2 * n  # the shared moves start after the copies
+            rows: list[_Row] = []
+            for offset in (0, n):
                 rows += [(tuple((offset + local[i], c) for i, c in terms), lo, hi)
                          for terms, lo, hi in rows_here]
-                for slot, (_, key) in enumerate(choices):
-                    x, true = offset + local[self._column(key)], float(self.table.values[key])
+                for slot, (_, key, column) in enumerate(choices):
+                    x, true = offset + local[column], float(self.table.values[key])
                     rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
                     rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
-            cost = [0.0] * h + [0.0 if key in extra else self.costs[number]
-                                for number, key in choices]
-            with LinearModel(lower, upper, rows, cost=cost) as lp:
-                solution = lp.solve()
-            if solution is None:
-                raise self._refuse(target)
-            extra |= {key for slot, (_, key) in enumerate(choices)
-                      if solution[h + slot] > _EPSILON}
+            with LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
+                for target, values in targets.items():
+                    x = local[self.index[target]]
+                    lp.set_costs([0.0] * h + [0.0 if key in extra else self.costs[number]
+                                              for number, key, _ in choices])
+                    lp.set_bounds(x, min(values), min(values))
+                    lp.set_bounds(n + x, max(values), max(values))
+                    solution = lp.solve()
+                    lp.set_bounds(x, 0, self.bound)
+                    lp.set_bounds(n + x, 0, self.bound)
+                    if solution is None:
+                        raise self._refuse(target)
+                    extra |= {key for slot, (_, key, _) in enumerate(choices)
+                              if solution[h + slot] > _EPSILON}
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:

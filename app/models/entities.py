@@ -307,5 +307,29 @@ class PublicationRecord(Base):
     file_name: Mapped[str] = mapped_column(String(255))  # the name it was written under
     file_sha256: Mapped[str] = mapped_column(String(64))
     file_data: Mapped[bytes] = mapped_column(LargeBinary)  # the bytes written (zlib)
+    # the period plan it was published from (None: published before plans, migration step 10)
+    plan_id: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (Index("ix_publication_scope", "year", "quarter", "level"),)
+
+
+class PublicationPlan(Base):
+    """The plan of a period (a quarter or a year): every table the register could publish for
+    it, protected together in one model against everything published before (at central level
+    the Defence report and each component's report, with "Defence = the sum of the
+    components"), as the disclosure engine's Publication, and its certificate. Every report of
+    the period is published from the latest plan whose figures are still the register's; the
+    ledger counts a plan as published as a whole (migration step 10). Never changed or
+    deleted."""
+
+    __tablename__ = "publication_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    made_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[str | None] = mapped_column(String(7))  # None: the year
+    k: Mapped[int] = mapped_column(Integer)
+    figures_sha256: Mapped[str] = mapped_column(String(64))  # of the figures and their sums
+    publication: Mapped[str] = mapped_column(Text)  # canonical JSON: every table of the period
+    certificate: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the witnesses
+
+    __table_args__ = (Index("ix_publication_plan_period", "year", "quarter"),)

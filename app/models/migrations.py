@@ -302,10 +302,34 @@ def _step_9_publications(conn: Any) -> None:
     _run_script(conn, V9_PUBLICATIONS)
 
 
+# Step 10 (issue 19): a period published as one. The plan of a period protects every table
+# the register could publish for it together (at central level the Defence report and each
+# component's report); every report of the period is published from it (plan_id).
+V10_PERIOD_PLANS = """
+CREATE TABLE publication_plan (
+	id INTEGER NOT NULL, 
+	made_at DATETIME NOT NULL, 
+	year INTEGER NOT NULL, 
+	quarter VARCHAR(7), 
+	k INTEGER NOT NULL, 
+	figures_sha256 VARCHAR(64) NOT NULL, 
+	publication TEXT NOT NULL, 
+	certificate TEXT, 
+	PRIMARY KEY (id)
+);
+CREATE INDEX ix_publication_plan_period ON publication_plan (year, quarter);
+ALTER TABLE publication ADD COLUMN plan_id INTEGER
+"""
+
+
+def _step_10_period_plans(conn: Any) -> None:
+    _run_script(conn, V10_PERIOD_PLANS)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
 STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination, _step_5,
                                       _step_6_reserved, _step_7_reserved, _step_8_nicknames,
-                                      _step_9_publications]
+                                      _step_9_publications, _step_10_period_plans]
 LATEST_VERSION = len(STEPS)
 
 

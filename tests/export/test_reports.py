@@ -30,7 +30,8 @@ from app.i18n import translator
 from app.models import codelists
 from app.services.coordination import report_data as report_service
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import publish_report, report_data
+from app.services.coordination.period_plan import publish_report
+from app.services.coordination.report_data import report_data
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.services.conftest import (  # noqa: F401 (fixtures)

@@ -144,3 +144,31 @@ def test_a_register_of_every_released_version_opens_as_a_fresh_one_with_its_data
         assert _contents(kept) == before
     finally:
         kept.close()
+
+
+def test_step_10_keeps_reports_from_before_plans_as_they_were(tmp_path: Path) -> None:
+    """A version 9 register's publications come out of step 10 unchanged, from no plan, and
+    still count as published (the ledger's reports from before plans); no plan is made."""
+    from app.models.entities import PublicationPlan, PublicationRecord
+
+    folder = tmp_path / "reg"
+    shutil.copytree(DATA / "register-v9", folder)
+    old = _open_raw(folder)
+    try:
+        before = _contents(old)["publication"]
+    finally:
+        old.close()
+    reg = vault.unlock(folder, PASSPHRASE)
+    try:
+        with reg.session() as s:
+            rows = s.scalars(select(PublicationRecord)).all()
+            assert [(r.id, r.plan_id, r.file_name) for r in rows] == [
+                (1, None, "rapport-2025-Q4.csv")]
+            assert s.scalars(select(PublicationPlan)).all() == []
+        upgraded = reg.raw_connection()
+        columns, after = _contents(upgraded)["publication"]
+        upgraded.close()
+    finally:
+        reg.close()
+    assert columns == [*before[0], "plan_id"]
+    assert [row[:-1] for row in after] == before[1] and [row[-1] for row in after] == [None]

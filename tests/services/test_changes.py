@@ -13,8 +13,8 @@ from app.services.confidant.csv_import import CsvImportResult
 from app.services.confidant.exporting import ExportResult, HistoryRow
 from app.services.coordination.forwarding import ForwardResult
 from app.services.coordination.importing import ImportResult
+from app.services.coordination.period_plan import AnnualWritten
 from app.services.coordination.publications import Published
-from app.services.coordination.report_data import AnnualWritten
 from app.services.coordination.roster import RosterMember
 from app.services.storage.backup import Restored
 from app.services.storage.relocation import MoveResult
@@ -186,7 +186,7 @@ def test_the_finder_sees_the_writes_it_must() -> None:
                  "storage/backup.restore", "storage/relocation.move_register",
                  "storage/vault.change_passphrase", "storage/vault.set_new_passphrase",
                  "storage/vault.create_recovery_code", "coordination/publications.publish",
-                 "coordination/report_data.publish_report", "coordination/report_data.write_annual",
+                 "coordination/period_plan.publish_report", "coordination/period_plan.write_annual",
                  "confidant/coordinator_link.import_receipt",
                  "confidant/coordinator_link.keep_recipient_card",
                  "coordination/importing.apply_import", "coordination/forwarding.forward",

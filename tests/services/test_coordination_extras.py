@@ -17,7 +17,7 @@ from app.services.confidant import exporting
 from app.services.confidant.cases import CaseService
 from app.services.coordination import forwarding, merging, receipts, roster
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import publish_report
+from app.services.coordination.period_plan import publish_report
 from app.services.storage import vault
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE

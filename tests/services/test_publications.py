@@ -28,7 +28,8 @@ from app.export.disclosure import (
 from app.export.report_model import ReportData
 from app.models.entities import PublicationRecord
 from app.services.coordination import publications
-from app.services.coordination.report_data import publish_report, render_report_file, report_data
+from app.services.coordination.period_plan import publish_report
+from app.services.coordination.report_data import render_report_file, report_data
 from app.services.storage.vault import Register
 from tests.conftest import PASSPHRASE
 from tests.export.test_reports import DAY, known_component  # noqa: F401 (fixture)
@@ -80,9 +81,11 @@ def test_reports_are_recorded_listed_and_written_again_byte_for_byte(
     code, listed, err = _cli(known_component, tmp_path, "publications", lang="nl")
     assert code == cli.EXIT_OK, err
     lines = listed.splitlines()
-    assert len(lines) == 2
+    assert len(lines) == 4  # two reports, each from the plan of its period
     assert "2026-Q2" in lines[0] and "CSV" in lines[0] and "q2.csv" in lines[0]
     assert "2026 " in lines[1] and "PDF" in lines[1] and "verborgen" in lines[1]
+    assert lines[0].endswith("plan 1") and lines[1].endswith("plan 2")
+    assert lines[2].startswith("Plan 1 van 2026-Q2") and lines[3].startswith("Plan 2 van 2026")
     entries = publications.entries(known_component)
     assert [(e.id, e.period, e.format, e.k) for e in entries] == [
         (1, "2026-Q2", "csv", 5), (2, "2026", "pdf", 5)]
@@ -261,7 +264,10 @@ def test_the_attacker_holding_the_whole_ledger_narrows_nothing(
     for number in (1, 2, 3, 4):
         assert publications.verify(known_component, number) == []
     ledger = publications.earlier(known_component)
-    assert len(ledger) == 4
+    assert len(ledger) == 3  # the plans of 2026-Q2, 2026-Q3 and 2026: the year twice from one
+    entries = publications.entries(known_component)
+    assert [e.plan for e in entries] == [1, 2, 3, 3]
+    assert entries[2].hidden == entries[3].hidden  # the same figures: the same marks
     assert sum(len(p.hidden()) for p in ledger) > 0
     ruled_out, questions = attack([ledger])
     assert ruled_out == []

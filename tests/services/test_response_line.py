@@ -13,7 +13,7 @@ from app.export.measures import Measures
 from app.i18n import translator
 from app.services.coordination import merging
 from app.services.coordination.importing import apply_import, plan_import
-from app.services.coordination.report_data import publish_report
+from app.services.coordination.period_plan import publish_report
 from app.services.storage.vault import Register
 
 from .coordination_helpers import TODAY, enrol, new_sender, vp_file, write

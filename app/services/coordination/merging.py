@@ -347,3 +347,21 @@ def response_lines(register: Register, quarters: Iterable[Quarter | str]) -> tup
 def merged_sources(files: Sequence[CountedFile]) -> list[str]:
     """The VP codes whose reports are in ``files`` (each once)."""
     return sorted({c for f in files for c in f.vp_codes})
+
+
+def only_component(table: YearTable, component: str) -> YearTable:
+    """The figures of one component of a central register's year (its files only)."""
+    quarters = []
+    for q in table.quarters:
+        counted = tuple(f for f in q.counted if f.component == component)
+        measures = merge_all(f.measures for f in counted)
+        quarters.append(QuarterTable(
+            quarter=q.quarter, measures=measures,
+            by_component={component: measures} if counted else {}, counted=counted,
+            codelist_versions=tuple(sorted({f.codelist_version for f in counted})),
+            stale=()))
+    return YearTable(
+        year=table.year, measures=sum_quarters([q.measures for q in quarters]),
+        by_component={component: sum_quarters([q.measures for q in quarters])}
+        if any(q.counted for q in quarters) else {},
+        quarters=tuple(quarters))

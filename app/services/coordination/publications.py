@@ -8,9 +8,14 @@ owner-only, never over another file) and records in the same step what the repor
 file's bytes. A file that was written but could not be recorded is removed again: nothing
 leaves the register unrecorded.
 
+A report is published from the *plan* of its period (``period_plan``): every table the
+register could publish for that quarter or year, protected together; the plan is recorded with
+the period's first report, holds the certificate, and counts in the ledger as published whole
+(what a reader may hold: the reports from before plans, and every plan).
+
 ``reissue`` writes a recorded report again, byte for byte; ``verify`` checks a recorded
-publication without a solver (the file, the sums of what it showed, and the certificate).
-Rows are never changed or deleted.
+publication without a solver (the file, the sums of what it showed, that it shows what its
+plan says, and the certificate). Rows are never changed or deleted.
 """
 
 from __future__ import annotations
@@ -31,9 +36,10 @@ from app import __version__
 from app.errors import AppError, ValidationError
 from app.export.certificate import build_model
 from app.export.disclosure import Certificate, Publication, Status, verify_certificate
-from app.export.report_model import ReportData
+from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
 from app.i18n import N_, _, current_language
+from app.models.entities import PublicationPlan as PlanRow
 from app.models.entities import PublicationRecord as PublicationRow
 from app.services.changes import Change, ChangeKind
 from app.services.storage.vault import Register
@@ -44,6 +50,8 @@ DAMAGED_ENTRY = N_("Publication {id} in the register is damaged: {reason}")
 NO_CERTIFICATE = N_("Publication {id} hides small counts but carries no certificate that "
                     "they could be any value from 0 to k−1.")
 FILE_CHANGED = N_("The stored file of publication {id} is not the file that was written.")
+NOT_AS_PLANNED = N_("Publication {id} does not show what plan {plan} of its period says.")
+DAMAGED_PLAN = N_("Plan {id} in the register is damaged: {reason}")
 
 
 @dataclass(frozen=True)
@@ -63,6 +71,7 @@ class Entry:
     cells: int
     file_name: str
     app_version: str
+    plan: int | None = None  # the plan of the period it was published from
 
     @property
     def period(self) -> str:
@@ -72,7 +81,7 @@ class Entry:
 def _entry(row: PublicationRow) -> Entry:
     return Entry(row.id, row.published_at, row.year, row.quarter, row.level, row.component,
                  row.format, row.lang, row.k, row.hidden, row.cells, row.file_name,
-                 row.app_version)
+                 row.app_version, row.plan_id)
 
 
 def entries(register: Register) -> list[Entry]:
@@ -94,14 +103,33 @@ def _load(row: PublicationRow) -> Publication:
         raise AppError(DAMAGED_ENTRY, id=row.id, reason=type(exc).__name__) from None
 
 
+def stored_plan(row: PlanRow) -> PeriodPlan:
+    try:
+        return PeriodPlan(
+            row.year, row.quarter, row.k, row.figures_sha256,
+            Publication.from_json(json.loads(row.publication)),
+            None if row.certificate is None
+            else Certificate.from_json(json.loads(row.certificate)), row.id)
+    except AppError as exc:
+        raise AppError(DAMAGED_PLAN, id=row.id, reason=exc.message) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise AppError(DAMAGED_PLAN, id=row.id, reason=type(exc).__name__) from None
+
+
 def earlier(register: Register, before: int | None = None) -> list[Publication]:
     """What the register published (before publication ``before``), oldest first: what any
-    reader may hold when the next report comes out."""
+    reader may hold when the next report comes out. A plan counts whole: the reports from
+    before plans, then every plan of a report before ``before``."""
     stmt = select(PublicationRow).order_by(PublicationRow.id)
     if before is not None:
         stmt = stmt.where(PublicationRow.id < before)
     with register.session() as s:
-        return [_load(row) for row in s.scalars(stmt)]
+        rows = list(s.scalars(stmt))
+        plan_ids = sorted({r.plan_id for r in rows if r.plan_id is not None})
+        plans = [] if not plan_ids else list(
+            s.scalars(select(PlanRow).where(PlanRow.id.in_(plan_ids)).order_by(PlanRow.id)))
+        return ([_load(row) for row in rows if row.plan_id is None]
+                + [stored_plan(p).publication for p in plans])
 
 
 @dataclass(frozen=True)
@@ -127,8 +155,20 @@ def publish(register: Register, build: Callable[[Sequence[Publication]], ReportD
     shown = [c for t in data.tables for c in t.cells.values()]  # as the report counts them
     content = render(data, printed)
     path = write_new(Path(path), content)
+    plan = data.plan
     try:
         with register.session() as s:
+            plan_id = None if plan is None else plan.id
+            if plan is not None and plan_id is None:  # the period's first report: its plan
+                plan_row = PlanRow(
+                    made_at=published_at, year=plan.year, quarter=plan.quarter, k=plan.k,
+                    figures_sha256=plan.digest,
+                    publication=_canonical(plan.publication.to_json()),
+                    certificate=(None if plan.certificate is None
+                                 else _canonical(plan.certificate.to_json())))
+                s.add(plan_row)
+                s.flush()
+                plan_id = plan_row.id
             row = PublicationRow(
                 published_at=published_at, year=data.year, quarter=data.quarter,
                 level=data.level, component=data.component,
@@ -136,9 +176,9 @@ def publish(register: Register, build: Callable[[Sequence[Publication]], ReportD
                 lang=lang or current_language(), k=data.k, cells=len(shown),
                 hidden=sum(1 for c in shown if c.status is not Status.PUBLISHED),
                 publication=_canonical(publication.to_json()),
-                certificate=(None if data.certificate is None
-                             else _canonical(data.certificate.to_json())),
-                app_version=__version__, file_name=path.name,
+                certificate=(None if data.certificate is None or plan is not None
+                             else _canonical(data.certificate.to_json())),  # a plan's: in it
+                plan_id=plan_id, app_version=__version__, file_name=path.name,
                 file_sha256=hashlib.sha256(content).hexdigest(),
                 file_data=zlib.compress(content, 9))
             s.add(row)
@@ -178,9 +218,26 @@ def suggested_name(register: Register, number: int) -> str:
     return _row(register, number).file_name
 
 
+def _plan(register: Register, number: int) -> PeriodPlan:
+    with register.session() as s:
+        row = s.get(PlanRow, number)
+        if row is None:
+            raise AppError(DAMAGED_PLAN, id=number, reason="—")
+        return stored_plan(row)
+
+
+def plans(register: Register) -> list[PeriodPlan]:
+    """Every plan, oldest first."""
+    with register.session() as s:
+        return [stored_plan(r) for r in s.scalars(select(PlanRow).order_by(PlanRow.id))]
+
+
 def certificate(register: Register, number: int) -> Certificate | None:
-    """The witnesses recorded with publication ``number`` (None: it hid no small count)."""
+    """The witnesses recorded with publication ``number`` or its plan (None: it hid no small
+    count)."""
     row = _row(register, number)
+    if row.plan_id is not None:
+        return _plan(register, row.plan_id).certificate
     return None if row.certificate is None else Certificate.from_json(json.loads(row.certificate))
 
 
@@ -198,6 +255,8 @@ def verify(register: Register, number: int) -> list[str]:
         publication = _load(row)  # its figures add up as its tables say
     except AppError as exc:
         return [*problems, exc.message]
+    if row.plan_id is not None:
+        return problems + _verify_planned(register, row, publication)
     prior = earlier(register, before=number)
     if row.certificate is None:
         if build_model([*prior, publication]).small:
@@ -211,3 +270,29 @@ def verify(register: Register, number: int) -> list[str]:
         return [*problems, _(DAMAGED_ENTRY).format(id=number, reason=type(exc).__name__)]
     return problems + verify_certificate(publication, prior, certificate)
 
+
+
+def _verify_planned(register: Register, row: PublicationRow, publication: Publication
+                    ) -> list[str]:
+    """A report published from a plan shows what the plan says, and the plan's certificate
+    holds over it and everything published before the plan's first report."""
+    assert row.plan_id is not None
+    try:
+        plan = _plan(register, row.plan_id)
+    except AppError as exc:
+        return [exc.message]
+    planned = plan.publication
+    for key, cell in publication.cells.items():
+        there = planned.cells.get(key)
+        if (there is None or planned.table.values[key] != publication.table.values[key]
+                or there.status is not cell.status):
+            return [_(NOT_AS_PLANNED).format(id=row.id, plan=plan.id)]
+    with register.session() as s:
+        first = s.scalars(select(PublicationRow.id).where(PublicationRow.plan_id == plan.id)
+                          .order_by(PublicationRow.id).limit(1)).one()
+    prior = earlier(register, before=first)
+    if plan.certificate is None:
+        if build_model([*prior, planned]).small:
+            return [_(NO_CERTIFICATE).format(id=row.id)]
+        return []
+    return verify_certificate(planned, prior, plan.certificate)

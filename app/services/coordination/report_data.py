@@ -57,18 +57,16 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Literal
 
 from app import __version__
 from app.errors import ValidationError
 from app.export.disclosure import (
-    DEFAULT_K,
     Certificate,
     Equation,
     Inequality,
     Key,
     ProtectedCell,
-    ProtectedTable,
     Publication,
     Status,
     Table,
@@ -94,7 +92,6 @@ from app.i18n import N_, format_date
 from app.models import codelists
 from app.models.codelists import Block, Code, CodeLists, TopicGroup
 from app.models.periods import Quarter, quarters_of_year
-from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
@@ -193,17 +190,6 @@ class _Builder:
         if all(key in self.values for key in (*parts, *bound)) and (
                 sum(self.values[p] for p in parts) <= sum(self.values[b] for b in bound)):
             self.inequalities.append(Inequality(tuple(parts), tuple(bound)))
-
-    def protect_all(self, k: int, prior: Sequence[Publication] = (),
-                    carried: Sequence[Certificate] = ()) -> tuple[ProtectedTable, Publication]:
-        """Protect every cell of the report together, against what was published before
-        (reusing the witnesses of ``carried`` certificates where they still hold)."""
-        totals = {eq.total for eq in self.equations}
-        weights = {key: _weight(key, key in totals) for key in self.values}
-        table = Table(dict(self.values), tuple(self.equations), weights,
-                      tuple(self.inequalities))
-        protected = protect(table, k, prior, carried)
-        return protected, Publication.of(table, protected)
 
 
 def _weight(key: Key, total: bool) -> int:
@@ -789,19 +775,84 @@ def _check_period(scope: _Scope, quarter: Quarter | None) -> None:
                                  "there is nothing to report."), period=str(scope.year))
 
 
-def build_report(year_figures: merging.YearTable,
+@dataclass(frozen=True)
+class Draft:
+    """A report assembled (its cells, their sums and where each table prints them) but not
+    yet protected: ``build_report`` protects it alone, a period plan together with every other
+    table of its period (``period_plan``)."""
+
+    level: Level
+    component: str | None
+    quarter: Quarter | None
+    k: int
+    today: dt.date
+    scope: _Scope = field(repr=False)
+    lists: CodeLists = field(repr=False)
+    builder: _Builder = field(repr=False)
+    quarter_bars: list[tuple[Key | None, str, bool]] = field(repr=False)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        """The components with figures in some column (central level: the Defence report's
+        component rows)."""
+        return tuple(sorted({c for p in self.scope.periods.values() for c in p.by_component}))
+
+    def table(self) -> Table:
+        """Every cell of the report with its sums, and what hiding each one costs."""
+        b = self.builder
+        totals = {eq.total for eq in b.equations}
+        weights = {key: _weight(key, key in totals) for key in b.values}
+        return Table(dict(b.values), tuple(b.equations), weights, tuple(b.inequalities))
+
+    def finish(self, cells: Mapping[Key, ProtectedCell], publication: Publication,
+               certificate: Certificate | None) -> ReportData:
+        """The report with these statuses of its cells (``cells``: by the report's own keys);
+        ``publication`` and ``certificate`` are what the ledger records."""
+        scope, lists, k = self.scope, self.lists, self.k
+        protected = dict(cells)
+        _protect_hours(self.builder, protected, k)
+        tables = tuple(
+            ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
+                        {pos: protected[key] for pos, key in lay.keys.items()},
+                        _hidden_note(lay, protected),
+                        lay.gaps, {**lay.gap_keys, **lay.keys}, lay.absent)
+            for lay in self.builder.layouts)
+        versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
+        notes = []
+        if len(versions) > 1:
+            notes.append(_label(MIXED_CODELISTS_NOTE, versions=", ".join(versions),
+                                version=lists.version))
+        component = self.component
+        quarter = self.quarter
+        return ReportData(
+            level=self.level,
+            component=component,
+            component_label=(Label(N_("Defence")) if component is None else Label(
+                code=next((c for c in lists.components if c.code == component),
+                          Code(component, component, component)))),
+            year=scope.year,
+            quarter=str(quarter) if quarter else None,
+            k=k,
+            codelist_version=lists.version,
+            codelist_versions=versions,
+            previous_years=tuple(int(p.key) for p in scope.previous),
+            tables=tables,
+            charts=_charts(scope, self.quarter_bars, protected),
+            protected_groups=((self.table(), {key: protected[key]
+                                              for key in self.builder.values}),),
+            today=self.today,
+            notes=tuple(notes),
+            period_label=Label(str(quarter)) if quarter else scope.current_label,
+            publication=publication,
+            certificate=certificate,
+        )
+
+
+def draft_report(year_figures: merging.YearTable,
                  earlier_figures: Sequence[merging.YearTable] = (),
                  *, level: Level, component: str | None, quarter: Quarter | None = None,
-                 k: int, today: dt.date, prior: Sequence[Publication] = (),
-                 carried: Sequence[Certificate] = ()) -> ReportData:
-    """The protected report from the figures (no register needed: the pure part).
-
-    ``earlier_figures``: the figures of earlier years (those with files are shown beside a
-    year report and in the quarter comparison); ``today``: quarters that had not ended on
-    this day have no figures ("—"); ``prior``: what the register published before (the
-    ledger), which this report must not undo; ``carried``: certificates of earlier
-    publications, whose witnesses are reused where they still hold. The report's
-    ``publication`` and ``certificate`` are what the ledger stores."""
+                 k: int, today: dt.date) -> Draft:
+    """The report's cells, sums and layout from the figures (see ``build_report``)."""
     check_k(k)
     year = year_figures.year
     if quarter is not None and quarter.year != year:
@@ -826,43 +877,28 @@ def build_report(year_figures: merging.YearTable,
     _hours(b, scope, lists)
     quarter_bars = _comparison(b, scope)
     _bounds(b, scope)
+    return Draft(level, component, quarter, k, today, scope, lists, b, quarter_bars)
 
-    whole, publication = b.protect_all(k, prior, carried)
-    protected = dict(whole.cells)
-    _protect_hours(b, protected, k)
 
-    tables = tuple(
-        ReportTable(lay.id, lay.title, lay.unit, lay.rows, lay.columns,
-                    {pos: protected[key] for pos, key in lay.keys.items()},
-                    _hidden_note(lay, protected),
-                    lay.gaps, {**lay.gap_keys, **lay.keys}, lay.absent)
-        for lay in b.layouts)
-    versions = tuple(sorted({v for p in scope.periods.values() for v in p.versions}))
-    notes = []
-    if len(versions) > 1:
-        notes.append(_label(MIXED_CODELISTS_NOTE, versions=", ".join(versions),
-                            version=lists.version))
-    return ReportData(
-        level=level,
-        component=component,
-        component_label=(Label(N_("Defence")) if component is None else Label(
-            code=next((c for c in lists.components if c.code == component),
-                      Code(component, component, component)))),
-        year=year,
-        quarter=str(quarter) if quarter else None,
-        k=k,
-        codelist_version=lists.version,
-        codelist_versions=versions,
-        previous_years=tuple(int(p.key) for p in scope.previous),
-        tables=tables,
-        charts=_charts(scope, quarter_bars, protected),
-        protected_groups=((publication.table, whole.cells),),
-        today=today,
-        notes=tuple(notes),
-        period_label=Label(str(quarter)) if quarter else scope.current_label,
-        publication=publication,
-        certificate=whole.certificate,
-    )
+def build_report(year_figures: merging.YearTable,
+                 earlier_figures: Sequence[merging.YearTable] = (),
+                 *, level: Level, component: str | None, quarter: Quarter | None = None,
+                 k: int, today: dt.date, prior: Sequence[Publication] = (),
+                 carried: Sequence[Certificate] = ()) -> ReportData:
+    """The protected report from the figures (no register needed: the pure part).
+
+    ``earlier_figures``: the figures of earlier years (those with files are shown beside a
+    year report and in the quarter comparison); ``today``: quarters that had not ended on
+    this day have no figures ("—"); ``prior``: what the register published before (the
+    ledger), which this report must not undo; ``carried``: certificates of earlier
+    publications, whose witnesses are reused where they still hold. The report's
+    ``publication`` and ``certificate`` are what the ledger stores."""
+    draft = draft_report(year_figures, earlier_figures, level=level, component=component,
+                         quarter=quarter, k=k, today=today)
+    table = draft.table()
+    protected = protect(table, k, prior, carried)
+    return draft.finish(protected.cells, Publication.of(table, protected),
+                        protected.certificate)
 
 
 def report_data(register: Register, year: int, quarter: Quarter | str | None = None,
@@ -914,93 +950,8 @@ def render_report_file(data: ReportData, fmt: Format | str, lang: str | None = N
 def write_report_file(data: ReportData, fmt: Format | str, path: Path, lang: str | None = None,
                       *, now: dt.datetime | None = None, app_version: str = __version__) -> Path:
     """Render built report data as PDF or CSV and write it atomically to ``path`` (outside the
-    ledger: for previews and tests; what is published goes through ``publish_report``)."""
+    ledger: for previews and tests; what is published goes through
+    ``period_plan.publish_report``)."""
     return write_new(Path(path), render_report_file(data, fmt, lang, now=now,
                                                     app_version=app_version))
 
-
-def publish_report(register: Register, year: int, quarter: Quarter | str | None,
-                   fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
-                   *, now: dt.datetime | None = None, today: dt.date | None = None
-                   ) -> publications.Published:
-    """The one way a report is published: protected against every earlier publication of
-    the register, written, and recorded in its ledger (``publications.publish``).
-
-    ``quarter`` None: the year report (Q1..Q4 and the year); ``lang`` None: the current
-    language; ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``);
-    ``today`` None: the real date (the program's; tests pass a fixed day); ``now``: the time
-    printed in the file (default: now)."""
-    if fmt not in FORMATS:
-        raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
-    day = today or dt.date.today()
-    return publications.publish(
-        register,
-        lambda prior: report_data(register, year, quarter, k=k, today=day, prior=prior,
-                                  carried=last_certificate(register)),
-        lambda data, when: render_report_file(data, fmt, lang, now=when),
-        fmt, path, lang, now=now)
-
-
-ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
-ANNUAL_FILE_NAME = N_("confidants-annual-report-{year}-{who}")
-
-
-@dataclass(frozen=True)
-class AnnualWritten:
-    paths: list[Path]  # the PDF (published: in the ledger), the CSV and the DOCX
-    change: ClassVar[Change] = Change.of(ChangeKind.PUBLICATIONS)
-
-
-def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
-                 k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None) -> AnnualWritten:
-    """The confidants' section of the annual report (Defence at central level, the component's
-    appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
-    is: its year report is protected against every earlier publication and the PDF recorded in
-    the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
-    protected figure is a cell of that year report. Nothing is written when one of the three
-    files exists already."""
-    import contextlib
-
-    from app.export.csv_annual import render_annual_csv
-    from app.export.docx_annual import render_annual_docx
-    from app.export.pdf_annual import render_annual_pdf
-    from app.files import ensure_folder, refuse_existing, remove_quietly
-    from app.i18n import translator
-    from app.services.coordination.annual import build_section
-
-    day = today or dt.date.today()
-    profile = roster_service.coordination_profile(register)
-    who = None if roster_service.is_central(profile) else profile.component
-    name = translator(lang)._(ANNUAL_FILE_NAME).format(year=year, who=who or "DEFENSIE")
-    pdf, csv_path, docx_path = (Path(folder) / f"{name}.{fmt}" for fmt in ANNUAL_FORMATS)
-    for path in (pdf, csv_path, docx_path):
-        refuse_existing(path)
-    new_folder = not Path(folder).exists()
-    ensure_folder(Path(folder))
-    made: dict[str, bytes] = {}
-
-    def render(data: ReportData, when: dt.datetime) -> bytes:
-        section = build_section(register, data, today=day)
-        made["csv"] = render_annual_csv(section, lang=lang, now=when)
-        made["docx"] = render_annual_docx(section, lang=lang, now=when)
-        return render_annual_pdf(section, lang=lang, now=when)
-
-    written: list[Path] = []
-    try:
-        published = publications.publish(
-            register,
-            lambda prior: report_data(register, year, None, k=k, today=day, prior=prior,
-                                      carried=last_certificate(register)),
-            render, "pdf", pdf, lang, now=now)
-        written.append(published.path)
-        for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):
-            written.append(write_new(path, made[fmt]))
-    except BaseException:
-        for path in written[1:]:  # the PDF is published (in the ledger); the others go
-            remove_quietly(path)
-        if new_folder and not written:
-            with contextlib.suppress(OSError):
-                Path(folder).rmdir()  # made here for nothing
-        raise
-    return AnnualWritten(written)

@@ -58,8 +58,8 @@ from app.ui.shared.views import ok_cancel
 from app.ui.shared.worker import Task
 
 if TYPE_CHECKING:  # loaded on the worker when a report is written
+    from app.services.coordination.period_plan import AnnualWritten
     from app.services.coordination.publications import Published
-    from app.services.coordination.report_data import AnnualWritten
 
 COORDINATION_ROLES = frozenset({"coordinator", "central"})
 
@@ -417,7 +417,7 @@ class CoordinationWorkspace(QWidget):
 
         def publish() -> Published:
             # imported on the worker: the report's modules (reportlab) load off the GUI thread
-            from app.services.coordination.report_data import publish_report
+            from app.services.coordination.period_plan import publish_report
 
             return publish_report(register, year, quarter, fmt, path, lang, k)
 
@@ -478,7 +478,7 @@ class CoordinationWorkspace(QWidget):
         today = self.today()
 
         def write() -> AnnualWritten:
-            from app.services.coordination.report_data import write_annual  # on the worker
+            from app.services.coordination.period_plan import write_annual  # on the worker
 
             return write_annual(register, year, folder, lang, k, today=today)
 
