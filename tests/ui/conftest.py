@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtWidgets import QApplication
@@ -12,6 +13,7 @@ from app.settings import Settings
 from app.ui.register.main_window import MainWindow
 from app.ui.shared.appearance import prepare_application
 from app.ui.shared.signals import AppSignals
+from app.ui.shared.worker import tasks_pending, tasks_running
 from tests.conftest import TODAY
 
 
@@ -20,6 +22,16 @@ def _program_look(qapp: QApplication) -> None:
     """Every GUI test sees what the program shows: its style, palette, focus ring and shared
     keyboard behaviour (prepared once per application)."""
     prepare_application(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _tasks_land_before_the_widgets_go(qtbot: QtBot) -> Iterator[None]:
+    """A window's task is a Qt child of the window, and qtbot deletes a test's widgets at
+    teardown: a QThread deleted while it still runs aborts the whole process (seen once in the
+    Windows lane, 0xC0000409, with no test failing before it). Every task a test started runs
+    to its end and lands before its widgets go (this fixture's teardown runs before qtbot's)."""
+    yield
+    qtbot.waitUntil(lambda: not tasks_running() and not tasks_pending(), timeout=60_000)
 
 
 @pytest.fixture
