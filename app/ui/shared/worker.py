@@ -72,6 +72,20 @@ def _resume_collection_if_idle() -> None:
         gc.enable()
 
 
+# A full collection walks every object the program holds: ~140,000 once the modules are
+# loaded, 25–240 ms on the GUI thread (the gui-thread bench, at load 1–5), whenever Python
+# decides. As a register is opened, before any case is read, what the program has made so far
+# (modules, classes, the windows) is set aside from collection (gc.freeze); locking gives it
+# back before it collects, so nothing that held case text stays set aside.
+def set_program_objects_aside() -> None:
+    gc.freeze()
+
+
+def collect_everything() -> None:
+    gc.unfreeze()
+    gc.collect()
+
+
 class Task(QThread):
     """One call of ``work`` on its own thread. Its outcome (``result`` or ``error``) is read
     on the GUI thread after ``finished``: no Python object crosses threads in a signal (PySide
