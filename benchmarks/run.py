@@ -908,6 +908,7 @@ def scenario_gui_thread(runs: int = 3) -> list[Row]:
     from app.ui.register.settings_dialog import SettingsDialog
     from app.ui.register.unlock import UnlockDialog
     from app.ui.shared.signals import AppSignals
+    from app.ui.shared.worker import set_program_objects_aside
 
     qt_app()
     source = generate.register_folder(10_000)
@@ -939,6 +940,7 @@ def scenario_gui_thread(runs: int = 3) -> list[Row]:
                         le(0.1)))
 
         register = vault.unlock(folder, generate.PASSPHRASE)
+        set_program_objects_aside()  # as the unlock window does
         signals = AppSignals()
         settings = Settings()
         dialog = SettingsDialog(settings, register, Path(tmp) / "backups")
@@ -998,6 +1000,7 @@ def _gui_thread_coordination(runs: int, idle: list[float], tmp: Path) -> list[Ro
     from app.ui.coordination.import_dialog import ImportDialog
     from app.ui.coordination.workspace import CoordinationWorkspace
     from app.ui.shared.signals import AppSignals
+    from app.ui.shared.worker import collect_everything, set_program_objects_aside
 
     files = generate.quarter_files(200)
     assert files.coordinator is not None
@@ -1018,6 +1021,7 @@ def _gui_thread_coordination(runs: int, idle: list[float], tmp: Path) -> list[Ro
         work = tmp / f"coordinator-{i}"
         shutil.copytree(template, work)
         reg = vault.unlock(work, generate.PASSPHRASE)
+        set_program_objects_aside()  # as the unlock window does; locking gives them back
         try:
             dialog = ImportDialog(reg, today, receipts_dir=tmp / f"receipts-{i}")
             dialog.show()
@@ -1047,6 +1051,7 @@ def _gui_thread_coordination(runs: int, idle: list[float], tmp: Path) -> list[Ro
             workspace.close()
         finally:
             reg.close()
+            collect_everything()  # as locking does
     return [Row(f"GUI thread while {what} (the work takes {statistics.median(took):.2f} s)",
                 gaps, idle, "the event loop with nothing beside it", "≤ 50 ms", le(0.05))
             for what, (gaps, took) in steps.items()]

@@ -26,10 +26,10 @@ def _program_look(qapp: QApplication) -> None:
 
 @pytest.fixture(autouse=True)
 def _tasks_land_before_the_widgets_go(qtbot: QtBot) -> Iterator[None]:
-    """A window's task is a Qt child of the window, and qtbot deletes a test's widgets at
-    teardown: a QThread deleted while it still runs aborts the whole process (seen once in the
-    Windows lane, 0xC0000409, with no test failing before it). Every task a test started runs
-    to its end and lands before its widgets go (this fixture's teardown runs before qtbot's)."""
+    """Every task a test started runs to its end and lands before the test's widgets and
+    temporary registers go: work still running on a register the next fixture closes would
+    fail in the background and blur which test it belonged to (a window deleted while its task
+    runs is itself safe: test_ops proves it)."""
     yield
     qtbot.waitUntil(lambda: not tasks_running() and not tasks_pending(), timeout=60_000)
 

@@ -19,7 +19,7 @@ from app.settings import Settings
 from app.ui.register.application import AppController
 from app.ui.shared.ops import ErrorLine, Ops, Progress, change_of
 from app.ui.shared.signals import AppSignals
-from app.ui.shared.worker import tasks_running
+from app.ui.shared.worker import tasks_pending, tasks_running
 from tests.conftest import PASSPHRASE
 
 pytestmark = pytest.mark.gui
@@ -173,6 +173,35 @@ def test_the_automatic_lock_waits_while_work_runs(
 def _modules(root: Path = UI) -> list[tuple[str, ast.Module]]:
     return [(p.relative_to(root).as_posix(), ast.parse(p.read_text(encoding="utf-8")))
             for p in sorted(root.rglob("*.py"))]
+
+
+def test_a_window_deleted_while_its_work_runs_lets_the_work_end_and_tells_no_one(
+        qtbot: QtBot) -> None:
+    """A window closed (and deleted) during its save: the thread must not be destroyed while
+    it runs (that aborts the process), the work ends, nothing is delivered to the dead window,
+    and automatic garbage collection comes back on."""
+    import gc
+
+    import shiboken6
+
+    w = _Window()
+    release = threading.Event()
+    ran: list[str] = []
+    delivered: list[object] = []
+
+    def work() -> int:
+        release.wait(10)
+        ran.append("done")
+        return 1
+
+    task = w.ops.run(work, delivered.append)
+    assert task is not None and tasks_running() and not gc.isenabled()
+    shiboken6.delete(w)  # what a parent's deletion or qtbot's teardown does to the window
+    assert not shiboken6.isValid(w.error_line)
+    release.set()
+    qtbot.waitUntil(lambda: not tasks_running() and not tasks_pending(), timeout=10_000)
+    assert ran == ["done"] and delivered == []
+    assert gc.isenabled()
 
 
 def test_one_thread_mechanism_and_no_object_crosses_threads_in_a_signal() -> None:

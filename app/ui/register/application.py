@@ -32,7 +32,7 @@ from app.ui.shared.ops import Ops
 from app.ui.shared.screen import geometry_to_remember
 from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import set_role
-from app.ui.shared.worker import Task, tasks_running
+from app.ui.shared.worker import Task, finish_tasks, tasks_running
 
 if TYPE_CHECKING:
     from app.services.storage import vault
@@ -287,7 +287,9 @@ class AppController(QObject):
         self.locked.emit()
 
     def shutdown(self) -> None:
-        """On quit: backup (when set), then lock. Never raises: quitting must not be blocked."""
+        """On quit: let running work end (a backup, a PDF: a thread must not outlive the
+        program), backup (when set), then lock. Never raises: quitting must not be blocked."""
+        finish_tasks()
         register = self.register
         if register is not None:
             if self.settings.backup_on_close and not self.demo_passphrase:

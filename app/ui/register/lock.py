@@ -4,7 +4,6 @@ disposed) and bring it back."""
 
 from __future__ import annotations
 
-import gc
 from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
@@ -12,6 +11,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.secrets_in_memory import overwrite_freed_memory, wipe
+from app.ui.shared.worker import collect_everything
 
 if TYPE_CHECKING:  # the database stack loads after the unlock dialog is up (start-up time)
     from app.services.storage import vault
@@ -95,7 +95,7 @@ def lock_register(window: LockableWindow, register: vault.Register) -> None:
             wipe(draft["memo"])  # the str the memo field gave: ours alone
         window.clear_for_lock()
         register.close()
-        gc.collect()  # the objects that held case text are freed now, not at some later time
+        collect_everything()  # what held case text is freed now, not at some later time
         overwrite_freed_memory()
 
 

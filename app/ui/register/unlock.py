@@ -42,7 +42,7 @@ from app.ui.shared.ops import Ops
 from app.ui.shared.passphrase_entry import PassphraseEntry
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.style import monospace, set_role
-from app.ui.shared.worker import Busy, Task
+from app.ui.shared.worker import Busy, Task, set_program_objects_aside
 
 if TYPE_CHECKING:  # loaded on first use, so the dialog shows before the database stack loads
     from app.services.storage import backup, vault
@@ -276,6 +276,7 @@ class UnlockDialog(TaskDialog):
             return None
         self.show_message("")
         folder = self.register_dir
+        set_program_objects_aside()  # before any case is read
 
         def work() -> vault.Register:
             from app.services.storage import vault
@@ -353,6 +354,7 @@ class RecoveryUnlockDialog(TaskDialog):
         code = self.code.text().strip()  # kept on a typing error: one letter to correct
         self.message.say("")
         folder = self.register_dir
+        set_program_objects_aside()  # before any case is read
 
         def work() -> vault.Register:
             from app.services.storage import vault
