@@ -52,6 +52,8 @@ from app.export.disclosure import (
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
 from app.i18n import N_, _
+from app.models import codelists
+from app.models.codelists import CodeLists
 from app.models.entities import PublicationPlan, PublicationRecord
 from app.models.periods import Quarter, quarters_of_year
 from app.services.changes import Change, ChangeKind
@@ -169,33 +171,91 @@ def _one_model(drafts: Mapping[str | None, Draft]) -> Table:
                  tuple(dict.fromkeys(inequalities)))
 
 
+def _coverage(measure: str, lists: CodeLists) -> frozenset[str] | None:
+    """The current topics a topic row adds up (``report_data._topic_rows`` names its rows
+    after them); None: no topic row."""
+    kind, _, code = measure.partition(":")
+    if measure == "topics":
+        return frozenset(t.code for t in lists.topics)
+    if kind == "topic":
+        return frozenset({code})
+    if kind == "topics":
+        return frozenset(code.split("+"))
+    if kind == "group":
+        return next((frozenset(t.code for t in g.topics) for g in lists.topic_groups
+                     if g.code == code), None)
+    return None
+
+
 def _cross_sums(drafts: Mapping[str | None, Draft], values: Mapping[Key, int]
                 ) -> list[Equation]:
     """Defence figure = the sum of the components' same figure, for every cell of the
-    Defence report that every component with figures in its column has too, where the
-    figures add up (a year's open cases do not where a component's last quarter differs)."""
+    Defence report, where the figures add up (a year's open cases do not where a component's
+    last quarter differs). A component without figures in the column adds nothing. Where a
+    component has the column but not the row, its share is what a reader adds up from its
+    report all the same: a topic row that the Defence column shows combined (one component
+    on an older code list) is the sum of the component's finer rows it covers, a topic that
+    did not exist on the component's list adds nothing (its report prints "–"), and a code
+    its contact modes, outcomes or referrals never counted is 0 there (its table lists every
+    code it counted); so every Defence figure a reader can form from the component reports
+    is tied to them, and no sum across reports is left out of the plan's model."""
     # per component: the periods it has figures of (a column, or a quarter of the comparison)
-    components = [(c, {key[1] for key in d.builder.values if isinstance(key, tuple)})
-                  for c, d in drafts.items() if c is not None]
+    # and, per period, its rows (measure names without the @CODE)
+    # and the rows whose category did not exist on its list(s) of a column
+    components: list[tuple[str, dict[str, list[str]], frozenset[tuple[str, str]]]] = []
+    for c, d in drafts.items():
+        if c is None:
+            continue
+        rows: dict[str, list[str]] = {}
+        for key in d.builder.values:
+            if isinstance(key, tuple):
+                rows.setdefault(key[1], []).append(key[0])
+        absent = frozenset(a for layout in d.builder.layouts for a in layout.absent)
+        components.append((c, rows, absent))
     if not components:
         return []
+    lists = codelists.load()
     out = []
     for key in drafts[None].builder.values:
         if not isinstance(key, tuple) or len(key) != 2 or "@" in key[0]:
             continue
         measure, period = key
         parts: list[Key] = []
-        for c, periods in components:
-            if period not in periods:
+        for c, rows, absent in components:
+            if period not in rows:
                 continue  # no figures of c in this period: it adds nothing
             part = (f"{measure}@{c}", period)
-            if part not in values:
+            if part in values:
+                parts.append(part)
+                continue
+            share = [] if (measure, period) in absent else _share(measure, rows[period], lists)
+            if share is None:
                 break  # c shows this column without this figure: no cross sum
-            parts.append(part)
+            parts += [(f"{m}@{c}", period) for m in share]
         else:
             if parts and sum(values[p] for p in parts) == values[key]:
                 out.append(Equation(key, tuple(parts)))
     return out
+
+
+def _share(measure: str, rows: Sequence[str], lists: CodeLists) -> list[str] | None:
+    """A component's rows of one column that add up to the Defence row ``measure`` it does not
+    show ([]: it counted none), or None where its report does not tell."""
+    cover = _coverage(measure, lists)
+    if cover is None:
+        table = measure.partition(":")[0]
+        if ":" in measure and any(r.partition(":")[0] == table for r in rows):
+            return []  # a code the component's table never counted
+        return None
+    finer = sorted(((r, c) for r in rows if (c := _coverage(r, lists)) is not None
+                    and c < cover), key=lambda rc: (-len(rc[1]), rc[0]))
+    chosen: list[str] = []
+    covered: frozenset[str] = frozenset()
+    for row, codes in finer:  # the largest first, never two rows over the same topic
+        if not codes & covered:
+            chosen.append(row)
+            covered |= codes
+    return chosen or None  # topics not covered did not exist on its list (checked: the sum)
 
 
 # --- the plans in the ledger --------------------------------------------------------------
