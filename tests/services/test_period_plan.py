@@ -264,6 +264,10 @@ def test_cli_component_reports_at_central_level(central_template: Path, tmp_path
                                *extra, lang="en")
         assert code == cli.EXIT_OK, err
         assert f"publication {n + 1}" in said and "plan of 2026-Q2" in said
+        if n == 0:  # a report of the plan not written yet is planned, not published
+            code, listed, err = _cli(folder, tmp_path, "publications", lang="en")
+            assert listed.splitlines()[2] == ("  written: CZSK; not written yet: Defence, "
+                                              "CLAS")
     code, said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--quarter",
                            "2026-Q2", "--out", str(out / "x.csv"), "--component", "KMAR",
                            lang="en")
@@ -275,6 +279,7 @@ def test_cli_component_reports_at_central_level(central_template: Path, tmp_path
     assert [line.split()[5] for line in lines[:3]] == ["CZSK", "Defence", "CLAS"]
     assert all(line.endswith("plan 1") for line in lines[:3])
     assert lines[3].startswith("Plan 1 of 2026-Q2") and "Defence and 2 components" in lines[3]
+    assert lines[4] == "  written: Defence, CLAS, CZSK; not written yet: —"
     for n in (1, 2, 3):
         code, said, err = _cli(folder, tmp_path, "verify-publication", str(n), lang="en")
         assert code == cli.EXIT_OK, err
@@ -478,3 +483,51 @@ def test_rows_that_only_one_level_shows_are_tied_by_their_sums_and_nothing_narro
                 for c, p in printed]
     ruled_out, _questions = attack([reader(remarked)])
     assert ruled_out  # without the sums the attacker narrows hidden counts
+
+
+def _record(reg: Register, quarter: str | None, values: dict[object, int],
+            hidden: set[object], equations: tuple[Equation, ...] = ()) -> None:
+    """A CLAS report published before plans (version 9 of the program), as the ledger holds
+    it."""
+    cells = {key: ProtectedCell(key, Status.HIDDEN, None, 5) if key in hidden
+             else ProtectedCell(key, Status.PUBLISHED, v, 5) for key, v in values.items()}
+    content = f"cases;{quarter}".encode()
+    with reg.session() as s:
+        s.add(PublicationRecord(
+            published_at=NOW, year=2026, quarter=quarter, level="component", component="CLAS",
+            report_day=DAY, format="csv", lang="nl", k=5, hidden=len(hidden),
+            cells=len(values), publication=json.dumps(Publication(
+                Table(values, equations), cells, 5).to_json()),  # type: ignore[arg-type]
+            certificate=None, app_version="0.1.0", file_name=f"clas-{quarter}.csv",
+            file_sha256=hashlib.sha256(content).hexdigest(), file_data=zlib.compress(content)))
+
+
+@pytest.mark.parametrize(("lang", "word"), [("nl", "al verder in"), ("en", "already narrows")])
+def test_a_refusal_names_every_report_that_narrows_and_no_other(
+        central_template: Path, tmp_path: Path, lang: str, word: str) -> None:
+    """The year report of CLAS (Q2 and another quarter hidden) and that quarter's report (it
+    shown) together pin Q2: the refusal names both; a report of figures outside the period's
+    sums is not named."""
+    folder = tmp_path / "central"
+    reg, _made = _central(central_template, folder, 5)
+    try:
+        data = planned_report(reg, 2026, None, "CLAS", k=5, today=DAY)
+        values = {key: v for key, v in data.publication.table.values.items()
+                  if key[0] == "cases_new@CLAS" and key[1].startswith("2026")}  # type: ignore[index]
+        q2, year = ("cases_new@CLAS", "2026-Q2"), ("cases_new@CLAS", "2026")
+        values[q2] = 2  # a small count
+        values[year] = sum(v for key, v in values.items() if key != year)
+        other = max(sorted(set(values) - {q2, year}), key=values.__getitem__)  # type: ignore[arg-type]
+        assert values[other] >= 2  # the year report alone leaves Q2 every value 0..4
+        _record(reg, None, values, {q2, other}, (Equation(year, tuple(k for k in values
+                                                                       if k != year)),))
+        _record(reg, other[1], {other: values[other]}, set())  # type: ignore[index]
+        _record(reg, "2019-Q1", {("cases_new@CLAS", "2019-Q1"): 3}, set())
+    finally:
+        reg.close()
+    code, said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--format", "csv",
+                           "--out", str(tmp_path / "defence.csv"), lang=lang)
+    assert code == cli.EXIT_USER and said == "" and word in err
+    assert "cases_new@CLAS / 2026-Q2" in err
+    assert "(1: 2026 CLAS; 2: 2026-Q" in err and "3:" not in err
+    assert not (tmp_path / "defence.csv").exists()

@@ -13,6 +13,14 @@ same figures follows the plan (same marks); when the figures changed (a revision
 plan is made, protected against everything published before *including* the earlier plan as a
 whole, or the report is refused with a sentence that names what to publish together.
 
+What counts as published: only the reports written. A report of a plan that nobody wrote
+yet is *planned*, not published: the ledger lists it as "not written yet", and a refusal
+never names it. Its hiding binds all the same: every later report of the period follows the
+plan, and a new plan (after a revision) is protected against the earlier plans whole, so its
+marks never depend on which reports of the earlier plan went out, or in what order. A refusal
+names every written report that takes part in narrowing the figure (a sum or bound that
+reaches it through figures a reader does not know), and no other.
+
 A component's report at central level uses the component's own keys with ``@CODE`` after the
 measure (``("topic:pesten@CLAS", "2026")``), so it is told apart from the Defence figure and
 meets the Defence report's component rows (``("cases_new@CLAS", "2026-Q2")``) as the same cell.
@@ -269,14 +277,64 @@ def _latest_plan(register: Register, tables: PeriodTables) -> PeriodPlan | None:
         return None if row is None else publications.stored_plan(row)
 
 
-def _published_names(register: Register) -> str:
+def _key_text(key: Key) -> str:
+    return key if isinstance(key, str) else " / ".join(key)
+
+
+def _involved_names(register: Register, tables: PeriodTables, shown: str,
+                    prior: Sequence[Publication]) -> str:
+    """The written reports that narrow the hidden figure ``shown`` (its name in the refusal):
+    every report holding a figure of a sum or a bound that reaches it through figures a reader
+    does not know (those of the new period count as unknown). A report of a plan that was not
+    written is named by none (its plan's hiding binds all the same)."""
+    quantities = [(key, v) for key, v in tables.table.values.items() if _key_text(key) == shown]
+    known = {(key, v) for pub in prior for key, v in pub.table.values.items()
+             if pub.cells[key].status is Status.PUBLISHED}
+    relations = [[(key, t.values[key]) for key in (*rel.total_or_none, *rel.keys)]
+                 for t in (*(pub.table for pub in prior), tables.table)
+                 for rel in _relations(t)]
+    parent: dict[tuple[Key, int], tuple[Key, int]] = {}
+
+    def find(q: tuple[Key, int]) -> tuple[Key, int]:
+        while parent.setdefault(q, q) != q:
+            parent[q] = parent[parent[q]]
+            q = parent[q]
+        return q
+
+    for rel in relations:
+        hidden = [q for q in rel if q not in known]
+        for q in hidden[1:]:
+            parent[find(q)] = find(hidden[0])
+    reached = {find(q) for q in quantities}
+    involved = set(quantities)
+    for rel in relations:
+        if any(q not in known and find(q) in reached for q in rel):
+            involved.update(rel)
     with register.session() as s:
         rows = s.execute(select(PublicationRecord.id, PublicationRecord.year,
-                                PublicationRecord.quarter, PublicationRecord.component)
+                                PublicationRecord.quarter, PublicationRecord.component,
+                                PublicationRecord.publication)
                          .order_by(PublicationRecord.id)).all()
-    return "; ".join(
-        f"{number}: {quarter or year} {component or _('Defence')}"
-        for number, year, quarter, component in rows)
+    names = []
+    for number, year, quarter, component, stored in rows:
+        try:
+            held = set(Publication.from_json(json.loads(stored)).table.values.items())
+        except (AppError, ValueError, TypeError, KeyError):
+            held = involved  # unreadable: named rather than left out
+        names.append((bool(held & involved),
+                      f"{number}: {quarter or year} {component or _('Defence')}"))
+    return "; ".join(name for hit, name in names if hit) or "; ".join(n for _, n in names)
+
+
+@dataclass(frozen=True)
+class _Relation:
+    total_or_none: tuple[Key, ...]
+    keys: tuple[Key, ...]
+
+
+def _relations(table: Table) -> list[_Relation]:
+    return ([_Relation((eq.total,), eq.parts) for eq in table.equations]
+            + [_Relation((), (*ie.parts, *ie.bound)) for ie in table.inequalities])
 
 
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
@@ -291,8 +349,8 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
     try:
         protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
-        key = refused.params.get("key", "")
-        raise AppError(PINNED, published=_published_names(register), key=key,
+        key = str(refused.params.get("key", ""))
+        raise AppError(PINNED, published=_involved_names(register, tables, key, prior), key=key,
                        period=tables.period) from None
     return PeriodPlan(tables.year, str(tables.quarter) if tables.quarter else None, tables.k,
                       digest, Publication.of(tables.table, protected), protected.certificate)
