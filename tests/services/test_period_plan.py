@@ -531,3 +531,46 @@ def test_a_refusal_names_every_report_that_narrows_and_no_other(
     assert "cases_new@CLAS / 2026-Q2" in err
     assert "(1: 2026 CLAS; 2: 2026-Q" in err and "3:" not in err
     assert not (tmp_path / "defence.csv").exists()
+
+
+def test_a_new_plan_after_a_revision_reuses_the_earlier_plans_witnesses(
+        central_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan made after a revision carries the witnesses of the earlier plan's certificate
+    (what ``publish_report`` passes: the latest publication's): it needs fewer solver calls
+    than the same plan made without them (counted as ``make bench``'s scenario_disclosure
+    counts them), and both hold."""
+    from app.export import solver
+    from app.export.disclosure import verify_certificate
+    from app.services.coordination.report_data import last_certificate
+
+    reg, made = _central(central_template, tmp_path / "central", 31)
+    try:
+        _publish(reg, tmp_path, "CLAS", "a")
+        _revise(reg, tmp_path / "revision", made)
+        (first,) = publications.plans(reg)
+        carried = last_certificate(reg)
+        assert carried == (first.certificate,)
+        prior = publications.earlier(reg)
+        calls = {"solves": 0}
+        solve = solver.LinearModel.solve
+
+        def counted(self: solver.LinearModel) -> list[float] | None:
+            calls["solves"] += 1
+            return solve(self)
+
+        monkeypatch.setattr(solver.LinearModel, "solve", counted)
+        made_plans = {}
+        for name, witnesses in (("carried", carried), ("fresh", ())):
+            calls["solves"] = 0
+            data = planned_report(reg, 2026, None, k=5, today=DAY, prior=prior,
+                                  carried=witnesses)
+            assert data.plan is not None and data.plan.id is None  # a new plan, not recorded
+            assert data.plan.digest != first.digest
+            made_plans[name] = (data.plan, calls["solves"])
+    finally:
+        reg.close()
+    (plan, with_carried), (fresh_plan, fresh) = made_plans["carried"], made_plans["fresh"]
+    assert fresh > 0 and with_carried < fresh, (with_carried, fresh)
+    for p in (plan, fresh_plan):
+        assert p.certificate is not None
+        assert verify_certificate(p.publication, prior, p.certificate) == []
