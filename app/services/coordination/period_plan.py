@@ -290,9 +290,9 @@ def _involved_names(register: Register, tables: PeriodTables, shown: str,
     quantities = [(key, v) for key, v in tables.table.values.items() if _key_text(key) == shown]
     known = {(key, v) for pub in prior for key, v in pub.table.values.items()
              if pub.cells[key].status is Status.PUBLISHED}
-    relations = [[(key, t.values[key]) for key in (*rel.total_or_none, *rel.keys)]
+    relations = [[(key, t.values[key]) for key in keys]
                  for t in (*(pub.table for pub in prior), tables.table)
-                 for rel in _relations(t)]
+                 for keys in _relations(t)]
     parent: dict[tuple[Key, int], tuple[Key, int]] = {}
 
     def find(q: tuple[Key, int]) -> tuple[Key, int]:
@@ -326,15 +326,10 @@ def _involved_names(register: Register, tables: PeriodTables, shown: str,
     return "; ".join(name for hit, name in names if hit) or "; ".join(n for _, n in names)
 
 
-@dataclass(frozen=True)
-class _Relation:
-    total_or_none: tuple[Key, ...]
-    keys: tuple[Key, ...]
-
-
-def _relations(table: Table) -> list[_Relation]:
-    return ([_Relation((eq.total,), eq.parts) for eq in table.equations]
-            + [_Relation((), (*ie.parts, *ie.bound)) for ie in table.inequalities])
+def _relations(table: Table) -> list[tuple[Key, ...]]:
+    """The cells of each sum and each bound of ``table``."""
+    return ([(eq.total, *eq.parts) for eq in table.equations]
+            + [(*ie.parts, *ie.bound) for ie in table.inequalities])
 
 
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
