@@ -841,6 +841,13 @@ def cmd_publications(ctx: Context) -> int:
                     plan=plan.id, period=plan.period, k=plan.k,
                     hidden=len(plan.publication.hidden()),
                     cells=len(plan.publication.table.values)))
+        if tables:  # which of its reports went out; the others are planned, not published
+            written = {e.component for e in found if e.plan == plan.id}
+            scopes = plan.scopes
+            ctx.say("  " + _("written: {written}; not written yet: {unwritten}").format(
+                written=", ".join(c or _("Defence") for c in scopes if c in written) or "—",
+                unwritten=", ".join(c or _("Defence") for c in scopes if c not in written)
+                or "—"))
     return EXIT_OK
 
 

@@ -180,6 +180,14 @@ class PeriodPlan:
     def period(self) -> str:
         return self.quarter or str(self.year)
 
+    @property
+    def scopes(self) -> list[str | None]:
+        """The reports it holds: None (the register's own: Defence at central level) and, at
+        central level, each component's (whose figures are named ``measure@CODE``)."""
+        found = {key[0].partition("@")[2] for key in self.publication.table.values
+                 if isinstance(key, tuple) and "@" in key[0]} - {""}
+        return [None, *sorted(found)]
+
 
 @dataclass(frozen=True)
 class ReportData:

@@ -264,6 +264,10 @@ def test_cli_component_reports_at_central_level(central_template: Path, tmp_path
                                *extra, lang="en")
         assert code == cli.EXIT_OK, err
         assert f"publication {n + 1}" in said and "plan of 2026-Q2" in said
+        if n == 0:  # a report of the plan not written yet is planned, not published
+            code, listed, err = _cli(folder, tmp_path, "publications", lang="en")
+            assert listed.splitlines()[2] == ("  written: CZSK; not written yet: Defence, "
+                                              "CLAS")
     code, said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--quarter",
                            "2026-Q2", "--out", str(out / "x.csv"), "--component", "KMAR",
                            lang="en")
@@ -275,6 +279,7 @@ def test_cli_component_reports_at_central_level(central_template: Path, tmp_path
     assert [line.split()[5] for line in lines[:3]] == ["CZSK", "Defence", "CLAS"]
     assert all(line.endswith("plan 1") for line in lines[:3])
     assert lines[3].startswith("Plan 1 of 2026-Q2") and "Defence and 2 components" in lines[3]
+    assert lines[4] == "  written: Defence, CLAS, CZSK; not written yet: —"
     for n in (1, 2, 3):
         code, said, err = _cli(folder, tmp_path, "verify-publication", str(n), lang="en")
         assert code == cli.EXIT_OK, err
@@ -346,3 +351,226 @@ def test_a_plan_keeps_the_inequalities_and_the_response_lines_of_each_report(
         assert lines and data.notes[-len(lines):] == lines
     finally:
         reg.close()
+
+
+# --- the cross sums of rows one level shows otherwise (an older code list) -----------------
+def _vp_on(sender: object, measures: object, quarter: str, version: str) -> bytes:
+    """A confidant's quarterly file recorded on topic list ``version``."""
+    import uuid
+
+    from app.export import interchange
+    from tests.services.coordination_helpers import CREATED, TODAY
+
+    payload = interchange.build_payload(
+        measures=measures, submission_id=str(uuid.uuid4()), revision=1,  # type: ignore[arg-type]
+        supersedes=None, created_at=CREATED, app_version="0.1.0", level="vp",
+        sender=interchange.Sender(sender.code, sender.component,  # type: ignore[attr-defined]
+                                  sender.fingerprint),  # type: ignore[attr-defined]
+        quarter=quarter, codelist_version=version)
+    return interchange.write_file(payload, sender.key.private_key,  # type: ignore[attr-defined]
+                                  today=TODAY)
+
+
+def _mixed_lists(template: Path, folder: Path) -> Register:
+    """2026-Q2 at central level: CLAS recorded on topic list 2018.1 (one "Overige" for five
+    current topics, no Zakelijke integriteit), CZSK on 2026.1. The Defence column shows the
+    five as one combined row and the Zakelijke integriteit rows with CZSK's figures only."""
+    import shutil
+
+    shutil.copytree(template, folder)
+    reg = vault.unlock(folder, PASSPHRASE)
+    coordinators = {c: new_sender(f"{c}-CVP01", c, "coordinator") for c in COMPONENTS}
+    vps = {c: new_sender(f"{c}-VP001", c) for c in COMPONENTS}
+    enrol(reg, *coordinators.values(), active_from=dt.date(2025, 1, 1))
+    files = {"CLAS": _vp_on(vps["CLAS"], _m(6, {"discriminatie": 0, "pesten": 2, "agressie": 2,
+                                                "overige": 0}), "2026-Q2", "2018.1"),
+             "CZSK": _vp_on(vps["CZSK"], _m(8, {"lekken_informatie": 0, "werkdruk_inzet": 4,
+                                                "misbruik_positie": 0, "thuisfront": 8,
+                                                "pesten": 0, "priveomstandigheden": 2}),
+                            "2026-Q2", "2026.1")}
+    _import(reg, [write(folder.parent / "in", f"{c}.json", merged_file(coordinators[c], [f]))
+                  for c, f in files.items()])
+    return reg
+
+
+def _topic_cover(measure: str) -> frozenset[str] | None:
+    """The reader's own reading of a topic row's name: the current topics it counts."""
+    from app.models import codelists
+
+    lists = codelists.load()
+    name, _sep, code = measure.partition(":")
+    groups = {g.code: frozenset(t.code for t in g.topics) for g in lists.topic_groups}
+    return (frozenset(t.code for t in lists.topics) if measure == "topics"
+            else frozenset({code}) if name == "topic"
+            else frozenset(code.split("+")) if name == "topics"
+            else groups.get(code) if name == "group" else None)
+
+
+def _topic_sums(printed: list[tuple[str | None, Publication]]) -> Publication:
+    """What a reader adds up across the reports where the levels show other topic rows: a
+    Defence topic row = the sum over the components of their *finest* printed rows inside it
+    (a topic that did not exist on a component's list has no row there and adds nothing)."""
+    values: dict[object, int] = {}
+    cells: dict[object, ProtectedCell] = {}
+    equations = []
+    defence = next(p for c, p in printed if c is None)
+    components = [p for c, p in printed if c is not None]
+    for key, value in defence.table.values.items():
+        cover = _topic_cover(key[0]) if isinstance(key, tuple) else None
+        if cover is None or "@" in key[0]:
+            continue
+        parts = []
+        for pub in components:
+            rows = {k: _topic_cover(k[0].partition("@")[0]) for k in pub.table.values
+                    if isinstance(k, tuple) and k[1] == key[1]}
+            rows = {k: c for k, c in rows.items() if c is not None}
+            finest = [k for k, c in rows.items()
+                      if c <= cover and not any(o < c for o in rows.values())]
+            parts += [(k, pub) for k in finest]
+        if parts and sum(p.table.values[k] for k, p in parts) == value:
+            for k, p in [*parts, (key, defence)]:
+                values[k] = p.table.values[k]
+                cells[k] = p.cells[k]
+            equations.append(Equation(key, tuple(k for k, _ in parts)))
+    return Publication(Table(values, tuple(dict.fromkeys(equations))), cells, 5)
+
+
+def test_rows_that_only_one_level_shows_are_tied_by_their_sums_and_nothing_narrows(
+        central_template: Path, tmp_path: Path) -> None:
+    """Where a component's report shows other topic rows than the Defence report (its older
+    code list), the plan holds the sums a reader forms across them: the attacker holding all
+    three reports of the period narrows nothing. Built here without those sums (the plan of
+    before), the same reader narrows hidden counts."""
+    from app.export.disclosure import protect
+    from app.models.periods import Quarter
+    from app.services.coordination.period_plan import period_tables
+
+    reg = _mixed_lists(central_template, tmp_path / "central")
+    try:
+        for n, c in enumerate((None, "CLAS", "CZSK")):
+            publish_report(reg, 2026, "2026-Q2", "csv", tmp_path / f"m{n}.csv", "nl", 5,
+                           now=NOW, today=DAY, component=c)
+        printed = _printed(reg)
+        tables = period_tables(reg, 2026, Quarter.parse("2026-Q2"), k=5, today=DAY)
+    finally:
+        reg.close()
+    combined = ("topics:arbeidsconflict+priveomstandigheden+werkdruk_inzet+thuisfront+overig",
+                "2026-Q2")
+    assert combined in printed[0][1].table.values  # the Defence column shows them combined
+    assert ("topic:werkdruk_inzet@CZSK", "2026-Q2") in printed[2][1].table.values
+
+    def reader(reports: list[tuple[str | None, Publication]]) -> list[Publication]:
+        return [*(p for _, p in reports), _cross_sums(reports), _topic_sums(reports)]
+
+    known = {eq.total for eq in _cross_sums(printed).table.equations}
+    assert combined in {eq.total for eq in _topic_sums(printed).table.equations} - known
+    ruled_out, _questions = attack([reader(printed)])
+    assert ruled_out == []
+
+    # the plan of before: only the cross sums of rows both levels show
+    def same_rows(eq: Equation) -> bool:
+        return (isinstance(eq.total, tuple) and "@" not in eq.total[0]
+                and any("@" in p[0] for p in eq.parts)  # type: ignore[index]
+                and not (len(eq.parts) == len(COMPONENTS) and all(
+                    p[0].partition("@")[0] == eq.total[0] for p in eq.parts)))  # type: ignore[index]
+
+    model = tables.table
+    without = Table(model.values, tuple(e for e in model.equations if not same_rows(e)),
+                    model.weights, model.inequalities)
+    assert len(without.equations) < len(model.equations)
+    before = Publication.of(without, protect(without, 5)).cells
+    remarked = [(c, Publication(p.table, {key: before[key] for key in p.table.values}, 5))
+                for c, p in printed]
+    ruled_out, _questions = attack([reader(remarked)])
+    assert ruled_out  # without the sums the attacker narrows hidden counts
+
+
+def _record(reg: Register, quarter: str | None, values: dict[object, int],
+            hidden: set[object], equations: tuple[Equation, ...] = ()) -> None:
+    """A CLAS report published before plans (version 9 of the program), as the ledger holds
+    it."""
+    cells = {key: ProtectedCell(key, Status.HIDDEN, None, 5) if key in hidden
+             else ProtectedCell(key, Status.PUBLISHED, v, 5) for key, v in values.items()}
+    content = f"cases;{quarter}".encode()
+    with reg.session() as s:
+        s.add(PublicationRecord(
+            published_at=NOW, year=2026, quarter=quarter, level="component", component="CLAS",
+            report_day=DAY, format="csv", lang="nl", k=5, hidden=len(hidden),
+            cells=len(values), publication=json.dumps(Publication(
+                Table(values, equations), cells, 5).to_json()),  # type: ignore[arg-type]
+            certificate=None, app_version="0.1.0", file_name=f"clas-{quarter}.csv",
+            file_sha256=hashlib.sha256(content).hexdigest(), file_data=zlib.compress(content)))
+
+
+@pytest.mark.parametrize(("lang", "word"), [("nl", "al verder in"), ("en", "already narrows")])
+def test_a_refusal_names_every_report_that_narrows_and_no_other(
+        central_template: Path, tmp_path: Path, lang: str, word: str) -> None:
+    """The year report of CLAS (Q2 and another quarter hidden) and that quarter's report (it
+    shown) together pin Q2: the refusal names both; a report of figures outside the period's
+    sums is not named."""
+    folder = tmp_path / "central"
+    reg, _made = _central(central_template, folder, 5)
+    try:
+        data = planned_report(reg, 2026, None, "CLAS", k=5, today=DAY)
+        values = {key: v for key, v in data.publication.table.values.items()
+                  if key[0] == "cases_new@CLAS" and key[1].startswith("2026")}  # type: ignore[index]
+        q2, year = ("cases_new@CLAS", "2026-Q2"), ("cases_new@CLAS", "2026")
+        values[q2] = 2  # a small count
+        values[year] = sum(v for key, v in values.items() if key != year)
+        other = max(sorted(set(values) - {q2, year}), key=values.__getitem__)  # type: ignore[arg-type]
+        assert values[other] >= 2  # the year report alone leaves Q2 every value 0..4
+        _record(reg, None, values, {q2, other}, (Equation(year, tuple(k for k in values
+                                                                       if k != year)),))
+        _record(reg, other[1], {other: values[other]}, set())  # type: ignore[index]
+        _record(reg, "2019-Q1", {("cases_new@CLAS", "2019-Q1"): 3}, set())
+    finally:
+        reg.close()
+    code, said, err = _cli(folder, tmp_path, "report", "--year", "2026", "--format", "csv",
+                           "--out", str(tmp_path / "defence.csv"), lang=lang)
+    assert code == cli.EXIT_USER and said == "" and word in err
+    assert "cases_new@CLAS / 2026-Q2" in err
+    assert "(1: 2026 CLAS; 2: 2026-Q" in err and "3:" not in err
+    assert not (tmp_path / "defence.csv").exists()
+
+
+def test_a_new_plan_after_a_revision_reuses_the_earlier_plans_witnesses(
+        central_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The plan made after a revision carries the witnesses of the earlier plan's certificate
+    (what ``publish_report`` passes: the latest publication's): it needs fewer solver calls
+    than the same plan made without them (counted as ``make bench``'s scenario_disclosure
+    counts them), and both hold."""
+    from app.export import solver
+    from app.export.disclosure import verify_certificate
+    from app.services.coordination.report_data import last_certificate
+
+    reg, made = _central(central_template, tmp_path / "central", 31)
+    try:
+        _publish(reg, tmp_path, "CLAS", "a")
+        _revise(reg, tmp_path / "revision", made)
+        (first,) = publications.plans(reg)
+        carried = last_certificate(reg)
+        assert carried == (first.certificate,)
+        prior = publications.earlier(reg)
+        calls = {"solves": 0}
+        solve = solver.LinearModel.solve
+
+        def counted(self: solver.LinearModel) -> list[float] | None:
+            calls["solves"] += 1
+            return solve(self)
+
+        monkeypatch.setattr(solver.LinearModel, "solve", counted)
+        made_plans = {}
+        for name, witnesses in (("carried", carried), ("fresh", ())):
+            calls["solves"] = 0
+            data = planned_report(reg, 2026, None, k=5, today=DAY, prior=prior,
+                                  carried=witnesses)
+            assert data.plan is not None and data.plan.id is None  # a new plan, not recorded
+            assert data.plan.digest != first.digest
+            made_plans[name] = (data.plan, calls["solves"])
+    finally:
+        reg.close()
+    (plan, with_carried), (fresh_plan, fresh) = made_plans["carried"], made_plans["fresh"]
+    assert fresh > 0 and with_carried < fresh, (with_carried, fresh)
+    for p in (plan, fresh_plan):
+        assert p.certificate is not None
+        assert verify_certificate(p.publication, prior, p.certificate) == []

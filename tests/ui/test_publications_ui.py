@@ -12,7 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from app.i18n import set_language
 from app.services.storage.vault import Register
-from tests.services.conftest import coordinator, coordinator_dir, coordinator_template  # noqa: F401
+from tests.services.conftest import (  # noqa: F401
+    central_template,
+    coordinator,
+    coordinator_dir,
+    coordinator_template,
+)
 from tests.ui.test_coordination_ui import _busy_register, _window
 
 
@@ -65,3 +70,70 @@ def test_a_report_written_from_the_window_is_listed_and_written_again(
 
     w.clear_for_lock()
     assert panel.model.rowCount() == 0
+
+
+def test_central_level_shows_each_reports_plan_and_writes_a_components_report(
+        qtbot: QtBot, qtmodeltester: ModelTester, central_template: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """At central level the Publications tab shows the plan of each report and writes a
+    component's report of a planned period (as `vertrouwd report --component CODE`): it is
+    recorded under the same plan and shows what the plan says."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialog, QFileDialog
+
+    from app.services.coordination import publications
+    from app.ui.coordination import workspace as ws
+    from tests.services.test_period_plan import _central
+
+    reg, _made = _central(central_template, tmp_path / "central", 9)
+    w = _window(qtbot, reg)
+    panel = w.coordination.publications
+    assert panel.component_button.isVisibleTo(panel)  # central level
+    defence = tmp_path / "defensie.csv"
+    monkeypatch.setattr(ws.ReportOptionsDialog, "exec", lambda self: (
+        self.fmt.setCurrentIndex(self.fmt.findData("csv")), QDialog.DialogCode.Accepted)[1])
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(defence), "*.csv"))
+    assert w.coordination.write_report(2026, "2026-Q2") is not None
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy, timeout=60_000)
+    assert defence.is_file()
+
+    w.coordination.tabs.setCurrentWidget(panel)
+    columns = [panel.model.headerData(c, Qt.Orientation.Horizontal)
+               for c in range(panel.model.columnCount())]
+    assert columns[-1] == "Plan"
+    assert panel.model.index(0, len(columns) - 1).data() == "1"
+    assert not panel.component_button.isEnabled()  # nothing chosen yet
+    panel.view.selectRow(0)
+    assert panel.component_button.isEnabled()
+
+    chosen: list[list[str]] = []
+
+    def options(self: ws.ReportOptionsDialog) -> QDialog.DialogCode:
+        chosen.append([self.component.itemData(i) for i in range(self.component.count())])
+        self.component.setCurrentIndex(self.component.findData("CZSK"))
+        self.fmt.setCurrentIndex(self.fmt.findData("csv"))
+        return QDialog.DialogCode.Accepted
+
+    czsk = tmp_path / "czsk.csv"
+    monkeypatch.setattr(ws.ReportOptionsDialog, "exec", options)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(czsk), "*.csv"))
+    qtbot.mouseClick(panel.component_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not w.coordination.ops.busy and czsk.exists(), timeout=60_000)
+    assert chosen == [["CLAS", "CZSK"]]
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+    qtmodeltester.check(panel.model)
+    newest = [panel.model.index(0, c).data() for c in range(panel.model.columnCount())]
+    assert newest[0] == "2" and newest[2] == "2026-Q2" and newest[3] == "CZSK"
+    assert newest[-1] == "1"  # the same plan as the Defence report
+    entries = publications.entries(reg)
+    assert [(e.component, e.plan) for e in entries] == [(None, 1), ("CZSK", 1)]
+    assert publications.verify(reg, 2) == []
+
+    set_language("en")
+    try:
+        w.retranslate_ui()
+        assert panel.component_button.text() == "Component report…"
+    finally:
+        set_language("nl")
+    w.clear_for_lock()
+    reg.close()

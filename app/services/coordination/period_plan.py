@@ -13,6 +13,14 @@ same figures follows the plan (same marks); when the figures changed (a revision
 plan is made, protected against everything published before *including* the earlier plan as a
 whole, or the report is refused with a sentence that names what to publish together.
 
+What counts as published: only the reports written. A report of a plan that nobody wrote
+yet is *planned*, not published: the ledger lists it as "not written yet", and a refusal
+never names it. Its hiding binds all the same: every later report of the period follows the
+plan, and a new plan (after a revision) is protected against the earlier plans whole, so its
+marks never depend on which reports of the earlier plan went out, or in what order. A refusal
+names every written report that takes part in narrowing the figure (a sum or bound that
+reaches it through figures a reader does not know), and no other.
+
 A component's report at central level uses the component's own keys with ``@CODE`` after the
 measure (``("topic:pesten@CLAS", "2026")``), so it is told apart from the Defence figure and
 meets the Defence report's component rows (``("cases_new@CLAS", "2026-Q2")``) as the same cell.
@@ -52,6 +60,8 @@ from app.export.disclosure import (
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
 from app.i18n import N_, _
+from app.models import codelists
+from app.models.codelists import CodeLists
 from app.models.entities import PublicationPlan, PublicationRecord
 from app.models.periods import Quarter, quarters_of_year
 from app.services.changes import Change, ChangeKind
@@ -169,33 +179,91 @@ def _one_model(drafts: Mapping[str | None, Draft]) -> Table:
                  tuple(dict.fromkeys(inequalities)))
 
 
+def _coverage(measure: str, lists: CodeLists) -> frozenset[str] | None:
+    """The current topics a topic row adds up (``report_data._topic_rows`` names its rows
+    after them); None: no topic row."""
+    kind, _, code = measure.partition(":")
+    if measure == "topics":
+        return frozenset(t.code for t in lists.topics)
+    if kind == "topic":
+        return frozenset({code})
+    if kind == "topics":
+        return frozenset(code.split("+"))
+    if kind == "group":
+        return next((frozenset(t.code for t in g.topics) for g in lists.topic_groups
+                     if g.code == code), None)
+    return None
+
+
 def _cross_sums(drafts: Mapping[str | None, Draft], values: Mapping[Key, int]
                 ) -> list[Equation]:
     """Defence figure = the sum of the components' same figure, for every cell of the
-    Defence report that every component with figures in its column has too, where the
-    figures add up (a year's open cases do not where a component's last quarter differs)."""
+    Defence report, where the figures add up (a year's open cases do not where a component's
+    last quarter differs). A component without figures in the column adds nothing. Where a
+    component has the column but not the row, its share is what a reader adds up from its
+    report all the same: a topic row that the Defence column shows combined (one component
+    on an older code list) is the sum of the component's finer rows it covers, a topic that
+    did not exist on the component's list adds nothing (its report prints "–"), and a code
+    its contact modes, outcomes or referrals never counted is 0 there (its table lists every
+    code it counted); so every Defence figure a reader can form from the component reports
+    is tied to them, and no sum across reports is left out of the plan's model."""
     # per component: the periods it has figures of (a column, or a quarter of the comparison)
-    components = [(c, {key[1] for key in d.builder.values if isinstance(key, tuple)})
-                  for c, d in drafts.items() if c is not None]
+    # and, per period, its rows (measure names without the @CODE)
+    # and the rows whose category did not exist on its list(s) of a column
+    components: list[tuple[str, dict[str, list[str]], frozenset[tuple[str, str]]]] = []
+    for c, d in drafts.items():
+        if c is None:
+            continue
+        rows: dict[str, list[str]] = {}
+        for key in d.builder.values:
+            if isinstance(key, tuple):
+                rows.setdefault(key[1], []).append(key[0])
+        absent = frozenset(a for layout in d.builder.layouts for a in layout.absent)
+        components.append((c, rows, absent))
     if not components:
         return []
+    lists = codelists.load()
     out = []
     for key in drafts[None].builder.values:
         if not isinstance(key, tuple) or len(key) != 2 or "@" in key[0]:
             continue
         measure, period = key
         parts: list[Key] = []
-        for c, periods in components:
-            if period not in periods:
+        for c, rows, absent in components:
+            if period not in rows:
                 continue  # no figures of c in this period: it adds nothing
             part = (f"{measure}@{c}", period)
-            if part not in values:
+            if part in values:
+                parts.append(part)
+                continue
+            share = [] if (measure, period) in absent else _share(measure, rows[period], lists)
+            if share is None:
                 break  # c shows this column without this figure: no cross sum
-            parts.append(part)
+            parts += [(f"{m}@{c}", period) for m in share]
         else:
             if parts and sum(values[p] for p in parts) == values[key]:
                 out.append(Equation(key, tuple(parts)))
     return out
+
+
+def _share(measure: str, rows: Sequence[str], lists: CodeLists) -> list[str] | None:
+    """A component's rows of one column that add up to the Defence row ``measure`` it does not
+    show ([]: it counted none), or None where its report does not tell."""
+    cover = _coverage(measure, lists)
+    if cover is None:
+        table = measure.partition(":")[0]
+        if ":" in measure and any(r.partition(":")[0] == table for r in rows):
+            return []  # a code the component's table never counted
+        return None
+    finer = sorted(((r, c) for r in rows if (c := _coverage(r, lists)) is not None
+                    and c < cover), key=lambda rc: (-len(rc[1]), rc[0]))
+    chosen: list[str] = []
+    covered: frozenset[str] = frozenset()
+    for row, codes in finer:  # the largest first, never two rows over the same topic
+        if not codes & covered:
+            chosen.append(row)
+            covered |= codes
+    return chosen or None  # topics not covered did not exist on its list (checked: the sum)
 
 
 # --- the plans in the ledger --------------------------------------------------------------
@@ -209,14 +277,59 @@ def _latest_plan(register: Register, tables: PeriodTables) -> PeriodPlan | None:
         return None if row is None else publications.stored_plan(row)
 
 
-def _published_names(register: Register) -> str:
+def _key_text(key: Key) -> str:
+    return key if isinstance(key, str) else " / ".join(key)
+
+
+def _involved_names(register: Register, tables: PeriodTables, shown: str,
+                    prior: Sequence[Publication]) -> str:
+    """The written reports that narrow the hidden figure ``shown`` (its name in the refusal):
+    every report holding a figure of a sum or a bound that reaches it through figures a reader
+    does not know (those of the new period count as unknown). A report of a plan that was not
+    written is named by none (its plan's hiding binds all the same)."""
+    quantities = [(key, v) for key, v in tables.table.values.items() if _key_text(key) == shown]
+    known = {(key, v) for pub in prior for key, v in pub.table.values.items()
+             if pub.cells[key].status is Status.PUBLISHED}
+    relations = [[(key, t.values[key]) for key in keys]
+                 for t in (*(pub.table for pub in prior), tables.table)
+                 for keys in _relations(t)]
+    parent: dict[tuple[Key, int], tuple[Key, int]] = {}
+
+    def find(q: tuple[Key, int]) -> tuple[Key, int]:
+        while parent.setdefault(q, q) != q:
+            parent[q] = parent[parent[q]]
+            q = parent[q]
+        return q
+
+    for rel in relations:
+        hidden = [q for q in rel if q not in known]
+        for q in hidden[1:]:
+            parent[find(q)] = find(hidden[0])
+    reached = {find(q) for q in quantities}
+    involved = set(quantities)
+    for rel in relations:
+        if any(q not in known and find(q) in reached for q in rel):
+            involved.update(rel)
     with register.session() as s:
         rows = s.execute(select(PublicationRecord.id, PublicationRecord.year,
-                                PublicationRecord.quarter, PublicationRecord.component)
+                                PublicationRecord.quarter, PublicationRecord.component,
+                                PublicationRecord.publication)
                          .order_by(PublicationRecord.id)).all()
-    return "; ".join(
-        f"{number}: {quarter or year} {component or _('Defence')}"
-        for number, year, quarter, component in rows)
+    names = []
+    for number, year, quarter, component, stored in rows:
+        try:
+            held = set(Publication.from_json(json.loads(stored)).table.values.items())
+        except (AppError, ValueError, TypeError, KeyError):
+            held = involved  # unreadable: named rather than left out
+        names.append((bool(held & involved),
+                      f"{number}: {quarter or year} {component or _('Defence')}"))
+    return "; ".join(name for hit, name in names if hit) or "; ".join(n for _, n in names)
+
+
+def _relations(table: Table) -> list[tuple[Key, ...]]:
+    """The cells of each sum and each bound of ``table``."""
+    return ([(eq.total, *eq.parts) for eq in table.equations]
+            + [(*ie.parts, *ie.bound) for ie in table.inequalities])
 
 
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
@@ -231,8 +344,8 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
     try:
         protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
-        key = refused.params.get("key", "")
-        raise AppError(PINNED, published=_published_names(register), key=key,
+        key = str(refused.params.get("key", ""))
+        raise AppError(PINNED, published=_involved_names(register, tables, key, prior), key=key,
                        period=tables.period) from None
     return PeriodPlan(tables.year, str(tables.quarter) if tables.quarter else None, tables.k,
                       digest, Publication.of(tables.table, protected), protected.certificate)

@@ -10,8 +10,9 @@ leaves the register unrecorded.
 
 A report is published from the *plan* of its period (``period_plan``): every table the
 register could publish for that quarter or year, protected together; the plan is recorded with
-the period's first report, holds the certificate, and counts in the ledger as published whole
-(what a reader may hold: the reports from before plans, and every plan).
+the period's first report, holds the certificate, and is protected against as a whole (what a
+reader may hold: the reports from before plans, and every plan); published are only the
+reports written from it (``period_plan``).
 
 ``reissue`` writes a recorded report again, byte for byte; ``verify`` checks a recorded
 publication without a solver (the file, the sums of what it showed, that it shows what its

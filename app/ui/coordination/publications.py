@@ -1,6 +1,8 @@
 """The ledger screen: every report this register published (date, period, scope, how many
-figures it hid), and "Write again…", which writes a chosen report once more, byte for byte
-(the workspace does the writing, off the GUI thread)."""
+figures it hid, the plan of its period), and "Write again…", which writes a chosen report once
+more, byte for byte; at central level "Component report…" writes a component's report of the
+chosen report's planned period, from the same plan (the workspace does the writing, off the
+GUI thread)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class PublicationsModel(RowsTableModel):
         ("format", N_("Format")),
         ("hidden", N_("Hidden")),
         ("file_name", N_("File")),
+        ("plan", N_("Plan")),
     )
 
     def display(self, row: Entry, key: str) -> str:
@@ -40,11 +43,14 @@ class PublicationsModel(RowsTableModel):
         if key == "hidden":
             return _("{hidden} of {cells} (k = {k})").format(hidden=row.hidden, cells=row.cells,
                                                             k=row.k)
+        if key == "plan":
+            return "—" if row.plan is None else str(row.plan)
         return str(getattr(row, key))
 
 
 class PublicationsPanel(QWidget):
     reissue_requested = Signal(int)  # the publication's number
+    component_report_requested = Signal(int)  # the plan's number (central level)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -59,11 +65,17 @@ class PublicationsPanel(QWidget):
         self.reissue_button.setObjectName("reissue_button")
         self.reissue_button.setIcon(icon("report"))
         self.reissue_button.clicked.connect(self._reissue_clicked)
+        self.component_button = QPushButton()
+        self.component_button.setObjectName("component_report_button")
+        self.component_button.setIcon(icon("report"))
+        self.component_button.clicked.connect(self._component_clicked)
+        self.component_button.setVisible(False)  # central level only: set_central
         self.count = QLabel()
         self.view.selectionModel().selectionChanged.connect(self._update_buttons)
         self.model.modelReset.connect(self._update_buttons)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reissue_button)
+        buttons.addWidget(self.component_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
         layout = QVBoxLayout(self)
@@ -74,6 +86,10 @@ class PublicationsPanel(QWidget):
     def attach(self, register: Register) -> None:
         self.register = register
         self.refresh()
+
+    def set_central(self, central: bool) -> None:
+        """At central level a component's report of a planned period is written here."""
+        self.component_button.setVisible(central)
 
     def clear_for_lock(self) -> None:
         self.register = None
@@ -90,16 +106,28 @@ class PublicationsPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.reissue_button.setText(_("Write again…"))
+        self.component_button.setText(_("Component report…"))
+        self.component_button.setToolTip(_(
+            "Write a component's report of the chosen report's period, taken from the same "
+            "plan as every report of that period."))
         describe_table(self.view, _("Publications"),
                        _("One row per published report, newest first: its number, when, the "
-                         "period, the scope, the format and how many figures it hid."))
+                         "period, the scope, the format, how many figures it hid and the plan "
+                         "of its period."))
         self.model.retranslate()
         self.refresh()
 
     def _update_buttons(self, *_args: Any) -> None:
-        self.reissue_button.setEnabled(selected_row(self.view) is not None)
+        entry = selected_row(self.view)
+        self.reissue_button.setEnabled(entry is not None)
+        self.component_button.setEnabled(entry is not None and entry.plan is not None)
 
     def _reissue_clicked(self) -> None:
         entry = selected_row(self.view)
         if entry is not None:
             self.reissue_requested.emit(entry.id)
+
+    def _component_clicked(self) -> None:
+        entry = selected_row(self.view)
+        if entry is not None and entry.plan is not None:
+            self.component_report_requested.emit(entry.plan)

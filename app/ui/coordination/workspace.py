@@ -73,9 +73,14 @@ def workspaces_for(roles: Iterable[str]) -> tuple[bool, bool]:
 class ReportOptionsDialog(QDialog):
     """Format, language and the minimum cell frequency k of a report for outside readers."""
 
-    def __init__(self, period: str, parent: QWidget | None = None) -> None:
+    def __init__(self, period: str, parent: QWidget | None = None,
+                 components: Iterable[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle(_("Report {period}").format(period=period))
+        self.component = QComboBox()  # central level, a planned period: whose report
+        self.component.setObjectName("report_component")
+        for code in components:
+            self.component.addItem(code, code)
         self.fmt = QComboBox()
         self.fmt.addItem("PDF", "pdf")
         self.fmt.addItem("CSV", "csv")
@@ -92,8 +97,14 @@ class ReportOptionsDialog(QDialog):
                         "the half hour.").format(mark=HIDDEN_MARK))
         info.setWordWrap(True)
         form = QFormLayout()
-        for text, field in ((_("&Format"), self.fmt), (_("&Language"), self.lang),
-                            (_("&Minimum count shown (k)"), self.k)):
+        fields = [(_("&Format"), self.fmt), (_("&Language"), self.lang),
+                  (_("&Minimum count shown (k)"), self.k)]
+        if self.component.count():
+            fields.insert(0, (_("Com&ponent"), self.component))
+            info.setText(info.text() + " " + _(
+                "The component's report is taken from the plan of {period}, as every report "
+                "of {period} is: it shows what the plan says.").format(period=period))
+        for text, field in fields:
             label = QLabel()
             caption(label, text, field)
             form.addRow(label, field)
@@ -207,6 +218,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.changed.connect(self.signals.data_changed)
         self.tables.report_requested.connect(self.write_report)
         self.publications.reissue_requested.connect(self.reissue_report_for)
+        self.publications.component_report_requested.connect(self.write_component_report)
         self.completeness.receipt_requested.connect(self.reissue_receipt_for)
         self.signals.data_changed.connect(self.refresh)
         self.retranslate_ui()
@@ -226,6 +238,7 @@ class CoordinationWorkspace(QWidget):
         self.completeness.attach(register)
         self.tables.attach(register)
         self.publications.attach(register)
+        self.publications.set_central(self.central)
 
     def clear_for_lock(self) -> None:
         for dialog in self.dialogs:
@@ -409,8 +422,40 @@ class CoordinationWorkspace(QWidget):
         return self.start_report(year, quarter, fmt, Path(chosen), options.lang.currentData(),
                                  options.k.value())
 
+    def write_component_report(self, plan_number: int) -> Task | None:
+        """Central level: ask which component of plan ``plan_number``'s period, format,
+        language and k, then where; the component's report is written from that period's
+        plan, off the GUI thread (``vertrouwd report --component CODE``)."""
+        register = self.register
+        if register is None or self.ops.busy or not self.central:
+            return None
+        from app.services.coordination import publications
+
+        plan = self.ops.now(lambda: next((p for p in publications.plans(register)
+                                          if p.id == plan_number), None))
+        if plan is None:
+            return None
+        components = [c for c in plan.scopes if c is not None]
+        if not components:
+            return None
+        options = ReportOptionsDialog(plan.period, self, components=components)
+        options.k.setValue(plan.k)
+        if options.exec() != QDialog.DialogCode.Accepted:
+            return None
+        fmt = options.fmt.currentData()
+        component = str(options.component.currentData())
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, _("Save report"), f"Vertrouwd-rapport-{plan.period}-{component}.{fmt}",
+            f"*.{fmt}")
+        if not chosen:
+            return None
+        quarter = plan.quarter
+        return self.start_report(plan.year, quarter, fmt, Path(chosen),
+                                 options.lang.currentData(), options.k.value(),
+                                 component=component)
+
     def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
-                     k: int) -> Task | None:
+                     k: int, component: str | None = None) -> Task | None:
         register = self.register
         if register is None:
             return None
@@ -419,12 +464,14 @@ class CoordinationWorkspace(QWidget):
             # imported on the worker: the report's modules (reportlab) load off the GUI thread
             from app.services.coordination.period_plan import publish_report
 
-            return publish_report(register, year, quarter, fmt, path, lang, k)
+            return publish_report(register, year, quarter, fmt, path, lang, k,
+                                  component=component)
 
         return self.ops.run(
             publish,
             lambda _written: self._report_written(path),
-            disable=(self.tables.report_button, self.toolbar), status=self.status,
+            disable=(self.tables.report_button, self.publications.component_button,
+                     self.toolbar), status=self.status,
             text=_("Writing the report…"))
 
     def _report_written(self, path: Path) -> None:
