@@ -155,6 +155,8 @@ class ImportResult:
     # Receipts are written after the commit: one that cannot be written does not undo the
     # import; it is reported here, one sentence each.
     receipt_problems: tuple[str, ...] = ()
+    # reports of other registers (component coordinators) the files carried, new in the ledger
+    publications: int = 0
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -642,6 +644,7 @@ def apply_import(
     ]
     moment = now or utcnow()
     ids: dict[str, int] = {}
+    central = bool(stored) and is_central(coordination_profile(register))
     if stored:
         with register.session() as s:
             count, top = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
@@ -663,8 +666,11 @@ def apply_import(
             if source_rows:  # every file has one (read_file refuses a merged file without)
                 s.execute(insert(SubmissionSource), source_rows)
             _exclude_overlapped(s, plan, chosen, ids)
+            received = _record_publications(s, stored, moment) if central else 0
             _relink_streams(s, {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
                                 for i in stored})
+    else:
+        received = 0
     receipts, problems = (_write_receipts(register, plan, ids, receipts_dir) if receipts_dir
                           else ([], []))
     return ImportResult(
@@ -678,7 +684,26 @@ def apply_import(
         receipts=tuple(receipts),
         changed_quarters=tuple(sorted({i.verified.quarter for i in stored if i.verified})),
         receipt_problems=tuple(problems),
+        publications=received,
     )
+
+
+def _record_publications(s: Session, stored: Sequence[PlanItem], moment: dt.datetime) -> int:
+    """At central level, the reports a component file says its register published go into the
+    ledger as that register's (issue 19): every later central report is protected against
+    them. How many were new."""
+    from app.services.coordination import publications
+
+    new = 0
+    for item in stored:
+        v = item.verified
+        assert v is not None
+        carried = v.payload.get("publications")
+        if carried:
+            new += publications.record_foreign(
+                s, carried, origin=v.sender.code, component=v.sender.component,
+                submission_id=v.submission_id, now=moment)
+    return new
 
 
 def _exclude_overlapped(s: Session, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],

@@ -72,6 +72,12 @@ PINNED = N_("What this register published before ({published}) already narrows t
             "figure {key} down, so no report of {period} can keep it hidden: the Defence report "
             "and the component reports of a period must be published from one plan, which this "
             "program makes with the first report of the period.")
+PINNED_BY_OTHERS = N_(
+    "The reports published before — by this register ({published}) and by component "
+    "coordinators ({others}) — already narrow the hidden figure {key} down, so no report of "
+    "{period} can keep it hidden: those components' reports hid figures that this register's "
+    "reports, with their sums over the components, would give away. The component reports and "
+    "the Defence report of a period must be planned together before any of them is published.")
 NO_COMPONENT = N_("The register holds no figures of component {component} for {period}; "
                   "the components with figures are: {components}.")
 NOT_CENTRAL = N_("Only the central register publishes the report of a single component; this "
@@ -219,6 +225,21 @@ def _published_names(register: Register) -> str:
         for number, year, quarter, component in rows)
 
 
+def _foreign_involved(register: Register, tables: PeriodTables, key: str
+                      ) -> list[publications.Foreign]:
+    """The reports of other registers a refusal names: those that hold the figure ``key``
+    (as a refusal spells it), else those that share a figure with the period's tables."""
+    def text(k: Key) -> str:
+        return k if isinstance(k, str) else " / ".join(k)
+
+    received = publications.foreign(register)
+    holding = [f for f in received if any(text(k) == key for k in f.publication.table.values)]
+    if holding:
+        return holding
+    return [f for f in received
+            if not set(f.publication.table.values).isdisjoint(tables.table.values)]
+
+
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
          carried: Sequence[Certificate] = ()) -> PeriodPlan:
     """The plan the period's reports follow: the latest one while the figures are the same,
@@ -232,6 +253,11 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
         protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
         key = refused.params.get("key", "")
+        others = _foreign_involved(register, tables, str(key))
+        if others:
+            raise AppError(PINNED_BY_OTHERS, published=_published_names(register) or "—",
+                           others="; ".join(f.label for f in others), key=key,
+                           period=tables.period) from None
         raise AppError(PINNED, published=_published_names(register), key=key,
                        period=tables.period) from None
     return PeriodPlan(tables.year, str(tables.quarter) if tables.quarter else None, tables.k,
