@@ -34,6 +34,7 @@ from tests.services.coordination_helpers import (
     vp_file,
     write,
 )
+from tests.services.disclosure_oracle import attack
 
 QUARTERS = {"2026-Q1": 6, "2026-Q2": 7, "2026-Q3": 3, "2026-Q4": 8}  # CLAS's new cases
 
@@ -56,7 +57,8 @@ def _carried(publication: Publication, ref: str = "plan-1") -> dict[str, object]
 
 
 def _component_file(coordinator: Sender, vp: Sender, quarter: str, *, carried: list[dict],
-                    revision: int = 1, supersedes: str | None = None) -> bytes:
+                    revision: int = 1, supersedes: str | None = None,
+                    submission_id: str | None = None) -> bytes:
     inner = interchange.read_file(
         vp_file(vp, _m(QUARTERS[quarter], {"pesten": QUARTERS[quarter]}), quarter=quarter),
         today=TODAY)
@@ -64,8 +66,8 @@ def _component_file(coordinator: Sender, vp: Sender, quarter: str, *, carried: l
         [inner], level="component",
         sender=interchange.Sender(coordinator.code, coordinator.component,
                                   coordinator.fingerprint),
-        expected=(), submission_id=str(uuid.uuid4()), revision=revision, supersedes=supersedes,
-        created_at=CREATED, app_version="0.1.0", publications=carried)
+        expected=(), submission_id=submission_id or str(uuid.uuid4()), revision=revision,
+        supersedes=supersedes, created_at=CREATED, app_version="0.1.0", publications=carried)
     return interchange.write_file(payload, coordinator.key.private_key, today=TODAY)
 
 
@@ -156,3 +158,55 @@ def test_a_file_whose_publications_are_wrong_is_refused(level: str, damage: bool
     with pytest.raises(InvalidImportFile) as refused:
         interchange.write_file(payload, key, today=TODAY)
     assert field in refused.value.message
+
+
+@pytest.mark.parametrize("shows_a_complement", [False, True])
+def test_a_report_arriving_after_a_plan_binds_the_periods_next_report(
+        central: Register, tmp_path: Path, shows_a_complement: bool) -> None:
+    """The centre published the Defence report of 2026 (its plan made); then CLAS's own year
+    report arrives. The next report of the period (CLAS's as the centre prints it) follows the
+    plan while the plan's certificate still holds with CLAS's report (it shows the year, hides
+    the quarters): proven, and the attacker holding all of it narrows nothing. When CLAS's
+    report shows a quarter the plan hid beside the 3, the two pin it between them: refused,
+    naming CLAS's report (the centre cannot undo what is out; this is why a period is planned
+    together)."""
+    coordinator, vp = new_sender("CLAS-CVP01", "CLAS", "coordinator"), new_sender("CLAS-VP001")
+    enrol(central, coordinator)
+    ids = {q: str(uuid.uuid4()) for q in QUARTERS}
+    _import(central, [write(tmp_path / "in", f"{q}.json", _component_file(
+        coordinator, vp, q, carried=[], submission_id=ids[q])) for q in QUARTERS])
+    day = dt.date(2027, 1, 15)
+    first = publish_report(central, 2026, None, "csv", tmp_path / "d.csv", "en", 5, today=day)
+    values: dict[object, int] = {("cases_new", q): n for q, n in QUARTERS.items()}
+    values[("cases_new", "2026")] = sum(QUARTERS.values())
+    shown = {("cases_new", "2026")}
+    if shows_a_complement:  # CLAS shows a quarter the centre's plan hid beside its 3
+        (plan,) = publications.plans(central)
+        shown |= {(k[0].removesuffix("@CLAS"), k[1]) for k in plan.publication.hidden()
+                  if isinstance(k, tuple) and k[0] == "cases_new@CLAS"
+                  and plan.publication.table.values[k] >= 5}
+        assert len(shown) >= 2
+    cells = {k: ProtectedCell(k, Status.PUBLISHED, v, 5) if k in shown
+             else ProtectedCell(k, Status.HIDDEN, None, 5) for k, v in values.items()}
+    theirs = Publication(Table(values, (Equation(("cases_new", "2026"),  # type: ignore[arg-type]
+                                                 tuple(("cases_new", q) for q in QUARTERS)),)),
+                         cells, 5)  # type: ignore[arg-type]
+    assert _import(central, [write(tmp_path / "in2", "q4-r2.json", _component_file(
+        coordinator, vp, "2026-Q4", carried=[_carried(theirs)], revision=2,
+        supersedes=ids["2026-Q4"]))]) == 1
+    if shows_a_complement:  # together with the Defence report it pins CLAS's 3: refused
+        with pytest.raises(AppError) as refused:
+            publish_report(central, 2026, None, "csv", tmp_path / "c.csv", "en", 5,
+                           today=day, component="CLAS")
+        assert "(2026 CLAS (CLAS-CVP01, plan-1))" in refused.value.message
+        assert not (tmp_path / "c.csv").exists() and len(publications.entries(central)) == 1
+        return
+    second = publish_report(central, 2026, None, "csv", tmp_path / "c.csv", "en", 5,
+                            today=day, component="CLAS")
+    assert publications.verify(central, first.id) == []
+    assert publications.verify(central, second.id) == []
+    printed = [p.publication for p in publications.plans(central)]
+    assert len(printed) == 1 and second.data.plan is not None and second.data.plan.id == 1
+    received = [f.publication for f in publications.foreign(central)]
+    ruled_out, _n = attack([[*printed, *received]])
+    assert ruled_out == []

@@ -35,6 +35,7 @@ from typing import ClassVar
 from sqlalchemy import select
 
 from app.errors import AppError, DisclosureParameterError, ValidationError
+from app.export.certificate import build_model
 from app.export.disclosure import (
     DEFAULT_K,
     Certificate,
@@ -48,6 +49,7 @@ from app.export.disclosure import (
     check_k,
     key_to_json,
     protect,
+    verify_certificate,
 )
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
@@ -74,10 +76,11 @@ PINNED = N_("What this register published before ({published}) already narrows t
             "program makes with the first report of the period.")
 PINNED_BY_OTHERS = N_(
     "The reports published before — by this register ({published}) and by component "
-    "coordinators ({others}) — already narrow the hidden figure {key} down, so no report of "
-    "{period} can keep it hidden: those components' reports hid figures that this register's "
-    "reports, with their sums over the components, would give away. The component reports and "
-    "the Defence report of a period must be planned together before any of them is published.")
+    "coordinators ({others}) — already narrow the hidden figure {key} down between them, so no "
+    "report of {period} can keep it hidden: a component's report and this register's reports, "
+    "with their sums over the components, give away what the other hid. The component reports "
+    "and the Defence report of a period must be planned together before any of them is "
+    "published.")
 NO_COMPONENT = N_("The register holds no figures of component {component} for {period}; "
                   "the components with figures are: {components}.")
 NOT_CENTRAL = N_("Only the central register publishes the report of a single component; this "
@@ -225,6 +228,19 @@ def _published_names(register: Register) -> str:
         for number, year, quarter, component in rows)
 
 
+def _still_holds(register: Register, latest: PeriodPlan, prior: Sequence[Publication]) -> bool:
+    """A plan is followed while no report of another register arrived after it was made, or
+    while its certificate still holds with what arrived; else a new plan is made, protected
+    against the old one (published whole) and the reports that arrived."""
+    if latest.id is None or not publications.received_after_plan(register, latest.id):
+        return True
+    own = latest.publication.to_json()
+    others = [p for p in prior if p.to_json() != own]
+    if latest.certificate is None:
+        return not build_model([*others, latest.publication]).small
+    return verify_certificate(latest.publication, others, latest.certificate) == []
+
+
 def _foreign_involved(register: Register, tables: PeriodTables, key: str
                       ) -> list[publications.Foreign]:
     """The reports of other registers a refusal names: those that hold the figure ``key``
@@ -247,7 +263,8 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
     reusing the witnesses of the ``carried`` certificates where they still hold."""
     digest = tables.digest
     latest = _latest_plan(register, tables)
-    if latest is not None and latest.digest == digest and latest.k == tables.k:
+    if (latest is not None and latest.digest == digest and latest.k == tables.k
+            and _still_holds(register, latest, prior)):
         return latest
     try:
         protected = protect(tables.table, tables.k, prior, carried)

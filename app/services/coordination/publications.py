@@ -224,6 +224,18 @@ def foreign(register: Register) -> list[Foreign]:
         return _foreign(s)
 
 
+def received_after_plan(register: Register, plan_id: int) -> bool:
+    """Whether a report of another register arrived after plan ``plan_id`` was made (with
+    the first report published from it)."""
+    with register.session() as s:
+        first = s.scalar(select(func.min(PublicationRow.id))
+                         .where(PublicationRow.plan_id == plan_id))
+        if first is None:
+            return True
+        return s.scalar(select(func.count(ForeignRow.id))
+                        .where(ForeignRow.ledger_position >= first)) != 0
+
+
 def _utc_text(moment: dt.datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
