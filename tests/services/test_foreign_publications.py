@@ -6,7 +6,6 @@ against it; a refusal caused by it names the component's report."""
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 import uuid
 from pathlib import Path
 
@@ -19,9 +18,7 @@ from app.i18n import set_language
 from app.services.coordination import publications
 from app.services.coordination.importing import apply_import, plan_import
 from app.services.coordination.period_plan import publish_report
-from app.services.storage import vault
 from app.services.storage.vault import Register
-from tests.conftest import PASSPHRASE
 from tests.export.test_reports import _m
 from tests.services.conftest import central_template  # noqa: F401 (fixture)
 from tests.services.coordination_helpers import (
@@ -69,14 +66,6 @@ def _component_file(coordinator: Sender, vp: Sender, quarter: str, *, carried: l
         expected=(), submission_id=submission_id or str(uuid.uuid4()), revision=revision,
         supersedes=supersedes, created_at=CREATED, app_version="0.1.0", publications=carried)
     return interchange.write_file(payload, coordinator.key.private_key, today=TODAY)
-
-
-@pytest.fixture
-def central(central_template: Path, tmp_path: Path) -> Register:
-    shutil.copytree(central_template, tmp_path / "central")
-    reg = vault.unlock(tmp_path / "central", PASSPHRASE)
-    yield reg  # type: ignore[misc]
-    reg.close()
 
 
 def _import(reg: Register, paths: list[Path]) -> int:
