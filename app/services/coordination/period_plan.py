@@ -59,6 +59,7 @@ from app.models.periods import Quarter, quarters_of_year
 from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
+from app.services.coordination.publications import component_key
 from app.services.coordination.report_data import (
     FORMATS,
     YEARS_BACK,
@@ -85,13 +86,6 @@ NO_COMPONENT = N_("The register holds no figures of component {component} for {p
                   "the components with figures are: {components}.")
 NOT_CENTRAL = N_("Only the central register publishes the report of a single component; this "
                  "register publishes the report of {component}.")
-
-
-def component_key(key: Key, component: str) -> Key:
-    """A component report's cell at central level: ``@CODE`` after the measure."""
-    if isinstance(key, tuple):
-        return (f"{key[0]}@{component}", *key[1:])
-    return f"{key}@{component}"
 
 
 @dataclass(frozen=True)

@@ -179,10 +179,15 @@ class Foreign:
             period=self.period, component=self.component, origin=self.origin, ref=self.ref)
 
 
+def component_key(key: Key, component: str) -> Key:
+    """A component report's cell at central level: ``@CODE`` after the measure."""
+    if isinstance(key, tuple):
+        return (f"{key[0]}@{component}", *key[1:])
+    return f"{key}@{component}"
+
+
 def renamed(publication: Publication, component: str) -> Publication:
     """A component's publication in the cell names of the central register's plans."""
-    from app.services.coordination.period_plan import component_key
-
     def name(key: Key) -> Key:
         return component_key(key, component)
 
