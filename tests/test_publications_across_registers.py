@@ -135,6 +135,7 @@ def test_a_component_report_forwarded_keeps_its_hidden_counts_hidden_at_the_cent
     run("coord-CLAS", "forward", "--quarter", f"{YEAR}-Q4", "--out", str(f / "up2"))
     (again,) = (f / "up2").iterdir()
     assert b'"publications"' in again.read_bytes()  # revision 2 carries CLAS's report
+    assert len(again.read_bytes()) < 64 * 1024  # a year report of one year: about 43 kB
 
     run("central-old", "import", str(f / "up"))
     out = run("central", "import", str(f / "up"), str(f / "up2"))
