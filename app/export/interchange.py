@@ -29,6 +29,7 @@ from app.errors import (
     LEVEL_RULE_SOURCE_TWICE,
     LEVEL_RULE_VP_HAS_SOURCES,
     REVISION_NAMES_ITSELF,
+    DisclosureParameterError,
     ForeignComponent,
     InconsistentMeasures,
     InvalidPeriod,
@@ -60,6 +61,7 @@ from app.export.measures import (
     merge_measures,
     sum_quarters,
 )
+from app.export.publication import Publication
 from app.export.signed import check_format, open_envelope, require_exact_keys, sign_envelope
 from app.models import codelists
 from app.models.periods import Quarter
@@ -404,9 +406,6 @@ def check_payload(
 def _check_publications(payload: dict[str, Any]) -> None:
     """The publications a component file carries: only at level component, each one's
     figures adding up as its sums say (the schema checked their shape)."""
-    from app.errors import DisclosureParameterError
-    from app.export.publication import Publication
-
     items = payload.get("publications")
     if items is None:
         return
