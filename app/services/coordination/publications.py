@@ -281,6 +281,7 @@ def record_foreign(s: Session, items: Sequence[Mapping[str, Any]], *, origin: st
     carried that this register does not hold yet (the same number with the same figures);
     how many were new."""
     position = s.scalar(select(func.max(PublicationRow.id))) or 0
+    received = now if now.tzinfo is None else now.astimezone(dt.UTC).replace(tzinfo=None)
     held = {(code, ref, digest) for code, ref, digest in s.execute(
         select(ForeignRow.origin_code, ForeignRow.origin_ref, ForeignRow.digest))}
     new = 0
@@ -291,7 +292,7 @@ def record_foreign(s: Session, items: Sequence[Mapping[str, Any]], *, origin: st
         publication = Publication.from_json(item["publication"])
         text = _canonical(publication.to_json())
         s.add(ForeignRow(
-            received_at=now.replace(tzinfo=None), ledger_position=position,
+            received_at=received, ledger_position=position,
             origin_code=origin, component=component, origin_ref=ref,
             published_at=dt.datetime.strptime(str(item["published_at"]), "%Y-%m-%dT%H:%M:%SZ"),
             year=int(item["year"]), quarter=item.get("quarter"), digest=digest,
