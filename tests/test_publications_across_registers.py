@@ -139,6 +139,7 @@ def test_a_component_report_forwarded_keeps_its_hidden_counts_hidden_at_the_cent
 
     run("central-old", "import", str(f / "up"))
     out = run("central", "import", str(f / "up"), str(f / "up2"))
+    assert "Reports its register published, carried in it: 1;" in out  # the dry run's line
     assert "Reports published by component coordinators, newly recorded: 1;" in out
     listed = run("central", "publications")
     assert "Published by other registers" in listed

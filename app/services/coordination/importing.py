@@ -530,7 +530,21 @@ def plan_import(
     for item in order:
         _classify(item, state, profile.component, central)
     _note_mixed_lists(register, items)
+    if central:
+        _note_publications(items)
     return ImportPlan(items, today, token)
+
+
+CARRIES_PUBLICATIONS = N_("Reports its register published, carried in it: {n}; every later "
+                         "report of this register is protected against them.")
+
+
+def _note_publications(items: Sequence[PlanItem]) -> None:
+    """The dry run says which files carry their register's publications (issue 19)."""
+    for i in items:
+        carried = i.verified.payload.get("publications") if i.verified is not None else None
+        if carried and i.will_be_stored:
+            i.reason = f"{i.reason} {_(CARRIES_PUBLICATIONS).format(n=len(carried))}"
 
 
 # --- a quarter whose files use different topic-list versions (issue 23) ---------------------
