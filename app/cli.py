@@ -644,6 +644,10 @@ def cmd_import(ctx: Context) -> int:
                 refused=result.refused))
             if result.added + result.replaced == 0:
                 ctx.say(_("Nothing was imported."))
+            if result.publications:
+                ctx.say(_("Reports published by component coordinators, newly recorded: {n}; "
+                          "every later report of this register is protected against them "
+                          "(see: vertrouwd publications).").format(n=result.publications))
             _say_receipts(ctx, receipts, result)
     finally:
         register.close()
@@ -816,8 +820,10 @@ def cmd_publications(ctx: Context) -> int:
     try:
         found = publications.entries(register)
         plans = publications.plans(register)
+        others = publications.foreign(register)
     finally:
         register.close()
+    _say_foreign(ctx, others)
     if not found:
         ctx.say(_("The register has published no report yet."))
         return EXIT_OK
@@ -849,6 +855,20 @@ def cmd_publications(ctx: Context) -> int:
                 unwritten=", ".join(c or _("Defence") for c in scopes if c not in written)
                 or "—"))
     return EXIT_OK
+
+
+def _say_foreign(ctx: Context, others: list[Any]) -> None:
+    """The reports other registers published that this one received (issue 19)."""
+    if not others:
+        return
+    ctx.say(_("Published by other registers (received with their quarterly files; every "
+              "later report of this register is protected against them):"))
+    for f in others:
+        ctx.say(_("   {origin} {ref}  {when} UTC  {period:8} {component:9} k = {k}  {hidden} "
+                  "of {cells} hidden  received {received}").format(
+            origin=f.origin, ref=f.ref, when=f.published_at.strftime("%Y-%m-%d %H:%M"),
+            period=f.period, component=f.component, k=f.k, hidden=f.hidden, cells=f.cells,
+            received=f.received_at.strftime("%Y-%m-%d")))
 
 
 @command("verify-publication")

@@ -108,6 +108,11 @@ def rows_at(version: int) -> list[Row]:
              "5, ?, '{\"k\": 5}', NULL)", ("56" * 32,)),
             ("UPDATE publication SET plan_id = 1 WHERE id = 1", ()),
         ]
+    if version >= 11:
+        rows.append((
+            "INSERT INTO foreign_publication VALUES (1, '2026-02-03 10:00:00', 1, "
+            "'CZSK-OLDCV', 'CZSK', 'plan-1', '2026-02-02 09:00:00', 2026, '2026-Q1', ?, 5, 1, "
+            "2, '{\"k\": 5}', '00000000-0000-4000-8000-000000000011')", ("78" * 32,)))
     return rows
 
 

@@ -29,6 +29,7 @@ from app.errors import (
     LEVEL_RULE_SOURCE_TWICE,
     LEVEL_RULE_VP_HAS_SOURCES,
     REVISION_NAMES_ITSELF,
+    DisclosureParameterError,
     ForeignComponent,
     InconsistentMeasures,
     InvalidPeriod,
@@ -60,6 +61,7 @@ from app.export.measures import (
     merge_measures,
     sum_quarters,
 )
+from app.export.publication import Publication
 from app.export.signed import check_format, open_envelope, require_exact_keys, sign_envelope
 from app.models import codelists
 from app.models.periods import Quarter
@@ -234,8 +236,11 @@ def build_payload(
     sources: Sequence[SourceRef] = (),
     merged_from: Sequence[SourceRef] = (),
     reporting: Reporting | None = None,
+    publications: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The payload dict; every code of the list is written, zeros included."""
+    """The payload dict; every code of the list is written, zeros included. ``publications``
+    (level component): what the sender's register published, written only when there is any,
+    so a file without publications reads as before."""
     lists = codelists.load(codelist_version)
     payload: dict[str, Any] = {
         "format": PAYLOAD_FORMAT,
@@ -257,6 +262,8 @@ def build_payload(
         payload["sources"] = [s.to_dict() for s in sources]
         payload["merged_from"] = [s.to_dict() for s in merged_from]
         payload["reporting"] = (reporting or Reporting.of((), (), ())).to_dict()
+    if publications:
+        payload["publications"] = [dict(p) for p in publications]
     return payload
 
 
@@ -392,7 +399,25 @@ def check_payload(
         msgid, params = problems[0]
         raise InconsistentMeasures(msgid, **params)
     _check_level_rules(payload)
+    _check_publications(payload)
     return measures
+
+
+def _check_publications(payload: dict[str, Any]) -> None:
+    """The publications a component file carries: only at level component, each one's
+    figures adding up as its sums say (the schema checked their shape)."""
+    items = payload.get("publications")
+    if items is None:
+        return
+    if payload["level"] != "component" or not items:
+        raise InvalidValue(field="publications")
+    for number, item in enumerate(items):
+        try:
+            Publication.from_json(item["publication"])
+        except (DisclosureParameterError, ValueError, TypeError, KeyError):
+            raise InvalidValue(field=f"publications.{number}.publication") from None
+        if item["quarter"] is not None and not item["quarter"].startswith(f"{item['year']}-"):
+            raise InvalidValue(field=f"publications.{number}.quarter")
 
 
 def _check_period(period: dict[str, str], today: dt.date) -> None:
@@ -518,8 +543,10 @@ def build_merged_payload(
     supersedes: uuid.UUID | str | None,
     created_at: dt.datetime,
     app_version: str,
+    publications: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """The payload merging ``inputs`` (verified files of one quarter and code-list version).
+    """The payload merging ``inputs`` (verified files of one quarter and code-list version);
+    ``publications``: what the sender's register published (see ``build_payload``).
 
     The caller picks the latest revision per sender first. The same file given twice counts
     once; two different files that contain the same VP report are a ValueError, because
@@ -561,4 +588,5 @@ def build_merged_payload(
         sources=sorted(sources.values(), key=lambda s: (s.sender_code, s.submission_id)),
         merged_from=sorted((f.source_ref() for f in unique), key=lambda s: s.sha256),
         reporting=Reporting.of(wanted, sources, nil),
+        publications=publications,
     )

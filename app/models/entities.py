@@ -333,3 +333,33 @@ class PublicationPlan(Base):
     certificate: Mapped[str | None] = mapped_column(Text)  # canonical JSON of the witnesses
 
     __table_args__ = (Index("ix_publication_plan_period", "year", "quarter"),)
+
+
+class ForeignPublication(Base):
+    """A report another register published (a component coordinator's, issue 19): what it
+    showed, as the disclosure engine's Publication with that register's own cell names,
+    carried inside the signed quarterly file it forwarded and recorded here when the file was
+    imported. Every later report of this register is protected against it as against its own
+    publications: a reader may hold the component's report beside the Defence report
+    (migration step 11). Never changed or deleted."""
+
+    __tablename__ = "foreign_publication"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC: when it was imported
+    # the number of this register's latest own publication when it was imported (0: none):
+    # publications with a higher number were protected against it
+    ledger_position: Mapped[int] = mapped_column(Integer)
+    origin_code: Mapped[str] = mapped_column(String(32))  # the publishing register's code
+    component: Mapped[str] = mapped_column(String(16))  # the component it published for
+    origin_ref: Mapped[str] = mapped_column(String(32))  # its number in that register's ledger
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime)  # UTC, as that register says
+    year: Mapped[int] = mapped_column(Integer)
+    quarter: Mapped[str | None] = mapped_column(String(7))  # None: the year
+    digest: Mapped[str] = mapped_column(String(64))  # of the figures it was made from
+    k: Mapped[int] = mapped_column(Integer)
+    hidden: Mapped[int] = mapped_column(Integer)
+    cells: Mapped[int] = mapped_column(Integer)
+    publication: Mapped[str] = mapped_column(Text)  # canonical JSON, the origin's cell names
+    submission_id: Mapped[str] = mapped_column(String(36))  # the file that carried it first
+
+    __table_args__ = (Index("ix_foreign_publication_origin", "origin_code", "origin_ref"),)

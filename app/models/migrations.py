@@ -326,10 +326,40 @@ def _step_10_period_plans(conn: Any) -> None:
     _run_script(conn, V10_PERIOD_PLANS)
 
 
+# Step 11 (issue 19): reports other registers published (a component coordinator's), carried
+# in the quarterly files they forwarded; every later report is protected against them too.
+V11_FOREIGN_PUBLICATIONS = """
+CREATE TABLE foreign_publication (
+	id INTEGER NOT NULL, 
+	received_at DATETIME NOT NULL, 
+	ledger_position INTEGER NOT NULL, 
+	origin_code VARCHAR(32) NOT NULL, 
+	component VARCHAR(16) NOT NULL, 
+	origin_ref VARCHAR(32) NOT NULL, 
+	published_at DATETIME NOT NULL, 
+	year INTEGER NOT NULL, 
+	quarter VARCHAR(7), 
+	digest VARCHAR(64) NOT NULL, 
+	k INTEGER NOT NULL, 
+	hidden INTEGER NOT NULL, 
+	cells INTEGER NOT NULL, 
+	publication TEXT NOT NULL, 
+	submission_id VARCHAR(36) NOT NULL, 
+	PRIMARY KEY (id)
+);
+CREATE INDEX ix_foreign_publication_origin ON foreign_publication (origin_code, origin_ref)
+"""
+
+
+def _step_11_foreign_publications(conn: Any) -> None:
+    _run_script(conn, V11_FOREIGN_PUBLICATIONS)
+
+
 # Step n brings the schema from version n-1 to n. Append; never edit a released step.
 STEPS: list[Callable[[Any], None]] = [_step_1, _step_2, _step_3, _step_coordination, _step_5,
                                       _step_6_reserved, _step_7_reserved, _step_8_nicknames,
-                                      _step_9_publications, _step_10_period_plans]
+                                      _step_9_publications, _step_10_period_plans,
+                                      _step_11_foreign_publications]
 LATEST_VERSION = len(STEPS)
 
 

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from app.i18n import set_language
 from app.services.storage.vault import Register
 from tests.services.conftest import (  # noqa: F401
+    central,
     central_template,
     coordinator,
     coordinator_dir,
@@ -137,3 +138,46 @@ def test_central_level_shows_each_reports_plan_and_writes_a_components_report(
         set_language("nl")
     w.clear_for_lock()
     reg.close()
+
+
+def test_reports_of_other_registers_are_listed_with_their_origin(
+        qtbot: QtBot, qtmodeltester: ModelTester, central: Register, tmp_path: Path) -> None:
+    """At central level the tab also lists what component coordinators published (received
+    with their quarterly files): who, their number, the period and what it hid."""
+    from PySide6.QtCore import Qt
+
+    from tests.services.coordination_helpers import enrol, new_sender, write
+    from tests.services.test_foreign_publications import (
+        QUARTERS,
+        _carried,
+        _component_file,
+        _import,
+        _pinning_report,
+    )
+
+    w = _window(qtbot, central)
+    panel = w.coordination.publications
+    assert panel.foreign_model.rowCount() == 0 and panel.foreign_view.isHidden()
+    coordinator = new_sender("CLAS-CVP01", "CLAS", "coordinator")
+    enrol(central, coordinator)
+    _import(central, [write(tmp_path, f"{q}.json", _component_file(
+        coordinator, new_sender("CLAS-VP001"), q, carried=[_carried(_pinning_report())]))
+        for q in QUARTERS])
+    panel.refresh()
+    assert panel.foreign_model.rowCount() == 1 and not panel.foreign_view.isHidden()
+    qtmodeltester.check(panel.foreign_model)
+    texts = [panel.foreign_model.index(0, c).data(Qt.ItemDataRole.DisplayRole)
+             for c in range(panel.foreign_model.columnCount())]
+    assert texts[:2] == ["CLAS-CVP01", "plan-1"] and texts[3:5] == ["2026", "CLAS"]
+    assert texts[5] == "1 van 5 (k = 5)"  # Dutch first
+    assert "andere registers" in panel.foreign_title.text()
+    set_language("en")
+    try:
+        w.retranslate_ui()
+        assert panel.foreign_model.headerData(0, Qt.Orientation.Horizontal,
+                                              Qt.ItemDataRole.DisplayRole) == "Published by"
+        assert "other registers" in panel.foreign_title.text()
+    finally:
+        set_language("nl")
+    w.clear_for_lock()
+    assert panel.foreign_model.rowCount() == 0 and panel.foreign_view.isHidden()

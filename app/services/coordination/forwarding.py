@@ -32,7 +32,7 @@ from app.models import codelists
 from app.models.periods import Quarter
 from app.services import revisions
 from app.services.changes import Change, ChangeKind
-from app.services.coordination import merging
+from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
 from app.services.storage.vault import Register
 
@@ -126,13 +126,19 @@ def forward(
     sender = Sender(profile.code, profile.component,
                     crypto.fingerprint_hex(profile.signing_public_key))
 
+    # what this register published (a coordinator's reports): the central register protects
+    # its reports against them (issue 19)
+    from app.services.coordination.report_data import YEARS_BACK  # the years a report shows
+
+    published = [] if central else publications.carried(register, q.year - YEARS_BACK)
+
     def build(submission_id: str, revision: int, supersedes: str | None) -> dict[str, Any]:
         return build_merged_payload(
             files,
             level=level,  # type: ignore[arg-type]
             sender=sender, expected=expected, submission_id=submission_id,
             revision=revision, supersedes=supersedes, created_at=moment,
-            app_version=app_version,
+            app_version=app_version, publications=published,
         )
 
     issued = revisions.issue_revision(

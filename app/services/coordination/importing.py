@@ -155,6 +155,8 @@ class ImportResult:
     # Receipts are written after the commit: one that cannot be written does not undo the
     # import; it is reported here, one sentence each.
     receipt_problems: tuple[str, ...] = ()
+    # reports of other registers (component coordinators) the files carried, new in the ledger
+    publications: int = 0
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -528,7 +530,21 @@ def plan_import(
     for item in order:
         _classify(item, state, profile.component, central)
     _note_mixed_lists(register, items)
+    if central:
+        _note_publications(items)
     return ImportPlan(items, today, token)
+
+
+CARRIES_PUBLICATIONS = N_("Reports its register published, carried in it: {n}; every later "
+                         "report of this register is protected against them.")
+
+
+def _note_publications(items: Sequence[PlanItem]) -> None:
+    """The dry run says which files carry their register's publications (issue 19)."""
+    for i in items:
+        carried = i.verified.payload.get("publications") if i.verified is not None else None
+        if carried and i.will_be_stored:
+            i.reason = f"{i.reason} {_(CARRIES_PUBLICATIONS).format(n=len(carried))}"
 
 
 # --- a quarter whose files use different topic-list versions (issue 23) ---------------------
@@ -642,6 +658,7 @@ def apply_import(
     ]
     moment = now or utcnow()
     ids: dict[str, int] = {}
+    central = bool(stored) and is_central(coordination_profile(register))
     if stored:
         with register.session() as s:
             count, top = s.execute(select(func.count(Submission.id), func.max(Submission.id))).one()
@@ -663,8 +680,11 @@ def apply_import(
             if source_rows:  # every file has one (read_file refuses a merged file without)
                 s.execute(insert(SubmissionSource), source_rows)
             _exclude_overlapped(s, plan, chosen, ids)
+            received = _record_publications(s, stored, moment) if central else 0
             _relink_streams(s, {(i.verified.level, i.verified.sender.code, i.verified.quarter)  # type: ignore[union-attr]
                                 for i in stored})
+    else:
+        received = 0
     receipts, problems = (_write_receipts(register, plan, ids, receipts_dir) if receipts_dir
                           else ([], []))
     return ImportResult(
@@ -678,7 +698,26 @@ def apply_import(
         receipts=tuple(receipts),
         changed_quarters=tuple(sorted({i.verified.quarter for i in stored if i.verified})),
         receipt_problems=tuple(problems),
+        publications=received,
     )
+
+
+def _record_publications(s: Session, stored: Sequence[PlanItem], moment: dt.datetime) -> int:
+    """At central level, the reports a component file says its register published go into the
+    ledger as that register's (issue 19): every later central report is protected against
+    them. How many were new."""
+    from app.services.coordination import publications
+
+    new = 0
+    for item in stored:
+        v = item.verified
+        assert v is not None
+        carried = v.payload.get("publications")
+        if carried:
+            new += publications.record_foreign(
+                s, carried, origin=v.sender.code, component=v.sender.component,
+                submission_id=v.submission_id, now=moment)
+    return new
 
 
 def _exclude_overlapped(s: Session, plan: ImportPlan, chosen: Mapping[str, OverlapChoice],

@@ -43,6 +43,7 @@ from typing import ClassVar
 from sqlalchemy import select
 
 from app.errors import AppError, DisclosureParameterError, ValidationError
+from app.export.certificate import build_model
 from app.export.disclosure import (
     DEFAULT_K,
     Certificate,
@@ -56,6 +57,7 @@ from app.export.disclosure import (
     check_k,
     key_to_json,
     protect,
+    verify_certificate,
 )
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
@@ -67,6 +69,7 @@ from app.models.periods import Quarter, quarters_of_year
 from app.services.changes import Change, ChangeKind
 from app.services.coordination import merging, publications
 from app.services.coordination import roster as roster_service
+from app.services.coordination.publications import component_key
 from app.services.coordination.report_data import (
     FORMATS,
     YEARS_BACK,
@@ -82,17 +85,17 @@ PINNED = N_("What this register published before ({published}) already narrows t
             "figure {key} down, so no report of {period} can keep it hidden: the Defence report "
             "and the component reports of a period must be published from one plan, which this "
             "program makes with the first report of the period.")
+PINNED_BY_OTHERS = N_(
+    "The reports published before — by this register ({published}) and by component "
+    "coordinators ({others}) — already narrow the hidden figure {key} down between them, so no "
+    "report of {period} can keep it hidden: a component's report and this register's reports, "
+    "with their sums over the components, give away what the other hid. The component reports "
+    "and the Defence report of a period must be planned together before any of them is "
+    "published.")
 NO_COMPONENT = N_("The register holds no figures of component {component} for {period}; "
                   "the components with figures are: {components}.")
 NOT_CENTRAL = N_("Only the central register publishes the report of a single component; this "
                  "register publishes the report of {component}.")
-
-
-def component_key(key: Key, component: str) -> Key:
-    """A component report's cell at central level: ``@CODE`` after the measure."""
-    if isinstance(key, tuple):
-        return (f"{key[0]}@{component}", *key[1:])
-    return f"{key}@{component}"
 
 
 @dataclass(frozen=True)
@@ -332,6 +335,32 @@ def _relations(table: Table) -> list[tuple[Key, ...]]:
             + [(*ie.parts, *ie.bound) for ie in table.inequalities])
 
 
+def _still_holds(register: Register, latest: PeriodPlan, prior: Sequence[Publication]) -> bool:
+    """A plan is followed while no report of another register arrived after it was made, or
+    while its certificate still holds with what arrived; else a new plan is made, protected
+    against the old one (published whole) and the reports that arrived."""
+    if latest.id is None or not publications.received_after_plan(register, latest.id):
+        return True
+    own = latest.publication.to_json()
+    others = [p for p in prior if p.to_json() != own]
+    if latest.certificate is None:
+        return not build_model([*others, latest.publication]).small
+    return verify_certificate(latest.publication, others, latest.certificate) == []
+
+
+def _foreign_involved(register: Register, tables: PeriodTables, key: str
+                      ) -> list[publications.Foreign]:
+    """The reports of other registers a refusal names: those that hold the figure ``key``
+    (as a refusal spells it), else those that share a figure with the period's tables."""
+    received = publications.foreign(register)
+    holding = [f for f in received
+               if any(_key_text(k) == key for k in f.publication.table.values)]
+    if holding:
+        return holding
+    return [f for f in received
+            if not set(f.publication.table.values).isdisjoint(tables.table.values)]
+
+
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
          carried: Sequence[Certificate] = ()) -> PeriodPlan:
     """The plan the period's reports follow: the latest one while the figures are the same,
@@ -339,13 +368,20 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
     reusing the witnesses of the ``carried`` certificates where they still hold."""
     digest = tables.digest
     latest = _latest_plan(register, tables)
-    if latest is not None and latest.digest == digest and latest.k == tables.k:
+    if (latest is not None and latest.digest == digest and latest.k == tables.k
+            and _still_holds(register, latest, prior)):
         return latest
     try:
         protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
         key = str(refused.params.get("key", ""))
-        raise AppError(PINNED, published=_involved_names(register, tables, key, prior), key=key,
+        named = _involved_names(register, tables, key, prior)
+        others = _foreign_involved(register, tables, key)
+        if others:
+            raise AppError(PINNED_BY_OTHERS, published=named or "—",
+                           others="; ".join(f.label for f in others), key=key,
+                           period=tables.period) from None
+        raise AppError(PINNED, published=named, key=key,
                        period=tables.period) from None
     return PeriodPlan(tables.year, str(tables.quarter) if tables.quarter else None, tables.k,
                       digest, Publication.of(tables.table, protected), protected.certificate)

@@ -26,20 +26,31 @@ import datetime as dt
 import hashlib
 import json
 import zlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from app import __version__
 from app.errors import AppError, ValidationError
 from app.export.certificate import build_model
-from app.export.disclosure import Certificate, Publication, Status, verify_certificate
+from app.export.disclosure import (
+    Certificate,
+    Equation,
+    Inequality,
+    Key,
+    Publication,
+    Status,
+    Table,
+    verify_certificate,
+)
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
 from app.i18n import N_, _, current_language
+from app.models.entities import ForeignPublication as ForeignRow
 from app.models.entities import PublicationPlan as PlanRow
 from app.models.entities import PublicationRecord as PublicationRow
 from app.services.changes import Change, ChangeKind
@@ -120,7 +131,9 @@ def stored_plan(row: PlanRow) -> PeriodPlan:
 def earlier(register: Register, before: int | None = None) -> list[Publication]:
     """What the register published (before publication ``before``), oldest first: what any
     reader may hold when the next report comes out. A plan counts whole: the reports from
-    before plans, then every plan of a report before ``before``."""
+    before plans, then every plan of a report before ``before``; then what other registers
+    published that this one had received by then (``Foreign``), in this register's cell
+    names."""
     stmt = select(PublicationRow).order_by(PublicationRow.id)
     if before is not None:
         stmt = stmt.where(PublicationRow.id < before)
@@ -129,8 +142,167 @@ def earlier(register: Register, before: int | None = None) -> list[Publication]:
         plan_ids = sorted({r.plan_id for r in rows if r.plan_id is not None})
         plans = [] if not plan_ids else list(
             s.scalars(select(PlanRow).where(PlanRow.id.in_(plan_ids)).order_by(PlanRow.id)))
-        return ([_load(row) for row in rows if row.plan_id is None]
-                + [stored_plan(p).publication for p in plans])
+        own = ([_load(row) for row in rows if row.plan_id is None]
+               + [stored_plan(p).publication for p in plans])
+        return own + [f.publication for f in _foreign(s, before)]
+
+
+# --- what other registers published (issue 19): carried in forwarded quarterly files -------
+FOREIGN_DAMAGED = N_("A report of {origin} received with a quarterly file is damaged: {reason}")
+
+
+@dataclass(frozen=True)
+class Foreign:
+    """A report another register (a component coordinator) published, as this register
+    received it with a forwarded quarterly file."""
+
+    id: int
+    received_at: dt.datetime  # UTC
+    origin: str  # the publishing register's code
+    component: str
+    ref: str  # its number in that register's ledger ("plan-2", "report-3")
+    published_at: dt.datetime  # UTC
+    year: int
+    quarter: str | None
+    k: int
+    hidden: int
+    cells: int
+    publication: Publication  # in this register's cell names (``@CODE`` after the measure)
+
+    @property
+    def period(self) -> str:
+        return self.quarter or str(self.year)
+
+    @property
+    def label(self) -> str:
+        """How a sentence names it: the period, the component, the origin and its number."""
+        return _("{period} {component} ({origin}, {ref})").format(
+            period=self.period, component=self.component, origin=self.origin, ref=self.ref)
+
+
+def component_key(key: Key, component: str) -> Key:
+    """A component report's cell at central level: ``@CODE`` after the measure."""
+    if isinstance(key, tuple):
+        return (f"{key[0]}@{component}", *key[1:])
+    return f"{key}@{component}"
+
+
+def renamed(publication: Publication, component: str) -> Publication:
+    """A component's publication in the cell names of the central register's plans."""
+    def name(key: Key) -> Key:
+        return component_key(key, component)
+
+    table = publication.table
+    return Publication(
+        Table({name(key): v for key, v in table.values.items()},
+              tuple(Equation(name(eq.total), tuple(name(p) for p in eq.parts))
+                    for eq in table.equations),
+              {name(key): w for key, w in table.weights.items()},
+              tuple(Inequality(tuple(name(p) for p in ie.parts), tuple(name(b) for b in ie.bound))
+                    for ie in table.inequalities)),
+        {name(key): replace(cell, key=name(key)) for key, cell in publication.cells.items()},
+        publication.k)
+
+
+def _foreign_entry(row: ForeignRow) -> Foreign:
+    origin = f"{row.origin_code} {row.origin_ref}"
+    try:
+        publication = Publication.from_json(json.loads(row.publication))
+    except AppError as exc:
+        raise AppError(FOREIGN_DAMAGED, origin=origin, reason=exc.message) from None
+    except (ValueError, TypeError, KeyError) as exc:
+        raise AppError(FOREIGN_DAMAGED, origin=origin, reason=type(exc).__name__) from None
+    return Foreign(row.id, row.received_at, row.origin_code, row.component, row.origin_ref,
+                   row.published_at, row.year, row.quarter, row.k, row.hidden, row.cells,
+                   renamed(publication, row.component))
+
+
+def _foreign(s: Session, before: int | None = None) -> list[Foreign]:
+    stmt = select(ForeignRow).order_by(ForeignRow.id)
+    if before is not None:  # what the register had received when it published ``before``
+        stmt = stmt.where(ForeignRow.ledger_position < before)
+    return [_foreign_entry(row) for row in s.scalars(stmt)]
+
+
+def foreign(register: Register) -> list[Foreign]:
+    """Every report of another register this register received, oldest first."""
+    with register.session() as s:
+        return _foreign(s)
+
+
+def received_after_plan(register: Register, plan_id: int) -> bool:
+    """Whether a report of another register arrived after plan ``plan_id`` was made (with
+    the first report published from it)."""
+    with register.session() as s:
+        first = s.scalar(select(func.min(PublicationRow.id))
+                         .where(PublicationRow.plan_id == plan_id))
+        if first is None:
+            return True
+        return s.scalar(select(func.count(ForeignRow.id))
+                        .where(ForeignRow.ledger_position >= first)) != 0
+
+
+def _utc_text(moment: dt.datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def carried(register: Register, since_year: int) -> list[dict[str, object]]:
+    """What this register published (as ``earlier`` counts it: reports from before plans, and
+    plans whole) about ``since_year`` or later, for a forwarded quarterly file: per
+    publication its number here, when, its period, the digest of the figures it was made
+    from, and what it showed (cells, values, marks, sums, k). Already published aggregates,
+    nothing more."""
+    out: list[dict[str, object]] = []
+    with register.session() as s:
+        rows = list(s.scalars(select(PublicationRow).where(PublicationRow.year >= since_year)
+                              .order_by(PublicationRow.id)))
+        plan_ids = sorted({r.plan_id for r in rows if r.plan_id is not None})
+        plan_rows = [] if not plan_ids else list(
+            s.scalars(select(PlanRow).where(PlanRow.id.in_(plan_ids)).order_by(PlanRow.id)))
+    for row in rows:
+        if row.plan_id is None:
+            out.append({"ref": f"report-{row.id}", "published_at": _utc_text(row.published_at),
+                        "year": row.year, "quarter": row.quarter,
+                        "digest": _digest(row.publication),
+                        "publication": _load(row).to_json()})
+    for p in plan_rows:
+        out.append({"ref": f"plan-{p.id}", "published_at": _utc_text(p.made_at),
+                    "year": p.year, "quarter": p.quarter, "digest": p.figures_sha256,
+                    "publication": stored_plan(p).publication.to_json()})
+    return out
+
+
+def record_foreign(s: Session, items: Sequence[Mapping[str, Any]], *, origin: str,
+                   component: str, submission_id: str, now: dt.datetime) -> int:
+    """Record, in the import's transaction, the publications a quarterly file of ``origin``
+    carried that this register does not hold yet (the same number with the same figures);
+    how many were new."""
+    position = s.scalar(select(func.max(PublicationRow.id))) or 0
+    received = now if now.tzinfo is None else now.astimezone(dt.UTC).replace(tzinfo=None)
+    held = {(code, ref, digest) for code, ref, digest in s.execute(
+        select(ForeignRow.origin_code, ForeignRow.origin_ref, ForeignRow.digest))}
+    new = 0
+    for item in items:
+        ref, digest = str(item["ref"]), str(item["digest"])
+        if (origin, ref, digest) in held:
+            continue
+        publication = Publication.from_json(item["publication"])
+        text = _canonical(publication.to_json())
+        s.add(ForeignRow(
+            received_at=received, ledger_position=position,
+            origin_code=origin, component=component, origin_ref=ref,
+            published_at=dt.datetime.strptime(str(item["published_at"]), "%Y-%m-%dT%H:%M:%SZ"),
+            year=int(item["year"]), quarter=item.get("quarter"), digest=digest,
+            k=publication.k, hidden=len(publication.hidden()),
+            cells=len(publication.table.values), publication=text,
+            submission_id=submission_id))
+        held.add((origin, ref, digest))
+        new += 1
+    return new
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,9 @@
 figures it hid, the plan of its period), and "Write again…", which writes a chosen report once
 more, byte for byte; at central level "Component report…" writes a component's report of the
 chosen report's planned period, from the same plan (the workspace does the writing, off the
-GUI thread)."""
+GUI thread). Below it, at central level, the reports other registers published (component
+coordinators, received with their quarterly files), with their origin: every report of this
+register is protected against them too."""
 
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from app.i18n import N_, _
 from app.services.coordination import publications
-from app.services.coordination.publications import Entry
+from app.services.coordination.publications import Entry, Foreign
 from app.services.storage.vault import Register
 from app.ui.shared.accessible import describe_table
 from app.ui.shared.icons import icon
@@ -48,6 +50,28 @@ class PublicationsModel(RowsTableModel):
         return str(getattr(row, key))
 
 
+class ForeignModel(RowsTableModel):
+    """The reports of other registers the register received (issue 19)."""
+
+    columns = (
+        ("origin", N_("Published by")),
+        ("ref", N_("Their number")),
+        ("published_at", N_("Published (UTC)")),
+        ("period", N_("Period")),
+        ("component", N_("Scope")),
+        ("hidden", N_("Hidden")),
+        ("received_at", N_("Received (UTC)")),
+    )
+
+    def display(self, row: Foreign, key: str) -> str:
+        if key in ("published_at", "received_at"):
+            return str(getattr(row, key).strftime("%Y-%m-%d %H:%M"))
+        if key == "hidden":
+            return _("{hidden} of {cells} (k = {k})").format(hidden=row.hidden, cells=row.cells,
+                                                            k=row.k)
+        return str(getattr(row, key))
+
+
 class PublicationsPanel(QWidget):
     reissue_requested = Signal(int)  # the publication's number
     component_report_requested = Signal(int)  # the plan's number (central level)
@@ -78,9 +102,17 @@ class PublicationsPanel(QWidget):
         buttons.addWidget(self.component_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
+        self.foreign_model = ForeignModel(self)
+        self.foreign_view = table_view(self.foreign_model)
+        self.foreign_view.setObjectName("foreign_publications_view")
+        self.foreign_title = QLabel()
+        self.foreign_title.setWordWrap(True)
         layout = QVBoxLayout(self)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
+        layout.addWidget(self.foreign_title)
+        layout.addWidget(self.foreign_view, 1)
+        self._show_foreign(False)
         self.retranslate_ui()
 
     def attach(self, register: Register) -> None:
@@ -94,6 +126,8 @@ class PublicationsPanel(QWidget):
     def clear_for_lock(self) -> None:
         self.register = None
         self.model.clear()
+        self.foreign_model.clear()
+        self._show_foreign(False)
         self.count.clear()
 
     def refresh(self) -> None:
@@ -103,6 +137,14 @@ class PublicationsPanel(QWidget):
         self.model.set_rows(rows)
         self.view.resizeColumnsToContents()
         self.count.setText(_("{n} published").format(n=len(rows)))
+        others = list(reversed(publications.foreign(self.register)))  # newest first
+        self.foreign_model.set_rows(others)
+        self.foreign_view.resizeColumnsToContents()
+        self._show_foreign(bool(others))
+
+    def _show_foreign(self, shown: bool) -> None:
+        self.foreign_title.setVisible(shown)
+        self.foreign_view.setVisible(shown)
 
     def retranslate_ui(self) -> None:
         self.reissue_button.setText(_("Write again…"))
@@ -114,7 +156,15 @@ class PublicationsPanel(QWidget):
                        _("One row per published report, newest first: its number, when, the "
                          "period, the scope, the format, how many figures it hid and the plan "
                          "of its period."))
+        self.foreign_title.setText(_(
+            "Published by other registers (received with their quarterly files; every "
+            "later report of this register is protected against them):"))
+        describe_table(self.foreign_view, _("Publications of other registers"),
+                       _("One row per report another register published, newest first: who "
+                         "published it and its number there, when, the period, the scope, how "
+                         "many figures it hid and when it was received."))
         self.model.retranslate()
+        self.foreign_model.retranslate()
         self.refresh()
 
     def _update_buttons(self, *_args: Any) -> None:
