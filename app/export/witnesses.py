@@ -145,7 +145,7 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
         with LinearModel([0.0] * (2 * n), [float(bound)] * (2 * n), rows,
                          cost=[0.0] * n + [1.0] * n) as lp:
             for c in cells:
-                dropped = list(movers.get(c, ()))
+                dropped = sorted(movers.get(c, ()))
                 lost: dict[tuple[int, int], int] = {}
                 for number in dropped:
                     for i, v in moves[number].items():
@@ -161,7 +161,9 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                 for _, i, v in open_questions:
                     if (i, v) in reached:
                         continue
-                    new = _solve(lp, model, truth, columns, local[i], v, bound, around)
+                    new = _combine(model, truth, moves, dropped, c, i, v)
+                    if new is None:
+                        new = _solve(lp, model, truth, columns, local[i], v, bound, around)
                     if new is None:
                         lp.set_bounds(local[c], 0, bound)
                         break
@@ -187,6 +189,30 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
     if shown:
         model = build_model([*prior, _publication(table, hidden, k)])
     return hidden, [{}, *({names[i]: v for i, v in move.items()} for move in moves if move)], model
+
+
+def _combine(model: Model, truth: Sequence[int], moves: Sequence[Mapping[int, int]],
+             dropped: Sequence[int], c: int, i: int, v: int) -> dict[int, int] | None:
+    """A witness without a solve that keeps cell c at its true figure and gives small count
+    i the value v: a witness a that gives i the value v, less the moves of a witness b that
+    moves c by as much and leaves i alone (a − (b − truth) satisfies every equation as both
+    do; it must stay ≥ 0 and keep every inequality). None when no pair does."""
+    for a in dropped:
+        move_a = moves[a]
+        if move_a.get(i) != v:
+            continue
+        shift = move_a[c] - truth[c]
+        for b in dropped:
+            move_b = moves[b]
+            if b == a or i in move_b or move_b[c] - truth[c] != shift:
+                continue
+            combined = dict(move_a)
+            for j, x in move_b.items():
+                combined[j] = combined.get(j, truth[j]) - (x - truth[j])
+            combined = {j: x for j, x in combined.items() if x != truth[j]}
+            if min(combined.values()) >= 0 and within(model, _apply(truth, combined)):
+                return combined
+    return None
 
 
 def _on_line(model: Model, truth: Sequence[int], move: Mapping[int, int],
