@@ -1238,7 +1238,9 @@ def machine() -> dict[str, str]:
         "SQLAlchemy": sqlalchemy.__version__,
         "Date": dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         # Other work on a shared machine moves every figure; the floors move with it.
-        "Load average (1/5/15 min) at the end": " / ".join(f"{x:.1f}" for x in os.getloadavg()),
+        "Load average (1/5/15 min) at the end": (
+            " / ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg")
+            else "not known (Windows)"),
     }
 
 
