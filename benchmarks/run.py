@@ -761,11 +761,12 @@ def scenario_disclosure(runs: int = 3, plan_runs: int = 1) -> list[Row]:
     def cpu(fn: Callable[[], object], n: int) -> tuple[list[float], str]:
         """Wall samples, and the note of CPU time, load and solver calls per run."""
         calls["solves"] = 0
-        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else math.nan
+        load = (f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg")
+                else "not known (Windows)")
         started = time.process_time()
         samples = timed(fn, n)
         used = (time.process_time() - started) / n
-        return samples, (f"CPU {used:.2f} s a run at load {load:.1f}, "
+        return samples, (f"CPU {used:.2f} s a run at load {load}, "
                          f"{calls['solves'] // n} solver calls")
 
     solver.LinearModel.solve = counted  # type: ignore[method-assign]
