@@ -95,6 +95,7 @@ def _declare(lib: ctypes.CDLL) -> None:
         "Highs_setStringOptionValue": (i, [p, cp, cp]),
         "Highs_passMip": (i, [p, i, i, i, i, i, d, dp, dp, dp, dp, dp, ip, ip, dp, ip]),
         "Highs_changeColBounds": (i, [p, i, d, d]),
+        "Highs_changeColsBoundsByRange": (i, [p, i, i, dp, dp]),
         "Highs_changeColsCostByRange": (i, [p, i, i, dp]),
         "Highs_changeColsIntegralityByRange": (i, [p, i, i, ip]),
         "Highs_run": (i, [p]),
@@ -138,6 +139,8 @@ class LinearModel:
                 index.append(col)
                 value.append(float(coef))
         self.rows = len(rows)
+        self.costs = list(cost) if cost is not None else [0.0] * self.n
+        self.lower, self.upper = list(lower), list(upper)
         self.integer = integer is not None and any(integer)
         status = lib.Highs_passMip(
             h, self.n, len(rows), len(index), _ROWWISE, _MINIMIZE, 0.0,
@@ -159,9 +162,17 @@ class LinearModel:
         self.close()
 
     def set_bounds(self, col: int, lower: float, upper: float) -> None:
+        self.lower[col], self.upper[col] = lower, upper
         self.lib.Highs_changeColBounds(self.handle, col, lower, upper)
 
+    def set_all_bounds(self, lower: Sequence[float], upper: Sequence[float]) -> None:
+        """Every column's bounds at once (one call instead of one per column)."""
+        self.lower, self.upper = list(lower), list(upper)
+        self.lib.Highs_changeColsBoundsByRange(self.handle, 0, self.n - 1, _doubles(lower),
+                                               _doubles(upper))
+
     def set_costs(self, cost: Sequence[float]) -> None:
+        self.costs = list(cost)
         self.lib.Highs_changeColsCostByRange(self.handle, 0, self.n - 1, _doubles(cost))
 
     def set_integer(self, integer: bool) -> None:

@@ -131,10 +131,21 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
         columns = [i for i, p in enumerate(parts) if p == part]
         local = {i: n for n, i in enumerate(columns)}
         n = len(columns)
-        with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local),
-                         cost=[1.0] * n) as lp:
+        # columns x (the part's cells) and d ≥ |x − truth|: the cost is the distance from
+        # the true figures, so a witness moves few cells (it is mostly whole-numbered, and
+        # showing another cell later drops fewer witnesses)
+        rows: list[_Row] = _lp_rows(model, local)
+        for j, i in enumerate(columns):
+            rows.append((((j, 1.0), (n + j, -1.0)), -math.inf, float(truth[i])))
+            rows.append((((j, 1.0), (n + j, 1.0)), float(truth[i]), math.inf))
+        around: list[set[int]] = [set() for _ in range(n)]
+        for row_terms, _, _ in rows[:len(rows) - 2 * n]:
+            for j, _ in row_terms:
+                around[j].update(x for x, _ in row_terms)
+        with LinearModel([0.0] * (2 * n), [float(bound)] * (2 * n), rows,
+                         cost=[0.0] * n + [1.0] * n) as lp:
             for c in cells:
-                dropped = list(movers.get(c, ()))
+                dropped = sorted(movers.get(c, ()))
                 lost: dict[tuple[int, int], int] = {}
                 for number in dropped:
                     for i, v in moves[number].items():
@@ -150,7 +161,9 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                 for _, i, v in open_questions:
                     if (i, v) in reached:
                         continue
-                    new = _solve(lp, model, truth, columns, local[i], v, bound)
+                    new = _combine(model, truth, moves, dropped, c, i, v)
+                    if new is None:
+                        new = _solve(lp, model, truth, columns, local[i], v, bound, around)
                     if new is None:
                         lp.set_bounds(local[c], 0, bound)
                         break
@@ -176,6 +189,30 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
     if shown:
         model = build_model([*prior, _publication(table, hidden, k)])
     return hidden, [{}, *({names[i]: v for i, v in move.items()} for move in moves if move)], model
+
+
+def _combine(model: Model, truth: Sequence[int], moves: Sequence[Mapping[int, int]],
+             dropped: Sequence[int], c: int, i: int, v: int) -> dict[int, int] | None:
+    """A witness without a solve that keeps cell c at its true figure and gives small count
+    i the value v: a witness a that gives i the value v, less the moves of a witness b that
+    moves c by as much and leaves i alone (a − (b − truth) satisfies every equation as both
+    do; it must stay ≥ 0 and keep every inequality). None when no pair does."""
+    for a in dropped:
+        move_a = moves[a]
+        if move_a.get(i) != v:
+            continue
+        shift = move_a[c] - truth[c]
+        for b in dropped:
+            move_b = moves[b]
+            if b == a or i in move_b or move_b[c] - truth[c] != shift:
+                continue
+            combined = dict(move_a)
+            for j, x in move_b.items():
+                combined[j] = combined.get(j, truth[j]) - (x - truth[j])
+            combined = {j: x for j, x in combined.items() if x != truth[j]}
+            if min(combined.values()) >= 0 and within(model, _apply(truth, combined)):
+                return combined
+    return None
 
 
 def _on_line(model: Model, truth: Sequence[int], move: Mapping[int, int],
@@ -210,8 +247,34 @@ def _count(model: Model, move: Mapping[int, int], tally: dict[tuple[int, int], i
             tally[(i, v)] = tally.get((i, v), 0) + sign
 
 
+def _near_solve(lp: LinearModel, truth: Sequence[int], columns: Sequence[int],
+                solution: Sequence[float], near: Sequence[set[int]]
+                ) -> list[float] | None:
+    """A whole-numbered solution of `lp` (integer already) in which only the columns the
+    relaxed `solution` moved and their neighbours may move; None when there is none."""
+    n = len(columns)
+    moved = [j for j in range(n) if abs(solution[j] - truth[columns[j]]) > _EPSILON]
+    free = set(moved)
+    for j in moved:
+        free.update(near[j])
+    lower, upper = lp.lower, lp.upper
+    fixed_lower, fixed_upper = list(lower), list(upper)
+    for j in range(n):
+        if j not in free:
+            t = float(truth[columns[j]])
+            if not lower[j] <= t <= upper[j]:
+                return None
+            fixed_lower[j] = fixed_upper[j] = t
+    lp.set_all_bounds(fixed_lower, fixed_upper)
+    try:
+        return lp.solve()
+    finally:
+        lp.set_all_bounds(lower, upper)
+
+
 def _solve(lp: LinearModel, model: Model, truth: Sequence[int], columns: Sequence[int],
-           column: int, v: int, bound: int) -> dict[int, int] | None:
+           column: int, v: int, bound: int, near: Sequence[set[int]] | None = None
+           ) -> dict[int, int] | None:
     """A witness with the small count in `column` of the part's `lp` (its bounds hold the
     cells shown) at v: its moves off the true figures; None if there is none."""
     lp.set_bounds(column, v, v)
@@ -221,14 +284,24 @@ def _solve(lp: LinearModel, model: Model, truth: Sequence[int], columns: Sequenc
         if solution is not None and move is None:
             # any whole-numbered solution is a witness: without an objective HiGHS stops at
             # the first it finds instead of proving one optimal
+            costs = lp.costs
             lp.set_costs([0.0] * lp.n)
             lp.set_integer(True)
             try:
-                solution = lp.solve()
+                move = None
+                if near is not None:
+                    # first in whole numbers near the cells the relaxation moved, every
+                    # other cell at its true figure: a small integer program
+                    local = _near_solve(lp, truth, columns, solution, near)
+                    if local is not None:
+                        move = _moves(model, truth, columns, local)
+                if move is None:
+                    solution = lp.solve()
+                    move = None if solution is None else _moves(model, truth, columns,
+                                                                solution)
             finally:
                 lp.set_integer(False)
-                lp.set_costs([1.0] * lp.n)
-            move = None if solution is None else _moves(model, truth, columns, solution)
+                lp.set_costs(costs)
     finally:
         lp.set_bounds(column, 0, bound)
     return move
@@ -253,7 +326,7 @@ def _moves(model: Model, truth: Sequence[int], columns: Sequence[int],
     """The moves off the true figures of a solution's `columns` (the rest keeps the true
     figures), if whole-numbered and a witness."""
     vector = list(truth)
-    for i, x in zip(columns, solution, strict=True):
+    for i, x in zip(columns, solution[:len(columns)], strict=True):
         r = round(x)
         if abs(x - r) > _EPSILON:
             return None
@@ -466,7 +539,9 @@ class _Hiding:
         with its lowest open value fixed in one copy and its highest in the other: a cell not
         hidden yet may move by h in both copies at the cost of its weight × (k + value) × h.
         The cells moved are hidden from then on (free for the next small count); values in
-        between that still fail come back in the next round."""
+        between that still fail come back in the next round. A small count whose open
+        values lie within the range it takes over the solutions so far (which all agree
+        with the hiding chosen so far) reaches them in real numbers already: no solve."""
         by_part: dict[int, dict[Quantity, list[int]]] = {}
         for target, value in questions:
             part = self.part[self.index[target]]
@@ -485,9 +560,19 @@ class _Hiding:
                     x, true = offset + local[column], float(self.table.values[key])
                     rows.append((((x, 1.0), (h + slot, -1.0)), -float("inf"), true))
                     rows.append((((x, 1.0), (h + slot, 1.0)), true, float("inf")))
+            # the range of each cell over the solutions so far (and the true figures): they
+            # all agree with the hiding chosen so far, so a small count whose range covers
+            # its open values reaches each in real numbers already (between two solutions)
+            truth = [0.0] * n
+            for i, j in local.items():
+                truth[j] = float(self.model.hidden[i][1])
+            least: list[float] = list(truth)
+            most: list[float] = list(truth)
             with LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
                 for target, values in targets.items():
                     x = local[self.index[target]]
+                    if least[x] <= min(values) and most[x] >= max(values):
+                        continue
                     lp.set_costs([0.0] * h + [0.0 if key in extra else self.costs[number]
                                               for number, key, _ in choices])
                     lp.set_bounds(x, min(values), min(values))
@@ -499,6 +584,12 @@ class _Hiding:
                         raise self._refuse(target)
                     extra |= {key for slot, (_, key, _) in enumerate(choices)
                               if solution[h + slot] > _EPSILON}
+                    for j in range(n):
+                        for got in (solution[j], solution[n + j]):
+                            if got < least[j]:
+                                least[j] = got
+                            elif got > most[j]:
+                                most[j] = got
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:
