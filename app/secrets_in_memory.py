@@ -12,8 +12,13 @@ nothing else holds it, and it was never interned or cached (see `_fresh_ascii`).
 from __future__ import annotations
 
 import ctypes
+import logging
 import sys
+import threading
+import time
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 # Where the characters of a compact ASCII str and the bytes of a bytes object start, measured
 # on this interpreter rather than assumed (CPython: 48 and 32 on 64-bit builds).
@@ -109,7 +114,7 @@ def overwrite_freed_memory() -> None:
     Linux (glibc): malloc_trim gives every whole free page back to the system, which hands it
     out again only zeroed."""
     _overwrite_free_small_blocks()
-    if sys.platform == "win32":
+    if sys.platform == "win32" and _alone(OTHER_THREADS_WAIT_S):
         _overwrite_free_heap_blocks()
     elif sys.platform.startswith("linux"):
         try:
@@ -117,6 +122,28 @@ def overwrite_freed_memory() -> None:
             libc.malloc_trim(0)
         except (OSError, AttributeError):  # not glibc: nothing to ask
             pass
+
+
+# The Windows heaps are walked under their locks while Python runs: another Python thread that
+# allocates meanwhile would wait for the heap while holding the interpreter, and this one, back
+# from a call, would wait for the interpreter: the program hung at lock (the soak test under
+# Windows, with the preload thread importing modules). So the walk waits until this is the only
+# Python thread (the preload ends within seconds; a running task already postpones the lock),
+# and is left out, said in the log, if another one is still running after that.
+OTHER_THREADS_WAIT_S = 30.0
+
+
+def _alone(wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    me = threading.current_thread()
+    for thread in threading.enumerate():
+        if thread is not me and not isinstance(thread, threading._DummyThread):
+            thread.join(max(0.0, deadline - time.monotonic()))
+            if thread.is_alive():
+                log.warning("freed memory not overwritten: thread %r still running",
+                            thread.name)
+                return False
+    return True
 
 
 def _overwrite_free_heap_blocks() -> None:  # pragma: no cover - Windows only

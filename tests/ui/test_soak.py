@@ -31,7 +31,7 @@ def test_fifty_rounds_of_open_lock_unlock_language_and_quit_end_cleanly(
     proc = subprocess.run(
         [sys.executable, "-X", "dev", "-m", "tests.ui.soak_child", str(register_dir),
          str(tmp_path), str(ROUNDS)],
-        cwd=root, env=env, capture_output=True, text=True, timeout=1800)
+        cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert "Fatal Python error" not in proc.stderr, proc.stderr[-4000:]
     assert proc.returncode == 0, proc.stderr[-4000:]
     assert proc.stdout.strip() == f"rounds {ROUNDS}"
