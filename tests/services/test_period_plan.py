@@ -539,9 +539,9 @@ def test_a_new_plan_after_a_revision_reuses_the_earlier_plans_witnesses(
     (what ``publish_report`` passes: the latest publication's): it needs fewer solver calls
     than the same plan made without them (counted as ``make bench``'s scenario_disclosure
     counts them), and both hold."""
-    from app.export import solver
     from app.export.disclosure import verify_certificate
     from app.services.coordination.report_data import last_certificate
+    from tests.services.test_disclosure import _solves
 
     reg, made = _central(central_template, tmp_path / "central", 31)
     try:
@@ -551,14 +551,7 @@ def test_a_new_plan_after_a_revision_reuses_the_earlier_plans_witnesses(
         carried = last_certificate(reg)
         assert carried == (first.certificate,)
         prior = publications.earlier(reg)
-        calls = {"solves": 0}
-        solve = solver.LinearModel.solve
-
-        def counted(self: solver.LinearModel) -> list[float] | None:
-            calls["solves"] += 1
-            return solve(self)
-
-        monkeypatch.setattr(solver.LinearModel, "solve", counted)
+        calls = _solves(monkeypatch)
         made_plans = {}
         for name, witnesses in (("carried", carried), ("fresh", ())):
             calls["solves"] = 0
