@@ -236,12 +236,11 @@ def small_drive() -> Iterator[Path]:
     given = os.environ.get(SMALL_DRIVE_ENV)
     if given:
         drive = Path(given)
-        for entry in drive.iterdir():
-            if entry.is_dir():
-                shutil.rmtree(entry)
-            else:
-                entry.unlink()
-        yield drive
+        _empty(drive)
+        try:
+            yield drive
+        finally:  # a failed test leaves the shared drive empty for the next one
+            _empty(drive)
         return
     if sys.platform == "win32":
         pytest.fail(f"{SMALL_DRIVE_ENV} is not set: run the Windows tests with make "
@@ -260,6 +259,15 @@ def small_drive() -> Iterator[Path]:
         subprocess.run(["umount", "-l", str(mount)], check=False)
         with contextlib.suppress(OSError):
             mount.rmdir()
+
+
+def _empty(drive: Path) -> None:
+    for entry in drive.iterdir():
+        if entry.is_dir():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                entry.unlink()
 
 
 def filler_of(drive: Path) -> Path:
