@@ -115,11 +115,11 @@ def test_a_report_that_narrows_a_count_itself_is_still_refused() -> None:
     # or hidden already)
     shown = published({"u": 6}, ())
     narrowing = Table({"u": 6, "b": 6}, inequalities=(Inequality(("u",), ("b",)),))
-    assert ruled_out([CENTRE, shown]) == set()
     set_language("en")
     with pytest.raises(DisclosureParameterError) as refused:
         protect(narrowing, K, (CENTRE, shown))
     assert "already narrow the hidden figure a down" in refused.value.message
+    assert ruled_out([CENTRE, shown]) == set()  # before it, a could be 0..4 (last: Linux only)
 
 
 def test_a_new_figure_that_only_the_new_report_pins_is_refused_not_excused() -> None:
