@@ -70,6 +70,7 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
     candidates = [dict(zip(c.quantities, a, strict=True)) for c in carried
                   for a in c.assignments if len(a) == len(c.quantities)]
     excused: set[tuple[Quantity, int]] = set()  # ruled out by `prior` alone: not asked
+    before: list[tuple[Model, list[int]]] = []  # the model of `prior` alone and its parts
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
         if candidates:  # the earlier witnesses that hold here (hiding more keeps them)
@@ -88,11 +89,14 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
             if not extra:  # each question has a witness in real numbers only
                 extra, witness = hiding.whole(failing[0])
                 witnesses.append(witness)
-        except _Pinned as pinned:
-            # no hiding in this table helps: are those values ruled out before it already?
-            target = pinned.target
-            k_target = model.small[model.hidden.index(target)]
-            newly = {(target, v) for v in _unreachable_before(prior, target, k_target, bound)}
+        except _Pinned:
+            # no hiding in this table helps a small count: which of the open questions are
+            # ruled out before it already? (each of them, not only this count's: no hiding
+            # helps those either, and one look at the earlier model answers them all)
+            if not before:
+                alone = build_model(prior)
+                before.append((alone, _parts(alone)))
+            newly = _unreachable_before(*before[0], failing, bound)
             if newly <= excused:  # this table (with what it may not hide) narrows it
                 raise
             excused |= newly
@@ -100,28 +104,36 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
         hidden |= extra
 
 
-def _unreachable_before(prior: Sequence[Publication], target: Quantity, k: int, bound: int
-                        ) -> list[int]:
-    """The values 0..k−1 of ``target`` that the model of ``prior`` alone rules out (whole
-    numbers, within ``bound``); [] when ``prior`` does not hide it (a figure new here)."""
-    model = build_model(prior)
-    if target not in model.hidden:
-        return []
-    parts = _parts(model)
-    column = model.hidden.index(target)
-    columns = [i for i, p in enumerate(parts) if p == parts[column]]
-    local = {i: n for n, i in enumerate(columns)}
-    n = len(columns)
-    out = []
-    with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local)) as lp:
-        for v in range(k):
-            lp.set_bounds(local[column], v, v)
-            lp.set_integer(False)
-            if lp.solve() is not None:  # a real solution: is there a whole one?
-                lp.set_integer(True)
-                if lp.solve() is not None:
-                    continue
-            out.append(v)
+def _unreachable_before(model: Model, parts: Sequence[int],
+                        questions: Sequence[tuple[Quantity, int]], bound: int
+                        ) -> set[tuple[Quantity, int]]:
+    """The questions (small count, value) that ``model`` — of the earlier publications
+    alone, with its `_parts` — already rules out (whole numbers, within ``bound``); never one
+    of a figure it does not hide (new here). One linear program per part of the model, the
+    integer one only where the relaxation has a solution."""
+    index = {q: i for i, q in enumerate(model.hidden)}
+    by_part: dict[int, list[tuple[Quantity, int]]] = {}
+    for q, v in questions:
+        if q in index:
+            by_part.setdefault(parts[index[q]], []).append((q, v))
+    out: set[tuple[Quantity, int]] = set()
+    for part, asked in by_part.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local)) as lp:
+            for q, v in asked:
+                column = local[index[q]]
+                lp.set_bounds(column, v, v)
+                if lp.solve() is not None:  # a real solution: is there a whole one?
+                    lp.set_integer(True)
+                    whole = lp.solve()
+                    lp.set_integer(False)
+                    if whole is not None:
+                        lp.set_bounds(column, 0, bound)
+                        continue
+                lp.set_bounds(column, 0, bound)
+                out.add((q, v))
     return out
 
 
