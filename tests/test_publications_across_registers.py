@@ -174,3 +174,52 @@ def test_a_component_report_forwarded_keeps_its_hidden_counts_hidden_at_the_cent
     # attacker pins CLAS's 3 new cases of Q2 (rules out every other value)
     narrowed = {(key, v) for s, key, v in ruled_out if s == 1}
     assert {(("cases_new@CLAS", f"{YEAR}-Q2"), v) for v in (0, 1, 2, 4)} <= narrowed
+
+
+def _foreign_reports(folder: Path) -> list[Publication]:
+    """The reports of other registers the centre recorded, in its cell names."""
+    reg = vault.unlock(folder, PASSPHRASE)
+    try:
+        return [f.publication for f in publications.foreign(reg)]
+    finally:
+        reg.close()
+
+
+@pytest.mark.slow
+def test_a_centre_whose_reports_a_component_report_narrows_still_publishes_later_ones(
+        tmp_path: Path) -> None:
+    """The centre published the Defence year report before CLAS published its own, from its
+    own register, hiding otherwise: together they pin counts that neither narrows alone
+    (nobody could check that combination). The centre records CLAS's report with the next
+    forwarded file; a later report is still published, narrows nothing more, and its check
+    says which values the earlier reports had ruled out between them."""
+    run, f = _build(tmp_path)
+    run("central", "import", str(f / "up"))
+    run("central", "report", "--year", str(YEAR), "--format", "csv", "--out",
+        str(f / "defence.csv"))
+    run("coord-CLAS", "report", "--year", str(YEAR), "--format", "csv", "--out",
+        str(f / "clas.csv"))
+    run("coord-CLAS", "forward", "--quarter", f"{YEAR}-Q4", "--out", str(f / "up2"))
+    out = run("central", "import", str(f / "up2"))
+    assert "Reports published by component coordinators, newly recorded: 1;" in out
+    before = [*_plans(tmp_path / "central"), *_foreign_reports(tmp_path / "central")]
+    (pinned_before, _n), = [attack([before])]
+    assert pinned_before  # the two reports together narrow the centre's or CLAS's counts
+
+    out = run("central", "report", "--year", str(YEAR), "--quarter", f"{YEAR}-Q3",
+              "--format", "csv", "--out", str(f / "defence-q3.csv"))
+    assert "Recorded as publication 2" in out
+    after = [*_plans(tmp_path / "central"), *_foreign_reports(tmp_path / "central")]
+    assert len(after) == len(before) + 1  # the plan of 2025-Q3
+    pinned_after, _n = attack([after])
+    assert {(key, v) for _, key, v in pinned_after} == {(key, v) for _, key, v in
+                                                       pinned_before}  # nothing more
+    checked = run("central", "verify-publication", "2")
+    assert "Publication 2 holds" in checked
+    count = len(pinned_before)
+    assert (f"{count} values of the hidden figures " in checked
+            and "were already ruled out by the reports published before this one (1: "
+            f"{YEAR} Defence; {YEAR} CLAS (CLAS-" in checked), checked
+    for _, key, _v in pinned_before:
+        assert " / ".join(key) in checked
+    assert "Publication 1 holds" in run("central", "verify-publication", "1")

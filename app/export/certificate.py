@@ -10,7 +10,9 @@ publication holds (the inequalities hold by definition: a topic counts at most t
 A hidden quantity whose true value is below k (of a publication that hid it) is a *small
 count*. The rule: every value 0..k−1 of every small count is reachable, proven by a witness
 per value — a complete assignment to the hidden quantities that satisfies every equation and
-every inequality.
+every inequality. A value that the earlier publications alone already rule out is not the new
+publication's doing: its certificate lists it as *excused* (only for a quantity the earlier
+publications hid), and the new publication must not rule out any other.
 Checking a certificate needs no solver: pure Python, additions only.
 """
 
@@ -125,8 +127,22 @@ def check(publication: Publication, prior: Sequence[Publication],
             continue
         for i, seen in reached.items():
             seen.add(values[i])
+    # values the earlier publications alone rule out (the certificate says which): only of a
+    # figure those publications hid, never of one new in this publication
+    excused: dict[int, set[int]] = {}
+    if certificate.excused:
+        before = set(build_model(prior).hidden)
+        index = {q: i for i, q in enumerate(model.hidden)}
+        for q, value in certificate.excused:
+            if q not in before or q not in index:
+                problems.append(t._(N_(
+                    "The certificate says that the reports published before already rule "
+                    "out {value} for the hidden figure {key}, but they do not hide that "
+                    "figure.")).format(key=_key_text(q[0]), value=value))
+                continue
+            excused.setdefault(index[q], set()).add(value)
     for i, k in model.small.items():
-        missing = sorted(set(range(k)) - reached[i])
+        missing = sorted(set(range(k)) - reached[i] - excused.get(i, set()))
         if missing:
             key, _ = model.hidden[i]
             problems.append(t._(N_("No witness shows that the hidden figure {key} could be "

@@ -215,11 +215,18 @@ class Certificate:
 
     quantities: tuple[Quantity, ...]  # the hidden quantities, in model order
     assignments: tuple[tuple[int, ...], ...]  # one value per quantity, per witness
+    # (hidden quantity, value 0..k−1) that the earlier publications alone already rule out:
+    # no witness can reach it, and not because of this publication (model order, then value)
+    excused: tuple[tuple[Quantity, int], ...] = ()
 
     def to_json(self) -> dict[str, object]:
         return {
             "quantities": [[key_to_json(key), value] for key, value in self.quantities],
             "witnesses": [list(a) for a in self.assignments],
+            # only where there are any: every other certificate reads and stores the same
+            **({"excused": [[[key_to_json(key), true], value]
+                            for (key, true), value in self.excused]}
+               if self.excused else {}),
         }
 
     @classmethod
@@ -228,4 +235,9 @@ class Certificate:
                            (_list(item) for item in _list(data.get("quantities"))))
         assignments = tuple(tuple(_int(v) for v in _list(a))
                             for a in _list(data.get("witnesses")))
-        return cls(quantities, assignments)
+        excused = []
+        for item in _list(data.get("excused", [])):
+            quantity, value = _list(item)
+            key, true = _list(quantity)
+            excused.append(((key_from_json(key), _int(true)), _int(value)))
+        return cls(quantities, assignments, tuple(excused))

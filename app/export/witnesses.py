@@ -12,8 +12,11 @@ Round by round over the reader's model (app/export/certificate.py):
    its value), so zeros and small parts go before large totals) and yields the witness with
    it. Hiding more never breaks a witness, so the round repeats with what it has.
 
-A question that has no witness even with every cell of this table hidden is pinned by the
-earlier publications alone: `protect` refuses with a sentence that says so.
+A question that has no witness even with every cell of this table hidden is looked at in the
+model of the earlier publications alone (whole numbers): the values of that small count they
+already rule out are not this table's doing. They are *excused* — never asked again, and listed
+in the certificate — and the search goes on; where a value is reachable before this table and
+not with it (every cell of it that may be hidden, hidden), `protect` refuses with a sentence.
 
 Witnesses of an earlier publication's certificate (``carried``) that still agree with the new
 model — checked one by one in pure Python, cells new to the model at their true value — are
@@ -66,24 +69,72 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
     witnesses: list[Witness] = [{}]  # the true figures
     candidates = [dict(zip(c.quantities, a, strict=True)) for c in carried
                   for a in c.assignments if len(a) == len(c.quantities)]
+    excused: set[tuple[Quantity, int]] = set()  # ruled out by `prior` alone: not asked
+    before: list[tuple[Model, list[int]]] = []  # the model of `prior` alone and its parts
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
         if candidates:  # the earlier witnesses that hold here (hiding more keeps them)
             holding = [w for w in candidates if satisfies(model, _vector(model, w))]
             witnesses += holding
             candidates = [w for w in candidates if w not in holding]
-        failing = _find_witnesses(model, witnesses, bound)
+        failing = _find_witnesses(model, witnesses, bound, excused=excused)
         if not failing:
             witnesses = [{}, *_essential(model, witnesses)]
             hidden, witnesses, model = _show_again(table, k, prior, hidden - required,
                                                    hidden, witnesses, model, bound)
-            return hidden, _certificate(model, witnesses)
+            return hidden, _certificate(model, witnesses, excused)
         hiding = _Hiding(table, hidden, hideable, k, prior, bound)
-        extra = hiding.relaxed(failing)
-        if not extra:  # each question has a witness in real numbers only
-            extra, witness = hiding.whole(failing[0])
-            witnesses.append(witness)
+        try:
+            extra = hiding.relaxed(failing)
+            if not extra:  # each question has a witness in real numbers only
+                extra, witness = hiding.whole(failing[0])
+                witnesses.append(witness)
+        except _Pinned:
+            # no hiding in this table helps a small count: which of the open questions are
+            # ruled out before it already? (each of them, not only this count's: no hiding
+            # helps those either, and one look at the earlier model answers them all)
+            if not before:
+                alone = build_model(prior)
+                before.append((alone, _parts(alone)))
+            newly = _unreachable_before(*before[0], failing, bound)
+            if newly <= excused:  # this table (with what it may not hide) narrows it
+                raise
+            excused |= newly
+            continue
         hidden |= extra
+
+
+def _unreachable_before(model: Model, parts: Sequence[int],
+                        questions: Sequence[tuple[Quantity, int]], bound: int
+                        ) -> set[tuple[Quantity, int]]:
+    """The questions (small count, value) that ``model`` — of the earlier publications
+    alone, with its `_parts` — already rules out (whole numbers, within ``bound``); never one
+    of a figure it does not hide (new here). One linear program per part of the model, the
+    integer one only where the relaxation has a solution."""
+    index = {q: i for i, q in enumerate(model.hidden)}
+    by_part: dict[int, list[tuple[Quantity, int]]] = {}
+    for q, v in questions:
+        if q in index:
+            by_part.setdefault(parts[index[q]], []).append((q, v))
+    out: set[tuple[Quantity, int]] = set()
+    for part, asked in by_part.items():
+        columns = [i for i, p in enumerate(parts) if p == part]
+        local = {i: n for n, i in enumerate(columns)}
+        n = len(columns)
+        with LinearModel([0.0] * n, [float(bound)] * n, _lp_rows(model, local)) as lp:
+            for q, v in asked:
+                column = local[index[q]]
+                lp.set_bounds(column, v, v)
+                if lp.solve() is not None:  # a real solution: is there a whole one?
+                    lp.set_integer(True)
+                    whole = lp.solve()
+                    lp.set_integer(False)
+                    if whole is not None:
+                        lp.set_bounds(column, 0, bound)
+                        continue
+                lp.set_bounds(column, 0, bound)
+                out.add((q, v))
+    return out
 
 
 def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[Key],
@@ -375,13 +426,15 @@ def _parts(model: Model) -> list[int]:
 
 
 def _find_witnesses(model: Model, witnesses: list[Witness], bound: int,
-                    stop_at_first: bool = False) -> list[tuple[Quantity, int]]:
-    """Add witnesses for the open questions; the questions left without one (with
-    `stop_at_first`, the first only). Each part of the model is solved on its own (the rest
-    of a witness keeps the true figures)."""
+                    stop_at_first: bool = False,
+                    excused: set[tuple[Quantity, int]] | frozenset[tuple[Quantity, int]]
+                    = frozenset()) -> list[tuple[Quantity, int]]:
+    """Add witnesses for the open questions (those not `excused`); the questions left
+    without one (with `stop_at_first`, the first only). Each part of the model is solved on
+    its own (the rest of a witness keeps the true figures)."""
     reached = _reached(model, witnesses)
     open_questions = [(i, v) for i in sorted(model.small) for v in range(model.small[i])
-                      if v not in reached[i]]
+                      if v not in reached[i] and (model.hidden[i], v) not in excused]
     failing: list[tuple[Quantity, int]] = []
     if not open_questions:
         return failing
@@ -478,6 +531,14 @@ def _whole(model: Model, truth: Sequence[int], columns: Sequence[int],
     return vector if satisfies(model, vector) else None
 
 
+class _Pinned(DisclosureParameterError):
+    """A small count that no hiding in this table gives a value it must reach."""
+
+    def __init__(self, target: Quantity, message: str, **params: object) -> None:
+        super().__init__(message, **params)
+        self.target = target
+
+
 class _Hiding:
     """The model with every cell of this table that may be hidden as a variable. A cell not
     hidden yet moves off its true value only at a cost (its weight × (k + value) per unit)."""
@@ -526,9 +587,10 @@ class _Hiding:
             self.parts[part] = ({i: n for n, i in enumerate(columns)}, rows, choices)
         return self.parts[part]
 
-    def _refuse(self, target: Quantity) -> DisclosureParameterError:
+    def _refuse(self, target: Quantity) -> _Pinned:
         key = target[0]
-        return DisclosureParameterError(
+        return _Pinned(
+            target,
             N_("The reports published before already narrow the hidden figure {key} down; "
                "publish the reports of one period together, or not this one."),
             key=key if isinstance(key, str) else " / ".join(key))
@@ -651,6 +713,15 @@ def _essential(model: Model, witnesses: Sequence[Witness]) -> list[Witness]:
     return chosen[::-1]
 
 
-def _certificate(model: Model, witnesses: Sequence[Witness]) -> Certificate:
+def _certificate(model: Model, witnesses: Sequence[Witness],
+                 excused: set[tuple[Quantity, int]] | frozenset[tuple[Quantity, int]]
+                 = frozenset()) -> Certificate:
+    """The essential witnesses, and the excused values no witness reaches (model order)."""
+    reached = _reached(model, witnesses)
+    order = {q: i for i, q in enumerate(model.hidden)}
+    kept = sorted(((q, v) for q, v in excused
+                   if q in order and v not in reached.get(order[q], ())),
+                  key=lambda qv: (order[qv[0]], qv[1]))
     return Certificate(model.hidden, tuple(tuple(_vector(model, w))
-                                           for w in _essential(model, witnesses)))
+                                           for w in _essential(model, witnesses)),
+                       tuple(kept))

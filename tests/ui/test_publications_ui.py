@@ -181,3 +181,40 @@ def test_reports_of_other_registers_are_listed_with_their_origin(
         set_language("nl")
     w.clear_for_lock()
     assert panel.foreign_model.rowCount() == 0 and panel.foreign_view.isHidden()
+
+
+def test_the_check_says_which_values_earlier_reports_had_ruled_out(
+        qtbot: QtBot, central: Register, tmp_path: Path) -> None:
+    """"Check" on a chosen report does what `vertrouwd verify-publication` does, off the GUI
+    thread: here a report published after CLAS's own report and the centre's Defence report
+    had pinned a count between them; it holds, and the status line says how many values were
+    already ruled out before it, of which figures, by which reports."""
+    import datetime as dt
+
+    from PySide6.QtCore import Qt
+
+    from app.services.coordination.period_plan import publish_report
+    from tests.services.test_foreign_publications import defence_then_clas
+
+    defence_then_clas(central, tmp_path, True)
+    publish_report(central, 2026, None, "csv", tmp_path / "c.csv", "en", 5,
+                   today=dt.date(2027, 1, 15), component="CLAS")
+    w = _window(qtbot, central)
+    panel = w.coordination.publications
+    w.coordination.tabs.setCurrentWidget(panel)
+    assert not panel.check_button.isEnabled()  # nothing chosen yet
+    for row, said in ((1, "Publicatie 1 klopt"), (0, "Publicatie 2 klopt")):
+        panel.view.selectRow(row)  # newest first
+        qtbot.mouseClick(panel.check_button, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda said=said: not w.coordination.ops.busy
+                        and said in w.coordination.status.text(), timeout=30_000)
+    text = w.coordination.status.text()  # Dutch first
+    assert "waarden van de verborgen cijfers" in text and "cases_new@CLAS / 2026-Q3" in text
+    assert "(1: 2026 Defensie; 2026 CLAS (CLAS-CVP01, plan-1))" in text
+    set_language("en")
+    try:
+        w.retranslate_ui()
+        assert panel.check_button.text() == "Check"
+    finally:
+        set_language("nl")
+    w.clear_for_lock()

@@ -61,7 +61,7 @@ from app.export.disclosure import (
 )
 from app.export.report_model import PeriodPlan, ReportData
 from app.files import write_new
-from app.i18n import N_, _
+from app.i18n import N_, _, ngettext
 from app.models import codelists
 from app.models.codelists import CodeLists
 from app.models.entities import PublicationPlan, PublicationRecord
@@ -284,17 +284,18 @@ def _key_text(key: Key) -> str:
     return key if isinstance(key, str) else " / ".join(key)
 
 
-def _involved_names(register: Register, tables: PeriodTables, shown: str,
-                    prior: Sequence[Publication]) -> str:
+def _involved_names(register: Register, table: Table, shown: str,
+                    prior: Sequence[Publication], before: int | None = None) -> str:
     """The written reports that narrow the hidden figure ``shown`` (its name in the refusal):
     every report holding a figure of a sum or a bound that reaches it through figures a reader
     does not know (those of the new period count as unknown). A report of a plan that was not
-    written is named by none (its plan's hiding binds all the same)."""
-    quantities = [(key, v) for key, v in tables.table.values.items() if _key_text(key) == shown]
+    written is named by none (its plan's hiding binds all the same). ``before``: only the
+    reports published before that number."""
+    quantities = [(key, v) for key, v in table.values.items() if _key_text(key) == shown]
     known = {(key, v) for pub in prior for key, v in pub.table.values.items()
              if pub.cells[key].status is Status.PUBLISHED}
     relations = [[(key, t.values[key]) for key in keys]
-                 for t in (*(pub.table for pub in prior), tables.table)
+                 for t in (*(pub.table for pub in prior), table)
                  for keys in _relations(t)]
     parent: dict[tuple[Key, int], tuple[Key, int]] = {}
 
@@ -313,11 +314,12 @@ def _involved_names(register: Register, tables: PeriodTables, shown: str,
     for rel in relations:
         if any(q not in known and find(q) in reached for q in rel):
             involved.update(rel)
+    stmt = select(PublicationRecord.id, PublicationRecord.year, PublicationRecord.quarter,
+                  PublicationRecord.component, PublicationRecord.publication)
+    if before is not None:
+        stmt = stmt.where(PublicationRecord.id < before)
     with register.session() as s:
-        rows = s.execute(select(PublicationRecord.id, PublicationRecord.year,
-                                PublicationRecord.quarter, PublicationRecord.component,
-                                PublicationRecord.publication)
-                         .order_by(PublicationRecord.id)).all()
+        rows = s.execute(stmt.order_by(PublicationRecord.id)).all()
     names = []
     for number, year, quarter, component, stored in rows:
         try:
@@ -327,6 +329,34 @@ def _involved_names(register: Register, tables: PeriodTables, shown: str,
         names.append((bool(held & involved),
                       f"{number}: {quarter or year} {component or _('Defence')}"))
     return "; ".join(name for hit, name in names if hit) or "; ".join(n for _, n in names)
+
+
+def ruled_out_before(register: Register, number: int) -> str | None:
+    """The sentence for publication ``number`` whose certificate excuses values of hidden
+    figures that the reports published before it had already ruled out between them (not
+    this report's doing: issue 19), naming the figures and the reports as a refusal does;
+    None when it excuses none."""
+    publication, prior, certificate, first = publications.certified(register, number)
+    if certificate is None or not certificate.excused:
+        return None
+    figures = list(dict.fromkeys(_key_text(q[0]) for q, _ in certificate.excused))
+    named: list[str] = []
+    for figure in figures:
+        for name in [*_involved_names(register, publication.table, figure, prior,
+                                      before=first).split("; "),
+                     *(f.label for f in _foreign_involved(register, publication.table, figure,
+                                                          before=first))]:
+            if name and name not in named:
+                named.append(name)
+    count = len(certificate.excused)
+    return ngettext(
+        "{count} value of the hidden figures {figures} was already ruled out by the reports "
+        "published before this one ({published}), between them; this report does not "
+        "narrow them further.",
+        "{count} values of the hidden figures {figures} were already ruled out by the "
+        "reports published before this one ({published}), between them; this report does "
+        "not narrow them further.",
+        count).format(count=count, figures="; ".join(figures), published="; ".join(named))
 
 
 def _relations(table: Table) -> list[tuple[Key, ...]]:
@@ -348,17 +378,18 @@ def _still_holds(register: Register, latest: PeriodPlan, prior: Sequence[Publica
     return verify_certificate(latest.publication, others, latest.certificate) == []
 
 
-def _foreign_involved(register: Register, tables: PeriodTables, key: str
+def _foreign_involved(register: Register, table: Table, key: str, before: int | None = None
                       ) -> list[publications.Foreign]:
     """The reports of other registers a refusal names: those that hold the figure ``key``
-    (as a refusal spells it), else those that share a figure with the period's tables."""
-    received = publications.foreign(register)
+    (as a refusal spells it), else those that share a figure with the period's tables
+    (``before``: those received before publication ``before``)."""
+    received = publications.foreign(register, before)
     holding = [f for f in received
                if any(_key_text(k) == key for k in f.publication.table.values)]
     if holding:
         return holding
     return [f for f in received
-            if not set(f.publication.table.values).isdisjoint(tables.table.values)]
+            if not set(f.publication.table.values).isdisjoint(table.values)]
 
 
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
@@ -375,8 +406,8 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
         protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
         key = str(refused.params.get("key", ""))
-        named = _involved_names(register, tables, key, prior)
-        others = _foreign_involved(register, tables, key)
+        named = _involved_names(register, tables.table, key, prior)
+        others = _foreign_involved(register, tables.table, key)
         if others:
             raise AppError(PINNED_BY_OTHERS, published=named or "—",
                            others="; ".join(f.label for f in others), key=key,

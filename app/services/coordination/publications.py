@@ -64,6 +64,10 @@ NO_CERTIFICATE = N_("Publication {id} hides small counts but carries no certific
 FILE_CHANGED = N_("The stored file of publication {id} is not the file that was written.")
 NOT_AS_PLANNED = N_("Publication {id} does not show what plan {plan} of its period says.")
 DAMAGED_PLAN = N_("Plan {id} in the register is damaged: {reason}")
+HOLDS = N_("Publication {id} holds: its file is as written, its figures add up, and every "
+           "hidden small count could be any value from 0 to k−1 for a reader of everything "
+           "published up to it.")
+DOES_NOT_HOLD = N_("Publication {id} does not hold: see above.")
 
 
 @dataclass(frozen=True)
@@ -224,10 +228,11 @@ def _foreign(s: Session, before: int | None = None) -> list[Foreign]:
     return [_foreign_entry(row) for row in s.scalars(stmt)]
 
 
-def foreign(register: Register) -> list[Foreign]:
-    """Every report of another register this register received, oldest first."""
+def foreign(register: Register, before: int | None = None) -> list[Foreign]:
+    """Every report of another register this register received (before it published
+    ``before``), oldest first."""
     with register.session() as s:
-        return _foreign(s)
+        return _foreign(s, before)
 
 
 def received_after_plan(register: Register, plan_id: int) -> bool:
@@ -412,6 +417,23 @@ def certificate(register: Register, number: int) -> Certificate | None:
     if row.plan_id is not None:
         return _plan(register, row.plan_id).certificate
     return None if row.certificate is None else Certificate.from_json(json.loads(row.certificate))
+
+
+def certified(register: Register, number: int
+              ) -> tuple[Publication, list[Publication], Certificate | None, int]:
+    """What the certificate of publication ``number`` covers: the publication (its plan's,
+    whole, where it was published from a plan), everything published before it (before the
+    plan's first report), the certificate (None: none recorded), and the number it was
+    made with (the plan's first report)."""
+    row = _row(register, number)
+    if row.plan_id is None:
+        return (_load(row), earlier(register, before=number), certificate(register, number),
+                number)
+    plan = _plan(register, row.plan_id)
+    with register.session() as s:
+        first = s.scalars(select(PublicationRow.id).where(PublicationRow.plan_id == plan.id)
+                          .order_by(PublicationRow.id).limit(1)).one()
+    return plan.publication, earlier(register, before=first), plan.certificate, first
 
 
 def verify(register: Register, number: int) -> list[str]:

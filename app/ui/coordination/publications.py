@@ -74,6 +74,7 @@ class ForeignModel(RowsTableModel):
 
 class PublicationsPanel(QWidget):
     reissue_requested = Signal(int)  # the publication's number
+    check_requested = Signal(int)  # the publication's number (vertrouwd verify-publication)
     component_report_requested = Signal(int)  # the plan's number (central level)
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -89,6 +90,9 @@ class PublicationsPanel(QWidget):
         self.reissue_button.setObjectName("reissue_button")
         self.reissue_button.setIcon(icon("report"))
         self.reissue_button.clicked.connect(self._reissue_clicked)
+        self.check_button = QPushButton()
+        self.check_button.setObjectName("check_publication_button")
+        self.check_button.clicked.connect(self._check_clicked)
         self.component_button = QPushButton()
         self.component_button.setObjectName("component_report_button")
         self.component_button.setIcon(icon("report"))
@@ -99,6 +103,7 @@ class PublicationsPanel(QWidget):
         self.model.modelReset.connect(self._update_buttons)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reissue_button)
+        buttons.addWidget(self.check_button)
         buttons.addWidget(self.component_button)
         buttons.addStretch(1)
         buttons.addWidget(self.count)
@@ -148,6 +153,11 @@ class PublicationsPanel(QWidget):
 
     def retranslate_ui(self) -> None:
         self.reissue_button.setText(_("Write again…"))
+        self.check_button.setText(_("Check"))
+        self.check_button.setToolTip(_(
+            "Check the chosen report's certificate, as vertrouwd verify-publication does: its "
+            "file, its sums, and that every hidden small count could be any value from 0 to "
+            "k−1."))
         self.component_button.setText(_("Component report…"))
         self.component_button.setToolTip(_(
             "Write a component's report of the chosen report's period, taken from the same "
@@ -170,12 +180,18 @@ class PublicationsPanel(QWidget):
     def _update_buttons(self, *_args: Any) -> None:
         entry = selected_row(self.view)
         self.reissue_button.setEnabled(entry is not None)
+        self.check_button.setEnabled(entry is not None)
         self.component_button.setEnabled(entry is not None and entry.plan is not None)
 
     def _reissue_clicked(self) -> None:
         entry = selected_row(self.view)
         if entry is not None:
             self.reissue_requested.emit(entry.id)
+
+    def _check_clicked(self) -> None:
+        entry = selected_row(self.view)
+        if entry is not None:
+            self.check_requested.emit(entry.id)
 
     def _component_clicked(self) -> None:
         entry = selected_row(self.view)

@@ -218,6 +218,7 @@ class CoordinationWorkspace(QWidget):
         self.roster.changed.connect(self.signals.data_changed)
         self.tables.report_requested.connect(self.write_report)
         self.publications.reissue_requested.connect(self.reissue_report_for)
+        self.publications.check_requested.connect(self.check_publication)
         self.publications.component_report_requested.connect(self.write_component_report)
         self.completeness.receipt_requested.connect(self.reissue_receipt_for)
         self.signals.data_changed.connect(self.refresh)
@@ -505,6 +506,34 @@ class CoordinationWorkspace(QWidget):
                     id=number, path=path)),
             disable=(self.publications.reissue_button, self.toolbar), status=self.status,
             text=_("Writing the report…"))
+
+    def check_publication(self, number: int) -> Task | None:
+        """Check publication ``number`` off the GUI thread, as ``vertrouwd verify-publication``
+        does; the outcome, one sentence or the problems, in the status line."""
+        register = self.register
+        if register is None:
+            return None
+
+        def check() -> tuple[list[str], str | None]:
+            from app.services.coordination import period_plan, publications
+
+            problems = publications.verify(register, number)
+            return problems, (None if problems
+                              else period_plan.ruled_out_before(register, number))
+
+        def show(result: tuple[list[str], str | None]) -> None:
+            from app.services.coordination.publications import DOES_NOT_HOLD, HOLDS
+
+            problems, before = result
+            if problems:
+                text = " ".join([*problems, _(DOES_NOT_HOLD).format(id=number)])
+            else:
+                text = " ".join([_(HOLDS).format(id=number), *([before] if before else [])])
+            self.status.setText(text)
+
+        return self.ops.run(check, show,
+                            disable=(self.publications.check_button, self.toolbar),
+                            status=self.status, text=_("Checking the publication…"))
 
     # --- the annual report's confidants section ------------------------------------------
     def write_annual(self) -> Task | None:
