@@ -34,12 +34,15 @@ Disclosure control (docs/disclosure.md):
   them*: first contacts = new cases, contact modes add up to the contacts, outcomes add up to
   the closed cases, and the stock-flow identity open(Q) + new(Q+1) = open(Q+1) + closed(Q+1)
   (through a helper cell that is never printed; treating it as known only makes the
-  protection stricter).
+  protection stricter). A quarter report holds it with the quarter before it too (that
+  quarter's open cases a cell never printed): a reader holding both quarter reports knows it,
+  and the year report, which ties its quarter columns so, must find nothing new in it.
 - The inequalities that hold by definition are in the reader's model too, where the figures
   satisfy them (``_bounds``): a topic counts at most the new cases and all topics at least the
   new cases (every case carries a topic), outcomes at most the closed cases, the new cases at
   most the closed ones plus those open at the end, and from one quarter to the next the cases
-  open and the cases closed each at most those open before plus the new ones.
+  open and the cases closed each at most those open before plus the new ones. "Every case
+  carries a topic" holds for a year only where every quarter of it keeps it (files need not).
 - Cells are grouped by the equations that connect them (connected components) and each group
   is protected once with ``protect(table, k)``: cells tied across tables are protected together.
 - Hours: to the half hour (``half_hour_minutes`` of the summed minutes, so rows may not add up
@@ -280,6 +283,15 @@ class _Scope:
         self.quarter_keys = [str(q) for q in self.layout_quarters
                              if str(q) in self.quarter_figures]
         self.current = self._year(self.year) if quarter is None else None
+        # a quarter report: the quarter before it (with figures), whose stock a reader holds
+        # from that quarter's report (or the year report) and ties to this quarter by
+        # definition: open(Q−1) + new(Q) = open(Q) + closed(Q). Its open cases are a cell of
+        # the model, never printed (issue 19: the year report after its quarters).
+        self.quarter_before: str | None = None
+        if quarter is not None and str(quarter) in self.quarter_figures:
+            before = str(quarter.previous())
+            if before in self.quarter_figures:
+                self.quarter_before = before
         # the columns with figures: a year report shows the earlier years beside its own
         self.periods: dict[str, _Period] = {
             p.key: p for p in (self.previous if quarter is None else [])}
@@ -406,7 +418,12 @@ def _totals(b: _Builder, scope: _Scope) -> None:
     # open(Q) + new(Q+1) = open(Q+1) + closed(Q+1), between consecutive columns with figures
     # (the previous year's column is its last quarter's stock, so it joins the chain)
     before_year = [p for p in scope.previous if p.key in scope.periods][-1:]
-    chain = [*(before_year if scope.quarter_keys else []),
+    # (a quarter report: the quarter before it, its open cases a cell never printed)
+    before_quarter = [] if scope.quarter_before is None else [
+        scope.quarter_figures[scope.quarter_before]]
+    for before in before_quarter:
+        b.cell(("cases_open_end", before.key), before.measures.cases_open_end)
+    chain = [*(before_year if scope.quarter_keys else []), *before_quarter,
              *(scope.periods[q] for q in scope.quarter_keys)]
     for before, after in itertools.pairwise(chain):
         last = before.quarters[-1] if before.quarters else Quarter.parse(before.key)
@@ -716,7 +733,8 @@ def _bounds(b: _Builder, scope: _Scope) -> None:
         for key in [key for key in b.values if isinstance(key, tuple) and key[1] == col
                     and key[0].startswith("topic:")]:
             b.at_most([key], [new])  # a topic counts new cases carrying it
-        b.at_most([new], [("topics", col)])  # every case carries at least one topic
+        if _every_quarter_has_topics(scope, col):
+            b.at_most([new], [("topics", col)])  # every case carries at least one topic
         closed = ("cases_closed", col)
         if Equation(("outcomes:total", col), (closed,)) not in identities:
             b.at_most([("outcomes:total", col)], [closed])  # one outcome per closed case
@@ -725,13 +743,26 @@ def _bounds(b: _Builder, scope: _Scope) -> None:
         if not period.quarters or numbers == list(range(numbers[0], numbers[-1] + 1)):
             # a case new in the period is closed in it or open at its end
             b.at_most([new], [closed, ("cases_open_end", col)])
-    chain = [q for q in scope.quarter_keys]
+    chain = [*([] if scope.quarter_before is None else [scope.quarter_before]),
+             *scope.quarter_keys]
     for before, after in itertools.pairwise(chain):
         if str(Quarter.parse(before).next()) != after or ("flow", after) in b.values:
             continue  # not consecutive, or the identity holds (it implies both)
         start = [("cases_open_end", before), ("cases_new", after)]
         b.at_most([("cases_open_end", after)], start)
         b.at_most([("cases_closed", after)], start)
+
+
+def _every_quarter_has_topics(scope: _Scope, col: str) -> bool:
+    """Whether "every case carries at least one topic" is a bound of column ``col``: a year's
+    is the sum of its quarters', so only where each of them keeps it. Files need not give
+    every new case a topic (the bounds every file keeps: a topic at most the new cases, the
+    outcomes at most the closed ones, which therefore hold in every quarter and year); where a
+    quarter has fewer topics than new cases, the year's bound would tell a reader of the
+    quarter reports something about their figures that none of them held, so it is no
+    definition there, and the same in every year report that shows that year."""
+    quarters = [scope.quarter_figures[str(q)] for q in scope.periods[col].quarters]
+    return all(p.measures.cases_new <= sum(p.measures.topics.values()) for p in quarters)
 
 
 def _protect_hours(b: _Builder, protected: dict[Key, ProtectedCell], k: int) -> None:
