@@ -80,3 +80,15 @@ def test_unlock_check_on_a_register_loads_no_report_or_window_stack(
                   "app.services.coordination", "app.export.disclosure", "app.export.solver")
     assert [m for m in modules if m in not_needed
             or any(m.startswith(n + ".") for n in not_needed)] == []
+
+
+def test_a_csv_report_loads_no_pdf_library() -> None:
+    """`report --format csv` (the Figure-11 pipeline's last step) renders without reportlab:
+    the marks' meanings and the title it shares with the PDF live in report_model."""
+    probe = ("import sys, app.export.csv_report, app.export.annual_model; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'PIL')"
+             " or m.startswith('app.export.pdf')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          cwd=ROOT, env={"PYTHONPATH": str(ROOT), "SYSTEMROOT": "C:\\windows"},
+                          timeout=120, check=True)
+    assert done.stdout.strip() == "[]"
