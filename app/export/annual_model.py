@@ -23,11 +23,12 @@ from decimal import Decimal
 from typing import Final, Literal
 
 from app.export.disclosure import ProtectedCell, Status, display, rule_text, status_label
-from app.export.pdf_report import DID_NOT_EXIST_MEANING, NO_FIGURE_MEANING
 from app.export.report_model import (
     DID_NOT_EXIST,
+    DID_NOT_EXIST_MEANING,
     DID_NOT_EXIST_STATUS,
     NO_FIGURE,
+    NO_FIGURE_MEANING,
     Chart,
     Label,
     ReportData,

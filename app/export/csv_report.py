@@ -30,14 +30,16 @@ from pathlib import Path
 from typing import Final
 
 from app.export.disclosure import rule_text, status_label
-from app.export.pdf_report import DID_NOT_EXIST_MEANING, NO_FIGURE_MEANING, report_title
 from app.export.report_model import (
     DATETIME_PATTERN,
     DID_NOT_EXIST,
+    DID_NOT_EXIST_MEANING,
     DID_NOT_EXIST_STATUS,
     NO_FIGURE,
+    NO_FIGURE_MEANING,
     ReportData,
     cell_text,
+    report_title,
 )
 from app.files import write_new
 from app.i18n import N_, Translator, translator

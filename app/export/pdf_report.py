@@ -40,28 +40,22 @@ from app.export.pdf_common import (
     side_by_side,
     write_pdf,
 )
-from app.export.report_model import (
+from app.export.report_model import (  # the meanings and the title: the CSV report's too
     DATETIME_PATTERN,
     DID_NOT_EXIST,
+    DID_NOT_EXIST_MEANING,
     NO_FIGURE,
+    NO_FIGURE_MEANING,
     Chart,
     Label,
     ReportData,
     ReportTable,
     cell_text,
+    report_title,
 )
-from app.i18n import N_, Translator, translator
+from app.i18n import Translator, translator
 
-NO_FIGURE_MEANING = N_("no figure: {reasons}")
-DID_NOT_EXIST_MEANING = N_("did not exist: {reasons}; no count, and in no total")
 YEARS_SHARE = 0.3  # of the page width: the chart of the years, beside the quarters
-
-def report_title(data: ReportData, t: Translator) -> str:
-    who = data.component_label.text(t)
-    if data.quarter:
-        return t._("Confidants' report {period} — {who}").format(period=data.quarter, who=who)
-    return t._("Confidants' annual report {period} — {who}").format(period=data.year, who=who)
-
 
 def chart_points(chart: Chart, t: Translator) -> tuple[list[str], list[int], list[str]]:
     """Categories, heights and labels of a chart: a hidden count has height 0 and its mark.

@@ -233,3 +233,16 @@ class ReportData:
             if t.id == table_id:
                 return t
         raise KeyError(table_id)
+
+
+# The marks' meanings and the title, the same in the PDF and the CSV report (here, so a CSV
+# report loads no PDF library).
+NO_FIGURE_MEANING = N_("no figure: {reasons}")
+DID_NOT_EXIST_MEANING = N_("did not exist: {reasons}; no count, and in no total")
+
+
+def report_title(data: ReportData, t: Translator) -> str:
+    who = data.component_label.text(t)
+    if data.quarter:
+        return t._("Confidants' report {period} — {who}").format(period=data.quarter, who=who)
+    return t._("Confidants' annual report {period} — {who}").format(period=data.year, who=who)

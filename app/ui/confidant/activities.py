@@ -31,7 +31,7 @@ from app.ui.shared.icons import icon
 from app.ui.shared.item_models import ActivityTableModel, selected_row
 from app.ui.shared.ops import Ops
 from app.ui.shared.style import set_role
-from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.views import EmptyState, fit_headers, table_view
 
 
 class ActivitiesTab(QWidget):
@@ -172,6 +172,7 @@ class ActivitiesTab(QWidget):
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
         )
+        fit_headers(self.table)
         self._show_totals()
         self.empty.update()
 

@@ -62,7 +62,7 @@ from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.screen import ScrollArea, WrappingLabel, fit_to_screen
 from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import monospace, set_role
-from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.views import EmptyState, fit_columns, table_view
 from app.ui.shared.worker import Task
 
 QUARTERS_SHOWN = 8  # completed quarters in the combo, besides the current one
@@ -558,7 +558,7 @@ class ExportDialog(QDialog):
         rows = self.ops.now(lambda: exporting.history(self.register))
         if rows is not None:
             self.history_model.set_rows(rows)
-            self.history_view.resizeColumnsToContents()
+            fit_columns(self.history_view)
 
     def choose_receipt(self) -> None:
         start = str(self.folder) if self.folder else ""

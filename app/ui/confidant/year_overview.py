@@ -17,7 +17,7 @@ from app.services.storage.vault import Register
 from app.ui.shared.accessible import caption, describe_table
 from app.ui.shared.chart import BarChart, ChartPanel
 from app.ui.shared.screen import ScrollArea
-from app.ui.shared.views import table_view
+from app.ui.shared.views import fit_columns, table_view
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 YEARS_SHOWN = 5
@@ -151,7 +151,7 @@ class YearOverviewTab(QWidget):
     def refresh(self) -> None:
         overview = queries.year_overview(self.register, self.year()) if self.register else None
         self.model.set_overview(overview)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self._fit_rows()
         if overview is None:
             self.cases_chart.clear()

@@ -23,7 +23,7 @@ from app.ui.shared.formatting import short_date
 from app.ui.shared.item_models import Index, RowsTableModel
 from app.ui.shared.ops import ErrorLine, Ops
 from app.ui.shared.style import set_role
-from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.views import EmptyState, fit_columns, fit_headers, table_view
 
 QUARTERS_SHOWN = 4
 STATUS_MARKS = {"reported": ("●", N_("reported")), "nil": ("○", N_("nil return")),
@@ -236,7 +236,7 @@ class CompletenessPanel(QWidget):
         self.model.nicknames = roster_service.nicknames(self.register)
         self.model.set_grid(self.grid)
         self.counts_model.set_rows([self.grid.counts[q] for q in self.grid.quarters])
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self._update_button()
 
     def retranslate_ui(self) -> None:
@@ -253,3 +253,5 @@ class CompletenessPanel(QWidget):
         self._fill_combo()
         self.model.retranslate()
         self.counts_model.retranslate()
+        fit_columns(self.view)  # the headers are in the new language now
+        fit_headers(self.counts_view)

@@ -20,7 +20,7 @@ from app.services.storage.vault import Register
 from app.ui.shared.accessible import describe_table
 from app.ui.shared.icons import icon
 from app.ui.shared.item_models import RowsTableModel, selected_row
-from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.views import EmptyState, fit_columns, table_view
 
 
 class PublicationsModel(RowsTableModel):
@@ -140,11 +140,11 @@ class PublicationsPanel(QWidget):
             return
         rows = list(reversed(publications.entries(self.register)))  # newest first
         self.model.set_rows(rows)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         self.count.setText(_("{n} published").format(n=len(rows)))
         others = list(reversed(publications.foreign(self.register)))  # newest first
         self.foreign_model.set_rows(others)
-        self.foreign_view.resizeColumnsToContents()
+        fit_columns(self.foreign_view)
         self._show_foreign(bool(others))
 
     def _show_foreign(self, shown: bool) -> None:

@@ -41,7 +41,7 @@ from app.ui.shared.item_models import RowsTableModel, selected_row
 from app.ui.shared.ops import Ops
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.style import monospace, set_role
-from app.ui.shared.views import EmptyState, ok_cancel, table_view
+from app.ui.shared.views import EmptyState, fit_columns, ok_cancel, table_view
 from app.ui.shared.worker import Task
 
 ROLE_LABELS = {"vp": N_("confidant"), "coordinator": N_("coordinator"), "central": N_("central")}
@@ -235,7 +235,7 @@ class RosterPanel(QWidget):
             return
         members = roster_service.list_members(self.register)
         self.model.set_rows(members)
-        self.view.resizeColumnsToContents()
+        fit_columns(self.view)
         active = sum(1 for m in members if m.active_until is None or m.active_until >= self.today())
         self.count.setText(_("{active} active, {total} enrolled").format(
             active=active, total=len(members)))

@@ -47,7 +47,7 @@ from app.ui.shared.icons import icon
 from app.ui.shared.item_models import Index, RowsTableModel
 from app.ui.shared.ops import Ops
 from app.ui.shared.style import set_role
-from app.ui.shared.views import table_view
+from app.ui.shared.views import fit_headers, table_view
 
 TOP_PER_GROUP = 3
 
@@ -431,6 +431,7 @@ class TablesPanel(QWidget):
         self.view.setColumnWidth(0, min(self.view.columnWidth(0), 280))
         for c in range(1, self.model.columnCount()):
             self.view.setColumnWidth(c, 88)
+        fit_headers(self.view)
 
     def _report_clicked(self) -> None:
         data = self.period_combo.currentData()

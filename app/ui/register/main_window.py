@@ -60,7 +60,7 @@ from app.ui.shared.ops import Ops
 from app.ui.shared.screen import ScrollArea, fit_to_screen, restore_geometry
 from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import set_role
-from app.ui.shared.views import EmptyState, table_view
+from app.ui.shared.views import EmptyState, fit_headers, table_view
 
 PREFERRED_SIZE = QSize(1280, 800)
 # Below this width (a 1366×768 screen at 150 % leaves 911 logical pixels) quick entry and the
@@ -645,6 +645,7 @@ class MainWindow(QMainWindow):
         self._fill_filters()
         self.cases_model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0,
                                                 self.cases_model.columnCount() - 1)
+        fit_headers(self.cases_view)  # set widths, widened where a header needs more
         self.quick_entry.retranslate_ui()
         self.detail.retranslate_ui()
         self.activities.retranslate_ui()

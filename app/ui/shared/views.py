@@ -125,3 +125,54 @@ def ok_cancel(dialog: QDialog, ok_text: str = "") -> QDialogButtonBox:
     buttons.accepted.connect(dialog.accept)
     buttons.rejected.connect(dialog.reject)
     return buttons
+
+
+class _FitOnShow(QObject):
+    """Fits its table's columns when the table is shown: to their contents if that was asked
+    while it was hidden (a table filled in a hidden tab measures only the rows its unshown
+    viewport holds, and its headers in a language it may no longer show), and no column
+    narrower than its header's text (after a switch of language)."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.pending = False
+        view.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.view and event.type() == QEvent.Type.Show:
+            if self.pending:
+                self.pending = False
+                self.view.resizeColumnsToContents()
+            _widen_to_headers(self.view)
+        return False
+
+
+def _fitter(view: QTableView) -> _FitOnShow:
+    found = view.findChild(_FitOnShow, options=Qt.FindChildOption.FindDirectChildrenOnly)
+    return found if isinstance(found, _FitOnShow) else _FitOnShow(view)
+
+
+def _widen_to_headers(view: QTableView) -> None:
+    header = view.horizontalHeader()
+    last = header.count() - 1
+    for column in range(header.count()):
+        if header.isSectionHidden(column) or (column == last and header.stretchLastSection()):
+            continue
+        hint = header.sectionSizeHint(column)
+        if header.sectionSize(column) < hint:
+            header.resizeSection(column, hint)
+
+
+def fit_columns(view: QTableView) -> None:
+    """The columns as wide as their contents and headers (call it after filling the table
+    and after a switch of language); a hidden table is fitted again when it is shown."""
+    _fitter(view).pending = not view.isVisible()
+    view.resizeColumnsToContents()
+
+
+def fit_headers(view: QTableView) -> None:
+    """Columns of set widths widened where a header's text needs more (after a switch of
+    language), now and whenever the table is shown; never narrowed."""
+    _fitter(view)
+    _widen_to_headers(view)
