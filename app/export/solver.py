@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
 
+from app.export.progress import checkpoint
+
 _OPTIMAL: Final = 7
 _INFEASIBLE: Final = 8
 _UNBOUNDED_OR_INFEASIBLE: Final = 9
@@ -181,7 +183,9 @@ class LinearModel:
             self.handle, 0, self.n - 1, _ints([int(integer)] * self.n))
 
     def solve(self) -> list[float] | None:
-        """The solution's column values; None when the model has no solution."""
+        """The solution's column values; None when the model has no solution. A search
+        that was cancelled stops here, between two solves (``progress.checkpoint``)."""
+        checkpoint()
         lib, h = self.lib, self.handle
         # A linear program this small solves fastest from the last basis without presolve;
         # an integer one needs presolve (without it HiGHS spends ~50 ms on a 3-column model)

@@ -26,6 +26,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
+from app.export import progress
 from app.export.certificate import Model, build_model, satisfies, within
 from app.export.publication import (
     Certificate,
@@ -44,6 +45,7 @@ _EPSILON = 1e-6
 _Row = tuple[Sequence[tuple[int, float]], float, float]  # a row of a linear program
 _Part = tuple[dict[int, int], list[_Row], list[tuple[int, Key, int]]]
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
+_HIDING_SHARE = 400  # the progress bar (per mille): the hiding rounds, then showing again
 
 
 def find_protection(table: Table, k: int, prior: Sequence[Publication],
@@ -122,6 +124,8 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
         for i, _ in terms:
             near.setdefault(i, set()).update(j for j, _ in terms)
     shown: set[int] = set()
+    progress.stage(_HIDING_SHARE, progress.SCALE)  # one step per cell tried
+    tried = 0
     # the parts are independent: one linear program per part, its cells the costliest first
     candidates: dict[int, list[int]] = {}
     for key in sorted(extra, key=lambda key: _cost(table, k, key)):
@@ -184,6 +188,8 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                     for i in move:
                         movers.setdefault(i, set()).add(len(moves))
                     moves.append(move)
+                tried += 1
+                progress.report(tried, len(extra))
     names = model.hidden
     hidden = hidden - {names[i][0] for i in shown}
     if shown:
@@ -547,6 +553,8 @@ class _Hiding:
             part = self.part[self.index[target]]
             by_part.setdefault(part, {}).setdefault(target, []).append(value)
         extra: set[Key] = set()
+        progress.halfway(_HIDING_SHARE)  # one step per small count
+        total, done = sum(len(targets) for targets in by_part.values()), 0
         for part, targets in by_part.items():
             # one program per part; a small count fixes its column in both copies
             local, rows_here, choices = self._part(part)
@@ -570,6 +578,8 @@ class _Hiding:
             most: list[float] = list(truth)
             with LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
                 for target, values in targets.items():
+                    done += 1
+                    progress.report(done, total)
                     x = local[self.index[target]]
                     if least[x] <= min(values) and most[x] >= max(values):
                         continue
