@@ -107,3 +107,28 @@ def test_cancelling_a_central_report_writes_nothing_and_records_nothing(
         assert w.coordination.ops.progress_dialog is None
     finally:
         reg.close()
+
+
+def test_cancelling_the_annual_section_writes_none_of_its_files(
+        qtbot: QtBot, central_template: Path, tmp_path: Path) -> None:
+    reg = _seven_components(central_template, tmp_path / "central")
+    folder = tmp_path / "annual"  # made by the section: gone again when cancelled
+    try:
+        w = MainWindow(AppSignals(), Settings(), today=lambda: DAY)
+        qtbot.addWidget(w)
+        w.show()
+        w.attach(reg)
+        assert w.coordination.start_annual(YEAR, folder, "en", 5) is not None
+        qtbot.waitUntil(lambda: _visible_progress(w) is not None, timeout=60_000)
+        dialog = _visible_progress(w)
+        assert dialog is not None
+        qtbot.waitUntil(lambda: dialog.value() > 0, timeout=60_000)
+        cancel = next(b for b in dialog.findChildren(QPushButton) if b.text() == _("Cancel"))
+        qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: not w.coordination.ops.busy, timeout=30_000)
+        assert w.coordination.status.text() == _(
+            "The report was cancelled; nothing was written.")
+        assert not folder.exists()
+        assert _ledger(reg) == []
+    finally:
+        reg.close()
