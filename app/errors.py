@@ -158,6 +158,13 @@ class ValidationError(AppError):
     default_message = N_("The input is not valid.")
 
 
+class ReportCancelled(AppError):
+    """The person cancelled a report while it was being made: nothing was written and nothing
+    recorded in the ledger."""
+
+    default_message = N_("The report was cancelled; nothing was written.")
+
+
 class NotFound(AppError):
     default_message = N_("The item no longer exists.")
 

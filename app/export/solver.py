@@ -4,7 +4,8 @@ loaded in process with ctypes: no numpy, no solver program per question.
 One `LinearModel` is passed to HiGHS once; later questions change bounds, costs and
 integrality and run again (HiGHS starts from the last basis). HiGHS runs single-threaded
 with its output off, so results do not depend on timing. Each thread keeps one HiGHS instance
-and one model at a time in it (a `LinearModel` is used and closed before the next).
+and one model at a time in it (a `LinearModel` is used and closed before the next), and a
+second one for a model open beside it (``beside=True``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from array import array
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Final
+
+from app.export.progress import checkpoint
 
 _OPTIMAL: Final = 7
 _INFEASIBLE: Final = 8
@@ -68,17 +71,18 @@ def library() -> ctypes.CDLL:
 _local = threading.local()
 
 
-def _instance() -> ctypes.c_void_p:
+def _instance(slot: str = "handle") -> ctypes.c_void_p:
     """This thread's HiGHS instance (creating one costs more than a small solve), options set
-    once: quiet, one thread, exact MIP gap; presolve is set per solve (`LinearModel.solve`)."""
-    handle: ctypes.c_void_p | None = getattr(_local, "handle", None)
+    once: quiet, one thread, exact MIP gap; presolve is set per solve (`LinearModel.solve`).
+    ``slot`` "beside": its second instance, for a model open beside the first."""
+    handle: ctypes.c_void_p | None = getattr(_local, slot, None)
     if handle is None:
         lib = library()
         handle = ctypes.c_void_p(lib.Highs_create())
         lib.Highs_setBoolOptionValue(handle, b"output_flag", 0)
         lib.Highs_setIntOptionValue(handle, b"threads", 1)
         lib.Highs_setDoubleOptionValue(handle, b"mip_rel_gap", 0.0)
-        _local.handle = handle
+        setattr(_local, slot, handle)
     return handle
 
 
@@ -124,10 +128,12 @@ class LinearModel:
     def __init__(self, lower: Sequence[float], upper: Sequence[float],
                  rows: Sequence[tuple[Sequence[tuple[int, float]], float, float]],
                  *, integer: Sequence[bool] | None = None,
-                 cost: Sequence[float] | None = None) -> None:
+                 cost: Sequence[float] | None = None, beside: bool = False) -> None:
+        """``beside``: in the thread's second HiGHS instance, so that this model can be open
+        while another one is (one model in each)."""
         self.lib = library()
         self.n = len(lower)
-        self.handle = _instance()
+        self.handle = _instance("beside" if beside else "handle")
         lib, h = self.lib, self.handle
         lib.Highs_clearModel(h)
         starts: list[int] = []
@@ -181,7 +187,9 @@ class LinearModel:
             self.handle, 0, self.n - 1, _ints([int(integer)] * self.n))
 
     def solve(self) -> list[float] | None:
-        """The solution's column values; None when the model has no solution."""
+        """The solution's column values; None when the model has no solution. A search
+        that was cancelled stops here, between two solves (``progress.checkpoint``)."""
+        checkpoint()
         lib, h = self.lib, self.handle
         # A linear program this small solves fastest from the last basis without presolve;
         # an integer one needs presolve (without it HiGHS spends ~50 ms on a 3-column model)

@@ -29,6 +29,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from app.errors import DisclosureParameterError
+from app.export import progress
 from app.export.certificate import Model, build_model, satisfies, within
 from app.export.publication import (
     Certificate,
@@ -47,6 +48,7 @@ _EPSILON = 1e-6
 _Row = tuple[Sequence[tuple[int, float]], float, float]  # a row of a linear program
 _Part = tuple[dict[int, int], list[_Row], list[tuple[int, Key, int]]]
 _LINES = 2  # the latest witnesses (and the true figures) to draw lines from to a new one
+_HIDING_SHARE = 400  # the progress bar (per mille): the hiding rounds, then showing again
 
 
 def find_protection(table: Table, k: int, prior: Sequence[Publication],
@@ -173,6 +175,8 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
         for i, _ in terms:
             near.setdefault(i, set()).update(j for j, _ in terms)
     shown: set[int] = set()
+    progress.stage(_HIDING_SHARE, progress.SCALE)  # one step per cell tried
+    tried = 0
     # the parts are independent: one linear program per part, its cells the costliest first
     candidates: dict[int, list[int]] = {}
     for key in sorted(extra, key=lambda key: _cost(table, k, key)):
@@ -235,6 +239,8 @@ def _show_again(table: Table, k: int, prior: Sequence[Publication], extra: set[K
                     for i in move:
                         movers.setdefault(i, set()).add(len(moves))
                     moves.append(move)
+                tried += 1
+                progress.report(tried, len(extra))
     names = model.hidden
     hidden = hidden - {names[i][0] for i in shown}
     if shown:
@@ -603,12 +609,17 @@ class _Hiding:
         The cells moved are hidden from then on (free for the next small count); values in
         between that still fail come back in the next round. A small count whose open
         values lie within the range it takes over the solutions so far (which all agree
-        with the hiding chosen so far) reaches them in real numbers already: no solve."""
+        with the hiding chosen so far) reaches them in real numbers already: no solve. One
+        that reaches its lowest and its highest open value with the cells hidden so far
+        (two solves of the part alone, in a model beside) needs nothing more hidden: the
+        two copies would find that at no cost, so they are not solved."""
         by_part: dict[int, dict[Quantity, list[int]]] = {}
         for target, value in questions:
             part = self.part[self.index[target]]
             by_part.setdefault(part, {}).setdefault(target, []).append(value)
         extra: set[Key] = set()
+        progress.halfway(_HIDING_SHARE)  # one step per small count
+        total, done = sum(len(targets) for targets in by_part.values()), 0
         for part, targets in by_part.items():
             # one program per part; a small count fixes its column in both copies
             local, rows_here, choices = self._part(part)
@@ -630,10 +641,34 @@ class _Hiding:
                 truth[j] = float(self.model.hidden[i][1])
             least: list[float] = list(truth)
             most: list[float] = list(truth)
-            with LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
+
+            # the part as hidden so far (a cell not chosen keeps its true figure): where it
+            # reaches a small count's lowest and its highest open value, the program of two
+            # copies finds that at no cost and hides nothing more, so two small solves answer
+            # instead of one large one (half of the large ones, on the period plan)
+            lower, upper = [0.0] * n, [float(self.bound)] * n
+            for _, key, column in choices:
+                if key not in extra:
+                    lower[local[column]] = upper[local[column]] = float(self.table.values[key])
+            with LinearModel(lower, upper, rows[:len(rows_here)], beside=True) as now, \
+                    LinearModel([0.0] * (h + m), [float(self.bound)] * (h + m), rows) as lp:
                 for target, values in targets.items():
+                    done += 1
+                    progress.report(done, total)
                     x = local[self.index[target]]
                     if least[x] <= min(values) and most[x] >= max(values):
+                        continue
+                    reached = []
+                    for value in sorted({min(values), max(values)}):
+                        now.set_bounds(x, value, value)
+                        found = now.solve()
+                        now.set_bounds(x, 0, self.bound)
+                        if found is None:
+                            break
+                        reached.append(found)
+                    else:
+                        for found in reached:
+                            _widen(least, most, found, (0,))
                         continue
                     lp.set_costs([0.0] * h + [0.0 if key in extra else self.costs[number]
                                               for number, key, _ in choices])
@@ -644,14 +679,11 @@ class _Hiding:
                     lp.set_bounds(n + x, 0, self.bound)
                     if solution is None:
                         raise self._refuse(target)
-                    extra |= {key for slot, (_, key, _) in enumerate(choices)
-                              if solution[h + slot] > _EPSILON}
-                    for j in range(n):
-                        for got in (solution[j], solution[n + j]):
-                            if got < least[j]:
-                                least[j] = got
-                            elif got > most[j]:
-                                most[j] = got
+                    for slot, (_, key, column) in enumerate(choices):
+                        if solution[h + slot] > _EPSILON and key not in extra:
+                            extra.add(key)
+                            now.set_bounds(local[column], 0, self.bound)
+                    _widen(least, most, solution, (0, n))
         return extra
 
     def whole(self, question: tuple[Quantity, int]) -> tuple[set[Key], Witness]:
@@ -678,6 +710,19 @@ class _Hiding:
         extra = {key for number, key in enumerate(self.choices) if solution[n + number] > 0.5}
         witness = {q: round(solution[i]) for i, q in enumerate(model.hidden)}
         return extra, witness
+
+
+def _widen(least: list[float], most: list[float], solution: Sequence[float],
+           copies: Sequence[int]) -> None:
+    """The range of each cell over the solutions so far, with the copies of ``solution``
+    (their first columns) in it."""
+    for j in range(len(least)):
+        for offset in copies:
+            got = solution[offset + j]
+            if got < least[j]:
+                least[j] = got
+            elif got > most[j]:
+                most[j] = got
 
 
 def _weight(weights: Mapping[Key, int], key: Key) -> int:

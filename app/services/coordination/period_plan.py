@@ -42,7 +42,8 @@ from typing import ClassVar
 
 from sqlalchemy import select
 
-from app.errors import AppError, DisclosureParameterError, ValidationError
+from app.errors import AppError, DisclosureParameterError, ReportCancelled, ValidationError
+from app.export import progress
 from app.export.certificate import build_model
 from app.export.disclosure import (
     DEFAULT_K,
@@ -393,17 +394,25 @@ def _foreign_involved(register: Register, table: Table, key: str, before: int | 
 
 
 def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
-         carried: Sequence[Certificate] = ()) -> PeriodPlan:
+         carried: Sequence[Certificate] = (), *,
+         on_progress: progress.ProgressCallback | None = None,
+         cancel: progress.Cancellable | None = None) -> PeriodPlan:
     """The plan the period's reports follow: the latest one while the figures are the same,
     else a new one protected against ``prior`` (everything published, earlier plans whole),
-    reusing the witnesses of the ``carried`` certificates where they still hold."""
+    reusing the witnesses of the ``carried`` certificates where they still hold.
+
+    Making a new plan can take tens of seconds at central level: its search reports
+    ``on_progress(done, total)`` and stops with ``ReportCancelled`` at the next solve once
+    ``cancel.cancelled`` is true (the import's protocol). Nothing is stored here either way:
+    the plan is stored with the period's first report (``publications.publish``)."""
     digest = tables.digest
     latest = _latest_plan(register, tables)
     if (latest is not None and latest.digest == digest and latest.k == tables.k
             and _still_holds(register, latest, prior)):
         return latest
     try:
-        protected = protect(tables.table, tables.k, prior, carried)
+        with progress.watching(on_progress, cancel):
+            protected = protect(tables.table, tables.k, prior, carried)
     except DisclosureParameterError as refused:
         key = str(refused.params.get("key", ""))
         named = _involved_names(register, tables.table, key, prior)
@@ -421,10 +430,13 @@ def plan(register: Register, tables: PeriodTables, prior: Sequence[Publication],
 def planned_report(register: Register, year: int, quarter: Quarter | str | None,
                    component: str | None = None, *, k: int, today: dt.date,
                    prior: Sequence[Publication] = (),
-                   carried: Sequence[Certificate] = ()) -> ReportData:
+                   carried: Sequence[Certificate] = (),
+                   on_progress: progress.ProgressCallback | None = None,
+                   cancel: progress.Cancellable | None = None) -> ReportData:
     """The report of the register (``component`` None) or, at central level, of one
     component, as the period's plan says; ``prior``: everything published before;
-    ``carried``: certificates whose witnesses a new plan reuses where they still hold."""
+    ``carried``: certificates whose witnesses a new plan reuses where they still hold;
+    ``on_progress``, ``cancel``: for a new plan's search (``plan``)."""
     q = Quarter.parse(quarter) if isinstance(quarter, str) else quarter
     tables = period_tables(register, year, q, k=k, today=today)
     if component is not None:
@@ -439,7 +451,7 @@ def planned_report(register: Register, year: int, quarter: Quarter | str | None,
                 raise ValidationError(NO_COMPONENT, component=component, period=tables.period,
                                       components=", ".join(sorted(found.values())) or "—")
             component = found[component.casefold()]
-    chosen = plan(register, tables, prior, carried)
+    chosen = plan(register, tables, prior, carried, on_progress=on_progress, cancel=cancel)
     draft = tables.drafts[component]
     names = tables.keys(component)
     planned = chosen.publication.cells
@@ -467,7 +479,9 @@ def planned_report(register: Register, year: int, quarter: Quarter | str | None,
 def publish_report(register: Register, year: int, quarter: Quarter | str | None,
                    fmt: Format | str, path: Path, lang: str | None = None, k: int = DEFAULT_K,
                    *, now: dt.datetime | None = None, today: dt.date | None = None,
-                   component: str | None = None) -> publications.Published:
+                   component: str | None = None,
+                   on_progress: progress.ProgressCallback | None = None,
+                   cancel: progress.Cancellable | None = None) -> publications.Published:
     """The one way a report is published: taken from the plan of its period, which protects
     every table of the period together against every earlier publication of the register
     (``period_plan``), written, and recorded in its ledger (``publications.publish``).
@@ -476,16 +490,29 @@ def publish_report(register: Register, year: int, quarter: Quarter | str | None,
     level, that component's report (None: Defence); ``lang`` None: the current language;
     ``k``: the minimum cell frequency (take it from ``Settings.disclosure_k``); ``today``
     None: the real date (the program's; tests pass a fixed day); ``now``: the time printed in
-    the file (default: now)."""
+    the file (default: now); ``on_progress``, ``cancel``: the window's progress dialog (a new
+    plan's search reports to it; Cancel stops it with ``ReportCancelled`` before anything is
+    written or recorded)."""
     if fmt not in FORMATS:
         raise ValidationError(N_("Unknown report format {fmt}; use pdf or csv."), fmt=fmt)
     day = today or dt.date.today()
+
+    def render(data: ReportData, when: dt.datetime) -> bytes:
+        content = render_report_file(data, fmt, lang, now=when)
+        _stop_if_cancelled(cancel)  # the last moment before the file is written
+        return content
+
     return publications.publish(
         register,
         lambda prior: planned_report(register, year, quarter, component, k=k, today=day,
-                                     prior=prior, carried=last_certificate(register)),
-        lambda data, when: render_report_file(data, fmt, lang, now=when),
-        fmt, path, lang, now=now)
+                                     prior=prior, carried=last_certificate(register),
+                                     on_progress=on_progress, cancel=cancel),
+        render, fmt, path, lang, now=now)
+
+
+def _stop_if_cancelled(cancel: progress.Cancellable | None) -> None:
+    if cancel is not None and cancel.cancelled:
+        raise ReportCancelled()
 
 
 ANNUAL_FORMATS: tuple[str, ...] = ("pdf", "csv", "docx")
@@ -500,13 +527,16 @@ class AnnualWritten:
 
 def write_annual(register: Register, year: int, folder: Path, lang: str | None = None,
                  k: int = DEFAULT_K, *, now: dt.datetime | None = None,
-                 today: dt.date | None = None) -> AnnualWritten:
+                 today: dt.date | None = None,
+                 on_progress: progress.ProgressCallback | None = None,
+                 cancel: progress.Cancellable | None = None) -> AnnualWritten:
     """The confidants' section of the annual report (Defence at central level, the component's
     appendix at a coordinator) as PDF, CSV and DOCX in ``folder``, published as every report
     is: its year report is protected against every earlier publication and the PDF recorded in
     the ledger (``publications.publish``); the CSV and the DOCX print the same figures. Every
     protected figure is a cell of that year report. Nothing is written when one of the three
-    files exists already."""
+    files exists already. ``on_progress``, ``cancel``: as ``publish_report``'s (a cancelled
+    section writes none of the three files)."""
     import contextlib
 
     from app.export.csv_annual import render_annual_csv
@@ -531,14 +561,17 @@ def write_annual(register: Register, year: int, folder: Path, lang: str | None =
         section = build_section(register, data, today=day)
         made["csv"] = render_annual_csv(section, lang=lang, now=when)
         made["docx"] = render_annual_docx(section, lang=lang, now=when)
-        return render_annual_pdf(section, lang=lang, now=when)
+        content = render_annual_pdf(section, lang=lang, now=when)
+        _stop_if_cancelled(cancel)  # the last moment before the PDF is written
+        return content
 
     written: list[Path] = []
     try:
         published = publications.publish(
             register,
             lambda prior: planned_report(register, year, None, k=k, today=day, prior=prior,
-                                         carried=last_certificate(register)),
+                                         carried=last_certificate(register),
+                                         on_progress=on_progress, cancel=cancel),
             render, "pdf", pdf, lang, now=now)
         written.append(published.path)
         for path, fmt in ((csv_path, "csv"), (docx_path, "docx")):

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.errors import AppError, ReportCancelled
 from app.export.disclosure import HIDDEN_MARK
 from app.i18n import LANGUAGES, N_, _, current_language
 from app.services.changes import Change, ChangeKind
@@ -50,7 +51,7 @@ from app.ui.coordination.tables import TablesPanel
 from app.ui.register.help import set_help_topic
 from app.ui.shared.accessible import caption, name
 from app.ui.shared.icons import icon
-from app.ui.shared.ops import Ops
+from app.ui.shared.ops import Ops, Progress
 from app.ui.shared.screen import fit_to_screen
 from app.ui.shared.signals import AppSignals
 from app.ui.shared.style import set_role
@@ -457,23 +458,35 @@ class CoordinationWorkspace(QWidget):
 
     def start_report(self, year: int, quarter: str | None, fmt: str, path: Path, lang: str,
                      k: int, component: str | None = None) -> Task | None:
+        """Write the report off the GUI thread. At central level the period's plan can take
+        tens of seconds: a progress dialog with Cancel shows after a moment, and Cancel
+        writes nothing and records nothing."""
         register = self.register
         if register is None:
             return None
 
-        def publish() -> Published:
+        def publish(progress: Progress) -> Published:
             # imported on the worker: the report's modules (reportlab) load off the GUI thread
             from app.services.coordination.period_plan import publish_report
 
             return publish_report(register, year, quarter, fmt, path, lang, k,
-                                  component=component)
+                                  component=component, on_progress=progress.report,
+                                  cancel=progress)
 
-        return self.ops.run(
+        return self.ops.run_with_progress(
             publish,
             lambda _written: self._report_written(path),
+            title=_("Report {period}").format(period=quarter or year),
+            label=_("Planning what to hide and writing the report…"),
             disable=(self.tables.report_button, self.publications.component_button,
                      self.toolbar), status=self.status,
-            text=_("Writing the report…"))
+            text=_("Writing the report…"), on_error=self._report_failed)
+
+    def _report_failed(self, error: AppError) -> None:
+        if isinstance(error, ReportCancelled):
+            self.status.setText(error.message)  # not an error: the person asked for it
+        else:
+            self.ops.show_error(error)
 
     def _report_written(self, path: Path) -> None:
         self.status.setText(_("Report saved: {path}").format(path=path))
@@ -553,16 +566,19 @@ class CoordinationWorkspace(QWidget):
             return None
         today = self.today()
 
-        def write() -> AnnualWritten:
+        def write(progress: Progress) -> AnnualWritten:
             from app.services.coordination.period_plan import write_annual  # on the worker
 
-            return write_annual(register, year, folder, lang, k, today=today)
+            return write_annual(register, year, folder, lang, k, today=today,
+                                on_progress=progress.report, cancel=progress)
 
-        return self.ops.run(
+        return self.ops.run_with_progress(
             write,
             lambda written: self._annual_written(folder, written.paths),
+            title=_("Annual section {year}").format(year=year),
+            label=_("Planning what to hide and writing the annual section…"),
             disable=(self.tables.report_button, self.toolbar), status=self.status,
-            text=_("Writing the annual section…"))
+            text=_("Writing the annual section…"), on_error=self._report_failed)
 
     def _annual_written(self, folder: Path, paths: list[Path]) -> None:
         self.status.setText(_("Annual section saved in {folder}: {files}").format(

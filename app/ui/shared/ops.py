@@ -182,13 +182,16 @@ class Ops(QObject):
 
     def run_with_progress(self, work: Callable[[Progress], T],
                           on_done: Callable[[T], None] | None = None, *, title: str,
-                          label: str, disable: Iterable[QWidget] = ()) -> Task | None:
+                          label: str, disable: Iterable[QWidget] = (),
+                          status: QLabel | None = None, text: str = "",
+                          on_error: Callable[[AppError], None] | None = None) -> Task | None:
         """``run`` for long work that reports progress and can be cancelled: a progress dialog
         with Cancel shows after a moment."""
         if self.busy:
             return None
         progress = Progress()
-        task = self.run(lambda: work(progress), on_done, disable=disable)
+        task = self.run(lambda: work(progress), on_done, disable=disable, status=status,
+                        text=text, on_error=on_error)
         if task is None:
             return None
         self.progress = progress
