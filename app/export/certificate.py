@@ -55,12 +55,12 @@ def build_model(publications: Sequence[Publication]) -> Model:
             order.setdefault(q)
             if pub.cells[key].status is Status.PUBLISHED:
                 known[q] = value
-            else:
+            elif pub.cells[key].status is Status.HIDDEN:
                 hid_k[q] = max(hid_k.get(q, 0), pub.k)
         keys.append(mapping)
     hidden = tuple(q for q in order if q not in known)
     index = {q: i for i, q in enumerate(hidden)}
-    small = {index[q]: hid_k[q] for q in hidden if q[1] < hid_k[q]}
+    small = {index[q]: hid_k[q] for q in hidden if q[1] < hid_k.get(q, 0)}
     rows: dict[Row, None] = {}
     bounds: dict[Row, None] = {}
 

@@ -168,7 +168,8 @@ def protect(table: Table, k: int = DEFAULT_K, prior: Sequence[Publication] = (),
     whose witnesses are reused where they still hold (fewer solves, the same rule)."""
     check_k(k)
     hidden, certificate = find_protection(table, k, prior, carried)
-    cells = {key: ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
+    cells = {key: ProtectedCell(key, Status.UNPRINTED, None, k) if key in table.unprinted
+             else ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
              else ProtectedCell(key, Status.PUBLISHED, value, k)
              for key, value in table.values.items()}
     return ProtectedTable(k, cells, certificate)

@@ -24,6 +24,10 @@ Key = str | tuple[str, ...]
 class Status(enum.StrEnum):
     PUBLISHED = "published"
     HIDDEN = "hidden"  # one mark for every hidden cell: "0 to k−1 or at least k"
+    # in the reader's model but printed nowhere in the report (an earlier year's quarters
+    # beside its year column): unknown to the reader like a hidden cell, but no count the
+    # report hid, so no small count of its own (it is one where an earlier report hid it)
+    UNPRINTED = "unprinted"
 
 
 # --- tables -----------------------------------------------------------------------------
@@ -58,6 +62,8 @@ class Table:
     # table weigh more than quarterly details
     weights: Mapping[Key, int] = field(default_factory=dict)
     inequalities: tuple[Inequality, ...] = ()
+    # cells of the model that the report prints nowhere: never shown, never hidden
+    unprinted: frozenset[Key] = frozenset()
 
     def __post_init__(self) -> None:
         for key, value in self.values.items():
@@ -110,7 +116,7 @@ class ProtectedTable:
         return self.cells[key]
 
     def hidden(self) -> list[Key]:
-        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
+        return [key for key, cell in self.cells.items() if cell.status is Status.HIDDEN]
 
 
 def check_k(k: int) -> int:
@@ -165,7 +171,7 @@ class Publication:
         return cls(table, dict(protected.cells), protected.k)
 
     def hidden(self) -> list[Key]:
-        return [key for key, cell in self.cells.items() if cell.status is not Status.PUBLISHED]
+        return [key for key, cell in self.cells.items() if cell.status is Status.HIDDEN]
 
     def to_json(self) -> dict[str, object]:
         return {

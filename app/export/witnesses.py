@@ -59,11 +59,12 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
         for key, value in pub.table.values.items():
             if pub.cells[key].status is Status.PUBLISHED:
                 known_before.add((key, value))
-            else:
+            elif pub.cells[key].status is Status.HIDDEN:
                 hidden_before.add((key, value))
     hidden_before -= known_before
     values = table.values
-    hideable = [key for key, v in values.items() if (key, v) not in known_before]
+    hideable = [key for key, v in values.items()
+                if (key, v) not in known_before and key not in table.unprinted]
     hidden = {key for key in hideable if 0 < values[key] < k or (key, values[key]) in
               hidden_before}
     bound = 2 * max([*values.values(), *(q[1] for q in hidden_before), 0]) + 2 * k
@@ -394,7 +395,8 @@ def _moves(model: Model, truth: Sequence[int], columns: Sequence[int],
 
 
 def _publication(table: Table, hidden: set[Key], k: int) -> Publication:
-    cells = {key: ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
+    cells = {key: ProtectedCell(key, Status.UNPRINTED, None, k) if key in table.unprinted
+             else ProtectedCell(key, Status.HIDDEN, None, k) if key in hidden
              else ProtectedCell(key, Status.PUBLISHED, value, k)
              for key, value in table.values.items()}
     return Publication(table, cells, k)

@@ -52,7 +52,7 @@ def _reader(publications: Sequence[Publication]) -> _Reader:
                 order.append(q)
             if pub.cells[key].status.value == "published":
                 known[q] = value
-            else:
+            elif pub.cells[key].status.value == "hidden":  # "unprinted": unknown, no promise
                 hid_k[q] = max(hid_k.get(q, 0), pub.k)
     hidden = [q for q in order if q not in known]
     index = {q: i for i, q in enumerate(hidden)}
@@ -72,7 +72,7 @@ def _reader(publications: Sequence[Publication]) -> _Reader:
                 else:
                     coefs[index[q]] = coefs.get(index[q], 0) + coef
             rows.append((coefs, -np.inf if at_most else rhs, rhs))
-    small = [(index[q], hid_k[q]) for q in hidden if q[1] < hid_k[q]]
+    small = [(index[q], hid_k[q]) for q in hidden if q[1] < hid_k.get(q, 0)]
     values = [v for pub in publications for v in pub.table.values.values()]
     return _Reader(hidden, small, rows, 2 * max(values, default=0) + 14)
 

@@ -104,7 +104,7 @@ def test_display_per_status() -> None:
 
 
 def test_status_values_are_stable_strings() -> None:
-    assert [s.value for s in Status] == ["published", "hidden"]
+    assert [s.value for s in Status] == ["published", "hidden", "unprinted"]
     assert status_label(Status.HIDDEN, 5, None) in (
         "verborgen: 0 tot en met 4 of minstens 5", "hidden: 0 to 4 or at least 5")
 
@@ -328,6 +328,40 @@ def test_a_later_report_cannot_undo_what_an_earlier_one_hid() -> None:
     later = protect(later_table, prior=(earlier,))
     assert later["Q3"].status is Status.HIDDEN  # hidden once, hidden again
     assert_safe(later_table, later, (earlier,))
+
+
+def test_an_unprinted_cell_is_unknown_but_no_small_count_of_its_own() -> None:
+    # An earlier year's quarters beside its year column (issue 19): in the model, printed
+    # nowhere. Alone, its small values and zeros need no witness (the year column prints 7
+    # and the quarters 0, 0, 2, 5 stay unprinted, nothing else hidden); once a report hid
+    # Q3 = 2, the year report must keep it 0..4 for a reader holding both.
+    year = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 0, "Q2": 0, "Q3": 2, "Q4": 5})
+    unprinted = Table(year.values, year.equations, unprinted=frozenset(QUARTERS))
+    alone = protect(unprinted)
+    assert statuses(alone) == {**dict.fromkeys(QUARTERS, Status.UNPRINTED),
+                               "Year": Status.PUBLISHED}
+    publication = Publication.of(unprinted, alone)
+    assert publication.hidden() == []
+    assert alone.certificate is not None
+    assert verify_certificate(publication, (), alone.certificate) == []
+    quarters = protect(year)
+    assert quarters["Q3"].status is Status.HIDDEN
+    earlier = Publication.of(year, quarters)
+    # the quarters' own report showed Q4 (5) and hid Q3 with a partner: the year report
+    # adds nothing to what it printed (its year = the sum of what the reader holds)
+    later = protect(unprinted, prior=(earlier,))
+    assert later["Q3"].status is Status.UNPRINTED
+    assert_safe(unprinted, later, (earlier,))
+    # and a year report whose year column would pin Q3 (the other quarters shown before,
+    # the year 2 here) hides its year figure, a small count itself
+    small = one_way(Dimension.flat("Year", QUARTERS), {"Q1": 0, "Q2": 0, "Q3": 2, "Q4": 0})
+    first = protect(Table(small.values, small.equations, unprinted=frozenset({"Year"})))
+    before = Publication.of(small, first)
+    assert first["Q3"].status is Status.HIDDEN
+    year_only = Table(small.values, small.equations, unprinted=frozenset(QUARTERS))
+    again = protect(year_only, prior=(before,))
+    assert again["Year"].status is Status.HIDDEN
+    assert_safe(year_only, again, (before,))
 
 
 def test_a_revised_figure_is_a_new_quantity_beside_the_old() -> None:

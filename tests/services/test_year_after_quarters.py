@@ -17,8 +17,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
-
 from app.export.disclosure import Equation, ProtectedCell, Publication, Status, Table
 from app.services.coordination import publications
 from app.services.coordination.period_plan import publish_report
@@ -207,10 +205,6 @@ def _year_sums(printed: list[tuple[str | None, Publication]]) -> Publication:
     return Publication(Table(values, tuple(equations)), cells, 5)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "not fixed (w19year): a year report ties its own year to its quarters, but an earlier "
-    "year's column only through the new cases of the comparison table; without that year's "
-    "own year report in the ledger, its column undoes what the quarter reports hid"))
 def test_the_next_year_report_after_the_quarters_without_their_year_report(
         central_template: Path, tmp_path: Path) -> None:
     """2025's quarter reports, then the 2026 year report (2025 beside it) without the 2025

@@ -162,6 +162,8 @@ def _one_model(drafts: Mapping[str | None, Draft]) -> Table:
     weights: dict[Key, int] = {}
     equations: list[Equation] = []
     inequalities: list[Inequality] = []
+    unprinted: set[Key] = set()  # printed in none of the reports
+    printed: set[Key] = set()
     for component, draft in drafts.items():
         table = draft.table()
 
@@ -173,6 +175,8 @@ def _one_model(drafts: Mapping[str | None, Draft]) -> Table:
             if known != value:
                 raise AssertionError(f"cell {name(key)} differs between two reports")
             weights[name(key)] = max(weights.get(name(key), 0), table.weights.get(key, 1))
+        unprinted.update(name(key) for key in table.unprinted)
+        printed.update(name(key) for key in table.values if key not in table.unprinted)
         equations += [Equation(name(eq.total), tuple(name(p) for p in eq.parts))
                       for eq in table.equations]
         inequalities += [Inequality(tuple(name(p) for p in ie.parts),
@@ -180,7 +184,7 @@ def _one_model(drafts: Mapping[str | None, Draft]) -> Table:
                          for ie in table.inequalities]
     equations += _cross_sums(drafts, values)
     return Table(values, tuple(dict.fromkeys(equations)), weights,
-                 tuple(dict.fromkeys(inequalities)))
+                 tuple(dict.fromkeys(inequalities)), frozenset(unprinted - printed))
 
 
 def _coverage(measure: str, lists: CodeLists) -> frozenset[str] | None:
@@ -222,7 +226,8 @@ def _cross_sums(drafts: Mapping[str | None, Draft], values: Mapping[Key, int]
         for key in d.builder.values:
             if isinstance(key, tuple):
                 rows.setdefault(key[1], []).append(key[0])
-        absent = frozenset(a for layout in d.builder.layouts for a in layout.absent)
+        absent = frozenset({*(a for layout in d.builder.layouts for a in layout.absent),
+                            *d.builder.absent})
         components.append((c, rows, absent))
     if not components:
         return []
@@ -457,7 +462,8 @@ def planned_report(register: Register, year: int, quarter: Quarter | str | None,
     planned = chosen.publication.cells
     cells = {own: ProtectedCell(own, planned[key].status, planned[key].value, k)
              if planned[key].status is Status.PUBLISHED
-             else ProtectedCell(own, Status.HIDDEN, None, k) for own, key in names.items()}
+             else ProtectedCell(own, planned[key].status, None, k)
+             for own, key in names.items()}
     table = draft.table()
     shown = Table({names[key]: v for key, v in table.values.items()},
                   tuple(Equation(names[eq.total], tuple(names[p] for p in eq.parts))
@@ -465,7 +471,8 @@ def planned_report(register: Register, year: int, quarter: Quarter | str | None,
                   {names[key]: w for key, w in table.weights.items()},
                   tuple(Inequality(tuple(names[p] for p in ie.parts),
                                    tuple(names[b] for b in ie.bound))
-                        for ie in table.inequalities))
+                        for ie in table.inequalities),
+                  frozenset(names[key] for key in table.unprinted))
     publication = Publication(shown, {key: planned[key] for key in shown.values}, k)
     data = draft.finish(cells, publication, chosen.certificate)
     # Who reported, per quarter of the report (a year: each quarter that has ended): on the

@@ -37,6 +37,11 @@ Disclosure control (docs/disclosure.md):
   protection stricter). A quarter report holds it with the quarter before it too (that
   quarter's open cases a cell never printed): a reader holding both quarter reports knows it,
   and the year report, which ties its quarter columns so, must find nothing new in it.
+- An earlier year's column beside a year report is tied to its quarters the same way (the
+  year is their sum, the open cases the last quarter's, the stock-flow identity between
+  them), through cells the report prints nowhere (``Status.UNPRINTED``: unknown to the
+  reader, no small count of their own): a reader holding that year's quarter reports adds
+  them up even where the year's own year report is not out (issue 19).
 - The inequalities that hold by definition are in the reader's model too, where the figures
   satisfy them (``_bounds``): a topic counts at most the new cases and all topics at least the
   new cases (every case carries a topic), outcomes at most the closed cases, the new cases at
@@ -170,6 +175,9 @@ class _Builder:
         self.inequalities: list[Inequality] = []
         self.layouts: list[_Layout] = []
         self.hours: dict[Key, tuple[int, Key | None]] = {}  # hours cell -> (value, count cell)
+        self.unprinted: set[Key] = set()  # cells of the model the report prints nowhere
+        # unprinted topic cells whose category did not exist (no figure, in no sum)
+        self.absent: set[tuple[str, str]] = set()
 
     def cell(self, key: Key, value: int) -> Key:
         known = self.values.get(key)
@@ -298,6 +306,24 @@ class _Scope:
         self.periods.update({q: self.quarter_figures[q] for q in self.quarter_keys})
         if self.current is not None:
             self.periods[self.current.key] = self.current
+        # a year report: the quarters (with figures) of the earlier years shown, cells of the
+        # model that the report prints nowhere, tied to their year column as the report's own
+        # quarters are (issue 19: a reader holding that year's quarter reports adds them up)
+        self.unprinted: list[str] = [str(q) for p in self.previous if p.key in self.periods
+                                     for q in p.quarters]
+
+    def period(self, key: str) -> _Period:
+        """The figures of a column or of an unprinted quarter."""
+        return self.periods[key] if key in self.periods else self.quarter_figures[key]
+
+    @property
+    def model_keys(self) -> list[str]:
+        """The columns with figures, then the unprinted quarters."""
+        return [*self.periods, *self.unprinted]
+
+    def years(self) -> list[_Period]:
+        """The year columns: the earlier years shown, then the report's own year."""
+        return [p for p in self.periods.values() if p.quarters]
 
     def _year(self, year: int) -> _Period | None:
         held = [(q, self.quarter_figures[str(q)]) for q in quarters_of_year(year)
@@ -371,14 +397,17 @@ def _grid(b: _Builder, scope: _Scope, table_id: str, title: Label, rows: Sequenc
 
 def _add_rows(b: _Builder, scope: _Scope, rows: Sequence[str],
               value: Mapping[str, Getter], *, stock: frozenset[str] = frozenset()) -> None:
-    """Cells (row, column) with the year equations: flows sum the quarters, stocks = the last."""
+    """Cells (row, column) with the year equations: flows sum the quarters, stocks = the last
+    (an earlier year's column too, through its quarters that the report does not print)."""
     for row in rows:
         get = value[row]
         for col in scope.cell_keys:
             b.cell((row, col), get(scope.periods[col]))
-        if scope.year_key:
-            parts = [(row, q) for q in scope.quarter_keys]
-            b.sum((row, scope.year_key), parts[-1:] if row in stock else parts)
+        for col in scope.unprinted:
+            b.unprinted.add(b.cell((row, col), get(scope.quarter_figures[col])))
+        for year in scope.years():
+            parts = [(row, str(q)) for q in year.quarters]
+            b.sum((row, year.key), parts[-1:] if row in stock else parts)
 
 
 def _scalar(name: str) -> Getter:
@@ -412,26 +441,26 @@ def _totals(b: _Builder, scope: _Scope) -> None:
               stock=frozenset({"cases_open_end"}))
     _add_rows(b, scope, ["contacts"], {"contacts": lambda p: (
         p.measures.contacts_first + p.measures.contacts_followup)})
-    for col in scope.cell_keys:
+    for col in scope.model_keys:
         b.sum(("contacts", col), [("contacts_first", col), ("contacts_followup", col)])
         b.identity(("contacts_first", col), ("cases_new", col))
-    # open(Q) + new(Q+1) = open(Q+1) + closed(Q+1), between consecutive columns with figures
-    # (the previous year's column is its last quarter's stock, so it joins the chain)
-    before_year = [p for p in scope.previous if p.key in scope.periods][-1:]
+    # open(Q) + new(Q+1) = open(Q+1) + closed(Q+1), between consecutive quarters with figures
+    # (the earlier years' quarters unprinted: their year columns are tied to them)
     # (a quarter report: the quarter before it, its open cases a cell never printed)
     before_quarter = [] if scope.quarter_before is None else [
         scope.quarter_figures[scope.quarter_before]]
     for before in before_quarter:
         b.cell(("cases_open_end", before.key), before.measures.cases_open_end)
-    chain = [*(before_year if scope.quarter_keys else []), *before_quarter,
+    chain = [*(scope.quarter_figures[q] for q in scope.unprinted), *before_quarter,
              *(scope.periods[q] for q in scope.quarter_keys)]
     for before, after in itertools.pairwise(chain):
-        last = before.quarters[-1] if before.quarters else Quarter.parse(before.key)
-        if str(last.next()) != after.key:
+        if str(Quarter.parse(before.key).next()) != after.key:
             continue  # not consecutive quarters: no identity
         m0, m1 = before.measures, after.measures
         if m0.cases_open_end + m1.cases_new == m1.cases_open_end + m1.cases_closed:
             flow = b.cell(("flow", after.key), m0.cases_open_end + m1.cases_new)
+            if after.key in scope.unprinted:
+                b.unprinted.add(flow)
             b.sum(flow, [("cases_open_end", before.key), ("cases_new", after.key)])
             b.sum(flow, [("cases_open_end", after.key), ("cases_closed", after.key)])
     rows = [
@@ -450,7 +479,7 @@ def _components(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
                      key=lambda c: (order.index(c) if c in order else len(order), c))
     names = [f"cases_new@{c}" for c in present]
     _add_rows(b, scope, names, {f"cases_new@{c}": _component_new(c) for c in present})
-    for col in scope.cell_keys:
+    for col in scope.model_keys:
         b.sum(("cases_new", col), [(n, col) for n in names])
     rows = [Row(f"cases_new@{c}", Label(code=next((x for x in lists.components if x.code == c),
                                                   Code(c, c, c)))) for c in present]
@@ -529,20 +558,24 @@ def _topic_rows(lists: CodeLists, blocks: Iterable[Block]) -> list[_TopicRow]:
 
 
 def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
-    blocks = {col: codelists.common_blocks(scope.periods[col].versions or
+    blocks = {col: codelists.common_blocks(scope.period(col).versions or
                                            (codelists.CURRENT_VERSION,))
-              for col in scope.cell_keys}
-    rows = _topic_rows(lists, {bl for bls in blocks.values() for bl in bls})
+              for col in scope.model_keys}
+    # the rows: those the printed columns need (an unprinted quarter's finer blocks that are
+    # no row are helper cells of its sums)
+    rows = _topic_rows(lists, {bl for col in scope.cell_keys for bl in blocks[col]})
     by_coverage = {r.coverage: r.row.key for r in rows}
     keys: dict[tuple[str, str], Key] = {}
     gaps: dict[tuple[str, str], Label] = {}
     absent: set[tuple[str, str]] = set()
-    for col in scope.columns:
-        reason = scope.gap(col.key)
+    unprinted = [Column(q, Label(q)) for q in scope.unprinted]
+    for col in [*scope.columns, *unprinted]:
+        printed = col.key not in scope.unprinted
+        reason = scope.gap(col.key) if printed else None
         if reason is not None:
             gaps.update({(r.row.key, col.key): reason for r in rows})
             continue
-        period = scope.periods[col.key]
+        period = scope.period(col.key)
         # the topics no list of the column had: no figure at all, and in no sum
         missing = codelists.did_not_exist(period.versions)
         column_blocks = [bl for bl in blocks[col.key] if not bl <= missing]
@@ -560,9 +593,12 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
                 absent.add((r.row.key, col.key))
                 gone.add(r.row.key)
             elif all(bl <= r.coverage or not bl & r.coverage for bl in column_blocks):
-                keys[(r.row.key, col.key)] = b.cell(
-                    (r.row.key, col.key),
-                    sum(n for bl, n in value.items() if bl <= r.coverage))
+                cell = b.cell((r.row.key, col.key),
+                              sum(n for bl, n in value.items() if bl <= r.coverage))
+                if printed:
+                    keys[(r.row.key, col.key)] = cell
+                else:
+                    b.unprinted.add(cell)
                 shown.add(r.row.key)
             else:
                 gaps[(r.row.key, col.key)] = _label(OLDER_LIST, version=older)
@@ -575,20 +611,30 @@ def _topics(b: _Builder, scope: _Scope, lists: CodeLists) -> None:
                 continue
             parts = [bl for bl in column_blocks if bl <= r.coverage]
             if len(parts) > 1:  # add up the blocks (a block that is no row: a helper cell)
+                helpers = [(f"topics:{_block_key(bl, lists)}", col.key) for bl in parts
+                           if bl not in by_coverage]
                 b.sum((r.row.key, col.key), [
                     (by_coverage[bl], col.key) if bl in by_coverage else
                     b.cell((f"topics:{_block_key(bl, lists)}", col.key), value[bl])
                     for bl in parts])
-    if scope.year_key:
+                if not printed:
+                    b.unprinted.update(helpers)
+    b.absent.update(a for a in absent if a[1] in scope.unprinted)
+    for year in scope.years():
         for r in rows:
-            if (r.row.key, scope.year_key) in keys:  # the quarters where the topics existed
-                b.sum((r.row.key, scope.year_key), [(r.row.key, q) for q in scope.quarter_keys
-                                                    if (r.row.key, q) not in absent])
+            # the quarters where the topics existed (each a cell: a row exact in a year is
+            # exact in its quarters, whose lists the year's include)
+            quarters: list[Key] = [(r.row.key, str(q)) for q in year.quarters
+                                   if (r.row.key, str(q)) not in absent]
+            if (r.row.key, year.key) in keys and all(q in b.values for q in quarters):
+                b.sum((r.row.key, year.key), quarters)
     notes = [Label(TOPICS_NOTE), *_older_list_notes(scope, rows, lists)]
-    if absent:
+    if absent - b.absent:
         notes.append(Label(DID_NOT_EXIST_NOTE))
     _layout(b, "topics", Label(MEASURE_LABELS["topics"]), [r.row for r in rows], scope.columns,
-            note=Label(parts=tuple(notes)), keys=keys, gaps=gaps, absent=absent)
+            note=Label(parts=tuple(notes)), keys=keys,
+            gaps={pos: why for pos, why in gaps.items() if pos[1] not in scope.unprinted},
+            absent=absent - b.absent)
 
 
 def _older_list_notes(scope: _Scope, rows: Sequence[_TopicRow], lists: CodeLists,
@@ -619,7 +665,7 @@ def _code_table(b: _Builder, scope: _Scope, table_id: str, measure: str,
     _add_rows(b, scope, keys, {f"{table_id}:{i.code}": _mapped(measure, i.code) for i in items})
     total = f"{table_id}:total"
     _add_rows(b, scope, [total], {total: lambda p: sum(getattr(p.measures, measure).values())})
-    for col in scope.cell_keys:
+    for col in scope.model_keys:
         b.sum((total, col), [(key, col) for key in keys])
         if same_as:
             b.identity((total, col), (same_as, col))
@@ -684,7 +730,7 @@ def _comparison(b: _Builder, scope: _Scope) -> list[tuple[Key | None, str, bool]
         else:
             keys[(str(year), "year")] = b.cell(("cases_new", str(year)),
                                                period.measures.cases_new)
-            if not current:  # this year's equation comes with the totals
+            if period.key not in scope.periods:  # a year column's comes with the totals
                 b.sum(("cases_new", str(year)), shown)
         rows.append(Row(str(year), Label(str(year)), bold=current))
     title = (_label(N_("New cases per quarter, {first}–{last}"), first=str(years[0]),
@@ -728,7 +774,7 @@ def _bounds(b: _Builder, scope: _Scope) -> None:
     """The inequalities a reader knows by definition (app/export/measures.py's bounds, which
     every imported file keeps, and the case rules), per column with figures."""
     identities = set(b.equations)
-    for col in scope.cell_keys:
+    for col in scope.model_keys:
         new = ("cases_new", col)
         for key in [key for key in b.values if isinstance(key, tuple) and key[1] == col
                     and key[0].startswith("topic:")]:
@@ -738,12 +784,13 @@ def _bounds(b: _Builder, scope: _Scope) -> None:
         closed = ("cases_closed", col)
         if Equation(("outcomes:total", col), (closed,)) not in identities:
             b.at_most([("outcomes:total", col)], [closed])  # one outcome per closed case
-        period = scope.periods[col]
+        period = scope.period(col)
         numbers = [q.q for q in period.quarters]
         if not period.quarters or numbers == list(range(numbers[0], numbers[-1] + 1)):
             # a case new in the period is closed in it or open at its end
             b.at_most([new], [closed, ("cases_open_end", col)])
-    chain = [*([] if scope.quarter_before is None else [scope.quarter_before]),
+    chain = [*scope.unprinted,
+             *([] if scope.quarter_before is None else [scope.quarter_before]),
              *scope.quarter_keys]
     for before, after in itertools.pairwise(chain):
         if str(Quarter.parse(before).next()) != after or ("flow", after) in b.values:
@@ -761,7 +808,7 @@ def _every_quarter_has_topics(scope: _Scope, col: str) -> bool:
     quarter has fewer topics than new cases, the year's bound would tell a reader of the
     quarter reports something about their figures that none of them held, so it is no
     definition there, and the same in every year report that shows that year."""
-    quarters = [scope.quarter_figures[str(q)] for q in scope.periods[col].quarters]
+    quarters = [scope.quarter_figures[str(q)] for q in scope.period(col).quarters]
     return all(p.measures.cases_new <= sum(p.measures.topics.values()) for p in quarters)
 
 
@@ -833,7 +880,9 @@ class Draft:
         b = self.builder
         totals = {eq.total for eq in b.equations}
         weights = {key: _weight(key, key in totals) for key in b.values}
-        return Table(dict(b.values), tuple(b.equations), weights, tuple(b.inequalities))
+        printed = {key for lay in b.layouts for key in lay.keys.values()}
+        return Table(dict(b.values), tuple(b.equations), weights, tuple(b.inequalities),
+                     frozenset(b.unprinted - printed))
 
     def finish(self, cells: Mapping[Key, ProtectedCell], publication: Publication,
                certificate: Certificate | None) -> ReportData:
