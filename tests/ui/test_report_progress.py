@@ -28,6 +28,7 @@ from app.ui.shared.signals import AppSignals
 from tests.conftest import PASSPHRASE
 from tests.services import coordination_helpers as helpers
 from tests.services.conftest import central_template  # noqa: F401 (fixture)
+from tests.services.test_period_plan import _rows
 
 pytestmark = pytest.mark.gui
 
@@ -56,15 +57,6 @@ def _seven_components(template: Path, folder: Path) -> Register:
     return reg
 
 
-def _ledger(reg: Register) -> list[tuple[object, ...]]:
-    conn = reg.raw_connection()
-    try:
-        return [tuple(r) for table in ("publication", "publication_plan")
-                for r in conn.execute(f"SELECT * FROM {table} ORDER BY id")]
-    finally:
-        conn.close()
-
-
 def _visible_progress(w: MainWindow) -> QProgressDialog | None:
     dialog = w.coordination.ops.progress_dialog
     return dialog if dialog is not None and dialog.isVisible() else None
@@ -78,7 +70,7 @@ def test_cancelling_a_central_report_writes_nothing_and_records_nothing(
     out.mkdir()
     target = out / "defensie-2025.pdf"
     try:
-        before = _ledger(reg)
+        before = _rows(reg)
         w = MainWindow(AppSignals(), Settings(), today=lambda: DAY)
         qtbot.addWidget(w)
         w.show()
@@ -102,7 +94,7 @@ def test_cancelling_a_central_report_writes_nothing_and_records_nothing(
         assert w.coordination.status.text() == _(
             "The report was cancelled; nothing was written.")
         assert list(out.iterdir()) == []
-        assert _ledger(reg) == before == []
+        assert _rows(reg) == before == []
         assert w.coordination.toolbar.isEnabled()
         assert w.coordination.ops.progress_dialog is None
     finally:
@@ -129,6 +121,6 @@ def test_cancelling_the_annual_section_writes_none_of_its_files(
         assert w.coordination.status.text() == _(
             "The report was cancelled; nothing was written.")
         assert not folder.exists()
-        assert _ledger(reg) == []
+        assert _rows(reg) == []
     finally:
         reg.close()
