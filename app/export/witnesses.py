@@ -73,7 +73,7 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
     candidates = [dict(zip(c.quantities, a, strict=True)) for c in carried
                   for a in c.assignments if len(a) == len(c.quantities)]
     excused: set[tuple[Quantity, int]] = set()  # ruled out by `prior` alone: not asked
-    before: list[tuple[Model, list[int]]] = []  # the model of `prior` alone and its parts
+    before: tuple[Model, list[int]] | None = None  # the model of `prior` alone, its parts
     while True:
         model = build_model([*prior, _publication(table, hidden, k)])
         if candidates:  # the earlier witnesses that hold here (hiding more keeps them)
@@ -96,10 +96,10 @@ def find_protection(table: Table, k: int, prior: Sequence[Publication],
             # no hiding in this table helps a small count: which of the open questions are
             # ruled out before it already? (each of them, not only this count's: no hiding
             # helps those either, and one look at the earlier model answers them all)
-            if not before:
+            if before is None:
                 alone = build_model(prior)
-                before.append((alone, _parts(alone)))
-            newly = _unreachable_before(*before[0], failing, bound)
+                before = (alone, _parts(alone))
+            newly = _unreachable_before(*before, failing, bound)
             if newly <= excused:  # this table (with what it may not hide) narrows it
                 raise
             excused |= newly
@@ -128,15 +128,14 @@ def _unreachable_before(model: Model, parts: Sequence[int],
             for q, v in asked:
                 column = local[index[q]]
                 lp.set_bounds(column, v, v)
-                if lp.solve() is not None:  # a real solution: is there a whole one?
+                reachable = lp.solve() is not None  # a real solution: is there a whole one?
+                if reachable:
                     lp.set_integer(True)
-                    whole = lp.solve()
+                    reachable = lp.solve() is not None
                     lp.set_integer(False)
-                    if whole is not None:
-                        lp.set_bounds(column, 0, bound)
-                        continue
                 lp.set_bounds(column, 0, bound)
-                out.add((q, v))
+                if not reachable:
+                    out.add((q, v))
     return out
 
 
